@@ -1,0 +1,88 @@
+// Settings read once from the environment and validated, so that a wrong value
+// fails with the variable's name instead of surfacing as NaN deep in the code.
+import "server-only";
+import { z } from "zod";
+
+const DEV_SECRET = "development-secret-not-for-production";
+
+const intSetting = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  UPSTASH_REDIS_REST_URL: z.url().optional(),
+  UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
+  NEXTAUTH_SECRET: z.string().min(1).optional(),
+  ADMIN_EMAILS: z.string().default(""),
+  DEMO_USERS: z.enum(["0", "1"]).optional(),
+  DEMO_PASSWORD: z.string().min(1).default("demo"),
+  SSE_HEARTBEAT_MS: intSetting(15_000, 50, 300_000),
+  SSE_MAX_DURATION_S: intSetting(300, 2, 86_400),
+  SSE_RETRY_MS: intSetting(3_000, 0, 600_000),
+  HISTORY_MAX: intSetting(10_000, 10, 1_000_000),
+  MAX_CONNECTIONS_PER_USER: intSetting(6, 1, 10_000),
+  RATE_PUBLISH_PER_MIN: intSetting(60, 1, 1_000_000),
+  RATE_CONNECT_PER_MIN: intSetting(30, 1, 1_000_000),
+  RATE_SIGNIN_PER_MIN: intSetting(10, 1, 1_000_000),
+  MAX_BODY_BYTES: intSetting(16_384, 256, 1_048_576),
+  STREAM_QUEUE_MAX_BYTES: intSetting(1_048_576, 1_024, 64 * 1_048_576),
+  INSTANCE_ID: z.string().regex(/^[\w.-]{1,64}$/).optional(),
+});
+
+export type Config = ReturnType<typeof loadConfig>;
+
+function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`Invalid setting ${issue?.path.join(".")}: ${issue?.message}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === "production";
+  const upstash =
+    e.UPSTASH_REDIS_REST_URL && e.UPSTASH_REDIS_REST_TOKEN
+      ? { url: e.UPSTASH_REDIS_REST_URL, token: e.UPSTASH_REDIS_REST_TOKEN }
+      : null;
+  return {
+    production,
+    mode: upstash ? ("upstash" as const) : ("embedded" as const),
+    upstash,
+    authSecret: e.NEXTAUTH_SECRET ?? (production ? "" : DEV_SECRET),
+    adminEmails: new Set(e.ADMIN_EMAILS.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean)),
+    demoUsers: e.DEMO_USERS ? e.DEMO_USERS === "1" : !production,
+    demoPassword: e.DEMO_PASSWORD,
+    heartbeatMs: e.SSE_HEARTBEAT_MS,
+    maxDurationMs: e.SSE_MAX_DURATION_S * 1000,
+    retryMs: e.SSE_RETRY_MS,
+    historyMax: e.HISTORY_MAX,
+    maxConnectionsPerUser: e.MAX_CONNECTIONS_PER_USER,
+    ratePublishPerMin: e.RATE_PUBLISH_PER_MIN,
+    rateConnectPerMin: e.RATE_CONNECT_PER_MIN,
+    rateSigninPerMin: e.RATE_SIGNIN_PER_MIN,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    streamQueueMaxBytes: e.STREAM_QUEUE_MAX_BYTES,
+    instanceId: e.INSTANCE_ID ?? `i-${process.pid.toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+  };
+}
+
+/**
+ * Why a production start must refuse to run, or null when it may. Checked at
+ * boot by instrumentation.ts; a forgeable session secret would let anyone sign
+ * in as an admin.
+ */
+export function productionStartProblem(env: NodeJS.ProcessEnv = process.env): string | null {
+  if (env.NODE_ENV !== "production") return null;
+  const secret = env.NEXTAUTH_SECRET;
+  if (!secret) return "NEXTAUTH_SECRET is not set. Generate one with `openssl rand -base64 32` and set it before `next start`.";
+  if (secret === DEV_SECRET || secret.length < 16 || /^(secret|changeme|change-me|test|demo)$/i.test(secret))
+    return "NEXTAUTH_SECRET is a placeholder. Generate one with `openssl rand -base64 32`.";
+  return null;
+}
+
+const CONFIG_KEY = Symbol.for("notifications.config");
+type WithConfig = typeof globalThis & { [CONFIG_KEY]?: Config };
+
+export function config(): Config {
+  const g = globalThis as WithConfig;
+  return (g[CONFIG_KEY] ??= loadConfig());
+}

@@ -1,0 +1,28 @@
+// Notification ids are Redis stream ids ("<ms>-<seq>"); both stores mint them,
+// and this is the one place that knows how to order them.
+
+const ID_PATTERN = /^(\d{1,16})-(\d{1,16})$/;
+
+export function isNotificationId(value: string): boolean {
+  return ID_PATTERN.test(value);
+}
+
+function parts(id: string): [number, number] {
+  const match = ID_PATTERN.exec(id);
+  if (!match) throw new Error(`not a notification id: ${id}`);
+  return [Number(match[1]), Number(match[2])];
+}
+
+/** Negative when a < b, 0 when equal, positive when a > b. */
+export function compareIds(a: string, b: string): number {
+  const [am, as] = parts(a);
+  const [bm, bs] = parts(b);
+  return am === bm ? as - bs : am - bm;
+}
+
+/** The smallest id strictly greater than `last` at time `now` (ms). */
+export function nextId(last: string | null, now: number): string {
+  if (!last) return `${now}-0`;
+  const [ms, seq] = parts(last);
+  return now > ms ? `${now}-0` : `${ms}-${seq + 1}`;
+}

@@ -1,0 +1,92 @@
+// zod schemas for every request body and query, shared by the API routes and
+// the admin form so that both sides enforce the same rules.
+import { z } from "zod";
+import { SEVERITIES } from "./types";
+
+export const LIMITS = {
+  title: 120,
+  body: 2000,
+  link: 2048,
+  channel: 40,
+  tokenName: 60,
+  readIds: 500,
+  following: 100,
+  pageSize: 100,
+} as const;
+
+const channelName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "Channel names are 1–40 lowercase letters, digits or dashes.");
+
+// Control characters (other than tab and newline in the body) have no place in
+// a notification and can break terminals and logs that show it.
+// eslint-disable-next-line no-control-regex
+const NO_CONTROL_CHARS = /^[^\u0000-\u0008\u000b-\u001f\u007f]*$/;
+
+const link = z
+  .string()
+  .max(LIMITS.link, `Links are at most ${LIMITS.link} characters.`)
+  .refine((value) => {
+    if (value.startsWith("/")) return !value.startsWith("//") && !value.includes("\\");
+    try {
+      return new URL(value).protocol === "https:";
+    } catch {
+      return false;
+    }
+  }, "A link is an app path starting with / or an https:// URL.");
+
+export const audienceInputSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("all") }),
+  z.object({
+    kind: z.literal("user"),
+    userId: z.string().trim().min(1, "Name the user (id or email).").max(254, "User ids are at most 254 characters."),
+  }),
+  z.object({ kind: z.literal("channel"), channel: channelName }),
+]);
+
+export const publishSchema = z.object({
+  title: z
+    .string({ error: "A title is required." })
+    .trim()
+    .min(1, "A title is required.")
+    .max(LIMITS.title, `Titles are at most ${LIMITS.title} characters.`)
+    .regex(/^[^\u0000-\u001f\u007f]*$/, "Titles cannot contain control characters or line breaks."),
+  body: z
+    .string()
+    .max(LIMITS.body, `Bodies are at most ${LIMITS.body} characters.`)
+    .regex(NO_CONTROL_CHARS, "Bodies cannot contain control characters.")
+    .default(""),
+  severity: z.enum(SEVERITIES, { error: "Severity is one of info, success, warning, error." }).default("info"),
+  link: link.optional(),
+  audience: audienceInputSchema.default({ kind: "all" }),
+});
+export type PublishInput = z.infer<typeof publishSchema>;
+
+export const markReadSchema = z.union([
+  z.object({ all: z.literal(true) }).strict(),
+  z.object({ ids: z.array(z.string().regex(/^\d{1,16}-\d{1,16}$/, "Not a notification id.")).min(1).max(LIMITS.readIds) }).strict(),
+], { error: 'Send { "ids": [...] } or { "all": true }.' });
+
+export const followSchema = z.object({
+  following: z.array(channelName).max(LIMITS.following),
+});
+
+export const createTokenSchema = z.object({
+  name: z.string().trim().min(1, "Give the token a name.").max(LIMITS.tokenName, `Token names are at most ${LIMITS.tokenName} characters.`),
+});
+
+export const historyQuerySchema = z.object({
+  cursor: z.string().regex(/^\d{1,16}-\d{1,16}$/, "Not a cursor.").optional(),
+  limit: z.coerce.number().int().min(1).max(LIMITS.pageSize).default(20),
+  unread: z.enum(["0", "1", "true", "false"]).optional().transform((v) => v === "1" || v === "true"),
+});
+
+/** Flattens zod issues into `{ field: message }` for the API's 400 answers and the form. */
+export function fieldErrors(error: z.ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length ? issue.path.join(".") : "body";
+    fields[key] ??= issue.message;
+  }
+  return fields;
+}

@@ -1,0 +1,19 @@
+// Picks the store from the settings: Upstash Redis when its two variables are
+// set, else the embedded in-memory store. One store per process.
+import "server-only";
+import { config } from "../config";
+import { MemoryStore } from "./memory";
+import type { Store } from "./types";
+
+const STORE_KEY = Symbol.for("notifications.store");
+type WithStore = typeof globalThis & { [STORE_KEY]?: Store };
+
+function createStore(): Store {
+  const settings = config();
+  return new MemoryStore(settings.historyMax);
+}
+
+export function getStore(): Store {
+  const g = globalThis as WithStore;
+  return (g[STORE_KEY] ??= createStore());
+}

@@ -1,0 +1,219 @@
+// The embedded store: everything in this process's memory, for a single
+// instance with nothing to install. History is bounded by HISTORY_MAX.
+import { EventEmitter } from "node:events";
+import { compareIds, nextId } from "../ids";
+import type { Channel, Notification, ReadEventData } from "../types";
+import {
+  DEFAULT_CHANNELS,
+  presenceKey,
+  type BusMessage,
+  type BusSubscription,
+  type InstancePresence,
+  type NewNotification,
+  type RateLimitResult,
+  type ReadState,
+  type Store,
+  type TokenRecord,
+} from "./types";
+
+interface Presence {
+  counts: Map<string, number>;
+  expiresAt: number;
+}
+
+export class MemoryStore implements Store {
+  readonly mode = "embedded" as const;
+  private readonly log: Notification[] = [];
+  /** Newest id dropped from the log: a resume from before it has a gap. */
+  private maxTrimmedId: string | null = null;
+  private lastId: string | null = null;
+  private readonly readStates = new Map<string, ReadState>();
+  private readonly channels = new Map<string, Channel>(DEFAULT_CHANNELS.map((c) => [c.name, c]));
+  private readonly follows = new Map<string, string[]>();
+  private readonly tokens = new Map<string, TokenRecord>();
+  private readonly presence = new Map<string, Presence>();
+  private readonly rateWindows = new Map<string, { window: number; count: number; previous: number }>();
+  private published = 0;
+  private delivered = 0;
+  private readonly bus = new EventEmitter().setMaxListeners(0);
+
+  constructor(private readonly historyMax: number) {}
+
+  async publish(input: NewNotification): Promise<Notification> {
+    const id = nextId(this.lastId, Date.now());
+    const notification: Notification = { id, ...input, createdAt: new Date(Number(id.split("-")[0])).toISOString() };
+    this.lastId = id;
+    this.log.push(notification);
+    if (this.log.length > this.historyMax) {
+      const dropped = this.log.splice(0, this.log.length - this.historyMax);
+      this.maxTrimmedId = dropped[dropped.length - 1]!.id;
+    }
+    if (input.audience.kind === "channel" && !this.channels.has(input.audience.channel)) {
+      this.channels.set(input.audience.channel, { name: input.audience.channel, description: "" });
+    }
+    this.published++;
+    this.emit({ type: "notification", notification });
+    return notification;
+  }
+
+  async eventsAfter(afterId: string, max: number) {
+    const reset = this.maxTrimmedId !== null && compareIds(afterId, this.maxTrimmedId) < 0;
+    const start = this.firstIndexAfter(afterId);
+    return { events: this.log.slice(start, start + max), reset };
+  }
+
+  async eventsBefore(beforeId: string | null, count: number) {
+    const end = beforeId ? this.firstIndexAtOrAfter(beforeId) : this.log.length;
+    return this.log.slice(Math.max(0, end - count), end).reverse();
+  }
+
+  async latestId() {
+    return this.lastId;
+  }
+
+  async getReadState(userId: string): Promise<ReadState> {
+    const state = this.readStates.get(userId);
+    return { watermark: state?.watermark ?? null, readIds: new Set(state?.readIds) };
+  }
+
+  async markRead(userId: string, ids: string[]) {
+    const state = this.stateOf(userId);
+    for (const id of ids) if (!state.watermark || compareIds(id, state.watermark) > 0) state.readIds.add(id);
+  }
+
+  async markAllRead(userId: string, upToId: string) {
+    const state = this.stateOf(userId);
+    if (state.watermark && compareIds(upToId, state.watermark) <= 0) return;
+    state.watermark = upToId;
+    for (const id of state.readIds) if (compareIds(id, upToId) <= 0) state.readIds.delete(id);
+  }
+
+  async publishRead(userId: string, data: ReadEventData) {
+    this.emit({ type: "read", userId, data });
+  }
+
+  async listChannels() {
+    return [...this.channels.values()];
+  }
+
+  async getFollowing(userId: string) {
+    return [...(this.follows.get(userId) ?? [])];
+  }
+
+  async setFollowing(userId: string, channels: string[]) {
+    this.follows.set(userId, [...channels]);
+    this.emit({ type: "follows", userId, following: [...channels] });
+  }
+
+  async createToken(record: TokenRecord) {
+    this.tokens.set(record.id, { ...record });
+  }
+
+  async listTokens(userId: string) {
+    return [...this.tokens.values()].filter((t) => t.userId === userId).map((t) => ({ ...t }));
+  }
+
+  async deleteToken(userId: string, tokenId: string) {
+    const token = this.tokens.get(tokenId);
+    if (!token || token.userId !== userId) return false;
+    return this.tokens.delete(tokenId);
+  }
+
+  async findTokenByHash(hash: string) {
+    for (const token of this.tokens.values()) if (token.hash === hash) return { ...token };
+    return null;
+  }
+
+  async touchToken(tokenId: string, at: string) {
+    const token = this.tokens.get(tokenId);
+    if (token) token.lastUsedAt = at;
+  }
+
+  async reportPresence(instanceId: string, counts: Map<string, number>, deliveredDelta: number, ttlMs: number) {
+    this.presence.set(instanceId, { counts: new Map(counts), expiresAt: Date.now() + ttlMs });
+    this.delivered += deliveredDelta;
+  }
+
+  async removePresence(instanceId: string) {
+    this.presence.delete(instanceId);
+  }
+
+  async liveInstances(): Promise<InstancePresence[]> {
+    return this.live().map(([id, p]) => ({ id, connections: p.counts.get(presenceKey.all) ?? 0 }));
+  }
+
+  async countElsewhere(key: string, exceptInstance: string) {
+    let total = 0;
+    for (const [id, p] of this.live()) if (id !== exceptInstance) total += p.counts.get(key) ?? 0;
+    return total;
+  }
+
+  async counters() {
+    return { published: this.published, delivered: this.delivered };
+  }
+
+  // Sliding window, the same policy as @upstash/ratelimit's slidingWindow used
+  // in Upstash mode: the previous window's count weighted by its overlap.
+  async rateLimit(key: string, limit: number, windowS: number): Promise<RateLimitResult> {
+    const windowMs = windowS * 1000;
+    const now = Date.now();
+    const window = Math.floor(now / windowMs);
+    let entry = this.rateWindows.get(key);
+    if (!entry || entry.window < window - 1) entry = { window, count: 0, previous: 0 };
+    else if (entry.window === window - 1) entry = { window, count: 0, previous: entry.count };
+    this.rateWindows.set(key, entry);
+    const overlap = 1 - (now % windowMs) / windowMs;
+    if (entry.previous * overlap + entry.count >= limit) {
+      return { ok: false, retryAfterS: Math.max(1, Math.ceil((windowMs - (now % windowMs)) / 1000)) };
+    }
+    entry.count++;
+    return { ok: true, retryAfterS: 0 };
+  }
+
+  subscribe(onMessage: (message: BusMessage) => void): BusSubscription {
+    this.bus.on("message", onMessage);
+    return { ready: Promise.resolve(), close: () => void this.bus.off("message", onMessage) };
+  }
+
+  async ping() {}
+
+  /** Listeners on the in-process bus: zero when no hub holds a subscription. */
+  get subscriberCount() {
+    return this.bus.listenerCount("message");
+  }
+
+  private emit(message: BusMessage) {
+    this.bus.emit("message", message);
+  }
+
+  private stateOf(userId: string): ReadState {
+    let state = this.readStates.get(userId);
+    if (!state) this.readStates.set(userId, (state = { watermark: null, readIds: new Set() }));
+    return state;
+  }
+
+  private live() {
+    const now = Date.now();
+    return [...this.presence.entries()].filter(([, p]) => p.expiresAt > now);
+  }
+
+  private firstIndexAfter(id: string) {
+    return this.search((candidate) => compareIds(candidate, id) > 0);
+  }
+
+  private firstIndexAtOrAfter(id: string) {
+    return this.search((candidate) => compareIds(candidate, id) >= 0);
+  }
+
+  /** Binary search over the id-ordered log for the first entry matching `pred`. */
+  private search(pred: (id: string) => boolean) {
+    let lo = 0;
+    let hi = this.log.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (pred(this.log[mid]!.id)) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+}

@@ -1,0 +1,110 @@
+// The one interface behind which the embedded (in-memory) and the Upstash
+// Redis stores live. Routes and the hub talk only to this; neither knows which
+// store runs. Both are checked by the same contract suite (store-contract.ts).
+import type { Channel, Notification, ReadEventData, Role } from "../types";
+
+export type NewNotification = Omit<Notification, "id" | "createdAt">;
+
+/** What travels on the bus between instances. */
+export type BusMessage =
+  | { type: "notification"; notification: Notification }
+  | { type: "read"; userId: string; data: ReadEventData }
+  | { type: "follows"; userId: string; following: string[] };
+
+export interface BusSubscription {
+  /** Settles once messages published from now on will be received. */
+  ready: Promise<void>;
+  close(): void;
+}
+
+export interface ReadState {
+  /** Everything at or before this id is read ("mark all read"). */
+  watermark: string | null;
+  /** Ids after the watermark marked read one by one. */
+  readIds: Set<string>;
+}
+
+export interface TokenRecord {
+  id: string;
+  userId: string;
+  email: string;
+  name: string;
+  role: Role;
+  label: string;
+  hash: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+export interface InstancePresence {
+  id: string;
+  connections: number;
+}
+
+export interface RateLimitResult {
+  ok: boolean;
+  retryAfterS: number;
+}
+
+export interface Store {
+  readonly mode: "embedded" | "upstash";
+
+  /** Stores the notification (id minted by the store) and publishes it, atomically. */
+  publish(notification: NewNotification): Promise<Notification>;
+  /**
+   * Notifications with id > afterId, oldest first, at most `max`. `reset` is
+   * true when some notification after afterId is no longer kept.
+   */
+  eventsAfter(afterId: string, max: number): Promise<{ events: Notification[]; reset: boolean }>;
+  /** Up to `count` notifications with id < beforeId (or the newest), newest first. */
+  eventsBefore(beforeId: string | null, count: number): Promise<Notification[]>;
+  latestId(): Promise<string | null>;
+
+  getReadState(userId: string): Promise<ReadState>;
+  markRead(userId: string, ids: string[]): Promise<void>;
+  markAllRead(userId: string, upToId: string): Promise<void>;
+  publishRead(userId: string, data: ReadEventData): Promise<void>;
+
+  listChannels(): Promise<Channel[]>;
+  getFollowing(userId: string): Promise<string[]>;
+  setFollowing(userId: string, channels: string[]): Promise<void>;
+
+  createToken(record: TokenRecord): Promise<void>;
+  listTokens(userId: string): Promise<TokenRecord[]>;
+  deleteToken(userId: string, tokenId: string): Promise<boolean>;
+  findTokenByHash(hash: string): Promise<TokenRecord | null>;
+  touchToken(tokenId: string, at: string): Promise<void>;
+
+  /**
+   * This instance's open-stream counts, kept for `ttlMs`: keyed by
+   * presenceKey(); `deliveredDelta` is added to the global delivered counter.
+   */
+  reportPresence(instanceId: string, counts: Map<string, number>, deliveredDelta: number, ttlMs: number): Promise<void>;
+  removePresence(instanceId: string): Promise<void>;
+  liveInstances(): Promise<InstancePresence[]>;
+  /** The sum of one presence count over every live instance except `exceptInstance`. */
+  countElsewhere(key: string, exceptInstance: string): Promise<number>;
+  counters(): Promise<{ published: number; delivered: number }>;
+
+  /** Fixed-window-or-better limiter: `limit` hits per `windowS` for `key`. */
+  rateLimit(key: string, limit: number, windowS: number): Promise<RateLimitResult>;
+
+  /** One subscription to the bus; the hub opens exactly one per instance. */
+  subscribe(onMessage: (message: BusMessage) => void): BusSubscription;
+  /** Throws when the backing service cannot be reached. */
+  ping(): Promise<void>;
+}
+
+/** Keys of the presence counts each instance reports. */
+export const presenceKey = {
+  all: "all",
+  user: (userId: string) => `user:${userId}`,
+  channel: (channel: string) => `channel:${channel}`,
+};
+
+export const DEFAULT_CHANNELS: Channel[] = [
+  { name: "deploys", description: "Releases and rollbacks" },
+  { name: "incidents", description: "Outages and their resolution" },
+  { name: "security", description: "Security advisories and sign-in alerts" },
+  { name: "billing", description: "Invoices, limits and plan changes" },
+];

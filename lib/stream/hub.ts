@@ -1,0 +1,354 @@
+// One hub per instance: it holds the instance's single bus subscription and
+// fans every event out to the local streams it addresses. Per PERF.md the cost
+// of a Next route stream is per chunk, so events arriving within one event-loop
+// turn are encoded once and handed to each stream as one shared chunk.
+import { isAddressedTo } from "../audience";
+import { compareIds, isNotificationId } from "../ids";
+import { presenceKey, type BusMessage, type BusSubscription, type Store } from "../store/types";
+import type { ConnectedEventData, Notification, ReadEventData } from "../types";
+import { concatChunks, encodeFrame, encodeJsonEvent } from "./encode";
+
+export interface HubOptions {
+  instanceId: string;
+  heartbeatMs: number;
+  maxDurationMs: number;
+  retryMs: number;
+  /** A stream whose unread backlog passes this is ended; its client resumes by id. */
+  queueMaxBytes: number;
+  presenceIntervalMs?: number;
+}
+
+export interface OpenOptions {
+  userId: string;
+  lastEventId: string | null;
+  signal?: AbortSignal;
+}
+
+const REPLAY_PAGE = 500;
+const PING = encodeFrame({ comment: "ping" });
+const RECONNECT = encodeJsonEvent("reconnect", {});
+const RESET = encodeJsonEvent("reset", {});
+
+class Connection {
+  readonly id = crypto.randomUUID();
+  /** Live events are held back while the replay runs, then sent after it. */
+  replaying = true;
+  held: Notification[] = [];
+  /** Set after a replay: live events at or before it were already sent. */
+  sentUpTo: string | null;
+  closed = false;
+
+  constructor(
+    readonly userId: string,
+    public following: Set<string>,
+    readonly deadline: number,
+    lastEventId: string | null,
+    private readonly controller: ReadableStreamDefaultController<Uint8Array>,
+    private readonly queueMaxBytes: number,
+    private readonly onClose: (connection: Connection) => void,
+  ) {
+    this.sentUpTo = lastEventId;
+  }
+
+  send(chunk: Uint8Array) {
+    if (this.closed) return;
+    this.controller.enqueue(chunk);
+    // desiredSize is minus the bytes the client has not read yet.
+    if ((this.controller.desiredSize ?? 0) < -this.queueMaxBytes) this.fail(new Error("client is not reading"));
+  }
+
+  /** Ends the response normally (after the queued frames). */
+  end() {
+    if (this.closed) return;
+    this.release();
+    this.controller.close();
+  }
+
+  /** Ends the response at once, dropping what is queued. */
+  fail(reason: Error) {
+    if (this.closed) return;
+    this.release();
+    this.controller.error(reason);
+  }
+
+  /** Idempotent: the abort signal, cancel(), end() and fail() all come here. */
+  release = () => {
+    if (this.closed) return;
+    this.closed = true;
+    this.held = [];
+    this.onClose(this);
+  };
+}
+
+export class Hub {
+  private readonly connections = new Set<Connection>();
+  private readonly byUser = new Map<string, Set<Connection>>();
+  private readonly counts = new Map<string, number>();
+  private subscription: BusSubscription | null = null;
+  private tickTimer: ReturnType<typeof setInterval> | null = null;
+  private presenceTimer: ReturnType<typeof setTimeout> | null = null;
+  private flushHandle: ReturnType<typeof setImmediate> | null = null;
+  private batch: Notification[] = [];
+  private lastHeartbeat = Date.now();
+  private deliveredUnreported = 0;
+  private delivered = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: HubOptions,
+  ) {}
+
+  /** Opens a stream for a user. The route checks limits before calling this. */
+  async open({ userId, lastEventId, signal }: OpenOptions): Promise<ReadableStream<Uint8Array>> {
+    const following = new Set(await this.store.getFollowing(userId));
+    let connection: Connection | undefined;
+    return new ReadableStream<Uint8Array>(
+      {
+        start: (controller) => {
+          const validLastId = lastEventId && isNotificationId(lastEventId) ? lastEventId : null;
+          connection = new Connection(
+            userId,
+            following,
+            Date.now() + this.options.maxDurationMs - reconnectMargin(this.options.maxDurationMs),
+            validLastId,
+            controller,
+            this.options.queueMaxBytes,
+            (c) => this.detach(c, signal),
+          );
+          if (signal?.aborted) return connection.release();
+          signal?.addEventListener("abort", connection.release, { once: true });
+          this.attach(connection);
+          void this.begin(connection, lastEventId);
+        },
+        cancel: () => connection?.release(),
+      },
+      // Sized in bytes so desiredSize tells how far the client is behind.
+      { highWaterMark: 0, size: (chunk) => chunk.byteLength },
+    );
+  }
+
+  /** Local open streams counted by presenceKey (all, user:<id>, channel:<name>). */
+  localCount(key: string): number {
+    return this.counts.get(key) ?? 0;
+  }
+
+  /** What the hub holds right now; all zero when no stream is open. */
+  resources() {
+    return {
+      connections: this.connections.size,
+      users: this.byUser.size,
+      subscriptions: this.subscription ? 1 : 0,
+      timers: (this.tickTimer ? 1 : 0) + (this.presenceTimer ? 1 : 0) + (this.flushHandle ? 1 : 0),
+    };
+  }
+
+  get deliveredTotal() {
+    return this.delivered;
+  }
+
+  private async begin(connection: Connection, lastEventId: string | null) {
+    const connected: ConnectedEventData = {
+      connectionId: connection.id,
+      userId: connection.userId,
+      instance: this.options.instanceId,
+      serverTime: new Date().toISOString(),
+    };
+    connection.send(concatChunks([encodeFrame({ retry: this.options.retryMs }), encodeJsonEvent("connected", connected)]));
+    try {
+      // The subscription must be live before the replay reads the log, or an
+      // event published between the two would be in neither.
+      await this.subscription?.ready;
+      if (lastEventId !== null) await this.replay(connection, lastEventId);
+    } catch (error) {
+      console.error(`[hub] replay failed for a stream: ${(error as Error).message}`);
+      return connection.fail(new Error("replay failed"));
+    }
+    if (connection.closed) return;
+    connection.replaying = false;
+    const held = connection.held;
+    connection.held = [];
+    if (held.length) this.deliver(connection, held.map((n) => encodeJsonEvent("notification", n, n.id)), held, true);
+  }
+
+  private async replay(connection: Connection, lastEventId: string) {
+    if (!isNotificationId(lastEventId)) return connection.send(RESET);
+    let cursor = lastEventId;
+    for (let first = true; !connection.closed; first = false) {
+      const { events, reset } = await this.store.eventsAfter(cursor, REPLAY_PAGE);
+      // Too old to resume: the client refetches its history instead.
+      if (first && reset) return connection.send(RESET);
+      const mine = events.filter((n) => isAddressedTo(n.audience, connection));
+      if (mine.length) this.deliver(connection, mine.map((n) => encodeJsonEvent("notification", n, n.id)), mine, false);
+      if (events.length < REPLAY_PAGE) return;
+      cursor = events[events.length - 1]!.id;
+    }
+  }
+
+  /**
+   * Sends the events newer than the connection's cursor. `live` events come in
+   * id order, so once one is sent the cursor is no longer needed.
+   */
+  private deliver(connection: Connection, frames: Uint8Array[], events: Notification[], live: boolean) {
+    const cursor = connection.sentUpTo;
+    let start = 0;
+    if (cursor) {
+      while (start < events.length && compareIds(events[start]!.id, cursor) <= 0) start++;
+      if (start === events.length) return;
+    }
+    connection.sentUpTo = live ? null : events[events.length - 1]!.id;
+    connection.send(concatChunks(start ? frames.slice(start) : frames));
+    this.countDelivered(events.length - start);
+  }
+
+  private onBusMessage = (message: BusMessage) => {
+    switch (message.type) {
+      case "notification":
+        this.batch.push(message.notification);
+        this.flushHandle ??= setImmediate(this.flush);
+        return;
+      case "read":
+        return this.sendToUser(message.userId, encodeJsonEvent("read", message.data satisfies ReadEventData));
+      case "follows":
+        return this.updateFollowing(message.userId, message.following);
+    }
+  };
+
+  private flush = () => {
+    this.flushHandle = null;
+    const events = this.batch;
+    this.batch = [];
+    const frames = events.map((n) => encodeJsonEvent("notification", n, n.id));
+    // Streams addressed by the same events share one concatenated chunk.
+    const shared = new Map<string, Uint8Array>();
+    for (const connection of this.connections) {
+      const picked: number[] = [];
+      for (let i = 0; i < events.length; i++) if (isAddressedTo(events[i]!.audience, connection)) picked.push(i);
+      if (!picked.length) continue;
+      if (connection.replaying) {
+        for (const i of picked) connection.held.push(events[i]!);
+        continue;
+      }
+      if (connection.sentUpTo) {
+        this.deliver(connection, picked.map((i) => frames[i]!), picked.map((i) => events[i]!), true);
+        continue;
+      }
+      const key = picked.length === events.length ? "*" : picked.join(",");
+      let chunk = shared.get(key);
+      if (!chunk) shared.set(key, (chunk = concatChunks(picked.map((i) => frames[i]!))));
+      connection.send(chunk);
+      this.countDelivered(picked.length);
+    }
+  };
+
+  private sendToUser(userId: string, chunk: Uint8Array) {
+    for (const connection of this.byUser.get(userId) ?? []) connection.send(chunk);
+  }
+
+  private updateFollowing(userId: string, following: string[]) {
+    for (const connection of this.byUser.get(userId) ?? []) {
+      for (const channel of connection.following) this.bump(presenceKey.channel(channel), -1);
+      connection.following = new Set(following);
+      for (const channel of connection.following) this.bump(presenceKey.channel(channel), 1);
+    }
+    this.schedulePresence();
+  }
+
+  private tick = () => {
+    const now = Date.now();
+    if (now - this.lastHeartbeat >= this.options.heartbeatMs) {
+      this.lastHeartbeat = now;
+      for (const connection of this.connections) connection.send(PING);
+    }
+    // Every stream lives equally long, so insertion order is deadline order.
+    for (const connection of this.connections) {
+      if (connection.deadline > now) break;
+      connection.send(RECONNECT);
+      connection.end();
+    }
+  };
+
+  private attach(connection: Connection) {
+    if (!this.subscription) this.subscription = this.store.subscribe(this.onBusMessage);
+    this.connections.add(connection);
+    let mine = this.byUser.get(connection.userId);
+    if (!mine) this.byUser.set(connection.userId, (mine = new Set()));
+    mine.add(connection);
+    this.bumpAll(connection, 1);
+    if (!this.tickTimer) {
+      this.lastHeartbeat = Date.now();
+      this.tickTimer = setInterval(this.tick, tickInterval(this.options));
+    }
+    this.schedulePresence();
+  }
+
+  private detach(connection: Connection, signal?: AbortSignal) {
+    signal?.removeEventListener("abort", connection.release);
+    if (!this.connections.delete(connection)) return;
+    const mine = this.byUser.get(connection.userId);
+    mine?.delete(connection);
+    if (mine?.size === 0) this.byUser.delete(connection.userId);
+    this.bumpAll(connection, -1);
+    if (this.connections.size > 0) return this.schedulePresence();
+    // The last stream is gone: release everything the instance held for streams.
+    this.subscription?.close();
+    this.subscription = null;
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    this.tickTimer = null;
+    if (this.flushHandle) clearImmediate(this.flushHandle);
+    this.flushHandle = null;
+    this.batch = [];
+    if (this.presenceTimer) clearTimeout(this.presenceTimer);
+    this.presenceTimer = null;
+    void this.reportPresence();
+  }
+
+  private bumpAll(connection: Connection, delta: number) {
+    this.bump(presenceKey.all, delta);
+    this.bump(presenceKey.user(connection.userId), delta);
+    for (const channel of connection.following) this.bump(presenceKey.channel(channel), delta);
+  }
+
+  private bump(key: string, delta: number) {
+    const next = (this.counts.get(key) ?? 0) + delta;
+    if (next > 0) this.counts.set(key, next);
+    else this.counts.delete(key);
+  }
+
+  private countDelivered(n: number) {
+    this.delivered += n;
+    this.deliveredUnreported += n;
+  }
+
+  // Presence is reported per instance, debounced, never per stream: an idle
+  // stream costs the store nothing.
+  private schedulePresence(delayMs = 1000) {
+    if (this.presenceTimer || this.connections.size === 0) return;
+    this.presenceTimer = setTimeout(async () => {
+      await this.reportPresence();
+      this.presenceTimer = null;
+      this.schedulePresence(this.options.presenceIntervalMs ?? 10_000);
+    }, delayMs);
+    this.presenceTimer.unref?.();
+  }
+
+  private async reportPresence() {
+    const delivered = this.deliveredUnreported;
+    this.deliveredUnreported = 0;
+    const ttl = 3 * (this.options.presenceIntervalMs ?? 10_000);
+    try {
+      await this.store.reportPresence(this.options.instanceId, new Map(this.counts), delivered, ttl);
+    } catch (error) {
+      this.deliveredUnreported += delivered;
+      console.error(`[hub] presence report failed: ${(error as Error).message}`);
+    }
+  }
+}
+
+/** "Shortly before" the platform limit: 5 s, or a tenth of short limits. */
+function reconnectMargin(maxDurationMs: number) {
+  return Math.min(5_000, Math.floor(maxDurationMs / 10));
+}
+
+function tickInterval(options: HubOptions) {
+  return Math.max(10, Math.min(1_000, options.heartbeatMs, reconnectMargin(options.maxDurationMs)));
+}

@@ -1,0 +1,95 @@
+// Types shared by the server, the client and the tests: the product's wire shapes.
+
+export const SEVERITIES = ["info", "success", "warning", "error"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export type Role = "admin" | "member";
+
+export type Audience =
+  | { kind: "all" }
+  | { kind: "user"; userId: string }
+  | { kind: "channel"; channel: string };
+
+export interface Sender {
+  id: string;
+  name: string;
+}
+
+export interface Notification {
+  /** Redis-stream style "<ms>-<seq>", strictly increasing in publish order. */
+  id: string;
+  title: string;
+  body: string;
+  severity: Severity;
+  link?: string;
+  audience: Audience;
+  createdAt: string;
+  sender: Sender;
+}
+
+export interface NotificationWithRead extends Notification {
+  read: boolean;
+}
+
+export interface NotificationPage {
+  items: NotificationWithRead[];
+  unreadCount: number;
+  nextCursor: string | null;
+}
+
+export interface Channel {
+  name: string;
+  description: string;
+}
+
+export interface ChannelsResponse {
+  channels: Channel[];
+  following: string[];
+}
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+export interface CreatedApiToken extends ApiToken {
+  token: string;
+}
+
+export interface Stats {
+  connections: { total: number; instances: { id: string; connections: number }[] };
+  published: number;
+  delivered: number;
+}
+
+export interface PublishResult extends Notification {
+  /** Streams addressed by this notification that are connected right now, over all instances. */
+  connectedRecipients: number;
+}
+
+/** Payloads of the named SSE events on GET /api/events. */
+export interface ConnectedEventData {
+  connectionId: string;
+  userId: string;
+  instance: string;
+  serverTime: string;
+}
+
+export type ReadEventData = ({ ids: string[] } | { all: true }) & { unreadCount: number };
+
+export interface StreamEventMap {
+  connected: ConnectedEventData;
+  notification: Notification;
+  read: ReadEventData;
+  reset: Record<string, never>;
+  reconnect: Record<string, never>;
+}
+export type StreamEventName = keyof StreamEventMap;
+
+export interface ApiErrorBody {
+  error: string;
+  field?: string;
+  fields?: Record<string, string>;
+}
