@@ -2,8 +2,8 @@
 // fails with the variable's name instead of surfacing as NaN deep in the code.
 import "server-only";
 import { z } from "zod";
+import { DEV_AUTH_SECRET } from "./startup-check";
 
-const DEV_SECRET = "development-secret-not-for-production";
 
 const intSetting = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -47,7 +47,7 @@ function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     production,
     mode: upstash ? ("upstash" as const) : ("embedded" as const),
     upstash,
-    authSecret: e.NEXTAUTH_SECRET ?? (production ? "" : DEV_SECRET),
+    authSecret: e.NEXTAUTH_SECRET ?? (production ? "" : DEV_AUTH_SECRET),
     adminEmails: new Set(e.ADMIN_EMAILS.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean)),
     demoUsers: e.DEMO_USERS ? e.DEMO_USERS === "1" : !production,
     demoPassword: e.DEMO_PASSWORD,
@@ -63,20 +63,6 @@ function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     streamQueueMaxBytes: e.STREAM_QUEUE_MAX_BYTES,
     instanceId: e.INSTANCE_ID ?? `i-${process.pid.toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
   };
-}
-
-/**
- * Why a production start must refuse to run, or null when it may. Checked at
- * boot by instrumentation.ts; a forgeable session secret would let anyone sign
- * in as an admin.
- */
-export function productionStartProblem(env: NodeJS.ProcessEnv = process.env): string | null {
-  if (env.NODE_ENV !== "production") return null;
-  const secret = env.NEXTAUTH_SECRET;
-  if (!secret) return "NEXTAUTH_SECRET is not set. Generate one with `openssl rand -base64 32` and set it before `next start`.";
-  if (secret === DEV_SECRET || secret.length < 16 || /^(secret|changeme|change-me|test|demo)$/i.test(secret))
-    return "NEXTAUTH_SECRET is a placeholder. Generate one with `openssl rand -base64 32`.";
-  return null;
 }
 
 const CONFIG_KEY = Symbol.for("notifications.config");

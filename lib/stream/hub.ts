@@ -57,12 +57,12 @@ class Connection {
     if ((this.controller.desiredSize ?? 0) < -this.queueMaxBytes) this.fail(new Error("client is not reading"));
   }
 
-  /** Ends the response normally (after the queued frames). */
-  end() {
+  /** Ends the response normally (after the queued frames); also what an aborted request does. */
+  end = () => {
     if (this.closed) return;
     this.release();
     this.controller.close();
-  }
+  };
 
   /** Ends the response at once, dropping what is queued. */
   fail(reason: Error) {
@@ -115,8 +115,8 @@ export class Hub {
             this.options.queueMaxBytes,
             (c) => this.detach(c, signal),
           );
-          if (signal?.aborted) return connection.release();
-          signal?.addEventListener("abort", connection.release, { once: true });
+          if (signal?.aborted) return connection.end();
+          signal?.addEventListener("abort", connection.end, { once: true });
           this.attach(connection);
           void this.begin(connection, lastEventId);
         },
@@ -282,7 +282,7 @@ export class Hub {
   }
 
   private detach(connection: Connection, signal?: AbortSignal) {
-    signal?.removeEventListener("abort", connection.release);
+    signal?.removeEventListener("abort", connection.end);
     if (!this.connections.delete(connection)) return;
     const mine = this.byUser.get(connection.userId);
     mine?.delete(connection);

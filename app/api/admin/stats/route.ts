@@ -1,0 +1,28 @@
+// GET /api/admin/stats: open streams over all live instances, published and delivered counts.
+import { apiHandler } from "@/lib/api/handler";
+import { config } from "@/lib/config";
+import { getStore } from "@/lib/store";
+import { presenceKey } from "@/lib/store/types";
+import { getHub } from "@/lib/stream";
+import type { Stats } from "@/lib/types";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const GET = apiHandler({ role: "admin" }, async () => {
+  const store = getStore();
+  const hub = getHub();
+  const { instanceId } = config();
+  const [reported, counters] = await Promise.all([store.liveInstances(), store.counters()]);
+  // This instance's own numbers are read live rather than from its last report.
+  const instances = [
+    { id: instanceId, connections: hub.localCount(presenceKey.all) },
+    ...reported.filter((i) => i.id !== instanceId),
+  ];
+  const stats: Stats = {
+    connections: { total: instances.reduce((sum, i) => sum + i.connections, 0), instances },
+    published: counters.published,
+    delivered: counters.delivered,
+  };
+  return Response.json(stats);
+});

@@ -1,0 +1,16 @@
+// GET /api/health: 200 when the store answers, 503 naming the failing part.
+import { config } from "@/lib/config";
+import { getStore } from "@/lib/store";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export async function GET() {
+  const { mode } = config();
+  try {
+    await getStore().ping();
+    return Response.json({ ok: true, mode });
+  } catch {
+    return Response.json({ ok: false, mode, error: "The notification store is unreachable.", failing: "store" }, { status: 503 });
+  }
+}

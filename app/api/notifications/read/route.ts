@@ -1,0 +1,11 @@
+// POST /api/notifications/read: { ids } or { all: true }; answers unreadCount.
+import { apiHandler } from "@/lib/api/handler";
+import { markRead } from "@/lib/notifications";
+import { markReadSchema } from "@/lib/schemas";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const POST = apiHandler({ body: markReadSchema }, async ({ user, body }) => {
+  return Response.json({ unreadCount: await markRead(user, body) });
+});

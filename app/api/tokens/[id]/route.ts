@@ -1,0 +1,13 @@
+// DELETE /api/tokens/<id>: revoke one of the signed-in user's tokens.
+import { apiHandler } from "@/lib/api/handler";
+import { notFound } from "@/lib/errors";
+import { getStore } from "@/lib/store";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const DELETE = apiHandler({}, async ({ user, params }) => {
+  const deleted = await getStore().deleteToken(user.id, params.id ?? "");
+  if (!deleted) throw notFound("That token");
+  return new Response(null, { status: 204 });
+});

@@ -1,0 +1,17 @@
+// The signed-in user's API tokens: list, and create (the token is shown once).
+import { apiHandler } from "@/lib/api/handler";
+import { createApiToken, toApiToken } from "@/lib/auth/tokens";
+import { createTokenSchema } from "@/lib/schemas";
+import { getStore } from "@/lib/store";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const GET = apiHandler({}, async ({ user }) => {
+  const tokens = await getStore().listTokens(user.id);
+  return Response.json({ tokens: tokens.map(toApiToken) });
+});
+
+export const POST = apiHandler({ body: createTokenSchema }, async ({ user, body }) => {
+  return Response.json(await createApiToken(user, body.name), { status: 201 });
+});

@@ -1,0 +1,112 @@
+// The one wrapper every API route goes through, so each route reads as:
+// authenticate, validate, act, respond. It refuses cross-site writes, bodies
+// over MAX_BODY_BYTES (before parsing), bad JSON and invalid fields, and maps
+// every error to the JSON shape of the contract.
+import "server-only";
+import type { NextRequest } from "next/server";
+import type { z } from "zod";
+import { authenticate, type Authenticated } from "../auth/request";
+import type { SessionUser } from "../auth/users";
+import { config } from "../config";
+import { ApiError, errorResponse, forbidden, unauthorized } from "../errors";
+import { fieldErrors } from "../schemas";
+
+interface HandlerContext<Body> {
+  req: NextRequest;
+  user: SessionUser;
+  via: Authenticated["via"];
+  body: Body;
+  params: Record<string, string>;
+}
+
+interface HandlerOptions<Schema extends z.ZodType | undefined> {
+  role?: "admin";
+  body?: Schema;
+}
+
+type RouteContext = { params: Promise<Record<string, string>> };
+
+export function apiHandler<Schema extends z.ZodType | undefined = undefined>(
+  options: HandlerOptions<Schema>,
+  handler: (ctx: HandlerContext<Schema extends z.ZodType ? z.infer<Schema> : undefined>) => Promise<Response>,
+) {
+  return async (req: NextRequest, route: RouteContext): Promise<Response> => {
+    try {
+      const auth = await authenticate(req);
+      if (!auth) throw unauthorized();
+      if (auth.via === "session" && isUnsafe(req.method)) assertSameOrigin(req);
+      if (options.role === "admin" && auth.user.role !== "admin") throw forbidden("do this; it needs the admin role");
+      const body = options.body ? parseBody(options.body, await readJson(req)) : undefined;
+      const params = (await route?.params) ?? {};
+      return await handler({ req, user: auth.user, via: auth.via, body: body as never, params });
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}
+
+function isUnsafe(method: string) {
+  return !["GET", "HEAD", "OPTIONS"].includes(method);
+}
+
+/**
+ * Cookie-authenticated writes must come from our own pages. Browsers send
+ * Sec-Fetch-Site (and Origin) on every cross-site POST; Bearer requests carry
+ * no ambient credentials and are exempt.
+ */
+function assertSameOrigin(req: NextRequest) {
+  const site = req.headers.get("sec-fetch-site");
+  if (site && site !== "same-origin" && site !== "none") throw new ApiError(403, "Cross-site requests are not allowed.");
+  const origin = req.headers.get("origin");
+  if (origin && origin !== "null") {
+    const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
+    let originHost: string;
+    try {
+      originHost = new URL(origin).host;
+    } catch {
+      throw new ApiError(403, "Cross-site requests are not allowed.");
+    }
+    if (originHost !== host) throw new ApiError(403, "Cross-site requests are not allowed.");
+  } else if (origin === "null") {
+    throw new ApiError(403, "Cross-site requests are not allowed.");
+  }
+}
+
+/** Reads at most MAX_BODY_BYTES, then parses; 413 before any parsing when larger. */
+async function readJson(req: NextRequest): Promise<unknown> {
+  const max = config().maxBodyBytes;
+  const tooLarge = () => new ApiError(413, `The request body is larger than ${max} bytes.`);
+  const declared = Number(req.headers.get("content-length"));
+  if (declared > max) throw tooLarge();
+  const type = req.headers.get("content-type") ?? "";
+  if (!type.includes("application/json")) throw new ApiError(415, "Send the body as application/json.");
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (req.body) {
+    const reader = req.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > max) {
+        await reader.cancel();
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  }
+  const text = Buffer.concat(chunks).toString("utf8");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError(400, "The request body is not valid JSON.");
+  }
+}
+
+function parseBody<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const fields = fieldErrors(parsed.error);
+  const [field, message] = Object.entries(fields)[0] ?? ["body", "Invalid request."];
+  throw new ApiError(400, message, { field, fields });
+}

@@ -1,0 +1,60 @@
+// next-auth v4 settings: password sign-in (rate limited), OAuth providers
+// switched on by their env vars, JWT sessions that carry id and role.
+import "server-only";
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import GitHubProvider from "next-auth/providers/github";
+import GoogleProvider from "next-auth/providers/google";
+import { config } from "../config";
+import { getStore } from "../store";
+import { checkPassword, toSessionUser } from "./users";
+
+const SESSION_MAX_AGE_S = 8 * 60 * 60;
+
+function oauthProviders() {
+  const providers = [];
+  if (process.env.GITHUB_ID && process.env.GITHUB_SECRET)
+    providers.push(GitHubProvider({ clientId: process.env.GITHUB_ID, clientSecret: process.env.GITHUB_SECRET }));
+  if (process.env.GOOGLE_CLIENT_ID && process.env.GOOGLE_CLIENT_SECRET)
+    providers.push(GoogleProvider({ clientId: process.env.GOOGLE_CLIENT_ID, clientSecret: process.env.GOOGLE_CLIENT_SECRET }));
+  return providers;
+}
+
+export const authOptions: NextAuthOptions = {
+  secret: config().authSecret,
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
+  pages: { signIn: "/signin" },
+  providers: [
+    CredentialsProvider({
+      name: "Email and password",
+      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      async authorize(credentials) {
+        const email = String(credentials?.email ?? "").slice(0, 254);
+        const password = String(credentials?.password ?? "").slice(0, 256);
+        if (!email || !password) return null;
+        const limit = await getStore().rateLimit(`signin:${email.toLowerCase()}`, config().rateSigninPerMin, 60);
+        if (!limit.ok) throw new Error(`Too many sign-in attempts. Try again in ${limit.retryAfterS} s.`);
+        const user = await checkPassword(email, password);
+        return user ? { id: user.id, email: user.email, name: user.name } : null;
+      },
+    }),
+    ...oauthProviders(),
+  ],
+  callbacks: {
+    async jwt({ token, user }) {
+      if (user?.email) {
+        const sessionUser = toSessionUser(user.email, user.name);
+        token.uid = sessionUser.id;
+        token.role = sessionUser.role;
+      }
+      return token;
+    },
+    async session({ session, token }) {
+      if (session.user && token.email) {
+        session.user.id = String(token.uid);
+        session.user.role = token.role === "admin" ? "admin" : "member";
+      }
+      return session;
+    },
+  },
+};

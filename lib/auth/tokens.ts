@@ -1,0 +1,50 @@
+// API tokens for scripts and services: random, shown once, stored as a
+// SHA-256 hash (a token is already high-entropy, so a slow hash adds nothing).
+import "server-only";
+import { createHash, randomBytes } from "node:crypto";
+import { getStore } from "../store";
+import type { TokenRecord } from "../store/types";
+import type { ApiToken, CreatedApiToken } from "../types";
+import type { SessionUser } from "./users";
+
+const PREFIX = "ntf_";
+/** lastUsedAt is written at most this often per token, not on every request. */
+const TOUCH_EVERY_MS = 60_000;
+
+function hashToken(token: string) {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+export function toApiToken(record: TokenRecord): ApiToken {
+  return { id: record.id, name: record.label, createdAt: record.createdAt, lastUsedAt: record.lastUsedAt };
+}
+
+export async function createApiToken(user: SessionUser, label: string): Promise<CreatedApiToken> {
+  const token = PREFIX + randomBytes(32).toString("base64url");
+  const record: TokenRecord = {
+    id: `t_${randomBytes(8).toString("hex")}`,
+    userId: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    label,
+    hash: hashToken(token),
+    createdAt: new Date().toISOString(),
+    lastUsedAt: null,
+  };
+  await getStore().createToken(record);
+  return { ...toApiToken(record), token };
+}
+
+/** The token's owner, or null for an unknown or revoked token. */
+export async function userForToken(token: string): Promise<SessionUser | null> {
+  if (!token.startsWith(PREFIX) || token.length > 200) return null;
+  const store = getStore();
+  const record = await store.findTokenByHash(hashToken(token));
+  if (!record) return null;
+  const now = Date.now();
+  if (!record.lastUsedAt || now - Date.parse(record.lastUsedAt) > TOUCH_EVERY_MS) {
+    await store.touchToken(record.id, new Date(now).toISOString());
+  }
+  return { id: record.userId, email: record.email, name: record.name, role: record.role };
+}

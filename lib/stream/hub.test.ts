@@ -1,0 +1,159 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { collect, notificationIds } from "@/testing/sse-reader";
+import { MemoryStore } from "../store/memory";
+import type { NewNotification } from "../store/types";
+import type { Audience } from "../types";
+import { Hub, type HubOptions } from "./hub";
+
+const OPTIONS: HubOptions = {
+  instanceId: "test",
+  heartbeatMs: 60_000,
+  maxDurationMs: 300_000,
+  retryMs: 3_000,
+  queueMaxBytes: 1_048_576,
+};
+
+function alert(title: string, audience: Audience = { kind: "all" }): NewNotification {
+  return { title, body: "", severity: "info", audience, sender: { id: "u_admin", name: "Admin" } };
+}
+
+const opened: AbortController[] = [];
+afterEach(() => {
+  for (const controller of opened.splice(0)) controller.abort();
+});
+
+function setup(options: Partial<HubOptions> = {}, historyMax = 10_000) {
+  const store = new MemoryStore(historyMax);
+  const hub = new Hub(store, { ...OPTIONS, ...options });
+  const open = async (userId: string, lastEventId: string | null = null) => {
+    const controller = new AbortController();
+    opened.push(controller);
+    const stream = collect(await hub.open({ userId, lastEventId, signal: controller.signal }));
+    await stream.waitFor((events) => events.some((e) => e.event === "connected"));
+    return { stream, abort: () => controller.abort() };
+  };
+  return { store, hub, open };
+}
+
+describe("hub", () => {
+  it("starts a stream with retry and a connected event naming the user and instance", async () => {
+    const { open } = setup();
+    const { stream } = await open("alice");
+    expect(stream.retry).toBe(3_000);
+    const connected = JSON.parse(stream.events[0]!.data);
+    expect(connected).toMatchObject({ userId: "alice", instance: "test" });
+    expect(typeof connected.connectionId).toBe("string");
+  });
+
+  it("fans out by audience: everyone, one user, followers of a channel", async () => {
+    const { store, open } = setup();
+    await store.setFollowing("bob", ["deploys"]);
+    const alice = await open("alice");
+    const bob = await open("bob");
+    const a = await store.publish(alert("to all"));
+    const b = await store.publish(alert("to alice", { kind: "user", userId: "alice" }));
+    const c = await store.publish(alert("to deploys", { kind: "channel", channel: "deploys" }));
+    await alice.stream.waitFor((e) => notificationIds(e).length === 2);
+    await bob.stream.waitFor((e) => notificationIds(e).length === 2);
+    expect(notificationIds(alice.stream.events)).toEqual([a.id, b.id]);
+    expect(notificationIds(bob.stream.events)).toEqual([a.id, c.id]);
+  });
+
+  it("follows a channel change on open streams", async () => {
+    const { store, open } = setup();
+    const alice = await open("alice");
+    await store.setFollowing("alice", ["incidents"]);
+    const n = await store.publish(alert("incident", { kind: "channel", channel: "incidents" }));
+    await alice.stream.waitFor((e) => notificationIds(e).includes(n.id));
+  });
+
+  it("releases every listener and timer when many streams are aborted", async () => {
+    const { store, hub, open } = setup({ heartbeatMs: 100 });
+    const streams = await Promise.all(Array.from({ length: 300 }, (_, i) => open(`user-${i % 30}`)));
+    expect(hub.resources()).toMatchObject({ connections: 300, subscriptions: 1 });
+    expect(store.subscriberCount).toBe(1);
+    for (const s of streams) s.abort();
+    await Promise.all(streams.map((s) => s.stream.ended));
+    expect(hub.resources()).toEqual({ connections: 0, users: 0, subscriptions: 0, timers: 0 });
+    expect(store.subscriberCount).toBe(0);
+    expect(hub.localCount("all")).toBe(0);
+  });
+
+  it("releases everything when the reader cancels the stream", async () => {
+    const { store, hub } = setup();
+    const stream = await hub.open({ userId: "alice", lastEventId: null });
+    const reader = stream.getReader();
+    await reader.read();
+    await reader.cancel();
+    expect(hub.resources().connections).toBe(0);
+    expect(store.subscriberCount).toBe(0);
+  });
+
+  it("resumes after Last-Event-ID with exactly the missed notifications, then goes live", async () => {
+    const { store, open } = setup();
+    const first = await store.publish(alert("one"));
+    const missed = [await store.publish(alert("two")), await store.publish(alert("three", { kind: "user", userId: "alice" }))];
+    await store.publish(alert("for bob", { kind: "user", userId: "bob" }));
+    const alice = await open("alice", first.id);
+    await alice.stream.waitFor((e) => notificationIds(e).length === 2);
+    const live = await store.publish(alert("four"));
+    await alice.stream.waitFor((e) => notificationIds(e).length === 3);
+    expect(notificationIds(alice.stream.events)).toEqual([...missed.map((n) => n.id), live.id]);
+  });
+
+  it("never duplicates an event published while the replay runs", async () => {
+    const { store, hub } = setup();
+    const first = await store.publish(alert("zero"));
+    for (let i = 0; i < 1_200; i++) await store.publish(alert(`n${i}`));
+    const stream = collect(await hub.open({ userId: "alice", lastEventId: first.id }));
+    // Published while the 3-page replay is still reading the log.
+    const during = await Promise.all([store.publish(alert("during-1")), store.publish(alert("during-2"))]);
+    await stream.waitFor((e) => notificationIds(e).includes(during[1]!.id));
+    const ids = notificationIds(stream.events);
+    expect(ids).toHaveLength(1_202);
+    expect(new Set(ids).size).toBe(ids.length);
+    const all = await store.eventsAfter(first.id, 2_000);
+    expect(ids).toEqual(all.events.map((n) => n.id));
+  });
+
+  it("sends reset when the last id is older than the history kept", async () => {
+    const store = new MemoryStore(10);
+    const hub = new Hub(store, OPTIONS);
+    const old = await store.publish(alert("old"));
+    for (let i = 0; i < 20; i++) await store.publish(alert(`n${i}`));
+    const stream = collect(await hub.open({ userId: "alice", lastEventId: old.id }));
+    await stream.waitFor((e) => e.some((x) => x.event === "reset"));
+    expect(notificationIds(stream.events)).toEqual([]);
+  });
+
+  it("sends read events to the user's streams only", async () => {
+    const { store, open } = setup();
+    const alice = await open("alice");
+    const bob = await open("bob");
+    await store.publishRead("alice", { all: true, unreadCount: 0 });
+    await alice.stream.waitFor((e) => e.some((x) => x.event === "read"));
+    expect(JSON.parse(alice.stream.events.find((x) => x.event === "read")!.data)).toEqual({ all: true, unreadCount: 0 });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(bob.stream.events.some((x) => x.event === "read")).toBe(false);
+  });
+
+  it("sends heartbeats as comments and a reconnect event before the time limit, then ends", async () => {
+    const { hub, open } = setup({ heartbeatMs: 50, maxDurationMs: 600 });
+    const alice = await open("alice");
+    await alice.stream.waitFor(() => alice.stream.comments.includes("ping"), 2_000);
+    await alice.stream.ended;
+    expect(alice.stream.events.at(-1)?.event).toBe("reconnect");
+    expect(hub.resources().connections).toBe(0);
+  });
+
+  it("ends a stream whose client stops reading once its backlog passes the cap", async () => {
+    const { store, hub } = setup({ queueMaxBytes: 20_000 });
+    const stalled = await hub.open({ userId: "stalled", lastEventId: null });
+    const reader = stalled.getReader(); // never read again
+    await reader.read();
+    for (let i = 0; i < 200; i++) await store.publish(alert(`flood ${i} ${"x".repeat(200)}`));
+    await new Promise((r) => setImmediate(r));
+    expect(hub.resources().connections).toBe(0);
+    await expect(reader.read()).rejects.toThrow(/not reading/);
+  });
+});

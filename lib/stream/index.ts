@@ -1,0 +1,23 @@
+// The instance's hub, created once per process on first use.
+import "server-only";
+import { config } from "../config";
+import { getStore } from "../store";
+import { Hub } from "./hub";
+
+const HUB_KEY = Symbol.for("notifications.hub");
+type WithHub = typeof globalThis & { [HUB_KEY]?: Hub };
+
+export function getHub(): Hub {
+  const g = globalThis as WithHub;
+  if (!g[HUB_KEY]) {
+    const c = config();
+    g[HUB_KEY] = new Hub(getStore(), {
+      instanceId: c.instanceId,
+      heartbeatMs: c.heartbeatMs,
+      maxDurationMs: c.maxDurationMs,
+      retryMs: c.retryMs,
+      queueMaxBytes: c.streamQueueMaxBytes,
+    });
+  }
+  return g[HUB_KEY];
+}

@@ -1,0 +1,14 @@
+import type { Role } from "@/lib/types";
+
+declare module "next-auth" {
+  interface Session {
+    user: { id: string; role: Role; name?: string | null; email?: string | null; image?: string | null };
+  }
+}
+
+declare module "next-auth/jwt" {
+  interface JWT {
+    uid?: string;
+    role?: Role;
+  }
+}
