@@ -1,0 +1,41 @@
+// Shared helpers for the end-to-end tests: sign a browser context in through
+// next-auth's credentials flow, and publish through the API as a service would.
+import { test as base, expect, type APIRequestContext, type BrowserContext } from "@playwright/test";
+import type { Notification } from "@/lib/types";
+
+export const ADMIN = "admin@example.com";
+export const ALICE = "alice@example.com";
+export const BOB = "bob@example.com";
+
+export function embeddedUrl(): string {
+  const url = process.env.E2E_EMBEDDED_URL;
+  if (!url) throw new Error("E2E_EMBEDDED_URL is not set: run through playwright.config.ts");
+  return url;
+}
+
+/** Signs in with the same two requests a script would make; cookies land in the context. */
+export async function signIn(request: APIRequestContext, baseURL: string, email: string, password = "demo") {
+  const { csrfToken } = await (await request.get(`${baseURL}/api/auth/csrf`)).json();
+  const res = await request.post(`${baseURL}/api/auth/callback/credentials`, {
+    form: { csrfToken, email, password, json: "true" },
+    maxRedirects: 0,
+  });
+  expect([200, 302]).toContain(res.status());
+}
+
+export async function signedInContext(context: BrowserContext, baseURL: string, email: string) {
+  await signIn(context.request, baseURL, email);
+  return context;
+}
+
+/** Publishes as the admin through the API (same-origin, cookie session). */
+export async function publish(request: APIRequestContext, baseURL: string, body: Record<string, unknown>): Promise<Notification> {
+  const res = await request.post(`${baseURL}/api/notifications`, { data: body, headers: { origin: baseURL } });
+  expect(res.status(), await res.text()).toBe(201);
+  return res.json();
+}
+
+export const test = base.extend<{ baseURL: string }>({
+  baseURL: async ({}, use) => use(embeddedUrl()),
+});
+export { expect };
