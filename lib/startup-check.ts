@@ -16,3 +16,11 @@ export function productionStartProblem(env: NodeJS.ProcessEnv = process.env): st
     return `NEXTAUTH_SECRET is a placeholder or shorter than 32 characters. ${generate}`;
   return null;
 }
+
+/** Stops the process with the reason when a production start is unsafe. */
+export function refuseUnsafeProductionStart() {
+  const problem = productionStartProblem();
+  if (!problem) return;
+  console.error(`\n[startup] Refusing to start: ${problem}\n`);
+  process.exit(1);
+}
