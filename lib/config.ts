@@ -32,7 +32,8 @@ const schema = z.object({
 export type Config = ReturnType<typeof loadConfig>;
 
 function loadConfig(env: NodeJS.ProcessEnv = process.env) {
-  const parsed = schema.safeParse(env);
+  // An empty variable means "not set", as shells and .env files commonly write it.
+  const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== "")));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new Error(`Invalid setting ${issue?.path.join(".")}: ${issue?.message}`);
