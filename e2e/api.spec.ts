@@ -48,7 +48,7 @@ test.describe("as admin", () => {
 
   test("POST /api/notifications – not JSON", async ({ request, baseURL }) => {
     const res = await request.post(`${baseURL}/api/notifications`, {
-      data: "{ not json",
+      data: Buffer.from("{ not json"),
       headers: { origin: baseURL, "content-type": "application/json" },
     });
     expect(res.status()).toBe(400);

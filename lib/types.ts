@@ -62,6 +62,17 @@ export interface Stats {
   connections: { total: number; instances: { id: string; connections: number }[] };
   published: number;
   delivered: number;
+  thisInstance: {
+    id: string;
+    connections: number;
+    users: number;
+    subscriptions: number;
+    timers: number;
+    /** The most bytes any stream has had waiting for a slow client (capped by STREAM_QUEUE_MAX_BYTES). */
+    backlogPeakBytes: number;
+    rssBytes: number;
+    heapUsedBytes: number;
+  };
 }
 
 export interface PublishResult extends Notification {

@@ -24,7 +24,9 @@ export interface OpenOptions {
   signal?: AbortSignal;
 }
 
-const REPLAY_PAGE = 500;
+const REPLAY_PAGE = 200;
+/** How often a replay checks whether its client has read the previous page. */
+const REPLAY_DRAIN_POLL_MS = 5;
 const PING = encodeFrame({ comment: "ping" });
 const RECONNECT = encodeJsonEvent("reconnect", {});
 const RESET = encodeJsonEvent("reset", {});
@@ -46,6 +48,7 @@ class Connection {
     private readonly controller: ReadableStreamDefaultController<Uint8Array>,
     private readonly queueMaxBytes: number,
     private readonly onClose: (connection: Connection) => void,
+    private readonly onBacklog: (bytes: number) => void,
   ) {
     this.sentUpTo = lastEventId;
   }
@@ -54,7 +57,23 @@ class Connection {
     if (this.closed) return;
     this.controller.enqueue(chunk);
     // desiredSize is minus the bytes the client has not read yet.
-    if ((this.controller.desiredSize ?? 0) < -this.queueMaxBytes) this.fail(new Error("client is not reading"));
+    const backlog = this.backlog();
+    this.onBacklog(backlog);
+    // A replay paces itself (waitForDrain); the cap is for live events a client does not read.
+    if (!this.replaying && backlog > this.queueMaxBytes) this.fail(new Error("client is not reading"));
+  }
+
+  /** Bytes enqueued that the client has not read yet. */
+  backlog() {
+    return -(this.controller.desiredSize ?? 0);
+  }
+
+  /**
+   * Resolves once the client has read what was sent. Polled rather than
+   * driven by pull(): a pull callback would cost a promise on every live chunk.
+   */
+  async waitForDrain() {
+    while (!this.closed && this.backlog() > 0) await new Promise((r) => setTimeout(r, REPLAY_DRAIN_POLL_MS));
   }
 
   /** Ends the response normally (after the queued frames); also what an aborted request does. */
@@ -92,6 +111,7 @@ export class Hub {
   private lastHeartbeat = Date.now();
   private deliveredUnreported = 0;
   private delivered = 0;
+  private backlogPeak = 0;
 
   constructor(
     private readonly store: Store,
@@ -114,6 +134,7 @@ export class Hub {
             controller,
             this.options.queueMaxBytes,
             (c) => this.detach(c, signal),
+            this.noteBacklog,
           );
           if (signal?.aborted) return connection.end();
           signal?.addEventListener("abort", connection.end, { once: true });
@@ -145,6 +166,15 @@ export class Hub {
   get deliveredTotal() {
     return this.delivered;
   }
+
+  /** The most bytes any stream has had waiting for its client; bounded by queueMaxBytes plus one chunk. */
+  get backlogPeakBytes() {
+    return this.backlogPeak;
+  }
+
+  private noteBacklog = (bytes: number) => {
+    if (bytes > this.backlogPeak) this.backlogPeak = bytes;
+  };
 
   private async begin(connection: Connection, lastEventId: string | null) {
     const connected: ConnectedEventData = {
@@ -180,6 +210,7 @@ export class Hub {
       const mine = events.filter((n) => isAddressedTo(n.audience, connection));
       if (mine.length) this.deliver(connection, mine.map((n) => encodeJsonEvent("notification", n, n.id)), mine, false);
       if (events.length < REPLAY_PAGE) return;
+      await connection.waitForDrain();
       cursor = events[events.length - 1]!.id;
     }
   }

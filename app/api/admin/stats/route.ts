@@ -19,10 +19,19 @@ export const GET = apiHandler({ role: "admin" }, async () => {
     { id: instanceId, connections: hub.localCount(presenceKey.all) },
     ...reported.filter((i) => i.id !== instanceId),
   ];
+  const memory = process.memoryUsage();
   const stats: Stats = {
     connections: { total: instances.reduce((sum, i) => sum + i.connections, 0), instances },
     published: counters.published,
     delivered: counters.delivered,
+    // What this instance holds for streams: all zero once its last stream has closed.
+    thisInstance: {
+      id: instanceId,
+      ...hub.resources(),
+      backlogPeakBytes: hub.backlogPeakBytes,
+      rssBytes: memory.rss,
+      heapUsedBytes: memory.heapUsed,
+    },
   };
   return Response.json(stats);
 });
