@@ -126,6 +126,15 @@ describe("hub", () => {
     expect(notificationIds(stream.events)).toEqual([]);
   });
 
+  it("sends reset for an id this store never issued, then delivers live events", async () => {
+    const { store, open } = setup();
+    await store.publish(alert("before"));
+    const alice = await open("alice", "99999999999999-0");
+    await alice.stream.waitFor((e) => e.some((x) => x.event === "reset"));
+    const live = await store.publish(alert("live"));
+    await alice.stream.waitFor((e) => notificationIds(e).includes(live.id));
+  });
+
   it("sends read events to the user's streams only", async () => {
     const { store, open } = setup();
     const alice = await open("alice");

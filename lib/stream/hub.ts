@@ -205,8 +205,12 @@ export class Hub {
     let cursor = lastEventId;
     for (let first = true; !connection.closed; first = false) {
       const { events, reset } = await this.store.eventsAfter(cursor, REPLAY_PAGE);
-      // Too old to resume: the client refetches its history instead.
-      if (first && reset) return connection.send(RESET);
+      // Too old to resume, or an id this store never issued (a wiped store):
+      // the client refetches its history instead.
+      if (first && (reset || (events.length === 0 && (await this.isFromAnotherHistory(lastEventId))))) {
+        connection.sentUpTo = null;
+        return connection.send(RESET);
+      }
       const mine = events.filter((n) => isAddressedTo(n.audience, connection));
       if (mine.length) this.deliver(connection, mine.map((n) => encodeJsonEvent("notification", n, n.id)), mine, false);
       if (events.length < REPLAY_PAGE) return;
@@ -219,6 +223,11 @@ export class Hub {
    * Sends the events newer than the connection's cursor. `live` events come in
    * id order, so once one is sent the cursor is no longer needed.
    */
+  private async isFromAnotherHistory(lastEventId: string) {
+    const latest = await this.store.latestId();
+    return latest === null || compareIds(lastEventId, latest) > 0;
+  }
+
   private deliver(connection: Connection, frames: Uint8Array[], events: Notification[], live: boolean) {
     const cursor = connection.sentUpTo;
     let start = 0;
