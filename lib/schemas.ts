@@ -20,7 +20,6 @@ const channelName = z
 
 // Control characters (other than tab and newline in the body) have no place in
 // a notification and can break terminals and logs that show it.
-// eslint-disable-next-line no-control-regex
 const NO_CONTROL_CHARS = /^[^\u0000-\u0008\u000b-\u001f\u007f]*$/;
 
 const link = z

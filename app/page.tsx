@@ -1,0 +1,12 @@
+import { AppShell } from "@/components/app-shell";
+import { Dashboard } from "@/components/dashboard";
+import { requireUser } from "@/lib/session";
+
+export default async function DashboardPage() {
+  const user = await requireUser("/");
+  return (
+    <AppShell user={user}>
+      <Dashboard />
+    </AppShell>
+  );
+}

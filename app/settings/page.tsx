@@ -1,0 +1,16 @@
+import { AppShell } from "@/components/app-shell";
+import { ChannelFollows } from "@/components/channel-follows";
+import { TokenManager } from "@/components/token-manager";
+import { requireUser } from "@/lib/session";
+
+export default async function SettingsPage() {
+  const user = await requireUser("/settings");
+  return (
+    <AppShell user={user}>
+      <div className="grid gap-6 lg:grid-cols-[1fr_20rem]">
+        <TokenManager canPublish={user.role === "admin"} />
+        <ChannelFollows />
+      </div>
+    </AppShell>
+  );
+}

@@ -1,0 +1,30 @@
+import { redirect } from "next/navigation";
+import { SignInForm } from "@/components/sign-in-form";
+import { authOptions } from "@/lib/auth/options";
+import { config } from "@/lib/config";
+import { getCurrentUser, safeCallbackUrl } from "@/lib/session";
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const callbackUrl = safeCallbackUrl((await searchParams).callbackUrl);
+  if (await getCurrentUser()) redirect(callbackUrl);
+  const oauth = authOptions.providers.filter((p) => p.type === "oauth").map((p) => ({ id: p.id, name: p.name }));
+  const { demoUsers, production } = config();
+  return (
+    <main className="grid min-h-screen place-items-center px-4">
+      <div className="w-full max-w-sm">
+        <div className="mb-6 text-center">
+          <span className="mx-auto grid h-12 w-12 place-items-center rounded-xl bg-brand-600 text-2xl text-white" aria-hidden>
+            ◉
+          </span>
+          <h1 className="mt-3 text-xl font-semibold">Sign in to Live notifications</h1>
+        </div>
+        <SignInForm callbackUrl={callbackUrl} oauthProviders={oauth} />
+        {demoUsers && !production && (
+          <p className="mt-4 rounded-lg bg-slate-100 p-3 text-xs text-slate-600 dark:bg-slate-900 dark:text-slate-400">
+            Demo accounts: admin@example.com (admin), alice@example.com and bob@example.com (members). The password is in your DEMO_PASSWORD setting, &quot;demo&quot; by default.
+          </p>
+        )}
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,40 @@
+"use client";
+// Notifications per minute over the last 15 minutes, as plain SVG bars.
+import { useEffect, useState } from "react";
+import type { Notification } from "@/lib/types";
+
+const MINUTES = 15;
+
+export function ActivityChart({ items }: { items: Pick<Notification, "createdAt">[] }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 15_000);
+    return () => clearInterval(timer);
+  }, []);
+  const currentMinute = Math.floor(now / 60_000);
+  const counts = new Array<number>(MINUTES).fill(0);
+  for (const item of items) {
+    const age = currentMinute - Math.floor(Date.parse(item.createdAt) / 60_000);
+    if (age >= 0 && age < MINUTES) counts[MINUTES - 1 - age]!++;
+  }
+  const max = Math.max(1, ...counts);
+  const total = counts.reduce((a, b) => a + b, 0);
+  return (
+    <figure className="rounded-xl bg-white p-4 ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-800">
+      <figcaption className="mb-2 flex items-baseline justify-between text-sm">
+        <span className="font-semibold">Last 15 minutes</span>
+        <span className="text-slate-500">{total} received</span>
+      </figcaption>
+      <svg viewBox={`0 0 ${MINUTES * 10} 50`} className="h-20 w-full" role="img" aria-label={`${total} notifications in the last 15 minutes`}>
+        {counts.map((count, i) => {
+          const height = (count / max) * 46;
+          return (
+            <rect key={i} x={i * 10 + 1} y={48 - height} width={8} height={Math.max(height, 1)} rx={1.5} className={count ? "fill-brand-500" : "fill-slate-200 dark:fill-slate-800"}>
+              <title>{`${count} in minute −${MINUTES - 1 - i}`}</title>
+            </rect>
+          );
+        })}
+      </svg>
+    </figure>
+  );
+}

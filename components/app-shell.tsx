@@ -1,0 +1,30 @@
+// The frame of every signed-in page: product name, navigation, who is signed in.
+import Link from "next/link";
+import type { SessionUser } from "@/lib/auth/users";
+import { SignOutButton } from "./sign-out-button";
+
+export function AppShell({ user, children }: { user: SessionUser; children: React.ReactNode }) {
+  const link = "rounded-lg px-3 py-1.5 text-sm hover:bg-slate-100 dark:hover:bg-slate-800";
+  return (
+    <div className="mx-auto max-w-6xl px-4 pb-24">
+      <header className="flex flex-wrap items-center gap-2 py-4">
+        <Link href="/" className="mr-auto flex items-center gap-2 font-semibold">
+          <span className="grid h-8 w-8 place-items-center rounded-lg bg-brand-600 text-white" aria-hidden>
+            ◉
+          </span>
+          Live notifications
+        </Link>
+        <nav aria-label="Main" className="flex flex-wrap items-center gap-1">
+          <Link href="/" className={link}>Dashboard</Link>
+          <Link href="/settings" className={link}>Settings</Link>
+          {user.role === "admin" && <Link href="/admin" className={link}>Admin</Link>}
+        </nav>
+        <span className="hidden text-sm text-slate-500 sm:inline">
+          {user.name} · {user.role}
+        </span>
+        <SignOutButton />
+      </header>
+      <main>{children}</main>
+    </div>
+  );
+}

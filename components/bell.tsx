@@ -1,0 +1,57 @@
+"use client";
+// The bell: unread badge, and a dropdown with the latest notifications.
+import { useState } from "react";
+import type { NotificationWithRead } from "@/lib/types";
+
+interface Props {
+  unreadCount: number;
+  latest: NotificationWithRead[];
+  onMarkAllRead: () => void;
+}
+
+export function Bell({ unreadCount, latest, onMarkAllRead }: Props) {
+  const [open, setOpen] = useState(false);
+  return (
+    <div className="relative">
+      <button
+        type="button"
+        data-testid="bell-button"
+        aria-expanded={open}
+        aria-label={`Notifications, ${unreadCount} unread`}
+        onClick={() => setOpen((o) => !o)}
+        className="relative rounded-full p-2 hover:bg-slate-100 dark:hover:bg-slate-800"
+      >
+        <svg viewBox="0 0 24 24" className="h-6 w-6" fill="none" stroke="currentColor" strokeWidth={1.8} aria-hidden>
+          <path d="M6 8a6 6 0 1 1 12 0c0 7 3 9 3 9H3s3-2 3-9M10.3 21a1.94 1.94 0 0 0 3.4 0" />
+        </svg>
+        {unreadCount > 0 && (
+          <span data-testid="unread-badge" className="absolute -top-0.5 -right-0.5 min-w-5 rounded-full bg-rose-600 px-1 text-center text-xs leading-5 font-semibold text-white">
+            {unreadCount}
+          </span>
+        )}
+      </button>
+      {open && (
+        <div className="absolute right-0 z-40 mt-2 w-80 max-w-[calc(100vw-2rem)] rounded-xl bg-white p-2 shadow-xl ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-700">
+          <div className="flex items-center justify-between px-2 py-1">
+            <span className="text-sm font-semibold">Latest</span>
+            <button type="button" onClick={onMarkAllRead} className="text-xs font-medium text-brand-600 hover:underline dark:text-brand-500">
+              Mark all read
+            </button>
+          </div>
+          {latest.length === 0 ? (
+            <p className="px-2 py-4 text-sm text-slate-500">Nothing yet.</p>
+          ) : (
+            <ul>
+              {latest.map((n) => (
+                <li key={n.id} className="flex items-start gap-2 rounded-lg px-2 py-2 hover:bg-slate-50 dark:hover:bg-slate-800">
+                  <span className={`mt-1.5 h-2 w-2 shrink-0 rounded-full ${n.read ? "bg-transparent" : "bg-brand-500"}`} aria-hidden />
+                  <span className="min-w-0 text-sm break-words">{n.title}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,29 @@
+"use client";
+// Live / Reconnecting (with a countdown) / Offline, from the stream's state.
+import { useSyncExternalStore } from "react";
+import type { SSEStatus } from "@/hooks/sse-client";
+
+function subscribeOnline(callback: () => void) {
+  window.addEventListener("online", callback);
+  window.addEventListener("offline", callback);
+  return () => {
+    window.removeEventListener("online", callback);
+    window.removeEventListener("offline", callback);
+  };
+}
+
+export function ConnectionIndicator({ status, retryInMs }: { status: SSEStatus; retryInMs: number | null }) {
+  const online = useSyncExternalStore(subscribeOnline, () => navigator.onLine, () => true);
+  const [label, dot] =
+    !online || status === "closed"
+      ? ["Offline", "bg-slate-400"]
+      : status === "open"
+        ? ["Live", "bg-emerald-500"]
+        : [retryInMs !== null ? `Reconnecting in ${Math.ceil(retryInMs / 1000)} s` : "Connecting…", "bg-amber-500 animate-pulse"];
+  return (
+    <span data-testid="connection-status" role="status" className="inline-flex items-center gap-2 rounded-full bg-white px-3 py-1 text-sm shadow-sm ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-800">
+      <span className={`h-2 w-2 rounded-full ${dot}`} aria-hidden />
+      {label}
+    </span>
+  );
+}

@@ -1,0 +1,76 @@
+// One notification as a card: severity, title, body, link, sender and time.
+// Every user-written value is rendered as React text, never as HTML.
+import Link from "next/link";
+import type { Notification } from "@/lib/types";
+import { SeverityBadge } from "./severity-badge";
+
+interface Props {
+  notification: Notification;
+  read?: boolean;
+  onMarkRead?: () => void;
+}
+
+export function NotificationCard({ notification, read = false, onMarkRead }: Props) {
+  const { title, body, link, severity, sender, createdAt, audience } = notification;
+  return (
+    <article
+      className={`rounded-xl border p-4 transition-colors ${
+        read ? "border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900" : "border-brand-500/40 bg-brand-50 dark:border-brand-500/50 dark:bg-slate-900"
+      }`}
+    >
+      <div className="flex items-start justify-between gap-3">
+        <div className="min-w-0 flex-1">
+          <div className="mb-1 flex flex-wrap items-center gap-2 text-xs text-slate-500 dark:text-slate-400">
+            <SeverityBadge severity={severity} />
+            {audience.kind === "channel" && <span className="rounded bg-slate-100 px-1.5 py-0.5 dark:bg-slate-800">#{audience.channel}</span>}
+            {audience.kind === "user" && <span className="rounded bg-slate-100 px-1.5 py-0.5 dark:bg-slate-800">direct</span>}
+            <time dateTime={createdAt}>{formatTime(createdAt)}</time>
+            <span>· {sender.name}</span>
+          </div>
+          <h3 data-testid="notification-title" className="font-semibold break-words">
+            {title}
+          </h3>
+          {body && (
+            <p data-testid="notification-body" className="mt-1 whitespace-pre-wrap break-words text-sm text-slate-700 dark:text-slate-300">
+              {body}
+            </p>
+          )}
+          {link && <NotificationLink href={link} />}
+        </div>
+        {onMarkRead && !read && (
+          <button
+            type="button"
+            data-testid="mark-read"
+            onClick={onMarkRead}
+            className="shrink-0 rounded-md px-2 py-1 text-xs font-medium text-brand-600 hover:bg-brand-500/10 dark:text-brand-500"
+          >
+            Mark read
+          </button>
+        )}
+      </div>
+    </article>
+  );
+}
+
+function NotificationLink({ href }: { href: string }) {
+  const className = "mt-2 inline-block text-sm font-medium text-brand-600 underline-offset-2 hover:underline dark:text-brand-500";
+  // App paths stay in the app; https links open in a new tab without access to this one.
+  if (href.startsWith("/")) {
+    return (
+      <Link href={href} className={className}>
+        Open →
+      </Link>
+    );
+  }
+  return (
+    <a href={href} target="_blank" rel="noopener noreferrer" className={className}>
+      Open {new URL(href).host} ↗
+    </a>
+  );
+}
+
+function formatTime(iso: string) {
+  const date = new Date(iso);
+  const sameDay = date.toDateString() === new Date().toDateString();
+  return sameDay ? date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : date.toLocaleString();
+}

@@ -1,0 +1,95 @@
+"use client";
+// The feed with its filters (all/unread, severity, channel), empty, loading
+// and error states, and "load more".
+import { useState } from "react";
+import { SEVERITIES, type NotificationWithRead, type Severity } from "@/lib/types";
+import { NotificationCard } from "./notification-card";
+
+interface Props {
+  items: NotificationWithRead[];
+  loading: boolean;
+  error: string | null;
+  hasMore: boolean;
+  onMarkRead: (id: string) => void;
+  onMarkAllRead: () => void;
+  onLoadMore: () => void;
+}
+
+export function NotificationFeed({ items, loading, error, hasMore, onMarkRead, onMarkAllRead, onLoadMore }: Props) {
+  const [unreadOnly, setUnreadOnly] = useState(false);
+  const [severity, setSeverity] = useState<Severity | "">("");
+  const [channel, setChannel] = useState("");
+  const channels = [...new Set(items.flatMap((i) => (i.audience.kind === "channel" ? [i.audience.channel] : [])))].sort();
+  const shown = items.filter(
+    (i) =>
+      (!unreadOnly || !i.read) &&
+      (!severity || i.severity === severity) &&
+      (!channel || (i.audience.kind === "channel" && i.audience.channel === channel)),
+  );
+  const select = "rounded-lg border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900";
+
+  return (
+    <section aria-labelledby="feed-heading" className="space-y-3">
+      <div className="flex flex-wrap items-center gap-2">
+        <h2 id="feed-heading" className="mr-auto text-lg font-semibold">
+          Notifications
+        </h2>
+        <div role="group" aria-label="Show" className="inline-flex rounded-lg ring-1 ring-slate-300 dark:ring-slate-700">
+          {[false, true].map((value) => (
+            <button
+              key={String(value)}
+              type="button"
+              data-testid={value ? "filter-unread" : "filter-all"}
+              aria-pressed={unreadOnly === value}
+              onClick={() => setUnreadOnly(value)}
+              className={`px-3 py-1.5 text-sm first:rounded-l-lg last:rounded-r-lg ${unreadOnly === value ? "bg-brand-600 text-white" : ""}`}
+            >
+              {value ? "Unread" : "All"}
+            </button>
+          ))}
+        </div>
+        <label className="sr-only" htmlFor="filter-severity">Severity</label>
+        <select id="filter-severity" data-testid="filter-severity" value={severity} onChange={(e) => setSeverity(e.target.value as Severity | "")} className={select}>
+          <option value="">Any severity</option>
+          {SEVERITIES.map((s) => (
+            <option key={s} value={s}>{s}</option>
+          ))}
+        </select>
+        <label className="sr-only" htmlFor="filter-channel">Channel</label>
+        <select id="filter-channel" data-testid="filter-channel" value={channel} onChange={(e) => setChannel(e.target.value)} className={select}>
+          <option value="">Any channel</option>
+          {channels.map((c) => (
+            <option key={c} value={c}>#{c}</option>
+          ))}
+        </select>
+        <button type="button" data-testid="mark-all-read" onClick={onMarkAllRead} className="rounded-lg bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700 dark:bg-slate-100 dark:text-slate-900">
+          Mark all read
+        </button>
+      </div>
+
+      {error && (
+        <p role="alert" className="rounded-lg bg-rose-50 p-3 text-sm text-rose-800 dark:bg-rose-950 dark:text-rose-200">
+          {error}
+        </p>
+      )}
+      <ul data-testid="notification-feed" className="space-y-2">
+        {loading && items.length === 0 && [0, 1, 2].map((i) => <li key={i} className="h-20 animate-pulse rounded-xl bg-slate-200 dark:bg-slate-800" />)}
+        {shown.map((item) => (
+          <li key={item.id} data-testid="notification-item" data-id={item.id} data-read={String(item.read)}>
+            <NotificationCard notification={item} read={item.read} onMarkRead={() => onMarkRead(item.id)} />
+          </li>
+        ))}
+      </ul>
+      {!loading && shown.length === 0 && (
+        <p className="rounded-xl border border-dashed border-slate-300 p-8 text-center text-sm text-slate-500 dark:border-slate-700">
+          {items.length === 0 ? "No notifications yet. New ones appear here the moment they are sent." : "Nothing matches these filters."}
+        </p>
+      )}
+      {hasMore && (
+        <button type="button" onClick={onLoadMore} className="w-full rounded-lg py-2 text-sm font-medium text-brand-600 hover:bg-brand-500/10">
+          Load more
+        </button>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,31 @@
+"use client";
+// Toasts for new notifications, announced to screen readers through a polite
+// live region; each disappears after a few seconds or when dismissed.
+import type { Notification } from "@/lib/types";
+import { SeverityBadge } from "./severity-badge";
+
+export function Toasts({ toasts, onDismiss }: { toasts: Notification[]; onDismiss: (id: string) => void }) {
+  return (
+    <div aria-live="polite" aria-relevant="additions" className="pointer-events-none fixed inset-x-0 bottom-4 z-50 flex flex-col items-center gap-2 px-4 sm:inset-x-auto sm:right-4 sm:items-end">
+      {toasts.map((toast) => (
+        <div
+          key={toast.id}
+          data-testid="toast"
+          role="status"
+          className="pointer-events-auto w-full max-w-sm rounded-xl bg-white p-4 shadow-lg ring-1 ring-slate-200 [animation:toast-in_.2s_ease-out] dark:bg-slate-900 dark:ring-slate-700"
+        >
+          <div className="flex items-start justify-between gap-2">
+            <div className="min-w-0">
+              <SeverityBadge severity={toast.severity} />
+              <p className="mt-1 font-semibold break-words">{toast.title}</p>
+              {toast.body && <p className="mt-0.5 line-clamp-2 text-sm break-words text-slate-600 dark:text-slate-300">{toast.body}</p>}
+            </div>
+            <button type="button" onClick={() => onDismiss(toast.id)} className="text-slate-400 hover:text-slate-700" aria-label="Dismiss">
+              ×
+            </button>
+          </div>
+        </div>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,25 @@
+// Browser-side calls to the product's API: JSON in and out, and the server's
+// error sentence (with field errors) surfaced as an ApiClientError.
+import type { ApiErrorBody } from "./types";
+
+export class ApiClientError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ApiErrorBody,
+  ) {
+    super(body.error);
+  }
+}
+
+export async function apiFetch<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  const res = await fetch(path, {
+    method: init.method ?? "GET",
+    headers: init.body === undefined ? undefined : { "content-type": "application/json" },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    cache: "no-store",
+  });
+  if (res.status === 204) return undefined as T;
+  const json = await res.json().catch(() => ({ error: `The server answered ${res.status}.` }));
+  if (!res.ok) throw new ApiClientError(res.status, json as ApiErrorBody);
+  return json as T;
+}
