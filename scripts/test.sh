@@ -15,17 +15,17 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund
 fi
 
-mkdir -p test-results
+mkdir -p reports
 echo "› lint";      npx eslint . --max-warnings=0
 echo "› typecheck"; npx tsc --noEmit
 echo "› unit and integration tests (vitest)"
 unit_status=0
-npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || unit_status=$?
+npx vitest run --reporter=default --reporter=json --outputFile.json=reports/vitest.json || unit_status=$?
 echo "› production build"
 npx next build
 echo "› end-to-end tests (Playwright, Debian Chromium)"
 e2e_status=0
-PLAYWRIGHT_JSON_OUTPUT_NAME=test-results/playwright.json npx playwright test --reporter=list,json || e2e_status=$?
+PLAYWRIGHT_JSON_OUTPUT_NAME=reports/playwright.json npx playwright test --reporter=list,json || e2e_status=$?
 
-node scripts/test-summary.mjs test-results/vitest.json test-results/playwright.json
+node scripts/test-summary.mjs reports/vitest.json reports/playwright.json
 exit $(( unit_status || e2e_status ))
