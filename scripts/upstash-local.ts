@@ -7,6 +7,7 @@
 //   POST /subscribe/<ch>   text/event-stream: "data: subscribe,<ch>,1", "data: message,<ch>,<payload>"
 //   POST /psubscribe/<p>   the same with "pmessage,<p>,<ch>,<payload>"
 // Like the service, each subscribe stream holds its own Redis connection.
+import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
@@ -25,12 +26,56 @@ export interface UpstashLocal {
 }
 
 type Command = (string | number)[];
+
+/**
+ * Upstash accepts Lua shebang flags that redis-server 7.0 rejects (e.g.
+ * @upstash/ratelimit's "allow-key-locking"). Scripts are run without those
+ * flags, and EVALSHA of the original script's hash is mapped to the rewritten
+ * one, so clients see the service's behaviour.
+ */
+const UNSUPPORTED_SCRIPT_FLAGS = new Set(["allow-key-locking"]);
+
+function sha1(text: string) {
+  return createHash("sha1").update(text).digest("hex");
+}
+
+function withoutUnsupportedFlags(script: string): string {
+  const match = /^#!lua flags=([^\n]*)\n/.exec(script);
+  if (!match) return script;
+  const kept = match[1]!.split(",").filter((f) => f && !UNSUPPORTED_SCRIPT_FLAGS.has(f));
+  return `#!lua${kept.length ? ` flags=${kept.join(",")}` : ""}\n${script.slice(match[0].length)}`;
+}
+
+/** Rewrites EVAL / SCRIPT LOAD / EVALSHA (and their _RO forms) for the flags above. */
+function scriptRewriter() {
+  const shaMap = new Map<string, string>();
+  return (command: Command): Command => {
+    const [name = "", ...args] = command;
+    const upper = String(name).toUpperCase();
+    if ((upper === "EVAL" || upper === "EVAL_RO") && typeof args[0] === "string") {
+      const rewritten = withoutUnsupportedFlags(args[0]);
+      if (rewritten !== args[0]) shaMap.set(sha1(args[0]), sha1(rewritten));
+      return [name, rewritten, ...args.slice(1)];
+    }
+    if (upper === "SCRIPT" && String(args[0]).toUpperCase() === "LOAD" && typeof args[1] === "string") {
+      const rewritten = withoutUnsupportedFlags(args[1]);
+      if (rewritten !== args[1]) shaMap.set(sha1(args[1]), sha1(rewritten));
+      return [name, args[0]!, rewritten];
+    }
+    if ((upper === "EVALSHA" || upper === "EVALSHA_RO") && typeof args[0] === "string") {
+      return [name, shaMap.get(args[0].toLowerCase()) ?? args[0], ...args.slice(1)];
+    }
+    return command;
+  };
+}
 type Reply = string | number | null | Reply[];
 
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 /** Upstash's base64 mode: every string in a reply, at any depth, is base64 of its UTF-8. */
-function encodeReply(value: Reply, base64: boolean): Reply {
+function encodeReply(value: Reply | Record<string, Reply>, base64: boolean): Reply {
+  // ioredis answers HGETALL (even through call()) as an object; the wire format is a flat list.
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) value = Object.entries(value).flat();
   if (!base64) return value;
   if (typeof value === "string") return Buffer.from(value, "utf8").toString("base64");
   if (Array.isArray(value)) return value.map((v) => encodeReply(v, true));
@@ -69,10 +114,11 @@ export async function startUpstashLocal(options: UpstashLocalOptions = {}): Prom
     redis.once("ready", () => (clearTimeout(timer), resolve()));
   });
   const subscribers = new Set<Redis>();
+  const rewrite = scriptRewriter();
 
   async function run(commands: Command[], atomic: boolean): Promise<({ result: Reply } | { error: string })[]> {
     const batch = atomic ? redis.multi() : redis.pipeline();
-    for (const [name, ...args] of commands) batch.call(String(name), ...args);
+    for (const [name, ...args] of commands.map(rewrite)) batch.call(String(name), ...args);
     const results = await batch.exec();
     if (!results) throw new Error("EXECABORT Transaction discarded");
     return results.map(([error, result]) => (error ? { error: error.message } : { result: (result ?? null) as Reply }));
@@ -118,7 +164,7 @@ export async function startUpstashLocal(options: UpstashLocalOptions = {}): Prom
     try {
       if (path.length === 0) {
         if (!isCommand(body)) return sendJson(res, 400, { error: "ERR the body must be a command array" });
-        const [name, ...args] = body;
+        const [name, ...args] = rewrite(body);
         const result = (await redis.call(String(name), ...args)) as Reply;
         return sendJson(res, 200, { result: encodeReply(result, base64) });
       }

@@ -4,13 +4,14 @@ import "server-only";
 import { config } from "../config";
 import { MemoryStore } from "./memory";
 import type { Store } from "./types";
+import { UpstashStore } from "./upstash";
 
 const STORE_KEY = Symbol.for("notifications.store");
 type WithStore = typeof globalThis & { [STORE_KEY]?: Store };
 
 function createStore(): Store {
-  const settings = config();
-  return new MemoryStore(settings.historyMax);
+  const { upstash, historyMax } = config();
+  return upstash ? new UpstashStore({ ...upstash, historyMax }) : new MemoryStore(historyMax);
 }
 
 export function getStore(): Store {

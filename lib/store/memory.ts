@@ -32,7 +32,7 @@ export class MemoryStore implements Store {
   private readonly follows = new Map<string, string[]>();
   private readonly tokens = new Map<string, TokenRecord>();
   private readonly presence = new Map<string, Presence>();
-  private readonly rateWindows = new Map<string, { window: number; count: number; previous: number }>();
+  private readonly rateWindows = new Map<string, { window: number; count: number }>();
   private published = 0;
   private delivered = 0;
   private readonly bus = new EventEmitter().setMaxListeners(0);
@@ -152,21 +152,15 @@ export class MemoryStore implements Store {
     return { published: this.published, delivered: this.delivered };
   }
 
-  // Sliding window, the same policy as @upstash/ratelimit's slidingWindow used
-  // in Upstash mode: the previous window's count weighted by its overlap.
+  // Fixed window, the same policy as @upstash/ratelimit's fixedWindow in Upstash mode.
   async rateLimit(key: string, limit: number, windowS: number): Promise<RateLimitResult> {
     const windowMs = windowS * 1000;
     const now = Date.now();
     const window = Math.floor(now / windowMs);
-    let entry = this.rateWindows.get(key);
-    if (!entry || entry.window < window - 1) entry = { window, count: 0, previous: 0 };
-    else if (entry.window === window - 1) entry = { window, count: 0, previous: entry.count };
-    this.rateWindows.set(key, entry);
-    const overlap = 1 - (now % windowMs) / windowMs;
-    if (entry.previous * overlap + entry.count >= limit) {
-      return { ok: false, retryAfterS: Math.max(1, Math.ceil((windowMs - (now % windowMs)) / 1000)) };
-    }
-    entry.count++;
+    const entry = this.rateWindows.get(key);
+    const count = entry && entry.window === window ? entry.count : 0;
+    if (count >= limit) return { ok: false, retryAfterS: Math.max(1, Math.ceil(((window + 1) * windowMs - now) / 1000)) };
+    this.rateWindows.set(key, { window, count: count + 1 });
     return { ok: true, retryAfterS: 0 };
   }
 

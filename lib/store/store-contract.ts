@@ -1,0 +1,145 @@
+// One contract suite for every Store: the embedded and the Upstash adapters
+// must behave the same (run by memory.test.ts and upstash.test.ts).
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { compareIds } from "../ids";
+import type { BusMessage, NewNotification, Store, TokenRecord } from "./types";
+
+export interface StoreFixture {
+  store: Store;
+  cleanup(): Promise<void>;
+}
+
+const alert = (title: string, audience: NewNotification["audience"] = { kind: "all" }): NewNotification => ({
+  title,
+  body: `body of ${title} — ünïcode ✓, "quotes", commas`,
+  severity: "info",
+  audience,
+  sender: { id: "u_admin", name: "Admin" },
+});
+
+async function until(check: () => boolean, ms = 5_000) {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export function runStoreContract(name: string, make: (options: { historyMax: number }) => Promise<StoreFixture>) {
+  describe(`${name} store contract`, () => {
+    let fixture: StoreFixture;
+    let store: Store;
+    beforeEach(async () => {
+      fixture = await make({ historyMax: 50 });
+      store = fixture.store;
+    });
+    afterEach(async () => fixture.cleanup());
+
+    it("mints strictly increasing ids and keeps every field", async () => {
+      const published = [];
+      for (let i = 0; i < 20; i++) published.push(await store.publish(alert(`n${i}`)));
+      for (let i = 1; i < published.length; i++) expect(compareIds(published[i]!.id, published[i - 1]!.id)).toBeGreaterThan(0);
+      const { events } = await store.eventsAfter("0-0", 100);
+      expect(events).toEqual(published);
+      expect(events[0]!.createdAt).toBe(new Date(Number(events[0]!.id.split("-")[0])).toISOString());
+      expect(await store.latestId()).toBe(published.at(-1)!.id);
+    });
+
+    it("pages forwards and backwards by id", async () => {
+      const ids = [];
+      for (let i = 0; i < 5; i++) ids.push((await store.publish(alert(`n${i}`))).id);
+      expect((await store.eventsAfter(ids[1]!, 2)).events.map((n) => n.id)).toEqual([ids[2], ids[3]]);
+      expect((await store.eventsBefore(ids[3]!, 2)).map((n) => n.id)).toEqual([ids[2], ids[1]]);
+      expect((await store.eventsBefore(null, 2)).map((n) => n.id)).toEqual([ids[4], ids[3]]);
+    });
+
+    it("says reset when events after the id were trimmed away", async () => {
+      const first = await store.publish(alert("first"));
+      for (let i = 0; i < 300; i++) await store.publish(alert(`n${i}`));
+      expect((await store.eventsAfter(first.id, 10)).reset).toBe(true);
+      const latest = (await store.latestId())!;
+      expect((await store.eventsAfter(latest, 10)).reset).toBe(false);
+    });
+
+    it("keeps read state: single ids, then a watermark", async () => {
+      const a = await store.publish(alert("a"));
+      const b = await store.publish(alert("b"));
+      await store.markRead("alice", [a.id]);
+      let state = await store.getReadState("alice");
+      expect([...state.readIds]).toEqual([a.id]);
+      expect(state.watermark).toBeNull();
+      await store.markAllRead("alice", b.id);
+      state = await store.getReadState("alice");
+      expect(state.watermark).toBe(b.id);
+      await store.markAllRead("alice", a.id); // never moves back
+      expect((await store.getReadState("alice")).watermark).toBe(b.id);
+      expect((await store.getReadState("bob")).watermark).toBeNull();
+    });
+
+    it("lists channels, learns new ones from publishes, and keeps follows per user", async () => {
+      expect((await store.listChannels()).map((c) => c.name)).toContain("deploys");
+      await store.publish(alert("x", { kind: "channel", channel: "payments" }));
+      expect((await store.listChannels()).map((c) => c.name)).toContain("payments");
+      await store.setFollowing("alice", ["deploys", "payments"]);
+      expect(await store.getFollowing("alice")).toEqual(["deploys", "payments"]);
+      await store.setFollowing("alice", []);
+      expect(await store.getFollowing("alice")).toEqual([]);
+    });
+
+    it("stores tokens by hash, lists them per user, revokes only the owner's", async () => {
+      const record: TokenRecord = {
+        id: "t_1", userId: "alice", email: "alice@example.com", name: "Alice", role: "member",
+        label: "ci", hash: "h1", createdAt: new Date().toISOString(), lastUsedAt: null,
+      };
+      await store.createToken(record);
+      expect(await store.findTokenByHash("h1")).toEqual(record);
+      expect(await store.findTokenByHash("nope")).toBeNull();
+      await store.touchToken("t_1", "2026-01-01T00:00:00.000Z");
+      expect((await store.listTokens("alice"))[0]!.lastUsedAt).toBe("2026-01-01T00:00:00.000Z");
+      expect(await store.listTokens("bob")).toEqual([]);
+      expect(await store.deleteToken("bob", "t_1")).toBe(false);
+      expect(await store.deleteToken("alice", "t_1")).toBe(true);
+      expect(await store.findTokenByHash("h1")).toBeNull();
+    });
+
+    it("sums presence over live instances and forgets expired ones", async () => {
+      await store.reportPresence("a", new Map([["all", 3], ["user:alice", 2]]), 5, 60_000);
+      await store.reportPresence("b", new Map([["all", 1], ["user:alice", 1]]), 2, 200);
+      expect(await store.countElsewhere("user:alice", "a")).toBe(1);
+      expect(await store.countElsewhere("user:alice", "c")).toBe(3);
+      expect((await store.liveInstances()).sort((x, y) => x.id.localeCompare(y.id))).toEqual([
+        { id: "a", connections: 3 },
+        { id: "b", connections: 1 },
+      ]);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await store.liveInstances()).toEqual([{ id: "a", connections: 3 }]);
+      expect((await store.counters()).delivered).toBe(7);
+    });
+
+    it("limits a key to its budget and says when to retry", async () => {
+      const results = [];
+      for (let i = 0; i < 4; i++) results.push(await store.rateLimit("test-key", 3, 60));
+      expect(results.map((r) => r.ok)).toEqual([true, true, true, false]);
+      expect(results[3]!.retryAfterS).toBeGreaterThanOrEqual(1);
+      expect((await store.rateLimit("other-key", 3, 60)).ok).toBe(true);
+    });
+
+    it("delivers publish, read and follows messages to a subscriber until it closes", async () => {
+      const received: BusMessage[] = [];
+      const subscription = store.subscribe((m) => received.push(m));
+      await subscription.ready;
+      const n = await store.publish(alert("bus"));
+      await store.publishRead("alice", { all: true, unreadCount: 0 });
+      await store.setFollowing("alice", ["deploys"]);
+      await until(() => received.length === 3);
+      expect(received[0]).toEqual({ type: "notification", notification: n });
+      expect(received[1]).toEqual({ type: "read", userId: "alice", data: { all: true, unreadCount: 0 } });
+      expect(received[2]).toEqual({ type: "follows", userId: "alice", following: ["deploys"] });
+      subscription.close();
+      await store.publish(alert("after close"));
+      await new Promise((r) => setTimeout(r, 100));
+      expect(received).toHaveLength(3);
+      expect((await store.counters()).published).toBe(2);
+    });
+  });
+}

@@ -1,0 +1,101 @@
+// The Upstash adapter against a real redis-server behind the local
+// Upstash-compatible endpoint, through the official client.
+import IORedis from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startUpstashLocal, type UpstashLocal } from "@/scripts/upstash-local";
+import { startRedis, type RedisServer } from "@/testing/redis";
+import { runStoreContract } from "./store-contract";
+import type { BusMessage, NewNotification } from "./types";
+import { UpstashStore } from "./upstash";
+
+let redisServer: RedisServer;
+let local: UpstashLocal;
+let admin: IORedis;
+
+beforeAll(async () => {
+  redisServer = await startRedis();
+  local = await startUpstashLocal({ redisUrl: redisServer.url, port: 0 });
+  admin = new IORedis(redisServer.url);
+});
+afterAll(async () => {
+  admin.disconnect();
+  await local.close();
+  await redisServer.destroy();
+});
+
+async function fresh(historyMax = 50) {
+  await admin.flushall();
+  return new UpstashStore({ url: local.url, token: local.token, historyMax });
+}
+
+runStoreContract("upstash", async ({ historyMax }) => ({ store: await fresh(historyMax), cleanup: async () => {} }));
+
+const alert = (title: string): NewNotification => ({ title, body: "", severity: "info", audience: { kind: "all" }, sender: { id: "u", name: "A" } });
+
+/** Sum of calls per command from INFO commandstats. */
+async function commandCalls(): Promise<Record<string, number>> {
+  const info = await admin.info("commandstats");
+  const calls: Record<string, number> = {};
+  for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) calls[m[1]!] = Number(m[2]);
+  return calls;
+}
+const total = (calls: Record<string, number>, skip: string[] = []) =>
+  Object.entries(calls).filter(([k]) => !skip.includes(k)).reduce((sum, [, n]) => sum + n, 0);
+
+const subscriberClients = async () =>
+  ((await admin.call("CLIENT", "LIST")) as string).split("\n").filter((l) => / sub=[1-9]/.test(l)).length;
+
+async function until(check: () => boolean | Promise<boolean>, ms = 10_000) {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe("upstash adapter", () => {
+  it("publishes in a constant number of Redis commands (rate limit included), whatever the subscribers", async () => {
+    const store = await fresh(10_000);
+    const subscriptions = [store.subscribe(() => {}), store.subscribe(() => {}), store.subscribe(() => {})];
+    await Promise.all(subscriptions.map((s) => s.ready));
+    await store.rateLimit("publish:warm", 1000, 60); // loads the limiter's script once
+    await store.publish(alert("warm-up")); // and the publish script
+    await admin.config("RESETSTAT");
+    for (let i = 0; i < 10; i++) {
+      await store.rateLimit("publish:admin", 1000, 60);
+      await store.publish(alert(`n${i}`));
+    }
+    // The reads done by our own measuring connection do not count.
+    const perPublish = total(await commandCalls(), ["info", "config"]) / 10;
+    expect(perPublish).toBeLessThanOrEqual(8);
+    subscriptions.forEach((s) => s.close());
+  });
+
+  it("holds exactly one Redis connection per subscription, released on close", async () => {
+    const store = await fresh();
+    await until(async () => (await subscriberClients()) === 0); // earlier tests' subscriptions are gone
+    const subscription = store.subscribe(() => {});
+    await subscription.ready;
+    expect(await subscriberClients()).toBe(1);
+    subscription.close();
+    await until(async () => (await subscriberClients()) === 0);
+  });
+
+  it("re-subscribes after the upstream stream breaks and fills the gap from the log, exactly once", async () => {
+    const store = await fresh(10_000);
+    const received: string[] = [];
+    const subscription = store.subscribe((m: BusMessage) => m.type === "notification" && received.push(m.notification.title));
+    await subscription.ready;
+    await store.publish(alert("before"));
+    await until(() => received.length === 1);
+    // Cut the upstream subscription the way a network break or a Redis failover would.
+    await admin.call("CLIENT", "KILL", "TYPE", "pubsub");
+    const during = [];
+    for (let i = 0; i < 5; i++) during.push((await store.publish(alert(`during ${i}`))).title);
+    await until(() => received.length === 6);
+    await store.publish(alert("after"));
+    await until(() => received.includes("after"));
+    expect(received).toEqual(["before", ...during, "after"]);
+    subscription.close();
+  });
+});

@@ -1,0 +1,434 @@
+// The Upstash Redis store: the event log is a Redis stream, the bus a pub/sub
+// channel, and everything else small hashes and sets, so any number of
+// instances share history, read state and presence. Keys: docs/upstash.md.
+import { Ratelimit } from "@upstash/ratelimit";
+import { Redis } from "@upstash/redis";
+import { createParser } from "eventsource-parser";
+import { BackendUnavailableError } from "../errors";
+import { compareIds } from "../ids";
+import type { Channel, Notification, ReadEventData } from "../types";
+import {
+  DEFAULT_CHANNELS,
+  presenceKey,
+  type BusMessage,
+  type BusSubscription,
+  type InstancePresence,
+  type NewNotification,
+  type RateLimitResult,
+  type ReadState,
+  type Store,
+  type TokenRecord,
+} from "./types";
+
+const KEY = {
+  log: "ntf:log",
+  bus: "ntf:bus",
+  channels: "ntf:channels",
+  delivered: "ntf:delivered",
+  presence: "ntf:presence",
+  tokens: "ntf:tokens",
+  tokenByHash: "ntf:token-hash",
+  watermark: (userId: string) => `ntf:read-upto:${userId}`,
+  readIds: (userId: string) => `ntf:read:${userId}`,
+  follows: (userId: string) => `ntf:follows:${userId}`,
+};
+
+/**
+ * Stores and publishes in one atomic round trip: XADD mints the id (strictly
+ * increasing across instances), then the bus message carries it. The payload
+ * is spliced in as raw JSON so the script needs no JSON library.
+ */
+const PUBLISH_SCRIPT = `
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'n', ARGV[2])
+redis.call('PUBLISH', KEYS[2], '{"type":"notification","id":"' .. id .. '","n":' .. ARGV[2] .. '}')
+if ARGV[3] ~= '' then redis.call('HSETNX', KEYS[3], ARGV[3], '') end
+return id`;
+
+/**
+ * Reads what resume needs from XINFO STREAM (the client has no XINFO STREAM):
+ * the first kept id, entries ever added, and the current length; entries were
+ * trimmed when more were added than are kept.
+ */
+const STREAM_INFO_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'0-0', 0, 0} end
+local info = redis.call('XINFO', 'STREAM', KEYS[1])
+local out = {'0-0', 0, 0}
+for i = 1, #info, 2 do
+  if info[i] == 'first-entry' and info[i + 1] then out[1] = info[i + 1][1]
+  elseif info[i] == 'entries-added' then out[2] = info[i + 1]
+  elseif info[i] == 'length' then out[3] = info[i + 1] end
+end
+return out`;
+
+/** What travels on the bus: a notification travels without id/createdAt, which derive from the stream id. */
+type WireMessage = Exclude<BusMessage, { type: "notification" }> | { type: "notification"; id: string; n: NewNotification };
+
+const PRESENCE_FRESH_MS = 5_000;
+const RESUBSCRIBE_MAX_MS = 10_000;
+
+export interface UpstashStoreOptions {
+  url: string;
+  token: string;
+  historyMax: number;
+}
+
+type StreamEntry = [string, string[]];
+
+export class UpstashStore implements Store {
+  readonly mode = "upstash" as const;
+  private readonly redis: Redis;
+  private readonly limiters = new Map<string, Ratelimit>();
+  private presenceView: { at: number; entries: Map<string, { expiresAt: number; counts: Record<string, number> }> } | null = null;
+  private channelsSeeded = false;
+
+  constructor(private readonly options: UpstashStoreOptions) {
+    this.redis = new Redis({
+      url: options.url,
+      token: options.token,
+      // Fail fast when Redis is away: the route answers 503 and the client retries.
+      retry: { retries: 1, backoff: () => 200 },
+      signal: () => AbortSignal.timeout(5_000),
+      enableTelemetry: false,
+      // Values are JSON strings we parse ourselves.
+      automaticDeserialization: false,
+    });
+  }
+
+  async publish(input: NewNotification): Promise<Notification> {
+    const payload = JSON.stringify(input);
+    const channel = input.audience.kind === "channel" ? input.audience.channel : "";
+    const id = await this.call(() =>
+      this.redis.eval<string[], string>(PUBLISH_SCRIPT, [KEY.log, KEY.bus, KEY.channels], [String(this.options.historyMax), payload, channel]),
+    );
+    return toNotification(id, input);
+  }
+
+  async eventsAfter(afterId: string, max: number) {
+    const [entries, info] = await this.call(() =>
+      Promise.all([
+        this.redis.xrange(KEY.log, `(${afterId}`, "+", max) as Promise<unknown>,
+        this.streamInfo(),
+      ]),
+    );
+    // Entries before the first kept one were trimmed: a resume from before it may have a gap.
+    const trimmed = info.entriesAdded > info.length;
+    return {
+      events: fromEntries(entries),
+      reset: trimmed && info.firstId !== null && compareIds(afterId, info.firstId) < 0,
+    };
+  }
+
+  async eventsBefore(beforeId: string | null, count: number) {
+    const entries = await this.call(() => this.redis.xrevrange(KEY.log, beforeId ? `(${beforeId}` : "+", "-", count) as Promise<unknown>);
+    return fromEntries(entries);
+  }
+
+  async latestId() {
+    const entries = await this.call(() => this.redis.xrevrange(KEY.log, "+", "-", 1) as Promise<unknown>);
+    return fromEntries(entries)[0]?.id ?? null;
+  }
+
+  async getReadState(userId: string): Promise<ReadState> {
+    const [watermark, ids] = await this.call(() =>
+      this.redis.pipeline().get<string>(KEY.watermark(userId)).smembers(KEY.readIds(userId)).exec<[string | null, string[]]>(),
+    );
+    return { watermark, readIds: new Set(ids) };
+  }
+
+  async markRead(userId: string, ids: string[]) {
+    const [first] = ids;
+    if (first === undefined) return;
+    await this.call(() => this.redis.sadd(KEY.readIds(userId), first, ...ids.slice(1)));
+  }
+
+  async markAllRead(userId: string, upToId: string) {
+    const current = await this.call(() => this.redis.get<string>(KEY.watermark(userId)));
+    if (current && compareIds(upToId, current) <= 0) return;
+    // Ids at or before the watermark no longer need their own entries.
+    await this.call(() => this.redis.pipeline().set(KEY.watermark(userId), upToId).del(KEY.readIds(userId)).exec());
+  }
+
+  async publishRead(userId: string, data: ReadEventData) {
+    await this.publishWire({ type: "read", userId, data });
+  }
+
+  async listChannels(): Promise<Channel[]> {
+    if (!this.channelsSeeded) {
+      const seed = this.redis.pipeline();
+      for (const c of DEFAULT_CHANNELS) seed.hsetnx(KEY.channels, c.name, c.description);
+      await this.call(() => seed.exec());
+      this.channelsSeeded = true;
+    }
+    const all = hashOf(await this.call(() => this.redis.hgetall(KEY.channels)));
+    return Object.entries(all)
+      .map(([name, description]) => ({ name, description: String(description) }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async getFollowing(userId: string) {
+    return (await this.call(() => this.redis.smembers(KEY.follows(userId)))).sort();
+  }
+
+  async setFollowing(userId: string, channels: string[]) {
+    const tx = this.redis.multi().del(KEY.follows(userId));
+    const [first, ...rest] = channels;
+    if (first !== undefined) tx.sadd(KEY.follows(userId), first, ...rest);
+    await this.call(() => tx.exec());
+    await this.publishWire({ type: "follows", userId, following: [...channels] });
+  }
+
+  async createToken(record: TokenRecord) {
+    await this.call(() =>
+      this.redis.multi().hset(KEY.tokens, { [record.id]: JSON.stringify(record) }).hset(KEY.tokenByHash, { [record.hash]: record.id }).exec(),
+    );
+  }
+
+  async listTokens(userId: string) {
+    return (await this.allTokens()).filter((t) => t.userId === userId);
+  }
+
+  async deleteToken(userId: string, tokenId: string) {
+    const token = await this.token(tokenId);
+    if (!token || token.userId !== userId) return false;
+    await this.call(() => this.redis.multi().hdel(KEY.tokens, tokenId).hdel(KEY.tokenByHash, token.hash).exec());
+    return true;
+  }
+
+  async findTokenByHash(hash: string) {
+    const id = await this.call(() => this.redis.hget<string>(KEY.tokenByHash, hash));
+    return id ? this.token(id) : null;
+  }
+
+  async touchToken(tokenId: string, at: string) {
+    const token = await this.token(tokenId);
+    if (token) await this.call(() => this.redis.hset(KEY.tokens, { [tokenId]: JSON.stringify({ ...token, lastUsedAt: at }) }));
+  }
+
+  // Presence: one hash, a field per instance holding its counts and expiry.
+  // One round trip per report writes this instance's counts and reads every
+  // other's, so limits and recipient counts need no command of their own.
+  async reportPresence(instanceId: string, counts: Map<string, number>, deliveredDelta: number, ttlMs: number) {
+    const entry = JSON.stringify({ expiresAt: Date.now() + ttlMs, counts: Object.fromEntries(counts) });
+    const pipeline = this.redis.pipeline().hset(KEY.presence, { [instanceId]: entry }).hgetall(KEY.presence);
+    if (deliveredDelta > 0) pipeline.incrby(KEY.delivered, deliveredDelta);
+    const [, all] = await this.call(() => pipeline.exec<[number, unknown, number?]>());
+    await this.updatePresenceView(hashOf(all));
+  }
+
+  async removePresence(instanceId: string) {
+    await this.call(() => this.redis.hdel(KEY.presence, instanceId));
+  }
+
+  async liveInstances(): Promise<InstancePresence[]> {
+    const view = await this.presence(true);
+    return [...view.entries()].map(([id, p]) => ({ id, connections: p.counts[presenceKey.all] ?? 0 }));
+  }
+
+  async countElsewhere(key: string, exceptInstance: string) {
+    let total = 0;
+    for (const [id, p] of await this.presence(false)) if (id !== exceptInstance) total += p.counts[key] ?? 0;
+    return total;
+  }
+
+  async counters() {
+    const [info, delivered] = await this.call(() => Promise.all([this.streamInfo(), this.redis.get<string>(KEY.delivered)]));
+    return { published: info.entriesAdded, delivered: Number(delivered ?? 0) };
+  }
+
+  async rateLimit(key: string, limit: number, windowS: number): Promise<RateLimitResult> {
+    const name = `${limit}/${windowS}`;
+    let limiter = this.limiters.get(name);
+    if (!limiter) {
+      limiter = new Ratelimit({ redis: this.redis, limiter: Ratelimit.fixedWindow(limit, `${windowS} s`), prefix: "ntf:rl", ephemeralCache: new Map() });
+      this.limiters.set(name, limiter);
+    }
+    const result = await this.call(() => limiter.limit(key));
+    return { ok: result.success, retryAfterS: result.success ? 0 : Math.max(1, Math.ceil((result.reset - Date.now()) / 1000)) };
+  }
+
+  subscribe(onMessage: (message: BusMessage) => void): BusSubscription {
+    return new BusStream(this.options, onMessage, (afterId) => this.eventsAfter(afterId, 1_000).then((r) => r.events));
+  }
+
+  async ping() {
+    await this.call(() => this.redis.ping());
+  }
+
+  private async publishWire(message: WireMessage) {
+    await this.call(() => this.redis.publish(KEY.bus, JSON.stringify(message)));
+  }
+
+  private async allTokens(): Promise<TokenRecord[]> {
+    const all = hashOf(await this.call(() => this.redis.hgetall(KEY.tokens)));
+    return Object.values(all).map((v) => JSON.parse(String(v)) as TokenRecord);
+  }
+
+  private async token(id: string): Promise<TokenRecord | null> {
+    const raw = await this.call(() => this.redis.hget<string>(KEY.tokens, id));
+    return raw ? (JSON.parse(raw) as TokenRecord) : null;
+  }
+
+  private async presence(fresh: boolean) {
+    if (fresh || !this.presenceView || Date.now() - this.presenceView.at > PRESENCE_FRESH_MS) {
+      await this.updatePresenceView(hashOf(await this.call(() => this.redis.hgetall(KEY.presence))));
+    }
+    return this.presenceView!.entries;
+  }
+
+  private async updatePresenceView(all: Record<string, string>) {
+    const now = Date.now();
+    const entries = new Map<string, { expiresAt: number; counts: Record<string, number> }>();
+    const expired: string[] = [];
+    for (const [id, raw] of Object.entries(all)) {
+      const entry = JSON.parse(String(raw)) as { expiresAt: number; counts: Record<string, number> };
+      if (entry.expiresAt > now) entries.set(id, entry);
+      else expired.push(id);
+    }
+    this.presenceView = { at: now, entries };
+    const [first, ...rest] = expired;
+    if (first !== undefined) await this.call(() => this.redis.hdel(KEY.presence, first, ...rest));
+  }
+
+  private async streamInfo(): Promise<{ firstId: string | null; entriesAdded: number; length: number }> {
+    const [firstId, entriesAdded, length] = await this.redis.eval<string[], [string, number, number]>(STREAM_INFO_SCRIPT, [KEY.log], []);
+    return { firstId: firstId === "0-0" ? null : firstId, entriesAdded: Number(entriesAdded), length: Number(length) };
+  }
+
+  /** Runs a Redis call; a network failure becomes BackendUnavailableError (a 503 for the client). */
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      const e = error as Error;
+      const unreachable =
+        e instanceof TypeError || ["AbortError", "TimeoutError"].includes(e.name) || /fetch failed|connect|closed|writeable|unreachable|timed? ?out/i.test(e.message);
+      throw unreachable ? new BackendUnavailableError(e.message) : error;
+    }
+  }
+}
+
+/**
+ * The instance's one upstream subscription: the subscribe endpoint read as an
+ * SSE stream with eventsource-parser. Written here rather than with the
+ * client's `subscribe()` because that one does not report a dropped stream;
+ * this one re-subscribes with backoff and fills the gap from the log, so a
+ * break upstream loses nothing and duplicates nothing.
+ */
+class BusStream implements BusSubscription {
+  readonly ready: Promise<void>;
+  private markReady!: () => void;
+  private abort: AbortController | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private closed = false;
+  private attempt = 0;
+  /** Newest notification id handed on; older or equal ones are dropped. */
+  private lastId: string | null = null;
+
+  constructor(
+    private readonly options: UpstashStoreOptions,
+    private readonly onMessage: (message: BusMessage) => void,
+    private readonly eventsAfter: (afterId: string) => Promise<Notification[]>,
+  ) {
+    this.ready = new Promise((resolve) => (this.markReady = resolve));
+    void this.connect(false);
+  }
+
+  close() {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.abort?.abort();
+    this.abort = null;
+    this.markReady(); // nobody waits on a closed subscription
+  }
+
+  private async connect(catchUp: boolean) {
+    const abort = new AbortController();
+    this.abort = abort;
+    try {
+      const res = await fetch(`${this.options.url.replace(/\/$/, "")}/subscribe/${KEY.bus}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${this.options.token}`, accept: "text/event-stream" },
+        signal: abort.signal,
+      });
+      if (!res.ok || !res.body) throw new Error(`subscribe answered ${res.status}`);
+      const buffered: WireMessage[] = [];
+      let live = false;
+      const parser = createParser({
+        onEvent: (event) => {
+          // "subscribe,<channel>,<count>" or "message,<channel>,<payload, which may hold commas>"
+          const [kind, , ...rest] = event.data.split(",");
+          if (kind === "subscribe") {
+            void this.subscribed(catchUp, buffered).then(() => (live = true));
+          } else if (kind === "message") {
+            const message = JSON.parse(rest.join(",")) as WireMessage;
+            if (live) this.deliver(message);
+            else buffered.push(message);
+          }
+        },
+      });
+      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        parser.feed(value);
+      }
+      throw new Error("the subscribe stream ended");
+    } catch (error) {
+      if (this.closed || abort.signal.aborted) return;
+      const delay = Math.min(RESUBSCRIBE_MAX_MS, 250 * 2 ** this.attempt++) * (0.5 + Math.random() / 2);
+      console.error(`[bus] upstream subscription lost (${(error as Error).message}); re-subscribing in ${Math.round(delay)} ms`);
+      this.timer = setTimeout(() => void this.connect(true), delay);
+    }
+  }
+
+  /** Once subscribed: after a break, replay what the log holds beyond the last id, then what arrived meanwhile. */
+  private async subscribed(catchUp: boolean, buffered: WireMessage[]) {
+    this.attempt = 0;
+    if (catchUp && this.lastId) {
+      for (;;) {
+        try {
+          const missed = await this.eventsAfter(this.lastId);
+          for (const n of missed) this.deliverNotification(n);
+          if (missed.length < 1_000) break;
+        } catch (error) {
+          console.error(`[bus] catching up from the log failed: ${(error as Error).message}`);
+          break;
+        }
+      }
+    }
+    for (const message of buffered.splice(0)) this.deliver(message);
+    this.markReady();
+  }
+
+  private deliver(message: WireMessage) {
+    if (message.type === "notification") this.deliverNotification(toNotification(message.id, message.n));
+    else this.onMessage(message);
+  }
+
+  private deliverNotification(notification: Notification) {
+    if (this.lastId && compareIds(notification.id, this.lastId) <= 0) return;
+    this.lastId = notification.id;
+    this.onMessage({ type: "notification", notification });
+  }
+}
+
+/** HGETALL without the client's deserialisation answers a flat [field, value, …] list. */
+function hashOf(raw: unknown): Record<string, string> {
+  if (!Array.isArray(raw)) return (raw ?? {}) as Record<string, string>;
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) out[String(raw[i])] = String(raw[i + 1]);
+  return out;
+}
+
+function toNotification(id: string, input: NewNotification): Notification {
+  return { id, ...input, createdAt: new Date(Number(id.split("-")[0])).toISOString() };
+}
+
+function fromEntries(raw: unknown): Notification[] {
+  // The client answers XRANGE either as entry arrays or as an { id: fields } object.
+  const entries: StreamEntry[] = Array.isArray(raw)
+    ? (raw as StreamEntry[])
+    : Object.entries((raw ?? {}) as Record<string, Record<string, string>>).map(([id, fields]) => [id, Object.entries(fields).flat()]);
+  return entries.map(([id, fields]) => toNotification(id, JSON.parse(fields[fields.indexOf("n") + 1]!) as NewNotification));
+}
