@@ -3,7 +3,7 @@ import { Redis } from "@upstash/redis";
 import IORedis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedis, type RedisServer } from "@/testing/redis";
-import { startUpstashLocal, type UpstashLocal } from "./upstash-local";
+import { startUpstashLocal, type UpstashLocal } from "./upstash-local/server";
 
 let redisServer: RedisServer;
 let local: UpstashLocal;

@@ -2,7 +2,7 @@
 // Upstash-compatible endpoint, through the official client.
 import IORedis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startUpstashLocal, type UpstashLocal } from "@/scripts/upstash-local";
+import { startUpstashLocal, type UpstashLocal } from "@/scripts/upstash-local/server";
 import { startRedis, type RedisServer } from "@/testing/redis";
 import { runStoreContract } from "./store-contract";
 import type { BusMessage, NewNotification } from "./types";

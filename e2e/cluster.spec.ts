@@ -1,0 +1,184 @@
+// Upstash mode with two production instances on one redis-server (behind the
+// local Upstash-compatible endpoint): what one instance publishes, the other
+// delivers, across moves, restarts and a Redis outage, exactly once.
+import IORedis from "ioredis";
+import { startUpstashLocal, type UpstashLocal } from "../scripts/upstash-local/server";
+import { startNextServer, type NextServer } from "../testing/next-server";
+import { startRedis, type RedisServer } from "../testing/redis";
+import { signInCookie } from "../testing/session";
+import { collect, notificationIds, type CollectedStream } from "../testing/sse-reader";
+import type { Notification, Stats } from "@/lib/types";
+import { expect, test, signIn } from "./fixtures";
+
+let redis: RedisServer;
+let upstash: UpstashLocal;
+let a: NextServer;
+let b: NextServer;
+let admin: string;
+let member: string;
+const controllers: AbortController[] = [];
+
+const instanceEnv = (id: string) => ({
+  UPSTASH_REDIS_REST_URL: upstash.url,
+  UPSTASH_REDIS_REST_TOKEN: upstash.token,
+  INSTANCE_ID: id,
+  SSE_HEARTBEAT_MS: "300",
+  RATE_CONNECT_PER_MIN: "100000",
+  RATE_PUBLISH_PER_MIN: "100000",
+  RATE_SIGNIN_PER_MIN: "1000",
+  MAX_CONNECTIONS_PER_USER: "1000",
+});
+
+test.describe.configure({ mode: "serial" });
+test.setTimeout(120_000);
+
+test.beforeAll(async () => {
+  redis = await startRedis();
+  upstash = await startUpstashLocal({ redisUrl: redis.url, port: 0 });
+  [a, b] = await Promise.all([startNextServer(instanceEnv("a")), startNextServer(instanceEnv("b"))]);
+  admin = await signInCookie(a.url, "admin@example.com");
+  member = await signInCookie(b.url, "alice@example.com");
+});
+
+test.afterAll(async () => {
+  for (const c of controllers) c.abort();
+  await Promise.allSettled([a?.stop(), b?.stop()]);
+  await upstash?.close();
+  await redis?.destroy();
+});
+
+async function publish(server: NextServer, title: string): Promise<Response> {
+  return fetch(`${server.url}/api/notifications`, {
+    method: "POST",
+    headers: { cookie: admin, origin: server.url, "content-type": "application/json" },
+    body: JSON.stringify({ title }),
+  });
+}
+
+async function published(server: NextServer, title: string): Promise<Notification> {
+  const res = await publish(server, title);
+  expect(res.status, await res.clone().text()).toBe(201);
+  return res.json();
+}
+
+async function open(server: NextServer, lastEventId?: string): Promise<CollectedStream> {
+  const controller = new AbortController();
+  controllers.push(controller);
+  const headers: Record<string, string> = { cookie: member };
+  if (lastEventId) headers["last-event-id"] = lastEventId;
+  const res = await fetch(`${server.url}/api/events`, { headers, signal: controller.signal });
+  expect(res.status).toBe(200);
+  const stream = collect(res.body!);
+  await stream.waitFor((e) => e.some((x) => x.event === "connected"));
+  return Object.assign(stream, { close: () => controller.abort() });
+}
+
+const redisAdmin = () => new IORedis(redis.url, { maxRetriesPerRequest: 1 });
+
+test("publish on A is delivered on B with the same id", async () => {
+  const onB = await open(b);
+  const n = await published(a, "cross-instance");
+  await onB.waitFor((e) => notificationIds(e).includes(n.id));
+  const { connectedRecipients: _, ...stored } = n as Notification & { connectedRecipients: number };
+  expect(JSON.parse(onB.events.find((e) => e.id === n.id)!.data)).toEqual(stored);
+});
+
+test("each instance holds one upstream subscription, whatever its number of streams", async () => {
+  await Promise.all(Array.from({ length: 10 }, () => open(a)));
+  await Promise.all(Array.from({ length: 10 }, () => open(b)));
+  const r = redisAdmin();
+  try {
+    const list = (await r.call("CLIENT", "LIST")) as string;
+    expect(list.split("\n").filter((l) => / sub=[1-9]/.test(l))).toHaveLength(2);
+  } finally {
+    r.disconnect();
+  }
+});
+
+test("stats on A count the streams open on B", async () => {
+  await expect
+    .poll(async () => {
+      const stats: Stats = await (await fetch(`${a.url}/api/admin/stats`, { headers: { cookie: admin } })).json();
+      return stats.connections.instances.find((i) => i.id === "b")?.connections ?? 0;
+    }, { timeout: 20_000 })
+    .toBeGreaterThanOrEqual(10);
+});
+
+test("a client that leaves A and reconnects to B with Last-Event-ID receives exactly what it missed", async () => {
+  const onA = await open(a);
+  const seen = await published(b, "seen on A");
+  await onA.waitFor((e) => notificationIds(e).includes(seen.id));
+  (onA as CollectedStream & { close(): void }).close();
+  const missed = [await published(a, "missed 1"), await published(b, "missed 2"), await published(a, "missed 3")];
+  const onB = await open(b, seen.id);
+  await onB.waitFor((e) => notificationIds(e).length >= 3);
+  const live = await published(a, "live after move");
+  await onB.waitFor((e) => notificationIds(e).includes(live.id));
+  expect(notificationIds(onB.events)).toEqual([...missed.map((n) => n.id), live.id]);
+});
+
+test("an instance restarts: its clients resume on it and lose nothing", async () => {
+  const onA = await open(a);
+  const before = await published(b, "before restart");
+  await onA.waitFor((e) => notificationIds(e).includes(before.id));
+  const port = a.port;
+  await a.stop();
+  const whileDown = [await published(b, "while A is down 1"), await published(b, "while A is down 2")];
+  a = await startNextServer(instanceEnv("a"), { port });
+  const resumed = await open(a, before.id);
+  await resumed.waitFor((e) => notificationIds(e).length >= 2);
+  expect(notificationIds(resumed.events)).toEqual(whileDown.map((n) => n.id));
+});
+
+test("Redis down for a few seconds: 503 on publish, streams stay open, then every stored event arrives once", async () => {
+  const streams = [await open(a), await open(b)];
+  const before = await published(a, "before outage");
+  for (const s of streams) await s.waitFor((e) => notificationIds(e).includes(before.id));
+
+  await redis.stop();
+  const refused = await publish(a, "during outage");
+  expect(refused.status).toBe(503);
+  expect((await refused.json()).error).toMatch(/unreachable/i);
+  expect((await fetch(`${b.url}/api/health`)).status).toBe(503);
+  // The streams keep beating while Redis is away.
+  const pings = streams.map((s) => s.comments.length);
+  await streams[0]!.waitFor(() => streams.every((s, i) => s.comments.length > pings[i]! + 2));
+  await new Promise((r) => setTimeout(r, 1_000));
+
+  await redis.start();
+  await expect.poll(async () => (await fetch(`${a.url}/api/health`)).status, { timeout: 20_000 }).toBe(200);
+  const after: Notification[] = [];
+  for (let i = 0; i < 3; i++) after.push(await published(i % 2 ? b : a, `after outage ${i}`));
+  for (const s of streams) {
+    await s.waitFor((e) => after.every((n) => notificationIds(e).includes(n.id)), 30_000);
+    const ids = notificationIds(s.events);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.slice(ids.indexOf(before.id))).toEqual([before.id, ...after.map((n) => n.id)]);
+  }
+  // Nothing that answered 201 is missing from the history.
+  const history = await (await fetch(`${b.url}/api/notifications?limit=100`, { headers: { cookie: member } })).json();
+  const historyIds = history.items.map((n: Notification) => n.id);
+  for (const n of [before, ...after]) expect(historyIds).toContain(n.id);
+});
+
+test("in the browser: the admin sends on A, the member watching B gets the toast", async ({ browser }) => {
+  const adminContext = await browser.newContext();
+  const memberContext = await browser.newContext();
+  try {
+    await signIn(adminContext.request, a.url, "admin@example.com");
+    await signIn(memberContext.request, b.url, "bob@example.com");
+    const memberPage = await memberContext.newPage();
+    await memberPage.goto(`${b.url}/`);
+    await expect(memberPage.getByTestId("connection-status")).toContainText("Live");
+    const adminPage = await adminContext.newPage();
+    await adminPage.goto(`${a.url}/admin`);
+    const title = `Across instances ${Date.now()}`;
+    await adminPage.getByTestId("admin-title").fill(title);
+    await adminPage.getByTestId("admin-send").click();
+    await expect(adminPage.getByTestId("admin-result")).toContainText(/\d+-\d+/);
+    await expect(memberPage.getByTestId("toast").filter({ hasText: title })).toBeVisible();
+  } finally {
+    await adminContext.close();
+    await memberContext.close();
+  }
+});

@@ -1,0 +1,47 @@
+// Starts redis-server, the local Upstash-compatible endpoint and two app
+// instances (A and B) sharing them, prints where to sign in, and stops
+// everything on Ctrl-C. Ports: CLUSTER_PORT_A (3001), CLUSTER_PORT_B (3002).
+import { randomBytes } from "node:crypto";
+import { startNextServer, type NextServer } from "../testing/next-server";
+import { startRedis } from "../testing/redis";
+import { startUpstashLocal } from "./upstash-local/server";
+
+async function main() {
+  const redis = await startRedis();
+  const upstash = await startUpstashLocal({ redisUrl: redis.url, port: Number(process.env.UPSTASH_LOCAL_PORT ?? 8079), token: randomBytes(16).toString("hex") });
+  // One secret for both instances, so a session from A is valid on B.
+  const env = {
+    UPSTASH_REDIS_REST_URL: upstash.url,
+    UPSTASH_REDIS_REST_TOKEN: upstash.token,
+    NEXTAUTH_SECRET: randomBytes(32).toString("base64"),
+    DEMO_USERS: "1",
+  };
+  const instances: NextServer[] = [];
+  const stopAll = async () => {
+    await Promise.allSettled(instances.map((i) => i.stop()));
+    await upstash.close();
+    await redis.destroy();
+  };
+  process.once("SIGINT", () => void stopAll().then(() => process.exit(0)));
+  process.once("SIGTERM", () => void stopAll().then(() => process.exit(0)));
+  try {
+    for (const [name, port] of [["a", Number(process.env.CLUSTER_PORT_A ?? 3001)], ["b", Number(process.env.CLUSTER_PORT_B ?? 3002)]] as const) {
+      instances.push(await startNextServer({ ...env, INSTANCE_ID: `instance-${name}` }, { port }));
+    }
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  console.log(`
+Cluster up (Upstash mode, redis-server at ${redis.url}, endpoint at ${upstash.url}):
+  instance A: ${instances[0]!.url}
+  instance B: ${instances[1]!.url}
+Sign in on either as admin@example.com or alice@example.com (password: demo);
+send from ${instances[0]!.url}/admin and watch ${instances[1]!.url}/ receive it.
+Ctrl-C stops everything.`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
