@@ -79,7 +79,8 @@ test("publish on A is delivered on B with the same id", async () => {
   const onB = await open(b);
   const n = await published(a, "cross-instance");
   await onB.waitFor((e) => notificationIds(e).includes(n.id));
-  const { connectedRecipients: _, ...stored } = n as Notification & { connectedRecipients: number };
+  const { connectedRecipients, ...stored } = n as Notification & { connectedRecipients: number };
+  expect(typeof connectedRecipients).toBe("number");
   expect(JSON.parse(onB.events.find((e) => e.id === n.id)!.data)).toEqual(stored);
 });
 
