@@ -1,6 +1,8 @@
 // The HTTP API as scripts and services use it: status codes, error shapes,
 // tokens, the stream's headers, cross-site refusal and security headers.
 import { request as playwrightRequest } from "@playwright/test";
+import fc from "fast-check";
+import { collect } from "../testing/sse-reader";
 import { ADMIN, ALICE, expect, publish, signIn, test } from "./fixtures";
 
 test.describe("signed out", () => {
@@ -79,6 +81,42 @@ test.describe("as admin", () => {
       headers: { origin: "https://evil.example", "sec-fetch-site": "cross-site" },
     });
     expect(res.status()).toBe(403);
+  });
+
+  test("POST /api/notifications – whatever unicode it accepts is delivered byte for byte", async ({ request, baseURL }) => {
+    const state = await request.storageState();
+    const cookie = state.cookies.map((c) => `${c.name}=${c.value}`).join("; ");
+    const controller = new AbortController();
+    const stream = collect((await fetch(`${baseURL}/api/events`, { headers: { cookie }, signal: controller.signal })).body!);
+    await stream.waitFor((e) => e.some((x) => x.event === "connected"));
+    const accepted = new Map<string, unknown>();
+    let refused = 0;
+    const text = fc.oneof(
+      fc.string({ unit: "grapheme", maxLength: 150 }),
+      fc.string({ unit: "binary", maxLength: 150 }),
+      fc.array(fc.constantFrom("\n", "\r\n", "\u0000", "data: x", "event: reset", "<script>", "🌍", "\u2028"), { maxLength: 20 }).map((a) => a.join("")),
+    );
+    await fc.assert(
+      fc.asyncProperty(text, text, async (title, body) => {
+        const res = await request.post(`${baseURL}/api/notifications`, { data: { title, body }, headers: { origin: baseURL } });
+        if (res.status() === 201) {
+          const { connectedRecipients, ...stored } = await res.json();
+          expect(typeof connectedRecipients).toBe("number");
+          expect(stored.title).toBe(title.trim());
+          expect(stored.body).toBe(body);
+          accepted.set(stored.id, stored);
+        } else {
+          expect(res.status()).toBe(400);
+          refused++;
+        }
+      }),
+      { numRuns: 60 },
+    );
+    await stream.waitFor((e) => [...accepted.keys()].every((id) => e.some((x) => x.id === id)));
+    for (const event of stream.events.filter((e) => e.id && accepted.has(e.id))) expect(JSON.parse(event.data)).toEqual(accepted.get(event.id!));
+    expect(accepted.size).toBeGreaterThan(10);
+    expect(refused).toBeGreaterThan(0);
+    controller.abort();
   });
 
   test("GET /api/admin/stats – counts open streams", async ({ request, baseURL }) => {

@@ -162,6 +162,59 @@ test("Redis down for a few seconds: 503 on publish, streams stay open, then ever
   for (const n of [before, ...after]) expect(historyIds).toContain(n.id);
 });
 
+test("after the outage each instance is back to exactly one upstream subscription", async () => {
+  const r = redisAdmin();
+  try {
+    await expect
+      .poll(async () => ((await r.call("CLIENT", "LIST")) as string).split("\n").filter((l) => / sub=[1-9]/.test(l)).length, { timeout: 20_000 })
+      .toBe(2);
+  } finally {
+    r.disconnect();
+  }
+});
+
+test("an instance killed mid-publish loses no publish that answered 201", async () => {
+  const onB = await open(b);
+  const accepted: Notification[] = [];
+  const attempts = Array.from({ length: 40 }, (_, i) =>
+    publish(a, `mid-kill ${i}`).then(
+      async (res) => res.status === 201 && accepted.push(await res.json()),
+      () => undefined, // the connection died with the instance: not accepted, nothing promised
+    ),
+  );
+  await new Promise((r) => setTimeout(r, 30));
+  a.process.kill("SIGKILL");
+  await Promise.all(attempts);
+  await onB.waitFor((e) => accepted.every((n) => notificationIds(e).includes(n.id)), 20_000);
+  const history = await (await fetch(`${b.url}/api/notifications?limit=100`, { headers: { cookie: member } })).json();
+  const historyIds = new Set(history.items.map((n: Notification) => n.id));
+  for (const n of accepted) expect(historyIds.has(n.id)).toBe(true);
+  const ids = notificationIds(onB.events);
+  expect(new Set(ids).size).toBe(ids.length);
+  a = await startNextServer(instanceEnv("a"), { port: a.port });
+});
+
+test("Redis unreachable at start: health says 503 and names the store, then recovers", async () => {
+  const late = await startRedis();
+  await late.stop();
+  const endpoint = await startUpstashLocal({ redisUrl: late.url, port: 0 });
+  const server = await startNextServer(
+    { ...instanceEnv("late"), UPSTASH_REDIS_REST_URL: endpoint.url, UPSTASH_REDIS_REST_TOKEN: endpoint.token },
+    { expectHealthy: false },
+  );
+  try {
+    const down = await fetch(`${server.url}/api/health`);
+    expect(down.status).toBe(503);
+    expect(await down.json()).toMatchObject({ ok: false, mode: "upstash", failing: "store" });
+    await late.start();
+    await expect.poll(async () => (await fetch(`${server.url}/api/health`)).status, { timeout: 20_000 }).toBe(200);
+  } finally {
+    await server.stop();
+    await endpoint.close();
+    await late.destroy();
+  }
+});
+
 test("in the browser: the admin sends on A, the member watching B gets the toast", async ({ browser }) => {
   const adminContext = await browser.newContext();
   const memberContext = await browser.newContext();

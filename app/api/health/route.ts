@@ -10,7 +10,8 @@ export async function GET() {
   try {
     await getStore().ping();
     return Response.json({ ok: true, mode });
-  } catch {
+  } catch (error) {
+    console.error(`[health] the ${mode} store is unreachable: ${(error as Error).message}`);
     return Response.json({ ok: false, mode, error: "The notification store is unreachable.", failing: "store" }, { status: 503 });
   }
 }
