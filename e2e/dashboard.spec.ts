@@ -1,5 +1,5 @@
 // The dashboard as people use it: sign in, watch alerts arrive live, read them.
-import { ADMIN, ALICE, BOB, expect, publish, signIn, test } from "./fixtures";
+import { ALICE, asAdminAndMember, BOB, expect, publish, signIn, test } from "./fixtures";
 
 test("a signed-out visitor is sent to sign-in", async ({ page, baseURL }) => {
   await page.goto(`${baseURL}/`);
@@ -27,11 +27,7 @@ test("member signs in through the form and the dashboard goes live", async ({ pa
 });
 
 test("member sees the alert an admin sends from the form, as a toast and on the badge", async ({ browser, baseURL }) => {
-  const adminContext = await browser.newContext();
-  const memberContext = await browser.newContext();
-  try {
-    await signIn(adminContext.request, baseURL, ADMIN);
-    await signIn(memberContext.request, baseURL, BOB);
+  await asAdminAndMember(browser, baseURL, BOB, async ({ admin: adminContext, member: memberContext }) => {
     const member = await memberContext.newPage();
     await member.goto(`${baseURL}/`);
     await expect(member.getByTestId("connection-status")).toContainText("Live");
@@ -51,18 +47,11 @@ test("member sees the alert an admin sends from the form, as a toast and on the 
     await expect(member.getByTestId("unread-badge")).toHaveText(String(badgeBefore + 1));
     await expect(member.getByTestId("notification-item").filter({ hasText: title })).toHaveCount(1);
     await member.screenshot({ path: "docs/screenshot.png" });
-  } finally {
-    await adminContext.close();
-    await memberContext.close();
-  }
+  });
 });
 
 test("text that looks like HTML is shown as text and never runs", async ({ browser, baseURL }) => {
-  const adminContext = await browser.newContext();
-  const memberContext = await browser.newContext();
-  try {
-    await signIn(adminContext.request, baseURL, ADMIN);
-    await signIn(memberContext.request, baseURL, ALICE);
+  await asAdminAndMember(browser, baseURL, ALICE, async ({ admin: adminContext, member: memberContext }) => {
     const member = await memberContext.newPage();
     await member.goto(`${baseURL}/`);
     await expect(member.getByTestId("connection-status")).toContainText("Live");
@@ -76,18 +65,11 @@ test("text that looks like HTML is shown as text and never runs", async ({ brows
     await member.reload();
     await expect(member.locator(`[data-testid="notification-item"][data-id="${sent.id}"]`)).toHaveCount(1);
     expect(await member.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
-  } finally {
-    await adminContext.close();
-    await memberContext.close();
-  }
+  });
 });
 
 test("marking all read in one tab clears the badge in the other", async ({ browser, baseURL }) => {
-  const adminContext = await browser.newContext();
-  const memberContext = await browser.newContext();
-  try {
-    await signIn(adminContext.request, baseURL, ADMIN);
-    await signIn(memberContext.request, baseURL, ALICE);
+  await asAdminAndMember(browser, baseURL, ALICE, async ({ admin: adminContext, member: memberContext }) => {
     const tab1 = await memberContext.newPage();
     const tab2 = await memberContext.newPage();
     await tab1.goto(`${baseURL}/`);
@@ -99,18 +81,11 @@ test("marking all read in one tab clears the badge in the other", async ({ brows
     await tab1.getByTestId("mark-all-read").click();
     await expect(tab2.getByTestId("unread-badge")).toBeHidden();
     await expect(tab2.locator('[data-testid="notification-item"][data-read="false"]')).toHaveCount(0);
-  } finally {
-    await adminContext.close();
-    await memberContext.close();
-  }
+  });
 });
 
 test("a reload resumes with every alert exactly once, none missing", async ({ browser, baseURL }) => {
-  const adminContext = await browser.newContext();
-  const memberContext = await browser.newContext();
-  try {
-    await signIn(adminContext.request, baseURL, ADMIN);
-    await signIn(memberContext.request, baseURL, BOB);
+  await asAdminAndMember(browser, baseURL, BOB, async ({ admin: adminContext, member: memberContext }) => {
     const member = await memberContext.newPage();
     await member.goto(`${baseURL}/`);
     await expect(member.getByTestId("connection-status")).toContainText("Live");
@@ -129,10 +104,7 @@ test("a reload resumes with every alert exactly once, none missing", async ({ br
     const shown = await items.evaluateAll((els) => els.map((el) => el.getAttribute("data-id")));
     expect(new Set(shown).size).toBe(sent.length);
     expect([...shown].sort()).toEqual(sent.map((n) => n.id).sort());
-  } finally {
-    await adminContext.close();
-    await memberContext.close();
-  }
+  });
 });
 
 test("a member cannot reach /admin or publish", async ({ page, context, baseURL }) => {

@@ -1,6 +1,6 @@
 // Shared helpers for the end-to-end tests: sign a browser context in through
 // next-auth's credentials flow, and publish through the API as a service would.
-import { test as base, expect, type APIRequestContext, type BrowserContext } from "@playwright/test";
+import { test as base, expect, type APIRequestContext, type Browser, type BrowserContext } from "@playwright/test";
 import type { Notification } from "@/lib/types";
 
 export const ADMIN = "admin@example.com";
@@ -26,6 +26,25 @@ export async function signIn(request: APIRequestContext, baseURL: string, email:
 export async function signedInContext(context: BrowserContext, baseURL: string, email: string) {
   await signIn(context.request, baseURL, email);
   return context;
+}
+
+/** An admin and a member, each in a signed-in browser context of their own, closed after `run`. */
+export async function asAdminAndMember(
+  browser: Browser,
+  baseURL: string,
+  memberEmail: string,
+  run: (contexts: { admin: BrowserContext; member: BrowserContext }) => Promise<void>,
+) {
+  const admin = await browser.newContext();
+  const member = await browser.newContext();
+  try {
+    await signIn(admin.request, baseURL, ADMIN);
+    await signIn(member.request, baseURL, memberEmail);
+    await run({ admin, member });
+  } finally {
+    await admin.close();
+    await member.close();
+  }
 }
 
 /** Publishes as the admin through the API (same-origin, cookie session). */
