@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# npm run bench — raises the open-file limit for thousands of streams, makes
-# sure redis-server is there, then runs bench/run.ts with the given flags.
+# npm run bench: installs what a fresh clone lacks (redis-server and taskset from Debian, npm packages from the
+# lockfile), raises the open-file limit for thousands of streams (65536, or the hard limit when that is lower),
+# then runs bench/run.ts with the given flags.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure-system-deps.sh

@@ -1,225 +1,162 @@
-// npm run bench — every system under the same SSE load on this machine, one
-// after the other: connect N streams, idle, steady publishes, a burst; prints
-// the table and the targets, writes results/latest.json and results/chart.svg.
-// Flags: --quick (N = 1,000 only), --n 1000,5000, --systems a,b, --no-build,
-// --product-dir DIR, --out DIR (default bench/results).
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, statSync, writeFileSync, readdirSync } from "node:fs";
+// npm run bench: builds what is missing, measures every system under the same SSE load (one after the other, N by N),
+// prints the table and the targets, and writes results/latest.json and results/chart.svg. Flags: see options.ts.
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { startUpstashLocal } from "../scripts/upstash-local/server";
-import { startRedis } from "../testing/redis";
-import { ClientPool } from "./load/pool";
-import { cpuSeconds, percentile, RedisMeter, rssBytes } from "./measure";
-import { renderChart, renderTable, targets, type Result } from "./report";
-import { SYSTEMS, startSystem, type RunningSystem, type SystemName } from "./systems";
+import { BENCH_APP_SOURCES, PRODUCT_SOURCES, ensureBuilt } from "./build";
+import { InfraManager } from "./infra";
+import type { LaunchContext } from "./launch";
+import { CORES, LOAD_CORE, SERVER_CORE, pinToCore } from "./launch/pin";
+import { guardRun, stopDescendants } from "./lifecycle";
+import { ClientPool } from "./load/client-pool";
+import { profilingEnv } from "./measure/cpu-profile";
+import { selfCpuSeconds } from "./measure/proc";
+import { round } from "./measure/stats";
+import { parseOptions } from "./options";
+import { renderChart } from "./report/chart";
+import { renderTable } from "./report/table";
+import { checkIdleScaling, checkTargets, renderTargets, targetN, type TargetCheck } from "./report/targets";
+import type { Result } from "./result";
+import { measureSystem, steadyPlan, type Settings } from "./scenario";
 
 const ROOT = path.resolve(__dirname, "..");
-const args = process.argv.slice(2);
-const flag = (name: string) => args.includes(`--${name}`);
-const option = (name: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const quick = flag("quick");
-const sizes = (option("n") ?? (quick ? "1000" : "1000,5000")).split(",").map(Number);
-const systems = (option("systems")?.split(",") ?? [...SYSTEMS]) as SystemName[];
-const productDir = path.resolve(option("product-dir") ?? ROOT);
-const BURST = 200;
-/** @upstash/realtime holds one upstream subscription per open stream, so it is measured up to this N. */
-const REALTIME_MAX_N = 1_000;
-const BURST_INFLIGHT = 8;
-const now = () => performance.timeOrigin + performance.now();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Builds an app unless its build is newer than every source file in it. */
-function ensureBuilt(dir: string, sources: string[]) {
-  const buildId = path.join(dir, ".next", "BUILD_ID");
-  const newest = (p: string): number => {
-    if (!existsSync(p)) return 0;
-    const s = statSync(p);
-    if (!s.isDirectory()) return s.mtimeMs;
-    return Math.max(0, ...readdirSync(p).filter((f) => f !== ".next" && f !== "node_modules").map((f) => newest(path.join(p, f))));
-  };
-  if (flag("no-build") || (existsSync(buildId) && statSync(buildId).mtimeMs > Math.max(...sources.map((s) => newest(path.join(dir, s)))))) return;
-  console.log(`› next build ${path.relative(ROOT, dir) || "."}`);
-  execFileSync(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "build", dir], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
-}
-
-/** Pins this process (all threads) to one core and the servers to the other, as PERF.md did. */
-function pin(pids: number[], core: number) {
-  if (os.cpus().length < 2) return;
-  for (const pid of pids) spawnSync("taskset", ["-a", "-cp", String(core), String(pid)], { stdio: "ignore" });
-}
-
-async function publishSteady(system: RunningSystem, count: number, perSecond: number) {
-  const start = now();
-  for (let i = 0; i < count; i++) {
-    const due = start + (i * 1000) / perSecond;
-    if (due > now()) await sleep(due - now());
-    await system.publish(now());
-  }
-}
-
-async function publishBurst(system: RunningSystem) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: BURST_INFLIGHT }, async () => {
-      while (next++ < BURST) await system.publish(now());
-    }),
-  );
-}
-
-async function waitForDeliveries(pool: ClientPool, expected: number, timeoutMs: number) {
-  const all: Float64Array[] = [];
-  let received = 0;
-  let firstAt = Infinity;
-  let lastAt = 0;
-  const deadline = Date.now() + timeoutMs;
-  while (received < expected && Date.now() < deadline) {
-    await sleep(250);
-    const batch = await pool.collect();
-    all.push(batch.latencies);
-    received += batch.latencies.length;
-    if (batch.latencies.length) {
-      firstAt = Math.min(firstAt, batch.firstAt);
-      lastAt = Math.max(lastAt, batch.lastAt);
-    }
-  }
-  const latencies = new Float64Array(received);
-  let offset = 0;
-  for (const a of all) {
-    latencies.set(a, offset);
-    offset += a.length;
-  }
-  latencies.sort();
-  return { latencies, received, firstAt, lastAt };
-}
-
-async function measure(name: SystemName, n: number, context: Parameters<typeof startSystem>[1], meter: RedisMeter, pool: ClientPool): Promise<Result> {
-  await meter.flush();
-  const system = await startSystem(name, context);
-  const usesRedis = name === "product-upstash" || name === "upstash-realtime";
+function fileLimit(): number | null {
   try {
-    pin(system.pids, 0);
-    // Warm-up: a few streams and publishes, so code paths are compiled.
-    await pool.open(system.streamUrls, system.streamHeaders, 10);
-    for (let i = 0; i < 5; i++) await system.publish(now());
-    await waitForDeliveries(pool, 50, 5_000);
-    await pool.closeStreams();
-    await sleep(500);
-
-    const rssBefore = rssBytes(system.pids);
-    const connectStart = now();
-    await pool.open(system.streamUrls, system.streamHeaders, n);
-    const connectMs = now() - connectStart;
-    await sleep(1_500);
-    const rssPerStreamKb = (rssBytes(system.pids) - rssBefore) / n / 1024;
-
-    let redisCmdsPerIdleStreamMinute: number | null = null;
-    if (usesRedis) {
-      await meter.reset();
-      const idleMs = quick ? 10_000 : 20_000;
-      await sleep(idleMs);
-      redisCmdsPerIdleStreamMinute = (await meter.commands()) / n / (idleMs / 60_000);
-    }
-    await pool.collect(); // drop anything from before
-
-    const steadyRate = n >= 5_000 ? 2 : 20;
-    const steadyCount = n >= 5_000 ? 20 : 100;
-    await publishSteady(system, steadyCount, steadyRate);
-    const steady = await waitForDeliveries(pool, steadyCount * n, 30_000);
-
-    if (usesRedis) await meter.reset();
-    const cpuBefore = cpuSeconds(system.pids);
-    const burstStart = now();
-    await publishBurst(system);
-    const burst = await waitForDeliveries(pool, BURST * n, 60_000);
-    const cpu = cpuSeconds(system.pids) - cpuBefore;
-    const redisCmdsPerPublish = usesRedis ? (await meter.commands()) / BURST : null;
-    const upstreamSubscriptionsPerInstance = usesRedis ? (await meter.subscriberConnections()) / system.instances : null;
-
-    const all = new Float64Array([...steady.latencies, ...burst.latencies]).sort();
-    return {
-      system: name,
-      n,
-      connectMs: Math.round(connectMs),
-      steadyP50Ms: round(percentile(steady.latencies, 50)),
-      steadyP99Ms: round(percentile(steady.latencies, 99)),
-      burstP50Ms: round(percentile(burst.latencies, 50)),
-      burstP99Ms: round(percentile(burst.latencies, 99)),
-      maxMs: round(all[all.length - 1] ?? NaN),
-      deliveriesPerSec: Math.round(burst.received / ((burst.lastAt - burstStart) / 1000)),
-      rssPerStreamKb: round(rssPerStreamKb),
-      cpuSecPer10k: round((cpu / burst.received) * 10_000, 3),
-      redisCmdsPerPublish: redisCmdsPerPublish === null ? null : round(redisCmdsPerPublish),
-      redisCmdsPerIdleStreamMinute: redisCmdsPerIdleStreamMinute === null ? null : round(redisCmdsPerIdleStreamMinute, 4),
-      upstreamSubscriptionsPerInstance,
-      delivered: burst.received + steady.received,
-      expectedDeliveries: (BURST + steadyCount) * n,
-    };
-  } finally {
-    await pool.closeStreams();
-    await system.stop();
+    // The soft limit this process got from bench/run.sh's ulimit.
+    const limits = readFileSync("/proc/self/limits", "utf8");
+    return Number(/Max open files\s+(\d+)/.exec(limits)?.[1]) || null;
+  } catch {
+    return null;
   }
-}
-
-function round(value: number, digits = 1) {
-  const f = 10 ** digits;
-  return Number.isFinite(value) ? Math.round(value * f) / f : null;
 }
 
 async function main() {
-  ensureBuilt(productDir, ["app", "components", "hooks", "lib", "proxy.ts", "next.config.mjs"]);
-  if (systems.includes("minimal-next")) ensureBuilt(path.join(ROOT, "bench/apps/minimal-next"), ["app"]);
-  if (systems.includes("upstash-realtime")) ensureBuilt(path.join(ROOT, "bench/apps/upstash-realtime"), ["app"]);
+  const options = parseOptions(process.argv.slice(2), ROOT);
+  const started = Date.now();
+  guardRun(options.quick ? 10 * 60_000 : 60 * 60_000);
 
-  const redis = await startRedis();
-  const upstash = await startUpstashLocal({ redisUrl: redis.url, port: 0 });
-  const meter = new RedisMeter(redis.url);
-  pin([process.pid], 1);
-  const pool = new ClientPool(2);
-  const cpuStart = process.cpuUsage();
-  const wallStart = Date.now();
+  const nofile = fileLimit();
+  const needed = Math.max(...options.sizes) * 2 + 1_000;
+  if (nofile !== null && nofile < needed) console.warn(`! open-file limit ${nofile} is below ${needed}: run through npm run bench (bench/run.sh raises it)`);
+
+  // Builds first, on both cores.
+  const wantsProduct = options.systems.some((s) => s.startsWith("product"));
+  if (wantsProduct) {
+    try {
+      ensureBuilt(ROOT, options.productDir, PRODUCT_SOURCES, options.noBuild);
+    } catch (error) {
+      throw new Error(`the product build in ${options.productDir} failed (${(error as Error).message}); if UI pages are mid-edit, retry in a few minutes`);
+    }
+  }
+  for (const app of ["minimal-next", "upstash-realtime"] as const) {
+    if (options.systems.includes(app)) ensureBuilt(ROOT, path.join(ROOT, "bench/apps", app), BENCH_APP_SOURCES, options.noBuild);
+  }
+
+  if (options.cpuProfDir) {
+    // Inherited by every server started from here on; each profiles its bursts (CPU.<pid>.<k>.cpuprofile).
+    Object.assign(process.env, profilingEnv(options.cpuProfDir));
+    console.log(`› servers profile each burst into ${options.cpuProfDir}`);
+  }
+
+  // This process (the load generator, and everything it starts later) on one core; servers get re-pinned to the other.
+  pinToCore([process.pid], LOAD_CORE);
+  const infra = new InfraManager(ROOT);
+  const context: LaunchContext = { root: ROOT, productDir: options.productDir, upstash: async () => (await infra.get()).upstash };
+  const pool = new ClientPool(options.workers);
+  const settings: Settings = {
+    burst: options.burst,
+    burstInflight: options.burstInflight,
+    idleMs: options.idleMs,
+    warmupStreams: 50,
+    warmupPublishes: 20,
+    profile: options.cpuProfDir !== null,
+  };
   const results: Result[] = [];
+  const failures: string[] = [];
+  const loadCpuStart = selfCpuSeconds();
+  const measureStart = Date.now();
   try {
-    for (const n of sizes) {
-      for (const name of systems) {
-        if (name === "upstash-realtime" && n > REALTIME_MAX_N) {
-          console.log(`› ${name}, N = ${n}: skipped (one upstream subscription per stream; at 5,000 the local endpoint ran out of memory)`);
-          continue;
-        }
-        process.stdout.write(`› ${name}, N = ${n} … `);
+    for (const n of options.sizes) {
+      for (const name of options.systems) {
+        const t0 = Date.now();
+        console.log(`› ${name}, N = ${n.toLocaleString("en-US")}`);
         try {
-          const result = await measure(name, n, { root: ROOT, productDir, upstash }, meter, pool);
+          const result = await measureSystem(name, n, { pool, context, infra, settings, log: (line) => console.log(`    ${line}`) });
           results.push(result);
-          console.log(`${result.deliveriesPerSec} deliveries/s, steady p99 ${result.steadyP99Ms} ms`);
+          console.log(
+            `    ${result.deliveriesPerSec ?? "–"} deliveries/s, steady p99 ${result.steadyP99Ms ?? "–"} ms, burst p99 ${result.burstP99Ms ?? "–"} ms (${Math.round((Date.now() - t0) / 1000)} s)`,
+          );
         } catch (error) {
-          console.log(`failed: ${(error as Error).message}`);
-          process.exitCode = 1;
+          const message = `${name} at N = ${n}: ${(error as Error).message.split("\n")[0]}`;
+          failures.push(message);
+          console.log(`    failed: ${message}`);
         }
       }
     }
   } finally {
     await pool.terminate();
-    meter.close();
-    await upstash.close();
-    await redis.destroy();
+    await infra.stop();
+    await stopDescendants();
   }
-  const load = process.cpuUsage(cpuStart);
-  const loadGeneratorCpuPercent = Math.round(((load.user + load.system) / 1e6 / ((Date.now() - wallStart) / 1000)) * 100);
-  const machine = { cpu: os.cpus()[0]?.model ?? "unknown", cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() };
-  const checks = targets(results);
-  console.log(`\n${renderTable(results)}\n\nLoad generator CPU: ${loadGeneratorCpuPercent}% of one core on average (its own core; servers pinned to the other).\n`);
-  console.log(checks.map((c) => `${c.pass ? "PASS" : "MISS"}  ${c.name}: ${c.detail}`).join("\n"));
-  const out = path.resolve(option("out") ?? path.join(ROOT, "bench/results"));
-  mkdirSync(out, { recursive: true });
-  writeFileSync(path.join(out, "latest.json"), JSON.stringify({ machine, loadGeneratorCpuPercent, runs: results, targets: checks }, null, 2) + "\n");
-  writeFileSync(path.join(out, "chart.svg"), renderChart(results));
-  console.log(`\nWrote ${path.relative(ROOT, out) || "."}/latest.json and chart.svg`);
+  const loadCpu = selfCpuSeconds() - loadCpuStart;
+  const measureWallS = (Date.now() - measureStart) / 1000;
+
+  const n = results.length ? targetN(results) : 0;
+  const checks: TargetCheck[] = results.length ? checkTargets(results, n, options.systems) : [];
+  const scaling = checkIdleScaling(results);
+  if (scaling) checks.push(scaling);
+  const machine = {
+    cpu: os.cpus()[0]?.model ?? "unknown",
+    cores: CORES,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.type()} ${os.release()}`,
+    openFileLimit: nofile,
+    date: new Date().toISOString(),
+  };
+  const loadGenerator = {
+    workers: options.workers,
+    core: CORES > 1 ? LOAD_CORE : null,
+    serverCore: CORES > 1 ? SERVER_CORE : null,
+    cpuSec: round(loadCpu, 1),
+    wallSec: round(measureWallS, 1),
+    averageCpuPercent: round((loadCpu / measureWallS) * 100, 0),
+  };
+  const load = {
+    sizes: options.sizes,
+    steady: options.sizes.map((size) => ({ n: size, ...steadyPlan(size) })),
+    burst: { publishes: options.burst, inflight: options.burstInflight },
+    idleWindowS: options.idleMs / 1000,
+    connectsInFlight: 480,
+  };
+
+  console.log(`\n${renderTable(results)}\n`);
+  console.log(
+    `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}. Load generator: ${options.workers} worker threads` +
+      (CORES > 1 ? ` on core ${LOAD_CORE} (servers on core ${SERVER_CORE})` : "") +
+      `, ${loadGenerator.averageCpuPercent}% of a core on average over the run.`,
+  );
+  if (checks.length) {
+    console.log(`\nTargets (set at N = 5,000${n !== 5_000 ? `; this run judged at N = ${n.toLocaleString("en-US")}` : ""}):\n${renderTargets(checks)}`);
+  }
+  if (failures.length) console.log(`\nFailed:\n${failures.map((f) => `  ${f}`).join("\n")}`);
+
+  mkdirSync(options.out, { recursive: true });
+  writeFileSync(path.join(options.out, "latest.json"), JSON.stringify({ machine, loadGenerator, load, runs: results, targets: checks, failures }, null, 2) + "\n");
+  const subtitle = `${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${machine.date.slice(0, 10)}; burst ${options.burst} publishes, ${options.burstInflight} in flight; steady ${load.steady
+    .map((s) => `${s.perSecond}/s at N = ${s.n.toLocaleString("en-US")}`)
+    .join(", ")}`;
+  writeFileSync(path.join(options.out, "chart.svg"), renderChart(results, subtitle));
+  console.log(`\nWrote ${path.relative(process.cwd(), path.join(options.out, "latest.json"))} and chart.svg in ${Math.round((Date.now() - started) / 1000)} s.`);
+  if (failures.length) process.exitCode = 1;
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(process.exitCode ?? 0),
+  async (error: Error) => {
+    console.error(error.message);
+    await stopDescendants();
+    process.exit(1);
+  },
+);

@@ -1,4 +1,4 @@
-// A bench-only app: @upstash/realtime mounted as its docs show.
+// A bench-only app (upstash-realtime); Turbopack and file tracing rooted at the repo so the root node_modules resolve.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");

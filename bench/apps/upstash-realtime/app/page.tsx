@@ -1,3 +1,4 @@
+// A placeholder page (the bench waits for any answer from / before measuring).
 export default function Page() {
-  return <p>minimal</p>;
+  return <p>bench app</p>;
 }

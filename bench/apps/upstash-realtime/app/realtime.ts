@@ -1,9 +1,13 @@
-// @upstash/realtime set up as its quickstart shows, on the shared Upstash endpoint.
+// @upstash/realtime set up as its quickstart shows (schema of events, a Redis client), on the local Upstash endpoint.
 import { Realtime } from "@upstash/realtime";
 import { Redis } from "@upstash/redis";
 import { z } from "zod";
 
-const schema = { notification: z.object({ t: z.number(), pad: z.string() }) };
+const schema = {
+  notification: {
+    alert: z.object({ t: z.number(), pad: z.string() }),
+  },
+};
 
 export const realtime = new Realtime({
   schema,

@@ -1,3 +1,4 @@
+// The framework floor's stream: a route handler returning a ReadableStream, registered until the request ends.
 import { streams } from "../../streams";
 
 export const dynamic = "force-dynamic";

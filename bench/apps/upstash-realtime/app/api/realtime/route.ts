@@ -1,3 +1,4 @@
+// @upstash/realtime's route handler, mounted as its docs show (GET /api/realtime?channel=default streams SSE).
 import { handle } from "@upstash/realtime";
 import { realtime } from "../../realtime";
 

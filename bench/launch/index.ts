@@ -1,0 +1,50 @@
+// The six systems by name (with the short aliases the CLI accepts) and how each is started.
+import path from "node:path";
+import { startBenchApp } from "./next-app";
+import { startNodeScript } from "./node-script";
+import { startProduct } from "./product";
+import { SYSTEMS, type LaunchContext, type RunningSystem, type SystemName } from "./types";
+
+export { SYSTEMS, type LaunchContext, type RunningSystem, type SystemName };
+
+const ALIASES: Record<string, SystemName> = {
+  product: "product-embedded",
+  embedded: "product-embedded",
+  upstash: "product-upstash",
+  cluster: "product-upstash",
+  realtime: "upstash-realtime",
+  minimal: "minimal-next",
+  next: "minimal-next",
+  tutorial: "express",
+};
+
+/** Resolves names and aliases, in the canonical order; throws on an unknown name. */
+export function resolveSystems(names: string[]): SystemName[] {
+  const wanted = new Set<SystemName>();
+  for (const raw of names.map((n) => n.trim()).filter(Boolean)) {
+    const name = (SYSTEMS as readonly string[]).includes(raw) ? (raw as SystemName) : ALIASES[raw];
+    if (!name) throw new Error(`unknown system "${raw}": one of ${[...SYSTEMS, ...Object.keys(ALIASES)].join(", ")}`);
+    wanted.add(name);
+  }
+  return SYSTEMS.filter((s) => wanted.has(s));
+}
+
+export async function startSystem(name: SystemName, context: LaunchContext): Promise<RunningSystem> {
+  switch (name) {
+    case "floor":
+      return startNodeScript(path.join(context.root, "bench/systems/floor.ts"));
+    case "express":
+      return startNodeScript(path.join(context.root, "bench/systems/express.ts"));
+    case "minimal-next":
+      return startBenchApp(context.root, "minimal-next", {}, "/api/events", false);
+    case "upstash-realtime": {
+      const upstash = await context.upstash();
+      const env = { UPSTASH_REDIS_REST_URL: upstash.url, UPSTASH_REDIS_REST_TOKEN: upstash.token };
+      return startBenchApp(context.root, "upstash-realtime", env, "/api/realtime?channel=default", true);
+    }
+    case "product-embedded":
+      return startProduct(context, "embedded");
+    case "product-upstash":
+      return startProduct(context, "upstash");
+  }
+}

@@ -1,0 +1,48 @@
+// What every system under test looks like once started: where clients stream from, how to publish, which processes to measure.
+import type { Publish } from "../load/publisher";
+
+export const SYSTEMS = ["floor", "minimal-next", "express", "upstash-realtime", "product-embedded", "product-upstash"] as const;
+export type SystemName = (typeof SYSTEMS)[number];
+
+export interface RunningSystem {
+  /** Each stream goes to streamUrls[i % length]: two entries for two instances. */
+  streamUrls: string[];
+  streamHeaders: Record<string, string>;
+  publish: Publish;
+  /** The server processes (their descendants are summed in): the ones that listen and do the work. */
+  pids: number[];
+  instances: number;
+  /** Whether the system talks to the shared Redis (through the local Upstash endpoint). */
+  usesRedis: boolean;
+  /** What each server process printed so far (kept when a run goes wrong). */
+  output(): string[];
+  stop(): Promise<void>;
+}
+
+export interface LaunchContext {
+  root: string;
+  productDir: string;
+  /** The local Upstash-compatible endpoint, when a system needs it. */
+  upstash: () => Promise<{ url: string; token: string }>;
+}
+
+/**
+ * A filler that brings the bench's own events to about the size of the product's notification JSON
+ * (~200 bytes of data, as PERF.md's ~220-byte events).
+ */
+export const PAD = "x".repeat(170);
+
+/** A publish still unanswered after this counts as failed (a saturated server may queue it for long). */
+export const PUBLISH_TIMEOUT_MS = 120_000;
+
+/** POST JSON and expect 201, as every system's publish endpoint answers. */
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(PUBLISH_TIMEOUT_MS),
+  });
+  const text = await res.text();
+  if (res.status !== 201) throw new Error(`publish to ${url} answered ${res.status}: ${text.slice(0, 200)}`);
+}

@@ -1,0 +1,147 @@
+// A load-generator thread: holds SSE clients (node:http, one keep-alive agent), parses them with
+// eventsource-parser and times each delivery from the publish timestamp it carries to its receipt.
+import http from "node:http";
+import { performance } from "node:perf_hooks";
+import { parentPort } from "node:worker_threads";
+import { createParser, type EventSourceMessage } from "eventsource-parser";
+import { STAMP as STAMP_EXPORT, now as nowExport, type Command, type Reply } from "./protocol";
+
+const OPEN_TIMEOUT_MS = 60_000;
+// Local bindings: the transpiled module would otherwise read imports through a getter on every delivery.
+const STAMP = STAMP_EXPORT;
+const now = nowExport;
+const port = parentPort!;
+const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+const requests = new Set<http.ClientRequest>();
+let closing = false;
+let latencies = new Float64Array(1 << 16);
+let count = 0;
+let firstAt = Infinity;
+let lastAt = 0;
+let ended = 0;
+/** How the first streams that ended had ended, for the log. */
+let endedSamples: string[] = [];
+
+function record(event: EventSourceMessage) {
+  const match = STAMP.exec(event.data);
+  if (!match) return;
+  const at = now();
+  if (count === latencies.length) {
+    const bigger = new Float64Array(latencies.length * 2);
+    bigger.set(latencies);
+    latencies = bigger;
+  }
+  latencies[count++] = at - Number(match[1]);
+  if (at < firstAt) firstAt = at;
+  lastAt = at;
+}
+
+/** Opens one stream; resolves once its first bytes arrive (the server has it registered), rejects otherwise. */
+function open(url: string, headers: Record<string, string>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (error) reject(error);
+      else resolve();
+    };
+    const timer = setTimeout(() => {
+      settle(new Error(`${url}: no first event within ${OPEN_TIMEOUT_MS / 1000} s`));
+      req.destroy();
+    }, OPEN_TIMEOUT_MS);
+    const req = http.get(url, { agent, headers: { accept: "text/event-stream", ...headers } }, (res) => {
+      if (res.statusCode !== 200) {
+        res.resume();
+        requests.delete(req);
+        return settle(new Error(`${url} answered ${res.statusCode}`));
+      }
+      const openedAt = now();
+      let lastEvent = "";
+      let error = "";
+      const parser = createParser({
+        onEvent: (event) => {
+          lastEvent = event.event ?? "message";
+          record(event);
+        },
+      });
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        parser.feed(chunk);
+        settle();
+      });
+      res.on("error", (e) => (error = e.message));
+      res.on("close", () => {
+        requests.delete(req);
+        if (settled && !closing) {
+          ended++;
+          if (endedSamples.length < 3) {
+            endedSamples.push(`${new URL(url).port}: after ${Math.round((now() - openedAt) / 1000)} s, last event "${lastEvent}"${res.complete ? ", response complete" : ""}${error ? `, ${error}` : ""}`);
+          }
+        }
+        settle(new Error(`${url}: stream ended before its first event`));
+      });
+    });
+    req.on("error", (error) => {
+      requests.delete(req);
+      settle(error);
+    });
+    requests.add(req);
+  });
+}
+
+async function openMany(urls: string[], headers: Record<string, string>, total: number, inflight: number) {
+  let next = 0;
+  let opened = 0;
+  let failures = 0;
+  let firstError: string | null = null;
+  closing = false;
+  await Promise.all(
+    Array.from({ length: Math.min(inflight, total) }, async () => {
+      while (next < total) {
+        const i = next++;
+        try {
+          await open(urls[i % urls.length]!, headers);
+          opened++;
+        } catch (error) {
+          failures++;
+          firstError ??= (error as Error).message;
+        }
+      }
+    }),
+  );
+  return { opened, failures, firstError };
+}
+
+function reply(message: Reply, transfer: ArrayBuffer[] = []) {
+  port.postMessage(message, transfer);
+}
+
+port.on("message", async (message: Command) => {
+  switch (message.cmd) {
+    case "open": {
+      const result = await openMany(message.urls, message.headers, message.count, message.inflight);
+      return reply({ id: message.id, type: "opened", ...result });
+    }
+    case "collect": {
+      const out = latencies.slice(0, count);
+      const elu = performance.eventLoopUtilization();
+      reply({ id: message.id, type: "collected", latencies: out, firstAt, lastAt, ended, endedSamples, eluActive: elu.active, eluIdle: elu.idle }, [out.buffer]);
+      endedSamples = [];
+      count = 0;
+      firstAt = Infinity;
+      lastAt = 0;
+      ended = 0;
+      return;
+    }
+    case "close": {
+      closing = true;
+      const closed = [...requests].map((req) => new Promise((resolve) => (req.destroyed ? resolve(null) : req.once("close", resolve))));
+      for (const req of requests) req.destroy();
+      await Promise.all(closed);
+      requests.clear();
+      return reply({ id: message.id, type: "closed" });
+    }
+  }
+});

@@ -1,0 +1,47 @@
+// Reads redis-server's own counters: commands executed (INFO commandstats) and pub/sub connections (CLIENT LIST).
+import IORedis from "ioredis";
+
+/** The meter's own commands, left out of the counts. */
+const OWN_COMMANDS = new Set(["info", "config", "client", "flushall", "ping"]);
+
+export class RedisMeter {
+  private readonly redis: IORedis;
+
+  constructor(url: string) {
+    this.redis = new IORedis(url, { maxRetriesPerRequest: 1 });
+  }
+
+  /** Upstash itself does not fsync every write; the throwaway test server does (appendfsync always). */
+  async tuneForBenchmark() {
+    await this.redis.config("SET", "appendfsync", "everysec");
+  }
+
+  /** CONFIG RESETSTAT: commandstats start from zero. */
+  async reset() {
+    await this.redis.config("RESETSTAT");
+  }
+
+  /** Sum of calls over INFO commandstats since the last reset (scripts' inner commands included). */
+  async commands(): Promise<number> {
+    const info = await this.redis.info("commandstats");
+    let total = 0;
+    for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) {
+      if (!OWN_COMMANDS.has(m[1]!.split("|")[0]!)) total += Number(m[2]);
+    }
+    return total;
+  }
+
+  /** Connections in pub/sub mode: CLIENT LIST lines with a subscription (sub, psub, ssub) or flag P. */
+  async subscriberConnections(): Promise<number> {
+    const list = (await this.redis.call("CLIENT", "LIST")) as string;
+    return list.split("\n").filter((line) => / (?:sub|psub|ssub)=[1-9]/.test(line) || / flags=\w*P/.test(line)).length;
+  }
+
+  async flushAll() {
+    await this.redis.flushall();
+  }
+
+  close() {
+    this.redis.disconnect();
+  }
+}

@@ -1,0 +1,65 @@
+// The command line of npm run bench: which N, which systems, builds, where the product and the results are.
+import path from "node:path";
+import { resolveSystems, SYSTEMS, type SystemName } from "./launch";
+
+export interface Options {
+  quick: boolean;
+  sizes: number[];
+  systems: SystemName[];
+  noBuild: boolean;
+  productDir: string;
+  out: string;
+  burst: number;
+  burstInflight: number;
+  workers: number;
+  idleMs: number;
+  /** Where the servers write V8 CPU profiles (node --cpu-prof), or null. */
+  cpuProfDir: string | null;
+}
+
+export const USAGE = `npm run bench -- [--quick] [--n 1000,5000] [--systems floor,product,...] [--no-build]
+                 [--product-dir DIR] [--out DIR] [--burst 200] [--inflight 8] [--workers 2] [--idle-s 65]
+                 [--cpu-prof DIR]   (servers write V8 CPU profiles there when they stop)
+systems: ${SYSTEMS.join(", ")} (aliases: product, upstash, realtime, minimal, tutorial)`;
+
+export function parseOptions(argv: string[], root: string): Options {
+  const values = new Map<string, string>();
+  const flags = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith("--")) throw new Error(`unexpected argument "${arg}"\n${USAGE}`);
+    const [name, inline] = arg.slice(2).split("=", 2) as [string, string | undefined];
+    if (["quick", "no-build", "help"].includes(name)) flags.add(name);
+    else if (inline !== undefined) values.set(name, inline);
+    else if (i + 1 < argv.length) values.set(name, argv[++i]!);
+    else throw new Error(`--${name} needs a value\n${USAGE}`);
+  }
+  if (flags.has("help")) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const known = new Set(["n", "systems", "product-dir", "out", "burst", "inflight", "workers", "idle-s", "cpu-prof"]);
+  for (const name of values.keys()) if (!known.has(name)) throw new Error(`unknown option --${name}\n${USAGE}`);
+  const int = (name: string, fallback: number) => {
+    const v = values.get(name);
+    const n = v === undefined ? fallback : Number(v);
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer`);
+    return n;
+  };
+  const quick = flags.has("quick");
+  const sizes = (values.get("n") ?? (quick ? "1000" : "1000,5000")).split(",").map((s) => Number(s.replace(/[_,]/g, "")));
+  if (sizes.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`--n takes positive integers, e.g. --n 1000,5000`);
+  return {
+    quick,
+    sizes,
+    systems: values.has("systems") ? resolveSystems(values.get("systems")!.split(",")) : [...SYSTEMS],
+    noBuild: flags.has("no-build"),
+    productDir: path.resolve(values.get("product-dir") ?? root),
+    out: path.resolve(values.get("out") ?? path.join(root, "bench/results")),
+    burst: int("burst", 200),
+    burstInflight: int("inflight", 8),
+    workers: int("workers", 2),
+    idleMs: int("idle-s", quick ? 10 : 65) * 1000,
+    cpuProfDir: values.has("cpu-prof") ? path.resolve(values.get("cpu-prof")!) : null,
+  };
+}

@@ -1,0 +1,94 @@
+// The product's targets as ratios to the other systems, each with pass or miss (or n/a when a figure is missing).
+import type { Result } from "../result";
+import { round } from "../measure/stats";
+
+export interface TargetCheck {
+  n: number;
+  target: string;
+  ratio: string;
+  /** null: a figure it needs is missing. */
+  pass: boolean | null;
+}
+
+/** Idle Redis commands per instance-minute that count as "a small per-instance constant" (presence: ~3 per 10 s). */
+export const IDLE_CONSTANT_PER_INSTANCE_MINUTE = 30;
+/** Targets are set at N = 5,000; a run without it is judged at its largest N. */
+export const TARGET_N = 5_000;
+
+export function targetN(results: Result[]): number {
+  const ns = results.map((r) => r.n);
+  return ns.includes(TARGET_N) ? TARGET_N : Math.max(...ns);
+}
+
+/** Checks at N = n; a check is left out when a system it compares was not part of the run (`ran`). */
+export function checkTargets(results: Result[], n: number, ran: readonly string[]): TargetCheck[] {
+  const at = (system: string) => results.find((r) => r.system === system && r.n === n);
+  const checks: TargetCheck[] = [];
+  const inRun = (...systems: string[]) => systems.every((s) => ran.includes(s));
+  const fmt = (v: number | null) => (v === null ? "n/a" : String(round(v, 2)));
+  const ratio = (a: number | null | undefined, b: number | null | undefined) => (a == null || b == null || b === 0 ? null : a / b);
+  /** a/b against a bound: "le" means a/b ≤ bound passes, "ge" a/b ≥ bound, "lt"/"gt" strictly. */
+  const compare = (target: string, label: string, a: number | null | undefined, b: number | null | undefined, op: "le" | "ge" | "lt" | "gt", bound: number) => {
+    const r = ratio(a, b);
+    const pass = r === null ? null : op === "le" ? r <= bound : op === "ge" ? r >= bound : op === "lt" ? r < bound : r > bound;
+    checks.push({ n, target, ratio: `${label} = ${fmt(r)}`, pass });
+  };
+
+  const embedded = at("product-embedded");
+  const upstash = at("product-upstash");
+  const floor = at("floor");
+  const framework = at("minimal-next");
+  if (inRun("product-embedded", "floor")) {
+    compare("embedded: burst deliveries/s ≥ floor", "product / floor", embedded?.deliveriesPerSec, floor?.deliveriesPerSec, "ge", 1);
+    compare("embedded: server CPU per delivery ≤ floor", "product / floor", embedded?.cpuSecPer10k, floor?.cpuSecPer10k, "le", 1);
+  }
+  if (inRun("product-embedded", "minimal-next")) {
+    compare("embedded: steady p99 ≤ framework floor", "product / minimal-next", embedded?.steadyP99Ms, framework?.steadyP99Ms, "le", 1);
+    compare("embedded: memory per stream ≤ 1.15 × framework floor", "product / minimal-next", embedded?.rssPerStreamKb, framework?.rssPerStreamKb, "le", 1.15);
+  }
+  for (const [mode, product] of [
+    ["embedded", embedded],
+    ["upstash", upstash],
+  ] as const) {
+    for (const rival of ["express", "upstash-realtime"]) {
+      if (!inRun(`product-${mode}`, rival)) continue;
+      const r = at(rival);
+      compare(`${mode}: burst deliveries/s ahead of ${rival}`, `product-${mode} / ${rival}`, product?.deliveriesPerSec, r?.deliveriesPerSec, "gt", 1);
+      compare(`${mode}: burst p99 ahead of ${rival}`, `product-${mode} / ${rival}`, product?.burstP99Ms, r?.burstP99Ms, "lt", 1);
+      compare(`${mode}: steady p99 ahead of ${rival}`, `product-${mode} / ${rival}`, product?.steadyP99Ms, r?.steadyP99Ms, "lt", 1);
+    }
+  }
+  if (!inRun("product-upstash")) return checks;
+  const cmds = upstash?.redisCmdsPerPublish ?? null;
+  checks.push({ n, target: "upstash: ≤ 8 Redis commands per publish", ratio: `${fmt(cmds)} per publish`, pass: cmds === null ? null : cmds <= 8 });
+  const perInstance = upstash?.redisIdleCmdsPerInstanceMinute ?? null;
+  const perStream = upstash?.redisCmdsPerIdleStreamMinute ?? null;
+  checks.push({
+    n,
+    target: `upstash: idle streams cost Redis nothing beyond a per-instance constant (≤ ${IDLE_CONSTANT_PER_INSTANCE_MINUTE}/instance-min)`,
+    ratio: `${fmt(perInstance)} per instance-minute = ${perStream ?? "n/a"} per stream-minute`,
+    pass: perInstance === null ? null : perInstance <= IDLE_CONSTANT_PER_INSTANCE_MINUTE,
+  });
+  const subs = upstash?.upstreamSubscriptionsPerInstance ?? null;
+  checks.push({ n, target: "upstash: one upstream subscription per instance", ratio: `${fmt(subs)} per instance`, pass: subs === null ? null : subs === 1 });
+  return checks;
+}
+
+/** Idle Redis cost must not grow with N: per-instance commands at the largest N against the smallest. */
+export function checkIdleScaling(results: Result[]): TargetCheck | null {
+  const runs = results.filter((r) => r.system === "product-upstash" && r.redisIdleCmdsPerInstanceMinute !== null).sort((a, b) => a.n - b.n);
+  if (runs.length < 2) return null;
+  const small = runs[0]!;
+  const large = runs[runs.length - 1]!;
+  const r = large.redisIdleCmdsPerInstanceMinute! / Math.max(1, small.redisIdleCmdsPerInstanceMinute!);
+  return {
+    n: large.n,
+    target: `upstash: idle Redis commands do not grow with N (N = ${small.n} → ${large.n})`,
+    ratio: `per instance-minute ${small.redisIdleCmdsPerInstanceMinute} → ${large.redisIdleCmdsPerInstanceMinute} (× ${round(r, 2)})`,
+    pass: r <= 1.5,
+  };
+}
+
+export function renderTargets(checks: TargetCheck[]): string {
+  return checks.map((c) => `${c.pass === null ? "n/a " : c.pass ? "PASS" : "MISS"}  N = ${c.n}  ${c.target}: ${c.ratio}`).join("\n");
+}

@@ -1,0 +1,231 @@
+// One system at one N, phase by phase: warm-up, connect N streams, memory, steady publishes, burst, idle (Redis systems).
+import { mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { Infra, InfraManager } from "./infra";
+import { startSystem, type LaunchContext, type RunningSystem, type SystemName } from "./launch";
+import { LOAD_CORE, SERVER_CORE, pinToCore } from "./launch/pin";
+import { busiestElu, type ClientPool } from "./load/client-pool";
+import { gather, type Gathered } from "./load/collector";
+import { publishBurst, publishSteady, type PublishOutcome, type Schedule } from "./load/publisher";
+import { now } from "./load/protocol";
+import { toggleProfiles } from "./measure/cpu-profile";
+import { cpuSeconds, rssBytes, selfCpuSeconds } from "./measure/proc";
+import { concatSorted, percentile, round, round3 } from "./measure/stats";
+import type { Result } from "./result";
+
+export interface Settings {
+  burst: number;
+  burstInflight: number;
+  /** How long N streams are held idle to count Redis commands (Redis systems only). */
+  idleMs: number;
+  warmupStreams: number;
+  warmupPublishes: number;
+  /** Servers were started with the profiling preload: toggle it around the burst. */
+  profile: boolean;
+}
+
+interface Deps {
+  pool: ClientPool;
+  context: LaunchContext;
+  infra: InfraManager;
+  settings: Settings;
+  log: (line: string) => void;
+}
+
+/** A system (or the local endpoint) holding more than this is buffering without bound: the run stops it. */
+const MEMORY_LIMIT_BYTES = 4 * 2 ** 30;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** 20/s at N = 1,000 (and below), 2/s at N = 5,000: the same order of deliveries per second. */
+export function steadyPlan(n: number) {
+  return n >= 5_000 ? { perSecond: 2, count: 20 } : { perSecond: 20, count: 100 };
+}
+
+/** Writes each server's output to a temporary file and returns where. */
+function keepOutput(name: string, n: number, outputs: string[]): string {
+  const dir = path.join(tmpdir(), "bench-logs");
+  mkdirSync(dir, { recursive: true });
+  const files = outputs.map((text, i) => {
+    const file = path.join(dir, `${name}-${n}-${i}-${Date.now()}.log`);
+    writeFileSync(file, text);
+    return file;
+  });
+  return files.join(", ");
+}
+
+function failures(outcome: PublishOutcome) {
+  return outcome.failed ? ` (${outcome.failed} of ${outcome.sent} publishes failed: ${outcome.firstError})` : "";
+}
+
+async function averageRss(pids: number[], samples = 3): Promise<number> {
+  let sum = 0;
+  for (let i = 0; i < samples; i++) {
+    sum += rssBytes(pids);
+    if (i < samples - 1) await sleep(150);
+  }
+  return sum / samples;
+}
+
+/** Stops a phase when a server or the endpoint died or ran away with memory (a saturated system buffering without bound). */
+function guardFor(system: RunningSystem, backing: Infra | null): () => string | null {
+  return () => {
+    for (const pid of system.pids) if (!alive(pid)) return "a server process exited";
+    if (rssBytes(system.pids) > MEMORY_LIMIT_BYTES) return `the server passed ${MEMORY_LIMIT_BYTES / 2 ** 30} GiB of memory`;
+    if (backing) {
+      const endpoint = backing.pids[0]!;
+      if (!alive(endpoint)) return "the local Upstash endpoint exited";
+      if (rssBytes([endpoint]) > MEMORY_LIMIT_BYTES) return `the local Upstash endpoint passed ${MEMORY_LIMIT_BYTES / 2 ** 30} GiB buffering messages for slow subscribers`;
+    }
+    return null;
+  };
+}
+
+export async function measureSystem(name: SystemName, n: number, deps: Deps): Promise<Result> {
+  const { pool, context, infra, settings, log } = deps;
+  // A fresh redis-server and endpoint per Redis system: nothing one system left behind weighs on the next.
+  const backing = name === "upstash-realtime" || name === "product-upstash" ? await infra.get() : null;
+  let system: RunningSystem | null = null;
+  // Set when streams ended or the run stopped early: the servers' output is then kept for a look.
+  let troubled = true;
+  try {
+    system = await startSystem(name, context);
+    pinToCore(system.pids, SERVER_CORE);
+    if (backing) pinToCore(backing.pids, LOAD_CORE);
+    log(`server pid ${system.pids.join(", ")}${backing ? `; redis-server and endpoint pids ${backing.pids.join(", ")}` : ""}`);
+    const guard = guardFor(system, backing);
+    let aborted: string | null = null;
+    const stopped = () => aborted !== null;
+
+    // Warm-up: a few streams and publishes so both sides have compiled their hot paths.
+    const warm = Math.min(settings.warmupStreams, n);
+    await pool.open(system.streamUrls, system.streamHeaders, warm);
+    const warmup = publishBurst(system.publish, settings.warmupPublishes, 4);
+    await gather(pool, { expected: warm * settings.warmupPublishes, publishing: warmup.done, quietMs: 3_000, timeoutMs: 30_000 });
+    await warmup.done;
+    if (warmup.outcome.failed === warmup.outcome.sent) throw new Error(`every warm-up publish failed: ${warmup.outcome.firstError}`);
+    await pool.closeStreams();
+    await sleep(1_000);
+    await pool.collect();
+
+    // Connect N streams (first event received on each), then memory ~1.5 s later.
+    const rssBefore = await averageRss(system.pids);
+    const connectStart = now();
+    await pool.open(system.streamUrls, system.streamHeaders, n);
+    const connectMs = now() - connectStart;
+    log(`connected ${n} in ${Math.round(connectMs)} ms`);
+    await sleep(1_500);
+    const rssPerStreamKb = (rssBytes(system.pids) - rssBefore) / n / 1024;
+    await pool.collect();
+
+    // Steady broadcasts.
+    const plan = steadyPlan(n);
+    const steadyRun = publishSteady(system.publish, plan.count, plan.perSecond, stopped);
+    const steady = await gather(pool, { expected: plan.count * n, publishing: steadyRun.done, quietMs: 5_000, timeoutMs: 120_000, guard });
+    aborted = steady.stopped;
+    log(`steady ${plan.count} × ${n}: ${steady.received} delivered${failures(steadyRun.outcome)}${aborted ? `; stopped: ${aborted}` : ""}`);
+
+    // The burst: as fast as the publish API takes them, `burstInflight` in flight.
+    let burst: Gathered | null = null;
+    let burstRun: Schedule | null = null;
+    const eluBefore = (await pool.collect()).elu;
+    let serverCpu = 0;
+    let loadCpu = 0;
+    let backingCpu: number | null = null;
+    let wallS = 0;
+    let burstStart = 0;
+    let burstCommands: number | null = null;
+    let subscribers: number | null = null;
+    if (!aborted) {
+      if (backing) await backing.meter.reset();
+      const serverCpu0 = cpuSeconds(system.pids);
+      const loadCpu0 = selfCpuSeconds();
+      const backingCpu0 = backing ? cpuSeconds(backing.pids) : 0;
+      if (settings.profile) toggleProfiles(system.pids);
+      burstStart = now();
+      burstRun = publishBurst(system.publish, settings.burst, settings.burstInflight, stopped);
+      burst = await gather(pool, { expected: settings.burst * n, publishing: burstRun.done, quietMs: 5_000, timeoutMs: 180_000, guard });
+      aborted = burst.stopped;
+      wallS = (now() - burstStart) / 1000;
+      if (settings.profile) toggleProfiles(system.pids);
+      serverCpu = cpuSeconds(system.pids) - serverCpu0;
+      loadCpu = selfCpuSeconds() - loadCpu0;
+      backingCpu = backing ? cpuSeconds(backing.pids) - backingCpu0 : null;
+      if (backing && !aborted) {
+        burstCommands = await backing.meter.commands();
+        subscribers = await backing.meter.subscriberConnections();
+      }
+      log(`burst ${settings.burst} × ${n}: ${burst.received} delivered${failures(burstRun.outcome)}${aborted ? `; stopped: ${aborted}` : ""}`);
+    }
+
+    // Idle: N open streams, no publishes; Redis commands over the window (cut short if a guard trips).
+    let idleCommands: number | null = null;
+    let idleMs = 0;
+    if (backing && !aborted) {
+      await backing.meter.reset();
+      const idleStart = Date.now();
+      while (Date.now() - idleStart < settings.idleMs && !(aborted = guard())) await sleep(Math.min(500, settings.idleMs - (Date.now() - idleStart)));
+      idleMs = Date.now() - idleStart;
+      idleCommands = await backing.meter.commands();
+      log(`idle ${Math.round(idleMs / 1000)} s: ${idleCommands} Redis commands${aborted ? `; stopped: ${aborted}` : ""}`);
+    }
+    const last = await pool.collect();
+    const ended = steady.ended + (burst?.ended ?? 0) + last.ended;
+    const endedHow = [...steady.endedSamples, ...(burst?.endedSamples ?? []), ...last.endedSamples].slice(0, 3);
+    if (ended) log(`${ended} streams ended while measured (${steady.ended} in steady, ${burst?.ended ?? 0} in burst): ${endedHow.join("; ")}`);
+    troubled = ended > 0 || aborted !== null;
+
+    const minutes = idleMs / 60_000;
+    const received = burst?.received ?? 0;
+    const per10k = (cpu: number) => (received ? (cpu / received) * 10_000 : null);
+    const all = concatSorted([steady.latencies, burst?.latencies ?? new Float64Array()]);
+    const publishFailures = steadyRun.outcome.failed + (burstRun?.outcome.failed ?? 0);
+    const unsent = plan.count - steadyRun.outcome.sent + settings.burst - (burstRun?.outcome.sent ?? 0);
+    return {
+      system: name,
+      n,
+      connectMs: Math.round(connectMs),
+      steadyP50Ms: round(percentile(steady.latencies, 50)),
+      steadyP99Ms: round(percentile(steady.latencies, 99)),
+      burstP50Ms: burst ? round(percentile(burst.latencies, 50)) : null,
+      burstP99Ms: burst ? round(percentile(burst.latencies, 99)) : null,
+      maxMs: round(all.length ? all[all.length - 1]! : null),
+      deliveriesPerSec: burst && received ? Math.round(received / ((Math.max(burst.lastAt, burstStart + 1) - burstStart) / 1000)) : null,
+      rssPerStreamKb: round(rssPerStreamKb),
+      cpuSecPer10k: round3(per10k(serverCpu)),
+      redisCmdsPerPublish: burstCommands === null ? null : round(burstCommands / settings.burst, 2),
+      redisCmdsPerIdleStreamMinute: idleCommands === null || !minutes ? null : round3(idleCommands / n / minutes),
+      upstreamSubscriptionsPerInstance: subscribers === null ? null : round(subscribers / system.instances, 2),
+      instances: system.instances,
+      steadyPublishes: plan.count,
+      steadyPerSec: plan.perSecond,
+      burstPublishes: settings.burst,
+      delivered: steady.received + received,
+      expectedDeliveries: (plan.count + settings.burst) * n,
+      streamsEnded: ended,
+      publishFailures: publishFailures + unsent,
+      aborted,
+      serverCpuPercent: wallS ? round((serverCpu / wallS) * 100, 0) : null,
+      loadGenCpuSecPer10k: round3(per10k(loadCpu)),
+      loadGenCpuPercent: wallS ? round((loadCpu / wallS) * 100, 0) : null,
+      loadGenBusiestWorkerElu: burst ? round(busiestElu(eluBefore, burst.elu), 2) : null,
+      backingCpuPercent: backingCpu === null || !wallS ? null : round((backingCpu / wallS) * 100, 0),
+      redisIdleCmdsPerInstanceMinute: idleCommands === null || !minutes ? null : round(idleCommands / system.instances / minutes, 1),
+      idleWindowS: backing && idleMs ? Math.round(idleMs / 1000) : null,
+    };
+  } finally {
+    await pool.closeStreams();
+    await system?.stop();
+    if (system && (troubled || process.env.BENCH_KEEP_LOGS)) log(`server output kept in ${keepOutput(name, n, system.output())}`);
+    if (backing) await infra.stop();
+  }
+}
