@@ -165,4 +165,29 @@ describe("hub", () => {
     expect(hub.resources().connections).toBe(0);
     await expect(reader.read()).rejects.toThrow(/not reading/);
   });
+
+  it("gathers the events that arrive while a long fan-out is written out into one chunk", async () => {
+    const { store, hub } = setup();
+    const reader = (await hub.open({ userId: "alice", lastEventId: null })).getReader();
+    await reader.read(); // retry and connected
+    const text = (chunk: Uint8Array | undefined) => new TextDecoder().decode(chunk);
+    // The first event finds the hub idle and goes out alone. Reading it keeps the
+    // event loop busy for 30 ms, as writing one chunk to thousands of streams does.
+    const first = reader.read().then((result) => {
+      const until = performance.now() + 30;
+      while (performance.now() < until);
+      return text(result.value);
+    });
+    await store.publish(alert("first"));
+    expect(await first).toContain('"title":"first"');
+    // Two publishes in later event-loop turns, after the busy fan-out ended: one chunk.
+    await new Promise((r) => setImmediate(r));
+    await store.publish(alert("second"));
+    await new Promise((r) => setImmediate(r));
+    await store.publish(alert("third"));
+    const next = text((await reader.read()).value);
+    expect(next.match(/event: notification/g)).toHaveLength(2);
+    expect(next).toContain('"title":"third"');
+    await reader.cancel();
+  });
 });

@@ -26,11 +26,14 @@ export interface OpenOptions {
 
 const REPLAY_PAGE = 200;
 /**
- * Under a burst, flushes at most this often, so each stream gets one chunk
- * holding several events instead of one chunk each (Next's pipe costs per
- * chunk, PERF.md). A lone event still goes out at once.
+ * A flush waits this long after the previous fan-out has been written out.
+ * Next's pipe costs per chunk (PERF.md), and a fan-out to thousands of streams
+ * keeps the event loop busy for a long while; the publishes that arrived
+ * meanwhile are still being handled when it ends. The gap lets them land in
+ * the same flush, so under a burst each stream gets one chunk holding many
+ * events. An event arriving when the hub is idle still goes out at once.
  */
-const FLUSH_MIN_INTERVAL_MS = 10;
+const FLUSH_GAP_MS = 10;
 /** How often a replay checks whether its client has read the previous page. */
 const REPLAY_DRAIN_POLL_MS = 5;
 const PING = encodeFrame({ comment: "ping" });
@@ -113,7 +116,9 @@ export class Hub {
   private tickTimer: ReturnType<typeof setInterval> | null = null;
   private presenceTimer: ReturnType<typeof setTimeout> | null = null;
   private flushHandle: ReturnType<typeof setImmediate> | ReturnType<typeof setTimeout> | null = null;
-  private lastFlushAt = 0;
+  /** A flush's chunks are being written out (Next's pipe runs as promise chains after the flush). */
+  private fanningOut = false;
+  private lastFanOutEnd = 0;
   private batch: Notification[] = [];
   private lastHeartbeat = Date.now();
   private deliveredUnreported = 0;
@@ -261,14 +266,23 @@ export class Hub {
   };
 
   private scheduleFlush() {
-    if (this.flushHandle) return;
-    const wait = this.lastFlushAt + FLUSH_MIN_INTERVAL_MS - performance.now();
+    // During a fan-out, its end schedules the next flush.
+    if (this.flushHandle || this.fanningOut) return;
+    const wait = this.lastFanOutEnd + FLUSH_GAP_MS - performance.now();
     this.flushHandle = wait > 0 ? setTimeout(this.flush, wait) : setImmediate(this.flush);
   }
 
+  /** Runs once the pipe's promise chains started by a flush have drained: setImmediate runs after them. */
+  private fanOutDone = () => {
+    this.fanningOut = false;
+    this.lastFanOutEnd = performance.now();
+    if (this.batch.length) this.scheduleFlush();
+  };
+
   private flush = () => {
     this.flushHandle = null;
-    this.lastFlushAt = performance.now();
+    this.fanningOut = true;
+    setImmediate(this.fanOutDone);
     const events = this.batch;
     this.batch = [];
     const frames = events.map((n) => encodeJsonEvent("notification", n, n.id));
