@@ -11,7 +11,11 @@ const OPEN_TIMEOUT_MS = 60_000;
 const STAMP = STAMP_EXPORT;
 const now = nowExport;
 const port = parentPort!;
-const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+// keepAliveMsecs: a keep-alive agent turns on TCP keepalive probes after this much silence (1 s by default).
+// Streams are silent between heartbeats (15 s), and thousands of loopback sockets probing every second saw
+// the kernel abort hundreds of them ("connections aborted due to timeout" in netstat -s) in the idle window.
+// Browsers do not probe that eagerly; the heartbeat is what keeps a stream alive.
+const agent = new http.Agent({ keepAlive: true, keepAliveMsecs: 60_000, maxSockets: Infinity });
 const requests = new Set<http.ClientRequest>();
 let closing = false;
 let latencies = new Float64Array(1 << 16);
