@@ -1,9 +1,11 @@
 // A hand-made SVG: per system, bars of burst deliveries/s and of steady p99, one bar per N.
 import type { Result } from "../result";
 
-const WIDTH = 980;
 const LABEL_W = 150;
 const PANEL_W = 300;
+// Room right of the longest bar for its value label ("3,595 ms (stopped early)").
+const VALUE_LABEL_W = 180;
+const WIDTH = LABEL_W + 10 + 2 * (PANEL_W + VALUE_LABEL_W);
 const BAR_H = 14;
 const GAP = 4;
 const COLORS = ["#94a3b8", "#334155", "#64748b"];
@@ -21,7 +23,7 @@ export function renderChart(results: Result[], subtitle: string): string {
   const height = top + systems.length * rowH + 40;
   const panels: [string, (r: Result) => number | null, string, number][] = [
     ["Burst deliveries/s (higher is better)", (r) => r.deliveriesPerSec, "/s", LABEL_W + 10],
-    ["Steady p99 latency, ms (lower is better)", (r) => r.steadyP99Ms, " ms", LABEL_W + 10 + PANEL_W + 170],
+    ["Steady p99 latency, ms (lower is better)", (r) => r.steadyP99Ms, " ms", LABEL_W + 10 + PANEL_W + VALUE_LABEL_W],
   ];
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="12">`,
