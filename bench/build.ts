@@ -20,7 +20,7 @@ export const PRODUCT_SOURCES = ["app", "components", "hooks", "lib", "types", "p
 export const BENCH_APP_SOURCES = ["app", "next.config.mjs", "tsconfig.json"];
 
 /** Whether `dir` has a build newer than its sources. */
-export function isBuildFresh(dir: string, sources: string[]): boolean {
+function isBuildFresh(dir: string, sources: string[]): boolean {
   const buildId = path.join(dir, ".next", "BUILD_ID");
   if (!existsSync(buildId)) return false;
   return statSync(buildId).mtimeMs > Math.max(...sources.map((s) => newestMtime(path.join(dir, s))));

@@ -1,4 +1,5 @@
 // Keeps every run bounded: on a signal, an uncaught error or the overall deadline, stops the processes this run started.
+import { setTimeout as sleep } from "node:timers/promises";
 import { processTree } from "./measure/proc";
 
 /** The processes this run started (its descendants): next start, node scripts, redis-server, the endpoint. */
@@ -22,7 +23,7 @@ export async function stopDescendants(graceMs = 3_000) {
   if (!pids.length) return;
   kill(pids, "SIGTERM");
   const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline && descendants().length) await new Promise((r) => setTimeout(r, 100));
+  while (Date.now() < deadline && descendants().length) await sleep(100);
   kill(descendants(), "SIGKILL");
 }
 

@@ -1,4 +1,5 @@
 // One system at one N, phase by phase: warm-up, connect N streams, memory, steady publishes, burst, idle (Redis systems).
+import { setTimeout as sleep } from "node:timers/promises";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -36,7 +37,6 @@ interface Deps {
 /** A system (or the local endpoint) holding more than this is buffering without bound: the run stops it. */
 const MEMORY_LIMIT_BYTES = 4 * 2 ** 30;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);

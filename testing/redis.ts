@@ -6,11 +6,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import type IORedis from "ioredis";
 import { freePort } from "./ports";
 
 export interface RedisServer {
   url: string;
   port: number;
+  /** The running redis-server's process id (null while stopped), to measure its CPU. */
+  readonly pid: number | null;
   /** Stops the server; data written so far is kept on disk (append-only file). */
   stop(): Promise<void>;
   /** Starts it again on the same port with the same data. */
@@ -69,6 +72,9 @@ export async function startRedis(): Promise<RedisServer> {
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    get pid() {
+      return child?.pid ?? null;
+    },
     stop,
     start,
     async destroy() {
@@ -76,4 +82,10 @@ export async function startRedis(): Promise<RedisServer> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Connections in pub/sub mode (CLIENT LIST: a channel, pattern or shard subscription, or flag P). */
+export async function subscribedConnections(redis: IORedis): Promise<number> {
+  const list = (await redis.call("CLIENT", "LIST")) as string;
+  return list.split("\n").filter((line) => / (?:sub|psub|ssub)=[1-9]/.test(line) || / flags=\w*P/.test(line)).length;
 }

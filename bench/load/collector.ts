@@ -1,4 +1,5 @@
 // Gathers deliveries from the client pool while a phase runs, until all arrived, they stop coming, time is up, or a guard trips.
+import { setTimeout as sleep } from "node:timers/promises";
 import { concatSorted } from "../measure/stats";
 import type { ClientPool, EluSample } from "./client-pool";
 
@@ -27,8 +28,6 @@ export interface GatherOptions {
   /** Returns a reason to stop now (a process died or ran away with memory), else null. */
   guard?: () => string | null;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function gather(pool: ClientPool, options: GatherOptions): Promise<Gathered> {
   const parts: Float64Array[] = [];

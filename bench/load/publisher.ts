@@ -1,4 +1,5 @@
 // Publish schedules: a steady rate (open loop, each publish at its due time) and a burst with a fixed number in flight.
+import { setTimeout as sleep } from "node:timers/promises";
 import { now } from "./protocol";
 
 /** Publishes one broadcast carrying `stamp` (wall-clock ms of the publish) for the clients to time it. */
@@ -16,8 +17,6 @@ export interface Schedule {
   /** Settles once every publish sent has answered (or failed). */
   done: Promise<void>;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function send(publish: Publish, outcome: PublishOutcome): Promise<void> {
   outcome.sent++;

@@ -1,6 +1,6 @@
-// CPU seconds and resident memory of server processes, read from /proc (Linux), and which process listens on a port.
+// CPU seconds and resident memory of server processes and their descendants, read from /proc (Linux).
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 const TICKS_PER_SECOND = (() => {
   try {
@@ -68,43 +68,6 @@ export function rssBytes(pids: number[]): number {
     }
   }
   return kb * 1024;
-}
-
-/** The process holding the listening socket of 127.0.0.1:<port>, found through /proc/net/tcp and the fds. */
-export function listeningPid(port: number): number | null {
-  const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
-  const inodes = new Set<string>();
-  for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
-    let text = "";
-    try {
-      text = readFileSync(file, "utf8");
-    } catch {
-      continue;
-    }
-    for (const line of text.split("\n").slice(1)) {
-      const cols = line.trim().split(/\s+/);
-      // cols[1] local address "0100007F:1F90", cols[3] state (0A = LISTEN), cols[9] inode.
-      if (cols[1]?.endsWith(`:${hexPort}`) && cols[3] === "0A" && cols[9]) inodes.add(cols[9]);
-    }
-  }
-  if (inodes.size === 0) return null;
-  for (const pid of allPids()) {
-    let fds: string[];
-    try {
-      fds = readdirSync(`/proc/${pid}/fd`);
-    } catch {
-      continue;
-    }
-    for (const fd of fds) {
-      try {
-        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
-        if (m && inodes.has(m[1]!)) return pid;
-      } catch {
-        // closed meanwhile
-      }
-    }
-  }
-  return null;
 }
 
 /** CPU seconds of this whole process (all threads: the load generator's workers included). */

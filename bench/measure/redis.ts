@@ -1,8 +1,9 @@
 // Reads redis-server's own counters: commands executed (INFO commandstats) and pub/sub connections (CLIENT LIST).
 import IORedis from "ioredis";
+import { subscribedConnections } from "../../testing/redis";
 
 /** The meter's own commands, left out of the counts. */
-const OWN_COMMANDS = new Set(["info", "config", "client", "flushall", "ping"]);
+const OWN_COMMANDS = new Set(["info", "config", "client", "ping"]);
 
 export class RedisMeter {
   private readonly redis: IORedis;
@@ -32,13 +33,8 @@ export class RedisMeter {
   }
 
   /** Connections in pub/sub mode: CLIENT LIST lines with a subscription (sub, psub, ssub) or flag P. */
-  async subscriberConnections(): Promise<number> {
-    const list = (await this.redis.call("CLIENT", "LIST")) as string;
-    return list.split("\n").filter((line) => / (?:sub|psub|ssub)=[1-9]/.test(line) || / flags=\w*P/.test(line)).length;
-  }
-
-  async flushAll() {
-    await this.redis.flushall();
+  subscriberConnections(): Promise<number> {
+    return subscribedConnections(this.redis);
   }
 
   close() {

@@ -125,8 +125,8 @@ export class Hub {
   /** A flush's chunks are being written out (Next's pipe runs as promise chains after the flush). */
   private fanningOut = false;
   private fanOutStart = 0;
-  private lastFanOutEnd = 0;
-  private flushGapMs = FLUSH_GAP_MIN_MS;
+  /** The end of the last fan-out plus its gap: no flush before then. */
+  private nextFlushAt = 0;
   private batch: Notification[] = [];
   private lastHeartbeat = Date.now();
   private deliveredUnreported = 0;
@@ -276,16 +276,15 @@ export class Hub {
   private scheduleFlush() {
     // During a fan-out, its end schedules the next flush.
     if (this.flushHandle || this.fanningOut) return;
-    const wait = this.lastFanOutEnd + this.flushGapMs - performance.now();
+    const wait = this.nextFlushAt - performance.now();
     this.flushHandle = wait > 0 ? setTimeout(this.flush, wait) : setImmediate(this.flush);
   }
 
   /** Runs once the pipe's promise chains started by a flush have drained: setImmediate runs after them. */
   private fanOutDone = () => {
     this.fanningOut = false;
-    this.lastFanOutEnd = performance.now();
-    const took = this.lastFanOutEnd - this.fanOutStart;
-    this.flushGapMs = Math.min(FLUSH_GAP_MAX_MS, Math.max(FLUSH_GAP_MIN_MS, took * FLUSH_GAP_SHARE));
+    const end = performance.now();
+    this.nextFlushAt = end + Math.min(FLUSH_GAP_MAX_MS, Math.max(FLUSH_GAP_MIN_MS, (end - this.fanOutStart) * FLUSH_GAP_SHARE));
     if (this.batch.length) this.scheduleFlush();
   };
 
