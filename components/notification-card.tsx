@@ -1,6 +1,7 @@
 // One notification as a card: severity, title, body, link, sender and time.
 // Every user-written value is rendered as React text, never as HTML.
 import Link from "next/link";
+import { notificationLinkTarget } from "@/lib/links";
 import type { Notification } from "@/lib/types";
 import { SeverityBadge } from "./severity-badge";
 
@@ -54,17 +55,21 @@ export function NotificationCard({ notification, read = false, onMarkRead }: Pro
 
 function NotificationLink({ href }: { href: string }) {
   const className = "mt-2 inline-block text-sm font-medium text-brand-600 underline-offset-2 hover:underline dark:text-brand-500";
-  // App paths stay in the app; https links open in a new tab without access to this one.
-  if (href.startsWith("/")) {
+  // Checked again here, not only on publish: a link stored before a rule
+  // tightened must not look internal while it leaves the site.
+  const target = notificationLinkTarget(href);
+  if (!target) return null;
+  // App paths stay in the app; https links open in a new tab without access to this one, their host in plain view.
+  if (target.kind === "app") {
     return (
-      <Link href={href} className={className}>
+      <Link href={target.path} data-testid="notification-link" className={className}>
         Open →
       </Link>
     );
   }
   return (
-    <a href={href} target="_blank" rel="noopener noreferrer" className={className}>
-      Open {new URL(href).host} ↗
+    <a href={target.href} target="_blank" rel="noopener noreferrer" data-testid="notification-link" className={className}>
+      Open {target.host} ↗
     </a>
   );
 }

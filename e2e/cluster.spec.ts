@@ -7,6 +7,7 @@ import { startNextServer, type NextServer } from "../testing/next-server";
 import { startRedis, subscribedConnections, type RedisServer } from "../testing/redis";
 import { signInCookie } from "../testing/session";
 import { collect, notificationIds, type CollectedStream } from "../testing/sse-reader";
+import { assertDeliversLive, churnStreamsDuringPublishes } from "../testing/live-checks";
 import type { Notification, Stats } from "@/lib/types";
 import { expect, test, signIn } from "./fixtures";
 
@@ -82,6 +83,34 @@ test("publish on A is delivered on B with the same id", async () => {
   const { connectedRecipients, ...stored } = n as Notification & { connectedRecipients: number };
   expect(typeof connectedRecipients).toBe("number");
   expect(JSON.parse(onB.events.find((e) => e.id === n.id)!.data)).toEqual(stored);
+});
+
+// Issue 10.2: a new subscription broken before its first event lost what was published meanwhile.
+test("a fresh instance whose subscription breaks before its first event still delivers what was published meanwhile", async () => {
+  const fresh = await startNextServer(instanceEnv("fresh"));
+  const r = redisAdmin();
+  try {
+    const controller = new AbortController();
+    const res = await fetch(`${fresh.url}/api/events`, { headers: { cookie: member }, signal: controller.signal });
+    const stream = collect(res.body!);
+    await stream.waitFor((e) => e.some((x) => x.event === "connected"));
+    await r.call("CLIENT", "KILL", "TYPE", "pubsub");
+    const sent: Notification[] = [];
+    for (let i = 0; i < 5; i++) sent.push(await published(a, `while the bus is broken ${i}`));
+    await stream.waitFor((e) => sent.every((n) => notificationIds(e).includes(n.id)), 20_000);
+    expect(notificationIds(stream.events)).toEqual(sent.map((n) => n.id));
+    controller.abort();
+  } finally {
+    r.disconnect();
+    await fresh.stop();
+  }
+});
+
+// Issue 10.1 in Upstash mode: streams that leave while publishes are batched.
+test("streams aborted while publishes are batched do not stop live delivery on an instance", async () => {
+  const target = { url: a.url, admin, member };
+  await churnStreamsDuringPublishes(target);
+  await assertDeliversLive(target);
 });
 
 test("each instance holds one upstream subscription, whatever its number of streams", async () => {

@@ -102,16 +102,26 @@ export async function unreadCountFor(user: SessionUser) {
   return countUnread(recipient, state);
 }
 
-/** Marks read and tells the user's other tabs and devices through a `read` event. */
+/**
+ * Marks read and tells the user's other tabs and devices through a `read`
+ * event. Only ids that are stored and addressed to the user are kept, so a
+ * client cannot fill the store with made-up ids; answers the ids it marked.
+ */
 export async function markRead(user: SessionUser, request: { ids: string[] } | { all: true }) {
   const store = getStore();
+  const limit = await store.rateLimit(`read:${user.id}`, config().rateReadPerMin, 60);
+  if (!limit.ok) throw tooMany(limit.retryAfterS, "mark-read requests");
+  let ids: string[] | undefined;
   if ("all" in request) {
     const latest = await store.latestId();
     if (latest) await store.markAllRead(user.id, latest);
   } else {
-    await store.markRead(user.id, request.ids);
+    const recipient = await recipientOf(user);
+    ids = (await store.eventsByIds(request.ids)).filter((n) => isAddressedTo(n.audience, recipient)).map((n) => n.id);
+    if (ids.length) await store.markRead(user.id, ids);
   }
   const unreadCount = await unreadCountFor(user);
-  await store.publishRead(user.id, { ...("all" in request ? { all: true as const } : { ids: request.ids }), unreadCount });
-  return unreadCount;
+  if (!ids) await store.publishRead(user.id, { all: true, unreadCount });
+  else if (ids.length) await store.publishRead(user.id, { ids, unreadCount });
+  return { unreadCount, ...(ids ? { ids } : {}) };
 }

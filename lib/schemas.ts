@@ -1,6 +1,7 @@
 // zod schemas for every request body and query, shared by the API routes and
 // the admin form so that both sides enforce the same rules.
 import { z } from "zod";
+import { notificationLinkTarget } from "./links";
 import { SEVERITIES } from "./types";
 
 export const LIMITS = {
@@ -25,14 +26,7 @@ const NO_CONTROL_CHARS = /^[^\u0000-\u0008\u000b-\u001f\u007f]*$/;
 const link = z
   .string()
   .max(LIMITS.link, `Links are at most ${LIMITS.link} characters.`)
-  .refine((value) => {
-    if (value.startsWith("/")) return !value.startsWith("//") && !value.includes("\\");
-    try {
-      return new URL(value).protocol === "https:";
-    } catch {
-      return false;
-    }
-  }, "A link is an app path starting with / or an https:// URL.");
+  .refine((value) => notificationLinkTarget(value) !== null, "A link is a path of this app starting with / or an https:// URL.");
 
 export const audienceInputSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("all") }),

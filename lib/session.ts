@@ -5,6 +5,7 @@ import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
 import { authOptions } from "./auth/options";
 import { toSessionUser, type SessionUser } from "./auth/users";
+import { sameOriginPath } from "./links";
 
 export async function getCurrentUser(): Promise<SessionUser | null> {
   const session = await getServerSession(authOptions);
@@ -22,5 +23,5 @@ export async function requireUser(path: string): Promise<SessionUser> {
 /** `/signin` only redirects back to paths of this app, never to another site. */
 export function safeCallbackUrl(value: string | string[] | undefined): string {
   const url = Array.isArray(value) ? value[0] : value;
-  return url && url.startsWith("/") && !url.startsWith("//") && !url.includes("\\") ? url : "/";
+  return (url && sameOriginPath(url)) || "/";
 }

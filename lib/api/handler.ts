@@ -14,13 +14,16 @@ import { fieldErrors } from "../schemas";
 interface HandlerContext<Body> {
   req: NextRequest;
   user: SessionUser;
-  via: Authenticated["via"];
+  /** How the request authenticated; a token's id comes with it. */
+  auth: Authenticated;
   body: Body;
   params: Record<string, string>;
 }
 
 interface HandlerOptions<Schema extends z.ZodType | undefined> {
   role?: "admin";
+  /** Only a signed-in person (a session), never an API token: managing tokens, so a leaked token cannot mint others. */
+  sessionOnly?: boolean;
   body?: Schema;
 }
 
@@ -34,11 +37,12 @@ export function apiHandler<Schema extends z.ZodType | undefined = undefined>(
     try {
       const auth = await authenticate(req);
       if (!auth) throw unauthorized();
+      if (options.sessionOnly && auth.via !== "session") throw new ApiError(403, "Sign in to do this; an API token cannot.");
       if (auth.via === "session" && isUnsafe(req.method)) assertSameOrigin(req);
       if (options.role === "admin" && auth.user.role !== "admin") throw forbidden("do this; it needs the admin role");
       const body = options.body ? parseBody(options.body, await readJson(req)) : undefined;
       const params = (await route?.params) ?? {};
-      return await handler({ req, user: auth.user, via: auth.via, body: body as never, params });
+      return await handler({ req, user: auth.user, auth, body: body as never, params });
     } catch (error) {
       return errorResponse(error);
     }

@@ -7,7 +7,8 @@ import GitHubProvider from "next-auth/providers/github";
 import GoogleProvider from "next-auth/providers/google";
 import { config } from "../config";
 import { getStore } from "../store";
-import { checkPassword, toSessionUser } from "./users";
+import { sameOriginPath } from "../links";
+import { checkPassword, normalizeEmail, toSessionUser } from "./users";
 
 const SESSION_MAX_AGE_S = 8 * 60 * 60;
 
@@ -29,10 +30,12 @@ export const authOptions: NextAuthOptions = {
       name: "Email and password",
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
       async authorize(credentials) {
-        const email = String(credentials?.email ?? "").slice(0, 254);
+        // Normalised once: the limit's key and the account lookup must be the
+        // same value, or each spelling of an email is a fresh budget of guesses.
+        const email = normalizeEmail(String(credentials?.email ?? "").slice(0, 254));
         const password = String(credentials?.password ?? "").slice(0, 256);
         if (!email || !password) return null;
-        const limit = await getStore().rateLimit(`signin:${email.toLowerCase()}`, config().rateSigninPerMin, 60);
+        const limit = await getStore().rateLimit(`signin:${email}`, config().rateSigninPerMin, 60);
         if (!limit.ok) throw new Error(`Too many sign-in attempts. Try again in ${limit.retryAfterS} s.`);
         const user = await checkPassword(email, password);
         return user ? { id: user.id, email: user.email, name: user.name } : null;
@@ -41,6 +44,11 @@ export const authOptions: NextAuthOptions = {
     ...oauthProviders(),
   ],
   callbacks: {
+    // next-auth's default accepts any "/…" value; browsers read "/\t/evil.example" as another site.
+    redirect({ url, baseUrl }) {
+      const path = url.startsWith(baseUrl) ? url.slice(baseUrl.length) || "/" : url;
+      return baseUrl + (sameOriginPath(path) ?? "/");
+    },
     async jwt({ token, user }) {
       if (user?.email) {
         const sessionUser = toSessionUser(user.email, user.name);

@@ -5,7 +5,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { getStore } from "../store";
 import type { TokenRecord } from "../store/types";
 import type { ApiToken, CreatedApiToken } from "../types";
-import type { SessionUser } from "./users";
+import { toSessionUser, type SessionUser } from "./users";
 
 const PREFIX = "ntf_";
 /** lastUsedAt is written at most this often per token, not on every request. */
@@ -26,7 +26,6 @@ export async function createApiToken(user: SessionUser, label: string): Promise<
     userId: user.id,
     email: user.email,
     name: user.name,
-    role: user.role,
     label,
     hash: hashToken(token),
     createdAt: new Date().toISOString(),
@@ -36,8 +35,8 @@ export async function createApiToken(user: SessionUser, label: string): Promise<
   return { ...toApiToken(record), token };
 }
 
-/** The token's owner, or null for an unknown or revoked token. */
-export async function userForToken(token: string): Promise<SessionUser | null> {
+/** The token's owner and the token's id, or null for an unknown or revoked token. */
+export async function userForToken(token: string): Promise<{ user: SessionUser; tokenId: string } | null> {
   if (!token.startsWith(PREFIX) || token.length > 200) return null;
   const store = getStore();
   const record = await store.findTokenByHash(hashToken(token));
@@ -46,5 +45,6 @@ export async function userForToken(token: string): Promise<SessionUser | null> {
   if (!record.lastUsedAt || now - Date.parse(record.lastUsedAt) > TOUCH_EVERY_MS) {
     await store.touchToken(record.id, new Date(now).toISOString());
   }
-  return { id: record.userId, email: record.email, name: record.name, role: record.role };
+  // The owner's role now, not at creation: an admin removed from ADMIN_EMAILS loses it for their tokens too.
+  return { user: toSessionUser(record.email, record.name), tokenId: record.id };
 }

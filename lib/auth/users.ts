@@ -26,8 +26,9 @@ const DEMO_ACCOUNTS = [
   { email: "bob@example.com", name: "Bob", role: "member" as const },
 ];
 
+/** The one form of an email used for lookups, ids, roles and the sign-in limit's key. */
 export function normalizeEmail(email: string) {
-  return email.trim().toLowerCase();
+  return email.normalize("NFC").trim().toLowerCase();
 }
 
 export function userIdFor(email: string): string {

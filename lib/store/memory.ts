@@ -71,6 +71,15 @@ export class MemoryStore implements Store {
     return this.lastId;
   }
 
+  async eventsByIds(ids: string[]) {
+    const found = new Map<string, Notification>();
+    for (const id of ids) {
+      const candidate = this.log[this.firstIndexAtOrAfter(id)];
+      if (candidate?.id === id) found.set(id, candidate);
+    }
+    return [...found.values()].sort((a, b) => compareIds(a.id, b.id));
+  }
+
   async getReadState(userId: string): Promise<ReadState> {
     const state = this.readStates.get(userId);
     return { watermark: state?.watermark ?? null, readIds: new Set(state?.readIds) };
@@ -116,7 +125,9 @@ export class MemoryStore implements Store {
   async deleteToken(userId: string, tokenId: string) {
     const token = this.tokens.get(tokenId);
     if (!token || token.userId !== userId) return false;
-    return this.tokens.delete(tokenId);
+    this.tokens.delete(tokenId);
+    this.emit({ type: "token-revoked", tokenId });
+    return true;
   }
 
   async findTokenByHash(hash: string) {

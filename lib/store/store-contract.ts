@@ -88,7 +88,7 @@ export function runStoreContract(name: string, make: (options: { historyMax: num
 
     it("stores tokens by hash, lists them per user, revokes only the owner's", async () => {
       const record: TokenRecord = {
-        id: "t_1", userId: "alice", email: "alice@example.com", name: "Alice", role: "member",
+        id: "t_1", userId: "alice", email: "alice@example.com", name: "Alice",
         label: "ci", hash: "h1", createdAt: new Date().toISOString(), lastUsedAt: null,
       };
       await store.createToken(record);
@@ -100,6 +100,24 @@ export function runStoreContract(name: string, make: (options: { historyMax: num
       expect(await store.deleteToken("bob", "t_1")).toBe(false);
       expect(await store.deleteToken("alice", "t_1")).toBe(true);
       expect(await store.findTokenByHash("h1")).toBeNull();
+    });
+
+    it("tells subscribers which token was revoked", async () => {
+      const received: BusMessage[] = [];
+      const subscription = store.subscribe((m) => received.push(m));
+      await subscription.ready;
+      await store.createToken({ id: "t_2", userId: "alice", email: "a@x", name: "A", label: "x", hash: "h2", createdAt: "", lastUsedAt: null });
+      await store.deleteToken("alice", "t_2");
+      await until(() => received.length === 1);
+      expect(received[0]).toEqual({ type: "token-revoked", tokenId: "t_2" });
+      subscription.close();
+    });
+
+    it("finds stored notifications by id, leaving out ids it never stored", async () => {
+      const [a, , c] = [await store.publish(alert("a")), await store.publish(alert("b")), await store.publish(alert("c"))];
+      const found = await store.eventsByIds([c!.id, "1-0", a!.id, "99999999999999-0", c!.id]);
+      expect(found).toEqual([a, c]);
+      expect(await store.eventsByIds([])).toEqual([]);
     });
 
     it("sums presence over live instances and forgets expired ones", async () => {

@@ -1,7 +1,7 @@
 // The one interface behind which the embedded (in-memory) and the Upstash
 // Redis stores live. Routes and the hub talk only to this; neither knows which
 // store runs. Both are checked by the same contract suite (store-contract.ts).
-import type { Channel, Notification, ReadEventData, Role } from "../types";
+import type { Channel, Notification, ReadEventData } from "../types";
 
 export type NewNotification = Omit<Notification, "id" | "createdAt">;
 
@@ -9,7 +9,11 @@ export type NewNotification = Omit<Notification, "id" | "createdAt">;
 export type BusMessage =
   | { type: "notification"; notification: Notification }
   | { type: "read"; userId: string; data: ReadEventData }
-  | { type: "follows"; userId: string; following: string[] };
+  | { type: "follows"; userId: string; following: string[] }
+  /** A revoked API token: every instance ends the streams it opened. */
+  | { type: "token-revoked"; tokenId: string }
+  /** Raised locally by a subscription that lost messages the log no longer holds. */
+  | { type: "gap" };
 
 export interface BusSubscription {
   /** Settles once messages published from now on will be received. */
@@ -24,12 +28,12 @@ export interface ReadState {
   readIds: Set<string>;
 }
 
+/** A token acts as its owner with the owner's current role, derived from the email on every use. */
 export interface TokenRecord {
   id: string;
   userId: string;
   email: string;
   name: string;
-  role: Role;
   label: string;
   hash: string;
   createdAt: string;
@@ -59,6 +63,8 @@ export interface Store {
   /** Up to `count` notifications with id < beforeId (or the newest), newest first. */
   eventsBefore(beforeId: string | null, count: number): Promise<Notification[]>;
   latestId(): Promise<string | null>;
+  /** The stored notifications among `ids` (unknown or trimmed ones are left out), in id order. */
+  eventsByIds(ids: string[]): Promise<Notification[]>;
 
   getReadState(userId: string): Promise<ReadState>;
   markRead(userId: string, ids: string[]): Promise<void>;
@@ -71,6 +77,7 @@ export interface Store {
 
   createToken(record: TokenRecord): Promise<void>;
   listTokens(userId: string): Promise<TokenRecord[]>;
+  /** Deletes the user's token and tells every instance (a `token-revoked` bus message); false when not theirs. */
   deleteToken(userId: string, tokenId: string): Promise<boolean>;
   findTokenByHash(hash: string): Promise<TokenRecord | null>;
   touchToken(tokenId: string, at: string): Promise<void>;

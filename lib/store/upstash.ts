@@ -65,6 +65,7 @@ type WireMessage = Exclude<BusMessage, { type: "notification" }> | { type: "noti
 
 const PRESENCE_FRESH_MS = 5_000;
 const RESUBSCRIBE_MAX_MS = 10_000;
+const GAP_FILL_PAGE = 1_000;
 
 export interface UpstashStoreOptions {
   url: string;
@@ -121,6 +122,15 @@ export class UpstashStore implements Store {
   async eventsBefore(beforeId: string | null, count: number) {
     const entries = await this.call(() => this.redis.xrevrange(KEY.log, beforeId ? `(${beforeId}` : "+", "-", count) as Promise<unknown>);
     return fromEntries(entries);
+  }
+
+  async eventsByIds(ids: string[]) {
+    const unique = [...new Set(ids)];
+    if (!unique.length) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of unique) pipeline.xrange(KEY.log, id, id, 1);
+    const pages = await this.call(() => pipeline.exec<unknown[]>());
+    return pages.flatMap((page) => fromEntries(page)).sort((a, b) => compareIds(a.id, b.id));
   }
 
   async latestId() {
@@ -191,6 +201,7 @@ export class UpstashStore implements Store {
     const token = await this.token(tokenId);
     if (!token || token.userId !== userId) return false;
     await this.call(() => this.redis.multi().hdel(KEY.tokens, tokenId).hdel(KEY.tokenByHash, token.hash).exec());
+    await this.publishWire({ type: "token-revoked", tokenId });
     return true;
   }
 
@@ -247,7 +258,7 @@ export class UpstashStore implements Store {
   }
 
   subscribe(onMessage: (message: BusMessage) => void): BusSubscription {
-    return new BusStream(this.options, onMessage, (afterId) => this.eventsAfter(afterId, 1_000).then((r) => r.events));
+    return new BusStream(this.options, onMessage, this);
   }
 
   async ping() {
@@ -323,14 +334,23 @@ class BusStream implements BusSubscription {
   private attempt = 0;
   /** Newest notification id handed on; older or equal ones are dropped. */
   private lastId: string | null = null;
+  /**
+   * The log's newest id read before the first subscribe: where a gap fill
+   * starts while nothing has been handed on yet, so a break before the first
+   * event still loses nothing.
+   */
+  private baseline: string | null = null;
 
   constructor(
     private readonly options: UpstashStoreOptions,
     private readonly onMessage: (message: BusMessage) => void,
-    private readonly eventsAfter: (afterId: string) => Promise<Notification[]>,
+    private readonly log: {
+      latestId(): Promise<string | null>;
+      eventsAfter(afterId: string, max: number): Promise<{ events: Notification[]; reset: boolean }>;
+    },
   ) {
     this.ready = new Promise((resolve) => (this.markReady = resolve));
-    void this.connect(false);
+    void this.connect();
   }
 
   close() {
@@ -342,28 +362,30 @@ class BusStream implements BusSubscription {
     this.markReady(); // nobody waits on a closed subscription
   }
 
-  private async connect(catchUp: boolean) {
+  private async connect() {
     const abort = new AbortController();
     this.abort = abort;
     try {
+      if (this.lastId === null && this.baseline === null) this.baseline = (await this.log.latestId()) ?? "0-0";
       const res = await fetch(`${this.options.url.replace(/\/$/, "")}/subscribe/${KEY.bus}`, {
         method: "POST",
         headers: { authorization: `Bearer ${this.options.token}`, accept: "text/event-stream" },
         signal: abort.signal,
       });
       if (!res.ok || !res.body) throw new Error(`subscribe answered ${res.status}`);
-      const buffered: WireMessage[] = [];
-      let live = false;
+      // Messages wait here until the gap fill is done; `live` flips in the same
+      // synchronous step that empties the buffer, so none can fall between.
+      const handover = { live: false, buffered: [] as WireMessage[] };
       const parser = createParser({
         onEvent: (event) => {
           // "subscribe,<channel>,<count>" or "message,<channel>,<payload, which may hold commas>"
           const [kind, , ...rest] = event.data.split(",");
           if (kind === "subscribe") {
-            void this.subscribed(catchUp, buffered).then(() => (live = true));
+            this.subscribed(handover).catch((error: Error) => abort.abort(new Error(`catching up from the log failed: ${error.message}`)));
           } else if (kind === "message") {
             const message = JSON.parse(rest.join(",")) as WireMessage;
-            if (live) this.deliver(message);
-            else buffered.push(message);
+            if (handover.live) this.deliver(message);
+            else handover.buffered.push(message);
           }
         },
       });
@@ -375,29 +397,28 @@ class BusStream implements BusSubscription {
       }
       throw new Error("the subscribe stream ended");
     } catch (error) {
-      if (this.closed || abort.signal.aborted) return;
+      if (this.closed) return;
+      const reason = abort.signal.aborted && abort.signal.reason instanceof Error ? abort.signal.reason : (error as Error);
       const delay = Math.min(RESUBSCRIBE_MAX_MS, 250 * 2 ** this.attempt++) * (0.5 + Math.random() / 2);
-      console.error(`[bus] upstream subscription lost (${(error as Error).message}); re-subscribing in ${Math.round(delay)} ms`);
-      this.timer = setTimeout(() => void this.connect(true), delay);
+      console.error(`[bus] upstream subscription lost (${reason.message}); re-subscribing in ${Math.round(delay)} ms`);
+      this.timer = setTimeout(() => void this.connect(), delay);
     }
   }
 
-  /** Once subscribed: after a break, replay what the log holds beyond the last id, then what arrived meanwhile. */
-  private async subscribed(catchUp: boolean, buffered: WireMessage[]) {
-    this.attempt = 0;
-    if (catchUp && this.lastId) {
-      for (;;) {
-        try {
-          const missed = await this.eventsAfter(this.lastId);
-          for (const n of missed) this.deliverNotification(n);
-          if (missed.length < 1_000) break;
-        } catch (error) {
-          console.error(`[bus] catching up from the log failed: ${(error as Error).message}`);
-          break;
-        }
-      }
+  /** Once subscribed: hand on what the log holds beyond the last id (what a break lost), then what arrived meanwhile. */
+  private async subscribed(handover: { live: boolean; buffered: WireMessage[] }) {
+    for (;;) {
+      const from = this.lastId ?? this.baseline ?? "0-0";
+      const { events, reset } = await this.log.eventsAfter(from, GAP_FILL_PAGE);
+      // Trimmed past the last id: what was lost is gone from the log too.
+      if (reset) this.onMessage({ type: "gap" });
+      for (const n of events) this.deliverNotification(n);
+      if (events.length < GAP_FILL_PAGE) break;
     }
-    for (const message of buffered.splice(0)) this.deliver(message);
+    for (const message of handover.buffered) this.deliver(message);
+    handover.buffered = [];
+    handover.live = true;
+    this.attempt = 0;
     this.markReady();
   }
 

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { collect, notificationIds } from "@/testing/sse-reader";
 import { MemoryStore } from "../store/memory";
 import type { NewNotification } from "../store/types";
@@ -189,5 +189,94 @@ describe("hub", () => {
     expect(next.match(/event: notification/g)).toHaveLength(2);
     expect(next).toContain('"title":"third"');
     await reader.cancel();
+  });
+
+  // Issue 10.1: a flush handle of the wrong kind given to clearImmediate
+  // corrupted Node's immediate count, and no flush ever ran again.
+  it("keeps delivering after the last stream left while a flush waited in the batching gap", async () => {
+    const { store, open } = setup();
+    for (let round = 0; round < 5; round++) {
+      const first = await open("alice");
+      const a = await store.publish(alert("a"));
+      await first.stream.waitFor((e) => notificationIds(e).includes(a.id));
+      // Let the fan-out finish, so the next event waits out the gap on a timer.
+      await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setImmediate(r));
+      await store.publish(alert("b"));
+      first.abort();
+      await first.stream.ended;
+    }
+    const second = await open("alice");
+    const c = await store.publish(alert("c"));
+    await second.stream.waitFor((e) => notificationIds(e).includes(c.id), 2_000);
+  });
+
+  // Issue 10.4: trimming that overtakes a slow replay after its first page.
+  it("sends reset when trimming overtakes a replay between its pages, and never skips silently", async () => {
+    const { store, hub } = setup({}, 500);
+    const ids: string[] = [];
+    for (let i = 0; i < 450; i++) ids.push((await store.publish(alert(`n${i}`))).id);
+    const reader = (await hub.open({ userId: "alice", lastEventId: ids[0]! })).getReader();
+    // The client reads nothing while 300 more are published: the log keeps the
+    // newest 500, so ids the replay has not reached yet are trimmed.
+    await new Promise((r) => setTimeout(r, 30));
+    for (let i = 0; i < 300; i++) ids.push((await store.publish(alert(`m${i}`))).id);
+    const received: string[] = [];
+    let reset = false;
+    const decoder = new TextDecoder();
+    let text = "";
+    while (!received.includes(ids.at(-1)!)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+      const frames = text.split("\n\n");
+      text = frames.pop()!;
+      for (const frame of frames) {
+        if (frame.includes("event: reset")) reset = true;
+        const id = /^id: (.+)$/m.exec(frame)?.[1];
+        if (id) received.push(id);
+      }
+    }
+    await reader.cancel();
+    const expected = ids.slice(1);
+    const missing = expected.filter((id) => !received.includes(id));
+    expect(missing.length === 0 || reset, `${missing.length} missing without a reset`).toBe(true);
+    expect(reset).toBe(true);
+    expect(new Set(received).size).toBe(received.length);
+  });
+
+  // Issue 10.5: a report that was awaited while the last stream left and a new
+  // one came set presenceTimer to null over the new timer: two report chains.
+  it("keeps one presence report chain across a close and reopen during a slow report", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
+    try {
+      const store = new MemoryStore(100);
+      let reports = 0;
+      let slow = true;
+      const report = store.reportPresence.bind(store);
+      store.reportPresence = async (...args) => {
+        reports++;
+        if (slow) {
+          slow = false;
+          await new Promise((r) => setTimeout(r, 500));
+        }
+        return report(...args);
+      };
+      const hub = new Hub(store, { ...OPTIONS, presenceIntervalMs: 1_000 });
+      const first = new AbortController();
+      await hub.open({ userId: "alice", lastEventId: null, signal: first.signal });
+      await vi.advanceTimersByTimeAsync(1_100); // the first report starts and waits
+      first.abort(); // the last stream leaves during it...
+      const second = new AbortController();
+      opened.push(second);
+      await hub.open({ userId: "alice", lastEventId: null, signal: second.signal }); // ...and a new one comes
+      await vi.advanceTimersByTimeAsync(2_000); // everything settles
+      const before = reports;
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(reports - before).toBeLessThanOrEqual(11);
+      expect(reports - before).toBeGreaterThanOrEqual(9);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

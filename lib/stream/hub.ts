@@ -20,6 +20,8 @@ export interface HubOptions {
 
 export interface OpenOptions {
   userId: string;
+  /** The API token that opened the stream, if any: revoking it ends the stream. */
+  tokenId?: string | null;
   lastEventId: string | null;
   signal?: AbortSignal;
 }
@@ -57,6 +59,7 @@ class Connection {
 
   constructor(
     readonly userId: string,
+    readonly tokenId: string | null,
     public following: Set<string>,
     readonly deadline: number,
     lastEventId: string | null,
@@ -121,7 +124,7 @@ export class Hub {
   private subscription: BusSubscription | null = null;
   private tickTimer: ReturnType<typeof setInterval> | null = null;
   private presenceTimer: ReturnType<typeof setTimeout> | null = null;
-  private flushHandle: ReturnType<typeof setImmediate> | ReturnType<typeof setTimeout> | null = null;
+  private pendingFlush: PendingFlush | null = null;
   /** A flush's chunks are being written out (Next's pipe runs as promise chains after the flush). */
   private fanningOut = false;
   private fanOutStart = 0;
@@ -139,7 +142,7 @@ export class Hub {
   ) {}
 
   /** Opens a stream for a user. The route checks limits before calling this. */
-  async open({ userId, lastEventId, signal }: OpenOptions): Promise<ReadableStream<Uint8Array>> {
+  async open({ userId, tokenId = null, lastEventId, signal }: OpenOptions): Promise<ReadableStream<Uint8Array>> {
     const following = new Set(await this.store.getFollowing(userId));
     let connection: Connection | undefined;
     return new ReadableStream<Uint8Array>(
@@ -148,6 +151,7 @@ export class Hub {
           const validLastId = lastEventId && isNotificationId(lastEventId) ? lastEventId : null;
           connection = new Connection(
             userId,
+            tokenId,
             following,
             Date.now() + this.options.maxDurationMs - reconnectMargin(this.options.maxDurationMs),
             validLastId,
@@ -179,7 +183,7 @@ export class Hub {
       connections: this.connections.size,
       users: this.byUser.size,
       subscriptions: this.subscription ? 1 : 0,
-      timers: (this.tickTimer ? 1 : 0) + (this.presenceTimer ? 1 : 0) + (this.flushHandle ? 1 : 0),
+      timers: (this.tickTimer ? 1 : 0) + (this.presenceTimer ? 1 : 0) + (this.pendingFlush ? 1 : 0),
     };
   }
 
@@ -197,17 +201,19 @@ export class Hub {
   };
 
   private async begin(connection: Connection, lastEventId: string | null) {
-    const connected: ConnectedEventData = {
-      connectionId: connection.id,
-      userId: connection.userId,
-      instance: this.options.instanceId,
-      serverTime: new Date().toISOString(),
-    };
-    connection.send(concatChunks([encodeFrame({ retry: this.options.retryMs }), encodeJsonEvent("connected", connected)]));
     try {
       // The subscription must be live before the replay reads the log, or an
-      // event published between the two would be in neither.
+      // event published between the two would be in neither. `connected` waits
+      // for it too, so it promises that whatever is published (or revoked)
+      // from then on reaches this stream.
       await this.subscription?.ready;
+      const connected: ConnectedEventData = {
+        connectionId: connection.id,
+        userId: connection.userId,
+        instance: this.options.instanceId,
+        serverTime: new Date().toISOString(),
+      };
+      connection.send(concatChunks([encodeFrame({ retry: this.options.retryMs }), encodeJsonEvent("connected", connected)]));
       if (lastEventId !== null) await this.replay(connection, lastEventId);
     } catch (error) {
       console.error(`[hub] replay failed for a stream: ${(error as Error).message}`);
@@ -225,9 +231,10 @@ export class Hub {
     let cursor = lastEventId;
     for (let first = true; !connection.closed; first = false) {
       const { events, reset } = await this.store.eventsAfter(cursor, REPLAY_PAGE);
-      // Too old to resume, or an id this store never issued (a wiped store):
-      // the client refetches its history instead.
-      if (first && (reset || (events.length === 0 && (await this.isFromAnotherHistory(lastEventId))))) {
+      // Too old to resume, an id this store never issued (a wiped store), or
+      // trimming overtook a slow replay between two pages: there is a hole,
+      // so the client refetches its history instead.
+      if (reset || (first && events.length === 0 && (await this.isFromAnotherHistory(lastEventId)))) {
         connection.sentUpTo = null;
         return connection.send(RESET);
       }
@@ -270,14 +277,21 @@ export class Hub {
         return this.sendToUser(message.userId, encodeJsonEvent("read", message.data satisfies ReadEventData));
       case "follows":
         return this.updateFollowing(message.userId, message.following);
+      case "token-revoked":
+        for (const connection of this.connections) if (connection.tokenId === message.tokenId) connection.end();
+        return;
+      case "gap":
+        // The bus lost messages the log no longer holds: every live stream may have a hole.
+        for (const connection of this.connections) if (!connection.replaying) connection.send(RESET);
+        return;
     }
   };
 
   private scheduleFlush() {
     // During a fan-out, its end schedules the next flush.
-    if (this.flushHandle || this.fanningOut) return;
+    if (this.pendingFlush || this.fanningOut) return;
     const wait = this.nextFlushAt - performance.now();
-    this.flushHandle = wait > 0 ? setTimeout(this.flush, wait) : setImmediate(this.flush);
+    this.pendingFlush = wait > 0 ? { timer: setTimeout(this.flush, wait) } : { immediate: setImmediate(this.flush) };
   }
 
   /** Runs once the pipe's promise chains started by a flush have drained: setImmediate runs after them. */
@@ -289,7 +303,7 @@ export class Hub {
   };
 
   private flush = () => {
-    this.flushHandle = null;
+    this.pendingFlush = null;
     this.fanningOut = true;
     this.fanOutStart = performance.now();
     setImmediate(this.fanOutDone);
@@ -372,11 +386,12 @@ export class Hub {
     this.subscription = null;
     if (this.tickTimer) clearInterval(this.tickTimer);
     this.tickTimer = null;
-    if (this.flushHandle) {
-      clearImmediate(this.flushHandle as ReturnType<typeof setImmediate>);
-      clearTimeout(this.flushHandle as ReturnType<typeof setTimeout>);
-    }
-    this.flushHandle = null;
+    // Each handle goes to its own clear function: a timer given to
+    // clearImmediate corrupts Node's count of pending immediates for the
+    // whole process, and no lone setImmediate runs again.
+    if (this.pendingFlush && "timer" in this.pendingFlush) clearTimeout(this.pendingFlush.timer);
+    else if (this.pendingFlush) clearImmediate(this.pendingFlush.immediate);
+    this.pendingFlush = null;
     this.batch = [];
     if (this.presenceTimer) clearTimeout(this.presenceTimer);
     this.presenceTimer = null;
@@ -404,12 +419,16 @@ export class Hub {
   // stream costs the store nothing.
   private schedulePresence(delayMs = 1000) {
     if (this.presenceTimer || this.connections.size === 0) return;
-    this.presenceTimer = setTimeout(async () => {
+    const timer = setTimeout(async () => {
       await this.reportPresence();
+      // The last stream may have left during the report (clearing this timer)
+      // and a new one scheduled its own: only the current chain goes on.
+      if (this.presenceTimer !== timer) return;
       this.presenceTimer = null;
       this.schedulePresence(this.options.presenceIntervalMs ?? 10_000);
     }, delayMs);
-    this.presenceTimer.unref?.();
+    this.presenceTimer = timer;
+    timer.unref?.();
   }
 
   private async reportPresence() {
@@ -424,6 +443,9 @@ export class Hub {
     }
   }
 }
+
+/** A flush waits on a timer (the batching gap) or an immediate; each is cancelled with its own function. */
+type PendingFlush = { timer: ReturnType<typeof setTimeout> } | { immediate: ReturnType<typeof setImmediate> };
 
 /** "Shortly before" the platform limit: 5 s, or a tenth of short limits. */
 function reconnectMargin(maxDurationMs: number) {

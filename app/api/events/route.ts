@@ -12,7 +12,7 @@ export const dynamic = "force-dynamic";
 // The platform's function limit; the stream says `reconnect` shortly before it (SSE_MAX_DURATION_S).
 export const maxDuration = 300;
 
-export const GET = apiHandler({}, async ({ req, user }) => {
+export const GET = apiHandler({}, async ({ req, user, auth }) => {
   const { maxConnectionsPerUser, rateConnectPerMin, instanceId } = config();
   const hub = getHub();
   const store = getStore();
@@ -24,6 +24,6 @@ export const GET = apiHandler({}, async ({ req, user }) => {
   const limit = await store.rateLimit(`connect:${user.id}`, rateConnectPerMin, 60);
   if (!limit.ok) throw tooMany(limit.retryAfterS, "stream connections");
   const lastEventId = req.headers.get("last-event-id") ?? req.nextUrl.searchParams.get("lastEventId");
-  const stream = await hub.open({ userId: user.id, lastEventId, signal: req.signal });
+  const stream = await hub.open({ userId: user.id, tokenId: auth.via === "token" ? auth.tokenId : null, lastEventId, signal: req.signal });
   return new Response(stream, { headers: SSE_HEADERS });
 });

@@ -17,8 +17,8 @@ export const GET = apiHandler({}, async ({ req, user }) => {
   return Response.json(await listHistory(user, query.data));
 });
 
-export const POST = apiHandler({ role: "admin", body: publishSchema }, async ({ user, body, via, req }) => {
+export const POST = apiHandler({ role: "admin", body: publishSchema }, async ({ user, body, auth }) => {
   // Limits are per admin, and per token for tokens, so one leaked token cannot use up its owner's budget.
-  const limitKey = via === "token" ? `token:${req.headers.get("authorization")?.slice(-16)}` : `user:${user.id}`;
+  const limitKey = auth.via === "token" ? `token:${auth.tokenId}` : `user:${user.id}`;
   return Response.json(await publishNotification(user, body, limitKey), { status: 201 });
 });

@@ -7,11 +7,11 @@ import { getStore } from "@/lib/store";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = apiHandler({}, async ({ user }) => {
+export const GET = apiHandler({ sessionOnly: true }, async ({ user }) => {
   const tokens = await getStore().listTokens(user.id);
   return Response.json({ tokens: tokens.map(toApiToken) });
 });
 
-export const POST = apiHandler({ body: createTokenSchema }, async ({ user, body }) => {
+export const POST = apiHandler({ sessionOnly: true, body: createTokenSchema }, async ({ user, body }) => {
   return Response.json(await createApiToken(user, body.name), { status: 201 });
 });

@@ -1,4 +1,5 @@
-// POST /api/notifications/read: { ids } or { all: true }; answers unreadCount.
+// POST /api/notifications/read: { ids } or { all: true }; answers unreadCount
+// (and, for ids, those it marked: stored and addressed to this user).
 import { apiHandler } from "@/lib/api/handler";
 import { markRead } from "@/lib/notifications";
 import { markReadSchema } from "@/lib/schemas";
@@ -7,5 +8,5 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export const POST = apiHandler({ body: markReadSchema }, async ({ user, body }) => {
-  return Response.json({ unreadCount: await markRead(user, body) });
+  return Response.json(await markRead(user, body));
 });

@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { SessionCache, sessionCookieKey } from "./session-cache";
+
+const user = { id: "u_1", email: "a@example.com", name: "A", role: "member" as const };
+
+describe("session cache", () => {
+  // Issue 12.7: the cache was keyed by the whole Cookie header, so padding it
+  // minted a new ~16 KB entry per request.
+  it("keys on the session cookie alone, whatever else the Cookie header carries", () => {
+    const session = { name: "next-auth.session-token", value: "eyJhbGciOi.jwe" };
+    const keys = new Set(
+      Array.from({ length: 50 }, (_, i) => sessionCookieKey([{ name: `pad${i}`, value: "x".repeat(8_000) }, session, { name: "next-auth.csrf-token", value: String(i) }])),
+    );
+    expect(keys.size).toBe(1);
+    expect([...keys][0]).not.toContain("eyJ"); // a hash, not the cookie
+    expect(sessionCookieKey([{ name: "next-auth.session-token", value: "other" }])).not.toBe([...keys][0]);
+  });
+
+  it("has no key without a session cookie, and reads chunked and __Secure- cookies", () => {
+    expect(sessionCookieKey([{ name: "pad", value: "x" }])).toBeNull();
+    const chunked = [
+      { name: "__Secure-next-auth.session-token.1", value: "b" },
+      { name: "__Secure-next-auth.session-token.0", value: "a" },
+    ];
+    expect(sessionCookieKey(chunked)).toBe(sessionCookieKey([...chunked].reverse()));
+    expect(sessionCookieKey(chunked)).not.toBe(sessionCookieKey([chunked[1]!]));
+  });
+
+  it("holds at most its bound, and forgets an entry at the session's expiry", () => {
+    const cache = new SessionCache(3);
+    for (let i = 0; i < 10; i++) cache.set(`k${i}`, user, Date.now() + 60_000);
+    expect(cache.size).toBe(3);
+    expect(cache.get("k9")).toEqual(user);
+    expect(cache.get("k0")).toBeNull();
+    cache.set("expired", user, Date.now() - 1);
+    expect(cache.get("expired")).toBeNull();
+  });
+});
