@@ -190,6 +190,38 @@ test("Redis down for a few seconds: 503 on publish, streams stay open, then ever
   for (const n of [before, ...after]) expect(historyIds).toContain(n.id);
 });
 
+// Issue 13.5: one publish of a burst was answered 500 while Redis died.
+test("Redis stopped during a burst of publishes: every answer is 201 or 503 with Retry-After, and every 201 is kept", async () => {
+  const answers: { status: number; retryAfter: string | null; id?: string }[] = [];
+  let next = 0;
+  const burst = Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < 120) {
+        const res = await publish(a, `burst ${next++}`);
+        const body = await res.json();
+        answers.push({ status: res.status, retryAfter: res.headers.get("retry-after"), id: body.id });
+      }
+    }),
+  );
+  await new Promise((r) => setTimeout(r, 150));
+  await redis.stop();
+  await burst;
+  await redis.start();
+  await expect.poll(async () => (await fetch(`${a.url}/api/health`)).status, { timeout: 20_000 }).toBe(200);
+  expect(answers.filter((x) => x.status === 503).length).toBeGreaterThan(0);
+  for (const answer of answers) {
+    expect([201, 503]).toContain(answer.status);
+    if (answer.status === 503) expect(Number(answer.retryAfter)).toBeGreaterThan(0);
+  }
+  const r = redisAdmin();
+  try {
+    const stored = new Set((await r.xrange("ntf:log", "-", "+")).map(([id]) => id));
+    for (const answer of answers.filter((x) => x.status === 201)) expect(stored.has(answer.id!)).toBe(true);
+  } finally {
+    r.disconnect();
+  }
+});
+
 test("after the outage each instance is back to exactly one upstream subscription", async () => {
   const r = redisAdmin();
   try {

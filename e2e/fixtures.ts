@@ -23,6 +23,12 @@ export async function signIn(request: APIRequestContext, baseURL: string, email:
   expect([200, 302]).toContain(res.status());
 }
 
+/** Puts a Cookie header's cookies (from testing/session's signInCookie) into a browser context. */
+export async function addCookieHeader(context: BrowserContext, url: string, cookie: string) {
+  const pairs = cookie.split("; ").map((pair) => ({ name: pair.slice(0, pair.indexOf("=")), value: pair.slice(pair.indexOf("=") + 1), url }));
+  await context.addCookies(pairs);
+}
+
 export async function signedInContext(context: BrowserContext, baseURL: string, email: string) {
   await signIn(context.request, baseURL, email);
   return context;

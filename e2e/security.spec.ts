@@ -7,7 +7,7 @@ import { startNextServer, type NextServer } from "../testing/next-server";
 import { startRedis, type RedisServer } from "../testing/redis";
 import { signInCookie } from "../testing/session";
 import { collect } from "../testing/sse-reader";
-import { ADMIN, ALICE, BOB, expect, publish, signIn, test } from "./fixtures";
+import { addCookieHeader, ADMIN, ALICE, BOB, expect, publish, signIn, test } from "./fixtures";
 
 let server: NextServer;
 /** Signed in before the sign-in limit test uses up the admin's attempts. */
@@ -104,9 +104,7 @@ test.describe("links", () => {
     }
     const context = await browser.newContext();
     try {
-      await context.addCookies(
-        adminCookie.split("; ").map((pair) => ({ name: pair.slice(0, pair.indexOf("=")), value: pair.slice(pair.indexOf("=") + 1), url: server.url })),
-      );
+      await addCookieHeader(context, server.url, adminCookie);
       const page = await context.newPage();
       await page.goto(`${server.url}/admin`);
       await page.getByTestId("admin-title").fill("disguised link");

@@ -1,7 +1,7 @@
 // What a production start refuses, and what it turns off by default.
 import { startNextServer, TEST_SECRET } from "../testing/next-server";
 import { signInCookie } from "../testing/session";
-import { expect, test } from "./fixtures";
+import { addCookieHeader, expect, test } from "./fixtures";
 
 for (const [name, secret] of [
   ["no NEXTAUTH_SECRET", ""],
@@ -17,6 +17,37 @@ test("demo accounts are off in production unless DEMO_USERS=1", async () => {
   try {
     await expect(signInCookie(server.url, "admin@example.com")).rejects.toThrow(/sign-in failed/);
     expect(server.output()).not.toContain("demo");
+  } finally {
+    await server.stop();
+  }
+});
+
+// Issue 13.7: on Vercel, the embedded store would silently split into one per function instance.
+test("on Vercel without shared-store settings, health, publishing and /admin refuse and say which settings", async ({ browser }) => {
+  const server = await startNextServer({ VERCEL: "1" }, { expectHealthy: false });
+  try {
+    const health = await fetch(`${server.url}/api/health`);
+    expect(health.status).toBe(503);
+    const { error, failing } = await health.json();
+    expect(failing).toBe("settings");
+    expect(error).toMatch(/UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN/);
+    const admin = await signInCookie(server.url, "admin@example.com");
+    const publish = await fetch(`${server.url}/api/notifications`, {
+      method: "POST",
+      headers: { cookie: admin, origin: server.url, "content-type": "application/json" },
+      body: JSON.stringify({ title: "lost on another instance" }),
+    });
+    expect(publish.status).toBe(503);
+    expect((await publish.json()).error).toBe(error);
+    const context = await browser.newContext();
+    try {
+      await addCookieHeader(context, server.url, admin);
+      const page = await context.newPage();
+      await page.goto(`${server.url}/admin`);
+      await expect(page.getByTestId("deployment-problem")).toHaveText(error);
+    } finally {
+      await context.close();
+    }
   } finally {
     await server.stop();
   }

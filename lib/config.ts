@@ -28,6 +28,8 @@ const schema = z.object({
   MAX_BODY_BYTES: intSetting(16_384, 256, 1_048_576),
   STREAM_QUEUE_MAX_BYTES: intSetting(1_048_576, 1_024, 64 * 1_048_576),
   INSTANCE_ID: z.string().regex(/^[\w.-]{1,64}$/).optional(),
+  /** Set by Vercel on every deployment: many function instances, none sharing memory. */
+  VERCEL: z.string().optional(),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -64,6 +66,11 @@ function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     rateReadPerMin: e.RATE_READ_PER_MIN,
     maxBodyBytes: e.MAX_BODY_BYTES,
     streamQueueMaxBytes: e.STREAM_QUEUE_MAX_BYTES,
+    /** A setup that cannot work as deployed; health, publishing and /admin say this sentence. */
+    deploymentProblem:
+      e.VERCEL && !upstash
+        ? "This deployment runs on Vercel without UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN: each function instance would keep its own notifications and lose what the others publish. Set both, then redeploy."
+        : null,
     instanceId: e.INSTANCE_ID ?? `i-${process.pid.toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
   };
 }

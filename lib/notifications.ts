@@ -5,7 +5,7 @@ import { isAddressedTo, type Recipient } from "./audience";
 import type { SessionUser } from "./auth/users";
 import { normalizeEmail, userIdFor } from "./auth/users";
 import { config } from "./config";
-import { tooMany } from "./errors";
+import { ApiError, tooMany } from "./errors";
 import { compareIds } from "./ids";
 import type { PublishInput } from "./schemas";
 import { getStore } from "./store";
@@ -16,6 +16,8 @@ import type { Audience, NotificationPage, PublishResult } from "./types";
 const SCAN_PAGE = 200;
 
 export async function publishNotification(sender: SessionUser, input: PublishInput, limitKey: string): Promise<PublishResult> {
+  const { deploymentProblem } = config();
+  if (deploymentProblem) throw new ApiError(503, deploymentProblem);
   const store = getStore();
   const limit = await store.rateLimit(`publish:${limitKey}`, config().ratePublishPerMin, 60);
   if (!limit.ok) throw tooMany(limit.retryAfterS, "notifications sent");

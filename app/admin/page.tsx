@@ -1,11 +1,18 @@
 import { AdminConsole } from "@/components/admin-console";
 import { AppShell } from "@/components/app-shell";
+import { config } from "@/lib/config";
 import { requireUser } from "@/lib/session";
 
 export default async function AdminPage() {
   const user = await requireUser("/admin");
+  const { deploymentProblem } = config();
   return (
     <AppShell user={user}>
+      {deploymentProblem && user.role === "admin" && (
+        <p role="alert" data-testid="deployment-problem" className="mb-4 rounded-xl bg-rose-50 p-4 text-sm text-rose-800 ring-1 ring-rose-200 dark:bg-rose-950 dark:text-rose-200 dark:ring-rose-900">
+          {deploymentProblem}
+        </p>
+      )}
       {user.role === "admin" ? (
         <AdminConsole />
       ) : (

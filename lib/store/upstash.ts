@@ -305,15 +305,17 @@ export class UpstashStore implements Store {
     return { firstId: firstId === "0-0" ? null : firstId, entriesAdded: Number(entriesAdded), length: Number(length) };
   }
 
-  /** Runs a Redis call; a network failure becomes BackendUnavailableError (a 503 for the client). */
+  /**
+   * Runs a Redis call; any failure becomes BackendUnavailableError (a 503 with
+   * Retry-After for the client). Matching messages for "unreachable" missed
+   * some of what a dying Redis says through the REST endpoint (a publish was
+   * answered 500); whatever the cause, the store failed and a retry may work.
+   */
   private async call<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (error) {
-      const e = error as Error;
-      const unreachable =
-        e instanceof TypeError || ["AbortError", "TimeoutError"].includes(e.name) || /fetch failed|connect|closed|writeable|unreachable|timed? ?out/i.test(e.message);
-      throw unreachable ? new BackendUnavailableError(e.message) : error;
+      throw new BackendUnavailableError(`${(error as Error).name}: ${(error as Error).message}`);
     }
   }
 }

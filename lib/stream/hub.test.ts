@@ -3,7 +3,7 @@ import { collect, notificationIds } from "@/testing/sse-reader";
 import { MemoryStore } from "../store/memory";
 import type { NewNotification } from "../store/types";
 import type { Audience } from "../types";
-import { Hub, type HubOptions } from "./hub";
+import { Hub, streamLifetimeMs, type HubOptions } from "./hub";
 
 const OPTIONS: HubOptions = {
   instanceId: "test",
@@ -278,5 +278,26 @@ describe("hub", () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  // Issue 13.4: streams opened together all reconnected together, for ever.
+  it("spreads stream lifetimes over the last fifth of the limit, ending before the reconnect margin", () => {
+    expect(streamLifetimeMs(300_000, 0)).toBe(295_000);
+    expect(streamLifetimeMs(300_000, 1)).toBe(235_000);
+    const lifetimes = Array.from({ length: 1_000 }, () => streamLifetimeMs(300_000));
+    expect(Math.min(...lifetimes)).toBeGreaterThanOrEqual(235_000);
+    expect(Math.max(...lifetimes)).toBeLessThanOrEqual(295_000);
+    // Spread out: no tenth of that window holds more than a fifth of them.
+    const buckets = new Array(10).fill(0);
+    for (const ms of lifetimes) buckets[Math.min(9, Math.floor((ms - 235_000) / 6_000))]++;
+    expect(Math.max(...buckets)).toBeLessThan(200);
+  });
+
+  it("ends every stream at its own deadline, whatever the order they were opened in", async () => {
+    const { hub, open } = setup({ heartbeatMs: 50, maxDurationMs: 1_000 });
+    const streams = await Promise.all(Array.from({ length: 20 }, () => open("alice")));
+    await Promise.all(streams.map((s) => s.stream.ended));
+    for (const s of streams) expect(s.stream.events.at(-1)?.event).toBe("reconnect");
+    expect(hub.resources().connections).toBe(0);
   });
 });

@@ -153,7 +153,7 @@ export class Hub {
             userId,
             tokenId,
             following,
-            Date.now() + this.options.maxDurationMs - reconnectMargin(this.options.maxDurationMs),
+            Date.now() + streamLifetimeMs(this.options.maxDurationMs),
             validLastId,
             controller,
             this.options.queueMaxBytes,
@@ -351,9 +351,10 @@ export class Hub {
       this.lastHeartbeat = now;
       for (const connection of this.connections) connection.send(PING);
     }
-    // Every stream lives equally long, so insertion order is deadline order.
+    // Lifetimes differ (streamLifetimeMs), so every stream is looked at: a
+    // comparison each per tick, at most one tick a second.
     for (const connection of this.connections) {
-      if (connection.deadline > now) break;
+      if (connection.deadline > now) continue;
       connection.send(RECONNECT);
       connection.end();
     }
@@ -450,6 +451,17 @@ type PendingFlush = { timer: ReturnType<typeof setTimeout> } | { immediate: Retu
 /** "Shortly before" the platform limit: 5 s, or a tenth of short limits. */
 function reconnectMargin(maxDurationMs: number) {
   return Math.min(5_000, Math.floor(maxDurationMs / 10));
+}
+
+/**
+ * How long one stream lives: uniformly over the last fifth of the platform
+ * limit, ending the reconnect margin before it. Streams opened together
+ * (after a deploy or a restart) then rotate spread out, not all at once
+ * every SSE_MAX_DURATION_S for ever.
+ */
+export function streamLifetimeMs(maxDurationMs: number, random = Math.random()) {
+  const latest = maxDurationMs - reconnectMargin(maxDurationMs);
+  return Math.max(1, Math.round(latest - random * (maxDurationMs / 5)));
 }
 
 function tickInterval(options: HubOptions) {

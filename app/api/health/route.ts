@@ -6,7 +6,8 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export async function GET() {
-  const { mode } = config();
+  const { mode, deploymentProblem } = config();
+  if (deploymentProblem) return Response.json({ ok: false, mode, error: deploymentProblem, failing: "settings" }, { status: 503 });
   try {
     await getStore().ping();
     return Response.json({ ok: true, mode });
