@@ -12,6 +12,7 @@ const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   UPSTASH_REDIS_REST_URL: z.url().optional(),
   UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, "use redis://… or rediss://…").optional(),
   NEXTAUTH_SECRET: z.string().min(1).optional(),
   ADMIN_EMAILS: z.string().default(""),
   DEMO_USERS: z.enum(["0", "1"]).optional(),
@@ -49,8 +50,10 @@ function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       : null;
   return {
     production,
-    mode: upstash ? ("upstash" as const) : ("embedded" as const),
+    mode: upstash ? ("upstash" as const) : e.REDIS_URL ? ("redis" as const) : ("embedded" as const),
     upstash,
+    /** Plain Redis or Valkey over TCP; Upstash's settings win when both are set. */
+    redisUrl: upstash ? null : (e.REDIS_URL ?? null),
     authSecret: e.NEXTAUTH_SECRET ?? (production ? "" : DEV_AUTH_SECRET),
     adminEmails: new Set(e.ADMIN_EMAILS.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean)),
     demoUsers: e.DEMO_USERS ? e.DEMO_USERS === "1" : !production,
@@ -68,8 +71,8 @@ function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     streamQueueMaxBytes: e.STREAM_QUEUE_MAX_BYTES,
     /** A setup that cannot work as deployed; health, publishing and /admin say this sentence. */
     deploymentProblem:
-      e.VERCEL && !upstash
-        ? "This deployment runs on Vercel without UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN: each function instance would keep its own notifications and lose what the others publish. Set both, then redeploy."
+      e.VERCEL && !upstash && !e.REDIS_URL
+        ? "This deployment runs on Vercel without UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN (or REDIS_URL): each function instance would keep its own notifications and lose what the others publish. Set them, then redeploy."
         : null,
     instanceId: e.INSTANCE_ID ?? `i-${process.pid.toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
   };

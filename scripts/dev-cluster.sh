@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# npm run dev:cluster — redis-server, the local Upstash-compatible endpoint and
-# two production instances of the app on two ports; Ctrl-C stops them all.
+# npm run dev:cluster [-- --redis] — redis-server, the local Upstash-compatible
+# endpoint (or, with --redis, none: REDIS_URL) and two production instances of
+# the app on two ports; Ctrl-C stops them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
@@ -11,4 +12,4 @@ ensure_debian_packages redis-server:redis-server
 if [ ! -f .next/BUILD_ID ] || [ -n "$(find app components hooks lib proxy.ts next.config.mjs -newer .next/BUILD_ID -print -quit)" ]; then
   npx next build
 fi
-exec npx tsx scripts/dev-cluster.ts
+exec npx tsx scripts/dev-cluster.ts "$@"

@@ -51,7 +51,7 @@ export interface RateLimitResult {
 }
 
 export interface Store {
-  readonly mode: "embedded" | "upstash";
+  readonly mode: "embedded" | "upstash" | "redis";
 
   /** Stores the notification (id minted by the store) and publishes it, atomically. */
   publish(notification: NewNotification): Promise<Notification>;

@@ -1,71 +1,9 @@
-// The Upstash Redis store: the event log is a Redis stream, the bus a pub/sub
-// channel, and everything else small hashes and sets, so any number of
-// instances share history, read state and presence. Keys: docs/upstash.md.
-import { Ratelimit } from "@upstash/ratelimit";
+// Upstash mode: the shared Redis store over Upstash's REST API, through the
+// official @upstash/redis client (so it runs in serverless functions).
 import { Redis } from "@upstash/redis";
 import { createParser } from "eventsource-parser";
-import { BackendUnavailableError } from "../errors";
-import { compareIds } from "../ids";
-import type { Channel, Notification, ReadEventData } from "../types";
-import {
-  DEFAULT_CHANNELS,
-  presenceKey,
-  type BusMessage,
-  type BusSubscription,
-  type InstancePresence,
-  type NewNotification,
-  type RateLimitResult,
-  type ReadState,
-  type Store,
-  type TokenRecord,
-} from "./types";
-
-const KEY = {
-  log: "ntf:log",
-  bus: "ntf:bus",
-  channels: "ntf:channels",
-  delivered: "ntf:delivered",
-  presence: "ntf:presence",
-  tokens: "ntf:tokens",
-  tokenByHash: "ntf:token-hash",
-  watermark: (userId: string) => `ntf:read-upto:${userId}`,
-  readIds: (userId: string) => `ntf:read:${userId}`,
-  follows: (userId: string) => `ntf:follows:${userId}`,
-};
-
-/**
- * Stores and publishes in one atomic round trip: XADD mints the id (strictly
- * increasing across instances), then the bus message carries it. The payload
- * is spliced in as raw JSON so the script needs no JSON library.
- */
-const PUBLISH_SCRIPT = `
-local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'n', ARGV[2])
-redis.call('PUBLISH', KEYS[2], '{"type":"notification","id":"' .. id .. '","n":' .. ARGV[2] .. '}')
-if ARGV[3] ~= '' then redis.call('HSETNX', KEYS[3], ARGV[3], '') end
-return id`;
-
-/**
- * Reads what resume needs from XINFO STREAM (the client has no XINFO STREAM):
- * the first kept id, entries ever added, and the current length; entries were
- * trimmed when more were added than are kept.
- */
-const STREAM_INFO_SCRIPT = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return {'0-0', 0, 0} end
-local info = redis.call('XINFO', 'STREAM', KEYS[1])
-local out = {'0-0', 0, 0}
-for i = 1, #info, 2 do
-  if info[i] == 'first-entry' and info[i + 1] then out[1] = info[i + 1][1]
-  elseif info[i] == 'entries-added' then out[2] = info[i + 1]
-  elseif info[i] == 'length' then out[3] = info[i + 1] end
-end
-return out`;
-
-/** What travels on the bus: a notification travels without id/createdAt, which derive from the stream id. */
-type WireMessage = Exclude<BusMessage, { type: "notification" }> | { type: "notification"; id: string; n: NewNotification };
-
-const PRESENCE_FRESH_MS = 5_000;
-const RESUBSCRIBE_MAX_MS = 10_000;
-const GAP_FILL_PAGE = 1_000;
+import type { BusTransport, RedisBatch, RedisClient } from "./redis-client";
+import { RedisStore } from "./redis-store";
 
 export interface UpstashStoreOptions {
   url: string;
@@ -73,385 +11,129 @@ export interface UpstashStoreOptions {
   historyMax: number;
 }
 
-type StreamEntry = [string, string[]];
+export function upstashStore({ url, token, historyMax }: UpstashStoreOptions): RedisStore {
+  const redis = new Redis({
+    url,
+    token,
+    // Fail fast when Redis is away: the route answers 503 and the client retries.
+    retry: { retries: 1, backoff: () => 200 },
+    signal: () => AbortSignal.timeout(5_000),
+    enableTelemetry: false,
+    // Values are JSON strings we parse ourselves.
+    automaticDeserialization: false,
+  });
+  const client: RedisClient = {
+    batch: (atomic = false) => new UpstashBatch(atomic ? redis.multi() : redis.pipeline()),
+    subscribe: subscribeOverSse(url, token),
+    ratelimitRedis: redis,
+  };
+  return new RedisStore({ mode: "upstash", client, historyMax });
+}
 
-export class UpstashStore implements Store {
-  readonly mode = "upstash" as const;
-  private readonly redis: Redis;
-  private readonly limiters = new Map<string, Ratelimit>();
-  private presenceView: { at: number; entries: Map<string, { expiresAt: number; counts: Record<string, number> }> } | null = null;
-  private channelsSeeded = false;
+type Pipeline = ReturnType<Redis["pipeline"]>;
 
-  constructor(private readonly options: UpstashStoreOptions) {
-    this.redis = new Redis({
-      url: options.url,
-      token: options.token,
-      // Fail fast when Redis is away: the route answers 503 and the client retries.
-      retry: { retries: 1, backoff: () => 200 },
-      signal: () => AbortSignal.timeout(5_000),
-      enableTelemetry: false,
-      // Values are JSON strings we parse ourselves.
-      automaticDeserialization: false,
-    });
+class UpstashBatch implements RedisBatch {
+  constructor(private readonly p: Pipeline) {}
+  eval(script: string, keys: string[], args: string[]) {
+    this.p.eval(script, keys, args);
+    return this;
   }
-
-  async publish(input: NewNotification): Promise<Notification> {
-    const payload = JSON.stringify(input);
-    const channel = input.audience.kind === "channel" ? input.audience.channel : "";
-    const id = await this.call(() =>
-      this.redis.eval<string[], string>(PUBLISH_SCRIPT, [KEY.log, KEY.bus, KEY.channels], [String(this.options.historyMax), payload, channel]),
-    );
-    return toNotification(id, input);
+  get(key: string) {
+    this.p.get(key);
+    return this;
   }
-
-  async eventsAfter(afterId: string, max: number) {
-    const [entries, info] = await this.call(() =>
-      Promise.all([
-        this.redis.xrange(KEY.log, `(${afterId}`, "+", max) as Promise<unknown>,
-        this.streamInfo(),
-      ]),
-    );
-    // Entries before the first kept one were trimmed: a resume from before it may have a gap.
-    const trimmed = info.entriesAdded > info.length;
-    return {
-      events: fromEntries(entries),
-      reset: trimmed && info.firstId !== null && compareIds(afterId, info.firstId) < 0,
-    };
+  set(key: string, value: string) {
+    this.p.set(key, value);
+    return this;
   }
-
-  async eventsBefore(beforeId: string | null, count: number) {
-    const entries = await this.call(() => this.redis.xrevrange(KEY.log, beforeId ? `(${beforeId}` : "+", "-", count) as Promise<unknown>);
-    return fromEntries(entries);
+  del(key: string) {
+    this.p.del(key);
+    return this;
   }
-
-  async eventsByIds(ids: string[]) {
-    const unique = [...new Set(ids)];
-    if (!unique.length) return [];
-    const pipeline = this.redis.pipeline();
-    for (const id of unique) pipeline.xrange(KEY.log, id, id, 1);
-    const pages = await this.call(() => pipeline.exec<unknown[]>());
-    return pages.flatMap((page) => fromEntries(page)).sort((a, b) => compareIds(a.id, b.id));
+  sadd(key: string, [first, ...rest]: [string, ...string[]]) {
+    this.p.sadd(key, first, ...rest);
+    return this;
   }
-
-  async latestId() {
-    const entries = await this.call(() => this.redis.xrevrange(KEY.log, "+", "-", 1) as Promise<unknown>);
-    return fromEntries(entries)[0]?.id ?? null;
+  srem(key: string, members: [string, ...string[]]) {
+    this.p.srem(key, ...members);
+    return this;
   }
-
-  async getReadState(userId: string): Promise<ReadState> {
-    const [watermark, ids] = await this.call(() =>
-      this.redis.pipeline().get<string>(KEY.watermark(userId)).smembers(KEY.readIds(userId)).exec<[string | null, string[]]>(),
-    );
-    return { watermark, readIds: new Set(ids) };
+  smembers(key: string) {
+    this.p.smembers(key);
+    return this;
   }
-
-  async markRead(userId: string, ids: string[]) {
-    const [first] = ids;
-    if (first === undefined) return;
-    await this.call(() => this.redis.sadd(KEY.readIds(userId), first, ...ids.slice(1)));
+  hget(key: string, field: string) {
+    this.p.hget(key, field);
+    return this;
   }
-
-  async markAllRead(userId: string, upToId: string) {
-    const current = await this.call(() => this.redis.get<string>(KEY.watermark(userId)));
-    if (current && compareIds(upToId, current) <= 0) return;
-    // Ids at or before the watermark no longer need their own entries.
-    await this.call(() => this.redis.pipeline().set(KEY.watermark(userId), upToId).del(KEY.readIds(userId)).exec());
+  hset(key: string, values: Record<string, string>) {
+    this.p.hset(key, values);
+    return this;
   }
-
-  async publishRead(userId: string, data: ReadEventData) {
-    await this.publishWire({ type: "read", userId, data });
+  hsetnx(key: string, field: string, value: string) {
+    this.p.hsetnx(key, field, value);
+    return this;
   }
-
-  async listChannels(): Promise<Channel[]> {
-    if (!this.channelsSeeded) {
-      const seed = this.redis.pipeline();
-      for (const c of DEFAULT_CHANNELS) seed.hsetnx(KEY.channels, c.name, c.description);
-      await this.call(() => seed.exec());
-      this.channelsSeeded = true;
-    }
-    const all = hashOf(await this.call(() => this.redis.hgetall(KEY.channels)));
-    return Object.entries(all)
-      .map(([name, description]) => ({ name, description: String(description) }))
-      .sort((a, b) => a.name.localeCompare(b.name));
+  hgetall(key: string) {
+    this.p.hgetall(key);
+    return this;
   }
-
-  async getFollowing(userId: string) {
-    return (await this.call(() => this.redis.smembers(KEY.follows(userId)))).sort();
+  hdel(key: string, fields: [string, ...string[]]) {
+    this.p.hdel(key, ...fields);
+    return this;
   }
-
-  async setFollowing(userId: string, channels: string[]) {
-    const tx = this.redis.multi().del(KEY.follows(userId));
-    const [first, ...rest] = channels;
-    if (first !== undefined) tx.sadd(KEY.follows(userId), first, ...rest);
-    await this.call(() => tx.exec());
-    await this.publishWire({ type: "follows", userId, following: [...channels] });
+  incrby(key: string, by: number) {
+    this.p.incrby(key, by);
+    return this;
   }
-
-  async createToken(record: TokenRecord) {
-    await this.call(() =>
-      this.redis.multi().hset(KEY.tokens, { [record.id]: JSON.stringify(record) }).hset(KEY.tokenByHash, { [record.hash]: record.id }).exec(),
-    );
+  xrange(key: string, start: string, end: string, count: number) {
+    this.p.xrange(key, start, end, count);
+    return this;
   }
-
-  async listTokens(userId: string) {
-    return (await this.allTokens()).filter((t) => t.userId === userId);
+  xrevrange(key: string, end: string, start: string, count: number) {
+    this.p.xrevrange(key, end, start, count);
+    return this;
   }
-
-  async deleteToken(userId: string, tokenId: string) {
-    const token = await this.token(tokenId);
-    if (!token || token.userId !== userId) return false;
-    await this.call(() => this.redis.multi().hdel(KEY.tokens, tokenId).hdel(KEY.tokenByHash, token.hash).exec());
-    await this.publishWire({ type: "token-revoked", tokenId });
-    return true;
+  publish(channel: string, message: string) {
+    this.p.publish(channel, message);
+    return this;
   }
-
-  async findTokenByHash(hash: string) {
-    const id = await this.call(() => this.redis.hget<string>(KEY.tokenByHash, hash));
-    return id ? this.token(id) : null;
+  ping() {
+    this.p.ping();
+    return this;
   }
-
-  async touchToken(tokenId: string, at: string) {
-    const token = await this.token(tokenId);
-    if (token) await this.call(() => this.redis.hset(KEY.tokens, { [tokenId]: JSON.stringify({ ...token, lastUsedAt: at }) }));
-  }
-
-  // Presence: one hash, a field per instance holding its counts and expiry.
-  // One round trip per report writes this instance's counts and reads every
-  // other's, so limits and recipient counts need no command of their own.
-  async reportPresence(instanceId: string, counts: Map<string, number>, deliveredDelta: number, ttlMs: number) {
-    const entry = JSON.stringify({ expiresAt: Date.now() + ttlMs, counts: Object.fromEntries(counts) });
-    const pipeline = this.redis.pipeline().hset(KEY.presence, { [instanceId]: entry }).hgetall(KEY.presence);
-    if (deliveredDelta > 0) pipeline.incrby(KEY.delivered, deliveredDelta);
-    const [, all] = await this.call(() => pipeline.exec<[number, unknown, number?]>());
-    await this.updatePresenceView(hashOf(all));
-  }
-
-  async removePresence(instanceId: string) {
-    await this.call(() => this.redis.hdel(KEY.presence, instanceId));
-  }
-
-  async liveInstances(): Promise<InstancePresence[]> {
-    const view = await this.presence(true);
-    return [...view.entries()].map(([id, p]) => ({ id, connections: p.counts[presenceKey.all] ?? 0 }));
-  }
-
-  async countElsewhere(key: string, exceptInstance: string) {
-    let total = 0;
-    for (const [id, p] of await this.presence(false)) if (id !== exceptInstance) total += p.counts[key] ?? 0;
-    return total;
-  }
-
-  async counters() {
-    const [info, delivered] = await this.call(() => Promise.all([this.streamInfo(), this.redis.get<string>(KEY.delivered)]));
-    return { published: info.entriesAdded, delivered: Number(delivered ?? 0) };
-  }
-
-  async rateLimit(key: string, limit: number, windowS: number): Promise<RateLimitResult> {
-    const name = `${limit}/${windowS}`;
-    let limiter = this.limiters.get(name);
-    if (!limiter) {
-      limiter = new Ratelimit({ redis: this.redis, limiter: Ratelimit.fixedWindow(limit, `${windowS} s`), prefix: "ntf:rl", ephemeralCache: new Map() });
-      this.limiters.set(name, limiter);
-    }
-    const result = await this.call(() => limiter.limit(key));
-    return { ok: result.success, retryAfterS: result.success ? 0 : Math.max(1, Math.ceil((result.reset - Date.now()) / 1000)) };
-  }
-
-  subscribe(onMessage: (message: BusMessage) => void): BusSubscription {
-    return new BusStream(this.options, onMessage, this);
-  }
-
-  async ping() {
-    await this.call(() => this.redis.ping());
-  }
-
-  private async publishWire(message: WireMessage) {
-    await this.call(() => this.redis.publish(KEY.bus, JSON.stringify(message)));
-  }
-
-  private async allTokens(): Promise<TokenRecord[]> {
-    const all = hashOf(await this.call(() => this.redis.hgetall(KEY.tokens)));
-    return Object.values(all).map((v) => JSON.parse(String(v)) as TokenRecord);
-  }
-
-  private async token(id: string): Promise<TokenRecord | null> {
-    const raw = await this.call(() => this.redis.hget<string>(KEY.tokens, id));
-    return raw ? (JSON.parse(raw) as TokenRecord) : null;
-  }
-
-  private async presence(fresh: boolean) {
-    if (fresh || !this.presenceView || Date.now() - this.presenceView.at > PRESENCE_FRESH_MS) {
-      await this.updatePresenceView(hashOf(await this.call(() => this.redis.hgetall(KEY.presence))));
-    }
-    return this.presenceView!.entries;
-  }
-
-  private async updatePresenceView(all: Record<string, string>) {
-    const now = Date.now();
-    const entries = new Map<string, { expiresAt: number; counts: Record<string, number> }>();
-    const expired: string[] = [];
-    for (const [id, raw] of Object.entries(all)) {
-      const entry = JSON.parse(String(raw)) as { expiresAt: number; counts: Record<string, number> };
-      if (entry.expiresAt > now) entries.set(id, entry);
-      else expired.push(id);
-    }
-    this.presenceView = { at: now, entries };
-    const [first, ...rest] = expired;
-    if (first !== undefined) await this.call(() => this.redis.hdel(KEY.presence, first, ...rest));
-  }
-
-  private async streamInfo(): Promise<{ firstId: string | null; entriesAdded: number; length: number }> {
-    const [firstId, entriesAdded, length] = await this.redis.eval<string[], [string, number, number]>(STREAM_INFO_SCRIPT, [KEY.log], []);
-    return { firstId: firstId === "0-0" ? null : firstId, entriesAdded: Number(entriesAdded), length: Number(length) };
-  }
-
-  /**
-   * Runs a Redis call; any failure becomes BackendUnavailableError (a 503 with
-   * Retry-After for the client). Matching messages for "unreachable" missed
-   * some of what a dying Redis says through the REST endpoint (a publish was
-   * answered 500); whatever the cause, the store failed and a retry may work.
-   */
-  private async call<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (error) {
-      throw new BackendUnavailableError(`${(error as Error).name}: ${(error as Error).message}`);
-    }
+  exec() {
+    return this.p.exec<unknown[]>();
   }
 }
 
 /**
- * The instance's one upstream subscription: the subscribe endpoint read as an
- * SSE stream with eventsource-parser. Written here rather than with the
- * client's `subscribe()` because that one does not report a dropped stream;
- * this one re-subscribes with backoff and fills the gap from the log, so a
- * break upstream loses nothing and duplicates nothing.
+ * The subscribe endpoint read as an SSE stream with eventsource-parser.
+ * Written here rather than with the client's `subscribe()` because that one
+ * does not report a dropped stream, and the store must re-subscribe and fill
+ * the gap when it drops.
  */
-class BusStream implements BusSubscription {
-  readonly ready: Promise<void>;
-  private markReady!: () => void;
-  private abort: AbortController | null = null;
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  private closed = false;
-  private attempt = 0;
-  /** Newest notification id handed on; older or equal ones are dropped. */
-  private lastId: string | null = null;
-  /**
-   * The log's newest id read before the first subscribe: where a gap fill
-   * starts while nothing has been handed on yet, so a break before the first
-   * event still loses nothing.
-   */
-  private baseline: string | null = null;
-
-  constructor(
-    private readonly options: UpstashStoreOptions,
-    private readonly onMessage: (message: BusMessage) => void,
-    private readonly log: {
-      latestId(): Promise<string | null>;
-      eventsAfter(afterId: string, max: number): Promise<{ events: Notification[]; reset: boolean }>;
-    },
-  ) {
-    this.ready = new Promise((resolve) => (this.markReady = resolve));
-    void this.connect();
-  }
-
-  close() {
-    this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.abort?.abort();
-    this.abort = null;
-    this.markReady(); // nobody waits on a closed subscription
-  }
-
-  private async connect() {
-    const abort = new AbortController();
-    this.abort = abort;
-    try {
-      if (this.lastId === null && this.baseline === null) this.baseline = (await this.log.latestId()) ?? "0-0";
-      const res = await fetch(`${this.options.url.replace(/\/$/, "")}/subscribe/${KEY.bus}`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${this.options.token}`, accept: "text/event-stream" },
-        signal: abort.signal,
-      });
-      if (!res.ok || !res.body) throw new Error(`subscribe answered ${res.status}`);
-      // Messages wait here until the gap fill is done; `live` flips in the same
-      // synchronous step that empties the buffer, so none can fall between.
-      const handover = { live: false, buffered: [] as WireMessage[] };
-      const parser = createParser({
-        onEvent: (event) => {
-          // "subscribe,<channel>,<count>" or "message,<channel>,<payload, which may hold commas>"
-          const [kind, , ...rest] = event.data.split(",");
-          if (kind === "subscribe") {
-            this.subscribed(handover).catch((error: Error) => abort.abort(new Error(`catching up from the log failed: ${error.message}`)));
-          } else if (kind === "message") {
-            const message = JSON.parse(rest.join(",")) as WireMessage;
-            if (handover.live) this.deliver(message);
-            else handover.buffered.push(message);
-          }
-        },
-      });
-      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        parser.feed(value);
-      }
-      throw new Error("the subscribe stream ended");
-    } catch (error) {
-      if (this.closed) return;
-      const reason = abort.signal.aborted && abort.signal.reason instanceof Error ? abort.signal.reason : (error as Error);
-      const delay = Math.min(RESUBSCRIBE_MAX_MS, 250 * 2 ** this.attempt++) * (0.5 + Math.random() / 2);
-      console.error(`[bus] upstream subscription lost (${reason.message}); re-subscribing in ${Math.round(delay)} ms`);
-      this.timer = setTimeout(() => void this.connect(), delay);
-    }
-  }
-
-  /** Once subscribed: hand on what the log holds beyond the last id (what a break lost), then what arrived meanwhile. */
-  private async subscribed(handover: { live: boolean; buffered: WireMessage[] }) {
+function subscribeOverSse(url: string, token: string): BusTransport {
+  return async (channel, { onSubscribed, onMessage }, signal) => {
+    const res = await fetch(`${url.replace(/\/$/, "")}/subscribe/${channel}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, accept: "text/event-stream" },
+      signal,
+    });
+    if (!res.ok || !res.body) throw new Error(`subscribe answered ${res.status}`);
+    const parser = createParser({
+      onEvent: (event) => {
+        // "subscribe,<channel>,<count>" or "message,<channel>,<payload, which may hold commas>"
+        const [kind, , ...rest] = event.data.split(",");
+        if (kind === "subscribe") onSubscribed();
+        else if (kind === "message") onMessage(rest.join(","));
+      },
+    });
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
     for (;;) {
-      const from = this.lastId ?? this.baseline ?? "0-0";
-      const { events, reset } = await this.log.eventsAfter(from, GAP_FILL_PAGE);
-      // Trimmed past the last id: what was lost is gone from the log too.
-      if (reset) this.onMessage({ type: "gap" });
-      for (const n of events) this.deliverNotification(n);
-      if (events.length < GAP_FILL_PAGE) break;
+      const { done, value } = await reader.read();
+      if (done) return;
+      parser.feed(value);
     }
-    for (const message of handover.buffered) this.deliver(message);
-    handover.buffered = [];
-    handover.live = true;
-    this.attempt = 0;
-    this.markReady();
-  }
-
-  private deliver(message: WireMessage) {
-    if (message.type === "notification") this.deliverNotification(toNotification(message.id, message.n));
-    else this.onMessage(message);
-  }
-
-  private deliverNotification(notification: Notification) {
-    if (this.lastId && compareIds(notification.id, this.lastId) <= 0) return;
-    this.lastId = notification.id;
-    this.onMessage({ type: "notification", notification });
-  }
-}
-
-/** HGETALL without the client's deserialisation answers a flat [field, value, …] list. */
-function hashOf(raw: unknown): Record<string, string> {
-  if (!Array.isArray(raw)) return (raw ?? {}) as Record<string, string>;
-  const out: Record<string, string> = {};
-  for (let i = 0; i + 1 < raw.length; i += 2) out[String(raw[i])] = String(raw[i + 1]);
-  return out;
-}
-
-function toNotification(id: string, input: NewNotification): Notification {
-  return { id, ...input, createdAt: new Date(Number(id.split("-")[0])).toISOString() };
-}
-
-function fromEntries(raw: unknown): Notification[] {
-  // The client answers XRANGE either as entry arrays or as an { id: fields } object.
-  const entries: StreamEntry[] = Array.isArray(raw)
-    ? (raw as StreamEntry[])
-    : Object.entries((raw ?? {}) as Record<string, Record<string, string>>).map(([id, fields]) => [id, Object.entries(fields).flat()]);
-  return entries.map(([id, fields]) => toNotification(id, JSON.parse(fields[fields.indexOf("n") + 1]!) as NewNotification));
+  };
 }

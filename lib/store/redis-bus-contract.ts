@@ -1,0 +1,98 @@
+// What every Redis-backed store (Upstash over REST, plain Redis over TCP) must
+// do with a real redis-server: constant commands per publish, one connection
+// per bus subscription, and a bus that survives breaks losing nothing.
+import type IORedis from "ioredis";
+import { describe, expect, it } from "vitest";
+import type { RedisStore } from "./redis-store";
+import type { BusMessage, NewNotification } from "./types";
+
+export function runRedisBusContract(name: string, fixture: { admin: () => IORedis; fresh: (historyMax?: number) => Promise<RedisStore> }) {
+  const admin = () => fixture.admin();
+  const fresh = (historyMax?: number) => fixture.fresh(historyMax);
+  const alert = (title: string): NewNotification => ({ title, body: "", severity: "info", audience: { kind: "all" }, sender: { id: "u", name: "A" } });
+
+  /** Sum of calls per command from INFO commandstats. */
+  async function commandCalls(): Promise<Record<string, number>> {
+    const info = await admin().info("commandstats");
+    const calls: Record<string, number> = {};
+    for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) calls[m[1]!] = Number(m[2]);
+    return calls;
+  }
+  const total = (calls: Record<string, number>, skip: string[] = []) =>
+    Object.entries(calls).filter(([k]) => !skip.includes(k)).reduce((sum, [, n]) => sum + n, 0);
+
+  const subscriberClients = async () =>
+    ((await admin().call("CLIENT", "LIST")) as string).split("\n").filter((l) => / sub=[1-9]/.test(l)).length;
+
+  async function until(check: () => boolean | Promise<boolean>, ms = 10_000) {
+    const end = Date.now() + ms;
+    while (!(await check())) {
+      if (Date.now() > end) throw new Error("timed out");
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  describe(`${name}: Redis-backed store`, () => {
+  it("publishes in a constant number of Redis commands (rate limit included), whatever the subscribers", async () => {
+    const store = await fresh(10_000);
+    const subscriptions = [store.subscribe(() => {}), store.subscribe(() => {}), store.subscribe(() => {})];
+    await Promise.all(subscriptions.map((s) => s.ready));
+    await store.rateLimit("publish:warm", 1000, 60); // loads the limiter's script once
+    await store.publish(alert("warm-up")); // and the publish script
+    await admin().config("RESETSTAT");
+    for (let i = 0; i < 10; i++) {
+      await store.rateLimit("publish:admin", 1000, 60);
+      await store.publish(alert(`n${i}`));
+    }
+    // The reads done by our own measuring connection do not count.
+    const perPublish = total(await commandCalls(), ["info", "config"]) / 10;
+    expect(perPublish).toBeLessThanOrEqual(8);
+    subscriptions.forEach((s) => s.close());
+  });
+
+  it("holds exactly one Redis connection per subscription, released on close", async () => {
+    const store = await fresh();
+    await until(async () => (await subscriberClients()) === 0); // earlier tests' subscriptions are gone
+    const subscription = store.subscribe(() => {});
+    await subscription.ready;
+    expect(await subscriberClients()).toBe(1);
+    subscription.close();
+    await until(async () => (await subscriberClients()) === 0);
+  });
+
+  it("re-subscribes after the upstream stream breaks and fills the gap from the log, exactly once", async () => {
+    const store = await fresh(10_000);
+    const received: string[] = [];
+    const subscription = store.subscribe((m: BusMessage) => m.type === "notification" && received.push(m.notification.title));
+    await subscription.ready;
+    await store.publish(alert("before"));
+    await until(() => received.length === 1);
+    // Cut the upstream subscription the way a network break or a Redis failover would.
+    await admin().call("CLIENT", "KILL", "TYPE", "pubsub");
+    const during = [];
+    for (let i = 0; i < 5; i++) during.push((await store.publish(alert(`during ${i}`))).title);
+    await until(() => received.length === 6);
+    await store.publish(alert("after"));
+    await until(() => received.includes("after"));
+    expect(received).toEqual(["before", ...during, "after"]);
+    subscription.close();
+  });
+
+  // Issue 10.2: a new subscription had no last id, so a break before its first
+  // event skipped the gap fill and lost what was published meanwhile.
+  it("fills the gap after a break that comes before the subscription handed on anything", async () => {
+    const store = await fresh(10_000);
+    await store.publish(alert("old")); // in the log before the subscription: never handed on
+    const received: string[] = [];
+    const subscription = store.subscribe((m: BusMessage) => m.type === "notification" && received.push(m.notification.title));
+    await subscription.ready;
+    await admin().call("CLIENT", "KILL", "TYPE", "pubsub");
+    const during = [];
+    for (let i = 0; i < 5; i++) during.push((await store.publish(alert(`during ${i}`))).title);
+    await until(() => received.length >= 5);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(received).toEqual(during);
+    subscription.close();
+  });
+  });
+}

@@ -1,0 +1,445 @@
+// The Redis-backed store, written once for both ways of reaching Redis:
+// Upstash over REST (upstash.ts) and plain Redis or Valkey over TCP
+// (redis.ts). The event log is a Redis stream, the bus a pub/sub channel, and
+// everything else small hashes and sets, so any number of instances share
+// history, read state and presence. Keys: README, "What each Redis key holds".
+import { Ratelimit } from "@upstash/ratelimit";
+import { BackendUnavailableError } from "../errors";
+import { compareIds } from "../ids";
+import type { Channel, Notification, ReadEventData } from "../types";
+import type { RedisBatch, RedisClient } from "./redis-client";
+import {
+  DEFAULT_CHANNELS,
+  presenceKey,
+  type BusMessage,
+  type BusSubscription,
+  type InstancePresence,
+  type NewNotification,
+  type RateLimitResult,
+  type ReadState,
+  type Store,
+  type TokenRecord,
+} from "./types";
+
+const KEY = {
+  log: "ntf:log",
+  bus: "ntf:bus",
+  channels: "ntf:channels",
+  delivered: "ntf:delivered",
+  presence: "ntf:presence",
+  tokens: "ntf:tokens",
+  tokenByHash: "ntf:token-hash",
+  watermark: (userId: string) => `ntf:read-upto:${userId}`,
+  readIds: (userId: string) => `ntf:read:${userId}`,
+  follows: (userId: string) => `ntf:follows:${userId}`,
+};
+
+/**
+ * Stores and publishes in one atomic round trip: XADD mints the id (strictly
+ * increasing across instances), then the bus message carries it. The payload
+ * is spliced in as raw JSON so the script needs no JSON library.
+ */
+const PUBLISH_SCRIPT = `
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'n', ARGV[2])
+redis.call('PUBLISH', KEYS[2], '{"type":"notification","id":"' .. id .. '","n":' .. ARGV[2] .. '}')
+if ARGV[3] ~= '' then redis.call('HSETNX', KEYS[3], ARGV[3], '') end
+return id`;
+
+/**
+ * Reads what resume needs from XINFO STREAM (the client has no XINFO STREAM):
+ * the first kept id, entries ever added, and the current length; entries were
+ * trimmed when more were added than are kept.
+ */
+const STREAM_INFO_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'0-0', 0, 0} end
+local info = redis.call('XINFO', 'STREAM', KEYS[1])
+local out = {'0-0', 0, 0}
+for i = 1, #info, 2 do
+  if info[i] == 'first-entry' and info[i + 1] then out[1] = info[i + 1][1]
+  elseif info[i] == 'entries-added' then out[2] = info[i + 1]
+  elseif info[i] == 'length' then out[3] = info[i + 1] end
+end
+return out`;
+
+/** What travels on the bus: a notification travels without id/createdAt, which derive from the stream id. */
+type WireMessage = Exclude<BusMessage, { type: "notification" | "gap" }> | { type: "notification"; id: string; n: NewNotification };
+
+const PRESENCE_FRESH_MS = 5_000;
+const RESUBSCRIBE_MAX_MS = 10_000;
+const GAP_FILL_PAGE = 1_000;
+
+export interface RedisStoreOptions {
+  mode: "upstash" | "redis";
+  client: RedisClient;
+  historyMax: number;
+}
+
+type StreamEntry = [string, string[]];
+
+export class RedisStore implements Store {
+  readonly mode: "upstash" | "redis";
+  private readonly client: RedisClient;
+  private readonly historyMax: number;
+  private readonly limiters = new Map<string, Ratelimit>();
+  private presenceView: { at: number; entries: Map<string, { expiresAt: number; counts: Record<string, number> }> } | null = null;
+  private channelsSeeded = false;
+
+  constructor(options: RedisStoreOptions) {
+    this.mode = options.mode;
+    this.client = options.client;
+    this.historyMax = options.historyMax;
+  }
+
+  async publish(input: NewNotification): Promise<Notification> {
+    const payload = JSON.stringify(input);
+    const channel = input.audience.kind === "channel" ? input.audience.channel : "";
+    const id = await this.one<string>((b) => b.eval(PUBLISH_SCRIPT, [KEY.log, KEY.bus, KEY.channels], [String(this.historyMax), payload, channel]));
+    return toNotification(id, input);
+  }
+
+  async eventsAfter(afterId: string, max: number) {
+    const [entries, info] = await this.run((b) => b.xrange(KEY.log, `(${afterId}`, "+", max).eval(STREAM_INFO_SCRIPT, [KEY.log], []));
+    const { firstId, entriesAdded, length } = streamInfo(info);
+    // Entries before the first kept one were trimmed: a resume from before it may have a gap.
+    const trimmed = entriesAdded > length;
+    return {
+      events: fromEntries(entries),
+      reset: trimmed && firstId !== null && compareIds(afterId, firstId) < 0,
+    };
+  }
+
+  async eventsBefore(beforeId: string | null, count: number) {
+    return fromEntries(await this.one((b) => b.xrevrange(KEY.log, beforeId ? `(${beforeId}` : "+", "-", count)));
+  }
+
+  async latestId() {
+    return fromEntries(await this.one((b) => b.xrevrange(KEY.log, "+", "-", 1)))[0]?.id ?? null;
+  }
+
+  async eventsByIds(ids: string[]) {
+    const unique = [...new Set(ids)];
+    if (!unique.length) return [];
+    const pages = await this.run((b) => unique.reduce((batch, id) => batch.xrange(KEY.log, id, id, 1), b));
+    return pages.flatMap((page) => fromEntries(page)).sort((a, b) => compareIds(a.id, b.id));
+  }
+
+  async getReadState(userId: string): Promise<ReadState> {
+    const [watermark, ids] = await this.run((b) => b.get(KEY.watermark(userId)).smembers(KEY.readIds(userId)));
+    return { watermark: (watermark as string | null) ?? null, readIds: new Set(ids as string[]) };
+  }
+
+  async markRead(userId: string, ids: string[]) {
+    const [first, ...rest] = ids;
+    if (first === undefined) return;
+    await this.run((b) => b.sadd(KEY.readIds(userId), [first, ...rest]));
+  }
+
+  async markAllRead(userId: string, upToId: string) {
+    const current = await this.one<string | null>((b) => b.get(KEY.watermark(userId)));
+    if (current && compareIds(upToId, current) <= 0) return;
+    // Ids at or before the watermark no longer need their own entries.
+    await this.run((b) => b.set(KEY.watermark(userId), upToId).del(KEY.readIds(userId)));
+  }
+
+  async publishRead(userId: string, data: ReadEventData) {
+    await this.publishWire({ type: "read", userId, data });
+  }
+
+  async listChannels(): Promise<Channel[]> {
+    if (!this.channelsSeeded) {
+      await this.run((b) => DEFAULT_CHANNELS.reduce((batch, c) => batch.hsetnx(KEY.channels, c.name, c.description), b));
+      this.channelsSeeded = true;
+    }
+    const all = hashOf(await this.one((b) => b.hgetall(KEY.channels)));
+    return Object.entries(all)
+      .map(([name, description]) => ({ name, description: String(description) }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async getFollowing(userId: string) {
+    return (await this.one<string[]>((b) => b.smembers(KEY.follows(userId)))).sort();
+  }
+
+  async setFollowing(userId: string, channels: string[]) {
+    const [first, ...rest] = channels;
+    await this.run((b) => {
+      b.del(KEY.follows(userId));
+      return first === undefined ? b : b.sadd(KEY.follows(userId), [first, ...rest]);
+    }, true);
+    await this.publishWire({ type: "follows", userId, following: [...channels] });
+  }
+
+  async createToken(record: TokenRecord) {
+    await this.run((b) => b.hset(KEY.tokens, { [record.id]: JSON.stringify(record) }).hset(KEY.tokenByHash, { [record.hash]: record.id }), true);
+  }
+
+  async listTokens(userId: string) {
+    return (await this.allTokens()).filter((t) => t.userId === userId);
+  }
+
+  async deleteToken(userId: string, tokenId: string) {
+    const token = await this.token(tokenId);
+    if (!token || token.userId !== userId) return false;
+    await this.run((b) => b.hdel(KEY.tokens, [tokenId]).hdel(KEY.tokenByHash, [token.hash]), true);
+    await this.publishWire({ type: "token-revoked", tokenId });
+    return true;
+  }
+
+  async findTokenByHash(hash: string) {
+    const id = await this.one<string | null>((b) => b.hget(KEY.tokenByHash, hash));
+    return id ? this.token(id) : null;
+  }
+
+  async touchToken(tokenId: string, at: string) {
+    const token = await this.token(tokenId);
+    if (token) await this.run((b) => b.hset(KEY.tokens, { [tokenId]: JSON.stringify({ ...token, lastUsedAt: at }) }));
+  }
+
+  // Presence: one hash, a field per instance holding its counts and expiry.
+  // One round trip per report writes this instance's counts and reads every
+  // other's, so limits and recipient counts need no command of their own.
+  async reportPresence(instanceId: string, counts: Map<string, number>, deliveredDelta: number, ttlMs: number) {
+    const entry = JSON.stringify({ expiresAt: Date.now() + ttlMs, counts: Object.fromEntries(counts) });
+    const [, all] = await this.run((b) => {
+      b.hset(KEY.presence, { [instanceId]: entry }).hgetall(KEY.presence);
+      return deliveredDelta > 0 ? b.incrby(KEY.delivered, deliveredDelta) : b;
+    });
+    await this.updatePresenceView(hashOf(all));
+  }
+
+  async removePresence(instanceId: string) {
+    await this.run((b) => b.hdel(KEY.presence, [instanceId]));
+  }
+
+  async liveInstances(): Promise<InstancePresence[]> {
+    const view = await this.presence(true);
+    return [...view.entries()].map(([id, p]) => ({ id, connections: p.counts[presenceKey.all] ?? 0 }));
+  }
+
+  async countElsewhere(key: string, exceptInstance: string) {
+    let total = 0;
+    for (const [id, p] of await this.presence(false)) if (id !== exceptInstance) total += p.counts[key] ?? 0;
+    return total;
+  }
+
+  async counters() {
+    const [info, delivered] = await this.run((b) => b.eval(STREAM_INFO_SCRIPT, [KEY.log], []).get(KEY.delivered));
+    return { published: streamInfo(info).entriesAdded, delivered: Number(delivered ?? 0) };
+  }
+
+  async rateLimit(key: string, limit: number, windowS: number): Promise<RateLimitResult> {
+    const name = `${limit}/${windowS}`;
+    let limiter = this.limiters.get(name);
+    if (!limiter) {
+      limiter = new Ratelimit({
+        redis: this.client.ratelimitRedis,
+        limiter: Ratelimit.fixedWindow(limit, `${windowS} s`),
+        prefix: "ntf:rl",
+        ephemeralCache: new Map(),
+      });
+      this.limiters.set(name, limiter);
+    }
+    const result = await this.call(() => limiter.limit(key));
+    return { ok: result.success, retryAfterS: result.success ? 0 : Math.max(1, Math.ceil((result.reset - Date.now()) / 1000)) };
+  }
+
+  subscribe(onMessage: (message: BusMessage) => void): BusSubscription {
+    return new BusStream(this.client.subscribe, onMessage, this);
+  }
+
+  async ping() {
+    await this.run((b) => b.ping());
+  }
+
+  private async publishWire(message: WireMessage) {
+    await this.run((b) => b.publish(KEY.bus, JSON.stringify(message)));
+  }
+
+  private async allTokens(): Promise<TokenRecord[]> {
+    const all = hashOf(await this.one((b) => b.hgetall(KEY.tokens)));
+    return Object.values(all).map((v) => JSON.parse(String(v)) as TokenRecord);
+  }
+
+  private async token(id: string): Promise<TokenRecord | null> {
+    const raw = await this.one<string | null>((b) => b.hget(KEY.tokens, id));
+    return raw ? (JSON.parse(raw) as TokenRecord) : null;
+  }
+
+  private async presence(fresh: boolean) {
+    if (fresh || !this.presenceView || Date.now() - this.presenceView.at > PRESENCE_FRESH_MS) {
+      await this.updatePresenceView(hashOf(await this.one((b) => b.hgetall(KEY.presence))));
+    }
+    return this.presenceView!.entries;
+  }
+
+  private async updatePresenceView(all: Record<string, string>) {
+    const now = Date.now();
+    const entries = new Map<string, { expiresAt: number; counts: Record<string, number> }>();
+    const expired: string[] = [];
+    for (const [id, raw] of Object.entries(all)) {
+      const entry = JSON.parse(String(raw)) as { expiresAt: number; counts: Record<string, number> };
+      if (entry.expiresAt > now) entries.set(id, entry);
+      else expired.push(id);
+    }
+    this.presenceView = { at: now, entries };
+    const [first, ...rest] = expired;
+    if (first !== undefined) await this.run((b) => b.hdel(KEY.presence, [first, ...rest]));
+  }
+
+  /** The replies of one round trip of commands. */
+  private run(build: (batch: RedisBatch) => RedisBatch, atomic = false): Promise<unknown[]> {
+    return this.call(() => build(this.client.batch(atomic)).exec());
+  }
+
+  /** The reply of a round trip of one command. */
+  private async one<T = unknown>(build: (batch: RedisBatch) => RedisBatch): Promise<T> {
+    return (await this.run(build))[0] as T;
+  }
+
+  /**
+   * Runs a Redis call; any failure becomes BackendUnavailableError (a 503 with
+   * Retry-After for the client). Matching messages for "unreachable" missed
+   * some of what a dying Redis says through the REST endpoint (a publish was
+   * answered 500); whatever the cause, the store failed and a retry may work.
+   */
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw new BackendUnavailableError(`${(error as Error).name}: ${(error as Error).message}`);
+    }
+  }
+}
+
+/**
+ * The instance's one upstream subscription, over the client's transport (an
+ * SSE stream from Upstash, a subscriber connection to Redis). It
+ * re-subscribes with backoff and fills the gap from the log, so a break
+ * upstream loses nothing and duplicates nothing.
+ */
+class BusStream implements BusSubscription {
+  readonly ready: Promise<void>;
+  private markReady!: () => void;
+  private abort: AbortController | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private closed = false;
+  private attempt = 0;
+  /** Newest notification id handed on; older or equal ones are dropped. */
+  private lastId: string | null = null;
+  /**
+   * The log's newest id read before the first subscribe: where a gap fill
+   * starts while nothing has been handed on yet, so a break before the first
+   * event still loses nothing.
+   */
+  private baseline: string | null = null;
+
+  constructor(
+    private readonly transport: RedisClient["subscribe"],
+    private readonly onMessage: (message: BusMessage) => void,
+    private readonly log: {
+      latestId(): Promise<string | null>;
+      eventsAfter(afterId: string, max: number): Promise<{ events: Notification[]; reset: boolean }>;
+    },
+  ) {
+    this.ready = new Promise((resolve) => (this.markReady = resolve));
+    void this.connect();
+  }
+
+  close() {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.abort?.abort();
+    this.abort = null;
+    this.markReady(); // nobody waits on a closed subscription
+  }
+
+  private async connect() {
+    const abort = new AbortController();
+    this.abort = abort;
+    try {
+      if (this.lastId === null && this.baseline === null) this.baseline = (await this.log.latestId()) ?? "0-0";
+      // Messages wait here until the gap fill is done; `live` flips in the same
+      // synchronous step that empties the buffer, so none can fall between.
+      const handover = { live: false, buffered: [] as WireMessage[] };
+      await this.transport(
+        KEY.bus,
+        {
+          onSubscribed: () => {
+            this.subscribed(handover).catch((error: Error) => abort.abort(new Error(`catching up from the log failed: ${error.message}`)));
+          },
+          onMessage: (payload) => {
+            const message = JSON.parse(payload) as WireMessage;
+            if (handover.live) this.deliver(message);
+            else handover.buffered.push(message);
+          },
+        },
+        abort.signal,
+      );
+      throw new Error("the subscription ended");
+    } catch (error) {
+      if (this.closed) return;
+      const reason = abort.signal.aborted && abort.signal.reason instanceof Error ? abort.signal.reason : (error as Error);
+      const delay = Math.min(RESUBSCRIBE_MAX_MS, 250 * 2 ** this.attempt++) * (0.5 + Math.random() / 2);
+      console.error(`[bus] upstream subscription lost (${reason.message}); re-subscribing in ${Math.round(delay)} ms`);
+      this.timer = setTimeout(() => void this.connect(), delay);
+    }
+  }
+
+  /** Once subscribed: hand on what the log holds beyond the last id (what a break lost), then what arrived meanwhile. */
+  private async subscribed(handover: { live: boolean; buffered: WireMessage[] }) {
+    for (;;) {
+      const from = this.lastId ?? this.baseline ?? "0-0";
+      const { events, reset } = await this.log.eventsAfter(from, GAP_FILL_PAGE);
+      // Trimmed past the last id: what was lost is gone from the log too.
+      if (reset) this.onMessage({ type: "gap" });
+      for (const n of events) this.deliverNotification(n);
+      if (events.length < GAP_FILL_PAGE) break;
+    }
+    for (const message of handover.buffered) this.deliver(message);
+    handover.buffered = [];
+    handover.live = true;
+    this.attempt = 0;
+    this.markReady();
+  }
+
+  private deliver(message: WireMessage) {
+    // A transport may still hand on what was already in flight when it was closed.
+    if (this.closed) return;
+    if (message.type === "notification") this.deliverNotification(toNotification(message.id, message.n));
+    else this.onMessage(message);
+  }
+
+  private deliverNotification(notification: Notification) {
+    if (this.closed) return;
+    if (this.lastId && compareIds(notification.id, this.lastId) <= 0) return;
+    this.lastId = notification.id;
+    this.onMessage({ type: "notification", notification });
+  }
+}
+
+/** HGETALL without the client's deserialisation answers a flat [field, value, …] list. */
+function hashOf(raw: unknown): Record<string, string> {
+  if (!Array.isArray(raw)) return (raw ?? {}) as Record<string, string>;
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) out[String(raw[i])] = String(raw[i + 1]);
+  return out;
+}
+
+function toNotification(id: string, input: NewNotification): Notification {
+  return { id, ...input, createdAt: new Date(Number(id.split("-")[0])).toISOString() };
+}
+
+/** The reply of STREAM_INFO_SCRIPT. */
+function streamInfo(raw: unknown): { firstId: string | null; entriesAdded: number; length: number } {
+  const [firstId, entriesAdded, length] = raw as [string, number, number];
+  return { firstId: firstId === "0-0" ? null : firstId, entriesAdded: Number(entriesAdded), length: Number(length) };
+}
+
+function fromEntries(raw: unknown): Notification[] {
+  // The client answers XRANGE either as entry arrays or as an { id: fields } object.
+  const entries: StreamEntry[] = Array.isArray(raw)
+    ? (raw as StreamEntry[])
+    : Object.entries((raw ?? {}) as Record<string, Record<string, string>>).map(([id, fields]) => [id, Object.entries(fields).flat()]);
+  return entries.map(([id, fields]) => toNotification(id, JSON.parse(fields[fields.indexOf("n") + 1]!) as NewNotification));
+}

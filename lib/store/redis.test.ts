@@ -1,0 +1,28 @@
+// Redis mode against a real redis-server over TCP (ioredis): the same store
+// contract and the same bus guarantees as Upstash mode.
+import IORedis from "ioredis";
+import { afterAll, beforeAll } from "vitest";
+import { startRedis, type RedisServer } from "@/testing/redis";
+import { runRedisBusContract } from "./redis-bus-contract";
+import { redisStore } from "./redis";
+import { runStoreContract } from "./store-contract";
+
+let redisServer: RedisServer;
+let admin: IORedis;
+
+beforeAll(async () => {
+  redisServer = await startRedis();
+  admin = new IORedis(redisServer.url);
+});
+afterAll(async () => {
+  admin.disconnect();
+  await redisServer.destroy();
+});
+
+async function fresh(historyMax = 50) {
+  await admin.flushall();
+  return redisStore({ url: redisServer.url, historyMax });
+}
+
+runStoreContract("redis", async ({ historyMax }) => ({ store: await fresh(historyMax), cleanup: async () => {} }));
+runRedisBusContract("redis", { admin: () => admin, fresh });
