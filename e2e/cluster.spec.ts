@@ -115,6 +115,44 @@ for (const mode of ["upstash", "redis"] as const) {
       await assertDeliversLive(target);
     });
 
+    // Issue 13.1 and 13.2: the limit read presence reports up to 10 s old, both ways.
+    test("MAX_CONNECTIONS_PER_USER holds exactly over two instances, a closed stream frees its slot at once, counts are fresh", async () => {
+      const limited = { ...instanceEnv("limited"), MAX_CONNECTIONS_PER_USER: "3" };
+      const [c, d] = await Promise.all([startNextServer({ ...limited, INSTANCE_ID: "c" }), startNextServer({ ...limited, INSTANCE_ID: "d" })]);
+      const bob = await signInCookie(c.url, "bob@example.com");
+      const streams: AbortController[] = [];
+      const openAs = async (server: NextServer) => {
+        const controller = new AbortController();
+        const res = await fetch(`${server.url}/api/events`, { headers: { cookie: bob }, signal: controller.signal });
+        if (res.status === 200) {
+          streams.push(controller);
+          await collect(res.body!).waitFor((e) => e.some((x) => x.event === "connected"));
+        } else controller.abort();
+        return res.status;
+      };
+      const stats = async (server: NextServer): Promise<Stats> => (await fetch(`${server.url}/api/admin/stats`, { headers: { cookie: admin } })).json();
+      try {
+        expect([await openAs(c), await openAs(c), await openAs(d)]).toEqual([200, 200, 200]);
+        expect(await openAs(c)).toBe(429);
+        expect(await openAs(d)).toBe(429);
+        // Counts elsewhere within a second, not after the next 10 s report.
+        await expect.poll(async () => (await stats(c)).connections.instances.find((i) => i.id === "d")?.connections, { timeout: 1_500 }).toBe(1);
+        const sent = await fetch(`${c.url}/api/notifications`, {
+          method: "POST",
+          headers: { cookie: admin, origin: c.url, "content-type": "application/json" },
+          body: JSON.stringify({ title: "to bob", audience: { kind: "user", userId: "bob@example.com" } }),
+        });
+        expect((await sent.json()).connectedRecipients).toBe(3);
+        // A stream closed on C frees its slot for D at once.
+        streams.shift()!.abort();
+        await expect.poll(() => openAs(d), { timeout: 1_000, intervals: [50] }).toBe(200);
+        expect(await openAs(c)).toBe(429);
+      } finally {
+        for (const controller of streams) controller.abort();
+        await Promise.all([c.stop(), d.stop()]);
+      }
+    });
+
     test("each instance holds one upstream subscription, whatever its number of streams", async () => {
       await Promise.all(Array.from({ length: 10 }, () => open(a)));
       await Promise.all(Array.from({ length: 10 }, () => open(b)));

@@ -6,12 +6,15 @@ import type { Channel, Notification, ReadEventData } from "../types";
 import {
   DEFAULT_CHANNELS,
   presenceKey,
+  STREAMS_RETRY_AFTER_S,
   type BusMessage,
   type BusSubscription,
   type InstancePresence,
   type NewNotification,
+  type AdmissionResult,
   type RateLimitResult,
   type ReadState,
+  type StreamAdmission,
   type Store,
   type TokenRecord,
 } from "./types";
@@ -33,6 +36,8 @@ export class MemoryStore implements Store {
   private readonly tokens = new Map<string, TokenRecord>();
   private readonly presence = new Map<string, Presence>();
   private readonly rateWindows = new Map<string, { window: number; count: number }>();
+  /** Open streams' slots per user (one process: every slot is this instance's). */
+  private readonly streamSlots = new Map<string, Set<string>>();
   private published = 0;
   private delivered = 0;
   private readonly bus = new EventEmitter().setMaxListeners(0);
@@ -161,6 +166,21 @@ export class MemoryStore implements Store {
 
   async counters() {
     return { published: this.published, delivered: this.delivered };
+  }
+
+  async admitStream({ userId, slotId, maxStreams, opensPerMinute }: StreamAdmission): Promise<AdmissionResult> {
+    const slots = this.streamSlots.get(userId) ?? new Set<string>();
+    if (slots.size >= maxStreams) return { ok: false, refused: "streams", retryAfterS: STREAMS_RETRY_AFTER_S };
+    const limit = await this.rateLimit(`connect:${userId}`, opensPerMinute, 60);
+    if (!limit.ok) return { ok: false, refused: "rate", retryAfterS: limit.retryAfterS };
+    this.streamSlots.set(userId, slots.add(slotId));
+    return { ok: true, following: await this.getFollowing(userId) };
+  }
+
+  async releaseStream(userId: string, slotId: string) {
+    const slots = this.streamSlots.get(userId);
+    slots?.delete(slotId);
+    if (slots?.size === 0) this.streamSlots.delete(userId);
   }
 
   // Fixed window, the same policy as @upstash/ratelimit's fixedWindow in Upstash mode.

@@ -3,10 +3,14 @@
 // per bus subscription, and a bus that survives breaks losing nothing.
 import type IORedis from "ioredis";
 import { describe, expect, it } from "vitest";
-import type { RedisStore } from "./redis-store";
+import type { RedisClient } from "./redis-client";
+import { RedisStore } from "./redis-store";
 import type { BusMessage, NewNotification } from "./types";
 
-export function runRedisBusContract(name: string, fixture: { admin: () => IORedis; fresh: (historyMax?: number) => Promise<RedisStore> }) {
+export function runRedisBusContract(
+  name: string,
+  fixture: { admin: () => IORedis; fresh: (historyMax?: number) => Promise<RedisStore>; client: () => RedisClient },
+) {
   const admin = () => fixture.admin();
   const fresh = (historyMax?: number) => fixture.fresh(historyMax);
   const alert = (title: string): NewNotification => ({ title, body: "", severity: "info", audience: { kind: "all" }, sender: { id: "u", name: "A" } });
@@ -94,5 +98,40 @@ export function runRedisBusContract(name: string, fixture: { admin: () => IORedi
     expect(received).toEqual(during);
     subscription.close();
   });
+
+    // Issue 13.1 and 13.3.
+    it("admits a stream in one round trip", async () => {
+      await fresh();
+      const client = fixture.client();
+      let roundTrips = 0;
+      const counting: RedisClient = {
+        ...client,
+        batch: (atomic) => {
+          const batch = client.batch(atomic);
+          const exec = batch.exec.bind(batch);
+          batch.exec = () => (roundTrips++, exec());
+          return batch;
+        },
+      };
+      const store = new RedisStore({ mode: name === "upstash" ? "upstash" : "redis", client: counting, historyMax: 100 });
+      await store.setFollowing("alice", ["deploys"]);
+      roundTrips = 0;
+      const admitted = await store.admitStream({ userId: "alice", slotId: "s1", instanceId: "a", maxStreams: 3, opensPerMinute: 10, maxStreamMs: 60_000, instanceTtlMs: 30_000 });
+      expect(admitted).toEqual({ ok: true, following: ["deploys"] });
+      expect(roundTrips).toBe(1);
+    });
+
+    it("does not count the stream slots of an instance that stopped reporting", async () => {
+      const store = await fresh();
+      const request = (slotId: string, instanceId: string, instanceTtlMs: number) => ({ userId: "alice", slotId, instanceId, maxStreams: 2, opensPerMinute: 100, maxStreamMs: 60_000, instanceTtlMs });
+      expect((await store.admitStream(request("s1", "crashed", 200))).ok).toBe(true);
+      expect((await store.admitStream(request("s2", "crashed", 200))).ok).toBe(true);
+      expect((await store.admitStream(request("s3", "live", 30_000))).ok).toBe(false);
+      await new Promise((r) => setTimeout(r, 300)); // "crashed" reports no more
+      expect((await store.admitStream(request("s3", "live", 30_000))).ok).toBe(true);
+      expect((await store.admitStream(request("s4", "live", 30_000))).ok).toBe(true);
+      expect((await store.admitStream(request("s5", "live", 30_000))).ok).toBe(false);
+      expect(await admin().scard("ntf:streams:alice")).toBe(2);
+    });
   });
 }

@@ -11,12 +11,15 @@ import type { RedisBatch, RedisClient } from "./redis-client";
 import {
   DEFAULT_CHANNELS,
   presenceKey,
+  STREAMS_RETRY_AFTER_S,
   type BusMessage,
   type BusSubscription,
   type InstancePresence,
   type NewNotification,
+  type AdmissionResult,
   type RateLimitResult,
   type ReadState,
+  type StreamAdmission,
   type Store,
   type TokenRecord,
 } from "./types";
@@ -32,6 +35,9 @@ const KEY = {
   watermark: (userId: string) => `ntf:read-upto:${userId}`,
   readIds: (userId: string) => `ntf:read:${userId}`,
   follows: (userId: string) => `ntf:follows:${userId}`,
+  streams: (userId: string) => `ntf:streams:${userId}`,
+  alive: "ntf:alive",
+  connectWindow: (userId: string, window: number) => `ntf:rl:connect:${userId}:${window}`,
 };
 
 /**
@@ -61,10 +67,41 @@ for i = 1, #info, 2 do
 end
 return out`;
 
+/**
+ * Admits a stream in one round trip, atomically: counts the user's stream
+ * slots whose instance is alive (dropping the others: a crashed instance's
+ * slots expire with it), refuses over the limit, then counts the open in a
+ * fixed window (the same policy as @upstash/ratelimit's fixedWindow, written
+ * here because a library call cannot share the script's round trip), then
+ * takes the slot and answers the user's followed channels. The server's TIME
+ * decides liveness, so instances' clocks need not agree.
+ * KEYS: slots, alive, connect window, follows.
+ * ARGV: slot member, instance, instance ttl ms, max streams, opens per window, window ms left, slots ttl ms.
+ */
+const ADMIT_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('HSET', KEYS[2], ARGV[2], now + tonumber(ARGV[3]))
+local live = 0
+local alive = {}
+for _, member in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local instance = string.match(member, '^(.*)|')
+  if alive[instance] == nil then alive[instance] = tonumber(redis.call('HGET', KEYS[2], instance) or '0') > now end
+  if alive[instance] then live = live + 1 else redis.call('SREM', KEYS[1], member) end
+end
+if live >= tonumber(ARGV[4]) then return {'streams'} end
+local used = redis.call('INCR', KEYS[3])
+if used == 1 then redis.call('PEXPIRE', KEYS[3], ARGV[6]) end
+if used > tonumber(ARGV[5]) then return {'rate'} end
+redis.call('SADD', KEYS[1], ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[7])
+return {'ok', redis.call('SMEMBERS', KEYS[4])}`;
+
 /** What travels on the bus: a notification travels without id/createdAt, which derive from the stream id. */
 type WireMessage = Exclude<BusMessage, { type: "notification" | "gap" }> | { type: "notification"; id: string; n: NewNotification };
 
-const PRESENCE_FRESH_MS = 5_000;
+/** Other instances' counts are read again after this long (they report changes within PRESENCE_CHANGE_DELAY_MS). */
+const PRESENCE_FRESH_MS = 250;
 const RESUBSCRIBE_MAX_MS = 10_000;
 const GAP_FILL_PAGE = 1_000;
 
@@ -200,8 +237,11 @@ export class RedisStore implements Store {
   // other's, so limits and recipient counts need no command of their own.
   async reportPresence(instanceId: string, counts: Map<string, number>, deliveredDelta: number, ttlMs: number) {
     const entry = JSON.stringify({ expiresAt: Date.now() + ttlMs, counts: Object.fromEntries(counts) });
-    const [, all] = await this.run((b) => {
-      b.hset(KEY.presence, { [instanceId]: entry }).hgetall(KEY.presence);
+    const [, , all] = await this.run((b) => {
+      // Alive as long as its presence: its stream slots count for as long.
+      b.hset(KEY.alive, { [instanceId]: String(Date.now() + ttlMs) })
+        .hset(KEY.presence, { [instanceId]: entry })
+        .hgetall(KEY.presence);
       return deliveredDelta > 0 ? b.incrby(KEY.delivered, deliveredDelta) : b;
     });
     await this.updatePresenceView(hashOf(all));
@@ -225,6 +265,36 @@ export class RedisStore implements Store {
   async counters() {
     const [info, delivered] = await this.run((b) => b.eval(STREAM_INFO_SCRIPT, [KEY.log], []).get(KEY.delivered));
     return { published: streamInfo(info).entriesAdded, delivered: Number(delivered ?? 0) };
+  }
+
+  async admitStream(request: StreamAdmission): Promise<AdmissionResult> {
+    const { userId, slotId, instanceId } = request;
+    const windowMs = 60_000;
+    const now = Date.now();
+    const window = Math.floor(now / windowMs);
+    const windowLeftMs = (window + 1) * windowMs - now;
+    const [verdict, following] = await this.one<[string, string[]?]>((b) =>
+      b.eval(
+        ADMIT_SCRIPT,
+        [KEY.streams(userId), KEY.alive, KEY.connectWindow(userId, window), KEY.follows(userId)],
+        [
+          streamSlot(instanceId, slotId),
+          instanceId,
+          String(request.instanceTtlMs),
+          String(request.maxStreams),
+          String(request.opensPerMinute),
+          String(windowLeftMs),
+          String(request.maxStreamMs),
+        ],
+      ),
+    );
+    if (verdict === "ok") return { ok: true, following: (following ?? []).map(String).sort() };
+    if (verdict === "rate") return { ok: false, refused: "rate", retryAfterS: Math.max(1, Math.ceil(windowLeftMs / 1000)) };
+    return { ok: false, refused: "streams", retryAfterS: STREAMS_RETRY_AFTER_S };
+  }
+
+  async releaseStream(userId: string, slotId: string, instanceId: string) {
+    await this.run((b) => b.srem(KEY.streams(userId), [streamSlot(instanceId, slotId)]));
   }
 
   async rateLimit(key: string, limit: number, windowS: number): Promise<RateLimitResult> {
@@ -283,7 +353,7 @@ export class RedisStore implements Store {
     }
     this.presenceView = { at: now, entries };
     const [first, ...rest] = expired;
-    if (first !== undefined) await this.run((b) => b.hdel(KEY.presence, [first, ...rest]));
+    if (first !== undefined) await this.run((b) => b.hdel(KEY.presence, [first, ...rest]).hdel(KEY.alive, [first, ...rest]));
   }
 
   /** The replies of one round trip of commands. */
@@ -428,6 +498,11 @@ function hashOf(raw: unknown): Record<string, string> {
 
 function toNotification(id: string, input: NewNotification): Notification {
   return { id, ...input, createdAt: new Date(Number(id.split("-")[0])).toISOString() };
+}
+
+/** A stream's slot names its instance, so slots of an instance that died can be told apart. */
+function streamSlot(instanceId: string, slotId: string) {
+  return `${instanceId}|${slotId}`;
 }
 
 /** The reply of STREAM_INFO_SCRIPT. */

@@ -4,7 +4,7 @@ import IORedis from "ioredis";
 import { afterAll, beforeAll } from "vitest";
 import { startRedis, type RedisServer } from "@/testing/redis";
 import { runRedisBusContract } from "./redis-bus-contract";
-import { redisStore } from "./redis";
+import { ioredisClient, redisStore } from "./redis";
 import { runStoreContract } from "./store-contract";
 
 let redisServer: RedisServer;
@@ -25,4 +25,4 @@ async function fresh(historyMax = 50) {
 }
 
 runStoreContract("redis", async ({ historyMax }) => ({ store: await fresh(historyMax), cleanup: async () => {} }));
-runRedisBusContract("redis", { admin: () => admin, fresh });
+runRedisBusContract("redis", { admin: () => admin, fresh, client: () => ioredisClient(redisServer.url) });

@@ -13,6 +13,10 @@ export interface RedisStoreOptions {
 }
 
 export function redisStore({ url, historyMax }: RedisStoreOptions): RedisStore {
+  return new RedisStore({ mode: "redis", client: ioredisClient(url), historyMax });
+}
+
+export function ioredisClient(url: string): RedisClient {
   const redis = new IORedis(url, {
     // Fail fast when Redis is away (a command waits for at most one reconnect):
     // the route answers 503 and the client retries.
@@ -22,12 +26,11 @@ export function redisStore({ url, historyMax }: RedisStoreOptions): RedisStore {
     connectionName: "ntf-commands",
   });
   redis.on("error", () => {}); // each failed command reports its own error
-  const client: RedisClient = {
+  return {
     batch: (atomic = false) => new IORedisBatch(atomic ? redis.multi() : redis.pipeline()),
     subscribe: subscribeOverConnection(url),
     ratelimitRedis: ratelimitAdapter(redis),
   };
-  return new RedisStore({ mode: "redis", client, historyMax });
 }
 
 class IORedisBatch implements RedisBatch {

@@ -134,6 +134,38 @@ export function runStoreContract(name: string, make: (options: { historyMax: num
       expect((await store.counters()).delivered).toBe(7);
     });
 
+    const admission = (userId: string, slotId: string, instanceId: string, limits: { maxStreams?: number; opensPerMinute?: number } = {}) => ({
+      userId,
+      slotId,
+      instanceId,
+      maxStreams: limits.maxStreams ?? 3,
+      opensPerMinute: limits.opensPerMinute ?? 100,
+      maxStreamMs: 60_000,
+      instanceTtlMs: 30_000,
+    });
+
+    it("admits streams up to the per-user limit over every instance, and frees a slot on release", async () => {
+      await store.setFollowing("alice", ["deploys"]);
+      expect(await store.admitStream(admission("alice", "s1", "a"))).toEqual({ ok: true, following: ["deploys"] });
+      expect((await store.admitStream(admission("alice", "s2", "a"))).ok).toBe(true);
+      expect((await store.admitStream(admission("alice", "s3", "b"))).ok).toBe(true);
+      for (const instance of ["a", "b"]) {
+        expect(await store.admitStream(admission("alice", `s4${instance}`, instance))).toMatchObject({ ok: false, refused: "streams" });
+      }
+      expect((await store.admitStream(admission("bob", "s1", "a"))).ok).toBe(true);
+      await store.releaseStream("alice", "s1", "a");
+      expect((await store.admitStream(admission("alice", "s5", "b"))).ok).toBe(true);
+    });
+
+    it("counts stream opens per minute, refusing past the budget without taking a slot", async () => {
+      const limits = { maxStreams: 10, opensPerMinute: 2 };
+      expect((await store.admitStream(admission("carol", "s1", "a", limits))).ok).toBe(true);
+      expect((await store.admitStream(admission("carol", "s2", "a", limits))).ok).toBe(true);
+      const refused = await store.admitStream(admission("carol", "s3", "a", limits));
+      expect(refused).toMatchObject({ ok: false, refused: "rate" });
+      expect(refused.ok === false && refused.retryAfterS).toBeGreaterThanOrEqual(1);
+    });
+
     it("limits a key to its budget and says when to retry", async () => {
       const results = [];
       for (let i = 0; i < 4; i++) results.push(await store.rateLimit("test-key", 3, 60));

@@ -50,6 +50,26 @@ export interface RateLimitResult {
   retryAfterS: number;
 }
 
+/** What a stream asks for before it opens. */
+export interface StreamAdmission {
+  userId: string;
+  /** Names this stream's slot under the per-user limit until it is released. */
+  slotId: string;
+  instanceId: string;
+  /** MAX_CONNECTIONS_PER_USER, over every instance. */
+  maxStreams: number;
+  /** RATE_CONNECT_PER_MIN. */
+  opensPerMinute: number;
+  /** How long a slot may outlive its stream if its instance dies without releasing it (streams never live longer). */
+  maxStreamMs: number;
+  /** How long this instance counts as alive without another sign of life (a presence report or an admission). */
+  instanceTtlMs: number;
+}
+
+export type AdmissionResult =
+  | { ok: true; following: string[] }
+  | { ok: false; refused: "streams" | "rate"; retryAfterS: number };
+
 export interface Store {
   readonly mode: "embedded" | "upstash" | "redis";
 
@@ -93,6 +113,15 @@ export interface Store {
   countElsewhere(key: string, exceptInstance: string): Promise<number>;
   counters(): Promise<{ published: number; delivered: number }>;
 
+  /**
+   * One round trip, atomic: a slot under the per-user stream limit (counted
+   * exactly over every instance; slots of dead instances do not count), the
+   * connect rate limit, and the user's followed channels.
+   */
+  admitStream(request: StreamAdmission): Promise<AdmissionResult>;
+  /** Frees the stream's slot at once, for every instance. */
+  releaseStream(userId: string, slotId: string, instanceId: string): Promise<void>;
+
   /** Fixed-window-or-better limiter: `limit` hits per `windowS` for `key`. */
   rateLimit(key: string, limit: number, windowS: number): Promise<RateLimitResult>;
 
@@ -101,6 +130,9 @@ export interface Store {
   /** Throws when the backing service cannot be reached. */
   ping(): Promise<void>;
 }
+
+/** Retry-After for a stream refused over MAX_CONNECTIONS_PER_USER: a slot frees when any of the user's streams closes. */
+export const STREAMS_RETRY_AFTER_S = 10;
 
 /** Keys of the presence counts each instance reports. */
 export const presenceKey = {

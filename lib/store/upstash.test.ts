@@ -9,7 +9,7 @@ import { startRedis, type RedisServer } from "@/testing/redis";
 import { runRedisBusContract } from "./redis-bus-contract";
 import { runStoreContract } from "./store-contract";
 import type { BusMessage, NewNotification } from "./types";
-import { upstashStore } from "./upstash";
+import { upstashClient, upstashStore } from "./upstash";
 
 let redisServer: RedisServer;
 let local: UpstashLocal;
@@ -33,7 +33,7 @@ async function fresh(historyMax = 50) {
 
 runStoreContract("upstash", async ({ historyMax }) => ({ store: await fresh(historyMax), cleanup: async () => {} }));
 
-runRedisBusContract("upstash", { admin: () => admin, fresh });
+runRedisBusContract("upstash", { admin: () => admin, fresh, client: () => upstashClient(local.url, local.token) });
 
 const alert = (title: string): NewNotification => ({ title, body: "", severity: "info", audience: { kind: "all" }, sender: { id: "u", name: "A" } });
 

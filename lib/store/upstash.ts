@@ -12,6 +12,10 @@ export interface UpstashStoreOptions {
 }
 
 export function upstashStore({ url, token, historyMax }: UpstashStoreOptions): RedisStore {
+  return new RedisStore({ mode: "upstash", client: upstashClient(url, token), historyMax });
+}
+
+export function upstashClient(url: string, token: string): RedisClient {
   const redis = new Redis({
     url,
     token,
@@ -22,12 +26,11 @@ export function upstashStore({ url, token, historyMax }: UpstashStoreOptions): R
     // Values are JSON strings we parse ourselves.
     automaticDeserialization: false,
   });
-  const client: RedisClient = {
+  return {
     batch: (atomic = false) => new UpstashBatch(atomic ? redis.multi() : redis.pipeline()),
     subscribe: subscribeOverSse(url, token),
     ratelimitRedis: redis,
   };
-  return new RedisStore({ mode: "upstash", client, historyMax });
 }
 
 type Pipeline = ReturnType<Redis["pipeline"]>;

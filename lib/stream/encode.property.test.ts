@@ -52,7 +52,7 @@ describe("SSE encoding, property-based", () => {
     const store = new MemoryStore(100_000);
     const hub = new Hub(store, { instanceId: "p", heartbeatMs: 60_000, maxDurationMs: 600_000, retryMs: 1_000, queueMaxBytes: 64 << 20 });
     const controller = new AbortController();
-    const stream = collect(await hub.open({ userId: "alice", lastEventId: null, signal: controller.signal }));
+    const stream = collect(hub.open({ userId: "alice", following: [], lastEventId: null, signal: controller.signal }));
     const accepted: unknown[] = [];
     await fc.assert(
       fc.asyncProperty(nasty, nasty, fc.constantFrom("info", "success", "warning", "error"), async (title, body, severity) => {

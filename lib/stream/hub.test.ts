@@ -28,7 +28,7 @@ function setup(options: Partial<HubOptions> = {}, historyMax = 10_000) {
   const open = async (userId: string, lastEventId: string | null = null) => {
     const controller = new AbortController();
     opened.push(controller);
-    const stream = collect(await hub.open({ userId, lastEventId, signal: controller.signal }));
+    const stream = collect(hub.open({ userId, following: await store.getFollowing(userId), lastEventId, signal: controller.signal }));
     await stream.waitFor((events) => events.some((e) => e.event === "connected"));
     return { stream, abort: () => controller.abort() };
   };
@@ -81,7 +81,7 @@ describe("hub", () => {
 
   it("releases everything when the reader cancels the stream", async () => {
     const { store, hub } = setup();
-    const stream = await hub.open({ userId: "alice", lastEventId: null });
+    const stream = hub.open({ userId: "alice", following: [], lastEventId: null });
     const reader = stream.getReader();
     await reader.read();
     await reader.cancel();
@@ -105,7 +105,7 @@ describe("hub", () => {
     const { store, hub } = setup();
     const first = await store.publish(alert("zero"));
     for (let i = 0; i < 1_200; i++) await store.publish(alert(`n${i}`));
-    const stream = collect(await hub.open({ userId: "alice", lastEventId: first.id }));
+    const stream = collect(hub.open({ userId: "alice", following: [], lastEventId: first.id }));
     // Published while the 3-page replay is still reading the log.
     const during = await Promise.all([store.publish(alert("during-1")), store.publish(alert("during-2"))]);
     await stream.waitFor((e) => notificationIds(e).includes(during[1]!.id));
@@ -121,7 +121,7 @@ describe("hub", () => {
     const hub = new Hub(store, OPTIONS);
     const old = await store.publish(alert("old"));
     for (let i = 0; i < 20; i++) await store.publish(alert(`n${i}`));
-    const stream = collect(await hub.open({ userId: "alice", lastEventId: old.id }));
+    const stream = collect(hub.open({ userId: "alice", following: [], lastEventId: old.id }));
     await stream.waitFor((e) => e.some((x) => x.event === "reset"));
     expect(notificationIds(stream.events)).toEqual([]);
   });
@@ -157,7 +157,7 @@ describe("hub", () => {
 
   it("ends a stream whose client stops reading once its backlog passes the cap", async () => {
     const { store, hub } = setup({ queueMaxBytes: 20_000 });
-    const stalled = await hub.open({ userId: "stalled", lastEventId: null });
+    const stalled = hub.open({ userId: "stalled", following: [], lastEventId: null });
     const reader = stalled.getReader(); // never read again
     await reader.read();
     for (let i = 0; i < 200; i++) await store.publish(alert(`flood ${i} ${"x".repeat(200)}`));
@@ -168,7 +168,7 @@ describe("hub", () => {
 
   it("gathers the events that arrive while a long fan-out is written out into one chunk", async () => {
     const { store, hub } = setup();
-    const reader = (await hub.open({ userId: "alice", lastEventId: null })).getReader();
+    const reader = (hub.open({ userId: "alice", following: [], lastEventId: null })).getReader();
     await reader.read(); // retry and connected
     const text = (chunk: Uint8Array | undefined) => new TextDecoder().decode(chunk);
     // The first event finds the hub idle and goes out alone. Reading it keeps the
@@ -216,7 +216,7 @@ describe("hub", () => {
     const { store, hub } = setup({}, 500);
     const ids: string[] = [];
     for (let i = 0; i < 450; i++) ids.push((await store.publish(alert(`n${i}`))).id);
-    const reader = (await hub.open({ userId: "alice", lastEventId: ids[0]! })).getReader();
+    const reader = (hub.open({ userId: "alice", following: [], lastEventId: ids[0]! })).getReader();
     // The client reads nothing while 300 more are published: the log keeps the
     // newest 500, so ids the replay has not reached yet are trimmed.
     await new Promise((r) => setTimeout(r, 30));
@@ -264,12 +264,12 @@ describe("hub", () => {
       };
       const hub = new Hub(store, { ...OPTIONS, presenceIntervalMs: 1_000 });
       const first = new AbortController();
-      await hub.open({ userId: "alice", lastEventId: null, signal: first.signal });
+      hub.open({ userId: "alice", following: [], lastEventId: null, signal: first.signal });
       await vi.advanceTimersByTimeAsync(1_100); // the first report starts and waits
       first.abort(); // the last stream leaves during it...
       const second = new AbortController();
       opened.push(second);
-      await hub.open({ userId: "alice", lastEventId: null, signal: second.signal }); // ...and a new one comes
+      hub.open({ userId: "alice", following: [], lastEventId: null, signal: second.signal }); // ...and a new one comes
       await vi.advanceTimersByTimeAsync(2_000); // everything settles
       const before = reports;
       await vi.advanceTimersByTimeAsync(10_000);

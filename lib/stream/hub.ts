@@ -20,6 +20,10 @@ export interface HubOptions {
 
 export interface OpenOptions {
   userId: string;
+  /** The channels the user follows (read with the stream's admission). */
+  following: string[];
+  /** The slot the route took for this stream under the per-user limit; released when the stream ends. */
+  slotId?: string;
   /** The API token that opened the stream, if any: revoking it ends the stream. */
   tokenId?: string | null;
   lastEventId: string | null;
@@ -27,6 +31,9 @@ export interface OpenOptions {
 }
 
 const REPLAY_PAGE = 200;
+const PRESENCE_INTERVAL_MS = 10_000;
+/** A change in open streams is reported this soon (debounced), so limits and counts elsewhere are fresh within a second. */
+const PRESENCE_CHANGE_DELAY_MS = 250;
 /**
  * Batching under load. Next's pipe costs per chunk (PERF.md), and a fan-out to
  * thousands of streams keeps the event loop busy for a long while; publishes
@@ -59,6 +66,7 @@ class Connection {
 
   constructor(
     readonly userId: string,
+    readonly slotId: string | null,
     readonly tokenId: string | null,
     public following: Set<string>,
     readonly deadline: number,
@@ -124,6 +132,7 @@ export class Hub {
   private subscription: BusSubscription | null = null;
   private tickTimer: ReturnType<typeof setInterval> | null = null;
   private presenceTimer: ReturnType<typeof setTimeout> | null = null;
+  private presenceDueAt = 0;
   private pendingFlush: PendingFlush | null = null;
   /** A flush's chunks are being written out (Next's pipe runs as promise chains after the flush). */
   private fanningOut = false;
@@ -142,8 +151,7 @@ export class Hub {
   ) {}
 
   /** Opens a stream for a user. The route checks limits before calling this. */
-  async open({ userId, tokenId = null, lastEventId, signal }: OpenOptions): Promise<ReadableStream<Uint8Array>> {
-    const following = new Set(await this.store.getFollowing(userId));
+  open({ userId, following, slotId, tokenId = null, lastEventId, signal }: OpenOptions): ReadableStream<Uint8Array> {
     let connection: Connection | undefined;
     return new ReadableStream<Uint8Array>(
       {
@@ -151,8 +159,9 @@ export class Hub {
           const validLastId = lastEventId && isNotificationId(lastEventId) ? lastEventId : null;
           connection = new Connection(
             userId,
+            slotId ?? null,
             tokenId,
-            following,
+            new Set(following),
             Date.now() + streamLifetimeMs(this.options.maxDurationMs),
             validLastId,
             controller,
@@ -376,6 +385,8 @@ export class Hub {
 
   private detach(connection: Connection, signal?: AbortSignal) {
     signal?.removeEventListener("abort", connection.end);
+    // Also for a stream aborted before it was attached: its slot was taken.
+    if (connection.slotId) this.releaseSlot(connection.userId, connection.slotId);
     if (!this.connections.delete(connection)) return;
     const mine = this.byUser.get(connection.userId);
     mine?.delete(connection);
@@ -399,6 +410,13 @@ export class Hub {
     void this.reportPresence();
   }
 
+  /** Frees the stream's slot for every instance now; if the store is away, the slot lapses with this instance's presence. */
+  private releaseSlot(userId: string, slotId: string) {
+    this.store.releaseStream(userId, slotId, this.options.instanceId).catch((error: Error) => {
+      console.error(`[hub] releasing a stream slot failed: ${error.message}`);
+    });
+  }
+
   private bumpAll(connection: Connection, delta: number) {
     this.bump(presenceKey.all, delta);
     this.bump(presenceKey.user(connection.userId), delta);
@@ -416,17 +434,32 @@ export class Hub {
     this.deliveredUnreported += n;
   }
 
-  // Presence is reported per instance, debounced, never per stream: an idle
-  // stream costs the store nothing.
-  private schedulePresence(delayMs = 1000) {
-    if (this.presenceTimer || this.connections.size === 0) return;
+  /** How long this instance's presence (and so its streams' slots) counts without a new report. */
+  get presenceTtlMs() {
+    return 3 * this.presenceIntervalMs;
+  }
+
+  private get presenceIntervalMs() {
+    return this.options.presenceIntervalMs ?? PRESENCE_INTERVAL_MS;
+  }
+
+  // Presence is reported per instance, never per stream: every interval while
+  // streams are open, and soon after a change (debounced), so counts on other
+  // instances are fresh within a second while an idle stream costs nothing.
+  private schedulePresence(delayMs = PRESENCE_CHANGE_DELAY_MS) {
+    if (this.connections.size === 0) return;
+    const dueAt = performance.now() + delayMs;
+    if (this.presenceTimer) {
+      if (this.presenceDueAt <= dueAt) return;
+      clearTimeout(this.presenceTimer);
+    }
+    this.presenceDueAt = dueAt;
     const timer = setTimeout(async () => {
-      await this.reportPresence();
-      // The last stream may have left during the report (clearing this timer)
-      // and a new one scheduled its own: only the current chain goes on.
-      if (this.presenceTimer !== timer) return;
       this.presenceTimer = null;
-      this.schedulePresence(this.options.presenceIntervalMs ?? 10_000);
+      await this.reportPresence();
+      // A change during the report, or the last stream leaving and a new one
+      // coming, scheduled a report of its own: then that chain goes on, not this one.
+      if (!this.presenceTimer) this.schedulePresence(this.presenceIntervalMs);
     }, delayMs);
     this.presenceTimer = timer;
     timer.unref?.();
@@ -435,9 +468,8 @@ export class Hub {
   private async reportPresence() {
     const delivered = this.deliveredUnreported;
     this.deliveredUnreported = 0;
-    const ttl = 3 * (this.options.presenceIntervalMs ?? 10_000);
     try {
-      await this.store.reportPresence(this.options.instanceId, new Map(this.counts), delivered, ttl);
+      await this.store.reportPresence(this.options.instanceId, new Map(this.counts), delivered, this.presenceTtlMs);
     } catch (error) {
       this.deliveredUnreported += delivered;
       console.error(`[hub] presence report failed: ${(error as Error).message}`);

@@ -3,7 +3,6 @@ import { apiHandler } from "@/lib/api/handler";
 import { config } from "@/lib/config";
 import { tooMany } from "@/lib/errors";
 import { getStore } from "@/lib/store";
-import { presenceKey } from "@/lib/store/types";
 import { getHub } from "@/lib/stream";
 import { SSE_HEADERS } from "@/lib/stream/encode";
 
@@ -12,18 +11,38 @@ export const dynamic = "force-dynamic";
 // The platform's function limit; the stream says `reconnect` shortly before it (SSE_MAX_DURATION_S).
 export const maxDuration = 300;
 
+/** How long a stream slot may outlive a stream whose instance died without releasing it. */
+const SLOT_GRACE_MS = 60_000;
+
 export const GET = apiHandler({}, async ({ req, user, auth }) => {
-  const { maxConnectionsPerUser, rateConnectPerMin, instanceId } = config();
+  const { maxConnectionsPerUser, rateConnectPerMin, instanceId, maxDurationMs } = config();
   const hub = getHub();
   const store = getStore();
-  const key = presenceKey.user(user.id);
-  const local = hub.localCount(key);
-  if (local >= maxConnectionsPerUser || local + (await store.countElsewhere(key, instanceId)) >= maxConnectionsPerUser) {
-    throw tooMany(10, `open streams (at most ${maxConnectionsPerUser} per user)`);
+  // One round trip: the per-user stream limit (exact over every instance),
+  // the connect rate limit and the user's follows.
+  const slotId = crypto.randomUUID();
+  const admission = await store.admitStream({
+    userId: user.id,
+    slotId,
+    instanceId,
+    maxStreams: maxConnectionsPerUser,
+    opensPerMinute: rateConnectPerMin,
+    maxStreamMs: maxDurationMs + SLOT_GRACE_MS,
+    instanceTtlMs: hub.presenceTtlMs,
+  });
+  if (!admission.ok) {
+    throw admission.refused === "streams"
+      ? tooMany(admission.retryAfterS, `open streams (at most ${maxConnectionsPerUser} per user)`)
+      : tooMany(admission.retryAfterS, "stream connections");
   }
-  const limit = await store.rateLimit(`connect:${user.id}`, rateConnectPerMin, 60);
-  if (!limit.ok) throw tooMany(limit.retryAfterS, "stream connections");
   const lastEventId = req.headers.get("last-event-id") ?? req.nextUrl.searchParams.get("lastEventId");
-  const stream = await hub.open({ userId: user.id, tokenId: auth.via === "token" ? auth.tokenId : null, lastEventId, signal: req.signal });
+  const stream = hub.open({
+    userId: user.id,
+    following: admission.following,
+    slotId,
+    tokenId: auth.via === "token" ? auth.tokenId : null,
+    lastEventId,
+    signal: req.signal,
+  });
   return new Response(stream, { headers: SSE_HEADERS });
 });
