@@ -206,3 +206,10 @@ test("pages carry the security headers", async ({ request, baseURL }) => {
   expect(headers["referrer-policy"]).toBe("strict-origin-when-cross-origin");
   expect(headers["access-control-allow-origin"]).toBeUndefined();
 });
+
+test("POST /api/admin/diagnostics – 404 in production unless DIAGNOSTICS=1", async ({ request, baseURL }) => {
+  await signIn(request, baseURL, ADMIN);
+  const res = await request.post(`${baseURL}/api/admin/diagnostics`, { data: { action: "end-streams" }, headers: { origin: baseURL } });
+  expect(res.status()).toBe(404);
+  expect((await res.json()).error).toMatch(/DIAGNOSTICS=1/);
+});

@@ -30,6 +30,7 @@ for (const mode of ["upstash", "redis"] as const) {
       RATE_PUBLISH_PER_MIN: "100000",
       RATE_SIGNIN_PER_MIN: "1000",
       MAX_CONNECTIONS_PER_USER: "1000",
+      DIAGNOSTICS: "1",
     });
 
     test.describe.configure({ mode: "serial" });
@@ -150,6 +151,81 @@ for (const mode of ["upstash", "redis"] as const) {
       } finally {
         for (const controller of streams) controller.abort();
         await Promise.all([c.stop(), d.stop()]);
+      }
+    });
+
+    // Issue 13.8: the diagnostics an admin uses to watch recovery.
+    const diagnose = async (server: NextServer, body: Record<string, unknown>) => {
+      const res = await fetch(`${server.url}/api/admin/diagnostics`, {
+        method: "POST",
+        headers: { cookie: admin, origin: server.url, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      expect(res.status, await res.clone().text()).toBe(200);
+      return res.json();
+    };
+
+    test("diagnostics: B's bus cut for 2 s delivers nothing meanwhile, then everything published on A, once", async () => {
+      const onB = await open(b);
+      const before = await published(a, "before the cut");
+      await onB.waitFor((e) => notificationIds(e).includes(before.id));
+      expect(await diagnose(b, { action: "pause-bus", seconds: 2 })).toMatchObject({ instance: "b", paused: true, seconds: 2 });
+      const during: Notification[] = [];
+      for (let i = 0; i < 5; i++) during.push(await published(a, `during the cut ${i}`));
+      await new Promise((r) => setTimeout(r, 500));
+      expect(notificationIds(onB.events)).not.toContain(during[0]!.id);
+      await onB.waitFor((e) => during.every((n) => notificationIds(e).includes(n.id)), 15_000);
+      const after = await published(a, "after the cut");
+      await onB.waitFor((e) => notificationIds(e).includes(after.id));
+      const ids = notificationIds(onB.events);
+      expect(ids.slice(ids.indexOf(before.id))).toEqual([before.id, ...during.map((n) => n.id), after.id]);
+    });
+
+    test("diagnostics: ending every stream cuts them without a reconnect event; rotating sends reconnect first", async () => {
+      const ended = await open(b);
+      expect((await diagnose(b, { action: "end-streams" })).streams).toBeGreaterThanOrEqual(1);
+      await ended.ended;
+      expect(ended.events.some((e) => e.event === "reconnect")).toBe(false);
+      const rotated = await open(b);
+      expect((await diagnose(b, { action: "rotate-streams" })).streams).toBeGreaterThanOrEqual(1);
+      await rotated.ended;
+      expect(rotated.events.at(-1)?.event).toBe("reconnect");
+      // Bad input is refused, naming the field.
+      const bad = await fetch(`${b.url}/api/admin/diagnostics`, {
+        method: "POST",
+        headers: { cookie: admin, origin: b.url, "content-type": "application/json" },
+        body: JSON.stringify({ action: "pause-bus", seconds: 0 }),
+      });
+      expect(bad.status).toBe(400);
+      expect((await bad.json()).field).toBe("seconds");
+      expect((await fetch(`${b.url}/api/admin/diagnostics`, { method: "POST", headers: { cookie: member, origin: b.url, "content-type": "application/json" }, body: "{}" })).status).toBe(403);
+    });
+
+    test("diagnostics in the browser: the admin cuts B's bus and ends its streams; the member's dashboard on B recovers and gets every alert", async ({ browser }) => {
+      const adminContext = await browser.newContext();
+      const memberContext = await browser.newContext();
+      try {
+        await signIn(adminContext.request, b.url, "admin@example.com");
+        await signIn(memberContext.request, b.url, "bob@example.com");
+        const memberPage = await memberContext.newPage();
+        await memberPage.goto(`${b.url}/`);
+        await expect(memberPage.getByTestId("connection-status")).toContainText("Live");
+        const adminPage = await adminContext.newPage();
+        await adminPage.goto(`${b.url}/admin`);
+        await adminPage.getByTestId("diag-seconds").fill("2");
+        await adminPage.getByTestId("diag-pause").click();
+        await expect(adminPage.getByTestId("diag-result")).toContainText("cut for 2 s");
+        const cut = await published(a, `During the cut ${Date.now()}`);
+        await expect(memberPage.getByTestId("toast").filter({ hasText: cut.title })).toBeVisible({ timeout: 15_000 });
+        await adminPage.getByTestId("diag-end").click();
+        await expect(adminPage.getByTestId("diag-result")).toContainText(/Ended \d+ stream/);
+        const ended = await published(a, `After the streams ended ${Date.now()}`);
+        await expect(memberPage.getByTestId("connection-status")).toContainText("Live", { timeout: 20_000 });
+        await expect(memberPage.getByTestId("toast").filter({ hasText: ended.title })).toBeVisible({ timeout: 20_000 });
+        await expect(memberPage.getByTestId("notification-item").filter({ hasText: cut.title })).toHaveCount(1);
+      } finally {
+        await adminContext.close();
+        await memberContext.close();
       }
     });
 

@@ -29,6 +29,7 @@ const schema = z.object({
   MAX_BODY_BYTES: intSetting(16_384, 256, 1_048_576),
   STREAM_QUEUE_MAX_BYTES: intSetting(1_048_576, 1_024, 64 * 1_048_576),
   INSTANCE_ID: z.string().regex(/^[\w.-]{1,64}$/).optional(),
+  DIAGNOSTICS: z.enum(["0", "1"]).optional(),
   /** Set by Vercel on every deployment: many function instances, none sharing memory. */
   VERCEL: z.string().optional(),
 });
@@ -69,6 +70,8 @@ function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     rateReadPerMin: e.RATE_READ_PER_MIN,
     maxBodyBytes: e.MAX_BODY_BYTES,
     streamQueueMaxBytes: e.STREAM_QUEUE_MAX_BYTES,
+    /** The admin diagnostics panel: on in development, in production only with DIAGNOSTICS=1. */
+    diagnostics: e.DIAGNOSTICS ? e.DIAGNOSTICS === "1" : !production,
     /** A setup that cannot work as deployed; health, publishing and /admin say this sentence. */
     deploymentProblem:
       e.VERCEL && !upstash && !e.REDIS_URL

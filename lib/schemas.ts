@@ -60,6 +60,24 @@ export const markReadSchema = z.union([
   z.object({ ids: z.array(z.string().regex(/^\d{1,16}-\d{1,16}$/, "Not a notification id.")).min(1).max(LIMITS.readIds) }).strict(),
 ], { error: 'Send { "ids": [...] } or { "all": true }.' });
 
+export const DIAGNOSTIC_PAUSE_MAX_S = 300;
+
+export const diagnosticsSchema = z.discriminatedUnion(
+  "action",
+  [
+    z.object({ action: z.literal("end-streams") }).strict(),
+    z.object({ action: z.literal("rotate-streams") }).strict(),
+    z
+      .object({
+        action: z.literal("pause-bus"),
+        seconds: z.number().int().min(1, "Pause for 1 s at least.").max(DIAGNOSTIC_PAUSE_MAX_S, `Pause for ${DIAGNOSTIC_PAUSE_MAX_S} s at most.`),
+      })
+      .strict(),
+  ],
+  { error: "The action is one of end-streams, rotate-streams, pause-bus." },
+);
+export type DiagnosticsInput = z.infer<typeof diagnosticsSchema>;
+
 export const followSchema = z.object({
   following: z.array(channelName).max(LIMITS.following),
 });

@@ -104,3 +104,8 @@ export interface ApiErrorBody {
   field?: string;
   fields?: Record<string, string>;
 }
+
+/** The answer of POST /api/admin/diagnostics. */
+export type DiagnosticsResult =
+  | { instance: string; action: "end-streams" | "rotate-streams"; streams: number }
+  | { instance: string; action: "pause-bus"; paused: boolean; seconds: number };

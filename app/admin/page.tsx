@@ -1,11 +1,12 @@
 import { AdminConsole } from "@/components/admin-console";
 import { AppShell } from "@/components/app-shell";
+import { DiagnosticsPanel } from "@/components/diagnostics-panel";
 import { config } from "@/lib/config";
 import { requireUser } from "@/lib/session";
 
 export default async function AdminPage() {
   const user = await requireUser("/admin");
-  const { deploymentProblem } = config();
+  const { deploymentProblem, diagnostics } = config();
   return (
     <AppShell user={user}>
       {deploymentProblem && user.role === "admin" && (
@@ -14,7 +15,10 @@ export default async function AdminPage() {
         </p>
       )}
       {user.role === "admin" ? (
-        <AdminConsole />
+        <>
+          <AdminConsole />
+          {diagnostics && <DiagnosticsPanel />}
+        </>
       ) : (
         <section className="rounded-xl bg-white p-8 text-center ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-800">
           <h1 className="text-lg font-semibold">Admins only</h1>

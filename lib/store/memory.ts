@@ -196,8 +196,30 @@ export class MemoryStore implements Store {
   }
 
   subscribe(onMessage: (message: BusMessage) => void): BusSubscription {
+    let closed = false;
+    let resumeTimer: ReturnType<typeof setTimeout> | null = null;
+    const detach = () => void this.bus.off("message", onMessage);
     this.bus.on("message", onMessage);
-    return { ready: Promise.resolve(), close: () => void this.bus.off("message", onMessage) };
+    return {
+      ready: Promise.resolve(),
+      close: () => {
+        closed = true;
+        if (resumeTimer) clearTimeout(resumeTimer);
+        detach();
+      },
+      pause: (ms) => {
+        if (closed || resumeTimer) return;
+        detach();
+        const pausedAfter = this.lastId ?? "0-0";
+        resumeTimer = setTimeout(() => {
+          resumeTimer = null;
+          if (closed) return;
+          // What was published during the pause comes from the log, then live again (same turn: nothing between).
+          for (const notification of this.log.slice(this.firstIndexAfter(pausedAfter))) onMessage({ type: "notification", notification });
+          this.bus.on("message", onMessage);
+        }, ms);
+      },
+    };
   }
 
   async ping() {}

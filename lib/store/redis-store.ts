@@ -402,6 +402,8 @@ class BusStream implements BusSubscription {
    * event still loses nothing.
    */
   private baseline: string | null = null;
+  /** Set by pause(): the next re-subscribe waits this long instead of backing off. */
+  private pauseMs: number | null = null;
 
   constructor(
     private readonly transport: RedisClient["subscribe"],
@@ -422,6 +424,12 @@ class BusStream implements BusSubscription {
     this.abort?.abort();
     this.abort = null;
     this.markReady(); // nobody waits on a closed subscription
+  }
+
+  pause(ms: number) {
+    if (this.closed) return;
+    this.pauseMs = ms;
+    this.abort?.abort(new Error(`paused for ${ms} ms by diagnostics`));
   }
 
   private async connect() {
@@ -450,7 +458,8 @@ class BusStream implements BusSubscription {
     } catch (error) {
       if (this.closed) return;
       const reason = abort.signal.aborted && abort.signal.reason instanceof Error ? abort.signal.reason : (error as Error);
-      const delay = Math.min(RESUBSCRIBE_MAX_MS, 250 * 2 ** this.attempt++) * (0.5 + Math.random() / 2);
+      const delay = this.pauseMs ?? Math.min(RESUBSCRIBE_MAX_MS, 250 * 2 ** this.attempt++) * (0.5 + Math.random() / 2);
+      this.pauseMs = null;
       console.error(`[bus] upstream subscription lost (${reason.message}); re-subscribing in ${Math.round(delay)} ms`);
       this.timer = setTimeout(() => void this.connect(), delay);
     }

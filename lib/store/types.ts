@@ -19,6 +19,12 @@ export interface BusSubscription {
   /** Settles once messages published from now on will be received. */
   ready: Promise<void>;
   close(): void;
+  /**
+   * Diagnostics: drops the subscription for `ms` as if the bus were
+   * unreachable, then recovers the way a real break does, handing on what
+   * was published meanwhile from the log.
+   */
+  pause(ms: number): void;
 }
 
 export interface ReadState {

@@ -300,4 +300,18 @@ describe("hub", () => {
     for (const s of streams) expect(s.stream.events.at(-1)?.event).toBe("reconnect");
     expect(hub.resources().connections).toBe(0);
   });
+
+  // Issue 13.8, embedded: the diagnostics' bus cut recovers from the log.
+  it("a paused bus delivers nothing meanwhile, then what was published during the pause, once", async () => {
+    const { store, hub, open } = setup();
+    const alice = await open("alice");
+    expect(hub.pauseBus(200)).toBe(true);
+    const during = [await store.publish(alert("p1")), await store.publish(alert("p2"))];
+    await new Promise((r) => setTimeout(r, 50));
+    expect(notificationIds(alice.stream.events)).toEqual([]);
+    await alice.stream.waitFor((e) => notificationIds(e).length === 2, 2_000);
+    const after = await store.publish(alert("after"));
+    await alice.stream.waitFor((e) => notificationIds(e).includes(after.id));
+    expect(notificationIds(alice.stream.events)).toEqual([...during.map((n) => n.id), after.id]);
+  });
 });

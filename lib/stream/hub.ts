@@ -181,6 +181,30 @@ export class Hub {
     );
   }
 
+  /** Diagnostics: ends every stream of this instance at once, as a crash would (no `reconnect` event). */
+  endAllStreams(): number {
+    const streams = [...this.connections];
+    for (const connection of streams) connection.fail(new Error("ended by diagnostics"));
+    return streams.length;
+  }
+
+  /** Diagnostics: every stream of this instance rotates now, as at its deadline. */
+  rotateAllStreams(): number {
+    const streams = [...this.connections];
+    for (const connection of streams) {
+      connection.send(RECONNECT);
+      connection.end();
+    }
+    return streams.length;
+  }
+
+  /** Diagnostics: this instance's bus subscription drops for `ms`, then recovers; false when it holds none (no streams). */
+  pauseBus(ms: number): boolean {
+    if (!this.subscription) return false;
+    this.subscription.pause(ms);
+    return true;
+  }
+
   /** Local open streams counted by presenceKey (all, user:<id>, channel:<name>). */
   localCount(key: string): number {
     return this.counts.get(key) ?? 0;
