@@ -47,4 +47,14 @@ export interface Result {
   /** Redis commands per minute per instance while all streams were idle (the per-instance constant). */
   redisIdleCmdsPerInstanceMinute: number | null;
   idleWindowS: number | null;
+  /** Redis round trips (all instances, as the product counts them) and commands per stream connect, over the connect phase. */
+  redisRoundTripsPerConnect: number | null;
+  redisCmdsPerConnect: number | null;
+  /** Reconnect storm (the product only): time from the cut to the last cut stream back, resumed by id. */
+  stormRecoverMs: number | null;
+  /** How many streams the storm cut (all of them embedded; the restarted instance's in a cluster). */
+  stormStreams: number | null;
+  /** Over every stream: storm publishes received twice, and not received. */
+  stormDuplicates: number | null;
+  stormMissing: number | null;
 }

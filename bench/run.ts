@@ -62,7 +62,12 @@ async function main() {
   // This process (the load generator, and everything it starts later) on one core; servers get re-pinned to the other.
   pinToCore([process.pid], LOAD_CORE);
   const infra = new InfraManager(ROOT);
-  const context: LaunchContext = { root: ROOT, productDir: options.productDir, upstash: async () => (await infra.get()).upstash };
+  const context: LaunchContext = {
+    root: ROOT,
+    productDir: options.productDir,
+    upstash: async () => (await infra.get()).upstash,
+    redisUrl: async () => (await infra.get()).redis.url,
+  };
   const pool = new ClientPool(options.workers);
   const settings: Settings = {
     burst: options.burst,

@@ -1,10 +1,12 @@
-// One system at one N, phase by phase: warm-up, connect N streams, memory, steady publishes, burst, idle (Redis systems).
+// One system at one N, phase by phase: warm-up, connect N streams, memory, steady publishes, burst, idle (Redis
+// systems), reconnect storm (the product).
 import { setTimeout as sleep } from "node:timers/promises";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Infra, InfraManager } from "./infra";
 import { startSystem, type LaunchContext, type RunningSystem, type SystemName } from "./launch";
+import type { Storm } from "./launch/types";
 import { LOAD_CORE, SERVER_CORE, pinToCore } from "./launch/pin";
 import { busiestElu, type ClientPool } from "./load/client-pool";
 import { gather, type Gathered } from "./load/collector";
@@ -90,10 +92,47 @@ function guardFor(system: RunningSystem, backing: Infra | null): () => string | 
   };
 }
 
+/** Publishes during the storm: 20 at 4/s, through an instance that stays up. */
+const STORM_PUBLISHES = { count: 20, perSecond: 4 };
+const STORM_TIMEOUT_MS = 180_000;
+
+/**
+ * The reconnect storm: streams are cut at once (embedded: every stream ends;
+ * a cluster: its first instance crashes and restarts) while publishes go on;
+ * the clients come back resuming by id. Recovery is the time from the cut to
+ * the last stream back; then every stream must hold each storm publish once.
+ */
+async function measureStorm(storm: Storm, n: number, pool: ClientPool, log: (line: string) => void) {
+  await pool.collect();
+  await pool.startStorm();
+  const start = now();
+  const publishing = publishSteady(storm.publish, STORM_PUBLISHES.count, STORM_PUBLISHES.perSecond, () => false);
+  await storm.trigger();
+  const expected = storm.affected(n);
+  let report = await pool.stormReport();
+  while (report.reopened < expected || report.down > 0) {
+    if (now() - start > STORM_TIMEOUT_MS) break;
+    await sleep(100);
+    report = await pool.stormReport();
+  }
+  const recovered = report.reopened >= expected && report.down === 0;
+  await publishing.done;
+  const sent = publishing.outcome.sent - publishing.outcome.failed;
+  await gather(pool, { expected: sent * n, publishing: publishing.done, quietMs: 3_000, timeoutMs: 60_000 });
+  report = await pool.stormReport();
+  const missing = report.distinct.reduce((sum, got) => sum + Math.max(0, sent - got), 0);
+  const recoverMs = recovered ? Math.round(report.lastReopenAt - start) : null;
+  log(
+    `storm: ${report.reopened} of ${expected} cut streams back ${recoverMs === null ? "not all, stopped waiting" : `in ${recoverMs} ms`}; ` +
+      `${sent} publishes meanwhile: ${report.duplicates} duplicates, ${missing} missing${failures(publishing.outcome)}`,
+  );
+  return { recoverMs, streams: expected, duplicates: report.duplicates, missing };
+}
+
 export async function measureSystem(name: SystemName, n: number, deps: Deps): Promise<Result> {
   const { pool, context, infra, settings, log } = deps;
   // A fresh redis-server and endpoint per Redis system: nothing one system left behind weighs on the next.
-  const backing = name === "upstash-realtime" || name === "product-upstash" ? await infra.get() : null;
+  const backing = name === "upstash-realtime" || name === "product-upstash" || name === "product-redis" ? await infra.get() : null;
   let system: RunningSystem | null = null;
   // Set when streams ended or the run stopped early: the servers' output is then kept for a look.
   let troubled = true;
@@ -119,10 +158,15 @@ export async function measureSystem(name: SystemName, n: number, deps: Deps): Pr
 
     // Connect N streams (first event received on each), then memory ~1.5 s later.
     const rssBefore = await averageRss(system.pids);
+    const tripsBefore = (await system.storeRoundTrips?.()) ?? null;
+    if (backing) await backing.meter.reset();
     const connectStart = now();
     await pool.open(system.streamUrls, system.streamHeaders, n);
     const connectMs = now() - connectStart;
-    log(`connected ${n} in ${Math.round(connectMs)} ms`);
+    const connectCommands = backing ? await backing.meter.commands() : null;
+    const tripsAfter = (await system.storeRoundTrips?.()) ?? null;
+    const roundTripsPerConnect = tripsBefore === null || tripsAfter === null ? null : round((tripsAfter - tripsBefore) / n, 2);
+    log(`connected ${n} in ${Math.round(connectMs)} ms${roundTripsPerConnect === null ? "" : `; ${roundTripsPerConnect} Redis round trips and ${round((connectCommands ?? 0) / n, 2)} commands per connect`}`);
     await sleep(1_500);
     const rssPerStreamKb = (rssBytes(system.pids) - rssBefore) / n / 1024;
     await pool.collect();
@@ -180,6 +224,7 @@ export async function measureSystem(name: SystemName, n: number, deps: Deps): Pr
     }
     const last = await pool.collect();
     const ended = steady.ended + (burst?.ended ?? 0) + last.ended;
+    const storm = system.storm && !aborted ? await measureStorm(system.storm, n, pool, log) : null;
     const endedHow = [...steady.endedSamples, ...(burst?.endedSamples ?? []), ...last.endedSamples].slice(0, 3);
     if (ended) log(`${ended} streams ended while measured (${steady.ended} in steady, ${burst?.ended ?? 0} in burst): ${endedHow.join("; ")}`);
     troubled = ended > 0 || aborted !== null;
@@ -221,6 +266,12 @@ export async function measureSystem(name: SystemName, n: number, deps: Deps): Pr
       backingCpuPercent: backingCpu === null || !wallS ? null : round((backingCpu / wallS) * 100, 0),
       redisIdleCmdsPerInstanceMinute: idleCommands === null || !minutes ? null : round(idleCommands / system.instances / minutes, 1),
       idleWindowS: backing && idleMs ? Math.round(idleMs / 1000) : null,
+      redisRoundTripsPerConnect: roundTripsPerConnect,
+      redisCmdsPerConnect: connectCommands === null ? null : round(connectCommands / n, 2),
+      stormRecoverMs: storm?.recoverMs ?? null,
+      stormStreams: storm?.streams ?? null,
+      stormDuplicates: storm?.duplicates ?? null,
+      stormMissing: storm?.missing ?? null,
     };
   } finally {
     await pool.closeStreams();

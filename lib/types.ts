@@ -72,6 +72,8 @@ export interface Stats {
     backlogPeakBytes: number;
     rssBytes: number;
     heapUsedBytes: number;
+    /** Round trips this instance has made to Redis since it started (0 in embedded mode): the benchmark's cost per connect. */
+    storeRoundTrips: number;
   };
 }
 

@@ -1,4 +1,4 @@
-// The six systems by name (with the short aliases the CLI accepts) and how each is started.
+// The seven systems by name (with the short aliases the CLI accepts) and how each is started.
 import path from "node:path";
 import { startBenchApp } from "./next-app";
 import { startNodeScript } from "./node-script";
@@ -12,6 +12,7 @@ const ALIASES: Record<string, SystemName> = {
   embedded: "product-embedded",
   upstash: "product-upstash",
   cluster: "product-upstash",
+  redis: "product-redis",
   realtime: "upstash-realtime",
   minimal: "minimal-next",
   next: "minimal-next",
@@ -46,5 +47,7 @@ export async function startSystem(name: SystemName, context: LaunchContext): Pro
       return startProduct(context, "embedded");
     case "product-upstash":
       return startProduct(context, "upstash");
+    case "product-redis":
+      return startProduct(context, "redis");
   }
 }

@@ -1,9 +1,11 @@
-// Starts this product (`next start` of its production build): embedded (one instance) or Upstash mode (two instances on one Redis).
+// Starts this product (`next start` of its production build): embedded (one instance), or Upstash or Redis
+// mode (two instances on one Redis), with its reconnect storm and its Redis round-trip count.
+import type { Stats } from "../../lib/types";
 import { startNextServer, TEST_SECRET, type NextServer } from "../../testing/next-server";
 import { signInCookie } from "../../testing/session";
 import { postJson, type LaunchContext, type RunningSystem } from "./types";
 
-/** The bench's settings: limits out of the way, the contract's default heartbeat. */
+/** The bench's settings: limits out of the way, the contract's default heartbeat, diagnostics for the storm. */
 const PRODUCT_ENV = {
   NEXTAUTH_SECRET: TEST_SECRET,
   DEMO_USERS: "1",
@@ -11,44 +13,67 @@ const PRODUCT_ENV = {
   RATE_CONNECT_PER_MIN: "1000000",
   RATE_PUBLISH_PER_MIN: "1000000",
   SSE_HEARTBEAT_MS: "15000",
+  DIAGNOSTICS: "1",
 };
 
-export async function startProduct(context: LaunchContext, mode: "embedded" | "upstash"): Promise<RunningSystem> {
+export async function startProduct(context: LaunchContext, mode: "embedded" | "upstash" | "redis"): Promise<RunningSystem> {
   const upstash = mode === "upstash" ? await context.upstash() : null;
-  const instances = upstash ? 2 : 1;
+  const redisUrl = mode === "redis" ? await context.redisUrl() : null;
+  const instances = mode === "embedded" ? 1 : 2;
+  // Explicitly empty where unused, so settings in the caller's environment cannot switch the mode.
+  const envOf = (i: number) => ({
+    ...PRODUCT_ENV,
+    UPSTASH_REDIS_REST_URL: upstash?.url ?? "",
+    UPSTASH_REDIS_REST_TOKEN: upstash?.token ?? "",
+    REDIS_URL: redisUrl ?? "",
+    INSTANCE_ID: `bench-${mode}-${i}`,
+  });
   const servers: NextServer[] = [];
   const stop = async () => {
     await Promise.all(servers.map((s) => s.stop()));
   };
   try {
-    for (let i = 0; i < instances; i++) {
-      servers.push(
-        await startNextServer(
-          {
-            ...PRODUCT_ENV,
-            // Explicitly empty in embedded mode, so an Upstash URL in the caller's environment cannot switch the mode.
-            UPSTASH_REDIS_REST_URL: upstash?.url ?? "",
-            UPSTASH_REDIS_REST_TOKEN: upstash?.token ?? "",
-            INSTANCE_ID: `bench-${mode}-${i}`,
-          },
-          { cwd: context.productDir },
-        ),
-      );
-    }
-    const publisher = servers[0]!;
-    // One sign-in per user: every stream is alice's, every publish the admin's.
-    const admin = await signInCookie(publisher.url, "admin@example.com");
-    const member = await signInCookie(publisher.url, "alice@example.com");
-    const publishHeaders = { cookie: admin, origin: publisher.url };
+    for (let i = 0; i < instances; i++) servers.push(await startNextServer(envOf(i), { cwd: context.productDir }));
+    // One sign-in per user: every stream is alice's, every publish the admin's (one secret: valid on every instance).
+    const admin = await signInCookie(servers[0]!.url, "admin@example.com");
+    const member = await signInCookie(servers[0]!.url, "alice@example.com");
+    const publishVia = (server: NextServer) => (t: number) =>
+      postJson(`${server.url}/api/notifications`, { title: "bench", body: String(t) }, { cookie: admin, origin: server.url });
+    const stats = async (server: NextServer): Promise<Stats> => (await fetch(`${server.url}/api/admin/stats`, { headers: { cookie: admin } })).json();
+    // The storm publishes through the last instance: in a cluster, the first one is the one restarted.
+    const survivor = servers[servers.length - 1]!;
     return {
       streamUrls: servers.map((s) => `${s.url}/api/events`),
       streamHeaders: { cookie: member },
-      publish: (t) => postJson(`${publisher.url}/api/notifications`, { title: "bench", body: String(t) }, publishHeaders),
+      publish: publishVia(servers[0]!),
       pids: servers.map((s) => s.process.pid!),
       instances,
-      usesRedis: upstash !== null,
+      usesRedis: mode !== "embedded",
       output: () => servers.map((s) => s.output()),
       stop,
+      storm: {
+        affected: (n) => (instances === 1 ? n : Math.ceil(n / instances)),
+        publish: (t) => publishVia(survivor)(t),
+        trigger: async () => {
+          if (instances === 1) {
+            await postJson(`${servers[0]!.url}/api/admin/diagnostics`, { action: "end-streams" }, { cookie: admin, origin: servers[0]!.url }, 200);
+            return;
+          }
+          // A crash and a restart of the first instance, on its port: its streams come back to it by id.
+          const crashed = servers[0]!;
+          crashed.process.kill("SIGKILL");
+          await crashed.stop();
+          servers[0] = await startNextServer(envOf(0), { cwd: context.productDir, port: crashed.port });
+        },
+      },
+      storeRoundTrips:
+        mode === "embedded"
+          ? undefined
+          : async () => {
+              const all = await Promise.all(servers.map(stats));
+              // Each stats answer counts its own two reads (instances, counters).
+              return all.reduce((sum, s) => sum + s.thisInstance.storeRoundTrips - 2, 0);
+            },
     };
   } catch (error) {
     await stop();

@@ -1,7 +1,7 @@
 // What every system under test looks like once started: where clients stream from, how to publish, which processes to measure.
 import type { Publish } from "../load/publisher";
 
-export const SYSTEMS = ["floor", "minimal-next", "express", "upstash-realtime", "product-embedded", "product-upstash"] as const;
+export const SYSTEMS = ["floor", "minimal-next", "express", "upstash-realtime", "product-embedded", "product-upstash", "product-redis"] as const;
 export type SystemName = (typeof SYSTEMS)[number];
 
 export interface RunningSystem {
@@ -17,6 +17,19 @@ export interface RunningSystem {
   /** What each server process printed so far (kept when a run goes wrong). */
   output(): string[];
   stop(): Promise<void>;
+  /** The product's reconnect storm (other systems have no resume by id, so no storm is measured for them). */
+  storm?: Storm;
+  /** Round trips all instances made to Redis so far, less those of asking (the product in a Redis-backed mode). */
+  storeRoundTrips?: () => Promise<number>;
+}
+
+export interface Storm {
+  /** Cuts streams at once: embedded ends every stream (diagnostics), a Redis-backed cluster restarts its first instance. */
+  trigger(): Promise<void>;
+  /** How many of N streams the trigger cuts. */
+  affected(n: number): number;
+  /** Publishes through an instance that stays up. */
+  publish: Publish;
 }
 
 export interface LaunchContext {
@@ -24,6 +37,8 @@ export interface LaunchContext {
   productDir: string;
   /** The local Upstash-compatible endpoint, when a system needs it. */
   upstash: () => Promise<{ url: string; token: string }>;
+  /** The redis-server behind it, for Redis mode. */
+  redisUrl: () => Promise<string>;
 }
 
 /**
@@ -35,8 +50,8 @@ export const PAD = "x".repeat(170);
 /** A publish still unanswered after this counts as failed (a saturated server may queue it for long). */
 export const PUBLISH_TIMEOUT_MS = 120_000;
 
-/** POST JSON and expect 201, as every system's publish endpoint answers. */
-export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
+/** POST JSON and expect 201 (as every system's publish endpoint answers), or `status`. */
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}, status = 201) {
   const res = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
@@ -44,5 +59,5 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
     signal: AbortSignal.timeout(PUBLISH_TIMEOUT_MS),
   });
   const text = await res.text();
-  if (res.status !== 201) throw new Error(`publish to ${url} answered ${res.status}: ${text.slice(0, 200)}`);
+  if (res.status !== status) throw new Error(`POST ${url} answered ${res.status}: ${text.slice(0, 200)}`);
 }

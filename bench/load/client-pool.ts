@@ -1,7 +1,7 @@
 // The load generator as the main thread sees it: worker threads holding the SSE clients, opened in waves, drained of latencies.
 import path from "node:path";
 import { Worker } from "node:worker_threads";
-import type { Collected, Command, Reply } from "./protocol";
+import type { Collected, Command, Reply, StormReport } from "./protocol";
 
 type WithoutId<T> = T extends unknown ? Omit<T, "id"> : never;
 type Request = WithoutId<Command>;
@@ -96,6 +96,23 @@ export class ClientPool {
       ended: replies.reduce((sum, r) => sum + r.ended, 0),
       endedSamples: replies.flatMap((r) => r.endedSamples),
       elu: replies.map((r) => ({ active: r.eluActive, idle: r.eluIdle })),
+    };
+  }
+
+  /** From now on, streams that end come back resuming by id, and their deliveries are counted per stream. */
+  async startStorm() {
+    await Promise.all(this.workers.map((worker) => this.ask(worker, { cmd: "storm-start" })));
+  }
+
+  /** The storm so far, over every worker. */
+  async stormReport() {
+    const replies = await Promise.all(this.workers.map((worker) => this.ask<StormReport>(worker, { cmd: "storm-report" })));
+    return {
+      down: replies.reduce((sum, r) => sum + r.down, 0),
+      reopened: replies.reduce((sum, r) => sum + r.reopened, 0),
+      lastReopenAt: Math.max(...replies.map((r) => r.lastReopenAt)),
+      duplicates: replies.reduce((sum, r) => sum + r.duplicates, 0),
+      distinct: replies.flatMap((r) => [...r.distinct]),
     };
   }
 

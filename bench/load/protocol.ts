@@ -3,6 +3,8 @@
 export type Command =
   | { id: number; cmd: "open"; urls: string[]; headers: Record<string, string>; count: number; inflight: number }
   | { id: number; cmd: "collect" }
+  | { id: number; cmd: "storm-start" }
+  | { id: number; cmd: "storm-report" }
   | { id: number; cmd: "close" };
 
 export interface Opened {
@@ -35,7 +37,23 @@ export interface Closed {
   type: "closed";
 }
 
-export type Reply = Opened | Collected | Closed;
+/** What the reconnect storm did to this worker's streams since storm-start. */
+export interface StormReport {
+  id: number;
+  type: "storm";
+  /** Streams that ended and are not back yet. */
+  down: number;
+  /** Streams that ended and came back (first event of the resumed stream received). */
+  reopened: number;
+  /** Wall-clock ms of the last comeback. */
+  lastReopenAt: number;
+  /** Notifications received again (an id at or before the stream's newest). */
+  duplicates: number;
+  /** Per stream: distinct notifications received since storm-start. */
+  distinct: Int32Array;
+}
+
+export type Reply = Opened | Collected | StormReport | Closed;
 
 /** The publish timestamp a delivery carries: "t" in the bench's own events, "body" in the product's notification. */
 export const STAMP = /"(?:t|body)":"?(\d+(?:\.\d+)?)/;

@@ -4,6 +4,7 @@ import http from "node:http";
 import { performance } from "node:perf_hooks";
 import { parentPort } from "node:worker_threads";
 import { createParser, type EventSourceMessage } from "eventsource-parser";
+import { compareIds } from "../../lib/ids";
 import { STAMP as STAMP_EXPORT, now as nowExport, type Command, type Reply } from "./protocol";
 
 const OPEN_TIMEOUT_MS = 60_000;
@@ -26,6 +27,47 @@ let ended = 0;
 /** How the first streams that ended had ended, for the log. */
 let endedSamples: string[] = [];
 
+/**
+ * One stream as a client resuming by id sees it. During the reconnect storm a
+ * stream that ends comes back, as the product's client does: after a jittered
+ * wait, with Last-Event-ID set to the newest notification it received.
+ */
+interface StreamState {
+  url: string;
+  headers: Record<string, string>;
+  lastId: string | null;
+  /** Distinct notifications since storm-start. */
+  distinct: number;
+}
+const streams: StreamState[] = [];
+const storm = { on: false, down: 0, reopened: 0, lastReopenAt: 0, duplicates: 0 };
+/** Clients wait up to this (uniformly) before they reconnect, as a real client jitters its retry. */
+const RECONNECT_JITTER_MS = 1_000;
+
+function onNotification(stream: StreamState, id: string) {
+  if (stream.lastId && compareIds(id, stream.lastId) <= 0) {
+    if (storm.on) storm.duplicates++;
+    return;
+  }
+  stream.lastId = id;
+  if (storm.on) stream.distinct++;
+}
+
+function comeBack(stream: StreamState) {
+  setTimeout(() => {
+    if (closing) return;
+    const headers = stream.lastId ? { ...stream.headers, "last-event-id": stream.lastId } : stream.headers;
+    open(stream, headers).then(
+      () => {
+        storm.down--;
+        storm.reopened++;
+        storm.lastReopenAt = now();
+      },
+      () => comeBack(stream), // the instance is still restarting: try again
+    );
+  }, Math.random() * RECONNECT_JITTER_MS);
+}
+
 function record(event: EventSourceMessage) {
   const match = STAMP.exec(event.data);
   if (!match) return;
@@ -41,7 +83,8 @@ function record(event: EventSourceMessage) {
 }
 
 /** Opens one stream; resolves once its first bytes arrive (the server has it registered), rejects otherwise. */
-function open(url: string, headers: Record<string, string>): Promise<void> {
+function open(stream: StreamState, headers: Record<string, string> = stream.headers): Promise<void> {
+  const url = stream.url;
   return new Promise((resolve, reject) => {
     let settled = false;
     const settle = (error?: Error) => {
@@ -68,6 +111,7 @@ function open(url: string, headers: Record<string, string>): Promise<void> {
         onEvent: (event) => {
           lastEvent = event.event ?? "message";
           record(event);
+          if (event.id && lastEvent === "notification") onNotification(stream, event.id);
         },
       });
       res.setEncoding("utf8");
@@ -80,6 +124,10 @@ function open(url: string, headers: Record<string, string>): Promise<void> {
         requests.delete(req);
         if (settled && !closing) {
           ended++;
+          if (storm.on) {
+            storm.down++;
+            comeBack(stream);
+          }
           if (endedSamples.length < 3) {
             endedSamples.push(`${new URL(url).port}: after ${Math.round((now() - openedAt) / 1000)} s, last event "${lastEvent}"${res.complete ? ", response complete" : ""}${error ? `, ${error}` : ""}`);
           }
@@ -106,7 +154,9 @@ async function openMany(urls: string[], headers: Record<string, string>, total: 
       while (next < total) {
         const i = next++;
         try {
-          await open(urls[i % urls.length]!, headers);
+          const stream: StreamState = { url: urls[i % urls.length]!, headers, lastId: null, distinct: 0 };
+          await open(stream);
+          streams.push(stream);
           opened++;
         } catch (error) {
           failures++;
@@ -139,8 +189,20 @@ port.on("message", async (message: Command) => {
       ended = 0;
       return;
     }
+    case "storm-start": {
+      Object.assign(storm, { on: true, down: 0, reopened: 0, lastReopenAt: 0, duplicates: 0 });
+      for (const stream of streams) stream.distinct = 0;
+      return reply({ id: message.id, type: "storm", ...storm, distinct: new Int32Array() });
+    }
+    case "storm-report": {
+      const distinct = Int32Array.from(streams, (s) => s.distinct);
+      const { down, reopened, lastReopenAt, duplicates } = storm;
+      return reply({ id: message.id, type: "storm", down, reopened, lastReopenAt, duplicates, distinct }, [distinct.buffer]);
+    }
     case "close": {
       closing = true;
+      storm.on = false;
+      streams.length = 0;
       const closed = [...requests].map((req) => new Promise((resolve) => (req.destroyed ? resolve(null) : req.once("close", resolve))));
       for (const req of requests) req.destroy();
       await Promise.all(closed);

@@ -19,6 +19,8 @@ const COLUMNS: Column[] = [
   ["Redis cmds / publish", (r) => r.redisCmdsPerPublish],
   ["Redis cmds / idle stream-min (/ instance-min)", (r) => (r.redisCmdsPerIdleStreamMinute === null ? null : `${dash(r.redisCmdsPerIdleStreamMinute)} (${dash(r.redisIdleCmdsPerInstanceMinute)})`)],
   ["upstream subs / instance", (r) => r.upstreamSubscriptionsPerInstance],
+  ["Redis round trips (cmds) / connect", (r) => (r.redisRoundTripsPerConnect === null ? null : `${dash(r.redisRoundTripsPerConnect)} (${dash(r.redisCmdsPerConnect)})`)],
+  ["storm: streams back in ms (dup / missing)", (r) => (r.stormStreams === null ? null : `${dash(r.stormStreams)} in ${dash(r.stormRecoverMs)} (${dash(r.stormDuplicates)} / ${dash(r.stormMissing)})`)],
   ["delivered", (r) => `${r.delivered === r.expectedDeliveries ? "all" : `${r.delivered.toLocaleString("en-US")} of ${r.expectedDeliveries.toLocaleString("en-US")}`}${r.streamsEnded ? `, ${r.streamsEnded} streams ended` : ""}${r.publishFailures ? `, ${r.publishFailures} publishes failed or unsent` : ""}${r.aborted ? `; stopped: ${r.aborted}` : ""}`],
 ];
 

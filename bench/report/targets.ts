@@ -49,6 +49,7 @@ export function checkTargets(results: Result[], n: number, ran: readonly string[
   for (const [mode, product] of [
     ["embedded", embedded],
     ["upstash", upstash],
+    ["redis", at("product-redis")],
   ] as const) {
     for (const rival of ["express", "upstash-realtime"]) {
       if (!inRun(`product-${mode}`, rival)) continue;
@@ -61,19 +62,42 @@ export function checkTargets(results: Result[], n: number, ran: readonly string[
       compare(`${mode}: memory per stream below ${rival}`, `product-${mode} / ${rival}`, product?.rssPerStreamKb, r?.rssPerStreamKb, "lt", 1);
     }
   }
-  if (!inRun("product-upstash")) return checks;
-  const cmds = upstash?.redisCmdsPerPublish ?? null;
-  checks.push({ n, target: "upstash: ≤ 8 Redis commands per publish", ratio: `${fmt(cmds)} per publish`, pass: cmds === null ? null : cmds <= 8 });
-  const perInstance = upstash?.redisIdleCmdsPerInstanceMinute ?? null;
-  const perStream = upstash?.redisCmdsPerIdleStreamMinute ?? null;
-  checks.push({
-    n,
-    target: `upstash: idle streams cost Redis nothing beyond a per-instance constant (≤ ${IDLE_CONSTANT_PER_INSTANCE_MINUTE}/instance-min)`,
-    ratio: `${fmt(perInstance)} per instance-minute = ${perStream ?? "n/a"} per stream-minute`,
-    pass: perInstance === null ? null : perInstance <= IDLE_CONSTANT_PER_INSTANCE_MINUTE,
-  });
-  const subs = upstash?.upstreamSubscriptionsPerInstance ?? null;
-  checks.push({ n, target: "upstash: one upstream subscription per instance", ratio: `${fmt(subs)} per instance`, pass: subs === null ? null : subs === 1 });
+  for (const mode of ["upstash", "redis"] as const) {
+    const system = `product-${mode}`;
+    if (!inRun(system)) continue;
+    const product = at(system);
+    const cmds = product?.redisCmdsPerPublish ?? null;
+    checks.push({ n, target: `${mode}: ≤ 8 Redis commands per publish`, ratio: `${fmt(cmds)} per publish`, pass: cmds === null ? null : cmds <= 8 });
+    const perInstance = product?.redisIdleCmdsPerInstanceMinute ?? null;
+    const perStream = product?.redisCmdsPerIdleStreamMinute ?? null;
+    checks.push({
+      n,
+      target: `${mode}: idle streams cost Redis nothing beyond a per-instance constant (≤ ${IDLE_CONSTANT_PER_INSTANCE_MINUTE}/instance-min)`,
+      ratio: `${fmt(perInstance)} per instance-minute = ${perStream ?? "n/a"} per stream-minute`,
+      pass: perInstance === null ? null : perInstance <= IDLE_CONSTANT_PER_INSTANCE_MINUTE,
+    });
+    const subs = product?.upstreamSubscriptionsPerInstance ?? null;
+    checks.push({ n, target: `${mode}: one upstream subscription per instance`, ratio: `${fmt(subs)} per instance`, pass: subs === null ? null : subs === 1 });
+    const trips = product?.redisRoundTripsPerConnect ?? null;
+    checks.push({ n, target: `${mode}: one Redis round trip per connect`, ratio: `${fmt(trips)} per connect`, pass: trips === null ? null : trips <= 1.1 });
+    if (inRun("product-embedded")) {
+      compare(`${mode}: connecting N streams takes ≤ 1.5 × the embedded product's time`, `product-${mode} / product-embedded`, product?.connectMs, embedded?.connectMs, "le", 1.5);
+    }
+  }
+  for (const mode of ["embedded", "upstash", "redis"] as const) {
+    const system = `product-${mode}`;
+    if (!inRun(system)) continue;
+    const product = at(system);
+    compare(`${mode}: storm recovery ≤ 2 × connecting N streams from scratch`, "storm recovery / connect", product?.stormRecoverMs, product?.connectMs, "le", 2);
+    const dup = product?.stormDuplicates ?? null;
+    const missing = product?.stormMissing ?? null;
+    checks.push({
+      n,
+      target: `${mode}: through the storm, every notification once (0 duplicates, 0 missing)`,
+      ratio: `${dup ?? "n/a"} duplicates, ${missing ?? "n/a"} missing`,
+      pass: dup === null || missing === null ? null : dup === 0 && missing === 0,
+    });
+  }
   return checks;
 }
 

@@ -26,6 +26,7 @@ interface Presence {
 
 export class MemoryStore implements Store {
   readonly mode = "embedded" as const;
+  readonly roundTrips = 0;
   private readonly log: Notification[] = [];
   /** Newest id dropped from the log: a resume from before it has a gap. */
   private maxTrimmedId: string | null = null;

@@ -120,11 +120,16 @@ export class RedisStore implements Store {
   private readonly limiters = new Map<string, Ratelimit>();
   private presenceView: { at: number; entries: Map<string, { expiresAt: number; counts: Record<string, number> }> } | null = null;
   private channelsSeeded = false;
+  private trips = 0;
 
   constructor(options: RedisStoreOptions) {
     this.mode = options.mode;
     this.client = options.client;
     this.historyMax = options.historyMax;
+  }
+
+  get roundTrips() {
+    return this.trips;
   }
 
   async publish(input: NewNotification): Promise<Notification> {
@@ -309,6 +314,7 @@ export class RedisStore implements Store {
       });
       this.limiters.set(name, limiter);
     }
+    this.trips++;
     const result = await this.call(() => limiter.limit(key));
     return { ok: result.success, retryAfterS: result.success ? 0 : Math.max(1, Math.ceil((result.reset - Date.now()) / 1000)) };
   }
@@ -358,6 +364,7 @@ export class RedisStore implements Store {
 
   /** The replies of one round trip of commands. */
   private run(build: (batch: RedisBatch) => RedisBatch, atomic = false): Promise<unknown[]> {
+    this.trips++;
     return this.call(() => build(this.client.batch(atomic)).exec());
   }
 

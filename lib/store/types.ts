@@ -78,6 +78,8 @@ export type AdmissionResult =
 
 export interface Store {
   readonly mode: "embedded" | "upstash" | "redis";
+  /** Round trips made to the backing service so far (0 for the embedded store). */
+  readonly roundTrips: number;
 
   /** Stores the notification (id minted by the store) and publishes it, atomically. */
   publish(notification: NewNotification): Promise<Notification>;

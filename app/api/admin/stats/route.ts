@@ -31,6 +31,7 @@ export const GET = apiHandler({ role: "admin" }, async () => {
       backlogPeakBytes: hub.backlogPeakBytes,
       rssBytes: memory.rss,
       heapUsedBytes: memory.heapUsed,
+      storeRoundTrips: store.roundTrips,
     },
   };
   return Response.json(stats);
