@@ -4,7 +4,7 @@ import http from "node:http";
 import { performance } from "node:perf_hooks";
 import { parentPort } from "node:worker_threads";
 import { createParser, type EventSourceMessage } from "eventsource-parser";
-import { compareIds } from "../../lib/ids";
+import { compareIds, isNotificationId } from "../../lib/ids";
 import { STAMP as STAMP_EXPORT, now as nowExport, type Command, type Reply } from "./protocol";
 
 const OPEN_TIMEOUT_MS = 60_000;
@@ -111,7 +111,8 @@ function open(stream: StreamState, headers: Record<string, string> = stream.head
         onEvent: (event) => {
           lastEvent = event.event ?? "message";
           record(event);
-          if (event.id && lastEvent === "notification") onNotification(stream, event.id);
+          // Only the product's ids resume a stream; the other systems number their events as they like.
+          if (event.id && isNotificationId(event.id)) onNotification(stream, event.id);
         },
       });
       res.setEncoding("utf8");
