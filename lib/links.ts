@@ -20,7 +20,9 @@ export function sameOriginPath(value: string): string | null {
   } catch {
     return null;
   }
-  return url.origin === PROBE_ORIGIN ? url.pathname + url.search + url.hash : null;
+  // Dot segments can collapse into a protocol-relative path ("/..//evil.example" is "//evil.example").
+  if (url.origin !== PROBE_ORIGIN || url.pathname.startsWith("//")) return null;
+  return url.pathname + url.search + url.hash;
 }
 
 /** A notification link, classified: an app path, an external https URL (with its host), or nothing safe to show. */

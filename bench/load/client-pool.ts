@@ -100,8 +100,9 @@ export class ClientPool {
   }
 
   /** From now on, streams that end come back resuming by id, and their deliveries are counted per stream. */
-  async startStorm() {
-    await Promise.all(this.workers.map((worker) => this.ask(worker, { cmd: "storm-start" })));
+  async startStorm(inflight = MAX_CONNECTS_IN_FLIGHT) {
+    const perWorker = Math.max(1, Math.floor(inflight / this.workers.length));
+    await Promise.all(this.workers.map((worker) => this.ask(worker, { cmd: "storm-start", inflight: perWorker })));
   }
 
   /** The storm so far, over every worker. */

@@ -3,7 +3,7 @@
 export type Command =
   | { id: number; cmd: "open"; urls: string[]; headers: Record<string, string>; count: number; inflight: number }
   | { id: number; cmd: "collect" }
-  | { id: number; cmd: "storm-start" }
+  | { id: number; cmd: "storm-start"; inflight: number }
   | { id: number; cmd: "storm-report" }
   | { id: number; cmd: "close" };
 

@@ -41,8 +41,32 @@ interface StreamState {
 }
 const streams: StreamState[] = [];
 const storm = { on: false, down: 0, reopened: 0, lastReopenAt: 0, duplicates: 0 };
-/** Clients wait up to this (uniformly) before they reconnect, as a real client jitters its retry. */
-const RECONNECT_JITTER_MS = 1_000;
+/**
+ * A cut stream waits uniformly 1.5–3 s before it reconnects: the product's
+ * client's first retry (full jitter over [retry / 2, retry], retry 3 s).
+ */
+const RECONNECT_WAIT_MS = { min: 1_500, max: 3_000 };
+/**
+ * Reconnects in flight at once (this worker's share of the connect phase's
+ * cap), so a storm is paced as connecting from scratch is: past the listen
+ * backlog the kernel drops SYNs, and TCP's retransmission timers, not the
+ * server, would set the pace.
+ */
+let reconnectSlots = 0;
+const waitingToReconnect: (() => void)[] = [];
+
+function reconnectSlot(): Promise<() => void> {
+  const release = () => {
+    const next = waitingToReconnect.shift();
+    if (next) next();
+    else reconnectSlots++;
+  };
+  if (reconnectSlots > 0) {
+    reconnectSlots--;
+    return Promise.resolve(release);
+  }
+  return new Promise((resolve) => waitingToReconnect.push(() => resolve(release)));
+}
 
 function onNotification(stream: StreamState, id: string) {
   if (stream.lastId && compareIds(id, stream.lastId) <= 0) {
@@ -54,18 +78,24 @@ function onNotification(stream: StreamState, id: string) {
 }
 
 function comeBack(stream: StreamState) {
-  setTimeout(() => {
+  setTimeout(async () => {
     if (closing) return;
+    const release = await reconnectSlot();
+    if (closing) return release();
     const headers = stream.lastId ? { ...stream.headers, "last-event-id": stream.lastId } : stream.headers;
     open(stream, headers).then(
       () => {
+        release();
         storm.down--;
         storm.reopened++;
         storm.lastReopenAt = now();
       },
-      () => comeBack(stream), // the instance is still restarting: try again
+      () => {
+        release();
+        comeBack(stream); // the instance is still restarting: try again
+      },
     );
-  }, Math.random() * RECONNECT_JITTER_MS);
+  }, RECONNECT_WAIT_MS.min + Math.random() * (RECONNECT_WAIT_MS.max - RECONNECT_WAIT_MS.min));
 }
 
 function record(event: EventSourceMessage) {
@@ -192,6 +222,8 @@ port.on("message", async (message: Command) => {
     }
     case "storm-start": {
       Object.assign(storm, { on: true, down: 0, reopened: 0, lastReopenAt: 0, duplicates: 0 });
+      reconnectSlots = message.inflight;
+      waitingToReconnect.length = 0;
       for (const stream of streams) stream.distinct = 0;
       return reply({ id: message.id, type: "storm", ...storm, distinct: new Int32Array() });
     }

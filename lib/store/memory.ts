@@ -141,6 +141,10 @@ export class MemoryStore implements Store {
     return null;
   }
 
+  async tokenExists(tokenId: string) {
+    return this.tokens.has(tokenId);
+  }
+
   async touchToken(tokenId: string, at: string) {
     const token = this.tokens.get(tokenId);
     if (token) token.lastUsedAt = at;
@@ -215,7 +219,9 @@ export class MemoryStore implements Store {
         resumeTimer = setTimeout(() => {
           resumeTimer = null;
           if (closed) return;
-          // What was published during the pause comes from the log, then live again (same turn: nothing between).
+          // What was published during the pause comes from the log, then live again (same turn: nothing between);
+          // what the log no longer holds is a gap every stream must be told of.
+          if (this.maxTrimmedId && compareIds(pausedAfter, this.maxTrimmedId) < 0) onMessage({ type: "gap" });
           for (const notification of this.log.slice(this.firstIndexAfter(pausedAfter))) onMessage({ type: "notification", notification });
           this.bus.on("message", onMessage);
         }, ms);

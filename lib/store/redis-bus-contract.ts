@@ -131,7 +131,37 @@ export function runRedisBusContract(
       expect((await store.admitStream(request("s3", "live", 30_000))).ok).toBe(true);
       expect((await store.admitStream(request("s4", "live", 30_000))).ok).toBe(true);
       expect((await store.admitStream(request("s5", "live", 30_000))).ok).toBe(false);
-      expect(await admin().scard("ntf:streams:alice")).toBe(2);
+      expect(await admin().zcard("ntf:streams:alice")).toBe(2);
+    });
+
+    it("lets a slot whose release never came lapse after the longest a stream lives", async () => {
+      const store = await fresh();
+      const request = (slotId: string) => ({ userId: "alice", slotId, instanceId: "live", maxStreams: 1, opensPerMinute: 100, maxStreamMs: 300, instanceTtlMs: 30_000 });
+      expect((await store.admitStream(request("lost"))).ok).toBe(true); // its release failed: never sent
+      expect((await store.admitStream(request("s2"))).ok).toBe(false);
+      await new Promise((r) => setTimeout(r, 400));
+      expect((await store.admitStream(request("s2"))).ok).toBe(true);
+    });
+
+    it("does not count the slots of a dead process whose instance id a new process reuses", async () => {
+      const crashed = await fresh();
+      const request = (slotId: string) => ({ userId: "alice", slotId, instanceId: "pod-0", maxStreams: 1, opensPerMinute: 100, maxStreamMs: 60_000, instanceTtlMs: 200 });
+      expect((await crashed.admitStream(request("s1"))).ok).toBe(true);
+      const restarted = new RedisStore({ mode: name === "upstash" ? "upstash" : "redis", client: fixture.client(), historyMax: 100 });
+      expect((await restarted.admitStream(request("s2"))).ok).toBe(false); // the old process may still be alive
+      await new Promise((r) => setTimeout(r, 300)); // it reports no more
+      expect((await restarted.admitStream(request("s2"))).ok).toBe(true);
+    });
+
+    it("leaves no subscriber connection when closed while it is still starting", async () => {
+      const store = await fresh();
+      await until(async () => (await subscriberClients()) === 0);
+      for (let i = 0; i < 5; i++) store.subscribe(() => {}).close();
+      const paused = store.subscribe(() => {});
+      paused.pause(50);
+      paused.close();
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await subscriberClients()).toBe(0);
     });
   });
 }

@@ -8,7 +8,9 @@ import type { Ratelimit } from "@upstash/ratelimit";
 export interface RedisBatch {
   eval(script: string, keys: string[], args: string[]): RedisBatch;
   get(key: string): RedisBatch;
-  set(key: string, value: string): RedisBatch;
+  /** SET, expiring after `pxMs` when given. */
+  set(key: string, value: string, pxMs?: number): RedisBatch;
+  zrem(key: string, member: string): RedisBatch;
   del(key: string): RedisBatch;
   sadd(key: string, members: [string, ...string[]]): RedisBatch;
   srem(key: string, members: [string, ...string[]]): RedisBatch;

@@ -36,7 +36,8 @@ const KEY = {
   readIds: (userId: string) => `ntf:read:${userId}`,
   follows: (userId: string) => `ntf:follows:${userId}`,
   streams: (userId: string) => `ntf:streams:${userId}`,
-  alive: "ntf:alive",
+  /** Set with a TTL while the process is alive: its stream slots count while it exists. */
+  alive: (processId: string) => `ntf:alive:${processId}`,
   connectWindow: (userId: string, window: number) => `ntf:rl:connect:${userId}:${window}`,
 };
 
@@ -59,7 +60,7 @@ return id`;
 const STREAM_INFO_SCRIPT = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'0-0', 0, 0} end
 local info = redis.call('XINFO', 'STREAM', KEYS[1])
-local out = {'0-0', 0, 0}
+local out = {'0-0', -1, 0}
 for i = 1, #info, 2 do
   if info[i] == 'first-entry' and info[i + 1] then out[1] = info[i + 1][1]
   elseif info[i] == 'entries-added' then out[2] = info[i + 1]
@@ -68,32 +69,35 @@ end
 return out`;
 
 /**
- * Admits a stream in one round trip, atomically: counts the user's stream
- * slots whose instance is alive (dropping the others: a crashed instance's
- * slots expire with it), refuses over the limit, then counts the open in a
- * fixed window (the same policy as @upstash/ratelimit's fixedWindow, written
- * here because a library call cannot share the script's round trip), then
- * takes the slot and answers the user's followed channels. The server's TIME
- * decides liveness, so instances' clocks need not agree.
- * KEYS: slots, alive, connect window, follows.
- * ARGV: slot member, instance, instance ttl ms, max streams, opens per window, window ms left, slots ttl ms.
+ * Admits a stream in one round trip, atomically. A user's slots are a sorted
+ * set scored by when each lapses at the latest (the longest a stream lives),
+ * so a slot whose release never came cannot count for ever. Slots of a
+ * process that stopped saying it is alive (its key expired) are dropped. Over
+ * the limit it refuses; else it counts the open in a fixed window (the same
+ * policy as @upstash/ratelimit's fixedWindow, written here because a library
+ * call cannot share the script's round trip), takes the slot and answers the
+ * user's followed channels. Redis's own TIME and key expiry decide, so
+ * instances' clocks need not agree.
+ * KEYS: slots, this process's alive key, connect window, follows.
+ * ARGV: slot member, alive key prefix, alive ttl ms, max streams, opens per window, window ms left, max stream ms.
  */
 const ADMIT_SCRIPT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-redis.call('HSET', KEYS[2], ARGV[2], now + tonumber(ARGV[3]))
+redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 local live = 0
 local alive = {}
-for _, member in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  local instance = string.match(member, '^(.*)|')
-  if alive[instance] == nil then alive[instance] = tonumber(redis.call('HGET', KEYS[2], instance) or '0') > now end
-  if alive[instance] then live = live + 1 else redis.call('SREM', KEYS[1], member) end
+for _, member in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local process = string.match(member, '^(.*)|')
+  if alive[process] == nil then alive[process] = redis.call('EXISTS', ARGV[2] .. process) == 1 end
+  if alive[process] then live = live + 1 else redis.call('ZREM', KEYS[1], member) end
 end
 if live >= tonumber(ARGV[4]) then return {'streams'} end
 local used = redis.call('INCR', KEYS[3])
 if used == 1 then redis.call('PEXPIRE', KEYS[3], ARGV[6]) end
 if used > tonumber(ARGV[5]) then return {'rate'} end
-redis.call('SADD', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[7]), ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[7])
 return {'ok', redis.call('SMEMBERS', KEYS[4])}`;
 
@@ -121,6 +125,12 @@ export class RedisStore implements Store {
   private presenceView: { at: number; entries: Map<string, { expiresAt: number; counts: Record<string, number> }> } | null = null;
   private channelsSeeded = false;
   private trips = 0;
+  /**
+   * This process among all that ever ran: an instance id may be reused by
+   * the next process (a restarted pod), whose liveness must not keep the dead
+   * one's stream slots counting.
+   */
+  private readonly boot = crypto.randomUUID().slice(0, 8);
 
   constructor(options: RedisStoreOptions) {
     this.mode = options.mode;
@@ -143,7 +153,7 @@ export class RedisStore implements Store {
     const [entries, info] = await this.run((b) => b.xrange(KEY.log, `(${afterId}`, "+", max).eval(STREAM_INFO_SCRIPT, [KEY.log], []));
     const { firstId, entriesAdded, length } = streamInfo(info);
     // Entries before the first kept one were trimmed: a resume from before it may have a gap.
-    const trimmed = entriesAdded > length;
+    const trimmed = entriesAdded === null || entriesAdded > length;
     return {
       events: fromEntries(entries),
       reset: trimmed && firstId !== null && compareIds(afterId, firstId) < 0,
@@ -232,6 +242,10 @@ export class RedisStore implements Store {
     return id ? this.token(id) : null;
   }
 
+  async tokenExists(tokenId: string) {
+    return (await this.token(tokenId)) !== null;
+  }
+
   async touchToken(tokenId: string, at: string) {
     const token = await this.token(tokenId);
     if (token) await this.run((b) => b.hset(KEY.tokens, { [tokenId]: JSON.stringify({ ...token, lastUsedAt: at }) }));
@@ -243,8 +257,8 @@ export class RedisStore implements Store {
   async reportPresence(instanceId: string, counts: Map<string, number>, deliveredDelta: number, ttlMs: number) {
     const entry = JSON.stringify({ expiresAt: Date.now() + ttlMs, counts: Object.fromEntries(counts) });
     const [, , all] = await this.run((b) => {
-      // Alive as long as its presence: its stream slots count for as long.
-      b.hset(KEY.alive, { [instanceId]: String(Date.now() + ttlMs) })
+      // Alive as long as its presence (Redis expires the key): its stream slots count for as long.
+      b.set(KEY.alive(this.processId(instanceId)), "1", ttlMs)
         .hset(KEY.presence, { [instanceId]: entry })
         .hgetall(KEY.presence);
       return deliveredDelta > 0 ? b.incrby(KEY.delivered, deliveredDelta) : b;
@@ -269,11 +283,13 @@ export class RedisStore implements Store {
 
   async counters() {
     const [info, delivered] = await this.run((b) => b.eval(STREAM_INFO_SCRIPT, [KEY.log], []).get(KEY.delivered));
-    return { published: streamInfo(info).entriesAdded, delivered: Number(delivered ?? 0) };
+    const { entriesAdded, length } = streamInfo(info);
+    return { published: entriesAdded ?? length, delivered: Number(delivered ?? 0) };
   }
 
   async admitStream(request: StreamAdmission): Promise<AdmissionResult> {
-    const { userId, slotId, instanceId } = request;
+    const { userId, slotId } = request;
+    const processId = this.processId(request.instanceId);
     const windowMs = 60_000;
     const now = Date.now();
     const window = Math.floor(now / windowMs);
@@ -281,10 +297,10 @@ export class RedisStore implements Store {
     const [verdict, following] = await this.one<[string, string[]?]>((b) =>
       b.eval(
         ADMIT_SCRIPT,
-        [KEY.streams(userId), KEY.alive, KEY.connectWindow(userId, window), KEY.follows(userId)],
+        [KEY.streams(userId), KEY.alive(processId), KEY.connectWindow(userId, window), KEY.follows(userId)],
         [
-          streamSlot(instanceId, slotId),
-          instanceId,
+          streamSlot(processId, slotId),
+          KEY.alive(""),
           String(request.instanceTtlMs),
           String(request.maxStreams),
           String(request.opensPerMinute),
@@ -299,7 +315,7 @@ export class RedisStore implements Store {
   }
 
   async releaseStream(userId: string, slotId: string, instanceId: string) {
-    await this.run((b) => b.srem(KEY.streams(userId), [streamSlot(instanceId, slotId)]));
+    await this.run((b) => b.zrem(KEY.streams(userId), streamSlot(this.processId(instanceId), slotId)));
   }
 
   async rateLimit(key: string, limit: number, windowS: number): Promise<RateLimitResult> {
@@ -359,7 +375,11 @@ export class RedisStore implements Store {
     }
     this.presenceView = { at: now, entries };
     const [first, ...rest] = expired;
-    if (first !== undefined) await this.run((b) => b.hdel(KEY.presence, [first, ...rest]).hdel(KEY.alive, [first, ...rest]));
+    if (first !== undefined) await this.run((b) => b.hdel(KEY.presence, [first, ...rest]));
+  }
+
+  private processId(instanceId: string) {
+    return `${instanceId}~${this.boot}`;
   }
 
   /** The replies of one round trip of commands. */
@@ -444,6 +464,8 @@ class BusStream implements BusSubscription {
     this.abort = abort;
     try {
       if (this.lastId === null && this.baseline === null) this.baseline = (await this.log.latestId()) ?? "0-0";
+      // Closed or paused during that read: subscribing now would open a connection nobody closes.
+      if (this.closed || abort.signal.aborted) throw abort.signal.reason ?? new Error("closed while starting");
       // Messages wait here until the gap fill is done; `live` flips in the same
       // synchronous step that empties the buffer, so none can fall between.
       const handover = { live: false, buffered: [] as WireMessage[] };
@@ -516,15 +538,19 @@ function toNotification(id: string, input: NewNotification): Notification {
   return { id, ...input, createdAt: new Date(Number(id.split("-")[0])).toISOString() };
 }
 
-/** A stream's slot names its instance, so slots of an instance that died can be told apart. */
-function streamSlot(instanceId: string, slotId: string) {
-  return `${instanceId}|${slotId}`;
+/** A stream's slot names its process, so slots of a process that died can be told apart. */
+function streamSlot(processId: string, slotId: string) {
+  return `${processId}|${slotId}`;
 }
 
-/** The reply of STREAM_INFO_SCRIPT. */
-function streamInfo(raw: unknown): { firstId: string | null; entriesAdded: number; length: number } {
-  const [firstId, entriesAdded, length] = raw as [string, number, number];
-  return { firstId: firstId === "0-0" ? null : firstId, entriesAdded: Number(entriesAdded), length: Number(length) };
+/**
+ * The reply of STREAM_INFO_SCRIPT. Redis before 7.0 has no entries-added
+ * (null): then the log counts as trimmed, so a resume from before its
+ * first entry says reset rather than risk a silent gap.
+ */
+function streamInfo(raw: unknown): { firstId: string | null; entriesAdded: number | null; length: number } {
+  const [firstId, added, length] = raw as [string, number, number];
+  return { firstId: firstId === "0-0" ? null : firstId, entriesAdded: Number(added) < 0 ? null : Number(added), length: Number(length) };
 }
 
 function fromEntries(raw: unknown): Notification[] {

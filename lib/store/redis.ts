@@ -43,8 +43,13 @@ class IORedisBatch implements RedisBatch {
     this.p.get(key);
     return this;
   }
-  set(key: string, value: string) {
-    this.p.set(key, value);
+  set(key: string, value: string, pxMs?: number) {
+    if (pxMs === undefined) this.p.set(key, value);
+    else this.p.set(key, value, "PX", pxMs);
+    return this;
+  }
+  zrem(key: string, member: string) {
+    this.p.zrem(key, member);
     return this;
   }
   del(key: string) {
@@ -137,6 +142,7 @@ function ratelimitAdapter(redis: IORedis): ConstructorParameters<typeof Ratelimi
 function subscribeOverConnection(url: string): BusTransport {
   return (channel, { onSubscribed, onMessage }, signal) =>
     new Promise<void>((resolve, reject) => {
+      if (signal.aborted) return resolve();
       const subscriber = new IORedis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, autoResubscribe: false, connectionName: "ntf-bus" });
       let ended = false;
       const end = (error?: Error) => {

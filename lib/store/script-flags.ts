@@ -20,7 +20,8 @@ function withoutUnsupportedFlags(script: string): string {
   const match = /^#!lua flags=([^\n]*)\n/.exec(script);
   if (!match) return script;
   const kept = match[1]!.split(",").filter((f) => f && !UNSUPPORTED_SCRIPT_FLAGS.has(f));
-  return `#!lua${kept.length ? ` flags=${kept.join(",")}` : ""}\n${script.slice(match[0].length)}`;
+  // No flag left: no shebang at all, which Redis 6.2 (that knows none) can run too.
+  return `${kept.length ? `#!lua flags=${kept.join(",")}\n` : ""}${script.slice(match[0].length)}`;
 }
 
 /** Rewrites EVAL / SCRIPT LOAD / EVALSHA (and their _RO forms) for the flags above. */

@@ -93,6 +93,7 @@ export function runStoreContract(name: string, make: (options: { historyMax: num
       };
       await store.createToken(record);
       expect(await store.findTokenByHash("h1")).toEqual(record);
+      expect(await store.tokenExists("t_1")).toBe(true);
       expect(await store.findTokenByHash("nope")).toBeNull();
       await store.touchToken("t_1", "2026-01-01T00:00:00.000Z");
       expect((await store.listTokens("alice"))[0]!.lastUsedAt).toBe("2026-01-01T00:00:00.000Z");
@@ -100,6 +101,7 @@ export function runStoreContract(name: string, make: (options: { historyMax: num
       expect(await store.deleteToken("bob", "t_1")).toBe(false);
       expect(await store.deleteToken("alice", "t_1")).toBe(true);
       expect(await store.findTokenByHash("h1")).toBeNull();
+      expect(await store.tokenExists("t_1")).toBe(false);
     });
 
     it("tells subscribers which token was revoked", async () => {

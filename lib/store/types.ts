@@ -108,6 +108,8 @@ export interface Store {
   /** Deletes the user's token and tells every instance (a `token-revoked` bus message); false when not theirs. */
   deleteToken(userId: string, tokenId: string): Promise<boolean>;
   findTokenByHash(hash: string): Promise<TokenRecord | null>;
+  /** Whether the token still exists (not revoked). */
+  tokenExists(tokenId: string): Promise<boolean>;
   touchToken(tokenId: string, at: string): Promise<void>;
 
   /**

@@ -45,8 +45,12 @@ class UpstashBatch implements RedisBatch {
     this.p.get(key);
     return this;
   }
-  set(key: string, value: string) {
-    this.p.set(key, value);
+  set(key: string, value: string, pxMs?: number) {
+    this.p.set(key, value, pxMs === undefined ? undefined : { px: pxMs });
+    return this;
+  }
+  zrem(key: string, member: string) {
+    this.p.zrem(key, member);
     return this;
   }
   del(key: string) {

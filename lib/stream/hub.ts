@@ -240,6 +240,9 @@ export class Hub {
       // for it too, so it promises that whatever is published (or revoked)
       // from then on reaches this stream.
       await this.subscription?.ready;
+      // A revocation published before the subscription was live never reached
+      // this hub: a token stream checks once that its token still exists.
+      if (connection.tokenId && !(await this.store.tokenExists(connection.tokenId))) return connection.end();
       const connected: ConnectedEventData = {
         connectionId: connection.id,
         userId: connection.userId,
