@@ -10,7 +10,7 @@ import { signInCookie } from "../testing/session";
 import { collect, notificationIds, type CollectedStream } from "../testing/sse-reader";
 import { assertDeliversLive, churnStreamsDuringPublishes } from "../testing/live-checks";
 import type { Notification, Stats } from "@/lib/types";
-import { expect, test, signIn } from "./fixtures";
+import { asAdminAndMember, expect, test, signIn } from "./fixtures";
 
 for (const mode of ["upstash", "redis"] as const) {
   test.describe(`${mode} mode`, () => {
@@ -202,11 +202,7 @@ for (const mode of ["upstash", "redis"] as const) {
     });
 
     test("diagnostics in the browser: the admin cuts B's bus and ends its streams; the member's dashboard on B recovers and gets every alert", async ({ browser }) => {
-      const adminContext = await browser.newContext();
-      const memberContext = await browser.newContext();
-      try {
-        await signIn(adminContext.request, b.url, "admin@example.com");
-        await signIn(memberContext.request, b.url, "bob@example.com");
+      await asAdminAndMember(browser, b.url, "bob@example.com", async ({ admin: adminContext, member: memberContext }) => {
         const memberPage = await memberContext.newPage();
         await memberPage.goto(`${b.url}/`);
         await expect(memberPage.getByTestId("connection-status")).toContainText("Live");
@@ -223,10 +219,7 @@ for (const mode of ["upstash", "redis"] as const) {
         await expect(memberPage.getByTestId("connection-status")).toContainText("Live", { timeout: 20_000 });
         await expect(memberPage.getByTestId("toast").filter({ hasText: ended.title })).toBeVisible({ timeout: 20_000 });
         await expect(memberPage.getByTestId("notification-item").filter({ hasText: cut.title })).toHaveCount(1);
-      } finally {
-        await adminContext.close();
-        await memberContext.close();
-      }
+      });
     });
 
     test("each instance holds one upstream subscription, whatever its number of streams", async () => {
