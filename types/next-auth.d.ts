@@ -10,5 +10,7 @@ declare module "next-auth/jwt" {
   interface JWT {
     uid?: string;
     role?: Role;
+    /** This sign-in's id: signing out revokes it on every instance. */
+    sid?: string;
   }
 }

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { SessionCache, sessionCookieKey } from "./session-cache";
+import { describe, expect, it, vi } from "vitest";
+import { REVOCATION_RECHECK_MS, SessionCache, sessionCookieKey } from "./session-cache";
 
 const user = { id: "u_1", email: "a@example.com", name: "A", role: "member" as const };
 
@@ -26,13 +26,37 @@ describe("session cache", () => {
     expect(sessionCookieKey(chunked)).not.toBe(sessionCookieKey([chunked[1]!]));
   });
 
+  const session = (sessionId: string, expiresAt = Date.now() + 60_000) => ({ user, sessionId, expiresAt });
+
   it("holds at most its bound, and forgets an entry at the session's expiry", () => {
     const cache = new SessionCache(3);
-    for (let i = 0; i < 10; i++) cache.set(`k${i}`, user, Date.now() + 60_000);
+    for (let i = 0; i < 10; i++) cache.set(`k${i}`, session(`s${i}`));
     expect(cache.size).toBe(3);
-    expect(cache.get("k9")).toEqual(user);
+    expect(cache.get("k9")?.session.user).toEqual(user);
     expect(cache.get("k0")).toBeNull();
-    cache.set("expired", user, Date.now() - 1);
+    cache.set("expired", session("s", Date.now() - 1));
     expect(cache.get("expired")).toBeNull();
+  });
+
+  it("asks again whether a session was signed out after a second, and forgets a signed-out one at once", () => {
+    vi.useFakeTimers();
+    try {
+      const cache = new SessionCache();
+      cache.set("k1", session("s1"));
+      cache.set("k2", session("s1"));
+      cache.set("k3", session("s3"));
+      expect(cache.get("k1")?.recheck).toBe(false);
+      vi.advanceTimersByTime(REVOCATION_RECHECK_MS);
+      expect(cache.get("k1")?.recheck).toBe(true);
+      cache.markChecked("k1");
+      expect(cache.get("k1")?.recheck).toBe(false);
+      // Both cookies of the signed-out session go; the other session stays.
+      cache.forgetSession("s1");
+      expect(cache.get("k1")).toBeNull();
+      expect(cache.get("k2")).toBeNull();
+      expect(cache.get("k3")?.session.sessionId).toBe("s3");
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -1,12 +1,16 @@
 // Decrypting a session cookie (HKDF + JWE) costs more than the rest of a
 // publish, so a cookie already decrypted is trusted again until its own expiry,
-// at most a minute (ADMIN_EMAILS changes still apply within a minute). Keyed
-// by a hash of the session cookie alone: the rest of the Cookie header is the
+// at most a minute (ADMIN_EMAILS changes still apply within a minute). Whether
+// the session was signed out is asked of the store again after a second (one
+// read per session and instance a second, however many requests). Keyed by a
+// hash of the session cookie alone: the rest of the Cookie header is the
 // client's to pad, and must not mint cache entries.
 import { createHash } from "node:crypto";
 import type { SessionUser } from "./users";
 
 const SESSION_CACHE_MS = 60_000;
+/** A sign-out on another instance is seen within this long (on this one, at once). */
+export const REVOCATION_RECHECK_MS = 1_000;
 const SESSION_CACHE_MAX = 10_000;
 /** next-auth's cookie, with the __Secure- prefix on https and ".0", ".1"… when chunked. */
 const SESSION_COOKIE = /^(__Secure-)?next-auth\.session-token(\.\d+)?$/;
@@ -20,22 +24,51 @@ export function sessionCookieKey(cookies: { name: string; value: string }[]): st
   return parts.length ? createHash("sha256").update(parts.join(";")).digest("base64url") : null;
 }
 
+/** A decrypted session cookie: who, which session (for sign-out), until when. */
+export interface SessionInfo {
+  user: SessionUser;
+  sessionId: string;
+  /** The JWT's expiry (ms since epoch). */
+  expiresAt: number;
+}
+
+interface Entry {
+  session: SessionInfo;
+  until: number;
+  /** When the store last said this session was not signed out. */
+  checkedAt: number;
+}
+
 export class SessionCache {
-  private readonly entries = new Map<string, { user: SessionUser; until: number }>();
+  private readonly entries = new Map<string, Entry>();
 
   constructor(private readonly max = SESSION_CACHE_MAX) {}
 
-  get(key: string): SessionUser | null {
+  /** The cached session, and whether its sign-out state must be asked again first. */
+  get(key: string): { session: SessionInfo; recheck: boolean } | null {
     const entry = this.entries.get(key);
     if (!entry) return null;
-    if (entry.until > Date.now()) return entry.user;
+    const now = Date.now();
+    if (entry.until > now) return { session: entry.session, recheck: now - entry.checkedAt >= REVOCATION_RECHECK_MS };
     this.entries.delete(key);
     return null;
   }
 
-  set(key: string, user: SessionUser, expiresAt: number) {
+  /** Stores a session the store has just said is not signed out. */
+  set(key: string, session: SessionInfo) {
     if (!this.entries.has(key) && this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { user, until: Math.min(expiresAt, Date.now() + SESSION_CACHE_MS) });
+    const now = Date.now();
+    this.entries.set(key, { session, until: Math.min(session.expiresAt, now + SESSION_CACHE_MS), checkedAt: now });
+  }
+
+  markChecked(key: string) {
+    const entry = this.entries.get(key);
+    if (entry) entry.checkedAt = Date.now();
+  }
+
+  /** A signed-out session is forgotten at once on this instance. */
+  forgetSession(sessionId: string) {
+    for (const [key, entry] of this.entries) if (entry.session.sessionId === sessionId) this.entries.delete(key);
   }
 
   get size() {

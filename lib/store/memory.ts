@@ -35,6 +35,8 @@ export class MemoryStore implements Store {
   private readonly channels = new Map<string, Channel>(DEFAULT_CHANNELS.map((c) => [c.name, c]));
   private readonly follows = new Map<string, string[]>();
   private readonly tokens = new Map<string, TokenRecord>();
+  /** Signed-out session ids and until when they stay refused (their cookies' expiry). */
+  private readonly revokedSessions = new Map<string, number>();
   private readonly presence = new Map<string, Presence>();
   private readonly rateWindows = new Map<string, { window: number; count: number }>();
   /** Open streams' slots per user (one process: every slot is this instance's). */
@@ -148,6 +150,21 @@ export class MemoryStore implements Store {
   async touchToken(tokenId: string, at: string) {
     const token = this.tokens.get(tokenId);
     if (token) token.lastUsedAt = at;
+  }
+
+  async revokeSession(sessionId: string, untilMs: number) {
+    const now = Date.now();
+    for (const [id, until] of this.revokedSessions) if (until <= now) this.revokedSessions.delete(id);
+    this.revokedSessions.set(sessionId, untilMs);
+    this.emit({ type: "session-revoked", sessionId });
+  }
+
+  async isSessionRevoked(sessionId: string) {
+    const until = this.revokedSessions.get(sessionId);
+    if (until === undefined) return false;
+    if (until > Date.now()) return true;
+    this.revokedSessions.delete(sessionId);
+    return false;
   }
 
   async reportPresence(instanceId: string, counts: Map<string, number>, deliveredDelta: number, ttlMs: number) {

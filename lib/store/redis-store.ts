@@ -32,6 +32,7 @@ const KEY = {
   presence: "ntf:presence",
   tokens: "ntf:tokens",
   tokenByHash: "ntf:token-hash",
+  revokedSession: (sessionId: string) => `ntf:revoked:${sessionId}`,
   watermark: (userId: string) => `ntf:read-upto:${userId}`,
   readIds: (userId: string) => `ntf:read:${userId}`,
   follows: (userId: string) => `ntf:follows:${userId}`,
@@ -249,6 +250,15 @@ export class RedisStore implements Store {
   async touchToken(tokenId: string, at: string) {
     const token = await this.token(tokenId);
     if (token) await this.run((b) => b.hset(KEY.tokens, { [tokenId]: JSON.stringify({ ...token, lastUsedAt: at }) }));
+  }
+
+  async revokeSession(sessionId: string, untilMs: number) {
+    const ttlMs = Math.max(1, Math.ceil(untilMs - Date.now()));
+    await this.run((b) => b.set(KEY.revokedSession(sessionId), "1", ttlMs).publish(KEY.bus, JSON.stringify({ type: "session-revoked", sessionId })), true);
+  }
+
+  async isSessionRevoked(sessionId: string) {
+    return (await this.one<string | null>((b) => b.get(KEY.revokedSession(sessionId)))) !== null;
   }
 
   // Presence: one hash, a field per instance holding its counts and expiry.

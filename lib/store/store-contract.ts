@@ -17,9 +17,9 @@ const alert = (title: string, audience: NewNotification["audience"] = { kind: "a
   sender: { id: "u_admin", name: "Admin" },
 });
 
-async function until(check: () => boolean, ms = 5_000) {
+async function until(check: () => boolean | Promise<boolean>, ms = 5_000) {
   const end = Date.now() + ms;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > end) throw new Error("timed out");
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -113,6 +113,24 @@ export function runStoreContract(name: string, make: (options: { historyMax: num
       await until(() => received.length === 1);
       expect(received[0]).toEqual({ type: "token-revoked", tokenId: "t_2" });
       subscription.close();
+    });
+
+    it("keeps a signed-out session refused until its expiry and tells subscribers", async () => {
+      const received: BusMessage[] = [];
+      const subscription = store.subscribe((m) => received.push(m));
+      await subscription.ready;
+      expect(await store.isSessionRevoked("s_1")).toBe(false);
+      await store.revokeSession("s_1", Date.now() + 60_000);
+      await store.revokeSession("s_short", Date.now() + 150);
+      expect(await store.isSessionRevoked("s_1")).toBe(true);
+      expect(await store.isSessionRevoked("s_short")).toBe(true);
+      expect(await store.isSessionRevoked("s_2")).toBe(false);
+      await until(() => received.length === 2);
+      expect(received[0]).toEqual({ type: "session-revoked", sessionId: "s_1" });
+      subscription.close();
+      // The record lasts the session's lifetime, not for ever.
+      await until(async () => !(await store.isSessionRevoked("s_short")));
+      expect(await store.isSessionRevoked("s_1")).toBe(true);
     });
 
     it("finds stored notifications by id, leaving out ids it never stored", async () => {

@@ -12,6 +12,8 @@ export type BusMessage =
   | { type: "follows"; userId: string; following: string[] }
   /** A revoked API token: every instance ends the streams it opened. */
   | { type: "token-revoked"; tokenId: string }
+  /** A signed-out session: every instance ends its streams and stops trusting its cookie. */
+  | { type: "session-revoked"; sessionId: string }
   /** Raised locally by a subscription that lost messages the log no longer holds. */
   | { type: "gap" };
 
@@ -111,6 +113,14 @@ export interface Store {
   /** Whether the token still exists (not revoked). */
   tokenExists(tokenId: string): Promise<boolean>;
   touchToken(tokenId: string, at: string): Promise<void>;
+
+  /**
+   * Records a signed-out session until `untilMs` (its JWT's expiry, after
+   * which the cookie is refused anyway) and tells every instance (a
+   * `session-revoked` bus message).
+   */
+  revokeSession(sessionId: string, untilMs: number): Promise<void>;
+  isSessionRevoked(sessionId: string): Promise<boolean>;
 
   /**
    * This instance's open-stream counts, kept for `ttlMs`: keyed by

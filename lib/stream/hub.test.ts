@@ -3,7 +3,7 @@ import { collect, notificationIds } from "@/testing/sse-reader";
 import { MemoryStore } from "../store/memory";
 import type { NewNotification } from "../store/types";
 import type { Audience } from "../types";
-import { Hub, streamLifetimeMs, type HubOptions } from "./hub";
+import { Hub, streamLifetimeMs, type HubOptions, type StreamCredential } from "./hub";
 
 const OPTIONS: HubOptions = {
   instanceId: "test",
@@ -25,10 +25,10 @@ afterEach(() => {
 function setup(options: Partial<HubOptions> = {}, historyMax = 10_000) {
   const store = new MemoryStore(historyMax);
   const hub = new Hub(store, { ...OPTIONS, ...options });
-  const open = async (userId: string, lastEventId: string | null = null) => {
+  const open = async (userId: string, lastEventId: string | null = null, credential: StreamCredential | null = null) => {
     const controller = new AbortController();
     opened.push(controller);
-    const stream = collect(hub.open({ userId, following: await store.getFollowing(userId), lastEventId, signal: controller.signal }));
+    const stream = collect(hub.open({ userId, following: await store.getFollowing(userId), lastEventId, credential, signal: controller.signal }));
     await stream.waitFor((events) => events.some((e) => e.event === "connected"));
     return { stream, abort: () => controller.abort() };
   };
@@ -144,6 +144,34 @@ describe("hub", () => {
     expect(JSON.parse(alice.stream.events.find((x) => x.event === "read")!.data)).toEqual({ all: true, unreadCount: 0 });
     await new Promise((r) => setTimeout(r, 20));
     expect(bob.stream.events.some((x) => x.event === "read")).toBe(false);
+  });
+
+  it("ends the streams of a signed-out session or a revoked token with reconnect, and only theirs", async () => {
+    const { store, open } = setup();
+    const later = Date.now() + 3_600_000;
+    await store.createToken({ id: "t1", userId: "alice", email: "a@x", name: "A", label: "x", hash: "h", createdAt: "", lastUsedAt: null });
+    const signedOut = await open("alice", null, { kind: "session", sessionId: "s1", expiresAt: later });
+    const otherSession = await open("alice", null, { kind: "session", sessionId: "s2", expiresAt: later });
+    const token = await open("alice", null, { kind: "token", tokenId: "t1" });
+    await store.revokeSession("s1", later);
+    await signedOut.stream.ended;
+    expect(signedOut.stream.events.map((e) => e.event)).toEqual(["connected", "reconnect"]);
+    await store.deleteToken("alice", "t1");
+    await token.stream.ended;
+    expect(token.stream.events.map((e) => e.event)).toEqual(["connected", "reconnect"]);
+    const n = await store.publish(alert("still here"));
+    await otherSession.stream.waitFor((e) => notificationIds(e).includes(n.id));
+  });
+
+  it("rotates a session's stream when the session expires, and refuses to start one already signed out", async () => {
+    const { store, hub } = setup({ heartbeatMs: 50 });
+    const expiring = collect(hub.open({ userId: "alice", following: [], lastEventId: null, credential: { kind: "session", sessionId: "s1", expiresAt: Date.now() + 300 } }));
+    await expiring.ended;
+    expect(expiring.events.map((e) => e.event)).toEqual(["connected", "reconnect"]);
+    await store.revokeSession("gone", Date.now() + 60_000);
+    const revoked = collect(hub.open({ userId: "alice", following: [], lastEventId: null, credential: { kind: "session", sessionId: "gone", expiresAt: Date.now() + 60_000 } }));
+    await revoked.ended;
+    expect(revoked.events.map((e) => e.event)).toEqual(["reconnect"]);
   });
 
   it("sends heartbeats as comments and a reconnect event before the time limit, then ends", async () => {

@@ -24,11 +24,13 @@ export interface OpenOptions {
   following: string[];
   /** The slot the route took for this stream under the per-user limit; released when the stream ends. */
   slotId?: string;
-  /** The API token that opened the stream, if any: revoking it ends the stream. */
-  tokenId?: string | null;
+  /** What signed the stream in: revoking it ends the stream, and so does a session's expiry. */
+  credential?: StreamCredential | null;
   lastEventId: string | null;
   signal?: AbortSignal;
 }
+
+export type StreamCredential = { kind: "token"; tokenId: string } | { kind: "session"; sessionId: string; expiresAt: number };
 
 const REPLAY_PAGE = 200;
 const PRESENCE_INTERVAL_MS = 10_000;
@@ -67,7 +69,7 @@ class Connection {
   constructor(
     readonly userId: string,
     readonly slotId: string | null,
-    readonly tokenId: string | null,
+    readonly credential: StreamCredential | null,
     public following: Set<string>,
     readonly deadline: number,
     lastEventId: string | null,
@@ -151,7 +153,7 @@ export class Hub {
   ) {}
 
   /** Opens a stream for a user. The route checks limits before calling this. */
-  open({ userId, following, slotId, tokenId = null, lastEventId, signal }: OpenOptions): ReadableStream<Uint8Array> {
+  open({ userId, following, slotId, credential = null, lastEventId, signal }: OpenOptions): ReadableStream<Uint8Array> {
     let connection: Connection | undefined;
     return new ReadableStream<Uint8Array>(
       {
@@ -160,9 +162,9 @@ export class Hub {
           connection = new Connection(
             userId,
             slotId ?? null,
-            tokenId,
+            credential,
             new Set(following),
-            Date.now() + streamLifetimeMs(this.options.maxDurationMs),
+            streamDeadline(this.options.maxDurationMs, credential),
             validLastId,
             controller,
             this.options.queueMaxBytes,
@@ -191,10 +193,7 @@ export class Hub {
   /** Diagnostics: every stream of this instance rotates now, as at its deadline. */
   rotateAllStreams(): number {
     const streams = [...this.connections];
-    for (const connection of streams) {
-      connection.send(RECONNECT);
-      connection.end();
-    }
+    for (const connection of streams) this.rotate(connection);
     return streams.length;
   }
 
@@ -241,8 +240,8 @@ export class Hub {
       // from then on reaches this stream.
       await this.subscription?.ready;
       // A revocation published before the subscription was live never reached
-      // this hub: a token stream checks once that its token still exists.
-      if (connection.tokenId && !(await this.store.tokenExists(connection.tokenId))) return connection.end();
+      // this hub: the stream checks once that what signed it in still holds.
+      if (connection.credential && (await this.isRevoked(connection.credential))) return this.rotate(connection);
       const connected: ConnectedEventData = {
         connectionId: connection.id,
         userId: connection.userId,
@@ -260,6 +259,16 @@ export class Hub {
     const held = connection.held;
     connection.held = [];
     if (held.length) this.deliver(connection, held.map((n) => encodeJsonEvent("notification", n, n.id)), held, true);
+  }
+
+  private async isRevoked(credential: StreamCredential) {
+    return credential.kind === "token" ? !(await this.store.tokenExists(credential.tokenId)) : this.store.isSessionRevoked(credential.sessionId);
+  }
+
+  /** Ends the stream with `reconnect`: the client comes back at once and learns where it stands (a new stream, or 401). */
+  private rotate(connection: Connection) {
+    connection.send(RECONNECT);
+    connection.end();
   }
 
   private async replay(connection: Connection, lastEventId: string) {
@@ -314,7 +323,8 @@ export class Hub {
       case "follows":
         return this.updateFollowing(message.userId, message.following);
       case "token-revoked":
-        for (const connection of this.connections) if (connection.tokenId === message.tokenId) connection.end();
+      case "session-revoked":
+        for (const connection of [...this.connections]) if (isSignedInBy(connection.credential, message)) this.rotate(connection);
         return;
       case "gap":
         // The bus lost messages the log no longer holds: every live stream may have a hole.
@@ -390,9 +400,7 @@ export class Hub {
     // Lifetimes differ (streamLifetimeMs), so every stream is looked at: a
     // comparison each per tick, at most one tick a second.
     for (const connection of this.connections) {
-      if (connection.deadline > now) continue;
-      connection.send(RECONNECT);
-      connection.end();
+      if (connection.deadline <= now) this.rotate(connection);
     }
   };
 
@@ -518,6 +526,17 @@ function reconnectMargin(maxDurationMs: number) {
  * (after a deploy or a restart) then rotate spread out, not all at once
  * every SSE_MAX_DURATION_S for ever.
  */
+/** When a stream rotates: its spread lifetime, or its session's expiry if that comes first. */
+function streamDeadline(maxDurationMs: number, credential: StreamCredential | null) {
+  const deadline = Date.now() + streamLifetimeMs(maxDurationMs);
+  return credential?.kind === "session" ? Math.min(deadline, credential.expiresAt) : deadline;
+}
+
+function isSignedInBy(credential: StreamCredential | null, revoked: { type: "token-revoked"; tokenId: string } | { type: "session-revoked"; sessionId: string }) {
+  if (revoked.type === "token-revoked") return credential?.kind === "token" && credential.tokenId === revoked.tokenId;
+  return credential?.kind === "session" && credential.sessionId === revoked.sessionId;
+}
+
 export function streamLifetimeMs(maxDurationMs: number, random = Math.random()) {
   const latest = maxDurationMs - reconnectMargin(maxDurationMs);
   return Math.max(1, Math.round(latest - random * (maxDurationMs / 5)));

@@ -32,7 +32,7 @@ export const GET = apiHandler({}, async ({ req, user, auth }) => {
   });
   if (!admission.ok) {
     throw admission.refused === "streams"
-      ? tooMany(admission.retryAfterS, `open streams (at most ${maxConnectionsPerUser} per user)`)
+      ? tooMany(admission.retryAfterS, `devices connected (at most ${maxConnectionsPerUser} per user): close one`)
       : tooMany(admission.retryAfterS, "stream connections");
   }
   const lastEventId = req.headers.get("last-event-id") ?? req.nextUrl.searchParams.get("lastEventId");
@@ -40,7 +40,10 @@ export const GET = apiHandler({}, async ({ req, user, auth }) => {
     userId: user.id,
     following: admission.following,
     slotId,
-    tokenId: auth.via === "token" ? auth.tokenId : null,
+    credential:
+      auth.via === "token"
+        ? { kind: "token", tokenId: auth.tokenId }
+        : { kind: "session", sessionId: auth.sessionId, expiresAt: auth.expiresAt },
     lastEventId,
     signal: req.signal,
   });
