@@ -6,7 +6,7 @@ export default async function DashboardPage() {
   const user = await requireUser("/");
   return (
     <AppShell user={user}>
-      <Dashboard />
+      <Dashboard userId={user.id} />
     </AppShell>
   );
 }

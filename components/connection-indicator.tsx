@@ -1,7 +1,8 @@
 "use client";
-// Live / Reconnecting (with a countdown) / Offline, from the stream's state.
+// Live / Reconnecting (with a countdown) / Offline, from the stream's state;
+// a stream refused for too many devices says so, never just "Connecting…".
 import { useSyncExternalStore } from "react";
-import type { SSEStatus } from "@/hooks/sse-client";
+import type { SSEStatus, StreamError } from "@/lib/client/sse-types";
 
 function subscribeOnline(callback: () => void) {
   window.addEventListener("online", callback);
@@ -12,17 +13,27 @@ function subscribeOnline(callback: () => void) {
   };
 }
 
-export function ConnectionIndicator({ status, retryInMs }: { status: SSEStatus; retryInMs: number | null }) {
+interface Props {
+  status: SSEStatus;
+  retryInMs: number | null;
+  error?: StreamError | Error | null;
+}
+
+export function ConnectionIndicator({ status, retryInMs, error }: Props) {
   const online = useSyncExternalStore(subscribeOnline, () => navigator.onLine, () => true);
+  const tooMany = error && "kind" in error && error.kind === "too-many";
+  const countdown = retryInMs !== null ? ` Retrying in ${Math.ceil(retryInMs / 1000)} s.` : "";
   const [label, dot] =
     !online || status === "closed"
       ? ["Offline", "bg-slate-400"]
       : status === "open"
         ? ["Live", "bg-emerald-500"]
-        : [retryInMs !== null ? `Reconnecting in ${Math.ceil(retryInMs / 1000)} s` : "Connecting…", "bg-amber-500 animate-pulse"];
+        : tooMany
+          ? [`Too many devices connected: close one.${countdown}`, "bg-rose-500"]
+          : [retryInMs !== null ? `Reconnecting in ${Math.ceil(retryInMs / 1000)} s` : "Connecting…", "bg-amber-500 animate-pulse"];
   return (
     <span data-testid="connection-status" role="status" className="inline-flex items-center gap-2 rounded-full bg-white px-3 py-1 text-sm shadow-sm ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-800">
-      <span className={`h-2 w-2 rounded-full ${dot}`} aria-hidden />
+      <span className={`h-2 w-2 shrink-0 rounded-full ${dot}`} aria-hidden />
       {label}
     </span>
   );

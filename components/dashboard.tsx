@@ -1,7 +1,13 @@
 "use client";
 // The live dashboard: connection state, bell, feed, toasts, chart, channels.
-import { useCallback, useRef, useState } from "react";
+// A new notification alerts once per browser: a toast in the tab the person
+// is looking at, or a desktop notification (if turned on) when none is in view.
+import { memo, useCallback, useEffect, useState } from "react";
 import { useNotificationFeed } from "@/hooks/use-notification-feed";
+import { useToasts } from "@/hooks/use-toasts";
+import { desktopNotificationsOn, showDesktopNotification } from "@/lib/client/desktop-notifications";
+import { goToSignIn } from "@/lib/client/sign-out";
+import { TabAttention } from "@/lib/client/tab-attention";
 import type { Notification } from "@/lib/types";
 import { ActivityChart } from "./activity-chart";
 import { Bell } from "./bell";
@@ -10,33 +16,54 @@ import { ConnectionIndicator } from "./connection-indicator";
 import { NotificationFeed } from "./notification-feed";
 import { Toasts } from "./toasts";
 
-const TOAST_MS = 6_000;
+const TITLE = "Live notifications";
+const Sidebar = memo(function Sidebar({ items }: { items: Notification[] }) {
+  return (
+    <aside className="space-y-4">
+      <ActivityChart items={items} />
+      <ChannelFollows />
+    </aside>
+  );
+});
 
-export function Dashboard() {
-  const [toasts, setToasts] = useState<Notification[]>([]);
-  const timers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
+export function Dashboard({ userId }: { userId: string }) {
+  const { toasts, show, dismiss } = useToasts();
+  const [attention] = useState(() => (typeof window === "undefined" ? null : new TabAttention()));
+  useEffect(() => {
+    attention?.start();
+    return () => attention?.stop();
+  }, [attention]);
 
-  const dismiss = useCallback((id: string) => {
-    clearTimeout(timers.current.get(id));
-    timers.current.delete(id);
-    setToasts((t) => t.filter((x) => x.id !== id));
-  }, []);
-
-  const showToast = useCallback(
+  const alert = useCallback(
     (n: Notification) => {
-      setToasts((t) => [...t.slice(-3), n]);
-      timers.current.set(n.id, setTimeout(() => dismiss(n.id), TOAST_MS));
+      if (!attention) return;
+      if (attention.shouldToast()) show(n);
+      else if (!attention.anyTabVisible() && desktopNotificationsOn()) showDesktopNotification(n);
     },
-    [dismiss],
+    [attention, show],
   );
 
-  const { feed, stream, markRead, loadMore } = useNotificationFeed(showToast);
+  const { feed, stream, markRead, loadMore } = useNotificationFeed(userId, alert);
+  const markOne = useCallback((id: string) => void markRead([id]), [markRead]);
+  const markAll = useCallback(() => void markRead("all"), [markRead]);
+  const more = useCallback(() => void loadMore(), [loadMore]);
+
+  useEffect(() => {
+    document.title = feed.unreadCount > 0 ? `(${feed.unreadCount}) ${TITLE}` : TITLE;
+  }, [feed.unreadCount]);
+
+  // The session ended (signed out elsewhere, expired): the stream said 401.
+  const signedOut = stream.error && "kind" in stream.error && stream.error.kind === "unauthorized";
+  useEffect(() => {
+    if (signedOut) goToSignIn();
+  }, [signedOut]);
 
   return (
     <>
+      <h1 className="sr-only">Dashboard</h1>
       <div className="mb-4 flex items-center justify-between gap-3">
-        <ConnectionIndicator status={stream.status} retryInMs={stream.retryInMs} />
-        <Bell unreadCount={feed.unreadCount} latest={feed.items.slice(0, 5)} onMarkAllRead={() => void markRead("all")} />
+        <ConnectionIndicator status={stream.status} retryInMs={stream.retryInMs} error={stream.error} />
+        <Bell unreadCount={feed.unreadCount} latest={feed.items.slice(0, 5)} onMarkAllRead={markAll} />
       </div>
       <div className="grid gap-6 lg:grid-cols-[1fr_18rem]">
         <NotificationFeed
@@ -44,14 +71,11 @@ export function Dashboard() {
           loading={feed.loading}
           error={feed.error}
           hasMore={feed.nextCursor !== null}
-          onMarkRead={(id) => void markRead([id])}
-          onMarkAllRead={() => void markRead("all")}
-          onLoadMore={() => void loadMore()}
+          onMarkRead={markOne}
+          onMarkAllRead={markAll}
+          onLoadMore={more}
         />
-        <aside className="space-y-4">
-          <ActivityChart items={feed.items} />
-          <ChannelFollows />
-        </aside>
+        <Sidebar items={feed.items} />
       </div>
       <Toasts toasts={toasts} onDismiss={dismiss} />
     </>

@@ -1,6 +1,7 @@
 // One notification as a card: severity, title, body, link, sender and time.
 // Every user-written value is rendered as React text, never as HTML.
 import Link from "next/link";
+import { memo } from "react";
 import { notificationLinkTarget } from "@/lib/links";
 import type { Notification } from "@/lib/types";
 import { SeverityBadge } from "./severity-badge";
@@ -8,10 +9,11 @@ import { SeverityBadge } from "./severity-badge";
 interface Props {
   notification: Notification;
   read?: boolean;
-  onMarkRead?: () => void;
+  onMarkRead?: (id: string) => void;
 }
 
-export function NotificationCard({ notification, read = false, onMarkRead }: Props) {
+/** Memoised: a new notification re-renders its own card, not the other hundred. */
+export const NotificationCard = memo(function NotificationCard({ notification, read = false, onMarkRead }: Props) {
   const { title, body, link, severity, sender, createdAt, audience } = notification;
   return (
     <article
@@ -42,7 +44,7 @@ export function NotificationCard({ notification, read = false, onMarkRead }: Pro
           <button
             type="button"
             data-testid="mark-read"
-            onClick={onMarkRead}
+            onClick={() => onMarkRead(notification.id)}
             className="shrink-0 rounded-md px-2 py-1 text-xs font-medium text-brand-600 hover:bg-brand-500/10 dark:text-brand-500"
           >
             Mark read
@@ -51,7 +53,7 @@ export function NotificationCard({ notification, read = false, onMarkRead }: Pro
       </div>
     </article>
   );
-}
+});
 
 function NotificationLink({ href }: { href: string }) {
   const className = "mt-2 inline-block text-sm font-medium text-brand-600 underline-offset-2 hover:underline dark:text-brand-500";

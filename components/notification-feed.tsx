@@ -76,7 +76,7 @@ export function NotificationFeed({ items, loading, error, hasMore, onMarkRead, o
         {loading && items.length === 0 && [0, 1, 2].map((i) => <li key={i} className="h-20 animate-pulse rounded-xl bg-slate-200 dark:bg-slate-800" />)}
         {shown.map((item) => (
           <li key={item.id} data-testid="notification-item" data-id={item.id} data-read={String(item.read)}>
-            <NotificationCard notification={item} read={item.read} onMarkRead={() => onMarkRead(item.id)} />
+            <NotificationCard notification={item} read={item.read} onMarkRead={onMarkRead} />
           </li>
         ))}
       </ul>

@@ -1,98 +1,98 @@
 "use client";
-// The dashboard's state: the history page, live notifications merged in by id,
-// read state kept in sync with the user's other tabs, and what is new for toasts.
+// The dashboard's state: the stream opens at once and the newest history page
+// is fetched (again after every reconnect, reset or wake-up) and merged in, so
+// nothing published meanwhile is missed, nothing shows twice, and the unread
+// count matches the server's after any reconnect, race or failure. The rules
+// for merging live in lib/client/feed-state.ts.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { apiFetch } from "@/lib/api-client";
-import type { Notification, NotificationPage, NotificationWithRead, ReadEventData, StreamEventMap } from "@/lib/types";
+import { backoffDelay } from "@/lib/client/sse-connection";
+import {
+  addLive,
+  appendOlderPage,
+  applyCount,
+  applyReadEvent,
+  emptyFeed,
+  markReadLocally,
+  mergeFirstPage,
+  unmarkRead,
+  type FeedState,
+} from "@/lib/client/feed-state";
+import type { MarkReadResult, Notification, NotificationPage, ReadEventData, StreamEventMap } from "@/lib/types";
 import { useSSE, type SSEMessage } from "./use-sse";
 
 const PAGE_SIZE = 30;
-const STREAM_EVENTS = ["notification", "read", "reset"] as const;
+const STREAM_EVENTS = ["connected", "notification", "read", "reset"] as const;
+const HISTORY_RETRY_BASE_MS = 2_000;
 
 type StreamMessage = SSEMessage<StreamEventMap[(typeof STREAM_EVENTS)[number]]>;
 
-export interface FeedState {
-  items: NotificationWithRead[];
-  unreadCount: number;
-  loading: boolean;
-  error: string | null;
-  nextCursor: string | null;
-}
+export type { FeedState };
 
-export function useNotificationFeed(onNew: (n: Notification) => void) {
-  const [feed, setFeed] = useState<FeedState>({ items: [], unreadCount: 0, loading: true, error: null, nextCursor: null });
-  // The stream opens only after the first page is in, resuming from its newest id,
-  // so nothing published in between is missed and nothing arrives twice.
-  const [resumeFrom, setResumeFrom] = useState<string | null | undefined>(undefined);
-  // Ids already shown, so a live event that the history also had is never shown twice.
-  const seen = useRef(new Set<string>());
+/** `scope`: the signed-in user's id (tabs share a stream only within it); `onNew`: a live notification. */
+export function useNotificationFeed(scope: string, onNew: (n: Notification) => void) {
+  const [feed, setFeed] = useState<FeedState>(emptyFeed);
   const onNewRef = useRef(onNew);
   useEffect(() => {
     onNewRef.current = onNew;
   });
-
-  const loadFirstPage = useCallback(async () => {
-    try {
-      const page = await apiFetch<NotificationPage>(`/api/notifications?limit=${PAGE_SIZE}`);
-      for (const item of page.items) seen.current.add(item.id);
-      setFeed({ items: page.items, unreadCount: page.unreadCount, loading: false, error: null, nextCursor: page.nextCursor });
-      return page;
-    } catch (error) {
-      setFeed((f) => ({ ...f, loading: false, error: (error as Error).message }));
-      return null;
-    }
-  }, []);
-
-  useEffect(() => {
-    void loadFirstPage().then((page) => setResumeFrom(page?.items[0]?.id ?? "0-0"));
-  }, [loadFirstPage]);
+  const sync = useHistorySync(setFeed);
 
   const onMessage = useCallback(
     (message: StreamMessage) => {
-      if (message.event === "notification") {
-        const n = message.data as Notification;
-        if (seen.current.has(n.id)) return;
-        seen.current.add(n.id);
-        setFeed((f) => ({ ...f, items: [{ ...n, read: false }, ...f.items], unreadCount: f.unreadCount + 1 }));
-        onNewRef.current(n);
-      } else if (message.event === "read") {
-        const data = message.data as ReadEventData;
-        setFeed((f) => ({ ...markItemsRead(f, "ids" in data ? new Set(data.ids) : "all"), unreadCount: data.unreadCount }));
-      } else if (message.event === "reset") {
-        void loadFirstPage();
+      switch (message.event) {
+        case "notification": {
+          const n = message.data as Notification;
+          setFeed((f) => addLive(f, n));
+          onNewRef.current(n);
+          return;
+        }
+        case "read":
+          return setFeed((f) => applyReadEvent(f, message.data as ReadEventData));
+        // Read marks are not replayed and a reset means a hole: fetch the newest page again.
+        case "connected":
+        case "reset":
+          return sync();
       }
     },
-    [loadFirstPage],
+    [sync],
   );
 
-  const stream = useSSE<StreamMessage["data"]>(resumeFrom === undefined ? null : "/api/events", {
+  const stream = useSSE<StreamMessage["data"]>("/api/events", {
     events: STREAM_EVENTS,
-    lastEventId: resumeFrom,
+    scope,
+    // A later resume starts after the newest item shown, never from the start.
+    lastEventId: feed.items[0]?.id ?? null,
     onMessage,
   });
 
-  const markRead = useCallback(async (ids: string[] | "all") => {
-    const request = ids === "all" ? { all: true as const } : { ids };
-    const which = ids === "all" ? "all" : new Set(ids);
-    setFeed((f) => {
-      const newlyRead = which === "all" ? f.unreadCount : f.items.filter((i) => !i.read && which.has(i.id)).length;
-      return { ...markItemsRead(f, which), unreadCount: Math.max(0, f.unreadCount - newlyRead) };
-    });
-    try {
-      const { unreadCount } = await apiFetch<{ unreadCount: number }>("/api/notifications/read", { method: "POST", body: request });
-      setFeed((f) => ({ ...f, unreadCount }));
-    } catch (error) {
-      setFeed((f) => ({ ...f, error: (error as Error).message }));
-    }
-  }, []);
+  const markRead = useCallback(
+    async (which: string[] | "all") => {
+      let changed: string[] = [];
+      let version = 0;
+      setFeed((f) => {
+        const result = markReadLocally(f, which);
+        changed = result.changed;
+        version = f.countVersion;
+        return result.feed;
+      });
+      try {
+        const count = await apiFetch<MarkReadResult>("/api/notifications/read", { method: "POST", body: which === "all" ? { all: true } : { ids: which } });
+        // Another count (a read event, a newer page) arrived meanwhile: this one is older.
+        setFeed((f) => (f.countVersion === version ? applyCount(f, count) : f));
+      } catch (error) {
+        setFeed((f) => ({ ...unmarkRead(f, changed), error: (error as Error).message }));
+        sync();
+      }
+    },
+    [sync],
+  );
 
   const loadMore = useCallback(async () => {
     if (!feed.nextCursor) return;
     try {
       const page = await apiFetch<NotificationPage>(`/api/notifications?limit=${PAGE_SIZE}&cursor=${encodeURIComponent(feed.nextCursor)}`);
-      const older = page.items.filter((i) => !seen.current.has(i.id));
-      for (const item of older) seen.current.add(item.id);
-      setFeed((f) => ({ ...f, items: [...f.items, ...older], nextCursor: page.nextCursor }));
+      setFeed((f) => appendOlderPage(f, page));
     } catch (error) {
       setFeed((f) => ({ ...f, error: (error as Error).message }));
     }
@@ -101,7 +101,47 @@ export function useNotificationFeed(onNew: (n: Notification) => void) {
   return { feed, stream, markRead, loadMore };
 }
 
-function markItemsRead(feed: FeedState, ids: Set<string> | "all"): FeedState {
-  const items = feed.items.map((item) => (item.read || (ids !== "all" && !ids.has(item.id)) ? item : { ...item, read: true }));
-  return { ...feed, items };
+/**
+ * Fetches the newest page and merges it: at once on mount, and whenever
+ * asked. One fetch at a time (a request made while one runs runs once after
+ * it); a failure shows and is retried with backoff until one succeeds.
+ */
+function useHistorySync(setFeed: React.Dispatch<React.SetStateAction<FeedState>>) {
+  const running = useRef(false);
+  const again = useRef(false);
+  const retry = useRef<{ timer: ReturnType<typeof setTimeout> | null; attempt: number }>({ timer: null, attempt: 0 });
+
+  const sync = useCallback(async () => {
+    if (running.current) {
+      again.current = true;
+      return;
+    }
+    running.current = true;
+    if (retry.current.timer) clearTimeout(retry.current.timer);
+    retry.current.timer = null;
+    try {
+      const page = await apiFetch<NotificationPage>(`/api/notifications?limit=${PAGE_SIZE}`);
+      retry.current.attempt = 0;
+      setFeed((f) => mergeFirstPage(f, page));
+    } catch (error) {
+      setFeed((f) => ({ ...f, loading: false, error: (error as Error).message }));
+      retry.current.timer = setTimeout(() => void sync(), backoffDelay(retry.current.attempt++, HISTORY_RETRY_BASE_MS));
+    } finally {
+      running.current = false;
+    }
+    if (again.current) {
+      again.current = false;
+      void sync();
+    }
+  }, [setFeed]);
+
+  useEffect(() => {
+    const state = retry.current;
+    void sync();
+    return () => {
+      if (state.timer) clearTimeout(state.timer);
+    };
+  }, [sync]);
+
+  return useCallback(() => void sync(), [sync]);
 }

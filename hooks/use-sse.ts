@@ -1,9 +1,11 @@
 "use client";
 // useSSE: subscribe a component to a server-sent event stream. Every
-// component of a page that asks for the same URL shares one connection
-// (hooks/sse-client.ts). Handlers live in refs, so re-rendering never reconnects.
+// component of a page, and every tab of the browser, that asks for the same
+// URL shares one connection (lib/client/tab-shared-stream.ts). Handlers live
+// in refs, so re-rendering never reconnects.
 import { useEffect, useRef, useState } from "react";
-import { parseEventData, sharedConnection, type SSEState, type SSEStatus } from "./sse-client";
+import { sharedStream, type SharedStream } from "@/lib/client/tab-shared-stream";
+import { parseEventData, type SSEState, type SSEStatus, type StreamError } from "@/lib/client/sse-types";
 
 export interface SSEMessage<T> {
   event: string;
@@ -17,10 +19,12 @@ export interface UseSSEOptions<T> {
   onMessage?: (message: SSEMessage<T>) => void;
   /** Bad JSON and connection errors; never thrown. */
   onError?: (error: Error) => void;
-  /** An API token: streams with fetch and an Authorization header. */
+  /** An API token: streams with an Authorization header, never shared between tabs. */
   token?: string;
-  /** Where a new connection resumes from (e.g. the newest item already shown). */
+  /** Where a new connection resumes from; moving it forward moves the resume point, never reconnects. */
   lastEventId?: string | null;
+  /** Tabs share the stream only within the same scope (e.g. the signed-in user's id). */
+  scope?: string;
 }
 
 export interface UseSSEResult<T> {
@@ -28,7 +32,8 @@ export interface UseSSEResult<T> {
   isConnected: boolean;
   lastEvent: SSEMessage<T> | null;
   lastEventId: string | null;
-  error: Error | null;
+  /** A StreamError (with its kind: unauthorized, too-many, …) or a bad payload. */
+  error: StreamError | Error | null;
   /** Milliseconds until the next reconnect attempt, while waiting for one. */
   retryInMs: number | null;
 }
@@ -44,14 +49,16 @@ export function useSSE<T = unknown>(url: string | null, options: UseSSEOptions<T
   const [lastEvent, setLastEvent] = useState<SSEMessage<T> | null>(null);
   const [parseError, setParseError] = useState<Error | null>(null);
   const [now, setNow] = useState(() => Date.now());
+  const streamRef = useRef<SharedStream | null>(null);
 
   const eventsKey = (options.events ?? ["message"]).join("\n");
-  const { token, lastEventId } = options;
+  const { token, lastEventId, scope } = options;
   useEffect(() => {
     if (!url) return;
-    const connection = sharedConnection(url, { token, lastEventId });
+    const stream = sharedStream(url, { token, lastEventId, scope });
+    streamRef.current = stream;
     let lastError: Error | null = null;
-    return connection.subscribe({
+    const unsubscribe = stream.subscribe({
       events: eventsKey.split("\n"),
       onEvent(raw) {
         const parsed = parseEventData<T>(raw);
@@ -70,9 +77,17 @@ export function useSSE<T = unknown>(url: string | null, options: UseSSEOptions<T
         lastError = next.error;
       },
     });
-    // lastEventId only seeds a new connection; changing it must not reconnect.
+    return () => {
+      unsubscribe();
+      streamRef.current = null;
+    };
+    // lastEventId seeds a new connection and moves forward below; it never reconnects.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [url, token, eventsKey]);
+  }, [url, token, scope, eventsKey]);
+
+  useEffect(() => {
+    if (lastEventId) streamRef.current?.advanceTo(lastEventId);
+  }, [lastEventId]);
 
   // A ticking clock only while a reconnect countdown is showing.
   useEffect(() => {

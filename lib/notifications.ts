@@ -11,7 +11,7 @@ import type { PublishInput } from "./schemas";
 import { getStore } from "./store";
 import { presenceKey, type ReadState } from "./store/types";
 import { getHub } from "./stream";
-import type { Audience, NotificationPage, PublishResult } from "./types";
+import type { Audience, NotificationPage, PublishResult, UnreadCount } from "./types";
 
 const SCAN_PAGE = 200;
 
@@ -78,24 +78,29 @@ export async function listHistory(
   }
   return {
     items,
-    unreadCount: await countUnread(recipient, state),
+    ...(await countUnread(recipient, state)),
     // A full page may have more behind it; the next call answers an empty page if not.
     nextCursor: items.length === query.limit ? items[items.length - 1]!.id : null,
   };
 }
 
-async function countUnread(recipient: Recipient, state: ReadState): Promise<number> {
+/**
+ * The unread count, and the newest notification it accounts for: a client
+ * adds the unread ones it holds that are newer, whatever order the count and
+ * live events reach it in.
+ */
+async function countUnread(recipient: Recipient, state: ReadState): Promise<UnreadCount> {
   const store = getStore();
-  let count = 0;
+  let unreadCount = 0;
   let after = state.watermark ?? "0-0";
   for (let scanned = 0; scanned < config().historyMax; ) {
     const { events } = await store.eventsAfter(after, SCAN_PAGE);
     scanned += events.length;
-    for (const n of events) if (isAddressedTo(n.audience, recipient) && !state.readIds.has(n.id)) count++;
+    for (const n of events) if (isAddressedTo(n.audience, recipient) && !state.readIds.has(n.id)) unreadCount++;
+    if (events.length) after = events[events.length - 1]!.id;
     if (events.length < SCAN_PAGE) break;
-    after = events[events.length - 1]!.id;
   }
-  return count;
+  return { unreadCount, unreadAsOf: after === "0-0" ? null : after };
 }
 
 export async function unreadCountFor(user: SessionUser) {
@@ -114,16 +119,17 @@ export async function markRead(user: SessionUser, request: { ids: string[] } | {
   const limit = await store.rateLimit(`read:${user.id}`, config().rateReadPerMin, 60);
   if (!limit.ok) throw tooMany(limit.retryAfterS, "mark-read requests");
   let ids: string[] | undefined;
+  let upTo: string | null = null;
   if ("all" in request) {
-    const latest = await store.latestId();
-    if (latest) await store.markAllRead(user.id, latest);
+    upTo = await store.latestId();
+    if (upTo) await store.markAllRead(user.id, upTo);
   } else {
     const recipient = await recipientOf(user);
     ids = (await store.eventsByIds(request.ids)).filter((n) => isAddressedTo(n.audience, recipient)).map((n) => n.id);
     if (ids.length) await store.markRead(user.id, ids);
   }
-  const unreadCount = await unreadCountFor(user);
-  if (!ids) await store.publishRead(user.id, { all: true, unreadCount });
-  else if (ids.length) await store.publishRead(user.id, { ids, unreadCount });
-  return { unreadCount, ...(ids ? { ids } : {}) };
+  const count = await unreadCountFor(user);
+  if (!ids) await store.publishRead(user.id, { all: true, upTo, ...count });
+  else if (ids.length) await store.publishRead(user.id, { ids, ...count });
+  return { ...count, ...(ids ? { ids } : {}) };
 }

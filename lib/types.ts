@@ -31,9 +31,15 @@ export interface NotificationWithRead extends Notification {
   read: boolean;
 }
 
-export interface NotificationPage {
-  items: NotificationWithRead[];
+/** A user's unread count as the server last saw it. */
+export interface UnreadCount {
   unreadCount: number;
+  /** The newest notification the count accounts for: newer ones are not in it. */
+  unreadAsOf: string | null;
+}
+
+export interface NotificationPage extends UnreadCount {
+  items: NotificationWithRead[];
   nextCursor: string | null;
 }
 
@@ -90,7 +96,11 @@ export interface ConnectedEventData {
   serverTime: string;
 }
 
-export type ReadEventData = ({ ids: string[] } | { all: true }) & { unreadCount: number };
+/** `all`: everything up to `upTo` (the newest notification when it was marked) is read. */
+export type ReadEventData = ({ ids: string[] } | { all: true; upTo: string | null }) & UnreadCount;
+
+/** The answer of POST /api/notifications/read. */
+export type MarkReadResult = UnreadCount & { ids?: string[] };
 
 export interface StreamEventMap {
   connected: ConnectedEventData;

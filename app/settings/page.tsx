@@ -1,5 +1,6 @@
 import { AppShell } from "@/components/app-shell";
 import { ChannelFollows } from "@/components/channel-follows";
+import { DesktopNotificationsSetting } from "@/components/desktop-notifications-setting";
 import { TokenManager } from "@/components/token-manager";
 import { requireUser } from "@/lib/session";
 
@@ -9,7 +10,10 @@ export default async function SettingsPage() {
     <AppShell user={user}>
       <div className="grid gap-6 lg:grid-cols-[1fr_20rem]">
         <TokenManager canPublish={user.role === "admin"} />
-        <ChannelFollows />
+        <div className="space-y-6">
+          <ChannelFollows />
+          <DesktopNotificationsSetting />
+        </div>
       </div>
     </AppShell>
   );

@@ -199,11 +199,11 @@ export function runStoreContract(name: string, make: (options: { historyMax: num
       const subscription = store.subscribe((m) => received.push(m));
       await subscription.ready;
       const n = await store.publish(alert("bus"));
-      await store.publishRead("alice", { all: true, unreadCount: 0 });
+      await store.publishRead("alice", { all: true, upTo: null, unreadCount: 0, unreadAsOf: null });
       await store.setFollowing("alice", ["deploys"]);
       await until(() => received.length === 3);
       expect(received[0]).toEqual({ type: "notification", notification: n });
-      expect(received[1]).toEqual({ type: "read", userId: "alice", data: { all: true, unreadCount: 0 } });
+      expect(received[1]).toEqual({ type: "read", userId: "alice", data: { all: true, upTo: null, unreadCount: 0, unreadAsOf: null } });
       expect(received[2]).toEqual({ type: "follows", userId: "alice", following: ["deploys"] });
       subscription.close();
       await store.publish(alert("after close"));

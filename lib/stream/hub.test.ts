@@ -139,9 +139,9 @@ describe("hub", () => {
     const { store, open } = setup();
     const alice = await open("alice");
     const bob = await open("bob");
-    await store.publishRead("alice", { all: true, unreadCount: 0 });
+    await store.publishRead("alice", { all: true, upTo: null, unreadCount: 0, unreadAsOf: null });
     await alice.stream.waitFor((e) => e.some((x) => x.event === "read"));
-    expect(JSON.parse(alice.stream.events.find((x) => x.event === "read")!.data)).toEqual({ all: true, unreadCount: 0 });
+    expect(JSON.parse(alice.stream.events.find((x) => x.event === "read")!.data)).toEqual({ all: true, upTo: null, unreadCount: 0, unreadAsOf: null });
     await new Promise((r) => setTimeout(r, 20));
     expect(bob.stream.events.some((x) => x.event === "read")).toBe(false);
   });

@@ -1,0 +1,51 @@
+// Desktop notifications (the browser's Notification API) for when no tab of
+// the app is in view. Off until the person turns them on in /settings, which
+// asks the browser's permission from that click. Tagged with the notification
+// id, so tabs that show the same one make one desktop notification.
+import type { Notification as AppNotification } from "../types";
+
+const PREFERENCE_KEY = "ntf:desktop-notifications";
+const listeners = new Set<() => void>();
+
+/** For useSyncExternalStore: the preference changed here or in another tab. */
+export function subscribeDesktopPreference(onChange: () => void): () => void {
+  listeners.add(onChange);
+  window.addEventListener("storage", onChange);
+  return () => {
+    listeners.delete(onChange);
+    window.removeEventListener("storage", onChange);
+  };
+}
+
+function changed() {
+  for (const listener of listeners) listener();
+}
+
+export function desktopNotificationsSupported(): boolean {
+  return typeof window !== "undefined" && "Notification" in window;
+}
+
+export function desktopNotificationsOn(): boolean {
+  return desktopNotificationsSupported() && window.Notification.permission === "granted" && localStorage.getItem(PREFERENCE_KEY) === "on";
+}
+
+/** Call from a click: browsers ask for permission only in answer to one. */
+export async function turnDesktopNotificationsOn(): Promise<NotificationPermission> {
+  const permission = await window.Notification.requestPermission();
+  if (permission === "granted") localStorage.setItem(PREFERENCE_KEY, "on");
+  changed();
+  return permission;
+}
+
+export function turnDesktopNotificationsOff() {
+  localStorage.removeItem(PREFERENCE_KEY);
+  changed();
+}
+
+export function showDesktopNotification(n: AppNotification) {
+  const shown = new window.Notification(n.title, { body: n.body, tag: n.id, icon: "/icon.svg" });
+  shown.onclick = () => {
+    window.focus();
+    shown.close();
+  };
+}
