@@ -22,15 +22,16 @@ interface Props {
 export function ConnectionIndicator({ status, retryInMs, error }: Props) {
   const online = useSyncExternalStore(subscribeOnline, () => navigator.onLine, () => true);
   const tooMany = error && "kind" in error && error.kind === "too-many";
-  const countdown = retryInMs !== null ? ` Retrying in ${Math.ceil(retryInMs / 1000)} s.` : "";
+  const seconds = retryInMs !== null ? Math.ceil(retryInMs / 1000) : null;
+  const countdown = seconds !== null ? ` Retrying in ${seconds} s.` : "";
   const [label, dot] =
     !online || status === "closed"
-      ? ["Offline", "bg-slate-400"]
+      ? [seconds !== null && status !== "closed" ? `Offline · retrying in ${seconds} s` : "Offline", "bg-slate-400"]
       : status === "open"
         ? ["Live", "bg-emerald-500"]
         : tooMany
           ? [`Too many devices connected: close one.${countdown}`, "bg-rose-500"]
-          : [retryInMs !== null ? `Reconnecting in ${Math.ceil(retryInMs / 1000)} s` : "Connecting…", "bg-amber-500 animate-pulse"];
+          : [seconds !== null ? `Reconnecting in ${seconds} s` : "Connecting…", "bg-amber-500 animate-pulse"];
   return (
     <span data-testid="connection-status" role="status" className="inline-flex items-center gap-2 rounded-full bg-white px-3 py-1 text-sm shadow-sm ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-800">
       <span className={`h-2 w-2 shrink-0 rounded-full ${dot}`} aria-hidden />

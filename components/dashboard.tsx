@@ -69,7 +69,7 @@ export function Dashboard({ userId }: { userId: string }) {
         <NotificationFeed
           items={feed.items}
           loading={feed.loading}
-          error={feed.error}
+          error={feed.actionError ?? feed.loadError}
           hasMore={feed.nextCursor !== null}
           onMarkRead={markOne}
           onMarkAllRead={markAll}

@@ -68,7 +68,7 @@ export function NotificationFeed({ items, loading, error, hasMore, onMarkRead, o
       </div>
 
       {error && (
-        <p role="alert" className="rounded-lg bg-rose-50 p-3 text-sm text-rose-800 dark:bg-rose-950 dark:text-rose-200">
+        <p role="alert" data-testid="feed-error" className="rounded-lg bg-rose-50 p-3 text-sm text-rose-800 dark:bg-rose-950 dark:text-rose-200">
           {error}
         </p>
       )}

@@ -72,3 +72,100 @@ test("12 tabs of one member load, go live on one stream, and each shows a notifi
   }
   await expect.poll(streams).toBe(0);
 });
+
+test("closing the tab that holds the stream while notifications are published: another takes over, every tab has each once", async ({ browser }) => {
+  const { context } = await signedIn(browser, "alice@example.com");
+  try {
+    const pages = await openTabs(context, 4);
+    const [leader, ...others] = pages as [Page, ...Page[]];
+    let tookOverAt = 0;
+    for (const page of others) page.on("request", (r) => r.url().includes("/api/events") && !tookOverAt && (tookOverAt = Date.now()));
+    const titles = Array.from({ length: 30 }, (_, i) => `handover ${i}`);
+    const publishing = (async () => {
+      for (const title of titles) {
+        await publish(title);
+        await new Promise((r) => setTimeout(r, 40));
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 500));
+    const closedAt = Date.now();
+    await leader.close();
+    await publishing;
+    for (const page of others) for (const title of titles) await expect(cardsTitled(page, title)).toHaveCount(1);
+    console.log(`handover: another tab asked for the stream ${tookOverAt - closedAt} ms after the leader closed`);
+    expect(tookOverAt).toBeGreaterThan(0);
+    await expect.poll(streams).toBe(1);
+  } finally {
+    await context.close();
+  }
+});
+
+test("two browsers of one member hold one stream each; a browser without Web Locks holds one per tab and still works", async ({ browser }) => {
+  const first = await signedIn(browser, "bob@example.com");
+  const second = await signedIn(browser, "bob@example.com");
+  const legacy = await signedIn(browser, "bob@example.com", { withoutWebLocks: true });
+  try {
+    const pages = [...(await openTabs(first.context, 2)), ...(await openTabs(second.context, 2))];
+    await expect.poll(streams).toBe(2);
+    const legacyPages = await openTabs(legacy.context, 3);
+    await expect.poll(streams).toBe(5);
+    await publish("to every browser");
+    for (const page of [...pages, ...legacyPages]) await expect(cardsTitled(page, "to every browser")).toHaveCount(1);
+  } finally {
+    await Promise.all([first.context.close(), second.context.close(), legacy.context.close()]);
+  }
+});
+
+test("a new notification toasts only in the tab the person is looking at", async ({ browser }) => {
+  const { context } = await signedIn(browser, "alice@example.com");
+  try {
+    const pages = await openTabs(context, 3);
+    // Playwright tells every page it has focus; here only the last one keeps it.
+    for (const page of pages.slice(0, 2)) await (await context.newCDPSession(page)).send("Emulation.setFocusEmulationEnabled", { enabled: false });
+    await pages[2]!.bringToFront();
+    await publish("look here");
+    await expect(pages[2]!.getByTestId("toast").filter({ hasText: "look here" })).toHaveCount(1);
+    for (const page of pages) await expect(cardsTitled(page, "look here")).toHaveCount(1);
+    for (const page of pages.slice(0, 2)) await expect(page.getByTestId("toast")).toHaveCount(0);
+  } finally {
+    await context.close();
+  }
+});
+
+test("a frozen tab hands the stream on, and catches up once when it wakes", async ({ browser }) => {
+  const { context } = await signedIn(browser, "alice@example.com");
+  try {
+    const [leader, follower] = (await openTabs(context, 2)) as [Page, Page];
+    const frozen = await context.newCDPSession(leader);
+    await frozen.send("Page.setWebLifecycleState", { state: "frozen" });
+    await publish("while frozen");
+    await expect(cardsTitled(follower, "while frozen")).toHaveCount(1);
+    await frozen.send("Page.setWebLifecycleState", { state: "active" });
+    await expect(cardsTitled(leader, "while frozen")).toHaveCount(1);
+    await publish("after waking");
+    for (const page of [leader, follower]) await expect(cardsTitled(page, "after waking")).toHaveCount(1);
+    await expect.poll(streams).toBe(1);
+  } finally {
+    await context.close();
+  }
+});
+
+test("signing out in one tab sends every tab to /signin, ends the session's streams, and its old cookie gets 401", async ({ browser }) => {
+  const { context, cookie } = await signedIn(browser, "bob@example.com");
+  try {
+    const pages = await openTabs(context, 3);
+    const raw = await fetch(`${server.url}/api/events`, { headers: { cookie } });
+    expect(raw.status).toBe(200);
+    const copied = collect(raw.body!);
+    await copied.waitFor((e) => e.some((x) => x.event === "connected"));
+    await expect.poll(streams).toBe(2);
+    await pages[1]!.getByTestId("sign-out").click();
+    for (const page of pages) await expect(page).toHaveURL(/\/signin/);
+    await copied.ended;
+    await expect.poll(streams).toBe(0);
+    expect((await fetch(`${server.url}/api/events`, { headers: { cookie } })).status).toBe(401);
+    expect((await fetch(`${server.url}/api/notifications`, { headers: { cookie } })).status).toBe(401);
+  } finally {
+    await context.close();
+  }
+});

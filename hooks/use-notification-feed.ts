@@ -79,9 +79,9 @@ export function useNotificationFeed(scope: string, onNew: (n: Notification) => v
       try {
         const count = await apiFetch<MarkReadResult>("/api/notifications/read", { method: "POST", body: which === "all" ? { all: true } : { ids: which } });
         // Another count (a read event, a newer page) arrived meanwhile: this one is older.
-        setFeed((f) => (f.countVersion === version ? applyCount(f, count) : f));
+        setFeed((f) => ({ ...(f.countVersion === version ? applyCount(f, count) : f), actionError: null }));
       } catch (error) {
-        setFeed((f) => ({ ...unmarkRead(f, changed), error: (error as Error).message }));
+        setFeed((f) => ({ ...unmarkRead(f, changed), actionError: (error as Error).message }));
         sync();
       }
     },
@@ -94,7 +94,7 @@ export function useNotificationFeed(scope: string, onNew: (n: Notification) => v
       const page = await apiFetch<NotificationPage>(`/api/notifications?limit=${PAGE_SIZE}&cursor=${encodeURIComponent(feed.nextCursor)}`);
       setFeed((f) => appendOlderPage(f, page));
     } catch (error) {
-      setFeed((f) => ({ ...f, error: (error as Error).message }));
+      setFeed((f) => ({ ...f, actionError: (error as Error).message }));
     }
   }, [feed.nextCursor]);
 
@@ -124,7 +124,7 @@ function useHistorySync(setFeed: React.Dispatch<React.SetStateAction<FeedState>>
       retry.current.attempt = 0;
       setFeed((f) => mergeFirstPage(f, page));
     } catch (error) {
-      setFeed((f) => ({ ...f, loading: false, error: (error as Error).message }));
+      setFeed((f) => ({ ...f, loading: false, loadError: (error as Error).message }));
       retry.current.timer = setTimeout(() => void sync(), backoffDelay(retry.current.attempt++, HISTORY_RETRY_BASE_MS));
     } finally {
       running.current = false;

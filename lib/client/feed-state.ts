@@ -22,10 +22,22 @@ export interface FeedState {
   /** Items older than the last one, if any, load from here. */
   nextCursor: string | null;
   loading: boolean;
-  error: string | null;
+  /** The newest page could not be fetched (cleared when it is). */
+  loadError: string | null;
+  /** The person's last action (mark read, load more) failed (cleared by the next that succeeds). */
+  actionError: string | null;
 }
 
-export const emptyFeed: FeedState = { items: [], unreadCount: 0, countAsOf: null, countVersion: 0, nextCursor: null, loading: true, error: null };
+export const emptyFeed: FeedState = {
+  items: [],
+  unreadCount: 0,
+  countAsOf: null,
+  countVersion: 0,
+  nextCursor: null,
+  loading: true,
+  loadError: null,
+  actionError: null,
+};
 
 const newer = (a: string, b: string | null) => b === null || compareIds(a, b) > 0;
 
@@ -60,7 +72,7 @@ export function mergeFirstPage(feed: FeedState, page: NotificationPage): FeedSta
     items: [...liveNewer, ...page.items, ...older],
     nextCursor: older.length ? feed.nextCursor : page.nextCursor,
     loading: false,
-    error: null,
+    loadError: null,
   };
   return bound(applyCount(merged, page));
 }
@@ -68,7 +80,7 @@ export function mergeFirstPage(feed: FeedState, page: NotificationPage): FeedSta
 /** An older page from "Load more". */
 export function appendOlderPage(feed: FeedState, page: NotificationPage): FeedState {
   const held = new Set(feed.items.map((i) => i.id));
-  return { ...feed, items: sortNewestFirst([...feed.items, ...page.items.filter((i) => !held.has(i.id))]), nextCursor: page.nextCursor, error: null };
+  return { ...feed, items: sortNewestFirst([...feed.items, ...page.items.filter((i) => !held.has(i.id))]), nextCursor: page.nextCursor, actionError: null };
 }
 
 /** A count from the server, with the unread items it could not know of yet added. */

@@ -1,0 +1,244 @@
+// The browser side under faults (issue 11, items 8–14), each reproduced in
+// Chromium against a production build: failed and slow history and
+// mark-read requests, cut streams, lost sessions, bursts, planned rotations,
+// a network that comes back, and a refused stream.
+import type { BrowserContext, Page, Route } from "@playwright/test";
+import { startNextServer, type NextServer } from "../testing/next-server";
+import { signInCookie } from "../testing/session";
+import { collect } from "../testing/sse-reader";
+import { addCookieHeader, expect, test } from "./fixtures";
+
+let server: NextServer;
+let admin: string;
+test.setTimeout(90_000);
+
+test.beforeAll(async () => {
+  server = await startNextServer({ DIAGNOSTICS: "1", RATE_CONNECT_PER_MIN: "100000", RATE_PUBLISH_PER_MIN: "100000", RATE_READ_PER_MIN: "100000" });
+  admin = await signInCookie(server.url, "admin@example.com");
+});
+test.afterAll(async () => server?.stop());
+
+const ALICE = "alice@example.com";
+
+async function post(base: string, path: string, cookie: string, body: unknown) {
+  return fetch(`${base}${path}`, { method: "POST", headers: { cookie, origin: base, "content-type": "application/json" }, body: JSON.stringify(body) });
+}
+
+async function publishToAlice(titles: string[], base = server.url, sender = admin) {
+  for (let i = 0; i < titles.length; i += 20) {
+    const results = await Promise.all(titles.slice(i, i + 20).map((title) => post(base, "/api/notifications", sender, { title, audience: { kind: "user", userId: ALICE } })));
+    for (const res of results) expect(res.status).toBe(201);
+  }
+}
+
+/** Alice in a fresh context with everything already read, on the dashboard and live. */
+async function aliceLive(browser: import("@playwright/test").Browser, setup?: (page: Page) => Promise<void>, base = server.url) {
+  const context = await browser.newContext();
+  const cookie = await signInCookie(base, ALICE);
+  await addCookieHeader(context, base, cookie);
+  expect((await post(base, "/api/notifications/read", cookie, { all: true })).status).toBe(200);
+  const page = await context.newPage();
+  await setup?.(page);
+  await page.goto(`${base}/`);
+  await expect(page.getByTestId("connection-status")).toHaveText("Live");
+  return { context, page, cookie };
+}
+
+const badge = (page: Page) => page.getByTestId("unread-badge");
+const cardsTitled = (page: Page, title: string) => page.getByTestId("notification-title").filter({ hasText: new RegExp(`^${title}$`) });
+const endStreams = async () => expect((await post(server.url, "/api/admin/diagnostics", admin, { action: "end-streams" })).status).toBe(200);
+
+async function closing(context: BrowserContext, run: () => Promise<void>) {
+  try {
+    await run();
+  } finally {
+    await context.close();
+  }
+}
+
+test("8. a failed first history page replays nothing as unread, and its error clears once history loads", async ({ browser }) => {
+  const cookie = await signInCookie(server.url, ALICE);
+  await publishToAlice(Array.from({ length: 7 }, (_, i) => `already read ${i}`));
+  expect((await post(server.url, "/api/notifications/read", cookie, { all: true })).status).toBe(200);
+  const context = await browser.newContext();
+  await addCookieHeader(context, server.url, cookie);
+  await closing(context, async () => {
+    const page = await context.newPage();
+    let failing = true;
+    await page.route("**/api/notifications?*", (route) =>
+      failing ? route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify({ error: "The store is unavailable." }) }) : route.continue(),
+    );
+    await page.goto(`${server.url}/`);
+    await expect(page.getByTestId("feed-error")).toHaveText("The store is unavailable.");
+    await expect(page.getByTestId("connection-status")).toHaveText("Live");
+    // The stream is live and resumed from nothing it did not know: no old notification came as new.
+    await page.waitForTimeout(1_000);
+    await expect(page.getByTestId("notification-item")).toHaveCount(0);
+    await expect(page.getByTestId("toast")).toHaveCount(0);
+    failing = false;
+    await expect(cardsTitled(page, "already read 6")).toHaveCount(1, { timeout: 15_000 });
+    await expect(page.getByTestId("feed-error")).toHaveCount(0);
+    await expect(badge(page)).toHaveCount(0);
+    await expect(page.getByTestId("toast")).toHaveCount(0);
+    await expect(page.locator('[data-testid="notification-item"][data-read="false"]')).toHaveCount(0);
+  });
+});
+
+test("9. a notification that arrives while a reset's history request is slow stays in the feed", async ({ browser }) => {
+  // A short history, and a bus pause long enough for it to be trimmed past: the server answers with `reset`.
+  const trimmed = await startNextServer({ HISTORY_MAX: "20", DIAGNOSTICS: "1", RATE_PUBLISH_PER_MIN: "100000" });
+  try {
+    const trimmedAdmin = await signInCookie(trimmed.url, "admin@example.com");
+    const { context, page, cookie } = await aliceLive(browser, undefined, trimmed.url);
+    await closing(context, async () => {
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      let refetches = 0;
+      // The server answers at once; the answer reaches the page late, older than what arrives live meanwhile.
+      await page.route("**/api/notifications?*", async (route) => {
+        refetches++;
+        const response = await route.fetch();
+        await held;
+        await route.fulfill({ response });
+      });
+      expect((await post(trimmed.url, "/api/admin/diagnostics", trimmedAdmin, { action: "pause-bus", seconds: 2 })).status).toBe(200);
+      await publishToAlice(Array.from({ length: 30 }, (_, i) => `trimmed ${i}`), trimmed.url, trimmedAdmin);
+      await expect.poll(() => refetches, { timeout: 10_000 }).toBeGreaterThan(0);
+      await publishToAlice(["arrived during a slow refetch"], trimmed.url, trimmedAdmin);
+      await expect(cardsTitled(page, "arrived during a slow refetch")).toHaveCount(1);
+      release();
+      await expect(cardsTitled(page, "trimmed 29")).toHaveCount(1);
+      await page.waitForTimeout(500);
+      await expect(cardsTitled(page, "arrived during a slow refetch")).toHaveCount(1);
+      // History this short forgets unread ones as it trims; the next reconnect's count is the server's.
+      await page.unroute("**/api/notifications?*");
+      expect((await post(trimmed.url, "/api/admin/diagnostics", trimmedAdmin, { action: "rotate-streams" })).status).toBe(200);
+      const server = (await (await fetch(`${trimmed.url}/api/notifications?limit=1`, { headers: { cookie } })).json()) as { unreadCount: number };
+      await expect(badge(page)).toHaveText(String(server.unreadCount));
+    });
+  } finally {
+    await trimmed.stop();
+  }
+});
+
+test("10. the badge equals the server's count after a reconnect, a stale mark-read reply and a failed mark-read", async ({ browser }) => {
+  const { context, page, cookie } = await aliceLive(browser);
+  await closing(context, async () => {
+    await publishToAlice(["drift a", "drift b", "drift c"]);
+    await expect(badge(page)).toHaveText("3");
+
+    // Read elsewhere while this browser's stream is down: read events are not replayed.
+    await context.setOffline(true);
+    await endStreams();
+    await expect(page.getByTestId("connection-status")).not.toHaveText("Live");
+    expect((await post(server.url, "/api/notifications/read", cookie, { all: true })).status).toBe(200);
+    await context.setOffline(false);
+    await expect(page.getByTestId("connection-status")).toHaveText("Live");
+    await expect(badge(page)).toHaveCount(0);
+
+    // A slow reply carries an older count than the read event that overtook it.
+    await publishToAlice(["stale a", "stale b"]);
+    await expect(badge(page)).toHaveText("2");
+    let replied!: () => void;
+    const replyHeld = new Promise<void>((r) => (replied = r));
+    await page.route("**/api/notifications/read", async (route: Route) => {
+      const response = await route.fetch();
+      await replyHeld;
+      await route.fulfill({ response });
+    });
+    await page.locator('[data-testid="notification-item"][data-read="false"]').first().getByTestId("mark-read").click();
+    await expect(badge(page)).toHaveText("1");
+    expect((await post(server.url, "/api/notifications/read", cookie, { all: true })).status).toBe(200);
+    await expect(badge(page)).toHaveCount(0);
+    replied();
+    await page.waitForTimeout(1_000);
+    await expect(badge(page)).toHaveCount(0);
+    await page.unroute("**/api/notifications/read");
+
+    // A failed mark-read is undone.
+    await publishToAlice(["undo a", "undo b"]);
+    await expect(badge(page)).toHaveText("2");
+    await page.route("**/api/notifications/read", (route) =>
+      route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify({ error: "The store is unavailable." }) }),
+    );
+    await page.getByTestId("mark-all-read").click();
+    await expect(page.getByTestId("feed-error")).toHaveText("The store is unavailable.");
+    await expect(badge(page)).toHaveText("2");
+    await expect(page.locator('[data-testid="notification-item"][data-read="false"]')).toHaveCount(2);
+  });
+});
+
+test("11. a session that ended sends the person to /signin instead of reconnecting for ever", async ({ browser }) => {
+  const { context, page } = await aliceLive(browser);
+  await closing(context, async () => {
+    await context.clearCookies();
+    await endStreams();
+    await expect(page).toHaveURL(/\/signin\?callbackUrl=%2F$/);
+  });
+});
+
+test("12. a burst of 300: the feed stays bounded, toasts stay few, the badge counts all, older items page in", async ({ browser }) => {
+  const { context, page } = await aliceLive(browser);
+  await closing(context, async () => {
+    const titles = Array.from({ length: 300 }, (_, i) => `burst ${i}`);
+    await publishToAlice(titles);
+    await expect(badge(page)).toHaveText("300");
+    await expect(cardsTitled(page, "burst 299")).toHaveCount(1);
+    expect(await page.getByTestId("notification-item").count()).toBeLessThanOrEqual(100);
+    expect(await page.getByTestId("toast").count()).toBeLessThanOrEqual(4);
+    const before = await page.getByTestId("notification-item").count();
+    await page.getByRole("button", { name: "Load more" }).click();
+    await expect.poll(() => page.getByTestId("notification-item").count()).toBeGreaterThan(before);
+  });
+});
+
+test.describe("with short streams and one device per user", () => {
+  let short: NextServer;
+  test.beforeAll(async () => {
+    short = await startNextServer({ SSE_MAX_DURATION_S: "4", MAX_CONNECTIONS_PER_USER: "1", RATE_CONNECT_PER_MIN: "100000" });
+  });
+  test.afterAll(async () => short?.stop());
+
+  test("13. planned rotations are silent: the indicator stays Live", async ({ browser }) => {
+    const { context, page } = await aliceLive(browser, undefined, short.url);
+    await closing(context, async () => {
+      let opened = 0;
+      page.on("request", (r) => r.url().includes("/api/events") && opened++);
+      await page.evaluate(() => {
+        const seen: string[] = [];
+        (window as unknown as { statuses: string[] }).statuses = seen;
+        const status = document.querySelector('[data-testid="connection-status"]')!;
+        new MutationObserver(() => seen.push(status.textContent ?? "")).observe(status, { subtree: true, characterData: true, childList: true });
+      });
+      await expect.poll(() => opened, { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
+      expect(await page.evaluate(() => (window as unknown as { statuses: string[] }).statuses.filter((s) => s !== "Live"))).toEqual([]);
+    });
+  });
+
+  test("14. a refused stream says too many devices and waits for Retry-After; a returning network reconnects at once", async ({ browser }) => {
+    const cookie = await signInCookie(short.url, ALICE);
+    const holder = new AbortController();
+    const held = await fetch(`${short.url}/api/events`, { headers: { cookie }, signal: holder.signal });
+    expect(held.status).toBe(200);
+    collect(held.body!);
+    const context = await browser.newContext();
+    await addCookieHeader(context, short.url, cookie);
+    await closing(context, async () => {
+      const page = await context.newPage();
+      let opened = 0;
+      page.on("request", (r) => r.url().includes("/api/events") && opened++);
+      await page.goto(`${short.url}/`);
+      await expect(page.getByTestId("connection-status")).toContainText("Too many devices connected: close one.");
+      await page.waitForTimeout(4_000);
+      expect(opened).toBe(1); // Retry-After is 10 s: no retry meanwhile
+      holder.abort();
+      await expect(page.getByTestId("connection-status")).toHaveText("Live", { timeout: 15_000 });
+
+      // Offline long enough for the backoff to grow, then back: no waiting out the timer.
+      await context.setOffline(true);
+      await expect(page.getByTestId("connection-status")).toHaveText(/Offline · retrying in ([5-9]|\d\d) s/, { timeout: 40_000 });
+      await context.setOffline(false);
+      await expect(page.getByTestId("connection-status")).toHaveText("Live", { timeout: 2_000 });
+    });
+  });
+});

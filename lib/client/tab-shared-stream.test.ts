@@ -1,0 +1,120 @@
+// Tab sharing with several "tabs" in one process: Node's BroadcastChannel,
+// an in-process lock manager, and a real node:http SSE server.
+import { afterEach, describe, expect, it } from "vitest";
+import { InProcessLocks } from "@/testing/lock-manager";
+import { serveSSE, sseHead, until, type SSETestServer } from "@/testing/sse-test-server";
+import type { SSERawEvent, SSEState } from "./sse-types";
+import { SharedStream, type SharedStreamOptions, type TabSharing } from "./tab-shared-stream";
+
+const servers: SSETestServer[] = [];
+const unsubscribes: (() => void)[] = [];
+afterEach(() => {
+  unsubscribes.splice(0).forEach((u) => u());
+  servers.splice(0).forEach((s) => s.close());
+});
+
+/** An SSE server that sends every id the test publishes, after the request's Last-Event-ID. */
+async function notificationServer() {
+  const open = new Set<import("node:http").ServerResponse>();
+  const log: string[] = [];
+  const server = await serveSSE((req, res) => {
+    sseHead(res);
+    const after = req.headers["last-event-id"];
+    for (const id of log) if (!after || Number(id) > Number(String(after).split("-")[0])) res.write(frame(id));
+    open.add(res);
+    res.on("close", () => open.delete(res));
+  });
+  servers.push(server);
+  const frame = (id: string) => `event: notification\nid: ${id}-0\ndata: {}\n\n`;
+  return {
+    server,
+    open,
+    publish(id: string) {
+      log.push(id);
+      for (const res of open) res.write(frame(id));
+    },
+  };
+}
+
+function tab(url: string, sharing: TabSharing | null, options: SharedStreamOptions = {}) {
+  const stream = new SharedStream(url, { scope: "alice", ...options }, sharing);
+  const received: SSERawEvent[] = [];
+  const states: SSEState[] = [];
+  const unsubscribe = stream.subscribe({ events: ["notification", "reset"], onEvent: (e) => received.push(e), onState: (s) => states.push(s) });
+  unsubscribes.push(unsubscribe);
+  return { stream, received, states, ids: () => received.filter((e) => e.id).map((e) => e.id), close: unsubscribe };
+}
+
+function browser(): TabSharing {
+  const locks = new InProcessLocks();
+  return { locks: locks as unknown as TabSharing["locks"], openChannel: (name) => new BroadcastChannel(name) };
+}
+
+describe("tab-shared stream", () => {
+  it("gives a browser's tabs one connection, and every tab every event once", async () => {
+    const { server, publish } = await notificationServer();
+    const sharing = browser();
+    const tabs = [tab(server.url, sharing), tab(server.url, sharing), tab(server.url, sharing)];
+    await until(() => tabs.every((t) => t.states.at(-1)?.status === "open"));
+    publish("1");
+    publish("2");
+    await until(() => tabs.every((t) => t.ids().length === 2));
+    expect(server.requests).toHaveLength(1);
+    for (const t of tabs) expect(t.ids()).toEqual(["1-0", "2-0"]);
+    expect(tabs.filter((t) => t.stream.isLeader)).toHaveLength(1);
+  });
+
+  it("hands over when the leading tab goes: the next resumes from the newest id, nothing lost or doubled", async () => {
+    const { server, publish } = await notificationServer();
+    const sharing = browser();
+    const first = tab(server.url, sharing);
+    await until(() => first.states.at(-1)?.status === "open");
+    const second = tab(server.url, sharing);
+    publish("1");
+    await until(() => second.ids().length === 1);
+    first.close();
+    publish("2"); // published during the handover
+    await until(() => second.stream.isLeader && second.ids().length === 2);
+    publish("3");
+    await until(() => second.ids().length === 3);
+    expect(second.ids()).toEqual(["1-0", "2-0", "3-0"]);
+    expect(server.requests).toHaveLength(2);
+    expect(server.requests[1]!.headers["last-event-id"]).toBe("1-0");
+  });
+
+  it("keeps a stream per tab where the browser cannot share, and never shares a token's stream", async () => {
+    const { server, publish } = await notificationServer();
+    const unshared = [tab(server.url, null), tab(server.url, null)];
+    const sharing = browser();
+    const withToken = [tab(server.url, sharing, { token: "t" }), tab(server.url, sharing, { token: "t" })];
+    await until(() => server.requests.length === 4);
+    publish("1");
+    await until(() => [...unshared, ...withToken].every((t) => t.ids().length === 1));
+  });
+
+  it("shares only within a scope: another account's tabs hold their own stream", async () => {
+    const { server } = await notificationServer();
+    const sharing = browser();
+    tab(server.url, sharing, { scope: "alice" });
+    tab(server.url, sharing, { scope: "bob" });
+    await until(() => server.requests.length === 2);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("a tab that joins late gets the leader's state, and a resume point moved forward is kept for its turn", async () => {
+    const { server, publish } = await notificationServer();
+    const sharing = browser();
+    const first = tab(server.url, sharing);
+    await until(() => first.states.at(-1)?.status === "open");
+    const late = tab(server.url, sharing);
+    await until(() => late.states.at(-1)?.status === "open");
+    late.stream.advanceTo("7-0"); // its history page went up to 7
+    first.close();
+    await until(() => server.requests.length === 2);
+    expect(server.requests[1]!.headers["last-event-id"]).toBe("7-0");
+    publish("8");
+    await until(() => late.ids().length === 1);
+    expect(late.ids()).toEqual(["8-0"]);
+  });
+});
