@@ -84,7 +84,7 @@ describe("feed state", () => {
   });
 
   it("marks read at once and undoes exactly what it changed", () => {
-    let feed = mergeFirstPage(emptyFeed, { ...page([3, 2, 1], 5, 3), items: [item(3), item(2, true), item(1)] });
+    const feed = mergeFirstPage(emptyFeed, { ...page([3, 2, 1], 5, 3), items: [item(3), item(2, true), item(1)] });
     const { feed: marked, changed } = markReadLocally(feed, "all");
     expect(changed).toEqual(["3-0", "1-0"]);
     expect(marked.unreadCount).toBe(0);
