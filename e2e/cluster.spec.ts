@@ -10,7 +10,7 @@ import { signInCookie } from "../testing/session";
 import { collect, notificationIds, type CollectedStream } from "../testing/sse-reader";
 import { assertDeliversLive, churnStreamsDuringPublishes } from "../testing/live-checks";
 import type { Notification, Stats } from "@/lib/types";
-import { asAdminAndMember, expect, test, signIn } from "./fixtures";
+import { addCookieHeader, asAdminAndMember, expect, test, signIn } from "./fixtures";
 
 for (const mode of ["upstash", "redis"] as const) {
   test.describe(`${mode} mode`, () => {
@@ -379,6 +379,33 @@ for (const mode of ["upstash", "redis"] as const) {
         await server.stop();
         await endpoint?.close();
         await late.destroy();
+      }
+    });
+
+    test("sign-out on A ends the session everywhere: tabs on A and B go to /signin, its streams on B end, its cookie gets 401 on both", async ({ browser }) => {
+      const cookie = await signInCookie(a.url, "bob@example.com");
+      const context = await browser.newContext();
+      try {
+        await addCookieHeader(context, a.url, cookie);
+        const onA = await context.newPage();
+        const onB = await context.newPage();
+        await onA.goto(`${a.url}/`);
+        await onB.goto(`${b.url}/`);
+        for (const page of [onA, onB]) await expect(page.getByTestId("connection-status")).toHaveText("Live");
+        const raw = await fetch(`${b.url}/api/events`, { headers: { cookie } });
+        expect(raw.status).toBe(200);
+        const copied = collect(raw.body!);
+        await copied.waitFor((e) => e.some((x) => x.event === "connected"));
+        await onA.getByTestId("sign-out").click();
+        for (const page of [onA, onB]) await expect(page).toHaveURL(/\/signin/);
+        await copied.ended;
+        expect(copied.events.at(-1)?.event).toBe("reconnect");
+        expect((await fetch(`${a.url}/api/events`, { headers: { cookie } })).status).toBe(401);
+        // Another instance trusts a cookie it decrypted for at most a second before asking the store again.
+        await expect.poll(async () => (await fetch(`${b.url}/api/notifications`, { headers: { cookie } })).status, { timeout: 3_000 }).toBe(401);
+        expect((await fetch(`${b.url}/api/events`, { headers: { cookie } })).status).toBe(401);
+      } finally {
+        await context.close();
       }
     });
 
