@@ -5,20 +5,32 @@ import { goToSignIn, onSignedOutElsewhere, signOutEverywhere } from "@/lib/clien
 
 export function SignOutButton() {
   const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
   useEffect(() => onSignedOutElsewhere(goToSignIn), []);
   return (
-    <button
-      type="button"
-      data-testid="sign-out"
-      disabled={busy}
-      onClick={() => {
-        setBusy(true);
-        // On failure the session still holds: stay, and let the person try again.
-        signOutEverywhere().catch(() => setBusy(false));
-      }}
-      className="rounded-lg px-3 py-1.5 text-sm hover:bg-slate-100 disabled:opacity-60 dark:hover:bg-slate-800"
-    >
-      Sign out
-    </button>
+    <>
+      {error && (
+        <span role="alert" className="text-sm text-rose-700 dark:text-rose-300">
+          {error}
+        </span>
+      )}
+      <button
+        type="button"
+        data-testid="sign-out"
+        disabled={busy}
+        onClick={() => {
+          setBusy(true);
+          setError(null);
+          // On failure the session still holds: say so, stay, and let the person try again.
+          signOutEverywhere().catch((e: Error) => {
+            setError(e.message);
+            setBusy(false);
+          });
+        }}
+        className="rounded-lg px-3 py-1.5 text-sm hover:bg-slate-100 disabled:opacity-60 dark:hover:bg-slate-800"
+      >
+        Sign out
+      </button>
+    </>
   );
 }

@@ -242,3 +242,16 @@ test.describe("with short streams and one device per user", () => {
     });
   });
 });
+
+test("a sign-out the server could not record says so and stays, rather than pretending", async ({ browser }) => {
+  const { context, page } = await aliceLive(browser);
+  await closing(context, async () => {
+    await page.route("**/api/auth/signout", (route) =>
+      route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify({ error: "The store is unreachable. Try again in 5 s." }) }),
+    );
+    await page.getByTestId("sign-out").click();
+    await expect(page.getByRole("alert").filter({ hasText: "The store is unreachable" })).toBeVisible();
+    await expect(page).toHaveURL(`${server.url}/`);
+    await expect(page.getByTestId("sign-out")).toBeEnabled();
+  });
+});

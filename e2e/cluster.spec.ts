@@ -300,6 +300,26 @@ for (const mode of ["upstash", "redis"] as const) {
     });
 
     // Issue 13.5: one publish of a burst was answered 500 while Redis died.
+    test("Redis down: signing out answers 503 and the session stays, never a cleared cookie over a session that lives on", async () => {
+      const cookie = await signInCookie(a.url, "bob@example.com");
+      const { csrfToken } = (await (await fetch(`${a.url}/api/auth/csrf`, { headers: { cookie } })).json()) as { csrfToken: string };
+      await redis.stop();
+      try {
+        const res = await fetch(`${a.url}/api/auth/signout`, {
+          method: "POST",
+          redirect: "manual",
+          headers: { cookie, "content-type": "application/x-www-form-urlencoded", origin: a.url },
+          body: new URLSearchParams({ csrfToken, json: "true" }),
+        });
+        expect(res.status).toBe(503);
+        expect(res.headers.get("retry-after")).toBeTruthy();
+        expect(res.headers.getSetCookie().some((c) => c.includes("session-token"))).toBe(false);
+      } finally {
+        await redis.start();
+      }
+      await expect.poll(async () => (await fetch(`${a.url}/api/notifications`, { headers: { cookie } })).status, { timeout: 20_000 }).toBe(200);
+    });
+
     test("Redis stopped during a burst of publishes: every answer is 201 or 503 with Retry-After, and every 201 is kept", async () => {
       const answers: { status: number; retryAfter: string | null; id?: string }[] = [];
       let next = 0;

@@ -169,3 +169,59 @@ test("signing out in one tab sends every tab to /signin, ends the session's stre
     await context.close();
   }
 });
+
+test("a hung tab that holds the stream (its script paused) has it taken over; when it wakes it follows", async ({ browser }) => {
+  // Heartbeats every second: a leader silent for 3 of them (+5 s) is presumed hung.
+  const beating = await startNextServer({ SSE_HEARTBEAT_MS: "1000", RATE_PUBLISH_PER_MIN: "100000" });
+  try {
+    const beatingAdmin = await signInCookie(beating.url, "admin@example.com");
+    const context = await browser.newContext();
+    await addCookieHeader(context, beating.url, await signInCookie(beating.url, "alice@example.com"));
+    const [leader, follower] = [await context.newPage(), await context.newPage()];
+    for (const page of [leader, follower]) {
+      await page.goto(`${beating.url}/`);
+      await expect(page.getByTestId("connection-status")).toHaveText("Live");
+    }
+    const debuggerSession = await context.newCDPSession(leader);
+    await debuggerSession.send("Debugger.enable");
+    await debuggerSession.send("Debugger.pause");
+    const send = (title: string) =>
+      fetch(`${beating.url}/api/notifications`, {
+        method: "POST",
+        headers: { cookie: beatingAdmin, origin: beating.url, "content-type": "application/json" },
+        body: JSON.stringify({ title }),
+      });
+    expect((await send("while the leader hangs")).status).toBe(201);
+    await expect(cardsTitled(follower, "while the leader hangs")).toHaveCount(1, { timeout: 30_000 });
+    await debuggerSession.send("Debugger.resume");
+    expect((await send("after it woke")).status).toBe(201);
+    for (const page of [leader, follower]) {
+      await expect(cardsTitled(page, "while the leader hangs")).toHaveCount(1);
+      await expect(cardsTitled(page, "after it woke")).toHaveCount(1);
+    }
+    await context.close();
+  } finally {
+    await beating.stop();
+  }
+});
+
+test("a tab whose browser signed in as someone else meanwhile never shows that account's notifications", async ({ browser }) => {
+  const { context } = await signedIn(browser, "alice@example.com");
+  try {
+    const [aliceTab] = await openTabs(context, 1);
+    // Another tab of the same browser signs in as Bob: the cookie is now Bob's.
+    await addCookieHeader(context, server.url, await signInCookie(server.url, "bob@example.com"));
+    await publish("for bob only", { kind: "user", userId: "bob@example.com" });
+    const endStreams = await fetch(`${server.url}/api/admin/diagnostics`, {
+      method: "POST",
+      headers: { cookie: admin, origin: server.url, "content-type": "application/json" },
+      body: JSON.stringify({ action: "rotate-streams" }),
+    });
+    expect(endStreams.status).toBe(200);
+    // The tab reloads as Bob's dashboard rather than showing Bob's notifications under Alice's name.
+    await expect(aliceTab!.getByText("Bob · member")).toBeVisible();
+    await expect(aliceTab!.getByText("Alice · member")).toHaveCount(0);
+  } finally {
+    await context.close();
+  }
+});

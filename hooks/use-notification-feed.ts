@@ -17,8 +17,9 @@ import {
   mergeFirstPage,
   unmarkRead,
   type FeedState,
+  type LocalRead,
 } from "@/lib/client/feed-state";
-import type { MarkReadResult, Notification, NotificationPage, ReadEventData, StreamEventMap } from "@/lib/types";
+import type { ConnectedEventData, MarkReadResult, Notification, NotificationPage, ReadEventData, StreamEventMap } from "@/lib/types";
 import { useSSE, type SSEMessage } from "./use-sse";
 
 const PAGE_SIZE = 30;
@@ -37,11 +38,22 @@ export function useNotificationFeed(scope: string, onNew: (n: Notification) => v
     onNewRef.current = onNew;
   });
   const sync = useHistorySync(setFeed);
+  // The browser now holds another account's session (signed in as someone else in another tab).
+  const otherAccount = useRef(false);
 
   const onMessage = useCallback(
     (message: StreamMessage) => {
+      if (otherAccount.current) return;
       switch (message.event) {
+        case "connected":
+          if ((message.data as ConnectedEventData).userId !== scope) {
+            otherAccount.current = true;
+            window.location.reload();
+            return;
+          }
+          return sync();
         case "notification": {
+          // The stream hands each on once (ids only grow); the feed also may have it from history.
           const n = message.data as Notification;
           setFeed((f) => addLive(f, n));
           onNewRef.current(n);
@@ -49,13 +61,12 @@ export function useNotificationFeed(scope: string, onNew: (n: Notification) => v
         }
         case "read":
           return setFeed((f) => applyReadEvent(f, message.data as ReadEventData));
-        // Read marks are not replayed and a reset means a hole: fetch the newest page again.
-        case "connected":
+        // Read marks are not replayed (see `connected`) and a reset means a hole: fetch the newest page again.
         case "reset":
           return sync();
       }
     },
-    [sync],
+    [scope, sync],
   );
 
   const stream = useSSE<StreamMessage["data"]>("/api/events", {
@@ -68,11 +79,12 @@ export function useNotificationFeed(scope: string, onNew: (n: Notification) => v
 
   const markRead = useCallback(
     async (which: string[] | "all") => {
-      let changed: string[] = [];
+      // Read back from the updater, which React runs before the request below returns.
+      let undo: LocalRead = { ids: [], countDrop: 0 };
       let version = 0;
       setFeed((f) => {
         const result = markReadLocally(f, which);
-        changed = result.changed;
+        undo = result.undo;
         version = f.countVersion;
         return result.feed;
       });
@@ -81,7 +93,7 @@ export function useNotificationFeed(scope: string, onNew: (n: Notification) => v
         // Another count (a read event, a newer page) arrived meanwhile: this one is older.
         setFeed((f) => ({ ...(f.countVersion === version ? applyCount(f, count) : f), actionError: null }));
       } catch (error) {
-        setFeed((f) => ({ ...unmarkRead(f, changed), actionError: (error as Error).message }));
+        setFeed((f) => ({ ...unmarkRead(f, undo), actionError: (error as Error).message }));
         sync();
       }
     },
@@ -109,7 +121,7 @@ export function useNotificationFeed(scope: string, onNew: (n: Notification) => v
 function useHistorySync(setFeed: React.Dispatch<React.SetStateAction<FeedState>>) {
   const running = useRef(false);
   const again = useRef(false);
-  const retry = useRef<{ timer: ReturnType<typeof setTimeout> | null; attempt: number }>({ timer: null, attempt: 0 });
+  const retry = useRef<{ timer: ReturnType<typeof setTimeout> | null; attempt: number; unmounted: boolean }>({ timer: null, attempt: 0, unmounted: false });
 
   const sync = useCallback(async () => {
     if (running.current) {
@@ -125,11 +137,11 @@ function useHistorySync(setFeed: React.Dispatch<React.SetStateAction<FeedState>>
       setFeed((f) => mergeFirstPage(f, page));
     } catch (error) {
       setFeed((f) => ({ ...f, loading: false, loadError: (error as Error).message }));
-      retry.current.timer = setTimeout(() => void sync(), backoffDelay(retry.current.attempt++, HISTORY_RETRY_BASE_MS));
+      if (!retry.current.unmounted) retry.current.timer = setTimeout(() => void sync(), backoffDelay(retry.current.attempt++, HISTORY_RETRY_BASE_MS));
     } finally {
       running.current = false;
     }
-    if (again.current) {
+    if (again.current && !retry.current.unmounted) {
       again.current = false;
       void sync();
     }
@@ -137,8 +149,10 @@ function useHistorySync(setFeed: React.Dispatch<React.SetStateAction<FeedState>>
 
   useEffect(() => {
     const state = retry.current;
+    state.unmounted = false;
     void sync();
     return () => {
+      state.unmounted = true;
       if (state.timer) clearTimeout(state.timer);
     };
   }, [sync]);

@@ -94,6 +94,8 @@ export interface ConnectedEventData {
   userId: string;
   instance: string;
   serverTime: string;
+  /** How often the stream sends a heartbeat: a client that hears nothing for a few of these may presume it dead. */
+  heartbeatMs: number;
 }
 
 /** `all`: everything up to `upTo` (the newest notification when it was marked) is read. */

@@ -8,10 +8,9 @@ import GoogleProvider from "next-auth/providers/google";
 import { config } from "../config";
 import { getStore } from "../store";
 import { sameOriginPath } from "../links";
-import { revokeSession } from "./request";
+import { SESSION_MAX_AGE_S } from "./request";
 import { checkPassword, normalizeEmail, toSessionUser } from "./users";
 
-const SESSION_MAX_AGE_S = 8 * 60 * 60;
 
 function oauthProviders() {
   const providers = [];
@@ -44,13 +43,6 @@ export const authOptions: NextAuthOptions = {
     }),
     ...oauthProviders(),
   ],
-  events: {
-    // The JWT stays valid until it expires, so the store remembers the sign-out
-    // that long; streams it opened end on every instance.
-    async signOut({ token }) {
-      if (typeof token?.sid === "string" && typeof token.exp === "number") await revokeSession(token.sid, token.exp * 1000);
-    },
-  },
   callbacks: {
     // next-auth's default accepts any "/…" value; browsers read "/\t/evil.example" as another site.
     redirect({ url, baseUrl }) {
@@ -63,12 +55,15 @@ export const authOptions: NextAuthOptions = {
         token.uid = sessionUser.id;
         token.role = sessionUser.role;
         token.sid = crypto.randomUUID();
+        return token;
       }
+      // Every page (getServerSession) and every re-issue of the cookie comes
+      // here: a signed-out session is no session, and next-auth clears its
+      // cookie instead of renewing it. A store that cannot answer fails closed.
+      if (typeof token.sid !== "string" || (await getStore().isSessionRevoked(token.sid))) throw new Error("This session was signed out.");
       return token;
     },
-    // Pages (getServerSession) treat a signed-out session as no session.
     async session({ session, token }) {
-      if (typeof token.sid !== "string" || (await getStore().isSessionRevoked(token.sid))) return { expires: session.expires } as typeof session;
       if (session.user && token.email) {
         session.user.id = String(token.uid);
         session.user.role = token.role === "admin" ? "admin" : "member";

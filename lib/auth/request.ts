@@ -14,7 +14,14 @@ export type Authenticated =
   | { user: SessionUser; via: "session"; sessionId: string; expiresAt: number }
   | { user: SessionUser; via: "token"; tokenId: string };
 
-const sessions = new SessionCache();
+/** A session cookie lives this long, renewed whenever next-auth re-issues it. */
+export const SESSION_MAX_AGE_S = 8 * 60 * 60;
+
+// One cache per process (route bundles may each load this module): a sign-out
+// must reach the cache every route reads.
+const CACHE_KEY = Symbol.for("notifications.session-cache");
+const g = globalThis as typeof globalThis & { [CACHE_KEY]?: SessionCache };
+const sessions = (g[CACHE_KEY] ??= new SessionCache());
 
 export async function authenticate(req: NextRequest): Promise<Authenticated | null> {
   const authorization = req.headers.get("authorization");
@@ -38,9 +45,22 @@ export async function authenticate(req: NextRequest): Promise<Authenticated | nu
   return viaSession(session);
 }
 
-/** After a sign-out (next-auth's signOut event): refused here at once, elsewhere within REVOCATION_RECHECK_MS. */
-export async function revokeSession(sessionId: string, expiresAt: number) {
-  await getStore().revokeSession(sessionId, expiresAt);
+/**
+ * Revokes the session a sign-out request carries, before next-auth clears
+ * its cookie; throws (a 503) when the store cannot record it, so the person
+ * is never told they signed out while their session lives on. Remembered
+ * for a whole session lifetime from now: no copy of the cookie, however
+ * recently re-issued, outlives that.
+ */
+export async function revokeRequestSession(req: NextRequest) {
+  const jwt = await getToken({ req, secret: config().authSecret });
+  if (typeof jwt?.sid !== "string") return;
+  await getStore().revokeSession(jwt.sid, Date.now() + SESSION_MAX_AGE_S * 1000);
+  sessions.forgetSession(jwt.sid);
+}
+
+/** A `session-revoked` bus message: this instance stops trusting the cookie at once. */
+export function forgetSignedOutSession(sessionId: string) {
   sessions.forgetSession(sessionId);
 }
 

@@ -85,14 +85,16 @@ describe("feed state", () => {
 
   it("marks read at once and undoes exactly what it changed", () => {
     const feed = mergeFirstPage(emptyFeed, { ...page([3, 2, 1], 5, 3), items: [item(3), item(2, true), item(1)] });
-    const { feed: marked, changed } = markReadLocally(feed, "all");
-    expect(changed).toEqual(["3-0", "1-0"]);
+    const { feed: marked, undo } = markReadLocally(feed, "all");
+    expect(undo.ids).toEqual(["3-0", "1-0"]);
     expect(marked.unreadCount).toBe(0);
-    // The flags come back; the count is the server's to say (the hook fetches it again).
-    expect(unmarkRead(marked, changed).items.map((i) => i.read)).toEqual([false, true, false]);
+    const undone = unmarkRead(marked, undo);
+    expect(undone.items.map((i) => i.read)).toEqual([false, true, false]);
+    expect(undone.unreadCount).toBe(5);
     const one = markReadLocally(feed, ["3-0", "2-0"]);
-    expect(one.changed).toEqual(["3-0"]);
+    expect(one.undo.ids).toEqual(["3-0"]);
     expect(one.feed.unreadCount).toBe(4);
+    expect(unmarkRead(one.feed, one.undo).unreadCount).toBe(5);
   });
 
   it("bumps the count's version on every server count, so an older reply can be told apart", () => {

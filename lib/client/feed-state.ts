@@ -101,21 +101,28 @@ export function applyReadEvent(feed: FeedState, data: ReadEventData): FeedState 
   return applyCount({ ...feed, items: feed.items.map((i) => (i.read || !isRead(i.id) ? i : { ...i, read: true })) }, data);
 }
 
-/** Marks read at once, before the server answers; returns the ids it changed, to undo on failure. */
-export function markReadLocally(feed: FeedState, which: string[] | "all"): { feed: FeedState; changed: string[] } {
-  const wanted = which === "all" ? () => true : idSet(which);
-  const changed = feed.items.filter((i) => !i.read && wanted(i.id)).map((i) => i.id);
-  if (!changed.length && which !== "all") return { feed, changed };
-  const isChanged = idSet(changed);
-  // "All" also covers unread items this page never loaded: the count goes to zero.
-  const unreadCount = which === "all" ? 0 : Math.max(0, feed.unreadCount - changed.length);
-  return { feed: { ...feed, unreadCount, items: feed.items.map((i) => (isChanged(i.id) ? { ...i, read: true } : i)) }, changed };
+/** What markReadLocally changed, for unmarkRead to undo. */
+export interface LocalRead {
+  ids: string[];
+  countDrop: number;
 }
 
-/** Undoes markReadLocally after its request failed (the count is then fetched again). */
-export function unmarkRead(feed: FeedState, ids: string[]): FeedState {
+/** Marks read at once, before the server answers; returns what it changed, to undo on failure. */
+export function markReadLocally(feed: FeedState, which: string[] | "all"): { feed: FeedState; undo: LocalRead } {
+  const wanted = which === "all" ? () => true : idSet(which);
+  const ids = feed.items.filter((i) => !i.read && wanted(i.id)).map((i) => i.id);
+  // "All" also covers unread items this page never loaded: the count goes to zero.
+  const unreadCount = which === "all" ? 0 : Math.max(0, feed.unreadCount - ids.length);
+  const undo = { ids, countDrop: feed.unreadCount - unreadCount };
+  if (!ids.length && !undo.countDrop) return { feed, undo };
+  const isChanged = idSet(ids);
+  return { feed: { ...feed, unreadCount, items: feed.items.map((i) => (isChanged(i.id) ? { ...i, read: true } : i)) }, undo };
+}
+
+/** Undoes markReadLocally after its request failed (the hook then asks the server again). */
+export function unmarkRead(feed: FeedState, { ids, countDrop }: LocalRead): FeedState {
   const isUndone = idSet(ids);
-  return { ...feed, items: feed.items.map((i) => (i.read && isUndone(i.id) ? { ...i, read: false } : i)) };
+  return { ...feed, unreadCount: feed.unreadCount + countDrop, items: feed.items.map((i) => (i.read && isUndone(i.id) ? { ...i, read: false } : i)) };
 }
 
 function idSet(ids: string[]) {

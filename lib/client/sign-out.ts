@@ -2,19 +2,31 @@
 // that signs out tells the others over a BroadcastChannel. (The server has
 // revoked the session too, so a tab that misses the message gets 401 from
 // its stream and leaves all the same.)
-import { signOut } from "next-auth/react";
+import { ApiClientError } from "../api-client";
+import type { ApiErrorBody } from "../types";
 
 const CHANNEL = "ntf-session";
 export const SIGN_IN_PATH = "/signin";
 
+/** Throws (with the server's sentence) when the sign-out could not be recorded: the session then still holds. */
 export async function signOutEverywhere() {
-  await signOut({ redirect: false });
+  // next-auth's own flow (csrf token, then POST), checked: its client helper reports no failure.
+  const { csrfToken } = (await (await fetch("/api/auth/csrf", { cache: "no-store" })).json()) as { csrfToken: string };
+  const res = await fetch("/api/auth/signout", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ csrfToken, json: "true" }),
+  });
+  if (!res.ok) {
+    const body = (await res.json().catch(() => ({ error: `Signing out failed (${res.status}).` }))) as ApiErrorBody;
+    throw new ApiClientError(res.status, body);
+  }
   if (typeof BroadcastChannel !== "undefined") {
     const channel = new BroadcastChannel(CHANNEL);
     channel.postMessage("signed-out");
     channel.close();
   }
-  window.location.assign(SIGN_IN_PATH);
+  leaveFor(SIGN_IN_PATH);
 }
 
 /** Calls `onSignedOut` when another tab signs out; returns the unsubscribe. */
@@ -28,5 +40,10 @@ export function onSignedOutElsewhere(onSignedOut: () => void): () => void {
 /** Where a tab goes once its session has ended, coming back to this page after signing in. */
 export function goToSignIn() {
   const here = window.location.pathname + window.location.search;
-  window.location.assign(`${SIGN_IN_PATH}?callbackUrl=${encodeURIComponent(here)}`);
+  leaveFor(`${SIGN_IN_PATH}?callbackUrl=${encodeURIComponent(here)}`);
+}
+
+/** A full page load, not a client-side navigation: nothing of the ended session stays in memory. */
+function leaveFor(path: string) {
+  window.location.assign(new URL(path, window.location.origin).href);
 }

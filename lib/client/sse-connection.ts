@@ -19,6 +19,8 @@ export interface ConnectionListener {
   /** The events of one network chunk, at once (a burst is one render, not one per event). */
   onEvents(events: SSERawEvent[]): void;
   onState(state: SSEState): void;
+  /** Anything arrived, heartbeats included: the connection is alive. */
+  onActivity?(): void;
 }
 
 const MAX_BACKOFF_MS = 30_000;
@@ -44,6 +46,8 @@ export class SSEConnection {
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private abort: AbortController | null = null;
   private closed = false;
+  /** Where the next request resumes if the page knows of newer events than the stream sent (its history). */
+  private resumeFrom: string | null = null;
 
   constructor(
     readonly url: string,
@@ -63,22 +67,30 @@ export class SSEConnection {
 
   close() {
     if (this.closed) return;
+    this.stop();
+    this.setState({ status: "closed", retryAt: null });
+  }
+
+  private stop() {
     this.closed = true;
     if (typeof window !== "undefined") {
       window.removeEventListener("online", this.retryNow);
       document.removeEventListener("visibilitychange", this.onVisibility);
     }
     this.teardown();
-    this.setState({ status: "closed", retryAt: null });
   }
 
   getState() {
     return this.state;
   }
 
-  /** Moves the resume point forward (the page learnt of newer events elsewhere, e.g. its history). */
+  /**
+   * Moves the next request's resume point forward (the page learnt of newer
+   * events elsewhere, e.g. its history). Events still arriving on this
+   * connection are not skipped for it: they may be exactly those.
+   */
   advanceTo(id: string) {
-    if (isNewerId(id, this.state.lastEventId)) this.state = { ...this.state, lastEventId: id };
+    if (isNewerId(id, this.resumeFrom)) this.resumeFrom = id;
   }
 
   /** While waiting to retry (not after a 429: the server said when), try now: the network is back or the tab is in view. */
@@ -104,19 +116,25 @@ export class SSEConnection {
     this.abort = abort;
     const headers: Record<string, string> = { accept: "text/event-stream" };
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
-    if (this.state.lastEventId) headers["last-event-id"] = this.state.lastEventId;
+    const resume = this.resumeFrom && isNewerId(this.resumeFrom, this.state.lastEventId) ? this.resumeFrom : this.state.lastEventId;
+    if (resume) headers["last-event-id"] = resume;
     try {
       const res = await (this.options.fetch ?? fetch)(this.url, { headers, signal: abort.signal, cache: "no-store" });
       if (!res.ok || !res.body) throw await refusal(res);
       this.attempt = 0;
       this.setState({ status: "open", error: null, retryAt: null });
       let rotate = false;
+      let heardEvent = false;
       let batch: SSERawEvent[] = [];
       const parser = createParser({
         onEvent: (e) => {
           const event: SSERawEvent = { event: e.event ?? "message", data: e.data, id: e.id };
-          if (event.event === "reconnect") rotate = true;
-          else if (!event.id || isNewerId(event.id, this.state.lastEventId)) {
+          if (event.event === "reconnect") {
+            rotate = true;
+            return;
+          }
+          heardEvent = true;
+          if (!event.id || isNewerId(event.id, this.state.lastEventId)) {
             if (event.id) this.state = { ...this.state, lastEventId: event.id };
             batch.push(event);
           }
@@ -128,6 +146,7 @@ export class SSEConnection {
         const { done, value } = await reader.read();
         if (done || this.abort !== abort) break;
         parser.feed(value);
+        this.listener.onActivity?.();
         if (batch.length) {
           const events = batch;
           batch = [];
@@ -137,8 +156,9 @@ export class SSEConnection {
         if (rotate) break;
       }
       if (this.abort !== abort) return;
-      if (rotate) {
-        // The server is about to end the response (its time limit, a revoked sign-in): resume now.
+      // The server is about to end the response (its time limit, a revoked sign-in): resume now,
+      // unless it said nothing else first (a stream turned away at once must not loop).
+      if (rotate && heardEvent) {
         this.teardown();
         return this.connect(true);
       }
@@ -153,7 +173,7 @@ export class SSEConnection {
     this.teardown();
     if (this.closed) return;
     if (error.kind === "unauthorized" || error.kind === "forbidden") {
-      this.closed = true;
+      this.stop();
       this.setState({ status: "closed", error, retryAt: null });
       return;
     }

@@ -5,7 +5,9 @@
 // put in the back/forward cache) the browser hands the lock to the next tab,
 // which resumes from the newest id it has seen: every tab sees every relayed
 // event, so that is the newest id any tab has. Events carry increasing ids,
-// so one relayed twice around a handover is dropped by id.
+// so one relayed twice around a handover is dropped by id. A leader that
+// hangs without giving the lock up (no heartbeat relayed for a few heartbeat
+// intervals) has the lock stolen by a tab in view.
 //
 // Without Web Locks or BroadcastChannel (older browsers, plain-http origins
 // other than localhost) every tab leads its own connection, as before.
@@ -39,10 +41,18 @@ type TabMessage =
   /** A tab joined or woke up: the leader answers with its state. */
   | { type: "hello" }
   /** A tab came into view or back online while the leader waits to retry: a hidden leader's timers are throttled, so retry now. */
-  | { type: "retry" };
+  | { type: "retry" }
+  /** The leader's connection heard something (a heartbeat at least); how long a silence means it hung. */
+  | { type: "alive"; hungAfterMs: number };
 
 /** Sent to this tab's subscribers after it slept (frozen, back/forward cache): relayed events may have been missed. */
 const RESYNC_EVENT: SSERawEvent = { event: "reset", data: "{}" };
+/** A leader says it is alive at most this often (every chunk proves it, but a burst need not say so a thousand times). */
+const ALIVE_EVERY_MS = 5_000;
+/** Silence after which a leader is presumed hung, in heartbeat intervals (learnt from `connected`), and before one is known. */
+const HUNG_AFTER_HEARTBEATS = 3;
+const HUNG_DEFAULT_MS = 60_000;
+const HUNG_CHECK_MS = 10_000;
 
 /** The browser's means to share, or null where it lacks them. */
 export function browserSharing(): TabSharing | null {
@@ -53,7 +63,14 @@ export function browserSharing(): TabSharing | null {
 export class SharedStream {
   private readonly subscribers = new Set<StreamSubscriber>();
   private state: SSEState;
+  /** The newest event id handed on: relayed events at or before it are dropped. */
   private lastEventId: string | null;
+  /** Where this tab's connection would resume, if newer than lastEventId (its history went further). */
+  private resumeFrom: string | null = null;
+  private lastHeardAt = 0;
+  private lastAliveSentAt = 0;
+  private hungAfterMs = HUNG_DEFAULT_MS;
+  private hungCheck: ReturnType<typeof setInterval> | null = null;
   /** This tab's real connection, while it leads. */
   private connection: SSEConnection | null = null;
   private channel: BroadcastChannel | null = null;
@@ -93,10 +110,10 @@ export class SharedStream {
     return this.connection !== null;
   }
 
-  /** The page learnt of newer events elsewhere (its history): a later resume starts there. */
+  /** The page learnt of newer events elsewhere (its history): a later resume starts there; live events still arrive. */
   advanceTo(id: string) {
-    if (!isNewerId(id, this.lastEventId)) return;
-    this.lastEventId = id;
+    if (!isNewerId(id, this.resumeFrom)) return;
+    this.resumeFrom = id;
     this.connection?.advanceTo(id);
   }
 
@@ -130,27 +147,45 @@ export class SharedStream {
 
   /** Listens to the leader and queues for the lock: granted at once when no tab leads. */
   private join() {
-    const sharing = this.shared!;
-    this.channel = sharing.openChannel(this.name);
+    this.channel = this.shared!.openChannel(this.name);
     this.channel.onmessage = (e: MessageEvent<TabMessage>) => this.onMessage(e.data);
     this.post({ type: "hello" });
-    const request = new AbortController();
-    this.lockRequest = request;
-    sharing.locks
-      .request(this.name, { signal: request.signal }, () => {
-        if (request.signal.aborted) return;
-        this.lead();
-        return new Promise<void>((release) => (this.releaseLock = release));
-      })
-      // Aborted when this tab leaves before its turn; nothing to do.
-      .catch(() => {});
+    this.lastHeardAt = Date.now();
+    this.hungCheck = setInterval(this.takeOverIfHung, HUNG_CHECK_MS);
+    this.queueForLock(false);
   }
 
+  private queueForLock(steal: boolean) {
+    const request = new AbortController();
+    this.lockRequest = request;
+    // Stealing cannot take a signal; the lock is granted at once.
+    const options = steal ? { steal: true } : { signal: request.signal };
+    this.shared!.locks.request(this.name, options, () => {
+      if (request.signal.aborted) return;
+      this.lead();
+      return new Promise<void>((release) => (this.releaseLock = release));
+    }).catch(() => {
+      // Withdrawn because this tab left; or, while leading, stolen by a tab
+      // that found this one hung: step down and queue again.
+      if (this.lockRequest !== request || request.signal.aborted) return;
+      this.dropConnection();
+      this.releaseLock = null;
+      this.queueForLock(false);
+    });
+  }
+
+  private takeOverIfHung = () => {
+    const inView = typeof document === "undefined" || document.visibilityState === "visible";
+    if (this.connection || !this.channel || !inView) return;
+    if (Date.now() - this.lastHeardAt < this.hungAfterMs) return;
+    this.lockRequest?.abort();
+    this.queueForLock(true);
+  };
+
   private leave() {
-    const connection = this.connection;
-    this.connection = null;
-    // Closed quietly: followers keep their state until the next leader reports.
-    connection?.close();
+    this.dropConnection();
+    if (this.hungCheck) clearInterval(this.hungCheck);
+    this.hungCheck = null;
     this.lockRequest?.abort();
     this.lockRequest = null;
     this.releaseLock?.();
@@ -159,11 +194,23 @@ export class SharedStream {
     this.channel = null;
   }
 
+  /** Closed quietly: followers keep their state until the next leader reports. */
+  private dropConnection() {
+    const connection = this.connection;
+    this.connection = null;
+    connection?.close();
+  }
+
   private lead() {
+    const resume = this.resumeFrom && isNewerId(this.resumeFrom, this.lastEventId) ? this.resumeFrom : this.lastEventId;
     const connection = new SSEConnection(
       this.url,
-      { token: this.options.token, lastEventId: this.lastEventId, fetch: this.options.fetch },
+      { token: this.options.token, lastEventId: resume, fetch: this.options.fetch },
       {
+        onActivity: () => {
+          if (this.connection !== connection || Date.now() - this.lastAliveSentAt < ALIVE_EVERY_MS) return;
+          this.sayAlive();
+        },
         onEvents: (events) => {
           if (this.connection !== connection) return;
           this.post({ type: "events", events });
@@ -181,8 +228,15 @@ export class SharedStream {
   }
 
   private onMessage(message: TabMessage) {
+    this.lastHeardAt = Date.now();
+    if (message.type === "alive") {
+      this.hungAfterMs = message.hungAfterMs;
+      return;
+    }
     if (message.type === "hello") {
-      if (this.connection) this.post({ type: "state", state: toWire(this.connection.getState()) });
+      if (!this.connection) return;
+      this.post({ type: "state", state: toWire(this.connection.getState()) });
+      this.sayAlive();
     } else if (message.type === "retry") {
       this.connection?.retryNow();
     } else if (!this.connection) {
@@ -193,11 +247,26 @@ export class SharedStream {
 
   private deliver(events: SSERawEvent[]) {
     for (const event of events) {
+      if (event.event === "connected") this.learnHeartbeat(event.data);
       if (event.id) {
         if (!isNewerId(event.id, this.lastEventId)) continue;
         this.lastEventId = event.id;
       }
       for (const subscriber of this.subscribers) if (subscriber.events.includes(event.event)) subscriber.onEvent(event);
+    }
+  }
+
+  private sayAlive() {
+    this.lastAliveSentAt = Date.now();
+    this.post({ type: "alive", hungAfterMs: this.hungAfterMs });
+  }
+
+  private learnHeartbeat(data: string) {
+    try {
+      const { heartbeatMs } = JSON.parse(data) as { heartbeatMs?: unknown };
+      if (typeof heartbeatMs === "number" && heartbeatMs > 0) this.hungAfterMs = HUNG_AFTER_HEARTBEATS * heartbeatMs + ALIVE_EVERY_MS;
+    } catch {
+      // Not ours to judge: the subscriber reports bad data.
     }
   }
 

@@ -16,6 +16,8 @@ export interface HubOptions {
   /** A stream whose unread backlog passes this is ended; its client resumes by id. */
   queueMaxBytes: number;
   presenceIntervalMs?: number;
+  /** A sign-out reached this instance: it stops trusting the session's cookie before its streams reconnect. */
+  onSessionRevoked?: (sessionId: string) => void;
 }
 
 export interface OpenOptions {
@@ -247,6 +249,7 @@ export class Hub {
         userId: connection.userId,
         instance: this.options.instanceId,
         serverTime: new Date().toISOString(),
+        heartbeatMs: this.options.heartbeatMs,
       };
       connection.send(concatChunks([encodeFrame({ retry: this.options.retryMs }), encodeJsonEvent("connected", connected)]));
       if (lastEventId !== null) await this.replay(connection, lastEventId);
@@ -322,8 +325,10 @@ export class Hub {
         return this.sendToUser(message.userId, encodeJsonEvent("read", message.data satisfies ReadEventData));
       case "follows":
         return this.updateFollowing(message.userId, message.following);
-      case "token-revoked":
       case "session-revoked":
+        this.options.onSessionRevoked?.(message.sessionId);
+      // falls through: its streams end like a revoked token's
+      case "token-revoked":
         for (const connection of [...this.connections]) if (isSignedInBy(connection.credential, message)) this.rotate(connection);
         return;
       case "gap":

@@ -1,5 +1,6 @@
 // The instance's hub, created once per process on first use.
 import "server-only";
+import { forgetSignedOutSession } from "../auth/request";
 import { config } from "../config";
 import { getStore } from "../store";
 import { Hub } from "./hub";
@@ -17,6 +18,7 @@ export function getHub(): Hub {
       maxDurationMs: c.maxDurationMs,
       retryMs: c.retryMs,
       queueMaxBytes: c.streamQueueMaxBytes,
+      onSessionRevoked: forgetSignedOutSession,
     });
   }
   return g[HUB_KEY];
