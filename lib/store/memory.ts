@@ -191,9 +191,11 @@ export class MemoryStore implements Store {
   }
 
   async admitStream({ userId, slotId, maxStreams, opensPerMinute }: StreamAdmission): Promise<AdmissionResult> {
+    // Checked and taken in one synchronous step, as the Redis script does: an
+    // await in between let every one of a burst of opens pass the check.
     const slots = this.streamSlots.get(userId) ?? new Set<string>();
     if (slots.size >= maxStreams) return { ok: false, refused: "streams", retryAfterS: STREAMS_RETRY_AFTER_S };
-    const limit = await this.rateLimit(`connect:${userId}`, opensPerMinute, 60);
+    const limit = this.countHit(`connect:${userId}`, opensPerMinute, 60);
     if (!limit.ok) return { ok: false, refused: "rate", retryAfterS: limit.retryAfterS };
     this.streamSlots.set(userId, slots.add(slotId));
     return { ok: true, following: await this.getFollowing(userId) };
@@ -205,8 +207,12 @@ export class MemoryStore implements Store {
     if (slots?.size === 0) this.streamSlots.delete(userId);
   }
 
-  // Fixed window, the same policy as @upstash/ratelimit's fixedWindow in Upstash mode.
   async rateLimit(key: string, limit: number, windowS: number): Promise<RateLimitResult> {
+    return this.countHit(key, limit, windowS);
+  }
+
+  // Fixed window, the same policy as @upstash/ratelimit's fixedWindow in Upstash mode.
+  private countHit(key: string, limit: number, windowS: number): RateLimitResult {
     const windowMs = windowS * 1000;
     const now = Date.now();
     const window = Math.floor(now / windowMs);

@@ -110,6 +110,30 @@ const PRESENCE_FRESH_MS = 250;
 const RESUBSCRIBE_MAX_MS = 10_000;
 const GAP_FILL_PAGE = 1_000;
 
+const CONNECT_WINDOW_MS = 60_000;
+/** Bounds one pipeline's body (each admission carries the script). */
+const ADMISSIONS_PER_ROUND_TRIP = 100;
+
+type AdmissionReply = [string, string[]?];
+
+interface PendingAdmission {
+  request: StreamAdmission;
+  /** When the stream asked: its connect-rate window. */
+  at: number;
+  resolve(result: AdmissionResult): void;
+  reject(error: unknown): void;
+}
+
+function connectWindowLeftMs(at: number) {
+  return (Math.floor(at / CONNECT_WINDOW_MS) + 1) * CONNECT_WINDOW_MS - at;
+}
+
+function admissionResult([verdict, following]: AdmissionReply, at: number): AdmissionResult {
+  if (verdict === "ok") return { ok: true, following: (following ?? []).map(String).sort() };
+  if (verdict === "rate") return { ok: false, refused: "rate", retryAfterS: Math.max(1, Math.ceil(connectWindowLeftMs(at) / 1000)) };
+  return { ok: false, refused: "streams", retryAfterS: STREAMS_RETRY_AFTER_S };
+}
+
 export interface RedisStoreOptions {
   mode: "upstash" | "redis";
   client: RedisClient;
@@ -126,6 +150,7 @@ export class RedisStore implements Store {
   private presenceView: { at: number; entries: Map<string, { expiresAt: number; counts: Record<string, number> }> } | null = null;
   private channelsSeeded = false;
   private trips = 0;
+  private readonly pendingAdmissions: PendingAdmission[] = [];
   /**
    * This process among all that ever ran: an instance id may be reused by
    * the next process (a restarted pod), whose liveness must not keep the dead
@@ -297,31 +322,49 @@ export class RedisStore implements Store {
     return { published: entriesAdded ?? length, delivered: Number(delivered ?? 0) };
   }
 
-  async admitStream(request: StreamAdmission): Promise<AdmissionResult> {
+  /**
+   * Admissions that arrive together (a reconnect storm, a deploy) go to Redis
+   * as one pipeline of admission scripts: one round trip per batch, not per
+   * stream. A lone connect still waits no longer than the current turn of the
+   * event loop.
+   */
+  admitStream(request: StreamAdmission): Promise<AdmissionResult> {
+    return new Promise((resolve, reject) => {
+      this.pendingAdmissions.push({ request, at: Date.now(), resolve, reject });
+      if (this.pendingAdmissions.length === 1) setImmediate(this.flushAdmissions);
+    });
+  }
+
+  private flushAdmissions = async () => {
+    const batch = this.pendingAdmissions.splice(0);
+    for (let start = 0; start < batch.length; start += ADMISSIONS_PER_ROUND_TRIP) {
+      const part = batch.slice(start, start + ADMISSIONS_PER_ROUND_TRIP);
+      try {
+        const replies = await this.run((b) => part.reduce((pipeline, admission) => this.queueAdmission(pipeline, admission), b));
+        part.forEach((admission, i) => admission.resolve(admissionResult(replies[i] as AdmissionReply, admission.at)));
+      } catch (error) {
+        for (const admission of part) admission.reject(error);
+      }
+    }
+  };
+
+  private queueAdmission(batch: RedisBatch, { request, at }: PendingAdmission): RedisBatch {
     const { userId, slotId } = request;
     const processId = this.processId(request.instanceId);
-    const windowMs = 60_000;
-    const now = Date.now();
-    const window = Math.floor(now / windowMs);
-    const windowLeftMs = (window + 1) * windowMs - now;
-    const [verdict, following] = await this.one<[string, string[]?]>((b) =>
-      b.eval(
-        ADMIT_SCRIPT,
-        [KEY.streams(userId), KEY.alive(processId), KEY.connectWindow(userId, window), KEY.follows(userId)],
-        [
-          streamSlot(processId, slotId),
-          KEY.alive(""),
-          String(request.instanceTtlMs),
-          String(request.maxStreams),
-          String(request.opensPerMinute),
-          String(windowLeftMs),
-          String(request.maxStreamMs),
-        ],
-      ),
+    const window = Math.floor(at / CONNECT_WINDOW_MS);
+    return batch.eval(
+      ADMIT_SCRIPT,
+      [KEY.streams(userId), KEY.alive(processId), KEY.connectWindow(userId, window), KEY.follows(userId)],
+      [
+        streamSlot(processId, slotId),
+        KEY.alive(""),
+        String(request.instanceTtlMs),
+        String(request.maxStreams),
+        String(request.opensPerMinute),
+        String(connectWindowLeftMs(at)),
+        String(request.maxStreamMs),
+      ],
     );
-    if (verdict === "ok") return { ok: true, following: (following ?? []).map(String).sort() };
-    if (verdict === "rate") return { ok: false, refused: "rate", retryAfterS: Math.max(1, Math.ceil(windowLeftMs / 1000)) };
-    return { ok: false, refused: "streams", retryAfterS: STREAMS_RETRY_AFTER_S };
   }
 
   async releaseStream(userId: string, slotId: string, instanceId: string) {
