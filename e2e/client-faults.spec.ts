@@ -6,7 +6,7 @@ import type { BrowserContext, Page, Route } from "@playwright/test";
 import { startNextServer, type NextServer } from "../testing/next-server";
 import { signInCookie } from "../testing/session";
 import { collect } from "../testing/sse-reader";
-import { addCookieHeader, expect, test } from "./fixtures";
+import { addCookieHeader, cardsTitled, expect, test } from "./fixtures";
 
 let server: NextServer;
 let admin: string;
@@ -45,7 +45,6 @@ async function aliceLive(browser: import("@playwright/test").Browser, setup?: (p
 }
 
 const badge = (page: Page) => page.getByTestId("unread-badge");
-const cardsTitled = (page: Page, title: string) => page.getByTestId("notification-title").filter({ hasText: new RegExp(`^${title}$`) });
 const endStreams = async () => expect((await post(server.url, "/api/admin/diagnostics", admin, { action: "end-streams" })).status).toBe(200);
 
 async function closing(context: BrowserContext, run: () => Promise<void>) {

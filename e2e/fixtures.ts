@@ -1,6 +1,6 @@
 // Shared helpers for the end-to-end tests: sign a browser context in through
 // next-auth's credentials flow, and publish through the API as a service would.
-import { test as base, expect, type APIRequestContext, type Browser, type BrowserContext } from "@playwright/test";
+import { test as base, expect, type APIRequestContext, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import type { Notification } from "@/lib/types";
 
 export const ADMIN = "admin@example.com";
@@ -59,6 +59,9 @@ export async function publish(request: APIRequestContext, baseURL: string, body:
   expect(res.status(), await res.text()).toBe(201);
   return res.json();
 }
+
+/** The feed cards a page shows with exactly this title (count them: each notification must show once). */
+export const cardsTitled = (page: Page, title: string) => page.getByTestId("notification-title").filter({ hasText: new RegExp(`^${title}$`) });
 
 export const test = base.extend<{ baseURL: string }>({
   baseURL: async ({}, use) => use(embeddedUrl()),

@@ -7,7 +7,7 @@ import { startNextServer, type NextServer } from "../testing/next-server";
 import { signInCookie } from "../testing/session";
 import { collect } from "../testing/sse-reader";
 import type { Stats } from "@/lib/types";
-import { addCookieHeader, expect, test } from "./fixtures";
+import { addCookieHeader, cardsTitled, expect, test } from "./fixtures";
 
 let server: NextServer;
 let admin: string;
@@ -54,8 +54,6 @@ async function openTabs(context: BrowserContext, count: number): Promise<Page[]>
   return pages;
 }
 
-/** How many cards with exactly this title a tab shows. */
-const cardsTitled = (page: Page, title: string) => page.getByTestId("notification-title").filter({ hasText: new RegExp(`^${title}$`) });
 
 test("12 tabs of one member load, go live on one stream, and each shows a notification once", async ({ browser }) => {
   const { context } = await signedIn(browser, "alice@example.com");
