@@ -30,7 +30,7 @@ export const NotificationCard = memo(function NotificationCard({ notification, r
             <time dateTime={createdAt}>{formatTime(createdAt)}</time>
             <span>· {sender.name}</span>
           </div>
-          <h3 data-testid="notification-title" className="font-semibold break-words">
+          <h3 data-testid="notification-title" className="font-semibold break-words whitespace-pre-line">
             {title}
           </h3>
           {body && (

@@ -17,7 +17,7 @@ export function Toasts({ toasts, onDismiss }: { toasts: Notification[]; onDismis
           <div className="flex items-start justify-between gap-2">
             <div className="min-w-0">
               <SeverityBadge severity={toast.severity} />
-              <p className="mt-1 font-semibold break-words">{toast.title}</p>
+              <p className="mt-1 font-semibold break-words whitespace-pre-line">{toast.title}</p>
               {toast.body && <p className="mt-0.5 line-clamp-2 text-sm break-words text-slate-600 dark:text-slate-300">{toast.body}</p>}
             </div>
             <button type="button" onClick={() => onDismiss(toast.id)} className="text-slate-400 hover:text-slate-700" aria-label="Dismiss">

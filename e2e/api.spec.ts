@@ -3,6 +3,7 @@
 import { request as playwrightRequest } from "@playwright/test";
 import fc from "fast-check";
 import { collect } from "../testing/sse-reader";
+import type { Notification } from "@/lib/types";
 import { ADMIN, ALICE, expect, publish, signIn, test } from "./fixtures";
 
 test.describe("signed out", () => {
@@ -73,6 +74,17 @@ test.describe("as admin", () => {
     const [am, as] = a.id.split("-").map(Number);
     const [bm, bs] = b.id.split("-").map(Number);
     expect(bm! > am! || (bm === am && bs! > as!)).toBe(true);
+  });
+
+  test("POST /api/notifications – Windows line ends are stored as newlines; other control characters are refused naming the field", async ({ request, baseURL }) => {
+    const stored = await publish(request, baseURL, { title: "Disk\r\nalmost full", body: "sda1 at 97%\r\nsdb1 at 91%\rplease act" });
+    expect(stored.title).toBe("Disk\nalmost full");
+    expect(stored.body).toBe("sda1 at 97%\nsdb1 at 91%\nplease act");
+    const history = await (await request.get(`${baseURL}/api/notifications?limit=5`)).json();
+    expect(history.items.find((n: Notification) => n.id === stored.id)).toMatchObject({ title: stored.title, body: stored.body });
+    const refused = await request.post(`${baseURL}/api/notifications`, { data: { title: "ok", body: "bell\u0007" }, headers: { origin: baseURL } });
+    expect(refused.status()).toBe(400);
+    expect(await refused.json()).toMatchObject({ field: "body", error: expect.stringMatching(/control characters/) });
   });
 
   test("POST /api/notifications – cross-site cookie request is refused", async ({ request, baseURL }) => {
@@ -194,6 +206,21 @@ test.describe("as member", () => {
   test("GET /api/admin/stats – 403 for members", async ({ request, baseURL }) => {
     expect((await request.get(`${baseURL}/api/admin/stats`)).status()).toBe(403);
   });
+});
+
+test("the app icon, the apple-touch icon and the web app manifest are served and linked from every page", async ({ page, request, baseURL }) => {
+  await page.goto(`${baseURL}/signin`);
+  const hrefs = await page.evaluate(() =>
+    Object.fromEntries(["icon", "apple-touch-icon", "manifest"].map((rel) => [rel, document.querySelector(`link[rel="${rel}"]`)?.getAttribute("href") ?? null])),
+  );
+  for (const href of Object.values(hrefs)) expect(href).toBeTruthy();
+  const manifest = await (await request.get(new URL(hrefs.manifest!, baseURL).href)).json();
+  expect(manifest).toMatchObject({ name: "Live notifications", start_url: "/" });
+  for (const path of [hrefs.icon!, hrefs["apple-touch-icon"]!, ...manifest.icons.map((i: { src: string }) => i.src)]) {
+    const res = await request.get(new URL(path, baseURL).href);
+    expect(res.status(), path).toBe(200);
+    expect(res.headers()["content-type"]).toMatch(/^image\/(png|svg\+xml)/);
+  }
 });
 
 test("pages carry the security headers", async ({ request, baseURL }) => {

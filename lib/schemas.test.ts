@@ -20,7 +20,9 @@ describe("publish validation", () => {
     ["missing title", {}, "title"],
     ["blank title", { title: "   " }, "title"],
     ["title over 120", { title: "x".repeat(121) }, "title"],
-    ["title with a line break", { title: "a\nb" }, "title"],
+    ["title with a bell character", { title: "a\u0007b" }, "title"],
+    ["title with a tab", { title: "a\tb" }, "title"],
+    ["body with an escape character", { title: "t", body: "a\u001b[31mb" }, "body"],
     ["body over 2000", { title: "t", body: "x".repeat(2001) }, "body"],
     ["body with a NUL", { title: "t", body: "a\u0000b" }, "body"],
     ["unknown severity", { title: "t", severity: "fatal" }, "severity"],
@@ -32,6 +34,13 @@ describe("publish validation", () => {
     ["channel with spaces", { title: "t", audience: { kind: "channel", channel: "a b" } }, "audience.channel"],
   ])("refuses %s, naming the field", (_, value, field) => {
     expect(Object.keys(errorsOf(value))).toContain(field);
+  });
+
+  it("stores Windows line ends and lone carriage returns as newlines, in titles and bodies", () => {
+    const parsed = publishSchema.parse({ title: "Disk\r\nalmost full\r", body: "line 1\r\nline 2\rline 3\n" });
+    expect(parsed.title).toBe("Disk\nalmost full");
+    expect(parsed.body).toBe("line 1\nline 2\nline 3\n");
+    expect(errorsOf({ title: "t", body: "a\u0000b" }).body).toMatch(/control characters/);
   });
 
   it("accepts app paths and https links, and keeps newlines and unicode in the body", () => {

@@ -19,9 +19,12 @@ const channelName = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "Channel names are 1–40 lowercase letters, digits or dashes.");
 
-// Control characters (other than tab and newline in the body) have no place in
-// a notification and can break terminals and logs that show it.
-const NO_CONTROL_CHARS = /^[^\u0000-\u0008\u000b-\u001f\u007f]*$/;
+// Windows line ends (\r\n, as many scripts and forms send) and lone \r are
+// stored as \n. Other control characters (but a tab in the body) have no place
+// in a notification and can break terminals and logs that show it.
+const normalizeLineEnds = (value: string) => value.replace(/\r\n?/g, "\n");
+const TITLE_CHARS = /^[^\u0000-\u0009\u000b-\u001f\u007f]*$/;
+const BODY_CHARS = /^[^\u0000-\u0008\u000b-\u001f\u007f]*$/;
 
 const link = z
   .string()
@@ -40,14 +43,16 @@ export const audienceInputSchema = z.discriminatedUnion("kind", [
 export const publishSchema = z.object({
   title: z
     .string({ error: "A title is required." })
+    .overwrite(normalizeLineEnds)
     .trim()
     .min(1, "A title is required.")
     .max(LIMITS.title, `Titles are at most ${LIMITS.title} characters.`)
-    .regex(/^[^\u0000-\u001f\u007f]*$/, "Titles cannot contain control characters or line breaks."),
+    .regex(TITLE_CHARS, "Titles cannot contain control characters (line breaks are fine)."),
   body: z
     .string()
+    .overwrite(normalizeLineEnds)
     .max(LIMITS.body, `Bodies are at most ${LIMITS.body} characters.`)
-    .regex(NO_CONTROL_CHARS, "Bodies cannot contain control characters.")
+    .regex(BODY_CHARS, "Bodies cannot contain control characters (line breaks and tabs are fine).")
     .default(""),
   severity: z.enum(SEVERITIES, { error: "Severity is one of info, success, warning, error." }).default("info"),
   link: link.optional(),

@@ -43,7 +43,7 @@ export function turnDesktopNotificationsOff() {
 }
 
 export function showDesktopNotification(n: AppNotification) {
-  const shown = new window.Notification(n.title, { body: n.body, tag: n.id, icon: "/icon.svg" });
+  const shown = new window.Notification(n.title, { body: n.body, tag: n.id, icon: "/icon-192.png" });
   shown.onclick = () => {
     window.focus();
     shown.close();

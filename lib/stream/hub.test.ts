@@ -174,6 +174,22 @@ describe("hub", () => {
     expect(revoked.events.map((e) => e.event)).toEqual(["reconnect"]);
   });
 
+  it("checks a stream's sign-in with the store only when the bus subscription is new; through a live one it remembers revocations", async () => {
+    const { store, hub, open } = setup();
+    const checks = vi.spyOn(store, "isSessionRevoked");
+    const session = (sessionId: string): StreamCredential => ({ kind: "session", sessionId, expiresAt: Date.now() + 60_000 });
+    await open("alice", null, session("s1"));
+    expect(checks).toHaveBeenCalledTimes(1);
+    await open("alice", null, session("s2"));
+    expect(checks).toHaveBeenCalledTimes(1);
+    // Revoked just before this stream started: it heard of it through the live subscription.
+    await store.revokeSession("s3", Date.now() + 60_000);
+    const late = collect(hub.open({ userId: "alice", following: [], lastEventId: null, credential: session("s3") }));
+    await late.ended;
+    expect(late.events.map((e) => e.event)).toEqual(["reconnect"]);
+    expect(checks).toHaveBeenCalledTimes(1);
+  });
+
   it("sends heartbeats as comments and a reconnect event before the time limit, then ends", async () => {
     const { hub, open } = setup({ heartbeatMs: 50, maxDurationMs: 600 });
     const alice = await open("alice");

@@ -35,6 +35,8 @@ export interface OpenOptions {
 export type StreamCredential = { kind: "token"; tokenId: string } | { kind: "session"; sessionId: string; expiresAt: number };
 
 const REPLAY_PAGE = 200;
+/** Longer than any request takes from its sign-in check to its stream starting. */
+const REVOKED_MEMORY_MS = 5 * 60_000;
 const PRESENCE_INTERVAL_MS = 10_000;
 /** A change in open streams is reported this soon (debounced), so limits and counts elsewhere are fresh within a second. */
 const PRESENCE_CHANGE_DELAY_MS = 250;
@@ -138,6 +140,10 @@ export class Hub {
   private presenceTimer: ReturnType<typeof setTimeout> | null = null;
   private presenceDueAt = 0;
   private pendingFlush: PendingFlush | null = null;
+  /** Subscriptions known to be live (their `ready` settled). */
+  private readonly liveSubscriptions = new WeakSet<BusSubscription>();
+  /** Credentials revoked lately (credentialKey → until when remembered). */
+  private readonly recentlyRevoked = new Map<string, number>();
   /** A flush's chunks are being written out (Next's pipe runs as promise chains after the flush). */
   private fanningOut = false;
   private fanOutStart = 0;
@@ -240,10 +246,11 @@ export class Hub {
       // event published between the two would be in neither. `connected` waits
       // for it too, so it promises that whatever is published (or revoked)
       // from then on reaches this stream.
-      await this.subscription?.ready;
-      // A revocation published before the subscription was live never reached
-      // this hub: the stream checks once that what signed it in still holds.
-      if (connection.credential && (await this.isRevoked(connection.credential))) return this.rotate(connection);
+      const subscription = this.subscription;
+      const wasLive = subscription !== null && this.liveSubscriptions.has(subscription);
+      await subscription?.ready;
+      if (subscription) this.liveSubscriptions.add(subscription);
+      if (connection.credential && (await this.wasRevoked(connection.credential, wasLive))) return this.rotate(connection);
       const connected: ConnectedEventData = {
         connectionId: connection.id,
         userId: connection.userId,
@@ -264,7 +271,14 @@ export class Hub {
     if (held.length) this.deliver(connection, held.map((n) => encodeJsonEvent("notification", n, n.id)), held, true);
   }
 
-  private async isRevoked(credential: StreamCredential) {
+  /**
+   * Whether what signed the stream in was revoked before the stream could
+   * hear of it. Through a subscription that was already live, revocations
+   * reached this hub, and those of the last minutes are remembered: no round
+   * trip. A fresh subscription may have missed one: the store is asked.
+   */
+  private async wasRevoked(credential: StreamCredential, subscriptionWasLive: boolean) {
+    if (subscriptionWasLive) return this.recentlyRevoked.has(credentialKey(credential));
     return credential.kind === "token" ? !(await this.store.tokenExists(credential.tokenId)) : this.store.isSessionRevoked(credential.sessionId);
   }
 
@@ -327,16 +341,27 @@ export class Hub {
         return this.updateFollowing(message.userId, message.following);
       case "session-revoked":
         this.options.onSessionRevoked?.(message.sessionId);
-      // falls through: its streams end like a revoked token's
+        return this.revoked(credentialKey({ kind: "session", sessionId: message.sessionId }));
       case "token-revoked":
-        for (const connection of [...this.connections]) if (isSignedInBy(connection.credential, message)) this.rotate(connection);
-        return;
+        return this.revoked(credentialKey({ kind: "token", tokenId: message.tokenId }));
       case "gap":
         // The bus lost messages the log no longer holds: every live stream may have a hole.
         for (const connection of this.connections) if (!connection.replaying) connection.send(RESET);
         return;
     }
   };
+
+  /**
+   * Ends the streams a revoked credential opened, and remembers it for
+   * REVOKED_MEMORY_MS: a stream admitted just before the message arrived
+   * still hears of it when it starts.
+   */
+  private revoked(key: string) {
+    const now = Date.now();
+    for (const [k, until] of this.recentlyRevoked) if (until <= now) this.recentlyRevoked.delete(k);
+    this.recentlyRevoked.set(key, now + REVOKED_MEMORY_MS);
+    for (const connection of [...this.connections]) if (connection.credential && credentialKey(connection.credential) === key) this.rotate(connection);
+  }
 
   private scheduleFlush() {
     // During a fan-out, its end schedules the next flush.
@@ -537,9 +562,8 @@ function streamDeadline(maxDurationMs: number, credential: StreamCredential | nu
   return credential?.kind === "session" ? Math.min(deadline, credential.expiresAt) : deadline;
 }
 
-function isSignedInBy(credential: StreamCredential | null, revoked: { type: "token-revoked"; tokenId: string } | { type: "session-revoked"; sessionId: string }) {
-  if (revoked.type === "token-revoked") return credential?.kind === "token" && credential.tokenId === revoked.tokenId;
-  return credential?.kind === "session" && credential.sessionId === revoked.sessionId;
+function credentialKey(credential: { kind: "token"; tokenId: string } | { kind: "session"; sessionId: string }) {
+  return credential.kind === "token" ? `token:${credential.tokenId}` : `session:${credential.sessionId}`;
 }
 
 export function streamLifetimeMs(maxDurationMs: number, random = Math.random()) {
