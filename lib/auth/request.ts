@@ -34,8 +34,10 @@ export async function authenticate(req: NextRequest): Promise<Authenticated | nu
   const cached = sessions.get(key);
   if (cached) {
     if (cached.recheck) {
-      if (await isSignedOut(cached.session)) return null;
+      // Marked first: the requests that arrive while this one asks the store
+      // trust the cache as they did a moment ago, rather than all asking too.
       sessions.markChecked(key);
+      if (await isSignedOut(cached.session)) return null;
     }
     return viaSession(cached.session);
   }
