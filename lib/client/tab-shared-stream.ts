@@ -55,7 +55,7 @@ const HUNG_DEFAULT_MS = 60_000;
 const HUNG_CHECK_MS = 10_000;
 
 /** The browser's means to share, or null where it lacks them. */
-export function browserSharing(): TabSharing | null {
+function browserSharing(): TabSharing | null {
   if (typeof navigator === "undefined" || !navigator.locks || typeof BroadcastChannel === "undefined") return null;
   return { locks: navigator.locks, openChannel: (name) => new BroadcastChannel(name) };
 }
@@ -99,10 +99,6 @@ export class SharedStream {
       this.stop();
       this.onIdle();
     };
-  }
-
-  getState() {
-    return this.state;
   }
 
   /** Whether this tab holds the browser's connection. */
