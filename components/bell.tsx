@@ -1,6 +1,7 @@
 "use client";
 // The bell: unread badge, and a dropdown with the latest notifications.
-import { useState } from "react";
+// Escape closes the menu and gives focus back to the bell.
+import { useRef, useState } from "react";
 import type { NotificationWithRead } from "@/lib/types";
 
 interface Props {
@@ -11,12 +12,20 @@ interface Props {
 
 export function Bell({ unreadCount, latest, onMarkAllRead }: Props) {
   const [open, setOpen] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  const closeOnEscape = (e: React.KeyboardEvent) => {
+    if (e.key !== "Escape" || !open) return;
+    setOpen(false);
+    button.current?.focus();
+  };
   return (
-    <div className="relative">
+    <div className="relative" onKeyDown={closeOnEscape}>
       <button
+        ref={button}
         type="button"
         data-testid="bell-button"
         aria-expanded={open}
+        aria-controls="bell-menu"
         aria-label={`Notifications, ${unreadCount} unread`}
         onClick={() => setOpen((o) => !o)}
         className="relative rounded-full p-2 hover:bg-slate-100 dark:hover:bg-slate-800"
@@ -31,7 +40,7 @@ export function Bell({ unreadCount, latest, onMarkAllRead }: Props) {
         )}
       </button>
       {open && (
-        <div className="absolute right-0 z-40 mt-2 w-80 max-w-[calc(100vw-2rem)] rounded-xl bg-white p-2 shadow-xl ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-700">
+        <div id="bell-menu" data-testid="bell-menu" className="absolute right-0 z-40 mt-2 w-80 max-w-[calc(100vw-2rem)] rounded-xl bg-white p-2 shadow-xl ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-700">
           <div className="flex items-center justify-between px-2 py-1">
             <span className="text-sm font-semibold">Latest</span>
             <button type="button" onClick={onMarkAllRead} className="text-xs font-medium text-brand-600 hover:underline dark:text-brand-500">

@@ -151,6 +151,8 @@ export class RedisStore implements Store {
   private channelsSeeded = false;
   private trips = 0;
   private readonly pendingAdmissions: PendingAdmission[] = [];
+  /** An admission pipeline is out (or about to go). */
+  private admitting = false;
   /**
    * This process among all that ever ran: an instance id may be reused by
    * the next process (a restarted pod), whose liveness must not keep the dead
@@ -323,22 +325,25 @@ export class RedisStore implements Store {
   }
 
   /**
-   * Admissions that arrive together (a reconnect storm, a deploy) go to Redis
-   * as one pipeline of admission scripts: one round trip per batch, not per
-   * stream. A lone connect still waits no longer than the current turn of the
-   * event loop.
+   * One admission pipeline in flight per instance: the admissions that arrive
+   * while it is out (a reconnect storm, a deploy) go together in the next
+   * one, so a storm costs a round trip per batch, not per stream, and the
+   * batches grow with the load. A lone connect waits for one round trip, as
+   * before.
    */
   admitStream(request: StreamAdmission): Promise<AdmissionResult> {
     return new Promise((resolve, reject) => {
       this.pendingAdmissions.push({ request, at: Date.now(), resolve, reject });
-      if (this.pendingAdmissions.length === 1) setImmediate(this.flushAdmissions);
+      if (!this.admitting) {
+        this.admitting = true;
+        setImmediate(this.flushAdmissions);
+      }
     });
   }
 
   private flushAdmissions = async () => {
-    const batch = this.pendingAdmissions.splice(0);
-    for (let start = 0; start < batch.length; start += ADMISSIONS_PER_ROUND_TRIP) {
-      const part = batch.slice(start, start + ADMISSIONS_PER_ROUND_TRIP);
+    while (this.pendingAdmissions.length) {
+      const part = this.pendingAdmissions.splice(0, ADMISSIONS_PER_ROUND_TRIP);
       try {
         const replies = await this.run((b) => part.reduce((pipeline, admission) => this.queueAdmission(pipeline, admission), b));
         part.forEach((admission, i) => admission.resolve(admissionResult(replies[i] as AdmissionReply, admission.at)));
@@ -346,6 +351,7 @@ export class RedisStore implements Store {
         for (const admission of part) admission.reject(error);
       }
     }
+    this.admitting = false;
   };
 
   private queueAdmission(batch: RedisBatch, { request, at }: PendingAdmission): RedisBatch {
