@@ -23,7 +23,7 @@ export function ActivityChart({ items }: { items: Pick<Notification, "createdAt"
     <figure className="rounded-xl bg-white p-4 ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-800">
       <figcaption className="mb-2 flex items-baseline justify-between text-sm">
         <span className="font-semibold">Last 15 minutes</span>
-        <span className="text-slate-500">{total} received</span>
+        <span className="text-slate-600 dark:text-slate-400">{total} received</span>
       </figcaption>
       <svg viewBox={`0 0 ${MINUTES * 10} 50`} className="h-20 w-full" role="img" aria-label={`${total} notifications in the last 15 minutes`}>
         {counts.map((count, i) => {

@@ -28,8 +28,8 @@ export function AdminConsole() {
         <AdminStats />
         <section aria-labelledby="recent-heading">
           <h2 id="recent-heading" className="mb-2 font-semibold">Recent alerts</h2>
-          {recentError && <p role="alert" className="text-sm text-rose-700">{recentError}</p>}
-          {recent.length === 0 && !recentError && <p className="text-sm text-slate-500">No alerts sent yet.</p>}
+          {recentError && <p role="alert" className="text-sm text-rose-700 dark:text-rose-300">{recentError}</p>}
+          {recent.length === 0 && !recentError && <p className="text-sm text-slate-600 dark:text-slate-400">No alerts sent yet.</p>}
           <ul data-testid="admin-recent" className="space-y-2">
             {recent.map((n) => (
               <li key={n.id}>

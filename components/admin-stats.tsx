@@ -26,21 +26,21 @@ export function AdminStats() {
 
   const figure = (label: string, value: number | undefined) => (
     <div>
-      <dt className="text-xs text-slate-500">{label}</dt>
+      <dt className="text-xs text-slate-600 dark:text-slate-400">{label}</dt>
       <dd className="text-2xl font-semibold tabular-nums">{value ?? "–"}</dd>
     </div>
   );
   return (
     <section data-testid="admin-stats" aria-labelledby="stats-heading" className="rounded-xl bg-white p-4 ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-800">
       <h2 id="stats-heading" className="mb-2 font-semibold">Live now</h2>
-      {error && <p role="alert" className="text-sm text-rose-700">{error}</p>}
+      {error && <p role="alert" className="text-sm text-rose-700 dark:text-rose-300">{error}</p>}
       <dl className="grid grid-cols-3 gap-2">
         {figure("Open streams", stats?.connections.total)}
         {figure("Published", stats?.published)}
         {figure("Delivered", stats?.delivered)}
       </dl>
       {stats && stats.connections.instances.length > 1 && (
-        <ul className="mt-2 text-xs text-slate-500">
+        <ul className="mt-2 text-xs text-slate-600 dark:text-slate-400">
           {stats.connections.instances.map((i) => (
             <li key={i.id}>
               {i.id}: {i.connections}

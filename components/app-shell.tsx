@@ -19,7 +19,7 @@ export function AppShell({ user, children }: { user: SessionUser; children: Reac
           <Link href="/settings" className={link}>Settings</Link>
           {user.role === "admin" && <Link href="/admin" className={link}>Admin</Link>}
         </nav>
-        <span className="hidden text-sm text-slate-500 sm:inline">
+        <span className="hidden text-sm text-slate-600 dark:text-slate-400 sm:inline">
           {user.name} · {user.role}
         </span>
         <SignOutButton />

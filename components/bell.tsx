@@ -43,12 +43,12 @@ export function Bell({ unreadCount, latest, onMarkAllRead }: Props) {
         <div id="bell-menu" data-testid="bell-menu" className="absolute right-0 z-40 mt-2 w-80 max-w-[calc(100vw-2rem)] rounded-xl bg-white p-2 shadow-xl ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-700">
           <div className="flex items-center justify-between px-2 py-1">
             <span className="text-sm font-semibold">Latest</span>
-            <button type="button" onClick={onMarkAllRead} className="text-xs font-medium text-brand-600 hover:underline dark:text-brand-500">
+            <button type="button" onClick={onMarkAllRead} className="text-xs font-medium text-brand-600 hover:underline dark:text-brand-300">
               Mark all read
             </button>
           </div>
           {latest.length === 0 ? (
-            <p className="px-2 py-4 text-sm text-slate-500">Nothing yet.</p>
+            <p className="px-2 py-4 text-sm text-slate-600 dark:text-slate-400">Nothing yet.</p>
           ) : (
             <ul>
               {latest.map((n) => (

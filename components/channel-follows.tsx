@@ -28,9 +28,9 @@ export function ChannelFollows() {
       <h2 id="channels-heading" className="mb-2 font-semibold">
         Channels you follow
       </h2>
-      {error && <p role="alert" className="mb-2 text-sm text-rose-700">{error}</p>}
+      {error && <p role="alert" className="mb-2 text-sm text-rose-700 dark:text-rose-300">{error}</p>}
       {!data ? (
-        <p className="text-sm text-slate-500">Loading…</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">Loading…</p>
       ) : (
         <ul className="space-y-1.5">
           {data.channels.map((channel) => (
@@ -45,7 +45,7 @@ export function ChannelFollows() {
                 />
                 <span>
                   <span className="font-medium">#{channel.name}</span>
-                  {channel.description && <span className="block text-slate-500">{channel.description}</span>}
+                  {channel.description && <span className="block text-slate-600 dark:text-slate-400">{channel.description}</span>}
                 </span>
               </label>
             </li>

@@ -42,7 +42,7 @@ export function DesktopNotificationsSetting() {
           {on ? "Turn off" : "Turn on"}
         </button>
       ) : (
-        <p className="text-sm text-slate-500">This browser has no desktop notifications.</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">This browser has no desktop notifications.</p>
       )}
       {note && <p role="alert" className="mt-2 text-sm text-rose-700 dark:text-rose-300">{note}</p>}
     </section>

@@ -17,13 +17,11 @@ export const NotificationCard = memo(function NotificationCard({ notification, r
   const { title, body, link, severity, sender, createdAt, audience } = notification;
   return (
     <article
-      className={`rounded-xl border p-4 transition-colors ${
-        read ? "border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900" : "border-brand-500/40 bg-brand-50 dark:border-brand-500/50 dark:bg-slate-900"
-      }`}
+      className={`rounded-xl border p-4 transition-colors ${ read ? "border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900" : "border-brand-500/40 bg-brand-50 dark:border-brand-500/50 dark:bg-slate-900" }`}
     >
       <div className="flex items-start justify-between gap-3">
         <div className="min-w-0 flex-1">
-          <div className="mb-1 flex flex-wrap items-center gap-2 text-xs text-slate-500 dark:text-slate-400">
+          <div className="mb-1 flex flex-wrap items-center gap-2 text-xs text-slate-600 dark:text-slate-400">
             <SeverityBadge severity={severity} />
             {audience.kind === "channel" && <span className="rounded bg-slate-100 px-1.5 py-0.5 dark:bg-slate-800">#{audience.channel}</span>}
             {audience.kind === "user" && <span className="rounded bg-slate-100 px-1.5 py-0.5 dark:bg-slate-800">direct</span>}
@@ -45,7 +43,7 @@ export const NotificationCard = memo(function NotificationCard({ notification, r
             type="button"
             data-testid="mark-read"
             onClick={() => onMarkRead(notification.id)}
-            className="shrink-0 rounded-md px-2 py-1 text-xs font-medium text-brand-600 hover:bg-brand-500/10 dark:text-brand-500"
+            className="shrink-0 rounded-md px-2 py-1 text-xs font-medium text-brand-600 hover:bg-brand-500/10 dark:text-brand-300"
           >
             Mark read
           </button>
@@ -56,7 +54,7 @@ export const NotificationCard = memo(function NotificationCard({ notification, r
 });
 
 function NotificationLink({ href }: { href: string }) {
-  const className = "mt-2 inline-block text-sm font-medium text-brand-600 underline-offset-2 hover:underline dark:text-brand-500";
+  const className = "mt-2 inline-block text-sm font-medium text-brand-600 underline-offset-2 hover:underline dark:text-brand-300";
   // Checked again here, not only on publish: a link stored before a rule
   // tightened must not look internal while it leaves the site.
   const target = notificationLinkTarget(href);

@@ -81,12 +81,12 @@ export function NotificationFeed({ items, loading, error, hasMore, onMarkRead, o
         ))}
       </ul>
       {!loading && shown.length === 0 && (
-        <p className="rounded-xl border border-dashed border-slate-300 p-8 text-center text-sm text-slate-500 dark:border-slate-700">
+        <p className="rounded-xl border border-dashed border-slate-300 p-8 text-center text-sm text-slate-600 dark:text-slate-400 dark:border-slate-700">
           {items.length === 0 ? "No notifications yet. New ones appear here the moment they are sent." : "Nothing matches these filters."}
         </p>
       )}
       {hasMore && (
-        <button type="button" onClick={onLoadMore} className="w-full rounded-lg py-2 text-sm font-medium text-brand-600 hover:bg-brand-500/10">
+        <button type="button" onClick={onLoadMore} className="w-full rounded-lg py-2 text-sm font-medium text-brand-600 dark:text-brand-300 hover:bg-brand-500/10">
           Load more
         </button>
       )}

@@ -84,7 +84,7 @@ export function SendAlertForm({ onSent }: { onSent: (result: PublishResult) => v
           {error("title")}
         </div>
         <div>
-          <label htmlFor="body" className="mb-1 block text-sm font-medium">Message <span className="font-normal text-slate-500">(optional)</span></label>
+          <label htmlFor="body" className="mb-1 block text-sm font-medium">Message <span className="font-normal text-slate-600 dark:text-slate-400">(optional)</span></label>
           <textarea id="body" data-testid="admin-body" rows={3} value={draft.body} maxLength={LIMITS.body} onChange={(e) => set("body", e.target.value)} className={input} />
           {error("body")}
         </div>
@@ -121,7 +121,7 @@ export function SendAlertForm({ onSent }: { onSent: (result: PublishResult) => v
           </div>
         )}
         <div>
-          <label htmlFor="link" className="mb-1 block text-sm font-medium">Link <span className="font-normal text-slate-500">(optional: /path or https://…)</span></label>
+          <label htmlFor="link" className="mb-1 block text-sm font-medium">Link <span className="font-normal text-slate-600 dark:text-slate-400">(optional: /path or https://…)</span></label>
           <input id="link" data-testid="admin-link" value={draft.link} onChange={(e) => set("link", e.target.value)} className={input} />
           {error("link")}
         </div>
@@ -136,7 +136,7 @@ export function SendAlertForm({ onSent }: { onSent: (result: PublishResult) => v
         )}
       </form>
       <div data-testid="admin-preview">
-        <h2 className="mb-2 text-sm font-medium text-slate-500">Preview</h2>
+        <h2 className="mb-2 text-sm font-medium text-slate-600 dark:text-slate-400">Preview</h2>
         <NotificationCard notification={preview} />
       </div>
     </section>

@@ -20,7 +20,7 @@ export function Toasts({ toasts, onDismiss }: { toasts: Notification[]; onDismis
               <p className="mt-1 font-semibold break-words whitespace-pre-line">{toast.title}</p>
               {toast.body && <p className="mt-0.5 line-clamp-2 text-sm break-words text-slate-600 dark:text-slate-300">{toast.body}</p>}
             </div>
-            <button type="button" onClick={() => onDismiss(toast.id)} className="text-slate-400 hover:text-slate-700" aria-label="Dismiss">
+            <button type="button" onClick={() => onDismiss(toast.id)} className="text-slate-500 dark:text-slate-400 hover:text-slate-700" aria-label="Dismiss">
               ×
             </button>
           </div>

@@ -41,7 +41,7 @@ export function TokenManager({ canPublish }: { canPublish: boolean }) {
     <section aria-labelledby="tokens-heading" className="space-y-4 rounded-xl bg-white p-5 ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-800">
       <div>
         <h1 id="tokens-heading" className="text-lg font-semibold">API tokens</h1>
-        <p className="text-sm text-slate-500">
+        <p className="text-sm text-slate-600 dark:text-slate-400">
           For scripts and services: send <code>Authorization: Bearer &lt;token&gt;</code>. A token acts as you
           {canPublish ? ", so it can publish alerts." : " (read and stream, not publish)."}
         </p>
@@ -51,7 +51,7 @@ export function TokenManager({ canPublish }: { canPublish: boolean }) {
         <input id="token-name" data-testid="token-name" required placeholder="e.g. deploy pipeline" value={name} onChange={(e) => setName(e.target.value)} className="min-w-0 flex-1 rounded-lg border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900" />
         <button type="submit" data-testid="token-create" className="rounded-lg bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700">Create</button>
       </form>
-      {error && <p role="alert" className="text-sm text-rose-700">{error}</p>}
+      {error && <p role="alert" className="text-sm text-rose-700 dark:text-rose-300">{error}</p>}
       {created && (
         <div className="rounded-lg bg-amber-50 p-3 text-sm dark:bg-amber-950">
           <p className="font-medium">Copy &ldquo;{created.name}&rdquo; now: it will not be shown again.</p>
@@ -62,16 +62,16 @@ export function TokenManager({ canPublish }: { canPublish: boolean }) {
         </div>
       )}
       <ul className="divide-y divide-slate-200 dark:divide-slate-800">
-        {tokens?.length === 0 && <li className="py-3 text-sm text-slate-500">No tokens yet.</li>}
+        {tokens?.length === 0 && <li className="py-3 text-sm text-slate-600 dark:text-slate-400">No tokens yet.</li>}
         {tokens?.map((t) => (
           <li key={t.id} data-testid="token-item" className="flex items-center justify-between gap-2 py-3 text-sm">
             <span className="min-w-0">
               <span className="block font-medium break-words">{t.name}</span>
-              <span className="text-slate-500">
+              <span className="text-slate-600 dark:text-slate-400">
                 created {new Date(t.createdAt).toLocaleString()} · {t.lastUsedAt ? `last used ${new Date(t.lastUsedAt).toLocaleString()}` : "never used"}
               </span>
             </span>
-            <button type="button" data-testid="token-revoke" onClick={() => void revoke(t.id)} className="rounded px-2 py-1 text-rose-700 hover:bg-rose-50 dark:hover:bg-rose-950">Revoke</button>
+            <button type="button" data-testid="token-revoke" onClick={() => void revoke(t.id)} className="rounded px-2 py-1 text-rose-700 dark:text-rose-300 hover:bg-rose-50 dark:hover:bg-rose-950">Revoke</button>
           </li>
         ))}
       </ul>
