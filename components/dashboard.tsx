@@ -27,7 +27,7 @@ const Sidebar = memo(function Sidebar({ items }: { items: Notification[] }) {
 });
 
 export function Dashboard({ userId }: { userId: string }) {
-  const { toasts, show, dismiss } = useToasts();
+  const { toasts, folded, show, dismiss } = useToasts();
   const [attention] = useState(() => (typeof window === "undefined" ? null : new TabAttention()));
   useEffect(() => {
     attention?.start();
@@ -77,7 +77,7 @@ export function Dashboard({ userId }: { userId: string }) {
         />
         <Sidebar items={feed.items} />
       </div>
-      <Toasts toasts={toasts} onDismiss={dismiss} />
+      <Toasts toasts={toasts} folded={folded} onDismiss={dismiss} />
     </>
   );
 }

@@ -1,18 +1,38 @@
 "use client";
 // Toasts for new notifications, announced to screen readers through a polite
-// live region; each disappears after a few seconds or when dismissed.
+// live region; each disappears after a few seconds or when dismissed. A
+// burst shows as one folded toast with its count.
 import type { Notification } from "@/lib/types";
 import { SeverityBadge } from "./severity-badge";
 
-export function Toasts({ toasts, onDismiss }: { toasts: Notification[]; onDismiss: (id: string) => void }) {
+interface Props {
+  toasts: Notification[];
+  /** How many notifications a burst folded into one toast, or null. */
+  folded: number | null;
+  onDismiss: (id: string | "folded") => void;
+}
+
+const CARD = "pointer-events-auto w-full max-w-sm rounded-xl bg-white p-4 shadow-lg ring-1 ring-slate-200 [animation:toast-in_.2s_ease-out] dark:bg-slate-900 dark:ring-slate-700";
+
+export function Toasts({ toasts, folded, onDismiss }: Props) {
   return (
     <div aria-live="polite" aria-relevant="additions" className="pointer-events-none fixed inset-x-0 bottom-4 z-50 flex flex-col items-center gap-2 px-4 sm:inset-x-auto sm:right-4 sm:items-end">
+      {folded !== null && (
+        <div data-testid="toast" role="status" className={CARD}>
+          <div className="flex items-center justify-between gap-2">
+            <p className="font-semibold">{folded} new notifications</p>
+            <button type="button" onClick={() => onDismiss("folded")} className="text-slate-500 hover:text-slate-700 dark:text-slate-400" aria-label="Dismiss">
+              ×
+            </button>
+          </div>
+        </div>
+      )}
       {toasts.map((toast) => (
         <div
           key={toast.id}
           data-testid="toast"
           role="status"
-          className="pointer-events-auto w-full max-w-sm rounded-xl bg-white p-4 shadow-lg ring-1 ring-slate-200 [animation:toast-in_.2s_ease-out] dark:bg-slate-900 dark:ring-slate-700"
+          className={CARD}
         >
           <div className="flex items-start justify-between gap-2">
             <div className="min-w-0">

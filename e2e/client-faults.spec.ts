@@ -176,7 +176,7 @@ test("11. a session that ended sends the person to /signin instead of reconnecti
   });
 });
 
-test("12. a burst of 300: the feed stays bounded, toasts stay few, the badge counts all, older items page in", async ({ browser }) => {
+test("12. a burst of 300: the feed stays bounded, toasts fold into one with the count, the badge counts all, older items page in", async ({ browser }) => {
   const { context, page } = await aliceLive(browser);
   await closing(context, async () => {
     const titles = Array.from({ length: 300 }, (_, i) => `burst ${i}`);
@@ -184,7 +184,10 @@ test("12. a burst of 300: the feed stays bounded, toasts stay few, the badge cou
     await expect(badge(page)).toHaveText("300");
     await expect(cardsTitled(page, "burst 299")).toHaveCount(1);
     expect(await page.getByTestId("notification-item").count()).toBeLessThanOrEqual(100);
-    expect(await page.getByTestId("toast").count()).toBeLessThanOrEqual(4);
+    // The burst folds into one toast that counted them (those of the first moments may have toasted on their own).
+    await expect(page.getByTestId("toast")).toHaveCount(1);
+    const folded = Number((await page.getByTestId("toast").innerText()).match(/(\d+) new notifications/)?.[1]);
+    expect(folded).toBeGreaterThan(250);
     const before = await page.getByTestId("notification-item").count();
     await page.getByRole("button", { name: "Load more" }).click();
     await expect.poll(() => page.getByTestId("notification-item").count()).toBeGreaterThan(before);

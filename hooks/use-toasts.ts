@@ -1,33 +1,63 @@
 "use client";
 // The toasts on screen: at most a few, each leaving after TOAST_MS, all on
-// one timer (set for the oldest); a notification that never got a toast
-// costs nothing.
-import { useCallback, useEffect, useState } from "react";
+// one timer (set for the soonest to leave); a notification that never got a
+// toast costs nothing. When more than FOLD_AFTER arrive within
+// FOLD_WINDOW_MS, they fold into one "N new notifications" toast that counts
+// on while they keep coming; the feed still lists every one.
+import { useCallback, useEffect, useRef, useState } from "react";
 import type { Notification } from "@/lib/types";
 
 const TOAST_MS = 6_000;
 const MAX_TOASTS = 4;
+const FOLD_WINDOW_MS = 2_000;
+const FOLD_AFTER = 5;
 
 interface Toast {
   notification: Notification;
   until: number;
 }
 
+export interface FoldedToast {
+  count: number;
+  until: number;
+}
+
+interface OnScreen {
+  toasts: Toast[];
+  folded: FoldedToast | null;
+}
+
 export function useToasts() {
-  const [toasts, setToasts] = useState<Toast[]>([]);
+  const [screen, setScreen] = useState<OnScreen>({ toasts: [], folded: null });
+  const arrivals = useRef<number[]>([]);
 
   const show = useCallback((notification: Notification) => {
-    setToasts((t) => [...t.slice(-(MAX_TOASTS - 1)), { notification, until: Date.now() + TOAST_MS }]);
+    const now = Date.now();
+    arrivals.current = [...arrivals.current.filter((t) => t > now - FOLD_WINDOW_MS), now];
+    const burst = arrivals.current.length;
+    setScreen((s) => {
+      const until = now + TOAST_MS;
+      if (s.folded && s.folded.until > now) return { toasts: [], folded: { count: s.folded.count + 1, until } };
+      if (burst > FOLD_AFTER) return { toasts: [], folded: { count: burst, until } };
+      return { toasts: [...s.toasts.slice(-(MAX_TOASTS - 1)), { notification, until }], folded: null };
+    });
   }, []);
 
-  const dismiss = useCallback((id: string) => setToasts((t) => t.filter((x) => x.notification.id !== id)), []);
+  const dismiss = useCallback(
+    (id: string | "folded") =>
+      setScreen((s) => (id === "folded" ? { ...s, folded: null } : { ...s, toasts: s.toasts.filter((x) => x.notification.id !== id) })),
+    [],
+  );
 
-  const first = toasts[0]?.until;
+  const soonest = Math.min(...screen.toasts.map((t) => t.until), screen.folded?.until ?? Infinity);
   useEffect(() => {
-    if (first === undefined) return;
-    const timer = setTimeout(() => setToasts((t) => t.filter((x) => x.until > Date.now())), Math.max(0, first - Date.now()));
+    if (!Number.isFinite(soonest)) return;
+    const timer = setTimeout(() => {
+      const now = Date.now();
+      setScreen((s) => ({ toasts: s.toasts.filter((x) => x.until > now), folded: s.folded && s.folded.until > now ? s.folded : null }));
+    }, Math.max(0, soonest - Date.now()));
     return () => clearTimeout(timer);
-  }, [first]);
+  }, [soonest]);
 
-  return { toasts: toasts.map((t) => t.notification), show, dismiss };
+  return { toasts: screen.toasts.map((t) => t.notification), folded: screen.folded?.count ?? null, show, dismiss };
 }
