@@ -2,7 +2,7 @@
 // Live / Reconnecting (with a countdown) / Offline, from the stream's state;
 // a stream refused for too many devices says so, never just "Connecting…".
 import { useSyncExternalStore } from "react";
-import type { SSEStatus, StreamError } from "@/lib/client/sse-types";
+import { StreamError, type SSEStatus } from "@/lib/client/sse-types";
 
 function subscribeOnline(callback: () => void) {
   window.addEventListener("online", callback);
@@ -21,7 +21,7 @@ interface Props {
 
 export function ConnectionIndicator({ status, retryInMs, error }: Props) {
   const online = useSyncExternalStore(subscribeOnline, () => navigator.onLine, () => true);
-  const tooMany = error && "kind" in error && error.kind === "too-many";
+  const tooMany = error instanceof StreamError && error.kind === "too-many";
   const seconds = retryInMs !== null ? Math.ceil(retryInMs / 1000) : null;
   const countdown = seconds !== null ? ` Retrying in ${seconds} s.` : "";
   const [label, dot] =

@@ -7,6 +7,7 @@ import { useNotificationFeed } from "@/hooks/use-notification-feed";
 import { useToasts } from "@/hooks/use-toasts";
 import { desktopNotificationsOn, showDesktopNotification } from "@/lib/client/desktop-notifications";
 import { goToSignIn } from "@/lib/client/sign-out";
+import { StreamError } from "@/lib/client/sse-types";
 import { TabAttention } from "@/lib/client/tab-attention";
 import type { Notification } from "@/lib/types";
 import { ActivityChart } from "./activity-chart";
@@ -53,7 +54,7 @@ export function Dashboard({ userId }: { userId: string }) {
   }, [feed.unreadCount]);
 
   // The session ended (signed out elsewhere, expired): the stream said 401.
-  const signedOut = stream.error && "kind" in stream.error && stream.error.kind === "unauthorized";
+  const signedOut = stream.error instanceof StreamError && stream.error.kind === "unauthorized";
   useEffect(() => {
     if (signedOut) goToSignIn();
   }, [signedOut]);

@@ -6,7 +6,7 @@ import type { BrowserContext, Page, Route } from "@playwright/test";
 import { startNextServer, type NextServer } from "../testing/next-server";
 import { signInCookie } from "../testing/session";
 import { collect } from "../testing/sse-reader";
-import { addCookieHeader, cardsTitled, expect, test } from "./fixtures";
+import { addCookieHeader, ALICE, cardsTitled, expect, test } from "./fixtures";
 
 let server: NextServer;
 let admin: string;
@@ -17,8 +17,6 @@ test.beforeAll(async () => {
   admin = await signInCookie(server.url, "admin@example.com");
 });
 test.afterAll(async () => server?.stop());
-
-const ALICE = "alice@example.com";
 
 async function post(base: string, path: string, cookie: string, body: unknown) {
   return fetch(`${base}${path}`, { method: "POST", headers: { cookie, origin: base, "content-type": "application/json" }, body: JSON.stringify(body) });

@@ -26,3 +26,14 @@ export function nextId(last: string | null, now: number): string {
   const [ms, seq] = parts(last);
   return now > ms ? `${now}-0` : `${ms}-${seq + 1}`;
 }
+
+/** Whether `id` is past `than` (anything is past nothing; a value that is no id is never dropped). */
+export function isNewerId(id: string, than: string | null): boolean {
+  if (!than || !isNotificationId(id) || !isNotificationId(than)) return true;
+  return compareIds(id, than) > 0;
+}
+
+/** The newer of two resume points. */
+export function newestId(a: string | null, b: string | null): string | null {
+  return a && isNewerId(a, b) ? a : b;
+}

@@ -2,6 +2,7 @@
 // each request is handed to the test's handler with its attempt number.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+export { until } from "./until";
 
 export type SSEHandler = (req: IncomingMessage, res: ServerResponse, attempt: number) => void;
 
@@ -33,12 +34,4 @@ export async function serveSSE(handler: SSEHandler): Promise<SSETestServer> {
 export function sseHead(res: ServerResponse) {
   res.writeHead(200, { "content-type": "text/event-stream" });
   res.flushHeaders();
-}
-
-export async function until(check: () => boolean, ms = 5_000) {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }

@@ -6,7 +6,7 @@
 // `unreadAsOf`; the page adds the unread items it holds that are newer. So a
 // slow history reply or read event never drops a notification that came live
 // meanwhile, and a live one is never counted twice.
-import { compareIds } from "../ids";
+import { compareIds, isNewerId } from "../ids";
 import type { Notification, NotificationPage, NotificationWithRead, ReadEventData, UnreadCount } from "../types";
 
 /** A long-lived tab keeps this many items; older ones page back in on demand. */
@@ -39,12 +39,14 @@ export const emptyFeed: FeedState = {
   actionError: null,
 };
 
-const newer = (a: string, b: string | null) => b === null || compareIds(a, b) > 0;
+const newer = isNewerId;
 
 /** A live notification (ids only grow on the stream); false when already held. */
 export function addLive(feed: FeedState, n: Notification): FeedState {
-  if (feed.items.some((i) => i.id === n.id)) return feed;
-  const items = sortNewestFirst([{ ...n, read: false }, ...feed.items]);
+  // The usual case: newer than everything held, so it goes on top (no search, no sort).
+  const onTop = newer(n.id, feed.items[0]?.id ?? null);
+  if (!onTop && feed.items.some((i) => i.id === n.id)) return feed;
+  const items = onTop ? [{ ...n, read: false }, ...feed.items] : sortNewestFirst([{ ...n, read: false }, ...feed.items]);
   const counted = newer(n.id, feed.countAsOf);
   return bound({
     ...feed,

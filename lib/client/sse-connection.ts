@@ -4,7 +4,7 @@
 // jitter and resuming from the last event id. A planned rotation (`event:
 // reconnect`) reconnects at once and never shows as an interruption.
 import { createParser } from "eventsource-parser";
-import { compareIds, isNotificationId } from "../ids";
+import { isNewerId, newestId } from "../ids";
 import { StreamError, type SSERawEvent, type SSEState } from "./sse-types";
 
 export interface ConnectionOptions {
@@ -31,12 +31,6 @@ export function backoffDelay(attempt: number, baseMs: number, random = Math.rand
   const ceiling = Math.min(MAX_BACKOFF_MS, baseMs * 2 ** attempt);
   const floor = Math.min(ceiling, baseMs / 2);
   return Math.round(floor + random() * (ceiling - floor));
-}
-
-/** Whether an event id is past the newest one already handed on (ids only grow on one stream). */
-export function isNewerId(id: string, than: string | null): boolean {
-  if (!than || !isNotificationId(id) || !isNotificationId(than)) return true;
-  return compareIds(id, than) > 0;
 }
 
 export class SSEConnection {
@@ -116,7 +110,7 @@ export class SSEConnection {
     this.abort = abort;
     const headers: Record<string, string> = { accept: "text/event-stream" };
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
-    const resume = this.resumeFrom && isNewerId(this.resumeFrom, this.state.lastEventId) ? this.resumeFrom : this.state.lastEventId;
+    const resume = newestId(this.resumeFrom, this.state.lastEventId);
     if (resume) headers["last-event-id"] = resume;
     try {
       const res = await (this.options.fetch ?? fetch)(this.url, { headers, signal: abort.signal, cache: "no-store" });

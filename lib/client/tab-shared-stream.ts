@@ -11,7 +11,8 @@
 //
 // Without Web Locks or BroadcastChannel (older browsers, plain-http origins
 // other than localhost) every tab leads its own connection, as before.
-import { isNewerId, SSEConnection } from "./sse-connection";
+import { isNewerId, newestId } from "../ids";
+import { SSEConnection } from "./sse-connection";
 import { fromWire, toWire, type SSERawEvent, type SSEState, type WireState } from "./sse-types";
 
 export interface StreamSubscriber {
@@ -198,10 +199,9 @@ export class SharedStream {
   }
 
   private lead() {
-    const resume = this.resumeFrom && isNewerId(this.resumeFrom, this.lastEventId) ? this.resumeFrom : this.lastEventId;
     const connection = new SSEConnection(
       this.url,
-      { token: this.options.token, lastEventId: resume, fetch: this.options.fetch },
+      { token: this.options.token, lastEventId: newestId(this.resumeFrom, this.lastEventId), fetch: this.options.fetch },
       {
         onActivity: () => {
           if (this.connection !== connection || Date.now() - this.lastAliveSentAt < ALIVE_EVERY_MS) return;
@@ -214,7 +214,8 @@ export class SharedStream {
         },
         onState: (state) => {
           if (this.connection !== connection) return;
-          this.post({ type: "state", state: toWire(state) });
+          // Each chunk moves lastEventId; the other tabs keep their own, so only a change they show is relayed.
+          if (!sameShownState(state, this.state)) this.post({ type: "state", state: toWire(state) });
           this.setState(state);
         },
       },
@@ -293,6 +294,10 @@ export class SharedStream {
     this.state = { ...state, lastEventId: this.lastEventId };
     for (const subscriber of this.subscribers) subscriber.onState(this.state);
   }
+}
+
+function sameShownState(a: SSEState, b: SSEState) {
+  return a.status === b.status && a.retryAt === b.retryAt && a.error?.kind === b.error?.kind && a.error?.message === b.error?.message;
 }
 
 const streams = new Map<string, SharedStream>();

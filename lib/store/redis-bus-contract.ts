@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { RedisClient } from "./redis-client";
 import { RedisStore } from "./redis-store";
 import type { BusMessage, NewNotification } from "./types";
+import { until } from "@/testing/until";
 
 export function runRedisBusContract(
   name: string,
@@ -27,14 +28,6 @@ export function runRedisBusContract(
 
   const subscriberClients = async () =>
     ((await admin().call("CLIENT", "LIST")) as string).split("\n").filter((l) => / sub=[1-9]/.test(l)).length;
-
-  async function until(check: () => boolean | Promise<boolean>, ms = 10_000) {
-    const end = Date.now() + ms;
-    while (!(await check())) {
-      if (Date.now() > end) throw new Error("timed out");
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
 
   describe(`${name}: Redis-backed store`, () => {
   it("publishes in a constant number of Redis commands (rate limit included), whatever the subscribers", async () => {

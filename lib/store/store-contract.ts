@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { compareIds } from "../ids";
 import type { BusMessage, NewNotification, Store, TokenRecord } from "./types";
+import { until } from "@/testing/until";
 
 export interface StoreFixture {
   store: Store;
@@ -16,14 +17,6 @@ const alert = (title: string, audience: NewNotification["audience"] = { kind: "a
   audience,
   sender: { id: "u_admin", name: "Admin" },
 });
-
-async function until(check: () => boolean | Promise<boolean>, ms = 5_000) {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 export function runStoreContract(name: string, make: (options: { historyMax: number }) => Promise<StoreFixture>) {
   describe(`${name} store contract`, () => {

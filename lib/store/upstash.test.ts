@@ -10,6 +10,7 @@ import { runRedisBusContract } from "./redis-bus-contract";
 import { runStoreContract } from "./store-contract";
 import type { BusMessage, NewNotification } from "./types";
 import { upstashClient, upstashStore } from "./upstash";
+import { until } from "@/testing/until";
 
 let redisServer: RedisServer;
 let local: UpstashLocal;
@@ -36,14 +37,6 @@ runStoreContract("upstash", async ({ historyMax }) => ({ store: await fresh(hist
 runRedisBusContract("upstash", { admin: () => admin, fresh, client: () => upstashClient(local.url, local.token) });
 
 const alert = (title: string): NewNotification => ({ title, body: "", severity: "info", audience: { kind: "all" }, sender: { id: "u", name: "A" } });
-
-async function until(check: () => boolean | Promise<boolean>, ms = 10_000) {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe("upstash adapter", () => {
   // Issue 10.3: the subscribe confirmation and a message in one chunk; the

@@ -69,6 +69,8 @@ class Connection {
   /** Set after a replay: live events at or before it were already sent. */
   sentUpTo: string | null;
   closed = false;
+  /** Matched against revocations (credentialKey). */
+  readonly credentialKey: string | null;
 
   constructor(
     readonly userId: string,
@@ -83,6 +85,7 @@ class Connection {
     private readonly onBacklog: (bytes: number) => void,
   ) {
     this.sentUpTo = lastEventId;
+    this.credentialKey = credential && credentialKey(credential);
   }
 
   send(chunk: Uint8Array) {
@@ -140,8 +143,8 @@ export class Hub {
   private presenceTimer: ReturnType<typeof setTimeout> | null = null;
   private presenceDueAt = 0;
   private pendingFlush: PendingFlush | null = null;
-  /** Subscriptions known to be live (their `ready` settled). */
-  private readonly liveSubscriptions = new WeakSet<BusSubscription>();
+  /** The subscription once its `ready` settled (a new one is not live until then). */
+  private liveSubscription: BusSubscription | null = null;
   /** Credentials revoked lately (credentialKey → until when remembered). */
   private readonly recentlyRevoked = new Map<string, number>();
   /** A flush's chunks are being written out (Next's pipe runs as promise chains after the flush). */
@@ -247,9 +250,9 @@ export class Hub {
       // for it too, so it promises that whatever is published (or revoked)
       // from then on reaches this stream.
       const subscription = this.subscription;
-      const wasLive = subscription !== null && this.liveSubscriptions.has(subscription);
+      const wasLive = subscription !== null && subscription === this.liveSubscription;
       await subscription?.ready;
-      if (subscription) this.liveSubscriptions.add(subscription);
+      if (subscription === this.subscription) this.liveSubscription = subscription;
       if (connection.credential && (await this.wasRevoked(connection.credential, wasLive))) return this.rotate(connection);
       const connected: ConnectedEventData = {
         connectionId: connection.id,
@@ -360,7 +363,7 @@ export class Hub {
     const now = Date.now();
     for (const [k, until] of this.recentlyRevoked) if (until <= now) this.recentlyRevoked.delete(k);
     this.recentlyRevoked.set(key, now + REVOKED_MEMORY_MS);
-    for (const connection of [...this.connections]) if (connection.credential && credentialKey(connection.credential) === key) this.rotate(connection);
+    for (const connection of [...this.connections]) if (connection.credentialKey === key) this.rotate(connection);
   }
 
   private scheduleFlush() {
@@ -461,6 +464,7 @@ export class Hub {
     // The last stream is gone: release everything the instance held for streams.
     this.subscription?.close();
     this.subscription = null;
+    this.liveSubscription = null;
     if (this.tickTimer) clearInterval(this.tickTimer);
     this.tickTimer = null;
     // Each handle goes to its own clear function: a timer given to
