@@ -1,16 +1,19 @@
 "use client";
-// The bell: unread badge, and a dropdown with the latest notifications.
+// The bell: a badge counting unseen notifications, and a menu with the
+// latest ones; opening it marks them seen (read stays an explicit act).
 // Escape closes the menu and gives focus back to the bell.
 import { useRef, useState } from "react";
 import type { NotificationWithRead } from "@/lib/types";
 
 interface Props {
-  unreadCount: number;
+  unseenCount: number;
   latest: NotificationWithRead[];
+  /** The menu opened: what it shows is seen. */
+  onOpen: () => void;
   onMarkAllRead: () => void;
 }
 
-export function Bell({ unreadCount, latest, onMarkAllRead }: Props) {
+export function Bell({ unseenCount, latest, onOpen, onMarkAllRead }: Props) {
   const [open, setOpen] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
   const closeOnEscape = (e: React.KeyboardEvent) => {
@@ -26,16 +29,19 @@ export function Bell({ unreadCount, latest, onMarkAllRead }: Props) {
         data-testid="bell-button"
         aria-expanded={open}
         aria-controls="bell-menu"
-        aria-label={`Notifications, ${unreadCount} unread`}
-        onClick={() => setOpen((o) => !o)}
+        aria-label={`Notifications, ${unseenCount} new`}
+        onClick={() => {
+          if (!open) onOpen();
+          setOpen(!open);
+        }}
         className="relative rounded-full p-2 hover:bg-slate-100 dark:hover:bg-slate-800"
       >
         <svg viewBox="0 0 24 24" className="h-6 w-6" fill="none" stroke="currentColor" strokeWidth={1.8} aria-hidden>
           <path d="M6 8a6 6 0 1 1 12 0c0 7 3 9 3 9H3s3-2 3-9M10.3 21a1.94 1.94 0 0 0 3.4 0" />
         </svg>
-        {unreadCount > 0 && (
-          <span data-testid="unread-badge" className="absolute -top-0.5 -right-0.5 min-w-5 rounded-full bg-rose-600 px-1 text-center text-xs leading-5 font-semibold text-white">
-            {unreadCount}
+        {unseenCount > 0 && (
+          <span data-testid="bell-badge" className="absolute -top-0.5 -right-0.5 min-w-5 rounded-full bg-rose-600 px-1 text-center text-xs leading-5 font-semibold text-white">
+            {unseenCount}
           </span>
         )}
       </button>

@@ -3,13 +3,15 @@
 // A new notification alerts once per browser: a toast in the tab the person
 // is looking at, or a desktop notification (if turned on) when none is in view.
 import { memo, useCallback, useEffect, useState } from "react";
+import { useDisplayAcks } from "@/hooks/use-display-acks";
 import { useNotificationFeed } from "@/hooks/use-notification-feed";
 import { useToasts } from "@/hooks/use-toasts";
+import { DisplayAcks } from "@/lib/client/display-acks";
 import { desktopNotificationsOn, showDesktopNotification } from "@/lib/client/desktop-notifications";
 import { goToSignIn } from "@/lib/client/sign-out";
 import { StreamError } from "@/lib/client/sse-types";
 import { TabAttention } from "@/lib/client/tab-attention";
-import type { Notification } from "@/lib/types";
+import type { ConnectedEventData, Notification } from "@/lib/types";
 import { ActivityChart } from "./activity-chart";
 import { Bell } from "./bell";
 import { ChannelFollows } from "./channel-follows";
@@ -30,6 +32,7 @@ const Sidebar = memo(function Sidebar({ items }: { items: Notification[] }) {
 export function Dashboard({ userId }: { userId: string }) {
   const { toasts, folded, show, dismiss } = useToasts();
   const [attention] = useState(() => (typeof window === "undefined" ? null : new TabAttention()));
+  const [acks] = useState(() => (typeof window === "undefined" ? null : new DisplayAcks()));
   useEffect(() => {
     attention?.start();
     return () => attention?.stop();
@@ -38,20 +41,25 @@ export function Dashboard({ userId }: { userId: string }) {
   const alert = useCallback(
     (n: Notification) => {
       if (!attention) return;
-      if (attention.shouldToast()) show(n);
+      if (attention.holdsAttention()) show(n);
       else if (!attention.anyTabVisible() && desktopNotificationsOn()) showDesktopNotification(n);
     },
     [attention, show],
   );
 
-  const { feed, stream, markRead, loadMore } = useNotificationFeed(userId, alert);
+  const onConnected = useCallback((data: ConnectedEventData) => acks?.setServerTime(data.serverTime), [acks]);
+  const { feed, stream, markRead, markSeen, archive, loadMore } = useNotificationFeed(userId, { onNew: alert, onConnected });
   const markOne = useCallback((id: string) => void markRead([id]), [markRead]);
   const markAll = useCallback(() => void markRead("all"), [markRead]);
+  const archiveOne = useCallback((id: string) => void archive([id]), [archive]);
+  const archiveRead = useCallback(() => void archive("allRead"), [archive]);
+  const openedLink = useCallback((id: string) => acks?.openedLink(id), [acks]);
   const more = useCallback(() => void loadMore(), [loadMore]);
+  useDisplayAcks(acks, attention, feed.items.map((i) => i.id));
 
   useEffect(() => {
-    document.title = feed.unreadCount > 0 ? `(${feed.unreadCount}) ${TITLE}` : TITLE;
-  }, [feed.unreadCount]);
+    document.title = feed.unseenCount > 0 ? `(${feed.unseenCount}) ${TITLE}` : TITLE;
+  }, [feed.unseenCount]);
 
   // The session ended (signed out elsewhere, expired): the stream said 401.
   const signedOut = stream.error instanceof StreamError && stream.error.kind === "unauthorized";
@@ -64,7 +72,7 @@ export function Dashboard({ userId }: { userId: string }) {
       <h1 className="sr-only">Dashboard</h1>
       <div className="mb-4 flex items-center justify-between gap-3">
         <ConnectionIndicator status={stream.status} retryInMs={stream.retryInMs} error={stream.error} />
-        <Bell unreadCount={feed.unreadCount} latest={feed.items.slice(0, 5)} onMarkAllRead={markAll} />
+        <Bell unseenCount={feed.unseenCount} latest={feed.items.slice(0, 5)} onOpen={markSeen} onMarkAllRead={markAll} />
       </div>
       <div className="grid gap-6 lg:grid-cols-[1fr_18rem]">
         <NotificationFeed
@@ -72,8 +80,12 @@ export function Dashboard({ userId }: { userId: string }) {
           loading={feed.loading}
           error={feed.actionError ?? feed.loadError}
           hasMore={feed.nextCursor !== null}
+          archiveVersion={feed.archiveVersion}
           onMarkRead={markOne}
           onMarkAllRead={markAll}
+          onArchive={archiveOne}
+          onArchiveRead={archiveRead}
+          onOpenLink={openedLink}
           onLoadMore={more}
         />
         <Sidebar items={feed.items} />

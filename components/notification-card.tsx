@@ -10,10 +10,13 @@ interface Props {
   notification: Notification;
   read?: boolean;
   onMarkRead?: (id: string) => void;
+  onArchive?: (id: string) => void;
+  /** Its link was followed (for the funnel's "opened"). */
+  onOpenLink?: (id: string) => void;
 }
 
 /** Memoised: a new notification re-renders its own card, not the other hundred. */
-export const NotificationCard = memo(function NotificationCard({ notification, read = false, onMarkRead }: Props) {
+export const NotificationCard = memo(function NotificationCard({ notification, read = false, onMarkRead, onArchive, onOpenLink }: Props) {
   const { title, body, link, severity, sender, createdAt, audience } = notification;
   return (
     <article
@@ -36,24 +39,28 @@ export const NotificationCard = memo(function NotificationCard({ notification, r
               {body}
             </p>
           )}
-          {link && <NotificationLink href={link} />}
+          {link && <NotificationLink href={link} onOpen={onOpenLink && (() => onOpenLink(notification.id))} />}
         </div>
-        {onMarkRead && !read && (
-          <button
-            type="button"
-            data-testid="mark-read"
-            onClick={() => onMarkRead(notification.id)}
-            className="shrink-0 rounded-md px-2 py-1 text-xs font-medium text-brand-600 hover:bg-brand-500/10 dark:text-brand-300"
-          >
-            Mark read
-          </button>
-        )}
+        <div className="flex shrink-0 flex-col items-end gap-1">
+          {onMarkRead && !read && (
+            <button type="button" data-testid="mark-read" onClick={() => onMarkRead(notification.id)} className={ACTION}>
+              Mark read
+            </button>
+          )}
+          {onArchive && (
+            <button type="button" data-testid="archive" onClick={() => onArchive(notification.id)} className={ACTION}>
+              Archive
+            </button>
+          )}
+        </div>
       </div>
     </article>
   );
 });
 
-function NotificationLink({ href }: { href: string }) {
+const ACTION = "rounded-md px-2 py-1 text-xs font-medium text-brand-600 hover:bg-brand-500/10 dark:text-brand-300";
+
+function NotificationLink({ href, onOpen }: { href: string; onOpen?: () => void }) {
   const className = "mt-2 inline-block text-sm font-medium text-brand-600 underline-offset-2 hover:underline dark:text-brand-300";
   // Checked again here, not only on publish: a link stored before a rule
   // tightened must not look internal while it leaves the site.
@@ -62,13 +69,13 @@ function NotificationLink({ href }: { href: string }) {
   // App paths stay in the app; https links open in a new tab without access to this one, their host in plain view.
   if (target.kind === "app") {
     return (
-      <Link href={target.path} data-testid="notification-link" className={className}>
+      <Link href={target.path} data-testid="notification-link" className={className} onClick={onOpen}>
         Open →
       </Link>
     );
   }
   return (
-    <a href={target.href} target="_blank" rel="noopener noreferrer" data-testid="notification-link" className={className}>
+    <a href={target.href} target="_blank" rel="noopener noreferrer" data-testid="notification-link" className={className} onClick={onOpen}>
       Open {target.host} ↗
     </a>
   );

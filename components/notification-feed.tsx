@@ -1,7 +1,9 @@
 "use client";
-// The feed with its filters (all/unread, severity, channel), empty, loading
-// and error states, and "load more".
+// The feed with its filters (all/unread/archived, severity, channel), empty,
+// loading and error states, and "load more". Archived notifications left the
+// feed; the "Archived" filter lists them from the history.
 import { useState } from "react";
+import { useArchived } from "@/hooks/use-archived";
 import { SEVERITIES, type NotificationWithRead, type Severity } from "@/lib/types";
 import { NotificationCard } from "./notification-card";
 
@@ -10,22 +12,39 @@ interface Props {
   loading: boolean;
   error: string | null;
   hasMore: boolean;
+  /** Bumped whenever something is archived: the "Archived" list loads again. */
+  archiveVersion: number;
   onMarkRead: (id: string) => void;
   onMarkAllRead: () => void;
+  onArchive: (id: string) => void;
+  onArchiveRead: () => void;
+  onOpenLink: (id: string) => void;
   onLoadMore: () => void;
 }
 
-export function NotificationFeed({ items, loading, error, hasMore, onMarkRead, onMarkAllRead, onLoadMore }: Props) {
-  const [unreadOnly, setUnreadOnly] = useState(false);
+const VIEWS = [
+  { view: "all", label: "All" },
+  { view: "unread", label: "Unread" },
+  { view: "archived", label: "Archived" },
+] as const;
+type View = (typeof VIEWS)[number]["view"];
+
+export function NotificationFeed(props: Props) {
+  const { onMarkRead, onMarkAllRead, onArchive, onArchiveRead, onOpenLink } = props;
+  const [view, setView] = useState<View>("all");
+  const archived = useArchived(view === "archived", props.archiveVersion);
+  const { items, loading, error, hasMore, onLoadMore } =
+    view === "archived" ? { ...archived, error: archived.error ?? props.error, onLoadMore: archived.loadMore } : props;
   const [severity, setSeverity] = useState<Severity | "">("");
   const [channel, setChannel] = useState("");
   const channels = [...new Set(items.flatMap((i) => (i.audience.kind === "channel" ? [i.audience.channel] : [])))].sort();
   const shown = items.filter(
     (i) =>
-      (!unreadOnly || !i.read) &&
+      (view !== "unread" || !i.read) &&
       (!severity || i.severity === severity) &&
       (!channel || (i.audience.kind === "channel" && i.audience.channel === channel)),
   );
+  const inbox = view !== "archived";
   const select = "rounded-lg border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900";
 
   return (
@@ -35,16 +54,16 @@ export function NotificationFeed({ items, loading, error, hasMore, onMarkRead, o
           Notifications
         </h2>
         <div role="group" aria-label="Show" className="inline-flex rounded-lg ring-1 ring-slate-300 dark:ring-slate-700">
-          {[false, true].map((value) => (
+          {VIEWS.map(({ view: value, label }) => (
             <button
-              key={String(value)}
+              key={value}
               type="button"
-              data-testid={value ? "filter-unread" : "filter-all"}
-              aria-pressed={unreadOnly === value}
-              onClick={() => setUnreadOnly(value)}
-              className={`px-3 py-1.5 text-sm first:rounded-l-lg last:rounded-r-lg ${unreadOnly === value ? "bg-brand-600 text-white" : ""}`}
+              data-testid={`filter-${value}`}
+              aria-pressed={view === value}
+              onClick={() => setView(value)}
+              className={`px-3 py-1.5 text-sm first:rounded-l-lg last:rounded-r-lg ${view === value ? "bg-brand-600 text-white" : ""}`}
             >
-              {value ? "Unread" : "All"}
+              {label}
             </button>
           ))}
         </div>
@@ -62,9 +81,16 @@ export function NotificationFeed({ items, loading, error, hasMore, onMarkRead, o
             <option key={c} value={c}>#{c}</option>
           ))}
         </select>
-        <button type="button" data-testid="mark-all-read" onClick={onMarkAllRead} className="rounded-lg bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700 dark:bg-slate-100 dark:text-slate-900">
-          Mark all read
-        </button>
+        {inbox && (
+          <>
+            <button type="button" data-testid="archive-read" onClick={onArchiveRead} className="rounded-lg px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-100 dark:ring-slate-700 dark:hover:bg-slate-800">
+              Archive read
+            </button>
+            <button type="button" data-testid="mark-all-read" onClick={onMarkAllRead} className="rounded-lg bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700 dark:bg-slate-100 dark:text-slate-900">
+              Mark all read
+            </button>
+          </>
+        )}
       </div>
 
       {error && (
@@ -75,14 +101,24 @@ export function NotificationFeed({ items, loading, error, hasMore, onMarkRead, o
       <ul data-testid="notification-feed" className="space-y-2">
         {loading && items.length === 0 && [0, 1, 2].map((i) => <li key={i} className="h-20 animate-pulse rounded-xl bg-slate-200 dark:bg-slate-800" />)}
         {shown.map((item) => (
-          <li key={item.id} data-testid="notification-item" data-id={item.id} data-read={String(item.read)}>
-            <NotificationCard notification={item} read={item.read} onMarkRead={onMarkRead} />
+          <li key={item.id} data-testid="notification-item" data-id={item.id} data-read={String(item.read)} data-seen={String(item.seen)}>
+            <NotificationCard
+              notification={item}
+              read={item.read}
+              onMarkRead={inbox ? onMarkRead : undefined}
+              onArchive={inbox ? onArchive : undefined}
+              onOpenLink={onOpenLink}
+            />
           </li>
         ))}
       </ul>
       {!loading && shown.length === 0 && (
         <p className="rounded-xl border border-dashed border-slate-300 p-8 text-center text-sm text-slate-600 dark:text-slate-400 dark:border-slate-700">
-          {items.length === 0 ? "No notifications yet. New ones appear here the moment they are sent." : "Nothing matches these filters."}
+          {!inbox && items.length === 0
+            ? "Nothing archived. Archived notifications are kept here."
+            : items.length === 0
+              ? "No notifications yet. New ones appear here the moment they are sent."
+              : "Nothing matches these filters."}
         </p>
       )}
       {hasMore && (

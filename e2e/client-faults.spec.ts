@@ -42,7 +42,7 @@ async function aliceLive(browser: import("@playwright/test").Browser, setup?: (p
   return { context, page, cookie };
 }
 
-const badge = (page: Page) => page.getByTestId("unread-badge");
+const badge = (page: Page) => page.getByTestId("bell-badge");
 const endStreams = async () => expect((await post(server.url, "/api/admin/diagnostics", admin, { action: "end-streams" })).status).toBe(200);
 
 async function closing(context: BrowserContext, run: () => Promise<void>) {

@@ -31,7 +31,7 @@ test("member sees the alert an admin sends from the form, as a toast and on the 
     const member = await memberContext.newPage();
     await member.goto(`${baseURL}/`);
     await expect(member.getByTestId("connection-status")).toContainText("Live");
-    const badgeBefore = Number((await member.getByTestId("unread-badge").textContent({ timeout: 2_000 }).catch(() => "0")) || "0");
+    const badgeBefore = Number((await member.getByTestId("bell-badge").textContent({ timeout: 2_000 }).catch(() => "0")) || "0");
 
     const admin = await adminContext.newPage();
     await admin.goto(`${baseURL}/admin`);
@@ -44,7 +44,7 @@ test("member sees the alert an admin sends from the form, as a toast and on the 
     await expect(admin.getByTestId("admin-result")).toContainText(/\d+-\d+/);
 
     await expect(member.getByTestId("toast").filter({ hasText: title })).toBeVisible();
-    await expect(member.getByTestId("unread-badge")).toHaveText(String(badgeBefore + 1));
+    await expect(member.getByTestId("bell-badge")).toHaveText(String(badgeBefore + 1));
     await expect(member.getByTestId("notification-item").filter({ hasText: title })).toHaveCount(1);
     await member.screenshot({ path: "docs/screenshot.png" });
   });
@@ -77,9 +77,9 @@ test("marking all read in one tab clears the badge in the other", async ({ brows
     await expect(tab1.getByTestId("connection-status")).toContainText("Live");
     await expect(tab2.getByTestId("connection-status")).toContainText("Live");
     await publish(adminContext.request, baseURL, { title: `Unread one ${Date.now()}` });
-    await expect(tab2.getByTestId("unread-badge")).toBeVisible();
+    await expect(tab2.getByTestId("bell-badge")).toBeVisible();
     await tab1.getByTestId("mark-all-read").click();
-    await expect(tab2.getByTestId("unread-badge")).toBeHidden();
+    await expect(tab2.getByTestId("bell-badge")).toBeHidden();
     await expect(tab2.locator('[data-testid="notification-item"][data-read="false"]')).toHaveCount(0);
   });
 });

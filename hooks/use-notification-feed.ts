@@ -10,32 +10,52 @@ import { backoffDelay } from "@/lib/client/sse-connection";
 import {
   addLive,
   appendOlderPage,
+  applyArchivedEvent,
   applyCount,
   applyReadEvent,
+  applySeenEvent,
+  archiveLocally,
   emptyFeed,
   markReadLocally,
+  markSeenLocally,
   mergeFirstPage,
-  unmarkRead,
+  revert,
   type FeedState,
-  type LocalRead,
+  type LocalChange,
 } from "@/lib/client/feed-state";
-import type { ConnectedEventData, MarkReadResult, Notification, NotificationPage, ReadEventData, StreamEventMap } from "@/lib/types";
+import type {
+  ArchivedEventData,
+  ConnectedEventData,
+  InboxCounts,
+  Notification,
+  NotificationPage,
+  ReadEventData,
+  SeenEventData,
+  StreamEventMap,
+} from "@/lib/types";
 import { useSSE, type SSEMessage } from "./use-sse";
 
 const PAGE_SIZE = 30;
-const STREAM_EVENTS = ["connected", "notification", "read", "reset"] as const;
+const STREAM_EVENTS = ["connected", "notification", "read", "seen", "archived", "reset"] as const;
 const HISTORY_RETRY_BASE_MS = 2_000;
 
 type StreamMessage = SSEMessage<StreamEventMap[(typeof STREAM_EVENTS)[number]]>;
 
 export type { FeedState };
 
-/** `scope`: the signed-in user's id (tabs share a stream only within it); `onNew`: a live notification. */
-export function useNotificationFeed(scope: string, onNew: (n: Notification) => void) {
+interface FeedCallbacks {
+  /** A live notification. */
+  onNew(n: Notification): void;
+  /** The stream (re)connected and said the server's time. */
+  onConnected?(data: ConnectedEventData): void;
+}
+
+/** `scope`: the signed-in user's id (tabs share a stream only within it). */
+export function useNotificationFeed(scope: string, callbacks: FeedCallbacks) {
   const [feed, setFeed] = useState<FeedState>(emptyFeed);
-  const onNewRef = useRef(onNew);
+  const callbacksRef = useRef(callbacks);
   useEffect(() => {
-    onNewRef.current = onNew;
+    callbacksRef.current = callbacks;
   });
   const sync = useHistorySync(setFeed);
   // The browser now holds another account's session (signed in as someone else in another tab).
@@ -51,16 +71,21 @@ export function useNotificationFeed(scope: string, onNew: (n: Notification) => v
             window.location.reload();
             return;
           }
+          callbacksRef.current.onConnected?.(message.data as ConnectedEventData);
           return sync();
         case "notification": {
           // The stream hands each on once (ids only grow); the feed also may have it from history.
           const n = message.data as Notification;
           setFeed((f) => addLive(f, n));
-          onNewRef.current(n);
+          callbacksRef.current.onNew(n);
           return;
         }
         case "read":
           return setFeed((f) => applyReadEvent(f, message.data as ReadEventData));
+        case "seen":
+          return setFeed((f) => applySeenEvent(f, message.data as SeenEventData));
+        case "archived":
+          return setFeed((f) => applyArchivedEvent(f, message.data as ArchivedEventData));
         // Read marks are not replayed (see `connected`) and a reset means a hole: fetch the newest page again.
         case "reset":
           return sync();
@@ -77,27 +102,49 @@ export function useNotificationFeed(scope: string, onNew: (n: Notification) => v
     onMessage,
   });
 
-  const markRead = useCallback(
-    async (which: string[] | "all") => {
+  /**
+   * Changes the feed at once, then asks the server; its counts are applied
+   * unless another count arrived meanwhile (a newer one). On failure the
+   * change is undone, the error shows, and the newest page is fetched again.
+   */
+  const act = useCallback(
+    async (local: (f: FeedState) => { feed: FeedState; undo: LocalChange }, path: string, body: unknown) => {
       // Read back from the updater, which React runs before the request below returns.
-      let undo: LocalRead = { ids: [], countDrop: 0 };
+      let undo: LocalChange | null = null;
       let version = 0;
       setFeed((f) => {
-        const result = markReadLocally(f, which);
+        const result = local(f);
         undo = result.undo;
         version = f.countVersion;
         return result.feed;
       });
       try {
-        const count = await apiFetch<MarkReadResult>("/api/notifications/read", { method: "POST", body: which === "all" ? { all: true } : { ids: which } });
-        // Another count (a read event, a newer page) arrived meanwhile: this one is older.
-        setFeed((f) => ({ ...(f.countVersion === version ? applyCount(f, count) : f), actionError: null }));
+        const counts = await apiFetch<InboxCounts>(path, { method: "POST", body });
+        setFeed((f) => ({ ...(f.countVersion === version ? applyCount(f, counts) : f), actionError: null }));
       } catch (error) {
-        setFeed((f) => ({ ...unmarkRead(f, undo), actionError: (error as Error).message }));
+        setFeed((f) => ({ ...(undo ? revert(f, undo) : f), actionError: (error as Error).message }));
         sync();
       }
     },
     [sync],
+  );
+
+  const markRead = useCallback(
+    (which: string[] | "all") => act((f) => markReadLocally(f, which), "/api/notifications/read", which === "all" ? { all: true } : { ids: which }),
+    [act],
+  );
+
+  /** The bell's menu opened on what this render shows: that is seen now (the badge counts unseen ones). */
+  const newestShown = feed.items[0]?.id ?? null;
+  const anyUnseen = feed.unseenCount > 0;
+  const markSeen = useCallback(() => {
+    if (newestShown && anyUnseen) void act(markSeenLocally, "/api/notifications/seen", { upTo: newestShown });
+  }, [act, newestShown, anyUnseen]);
+
+  const archive = useCallback(
+    (which: string[] | "allRead") =>
+      act((f) => archiveLocally(f, which), "/api/notifications/archive", which === "allRead" ? { allRead: true } : { ids: which }),
+    [act],
   );
 
   const loadMore = useCallback(async () => {
@@ -110,7 +157,7 @@ export function useNotificationFeed(scope: string, onNew: (n: Notification) => v
     }
   }, [feed.nextCursor]);
 
-  return { feed, stream, markRead, loadMore };
+  return { feed, stream, markRead, markSeen, archive, loadMore };
 }
 
 /**

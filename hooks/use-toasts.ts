@@ -3,8 +3,10 @@
 // one timer (set for the soonest to leave); a notification that never got a
 // toast costs nothing. When more than FOLD_AFTER arrive within
 // FOLD_WINDOW_MS, they fold into one "N new notifications" toast that counts
-// on while they keep coming; the feed still lists every one.
+// on while they keep coming; the feed still lists every one. A notification
+// with a collapse key replaces the toast of the one it replaces.
 import { useCallback, useEffect, useRef, useState } from "react";
+import { collapseScope } from "@/lib/audience";
 import type { Notification } from "@/lib/types";
 
 const TOAST_MS = 6_000;
@@ -39,7 +41,9 @@ export function useToasts() {
       const until = now + TOAST_MS;
       if (s.folded && s.folded.until > now) return { toasts: [], folded: { count: s.folded.count + 1, until } };
       if (burst > FOLD_AFTER) return { toasts: [], folded: { count: burst, until } };
-      return { toasts: [...s.toasts.slice(-(MAX_TOASTS - 1)), { notification, until }], folded: null };
+      const scope = collapseScope(notification);
+      const others = scope ? s.toasts.filter((t) => collapseScope(t.notification) !== scope) : s.toasts;
+      return { toasts: [...others.slice(-(MAX_TOASTS - 1)), { notification, until }], folded: null };
     });
   }, []);
 

@@ -18,3 +18,14 @@ export function isAddressedTo(audience: Audience, recipient: Recipient): boolean
       return recipient.following.has(audience.channel);
   }
 }
+
+/**
+ * What a collapse key replaces within: the same key sent to the same
+ * audience. One "deploy:42" to #deploys and another sent to a single person
+ * are different things, and a person who gets both sees both.
+ */
+export function collapseScope(n: { audience: Audience; collapseKey?: string }): string | null {
+  if (n.collapseKey === undefined) return null;
+  const audience = n.audience.kind === "all" ? "all" : n.audience.kind === "user" ? `user:${n.audience.userId}` : `channel:${n.audience.channel}`;
+  return `${audience}\n${n.collapseKey}`;
+}

@@ -26,6 +26,8 @@ const schema = z.object({
   RATE_CONNECT_PER_MIN: intSetting(30, 1, 1_000_000_000),
   RATE_SIGNIN_PER_MIN: intSetting(10, 1, 1_000_000_000),
   RATE_READ_PER_MIN: intSetting(120, 1, 1_000_000_000),
+  /** Display and open acknowledgements per user: a browser sends at most one a second. */
+  RATE_ACK_PER_MIN: intSetting(600, 1, 1_000_000_000),
   MAX_BODY_BYTES: intSetting(16_384, 256, 1_048_576),
   STREAM_QUEUE_MAX_BYTES: intSetting(1_048_576, 1_024, 64 * 1_048_576),
   INSTANCE_ID: z.string().regex(/^[\w.-]{1,64}$/).optional(),
@@ -68,6 +70,7 @@ function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     rateConnectPerMin: e.RATE_CONNECT_PER_MIN,
     rateSigninPerMin: e.RATE_SIGNIN_PER_MIN,
     rateReadPerMin: e.RATE_READ_PER_MIN,
+    rateAckPerMin: e.RATE_ACK_PER_MIN,
     maxBodyBytes: e.MAX_BODY_BYTES,
     streamQueueMaxBytes: e.STREAM_QUEUE_MAX_BYTES,
     /** The admin diagnostics panel: on in development, in production only with DIAGNOSTICS=1. */

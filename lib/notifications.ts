@@ -1,21 +1,23 @@
-// What the notification routes do: publish, list a user's history with read
-// state, mark read. Audience checks go through lib/audience.ts only.
+// What the notification routes do: publish, and list a user's history with
+// its inbox state and counts. Audience checks go through lib/audience.ts only;
+// changes to the inbox (read, seen, archived) live in lib/inbox.ts.
 import "server-only";
-import { isAddressedTo, type Recipient } from "./audience";
+import { collapseScope, isAddressedTo, type Recipient } from "./audience";
 import type { SessionUser } from "./auth/users";
 import { normalizeEmail, userIdFor } from "./auth/users";
 import { config } from "./config";
 import { ApiError, tooMany } from "./errors";
+import { recordTargeted } from "./funnel";
 import { compareIds } from "./ids";
 import type { PublishInput } from "./schemas";
 import { getStore } from "./store";
-import { presenceKey, type ReadState } from "./store/types";
+import { presenceKey, type InboxState } from "./store/types";
 import { getHub } from "./stream";
-import type { Audience, NotificationPage, PublishResult, UnreadCount } from "./types";
+import type { Audience, InboxCounts, Notification, NotificationPage, NotificationWithRead, PublishResult } from "./types";
 
 const SCAN_PAGE = 200;
 
-export async function publishNotification(sender: SessionUser, input: PublishInput, limitKey: string): Promise<PublishResult> {
+export async function publishNotification(sender: SessionUser, input: PublishInput, limitKey: string, tokenName?: string): Promise<PublishResult> {
   const { deploymentProblem } = config();
   if (deploymentProblem) throw new ApiError(503, deploymentProblem);
   const store = getStore();
@@ -28,9 +30,12 @@ export async function publishNotification(sender: SessionUser, input: PublishInp
     severity: input.severity,
     ...(input.link ? { link: input.link } : {}),
     audience,
-    sender: { id: sender.id, name: sender.name },
+    sender: { id: sender.id, name: sender.name, ...(tokenName !== undefined ? { token: tokenName } : {}) },
+    ...(input.collapseKey ? { collapseKey: input.collapseKey } : {}),
   });
-  return { ...notification, connectedRecipients: await connectedRecipients(audience) };
+  const connected = await connectedRecipients(audience);
+  await recordTargeted(notification.id, connected);
+  return { ...notification, connectedRecipients: connected };
 }
 
 /** An email in a user audience becomes that user's id. */
@@ -46,31 +51,53 @@ async function connectedRecipients(audience: Audience): Promise<number> {
   return hub.localCount(key) + (await getStore().countElsewhere(key, config().instanceId));
 }
 
-async function recipientOf(user: SessionUser): Promise<Recipient> {
+export async function recipientOf(user: SessionUser): Promise<Recipient> {
   return { userId: user.id, following: new Set(await getStore().getFollowing(user.id)) };
 }
 
-function isRead(id: string, state: ReadState) {
+function isRead(id: string, state: InboxState) {
   return (state.watermark !== null && compareIds(id, state.watermark) <= 0) || state.readIds.has(id);
+}
+
+function isArchived(id: string, state: InboxState) {
+  return (state.archivedUpTo !== null && compareIds(id, state.archivedUpTo) <= 0) || state.archivedIds.has(id);
+}
+
+function isSeen(id: string, state: InboxState) {
+  return (state.seenUpTo !== null && compareIds(id, state.seenUpTo) <= 0) || isRead(id, state);
+}
+
+export function inboxItem(n: Notification, state: InboxState): NotificationWithRead {
+  return { ...n, read: isRead(n.id, state), seen: isSeen(n.id, state), archived: isArchived(n.id, state) };
+}
+
+/** The notifications on a page that a newer one with the same collapse key replaced. */
+async function supersededIn(page: Notification[]): Promise<Set<string>> {
+  const scopes = [...new Set(page.flatMap((n) => collapseScope(n) ?? []))];
+  if (!scopes.length) return new Set();
+  const latest = await getStore().latestInCollapseScopes(scopes);
+  return new Set(page.filter((n) => latest.has(collapseScope(n) ?? "") && latest.get(collapseScope(n)!) !== n.id).map((n) => n.id));
 }
 
 export async function listHistory(
   user: SessionUser,
-  query: { cursor?: string; limit: number; unread: boolean },
+  query: { cursor?: string; limit: number; unread: boolean; archived: boolean },
 ): Promise<NotificationPage> {
   const store = getStore();
-  const [recipient, state] = await Promise.all([recipientOf(user), store.getReadState(user.id)]);
+  const [recipient, state] = await Promise.all([recipientOf(user), store.getInboxState(user.id)]);
   const items: NotificationPage["items"] = [];
   let before = query.cursor ?? null;
   let scanned = 0;
   while (items.length < query.limit && scanned < config().historyMax) {
     const page = await store.eventsBefore(before, SCAN_PAGE);
     scanned += page.length;
-    for (const n of page) {
-      if (!isAddressedTo(n.audience, recipient)) continue;
-      const read = isRead(n.id, state);
-      if (query.unread && read) continue;
-      items.push({ ...n, read });
+    const mine = page.filter((n) => isAddressedTo(n.audience, recipient));
+    const superseded = await supersededIn(mine);
+    for (const n of mine) {
+      if (superseded.has(n.id)) continue;
+      const item = inboxItem(n, state);
+      if (item.archived !== query.archived || (query.unread && item.read)) continue;
+      items.push(item);
       if (items.length === query.limit) break;
     }
     if (page.length < SCAN_PAGE) break;
@@ -78,58 +105,42 @@ export async function listHistory(
   }
   return {
     items,
-    ...(await countUnread(recipient, state)),
+    ...(await countInbox(recipient, state)).counts,
     // A full page may have more behind it; the next call answers an empty page if not.
     nextCursor: items.length === query.limit ? items[items.length - 1]!.id : null,
   };
 }
 
 /**
- * The unread count, and the newest notification it accounts for: a client
- * adds the unread ones it holds that are newer, whatever order the count and
- * live events reach it in.
+ * The unread and unseen counts, and the newest notification they account
+ * for: a client adds the ones it holds that are newer, whatever order the
+ * counts and live events reach it in. Archived and replaced (collapsed)
+ * notifications count in neither. Also answers the unread ids (for the funnel
+ * when all are marked read).
  */
-async function countUnread(recipient: Recipient, state: ReadState): Promise<UnreadCount> {
+export async function countInbox(recipient: Recipient, state: InboxState): Promise<{ counts: InboxCounts; unreadIds: string[] }> {
   const store = getStore();
-  let unreadCount = 0;
+  // Unread ones are after the read watermark; per collapse scope, the newest seen so far.
+  const unread = new Map<string, { unseen: boolean }>();
+  const newestInScope = new Map<string, string>();
   let after = state.watermark ?? "0-0";
   for (let scanned = 0; scanned < config().historyMax; ) {
     const { events } = await store.eventsAfter(after, SCAN_PAGE);
     scanned += events.length;
-    for (const n of events) if (isAddressedTo(n.audience, recipient) && !state.readIds.has(n.id)) unreadCount++;
+    for (const n of events) {
+      if (!isAddressedTo(n.audience, recipient)) continue;
+      const scope = collapseScope(n);
+      if (scope) {
+        const replaced = newestInScope.get(scope);
+        if (replaced) unread.delete(replaced);
+        newestInScope.set(scope, n.id);
+      }
+      if (!isRead(n.id, state) && !isArchived(n.id, state)) unread.set(n.id, { unseen: !isSeen(n.id, state) });
+    }
     if (events.length) after = events[events.length - 1]!.id;
     if (events.length < SCAN_PAGE) break;
   }
-  return { unreadCount, unreadAsOf: after === "0-0" ? null : after };
-}
-
-export async function unreadCountFor(user: SessionUser) {
-  const store = getStore();
-  const [recipient, state] = await Promise.all([recipientOf(user), store.getReadState(user.id)]);
-  return countUnread(recipient, state);
-}
-
-/**
- * Marks read and tells the user's other tabs and devices through a `read`
- * event. Only ids that are stored and addressed to the user are kept, so a
- * client cannot fill the store with made-up ids; answers the ids it marked.
- */
-export async function markRead(user: SessionUser, request: { ids: string[] } | { all: true }) {
-  const store = getStore();
-  const limit = await store.rateLimit(`read:${user.id}`, config().rateReadPerMin, 60);
-  if (!limit.ok) throw tooMany(limit.retryAfterS, "mark-read requests");
-  let ids: string[] | undefined;
-  let upTo: string | null = null;
-  if ("all" in request) {
-    upTo = await store.latestId();
-    if (upTo) await store.markAllRead(user.id, upTo);
-  } else {
-    const recipient = await recipientOf(user);
-    ids = (await store.eventsByIds(request.ids)).filter((n) => isAddressedTo(n.audience, recipient)).map((n) => n.id);
-    if (ids.length) await store.markRead(user.id, ids);
-  }
-  const count = await unreadCountFor(user);
-  if (!ids) await store.publishRead(user.id, { all: true, upTo, ...count });
-  else if (ids.length) await store.publishRead(user.id, { ids, ...count });
-  return { ...count, ...(ids ? { ids } : {}) };
+  let unseenCount = 0;
+  for (const { unseen } of unread.values()) if (unseen) unseenCount++;
+  return { counts: { unreadCount: unread.size, unseenCount, unreadAsOf: after === "0-0" ? null : after }, unreadIds: [...unread.keys()] };
 }

@@ -13,7 +13,11 @@ export const LIMITS = {
   readIds: 500,
   following: 100,
   pageSize: 100,
+  collapseKey: 64,
+  ackIds: 100,
 } as const;
+
+const notificationId = z.string().regex(/^\d{1,16}-\d{1,16}$/, "Not a notification id.");
 
 const channelName = z
   .string()
@@ -57,13 +61,39 @@ export const publishSchema = z.object({
   severity: z.enum(SEVERITIES, { error: "Severity is one of info, success, warning, error." }).default("info"),
   link: link.optional(),
   audience: audienceInputSchema.default({ kind: "all" }),
+  collapseKey: z
+    .string()
+    .min(1, "A collapse key has at least 1 character.")
+    .max(LIMITS.collapseKey, `Collapse keys are at most ${LIMITS.collapseKey} characters.`)
+    .regex(/^[^\u0000-\u001f\u007f]*$/, "Collapse keys cannot contain control characters.")
+    .optional(),
 });
 export type PublishInput = z.infer<typeof publishSchema>;
 
-export const markReadSchema = z.union([
-  z.object({ all: z.literal(true) }).strict(),
-  z.object({ ids: z.array(z.string().regex(/^\d{1,16}-\d{1,16}$/, "Not a notification id.")).min(1).max(LIMITS.readIds) }).strict(),
-], { error: 'Send { "ids": [...] } or { "all": true }.' });
+const someIds = z.array(notificationId).min(1).max(LIMITS.readIds);
+
+export const markReadSchema = z.union([z.object({ all: z.literal(true) }).strict(), z.object({ ids: someIds }).strict()], {
+  error: 'Send { "ids": [...] } or { "all": true }.',
+});
+
+export const markSeenSchema = z.object({ upTo: notificationId }).strict();
+
+export const archiveSchema = z.union([z.object({ allRead: z.literal(true) }).strict(), z.object({ ids: someIds }).strict()], {
+  error: 'Send { "ids": [...] } or { "allRead": true }.',
+});
+
+export const ackSchema = z
+  .object({
+    browserId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "browserId is 8–64 letters, digits, dashes or underscores."),
+    displayed: z
+      .array(z.object({ id: notificationId, displayedAt: z.number().int().min(0) }).strict())
+      .max(LIMITS.ackIds, `At most ${LIMITS.ackIds} displayed ids per request.`)
+      .default([]),
+    opened: z.array(notificationId).max(LIMITS.ackIds, `At most ${LIMITS.ackIds} opened ids per request.`).default([]),
+  })
+  .strict()
+  .refine((ack) => ack.displayed.length + ack.opened.length > 0, { message: "Acknowledge at least one id.", path: ["displayed"] });
+export type AckInput = z.infer<typeof ackSchema>;
 
 export const DIAGNOSTIC_PAUSE_MAX_S = 300;
 
@@ -91,11 +121,19 @@ export const createTokenSchema = z.object({
   name: z.string().trim().min(1, "Give the token a name.").max(LIMITS.tokenName, `Token names are at most ${LIMITS.tokenName} characters.`),
 });
 
+const flag = z.enum(["0", "1", "true", "false"]).optional().transform((v) => v === "1" || v === "true");
+const cursor = z.string().regex(/^\d{1,16}-\d{1,16}$/, "Not a cursor.").optional();
+
 export const historyQuerySchema = z.object({
-  cursor: z.string().regex(/^\d{1,16}-\d{1,16}$/, "Not a cursor.").optional(),
+  cursor,
   limit: z.coerce.number().int().min(1).max(LIMITS.pageSize).default(20),
-  unread: z.enum(["0", "1", "true", "false"]).optional().transform((v) => v === "1" || v === "true"),
+  unread: flag,
+  archived: flag,
 });
+
+export const alertsQuerySchema = z.object({ cursor });
+
+export const alertDetailQuerySchema = z.object({ cursor: z.string().min(1).max(254, "Not a recipient cursor.").optional() });
 
 /** Flattens zod issues into `{ field: message }` for the API's 400 answers and the form. */
 export function fieldErrors(error: z.ZodError): Record<string, string> {

@@ -13,6 +13,8 @@ export type Audience =
 export interface Sender {
   id: string;
   name: string;
+  /** The name of the API token it was sent with; absent when sent from the admin form. */
+  token?: string;
 }
 
 export interface Notification {
@@ -25,20 +27,32 @@ export interface Notification {
   audience: Audience;
   createdAt: string;
   sender: Sender;
+  /**
+   * A newer notification with the same key and the same audience replaces
+   * this one in history, feeds and toasts (e.g. "deploy:42").
+   */
+  collapseKey?: string;
 }
 
+/** A notification as one user's inbox holds it. */
 export interface NotificationWithRead extends Notification {
   read: boolean;
+  /** Shown in the bell's menu (or read): the badge counts those not seen. */
+  seen: boolean;
+  /** Left the feed; listed under the "Archived" filter. */
+  archived: boolean;
 }
 
-/** A user's unread count as the server last saw it. */
-export interface UnreadCount {
+/** A user's unread and unseen counts as the server last saw them (archived ones count in neither). */
+export interface InboxCounts {
   unreadCount: number;
-  /** The newest notification the count accounts for: newer ones are not in it. */
+  /** Unread and not yet seen in the bell's menu: what the badge shows. */
+  unseenCount: number;
+  /** The newest notification the counts account for: newer ones are not in them. */
   unreadAsOf: string | null;
 }
 
-export interface NotificationPage extends UnreadCount {
+export interface NotificationPage extends InboxCounts {
   items: NotificationWithRead[];
   nextCursor: string | null;
 }
@@ -99,15 +113,31 @@ export interface ConnectedEventData {
 }
 
 /** `all`: everything up to `upTo` (the newest notification when it was marked) is read. */
-export type ReadEventData = ({ ids: string[] } | { all: true; upTo: string | null }) & UnreadCount;
+export type ReadEventData = ({ ids: string[] } | { all: true; upTo: string | null }) & InboxCounts;
 
-/** The answer of POST /api/notifications/read. */
-export type MarkReadResult = UnreadCount & { ids?: string[] };
+/** Everything up to `upTo` was seen (the bell's menu was opened). */
+export type SeenEventData = { upTo: string } & InboxCounts;
+
+/** `allRead`: every notification that was read when it was asked is archived. */
+export type ArchivedEventData = ({ ids: string[] } | { allRead: true }) & InboxCounts;
+
+/** The answers of POST /api/notifications/read, /seen and /archive. */
+export type MarkReadResult = InboxCounts & { ids?: string[] };
+export type MarkSeenResult = InboxCounts;
+export type ArchiveResult = InboxCounts & { ids?: string[] };
+
+/** What changed in one user's inbox, sent to all their streams. */
+export type InboxEvent =
+  | { event: "read"; data: ReadEventData }
+  | { event: "seen"; data: SeenEventData }
+  | { event: "archived"; data: ArchivedEventData };
 
 export interface StreamEventMap {
   connected: ConnectedEventData;
   notification: Notification;
   read: ReadEventData;
+  seen: SeenEventData;
+  archived: ArchivedEventData;
   reset: Record<string, never>;
   reconnect: Record<string, never>;
 }
@@ -117,6 +147,56 @@ export interface ApiErrorBody {
   error: string;
   field?: string;
   fields?: Record<string, string>;
+  /** Acknowledged ids that are unknown or not addressed to the user. */
+  ids?: string[];
+}
+
+/** The stages of one alert's funnel, in order. */
+export const FUNNEL_STAGES = ["targeted", "delivered", "displayed", "read", "opened"] as const;
+export type FunnelStage = (typeof FUNNEL_STAGES)[number];
+
+/**
+ * One alert's funnel. `targeted`: streams connected when it was published;
+ * `delivered`: stream writes (a stream that connects later counts then);
+ * `displayed`: browsers that rendered it on a screen; `read` and `opened`: people.
+ */
+export interface Funnel extends Record<FunnelStage, number> {
+  /** Publish to display, from the browsers' acknowledgements (clock skew corrected); null before the first. */
+  displayLatencyMs: { p50: number; p95: number; max: number } | null;
+}
+
+export interface AlertWithFunnel extends Notification {
+  funnel: Funnel;
+}
+
+/** GET /api/admin/alerts: every alert, newest first. */
+export interface AlertPage {
+  items: AlertWithFunnel[];
+  nextCursor: string | null;
+}
+
+/** A recipient's progress through one alert's funnel. */
+export interface RecipientState {
+  userId: string;
+  /** "Name <email>" once the person has acknowledged anything, else null. */
+  label: string | null;
+  delivered: boolean;
+  displayed: boolean;
+  read: boolean;
+  opened: boolean;
+}
+
+/** GET /api/admin/alerts/<id>. */
+export interface AlertDetail {
+  alert: AlertWithFunnel;
+  recipients: RecipientState[];
+  nextCursor: string | null;
+}
+
+/** POST /api/notifications/ack. */
+export interface AckResult {
+  displayed: number;
+  opened: number;
 }
 
 /** The answer of POST /api/admin/diagnostics. */

@@ -49,6 +49,15 @@ export function apiHandler<Schema extends z.ZodType | undefined = undefined>(
   };
 }
 
+/** A route's query string, validated: a 400 names the first field at fault. */
+export function parseQuery<Schema extends z.ZodType>(schema: Schema, req: NextRequest): z.infer<Schema> {
+  const query = schema.safeParse(Object.fromEntries(req.nextUrl.searchParams));
+  if (query.success) return query.data;
+  const fields = fieldErrors(query.error);
+  const [field, message] = Object.entries(fields)[0]!;
+  throw new ApiError(400, message, { field, fields });
+}
+
 function isUnsafe(method: string) {
   return !["GET", "HEAD", "OPTIONS"].includes(method);
 }

@@ -12,7 +12,7 @@ import { toSessionUser, type SessionUser } from "./users";
 
 export type Authenticated =
   | { user: SessionUser; via: "session"; sessionId: string; expiresAt: number }
-  | { user: SessionUser; via: "token"; tokenId: string };
+  | { user: SessionUser; via: "token"; tokenId: string; tokenName: string };
 
 /** A session cookie lives this long, renewed whenever next-auth re-issues it. */
 export const SESSION_MAX_AGE_S = 8 * 60 * 60;
@@ -27,7 +27,7 @@ export async function authenticate(req: NextRequest): Promise<Authenticated | nu
   const authorization = req.headers.get("authorization");
   if (authorization?.toLowerCase().startsWith("bearer ")) {
     const found = await userForToken(authorization.slice(7).trim());
-    return found ? { user: found.user, via: "token", tokenId: found.tokenId } : null;
+    return found ? { user: found.user, via: "token", tokenId: found.tokenId, tokenName: found.tokenName } : null;
   }
   const key = sessionCookieKey(req.cookies.getAll());
   if (!key) return null;

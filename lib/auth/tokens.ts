@@ -36,7 +36,7 @@ export async function createApiToken(user: SessionUser, label: string): Promise<
 }
 
 /** The token's owner and the token's id, or null for an unknown or revoked token. */
-export async function userForToken(token: string): Promise<{ user: SessionUser; tokenId: string } | null> {
+export async function userForToken(token: string): Promise<{ user: SessionUser; tokenId: string; tokenName: string } | null> {
   if (!token.startsWith(PREFIX) || token.length > 200) return null;
   const store = getStore();
   const record = await store.findTokenByHash(hashToken(token));
@@ -46,5 +46,5 @@ export async function userForToken(token: string): Promise<{ user: SessionUser; 
     await store.touchToken(record.id, new Date(now).toISOString());
   }
   // The owner's role now, not at creation: an admin removed from ADMIN_EMAILS loses it for their tokens too.
-  return { user: toSessionUser(record.email, record.name), tokenId: record.id };
+  return { user: toSessionUser(record.email, record.name), tokenId: record.id, tokenName: record.label };
 }

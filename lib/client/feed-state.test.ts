@@ -7,12 +7,16 @@ import {
   addLive,
   appendOlderPage,
   applyCount,
+  applyArchivedEvent,
   applyReadEvent,
+  applySeenEvent,
+  archiveLocally,
   emptyFeed,
   markReadLocally,
+  markSeenLocally,
   MAX_FEED_ITEMS,
   mergeFirstPage,
-  unmarkRead,
+  revert,
   type FeedState,
 } from "./feed-state";
 
@@ -25,11 +29,12 @@ const n = (ms: number): Notification => ({
   createdAt: new Date(ms).toISOString(),
   sender: { id: "u", name: "U" },
 });
-const item = (ms: number, read = false): NotificationWithRead => ({ ...n(ms), read });
+const item = (ms: number, read = false): NotificationWithRead => ({ ...n(ms), read, seen: read, archived: false });
 /** A page of the newest items (ids given newest first), as the server would answer. */
 const page = (ids: number[], unreadCount: number, unreadAsOf: number | null, nextCursor: string | null = null, read = false): NotificationPage => ({
   items: ids.map((id) => item(id, read)),
   unreadCount,
+  unseenCount: unreadCount,
   unreadAsOf: unreadAsOf === null ? null : `${unreadAsOf}-0`,
   nextCursor,
 });
@@ -75,10 +80,10 @@ describe("feed state", () => {
   it("applies read events, including all up to an id, with the count as of the server", () => {
     let feed = mergeFirstPage(emptyFeed, page([3, 2, 1], 3, 3));
     feed = addLive(feed, n(4));
-    feed = applyReadEvent(feed, { all: true, upTo: "3-0", unreadCount: 0, unreadAsOf: "3-0" });
+    feed = applyReadEvent(feed, { all: true, upTo: "3-0", unreadCount: 0, unseenCount: 0, unreadAsOf: "3-0" });
     expect(feed.items.map((i) => i.read)).toEqual([false, true, true, true]);
     expect(feed.unreadCount).toBe(1);
-    feed = applyReadEvent(feed, { ids: ["4-0"], unreadCount: 0, unreadAsOf: "4-0" });
+    feed = applyReadEvent(feed, { ids: ["4-0"], unreadCount: 0, unseenCount: 0, unreadAsOf: "4-0" });
     expect(feed.unreadCount).toBe(0);
     expect(feed.items[0]!.read).toBe(true);
   });
@@ -86,20 +91,22 @@ describe("feed state", () => {
   it("marks read at once and undoes exactly what it changed", () => {
     const feed = mergeFirstPage(emptyFeed, { ...page([3, 2, 1], 5, 3), items: [item(3), item(2, true), item(1)] });
     const { feed: marked, undo } = markReadLocally(feed, "all");
-    expect(undo.ids).toEqual(["3-0", "1-0"]);
+    expect(undo.before.map((i) => i.id)).toEqual(["3-0", "1-0"]);
     expect(marked.unreadCount).toBe(0);
-    const undone = unmarkRead(marked, undo);
-    expect(undone.items.map((i) => i.read)).toEqual([false, true, false]);
+    expect(marked.unseenCount).toBe(0);
+    const undone = revert(marked, undo);
+    expect(undone.items.map((i) => [i.read, i.seen])).toEqual([[false, false], [true, true], [false, false]]);
     expect(undone.unreadCount).toBe(5);
+    expect(undone.unseenCount).toBe(5);
     const one = markReadLocally(feed, ["3-0", "2-0"]);
-    expect(one.undo.ids).toEqual(["3-0"]);
+    expect(one.undo.before.map((i) => i.id)).toEqual(["3-0"]);
     expect(one.feed.unreadCount).toBe(4);
-    expect(unmarkRead(one.feed, one.undo).unreadCount).toBe(5);
+    expect(revert(one.feed, one.undo).unreadCount).toBe(5);
   });
 
   it("bumps the count's version on every server count, so an older reply can be told apart", () => {
     const feed = mergeFirstPage(emptyFeed, page([1], 1, 1));
-    expect(applyCount(feed, { unreadCount: 0, unreadAsOf: "1-0" }).countVersion).toBe(feed.countVersion + 1);
+    expect(applyCount(feed, { unreadCount: 0, unseenCount: 0, unreadAsOf: "1-0" }).countVersion).toBe(feed.countVersion + 1);
   });
 
   it("holds at most MAX_FEED_ITEMS; the rest is one Load more away", () => {
@@ -109,5 +116,52 @@ describe("feed state", () => {
     expect(feed.items[0]!.id).toBe(`${MAX_FEED_ITEMS + 50}-0`);
     expect(feed.nextCursor).toBe(feed.items.at(-1)!.id);
     expect(feed.unreadCount).toBe(MAX_FEED_ITEMS + 50);
+  });
+
+  it("a notification with a collapse key replaces the older one of its scope, on the badge too", () => {
+    const deploy = (ms: number, key = "deploy:42", audience: Notification["audience"] = { kind: "all" }): Notification => ({ ...n(ms), collapseKey: key, audience });
+    let feed = mergeFirstPage(emptyFeed, page([1], 1, 1));
+    feed = addLive(feed, deploy(2));
+    feed = addLive(feed, deploy(3));
+    expect(ids(feed)).toEqual([3, 1]);
+    expect([feed.unreadCount, feed.unseenCount]).toEqual([2, 2]);
+    // Another key, or the same key to another audience, is another thing.
+    feed = addLive(feed, deploy(4, "deploy:43"));
+    feed = addLive(feed, deploy(5, "deploy:42", { kind: "channel", channel: "deploys" }));
+    expect(ids(feed)).toEqual([5, 4, 3, 1]);
+    // A page (the server's view: only the newest per scope) merged over a feed that held an older one.
+    let stale = addLive(mergeFirstPage(emptyFeed, page([1], 1, 1)), deploy(2));
+    stale = mergeFirstPage(stale, { ...page([3, 1], 2, 3), items: [{ ...item(3), collapseKey: "deploy:42" }, item(1)] });
+    expect(ids(stale)).toEqual([3, 1]);
+    expect(stale.unreadCount).toBe(2);
+    // One that a newer one already replaced is not shown again.
+    expect(addLive(feed, deploy(2, "deploy:43"))).toBe(feed);
+  });
+
+  it("opening the bell marks what it shows seen: the badge (unseen) drops, unread stays", () => {
+    let feed = mergeFirstPage(emptyFeed, page([3, 2, 1], 3, 3));
+    const { feed: seen, undo } = markSeenLocally(feed);
+    expect([seen.unseenCount, seen.unreadCount]).toEqual([0, 3]);
+    expect(seen.items.every((i) => i.seen && !i.read)).toBe(true);
+    expect(revert(seen, undo).unseenCount).toBe(3);
+    // Another tab opened its bell up to 2: 3 stays unseen; a live one after it is unseen too.
+    feed = applySeenEvent(feed, { upTo: "2-0", unreadCount: 3, unseenCount: 1, unreadAsOf: "3-0" });
+    feed = addLive(feed, n(4));
+    expect(feed.items.map((i) => i.seen)).toEqual([false, false, true, true]);
+    expect([feed.unseenCount, feed.unreadCount]).toEqual([2, 4]);
+  });
+
+  it("archiving takes notifications out of the feed and the counts; undone on failure; events from elsewhere too", () => {
+    const feed = mergeFirstPage(emptyFeed, { ...page([3, 2, 1], 2, 3), items: [item(3), item(2, true), item(1)] });
+    const one = archiveLocally(feed, ["3-0"]);
+    expect(ids(one.feed)).toEqual([2, 1]);
+    expect([one.feed.unreadCount, one.feed.unseenCount]).toEqual([1, 1]);
+    expect(ids(revert(one.feed, one.undo))).toEqual([3, 2, 1]);
+    const read = archiveLocally(feed, "allRead");
+    expect(ids(read.feed)).toEqual([3, 1]);
+    expect(read.feed.unreadCount).toBe(2);
+    const elsewhere = applyArchivedEvent(feed, { allRead: true, unreadCount: 2, unseenCount: 2, unreadAsOf: "3-0" });
+    expect(ids(elsewhere)).toEqual([3, 1]);
+    expect(elsewhere.archiveVersion).toBe(feed.archiveVersion + 1);
   });
 });

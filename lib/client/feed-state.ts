@@ -1,13 +1,15 @@
 // The dashboard feed's state and every change to it, as pure functions: live
-// notifications, history pages, read marks and unread counts, whatever order
-// they reach the page in. Items stay newest first and unique by id.
+// notifications, history pages, read/seen/archived marks and counts, whatever
+// order they reach the page in. Items stay newest first, unique by id, and
+// unique per collapse scope (the newest replaces older ones).
 //
-// The unread count: the server's count accounts for notifications up to
-// `unreadAsOf`; the page adds the unread items it holds that are newer. So a
-// slow history reply or read event never drops a notification that came live
+// The counts: the server's counts account for notifications up to
+// `countAsOf`; the page adds the ones it holds that are newer. So a slow
+// history reply or event never drops a notification that came live
 // meanwhile, and a live one is never counted twice.
+import { collapseScope } from "../audience";
 import { compareIds, isNewerId } from "../ids";
-import type { Notification, NotificationPage, NotificationWithRead, ReadEventData, UnreadCount } from "../types";
+import type { ArchivedEventData, InboxCounts, Notification, NotificationPage, NotificationWithRead, ReadEventData, SeenEventData } from "../types";
 
 /** A long-lived tab keeps this many items; older ones page back in on demand. */
 export const MAX_FEED_ITEMS = 100;
@@ -15,24 +17,30 @@ export const MAX_FEED_ITEMS = 100;
 export interface FeedState {
   items: NotificationWithRead[];
   unreadCount: number;
-  /** The newest id the unread count accounts for. */
+  /** Unread and not seen in the bell's menu: the badge. */
+  unseenCount: number;
+  /** The newest id the counts account for. */
   countAsOf: string | null;
-  /** Bumped by every count from the server: a mark-read reply older than another count is stale. */
+  /** Bumped by every count from the server: a reply older than another count is stale. */
   countVersion: number;
+  /** Bumped whenever something is archived, here or elsewhere: the "Archived" list loads again. */
+  archiveVersion: number;
   /** Items older than the last one, if any, load from here. */
   nextCursor: string | null;
   loading: boolean;
   /** The newest page could not be fetched (cleared when it is). */
   loadError: string | null;
-  /** The person's last action (mark read, load more) failed (cleared by the next that succeeds). */
+  /** The person's last action (mark read, archive, load more) failed (cleared by the next that succeeds). */
   actionError: string | null;
 }
 
 export const emptyFeed: FeedState = {
   items: [],
   unreadCount: 0,
+  unseenCount: 0,
   countAsOf: null,
   countVersion: 0,
+  archiveVersion: 0,
   nextCursor: null,
   loading: true,
   loadError: null,
@@ -41,18 +49,30 @@ export const emptyFeed: FeedState = {
 
 const newer = isNewerId;
 
-/** A live notification (ids only grow on the stream); false when already held. */
+const unreadOf = (i: NotificationWithRead) => (i.read ? 0 : 1);
+const unseenOf = (i: NotificationWithRead) => (i.read || i.seen ? 0 : 1);
+
+/** A live notification (ids only grow on the stream); the feed unchanged when already held. */
 export function addLive(feed: FeedState, n: Notification): FeedState {
   // The usual case: newer than everything held, so it goes on top (no search, no sort).
   const onTop = newer(n.id, feed.items[0]?.id ?? null);
   if (!onTop && feed.items.some((i) => i.id === n.id)) return feed;
-  const items = onTop ? [{ ...n, read: false }, ...feed.items] : sortNewestFirst([{ ...n, read: false }, ...feed.items]);
+  const item: NotificationWithRead = { ...n, read: false, seen: false, archived: false };
+  const scope = collapseScope(n);
+  const replaced = scope ? feed.items.filter((i) => collapseScope(i) === scope && compareIds(i.id, n.id) < 0) : [];
+  if (scope && feed.items.some((i) => collapseScope(i) === scope && compareIds(i.id, n.id) > 0)) return feed; // already replaced by a newer one
+  const kept = replaced.length ? feed.items.filter((i) => !replaced.includes(i)) : feed.items;
+  const items = onTop ? [item, ...kept] : sortNewestFirst([item, ...kept]);
+  // Counted here when newer than what the server's counts knew (then what it replaced leaves them too).
   const counted = newer(n.id, feed.countAsOf);
+  if (!counted) return bound({ ...feed, items });
+  const sum = (f: (i: NotificationWithRead) => number) => replaced.reduce((total, i) => total + f(i), 0);
   return bound({
     ...feed,
     items,
-    unreadCount: counted ? feed.unreadCount + 1 : feed.unreadCount,
-    countAsOf: counted ? n.id : feed.countAsOf,
+    unreadCount: Math.max(0, feed.unreadCount + 1 - sum(unreadOf)),
+    unseenCount: Math.max(0, feed.unseenCount + 1 - sum(unseenOf)),
+    countAsOf: n.id,
   });
 }
 
@@ -71,7 +91,7 @@ export function mergeFirstPage(feed: FeedState, page: NotificationPage): FeedSta
   const older = joins ? feed.items.filter((i) => compareIds(i.id, oldest) < 0) : [];
   const merged: FeedState = {
     ...feed,
-    items: [...liveNewer, ...page.items, ...older],
+    items: newestPerScope([...liveNewer, ...page.items, ...older]),
     nextCursor: older.length ? feed.nextCursor : page.nextCursor,
     loading: false,
     loadError: null,
@@ -82,49 +102,98 @@ export function mergeFirstPage(feed: FeedState, page: NotificationPage): FeedSta
 /** An older page from "Load more". */
 export function appendOlderPage(feed: FeedState, page: NotificationPage): FeedState {
   const held = new Set(feed.items.map((i) => i.id));
-  return { ...feed, items: sortNewestFirst([...feed.items, ...page.items.filter((i) => !held.has(i.id))]), nextCursor: page.nextCursor, actionError: null };
+  const items = newestPerScope(sortNewestFirst([...feed.items, ...page.items.filter((i) => !held.has(i.id))]));
+  return { ...feed, items, nextCursor: page.nextCursor, actionError: null };
 }
 
-/** A count from the server, with the unread items it could not know of yet added. */
-export function applyCount(feed: FeedState, count: UnreadCount): FeedState {
-  let unreadCount = count.unreadCount;
+/** Counts from the server, with the items it could not know of yet added. */
+export function applyCount(feed: FeedState, counts: InboxCounts): FeedState {
+  let { unreadCount, unseenCount } = counts;
   for (const item of feed.items) {
-    if (!newer(item.id, count.unreadAsOf)) break;
-    if (!item.read) unreadCount++;
+    if (!newer(item.id, counts.unreadAsOf)) break;
+    unreadCount += unreadOf(item);
+    unseenCount += unseenOf(item);
   }
   const newestHeld = feed.items[0]?.id ?? null;
-  const countAsOf = newestHeld !== null && newer(newestHeld, count.unreadAsOf) ? newestHeld : count.unreadAsOf;
-  return { ...feed, unreadCount, countAsOf, countVersion: feed.countVersion + 1 };
+  const countAsOf = newestHeld !== null && newer(newestHeld, counts.unreadAsOf) ? newestHeld : counts.unreadAsOf;
+  return { ...feed, unreadCount, unseenCount, countAsOf, countVersion: feed.countVersion + 1 };
 }
 
 /** A `read` event: another tab or device (or this one) marked read. */
 export function applyReadEvent(feed: FeedState, data: ReadEventData): FeedState {
   const isRead = "ids" in data ? idSet(data.ids) : (id: string) => data.upTo !== null && !newer(id, data.upTo);
-  return applyCount({ ...feed, items: feed.items.map((i) => (i.read || !isRead(i.id) ? i : { ...i, read: true })) }, data);
+  return applyCount({ ...feed, items: feed.items.map((i) => (i.read || !isRead(i.id) ? i : { ...i, read: true, seen: true })) }, data);
 }
 
-/** What markReadLocally changed, for unmarkRead to undo. */
-export interface LocalRead {
-  ids: string[];
-  countDrop: number;
+/** A `seen` event: the bell's menu was opened in some tab or device. */
+export function applySeenEvent(feed: FeedState, data: SeenEventData): FeedState {
+  return applyCount({ ...feed, items: feed.items.map((i) => (i.seen || newer(i.id, data.upTo) ? i : { ...i, seen: true })) }, data);
 }
 
-/** Marks read at once, before the server answers; returns what it changed, to undo on failure. */
-export function markReadLocally(feed: FeedState, which: string[] | "all"): { feed: FeedState; undo: LocalRead } {
+/** An `archived` event: those notifications leave the feed. */
+export function applyArchivedEvent(feed: FeedState, data: ArchivedEventData): FeedState {
+  const isArchived = "ids" in data ? idSet(data.ids) : (id: string) => feed.items.some((i) => i.id === id && i.read);
+  return applyCount({ ...feed, items: feed.items.filter((i) => !isArchived(i.id)), archiveVersion: feed.archiveVersion + 1 }, data);
+}
+
+/** What a local change did, for revert() to undo if its request fails. */
+export interface LocalChange {
+  /** The items as they were before (changed or removed). */
+  before: NotificationWithRead[];
+  unreadDrop: number;
+  unseenDrop: number;
+}
+
+const noChange: LocalChange = { before: [], unreadDrop: 0, unseenDrop: 0 };
+
+/** Marks read at once, before the server answers. "All" also covers unread items never loaded: the counts go to zero. */
+export function markReadLocally(feed: FeedState, which: string[] | "all"): { feed: FeedState; undo: LocalChange } {
   const wanted = which === "all" ? () => true : idSet(which);
-  const ids = feed.items.filter((i) => !i.read && wanted(i.id)).map((i) => i.id);
-  // "All" also covers unread items this page never loaded: the count goes to zero.
-  const unreadCount = which === "all" ? 0 : Math.max(0, feed.unreadCount - ids.length);
-  const undo = { ids, countDrop: feed.unreadCount - unreadCount };
-  if (!ids.length && !undo.countDrop) return { feed, undo };
-  const isChanged = idSet(ids);
-  return { feed: { ...feed, unreadCount, items: feed.items.map((i) => (isChanged(i.id) ? { ...i, read: true } : i)) }, undo };
+  const changed = feed.items.filter((i) => !i.read && wanted(i.id));
+  const unreadCount = which === "all" ? 0 : Math.max(0, feed.unreadCount - changed.length);
+  const unseenCount = which === "all" ? 0 : Math.max(0, feed.unseenCount - changed.reduce((n, i) => n + unseenOf(i), 0));
+  return change(feed, changed, { ...feed, unreadCount, unseenCount, items: updated(feed.items, changed, (i) => ({ ...i, read: true, seen: true })) });
 }
 
-/** Undoes markReadLocally after its request failed (the hook then asks the server again). */
-export function unmarkRead(feed: FeedState, { ids, countDrop }: LocalRead): FeedState {
-  const isUndone = idSet(ids);
-  return { ...feed, unreadCount: feed.unreadCount + countDrop, items: feed.items.map((i) => (i.read && isUndone(i.id) ? { ...i, read: false } : i)) };
+/** Marks everything held seen (the bell's menu opened): the badge goes to zero. */
+export function markSeenLocally(feed: FeedState): { feed: FeedState; undo: LocalChange } {
+  const changed = feed.items.filter((i) => !i.seen && !i.read);
+  return change(feed, changed, { ...feed, unseenCount: 0, items: updated(feed.items, changed, (i) => ({ ...i, seen: true })) });
+}
+
+/** Archives at once: the items leave the feed and the counts. */
+export function archiveLocally(feed: FeedState, which: string[] | "allRead"): { feed: FeedState; undo: LocalChange } {
+  const wanted = which === "allRead" ? (i: NotificationWithRead) => i.read : (i: NotificationWithRead) => which.includes(i.id);
+  const removed = feed.items.filter(wanted);
+  const unreadDrop = removed.reduce((n, i) => n + unreadOf(i), 0);
+  const unseenDrop = removed.reduce((n, i) => n + unseenOf(i), 0);
+  const next = {
+    ...feed,
+    items: feed.items.filter((i) => !wanted(i)),
+    unreadCount: Math.max(0, feed.unreadCount - unreadDrop),
+    unseenCount: Math.max(0, feed.unseenCount - unseenDrop),
+  };
+  return change(feed, removed, next);
+}
+
+/** Undoes a local change after its request failed (the hook then asks the server again). */
+export function revert(feed: FeedState, { before, unreadDrop, unseenDrop }: LocalChange): FeedState {
+  if (!before.length && !unreadDrop && !unseenDrop) return feed;
+  const restored = new Map(before.map((i) => [i.id, i]));
+  const items = sortNewestFirst([...feed.items.filter((i) => !restored.has(i.id)), ...restored.values()]);
+  return { ...feed, items, unreadCount: feed.unreadCount + unreadDrop, unseenCount: feed.unseenCount + unseenDrop };
+}
+
+function change(feed: FeedState, before: NotificationWithRead[], next: FeedState): { feed: FeedState; undo: LocalChange } {
+  const undo = { before, unreadDrop: feed.unreadCount - next.unreadCount, unseenDrop: feed.unseenCount - next.unseenCount };
+  if (!before.length && !undo.unreadDrop && !undo.unseenDrop) return { feed, undo: noChange };
+  return { feed: next, undo };
+}
+
+function updated(items: NotificationWithRead[], changed: NotificationWithRead[], update: (i: NotificationWithRead) => NotificationWithRead) {
+  if (!changed.length) return items;
+  const isChanged = new Set(changed);
+  return items.map((i) => (isChanged.has(i) ? update(i) : i));
 }
 
 function idSet(ids: string[]) {
@@ -134,6 +203,18 @@ function idSet(ids: string[]) {
 
 function sortNewestFirst(items: NotificationWithRead[]) {
   return items.sort((a, b) => compareIds(b.id, a.id));
+}
+
+/** Items newest first: drops any that a newer one in the same collapse scope replaced. */
+function newestPerScope(items: NotificationWithRead[]) {
+  const scopes = new Set<string>();
+  return items.filter((i) => {
+    const scope = collapseScope(i);
+    if (!scope) return true;
+    if (scopes.has(scope)) return false;
+    scopes.add(scope);
+    return true;
+  });
 }
 
 /** Keeps the newest MAX_FEED_ITEMS; the rest is one "Load more" away. */

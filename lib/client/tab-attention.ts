@@ -54,8 +54,8 @@ export class TabAttention {
     this.channel = null;
   }
 
-  /** Whether this tab should show the toast for a new notification. */
-  shouldToast(): boolean {
+  /** Whether this is the tab the person looks at: it shows toasts and acknowledges what reached the screen. */
+  holdsAttention(): boolean {
     const me = this.view();
     if (!me.visible) return false;
     if (me.focused) return true;

@@ -2,7 +2,9 @@
 // instance with nothing to install. History is bounded by HISTORY_MAX.
 import { EventEmitter } from "node:events";
 import { compareIds, nextId } from "../ids";
-import type { Channel, Notification, ReadEventData } from "../types";
+import { collapseScope } from "../audience";
+import { percentiles } from "../percentiles";
+import type { Channel, FunnelStage, InboxEvent, Notification } from "../types";
 import {
   DEFAULT_CHANNELS,
   presenceKey,
@@ -13,7 +15,9 @@ import {
   type NewNotification,
   type AdmissionResult,
   type RateLimitResult,
-  type ReadState,
+  type FunnelMark,
+  type FunnelRecord,
+  type InboxState,
   type StreamAdmission,
   type Store,
   type TokenRecord,
@@ -31,7 +35,12 @@ export class MemoryStore implements Store {
   /** Newest id dropped from the log: a resume from before it has a gap. */
   private maxTrimmedId: string | null = null;
   private lastId: string | null = null;
-  private readonly readStates = new Map<string, ReadState>();
+  private readonly inboxes = new Map<string, InboxState>();
+  /** Newest id per collapse scope. */
+  private readonly collapsed = new Map<string, string>();
+  /** Per alert: counts, members' stages, latencies by member. Dropped with the alert from the log. */
+  private readonly funnelData = new Map<string, { counts: Map<FunnelStage, number>; members: Map<string, Set<FunnelStage>>; latency: Map<string, number> }>();
+  private readonly userLabels = new Map<string, string>();
   private readonly channels = new Map<string, Channel>(DEFAULT_CHANNELS.map((c) => [c.name, c]));
   private readonly follows = new Map<string, string[]>();
   private readonly tokens = new Map<string, TokenRecord>();
@@ -52,9 +61,16 @@ export class MemoryStore implements Store {
     const notification: Notification = { id, ...input, createdAt: new Date(Number(id.split("-")[0])).toISOString() };
     this.lastId = id;
     this.log.push(notification);
+    const scope = collapseScope(notification);
+    if (scope) this.collapsed.set(scope, id);
     if (this.log.length > this.historyMax) {
       const dropped = this.log.splice(0, this.log.length - this.historyMax);
       this.maxTrimmedId = dropped[dropped.length - 1]!.id;
+      for (const n of dropped) {
+        this.funnelData.delete(n.id);
+        const droppedScope = collapseScope(n);
+        if (droppedScope && this.collapsed.get(droppedScope) === n.id) this.collapsed.delete(droppedScope);
+      }
     }
     if (input.audience.kind === "channel" && !this.channels.has(input.audience.channel)) {
       this.channels.set(input.audience.channel, { name: input.audience.channel, description: "" });
@@ -88,9 +104,9 @@ export class MemoryStore implements Store {
     return [...found.values()].sort((a, b) => compareIds(a.id, b.id));
   }
 
-  async getReadState(userId: string): Promise<ReadState> {
-    const state = this.readStates.get(userId);
-    return { watermark: state?.watermark ?? null, readIds: new Set(state?.readIds) };
+  async getInboxState(userId: string): Promise<InboxState> {
+    const state = this.stateOf(userId);
+    return { ...state, readIds: new Set(state.readIds), archivedIds: new Set(state.archivedIds) };
   }
 
   async markRead(userId: string, ids: string[]) {
@@ -105,8 +121,72 @@ export class MemoryStore implements Store {
     for (const id of state.readIds) if (compareIds(id, upToId) <= 0) state.readIds.delete(id);
   }
 
-  async publishRead(userId: string, data: ReadEventData) {
-    this.emit({ type: "read", userId, data });
+  async markSeen(userId: string, upToId: string) {
+    const state = this.stateOf(userId);
+    if (!state.seenUpTo || compareIds(upToId, state.seenUpTo) > 0) state.seenUpTo = upToId;
+  }
+
+  async archive(userId: string, ids: string[]) {
+    const state = this.stateOf(userId);
+    for (const id of ids) state.archivedIds.add(id);
+  }
+
+  async archiveAllRead(userId: string) {
+    const state = this.stateOf(userId);
+    if (state.watermark && (!state.archivedUpTo || compareIds(state.watermark, state.archivedUpTo) > 0)) state.archivedUpTo = state.watermark;
+    for (const id of state.readIds) state.archivedIds.add(id);
+  }
+
+  async publishInboxEvent(userId: string, change: InboxEvent) {
+    this.emit({ type: "inbox", userId, change });
+  }
+
+  async latestInCollapseScopes(scopes: string[]) {
+    const latest = new Map<string, string>();
+    for (const scope of scopes) {
+      const id = this.collapsed.get(scope);
+      if (id) latest.set(scope, id);
+    }
+    return latest;
+  }
+
+  async recordFunnel(marks: FunnelMark[], user?: { id: string; label: string }) {
+    if (user) this.userLabels.set(user.id, user.label);
+    for (const { notificationId, stage, member, count, latencyMs } of marks) {
+      let funnel = this.funnelData.get(notificationId);
+      if (!funnel) this.funnelData.set(notificationId, (funnel = { counts: new Map(), members: new Map(), latency: new Map() }));
+      if (member !== undefined) {
+        const stages = funnel.members.get(member) ?? new Set<FunnelStage>();
+        if (stages.has(stage)) continue;
+        funnel.members.set(member, stages.add(stage));
+        if (latencyMs !== undefined) funnel.latency.set(member, latencyMs);
+      }
+      funnel.counts.set(stage, (funnel.counts.get(stage) ?? 0) + count);
+    }
+  }
+
+  async funnels(ids: string[]): Promise<FunnelRecord[]> {
+    return ids.map((id) => {
+      const funnel = this.funnelData.get(id);
+      const count = (stage: FunnelStage) => funnel?.counts.get(stage) ?? 0;
+      return {
+        counts: { targeted: count("targeted"), delivered: count("delivered"), displayed: count("displayed"), read: count("read"), opened: count("opened") },
+        latency: percentiles([...(funnel?.latency.values() ?? [])].sort((a, b) => a - b)),
+      };
+    });
+  }
+
+  async funnelRecipients(id: string) {
+    const stages = new Map<string, Set<FunnelStage>>();
+    for (const [member, reached] of this.funnelData.get(id)?.members ?? []) {
+      if (member.startsWith("u:")) stages.set(member.slice(2), new Set(reached));
+    }
+    const labels = new Map<string, string>();
+    for (const userId of stages.keys()) {
+      const label = this.userLabels.get(userId);
+      if (label) labels.set(userId, label);
+    }
+    return { stages, labels };
   }
 
   async listChannels() {
@@ -263,9 +343,9 @@ export class MemoryStore implements Store {
     this.bus.emit("message", message);
   }
 
-  private stateOf(userId: string): ReadState {
-    let state = this.readStates.get(userId);
-    if (!state) this.readStates.set(userId, (state = { watermark: null, readIds: new Set() }));
+  private stateOf(userId: string): InboxState {
+    let state = this.inboxes.get(userId);
+    if (!state) this.inboxes.set(userId, (state = { watermark: null, readIds: new Set(), seenUpTo: null, archivedUpTo: null, archivedIds: new Set() }));
     return state;
   }
 

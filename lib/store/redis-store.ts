@@ -6,7 +6,8 @@
 import { Ratelimit } from "@upstash/ratelimit";
 import { BackendUnavailableError } from "../errors";
 import { compareIds } from "../ids";
-import type { Channel, Notification, ReadEventData } from "../types";
+import { collapseScope } from "../audience";
+import { FUNNEL_STAGES, type Channel, type FunnelStage, type InboxEvent, type Notification } from "../types";
 import type { RedisBatch, RedisClient } from "./redis-client";
 import {
   DEFAULT_CHANNELS,
@@ -18,7 +19,10 @@ import {
   type NewNotification,
   type AdmissionResult,
   type RateLimitResult,
-  type ReadState,
+  FUNNEL_TTL_S,
+  type FunnelMark,
+  type FunnelRecord,
+  type InboxState,
   type StreamAdmission,
   type Store,
   type TokenRecord,
@@ -35,6 +39,15 @@ const KEY = {
   revokedSession: (sessionId: string) => `ntf:revoked:${sessionId}`,
   watermark: (userId: string) => `ntf:read-upto:${userId}`,
   readIds: (userId: string) => `ntf:read:${userId}`,
+  seenUpTo: (userId: string) => `ntf:seen-upto:${userId}`,
+  archivedUpTo: (userId: string) => `ntf:archived-upto:${userId}`,
+  archivedIds: (userId: string) => `ntf:archived:${userId}`,
+  /** Newest id per collapse scope. */
+  collapse: "ntf:collapse",
+  /** "Name <email>" of people who acknowledged anything, for the alert pages (FUNNEL_RECORD_SCRIPT writes it). */
+  users: "ntf:users",
+  /** One alert's funnel: stage counts and "<stage>|<member>" fields (FUNNEL_RECORD_SCRIPT, FUNNEL_READ_SCRIPT). */
+  funnel: (id: string) => `ntf:funnel:${id}`,
   follows: (userId: string) => `ntf:follows:${userId}`,
   streams: (userId: string) => `ntf:streams:${userId}`,
   /** Set with a TTL while the process is alive: its stream slots count while it exists. */
@@ -51,7 +64,97 @@ const PUBLISH_SCRIPT = `
 local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'n', ARGV[2])
 redis.call('PUBLISH', KEYS[2], '{"type":"notification","id":"' .. id .. '","n":' .. ARGV[2] .. '}')
 if ARGV[3] ~= '' then redis.call('HSETNX', KEYS[3], ARGV[3], '') end
+if ARGV[4] ~= '' then redis.call('HSET', KEYS[4], ARGV[4], id) end
 return id`;
+
+/** Lua: whether stream id a is after stream id b ("<ms>-<seq>"; ms fits a Lua number exactly). */
+const LUA_ID_AFTER = `
+local function after(a, b)
+  local am, as = string.match(a, '^(%d+)-(%d+)$')
+  local bm, bs = string.match(b, '^(%d+)-(%d+)$')
+  am, as, bm, bs = tonumber(am), tonumber(as), tonumber(bm), tonumber(bs)
+  return am > bm or (am == bm and as > bs)
+end`;
+
+/** SET KEYS[1] to ARGV[1] unless it already holds a later id: a watermark only moves forward. */
+const WATERMARK_SCRIPT = `${LUA_ID_AFTER}
+local current = redis.call('GET', KEYS[1])
+if current and not after(ARGV[1], current) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1])
+return 1`;
+
+/**
+ * Archives what is read, atomically: the archive watermark moves up to the
+ * read watermark, and ids read one by one join the archived ones.
+ * KEYS: read watermark, read ids, archive watermark, archived ids.
+ */
+const ARCHIVE_READ_SCRIPT = `${LUA_ID_AFTER}
+local read = redis.call('GET', KEYS[1])
+if read then
+  local current = redis.call('GET', KEYS[3])
+  if not current or after(read, current) then redis.call('SET', KEYS[3], read) end
+end
+local ids = redis.call('SMEMBERS', KEYS[2])
+for i = 1, #ids, 1000 do redis.call('SADD', KEYS[4], unpack(ids, i, math.min(i + 999, #ids))) end
+return #ids`;
+
+/** Several entries of the log by id, in one command (an acknowledgement batch costs O(1) commands). */
+const EVENTS_BY_IDS_SCRIPT = `
+local out = {}
+for i = 1, #ARGV do
+  local entry = redis.call('XRANGE', KEYS[1], ARGV[i], ARGV[i], 'COUNT', 1)[1]
+  if entry then out[#out + 1] = entry end
+end
+return out`;
+
+/** HMGET as a plain list (the REST client turns HMGET's reply into an object). */
+const HMGET_SCRIPT = `return redis.call('HMGET', KEYS[1], unpack(ARGV))`;
+
+/**
+ * Records funnel steps in one command however many (the README's cost
+ * table). Per step: id, stage, member ('' for none), count, latency ('' for
+ * none). A member counts once per stage: its field "<stage>|<member>" is set
+ * only once, and only then is the count added and its latency kept.
+ * ARGV[1]: ttl s; ARGV[2], ARGV[3]: the acknowledging user's id and label, or ''.
+ */
+const FUNNEL_RECORD_SCRIPT = `
+local ttl = ARGV[1]
+if ARGV[2] ~= '' then redis.call('HSET', 'ntf:users', ARGV[2], ARGV[3]) end
+for i = 4, #ARGV, 5 do
+  local key = 'ntf:funnel:' .. ARGV[i]
+  local stage, member, count, latency = ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3]), ARGV[i + 4]
+  if member == '' or redis.call('HSETNX', key, stage .. '|' .. member, '1') == 1 then
+    if count ~= 0 then redis.call('HINCRBY', key, stage, count) end
+    if latency ~= '' then
+      redis.call('ZADD', key .. ':latency', latency, member)
+      redis.call('EXPIRE', key .. ':latency', ttl)
+    end
+  end
+  redis.call('EXPIRE', key, ttl)
+end
+return 1`;
+
+/**
+ * Reads funnels in one command: per id (ARGV), the stage counts, the number
+ * of latencies, and the p50, p95 and largest (nearest rank, as lib/percentiles.ts).
+ */
+const FUNNEL_READ_SCRIPT = `
+local out = {}
+for i = 1, #ARGV do
+  local key = 'ntf:funnel:' .. ARGV[i]
+  local counts = redis.call('HMGET', key, ${FUNNEL_STAGES.map((s) => `'${s}'`).join(", ")})
+  local n = redis.call('ZCARD', key .. ':latency')
+  local picks = {}
+  if n > 0 then
+    for _, p in ipairs({0.5, 0.95}) do
+      local rank = math.max(0, math.ceil(p * n) - 1)
+      picks[#picks + 1] = redis.call('ZRANGE', key .. ':latency', rank, rank, 'WITHSCORES')[2]
+    end
+    picks[#picks + 1] = redis.call('ZRANGE', key .. ':latency', -1, -1, 'WITHSCORES')[2]
+  end
+  out[#out + 1] = {counts, n, picks}
+end
+return out`;
 
 /**
  * Reads what resume needs from XINFO STREAM (the client has no XINFO STREAM):
@@ -173,7 +276,10 @@ export class RedisStore implements Store {
   async publish(input: NewNotification): Promise<Notification> {
     const payload = JSON.stringify(input);
     const channel = input.audience.kind === "channel" ? input.audience.channel : "";
-    const id = await this.one<string>((b) => b.eval(PUBLISH_SCRIPT, [KEY.log, KEY.bus, KEY.channels], [String(this.historyMax), payload, channel]));
+    const scope = collapseScope(input) ?? "";
+    const id = await this.one<string>((b) =>
+      b.eval(PUBLISH_SCRIPT, [KEY.log, KEY.bus, KEY.channels, KEY.collapse], [String(this.historyMax), payload, channel, scope]),
+    );
     return toNotification(id, input);
   }
 
@@ -199,13 +305,25 @@ export class RedisStore implements Store {
   async eventsByIds(ids: string[]) {
     const unique = [...new Set(ids)];
     if (!unique.length) return [];
-    const pages = await this.run((b) => unique.reduce((batch, id) => batch.xrange(KEY.log, id, id, 1), b));
-    return pages.flatMap((page) => fromEntries(page)).sort((a, b) => compareIds(a.id, b.id));
+    return fromEntries(await this.one((b) => b.eval(EVENTS_BY_IDS_SCRIPT, [KEY.log], unique))).sort((a, b) => compareIds(a.id, b.id));
   }
 
-  async getReadState(userId: string): Promise<ReadState> {
-    const [watermark, ids] = await this.run((b) => b.get(KEY.watermark(userId)).smembers(KEY.readIds(userId)));
-    return { watermark: (watermark as string | null) ?? null, readIds: new Set(ids as string[]) };
+  async getInboxState(userId: string): Promise<InboxState> {
+    const [watermark, readIds, seenUpTo, archivedUpTo, archivedIds] = await this.run((b) =>
+      b
+        .get(KEY.watermark(userId))
+        .smembers(KEY.readIds(userId))
+        .get(KEY.seenUpTo(userId))
+        .get(KEY.archivedUpTo(userId))
+        .smembers(KEY.archivedIds(userId)),
+    );
+    return {
+      watermark: (watermark as string | null) ?? null,
+      readIds: new Set(readIds as string[]),
+      seenUpTo: (seenUpTo as string | null) ?? null,
+      archivedUpTo: (archivedUpTo as string | null) ?? null,
+      archivedIds: new Set(archivedIds as string[]),
+    };
   }
 
   async markRead(userId: string, ids: string[]) {
@@ -221,8 +339,66 @@ export class RedisStore implements Store {
     await this.run((b) => b.set(KEY.watermark(userId), upToId).del(KEY.readIds(userId)));
   }
 
-  async publishRead(userId: string, data: ReadEventData) {
-    await this.publishWire({ type: "read", userId, data });
+  async markSeen(userId: string, upToId: string) {
+    await this.run((b) => b.eval(WATERMARK_SCRIPT, [KEY.seenUpTo(userId)], [upToId]));
+  }
+
+  async archive(userId: string, ids: string[]) {
+    const [first, ...rest] = ids;
+    if (first === undefined) return;
+    await this.run((b) => b.sadd(KEY.archivedIds(userId), [first, ...rest]));
+  }
+
+  async archiveAllRead(userId: string) {
+    await this.run((b) =>
+      b.eval(ARCHIVE_READ_SCRIPT, [KEY.watermark(userId), KEY.readIds(userId), KEY.archivedUpTo(userId), KEY.archivedIds(userId)], []),
+    );
+  }
+
+  async publishInboxEvent(userId: string, change: InboxEvent) {
+    await this.publishWire({ type: "inbox", userId, change });
+  }
+
+  async latestInCollapseScopes(scopes: string[]) {
+    const latest = new Map<string, string>();
+    if (!scopes.length) return latest;
+    const ids = await this.one<(string | null)[]>((b) => b.eval(HMGET_SCRIPT, [KEY.collapse], scopes));
+    scopes.forEach((scope, i) => ids[i] && latest.set(scope, ids[i]));
+    return latest;
+  }
+
+  async recordFunnel(marks: FunnelMark[], user?: { id: string; label: string }) {
+    if (!marks.length) return;
+    const args = [String(FUNNEL_TTL_S), user?.id ?? "", user?.label ?? ""];
+    for (const m of marks) args.push(m.notificationId, m.stage, m.member ?? "", String(m.count), m.latencyMs === undefined ? "" : String(Math.round(m.latencyMs)));
+    await this.run((b) => b.eval(FUNNEL_RECORD_SCRIPT, [], args));
+  }
+
+  async funnels(ids: string[]): Promise<FunnelRecord[]> {
+    if (!ids.length) return [];
+    const replies = await this.one<[(string | null)[], number, string[]][]>((b) => b.eval(FUNNEL_READ_SCRIPT, [], ids));
+    return replies.map(([counts, n, picks]) => ({
+      counts: Object.fromEntries(FUNNEL_STAGES.map((stage, i) => [stage, Number(counts[i] ?? 0)])) as Record<FunnelStage, number>,
+      latency: Number(n) > 0 ? { p50: Number(picks[0]), p95: Number(picks[1]), max: Number(picks[2]) } : null,
+    }));
+  }
+
+  async funnelRecipients(id: string) {
+    const fields = hashOf(await this.one((b) => b.hgetall(KEY.funnel(id))));
+    const stages = new Map<string, Set<FunnelStage>>();
+    for (const field of Object.keys(fields)) {
+      const match = /^([a-z]+)\|u:(.+)$/.exec(field);
+      if (!match) continue;
+      const [, stage, userId] = match as unknown as [string, FunnelStage, string];
+      stages.set(userId, (stages.get(userId) ?? new Set()).add(stage));
+    }
+    const labels = new Map<string, string>();
+    const users = [...stages.keys()];
+    if (users.length) {
+      const found = await this.one<(string | null)[]>((b) => b.eval(HMGET_SCRIPT, [KEY.users], users));
+      users.forEach((userId, i) => found[i] && labels.set(userId, found[i]));
+    }
+    return { stages, labels };
   }
 
   async listChannels(): Promise<Channel[]> {

@@ -2,7 +2,8 @@
 // must behave the same (run by memory.test.ts and upstash.test.ts).
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { compareIds } from "../ids";
-import type { BusMessage, NewNotification, Store, TokenRecord } from "./types";
+import { collapseScope } from "../audience";
+import { funnelMember, type BusMessage, type NewNotification, type Store, type TokenRecord } from "./types";
 import { until } from "@/testing/until";
 
 export interface StoreFixture {
@@ -58,15 +59,68 @@ export function runStoreContract(name: string, make: (options: { historyMax: num
       const a = await store.publish(alert("a"));
       const b = await store.publish(alert("b"));
       await store.markRead("alice", [a.id]);
-      let state = await store.getReadState("alice");
+      let state = await store.getInboxState("alice");
       expect([...state.readIds]).toEqual([a.id]);
       expect(state.watermark).toBeNull();
       await store.markAllRead("alice", b.id);
-      state = await store.getReadState("alice");
+      state = await store.getInboxState("alice");
       expect(state.watermark).toBe(b.id);
       await store.markAllRead("alice", a.id); // never moves back
-      expect((await store.getReadState("alice")).watermark).toBe(b.id);
-      expect((await store.getReadState("bob")).watermark).toBeNull();
+      expect((await store.getInboxState("alice")).watermark).toBe(b.id);
+      expect((await store.getInboxState("bob")).watermark).toBeNull();
+    });
+
+    it("keeps the seen watermark (forward only) and archives one by one or all read", async () => {
+      const [a, b, c] = [await store.publish(alert("a")), await store.publish(alert("b")), await store.publish(alert("c"))];
+      await store.markSeen("alice", b.id);
+      await store.markSeen("alice", a.id); // never moves back
+      expect((await store.getInboxState("alice")).seenUpTo).toBe(b.id);
+      await store.archive("alice", [c.id]);
+      expect([...(await store.getInboxState("alice")).archivedIds]).toEqual([c.id]);
+      await store.markAllRead("alice", a.id);
+      await store.markRead("alice", [b.id]);
+      await store.archiveAllRead("alice");
+      const state = await store.getInboxState("alice");
+      expect(state.archivedUpTo).toBe(a.id);
+      expect([...state.archivedIds].sort(compareIds)).toEqual([b.id, c.id]);
+      expect((await store.getInboxState("bob")).archivedIds.size).toBe(0);
+    });
+
+    it("knows the newest id per collapse scope", async () => {
+      const scope = collapseScope({ audience: { kind: "all" }, collapseKey: "deploy:42" })!;
+      await store.publish({ ...alert("building"), collapseKey: "deploy:42" });
+      const live = await store.publish({ ...alert("live"), collapseKey: "deploy:42" });
+      await store.publish({ ...alert("other audience"), collapseKey: "deploy:42", audience: { kind: "channel", channel: "deploys" } });
+      const latest = await store.latestInCollapseScopes([scope, "all\nnever-used"]);
+      expect([...latest]).toEqual([[scope, live.id]]);
+      expect((await store.eventsByIds([live.id]))[0]!.collapseKey).toBe("deploy:42");
+    });
+
+    it("records funnels: counts, once per member, latency percentiles, recipients and their labels", async () => {
+      const n = await store.publish(alert("funnel"));
+      const other = await store.publish(alert("untouched"));
+      await store.recordFunnel([{ notificationId: n.id, stage: "targeted", count: 3 }]);
+      await store.recordFunnel([
+        { notificationId: n.id, stage: "delivered", count: 2 },
+        { notificationId: n.id, stage: "delivered", member: funnelMember.user("bob"), count: 0 },
+      ]);
+      for (const [browser, latencyMs] of [["b1", 120], ["b2", 40], ["b1", 999], ["b3", 300]] as const) {
+        await store.recordFunnel([{ notificationId: n.id, stage: "displayed", member: funnelMember.browser(browser), count: 1, latencyMs }]);
+      }
+      await store.recordFunnel(
+        [
+          { notificationId: n.id, stage: "displayed", member: funnelMember.user("alice"), count: 0 },
+          { notificationId: n.id, stage: "read", member: funnelMember.user("alice"), count: 1 },
+          { notificationId: n.id, stage: "read", member: funnelMember.user("alice"), count: 1 },
+        ],
+        { id: "alice", label: "Alice <alice@example.com>" },
+      );
+      const [funnel, none] = await store.funnels([n.id, other.id]);
+      expect(funnel).toEqual({ counts: { targeted: 3, delivered: 2, displayed: 3, read: 1, opened: 0 }, latency: { p50: 120, p95: 300, max: 300 } });
+      expect(none).toEqual({ counts: { targeted: 0, delivered: 0, displayed: 0, read: 0, opened: 0 }, latency: null });
+      const { stages, labels } = await store.funnelRecipients(n.id);
+      expect(Object.fromEntries([...stages].map(([user, s]) => [user, [...s].sort()]))).toEqual({ alice: ["displayed", "read"], bob: ["delivered"] });
+      expect([...labels]).toEqual([["alice", "Alice <alice@example.com>"]]);
     });
 
     it("lists channels, learns new ones from publishes, and keeps follows per user", async () => {
@@ -201,11 +255,15 @@ export function runStoreContract(name: string, make: (options: { historyMax: num
       const subscription = store.subscribe((m) => received.push(m));
       await subscription.ready;
       const n = await store.publish(alert("bus"));
-      await store.publishRead("alice", { all: true, upTo: null, unreadCount: 0, unreadAsOf: null });
+      await store.publishInboxEvent("alice", { event: "read", data: { all: true, upTo: null, unreadCount: 0, unseenCount: 0, unreadAsOf: null } });
       await store.setFollowing("alice", ["deploys"]);
       await until(() => received.length === 3);
       expect(received[0]).toEqual({ type: "notification", notification: n });
-      expect(received[1]).toEqual({ type: "read", userId: "alice", data: { all: true, upTo: null, unreadCount: 0, unreadAsOf: null } });
+      expect(received[1]).toEqual({
+        type: "inbox",
+        userId: "alice",
+        change: { event: "read", data: { all: true, upTo: null, unreadCount: 0, unseenCount: 0, unreadAsOf: null } },
+      });
       expect(received[2]).toEqual({ type: "follows", userId: "alice", following: ["deploys"] });
       subscription.close();
       await store.publish(alert("after close"));

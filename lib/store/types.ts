@@ -1,14 +1,15 @@
 // The one interface behind which the embedded (in-memory) and the Upstash
 // Redis stores live. Routes and the hub talk only to this; neither knows which
 // store runs. Both are checked by the same contract suite (store-contract.ts).
-import type { Channel, Notification, ReadEventData } from "../types";
+import type { Channel, FunnelStage, InboxEvent, Notification } from "../types";
 
 export type NewNotification = Omit<Notification, "id" | "createdAt">;
 
 /** What travels on the bus between instances. */
 export type BusMessage =
   | { type: "notification"; notification: Notification }
-  | { type: "read"; userId: string; data: ReadEventData }
+  /** Read, seen or archived: every stream of the user hears it. */
+  | { type: "inbox"; userId: string; change: InboxEvent }
   | { type: "follows"; userId: string; following: string[] }
   /** A revoked API token: every instance ends the streams it opened. */
   | { type: "token-revoked"; tokenId: string }
@@ -29,12 +30,48 @@ export interface BusSubscription {
   pause(ms: number): void;
 }
 
-export interface ReadState {
+/** One user's marks on the shared history. */
+export interface InboxState {
   /** Everything at or before this id is read ("mark all read"). */
   watermark: string | null;
   /** Ids after the watermark marked read one by one. */
   readIds: Set<string>;
+  /** Everything at or before this id was seen (the bell's menu opened). */
+  seenUpTo: string | null;
+  /** Everything read at or before this id is archived ("archive all read" archives up to the read watermark). */
+  archivedUpTo: string | null;
+  /** Ids archived one by one, or read one by one when all read ones were archived. */
+  archivedIds: Set<string>;
 }
+
+/**
+ * One step of an alert's funnel. With a `member` ("u:<user id>" or
+ * "b:<browser id>"), it counts once per member (adding `count`, which may be
+ * 0 to only record the member's state) and keeps the member's latency; without
+ * one, it adds `count`.
+ */
+export interface FunnelMark {
+  notificationId: string;
+  stage: FunnelStage;
+  member?: string;
+  count: number;
+  latencyMs?: number;
+}
+
+export interface FunnelRecord {
+  counts: Record<FunnelStage, number>;
+  /** Display latencies, one per browser, sorted. Read back as percentiles, never listed. */
+  latency: { p50: number; p95: number; max: number } | null;
+}
+
+/** How the funnel names who reached a stage: a person counts once for read and opened, a browser once for displayed. */
+export const funnelMember = {
+  user: (userId: string) => `u:${userId}`,
+  browser: (browserId: string) => `b:${browserId}`,
+};
+
+/** How long an alert's funnel is kept after its last change. */
+export const FUNNEL_TTL_S = 7 * 24 * 3600;
 
 /** A token acts as its owner with the owner's current role, derived from the email on every use. */
 export interface TokenRecord {
@@ -96,10 +133,25 @@ export interface Store {
   /** The stored notifications among `ids` (unknown or trimmed ones are left out), in id order. */
   eventsByIds(ids: string[]): Promise<Notification[]>;
 
-  getReadState(userId: string): Promise<ReadState>;
+  getInboxState(userId: string): Promise<InboxState>;
   markRead(userId: string, ids: string[]): Promise<void>;
   markAllRead(userId: string, upToId: string): Promise<void>;
-  publishRead(userId: string, data: ReadEventData): Promise<void>;
+  /** Moves the seen watermark forward (never back). */
+  markSeen(userId: string, upToId: string): Promise<void>;
+  archive(userId: string, ids: string[]): Promise<void>;
+  /** Archives what is read now: up to the read watermark, and the ids read one by one. */
+  archiveAllRead(userId: string): Promise<void>;
+  /** Tells every stream of the user (on every instance) what changed. */
+  publishInboxEvent(userId: string, change: InboxEvent): Promise<void>;
+  /** The newest id published under each collapse scope (see collapseScope), absent for scopes never used. */
+  latestInCollapseScopes(scopes: string[]): Promise<Map<string, string>>;
+
+  /** Records funnel steps, in one round trip however many. */
+  recordFunnel(marks: FunnelMark[], user?: { id: string; label: string }): Promise<void>;
+  /** The funnels of these alerts, in one round trip (an alert with none has zeros). */
+  funnels(ids: string[]): Promise<FunnelRecord[]>;
+  /** Which stages each user reached for one alert (the users with any), and the labels of those known. */
+  funnelRecipients(id: string): Promise<{ stages: Map<string, Set<FunnelStage>>; labels: Map<string, string> }>;
 
   listChannels(): Promise<Channel[]>;
   getFollowing(userId: string): Promise<string[]>;

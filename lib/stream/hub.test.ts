@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { collect, notificationIds } from "@/testing/sse-reader";
+import { until } from "@/testing/until";
 import { MemoryStore } from "../store/memory";
 import type { NewNotification } from "../store/types";
 import type { Audience } from "../types";
@@ -135,15 +136,48 @@ describe("hub", () => {
     await alice.stream.waitFor((e) => notificationIds(e).includes(live.id));
   });
 
-  it("sends read events to the user's streams only", async () => {
+  it("sends inbox events (read, seen, archived) to the user's streams only", async () => {
     const { store, open } = setup();
     const alice = await open("alice");
     const bob = await open("bob");
-    await store.publishRead("alice", { all: true, upTo: null, unreadCount: 0, unreadAsOf: null });
-    await alice.stream.waitFor((e) => e.some((x) => x.event === "read"));
-    expect(JSON.parse(alice.stream.events.find((x) => x.event === "read")!.data)).toEqual({ all: true, upTo: null, unreadCount: 0, unreadAsOf: null });
+    const counts = { unreadCount: 0, unseenCount: 0, unreadAsOf: null };
+    await store.publishInboxEvent("alice", { event: "read", data: { all: true, upTo: null, ...counts } });
+    await store.publishInboxEvent("alice", { event: "seen", data: { upTo: "1-0", ...counts } });
+    await store.publishInboxEvent("alice", { event: "archived", data: { ids: ["1-0"], ...counts } });
+    await alice.stream.waitFor((e) => e.some((x) => x.event === "archived"));
+    const inbox = alice.stream.events.filter((x) => x.event !== "connected");
+    expect(inbox.map((x) => x.event)).toEqual(["read", "seen", "archived"]);
+    expect(JSON.parse(inbox[1]!.data)).toEqual({ upTo: "1-0", ...counts });
     await new Promise((r) => setTimeout(r, 20));
-    expect(bob.stream.events.some((x) => x.event === "read")).toBe(false);
+    expect(bob.stream.events.map((x) => x.event)).toEqual(["connected"]);
+  });
+
+  it("replays only the newest notification per collapse scope to a resuming stream", async () => {
+    const { store, open } = setup();
+    const first = await store.publish(alert("before"));
+    const deploy = (title: string, channel?: string) =>
+      store.publish({ ...alert(title), collapseKey: "deploy:42", ...(channel ? { audience: { kind: "channel" as const, channel } } : {}) });
+    await deploy("Deploy 42: building");
+    await deploy("Deploy 42: testing");
+    const last = await deploy("Deploy 42: live");
+    const other = await deploy("Deploy 42 for #deploys", "deploys");
+    await store.setFollowing("alice", ["deploys"]);
+    const alice = await open("alice", first.id);
+    await alice.stream.waitFor((e) => notificationIds(e).includes(other.id));
+    expect(notificationIds(alice.stream.events)).toEqual([last.id, other.id]);
+  });
+
+  it("counts each delivery for the funnel, and for user audiences whose", async () => {
+    const { store, open } = setup({ deliveryReportMs: 50 });
+    const alice = await open("alice");
+    const bob = await open("bob");
+    const all = await store.publish(alert("all"));
+    const direct = await store.publish({ ...alert("direct"), audience: { kind: "user", userId: "bob" } });
+    await bob.stream.waitFor((e) => notificationIds(e).includes(direct.id));
+    await alice.stream.waitFor((e) => notificationIds(e).includes(all.id));
+    await until(async () => (await store.funnels([direct.id]))[0]!.counts.delivered === 1);
+    expect((await store.funnels([all.id]))[0]!.counts.delivered).toBe(2);
+    expect([...(await store.funnelRecipients(direct.id)).stages]).toEqual([["bob", new Set(["delivered"])]]);
   });
 
   it("ends the streams of a signed-out session or a revoked token with reconnect, and only theirs", async () => {

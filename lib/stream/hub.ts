@@ -2,10 +2,11 @@
 // fans every event out to the local streams it addresses. Per PERF.md the cost
 // of a Next route stream is per chunk, so events arriving within one event-loop
 // turn are encoded once and handed to each stream as one shared chunk.
-import { isAddressedTo } from "../audience";
+import { collapseScope, isAddressedTo } from "../audience";
 import { compareIds, isNotificationId } from "../ids";
 import { presenceKey, type BusMessage, type BusSubscription, type Store } from "../store/types";
-import type { ConnectedEventData, Notification, ReadEventData } from "../types";
+import type { ConnectedEventData, Notification } from "../types";
+import { DeliveryTally } from "./delivery-tally";
 import { concatChunks, encodeFrame, encodeJsonEvent } from "./encode";
 
 export interface HubOptions {
@@ -16,6 +17,8 @@ export interface HubOptions {
   /** A stream whose unread backlog passes this is ended; its client resumes by id. */
   queueMaxBytes: number;
   presenceIntervalMs?: number;
+  /** How often delivery counts go to the store (the funnel). */
+  deliveryReportMs?: number;
   /** A sign-out reached this instance: it stops trusting the session's cookie before its streams reconnect. */
   onSessionRevoked?: (sessionId: string) => void;
 }
@@ -157,11 +160,14 @@ export class Hub {
   private deliveredUnreported = 0;
   private delivered = 0;
   private backlogPeak = 0;
+  private readonly tally: DeliveryTally;
 
   constructor(
     private readonly store: Store,
     private readonly options: HubOptions,
-  ) {}
+  ) {
+    this.tally = new DeliveryTally(store, options.deliveryReportMs);
+  }
 
   /** Opens a stream for a user. The route checks limits before calling this. */
   open({ userId, following, slotId, credential = null, lastEventId, signal }: OpenOptions): ReadableStream<Uint8Array> {
@@ -303,7 +309,7 @@ export class Hub {
         connection.sentUpTo = null;
         return connection.send(RESET);
       }
-      const mine = events.filter((n) => isAddressedTo(n.audience, connection));
+      const mine = newestPerCollapseScope(events.filter((n) => isAddressedTo(n.audience, connection)));
       if (mine.length) this.deliver(connection, mine.map((n) => encodeJsonEvent("notification", n, n.id)), mine, false);
       if (events.length < REPLAY_PAGE) return;
       await connection.waitForDrain();
@@ -330,6 +336,7 @@ export class Hub {
     connection.sentUpTo = live ? null : events[events.length - 1]!.id;
     connection.send(concatChunks(start ? frames.slice(start) : frames));
     this.countDelivered(events.length - start);
+    for (let i = start; i < events.length; i++) this.tally.add(events[i]!, connection.userId);
   }
 
   private onBusMessage = (message: BusMessage) => {
@@ -338,8 +345,8 @@ export class Hub {
         this.batch.push(message.notification);
         this.scheduleFlush();
         return;
-      case "read":
-        return this.sendToUser(message.userId, encodeJsonEvent("read", message.data satisfies ReadEventData));
+      case "inbox":
+        return this.sendToUser(message.userId, encodeJsonEvent(message.change.event, message.change.data));
       case "follows":
         return this.updateFollowing(message.userId, message.following);
       case "session-revoked":
@@ -389,6 +396,7 @@ export class Hub {
     const events = this.batch;
     this.batch = [];
     const frames = events.map((n) => encodeJsonEvent("notification", n, n.id));
+    const delivered = events.map((n) => this.tally.countOf(n));
     // Streams addressed by the same events share one concatenated chunk.
     const shared = new Map<string, Uint8Array>();
     for (const connection of this.connections) {
@@ -408,6 +416,11 @@ export class Hub {
       if (!chunk) shared.set(key, (chunk = concatChunks(picked.map((i) => frames[i]!))));
       connection.send(chunk);
       this.countDelivered(picked.length);
+      for (const i of picked) {
+        const count = delivered[i]!;
+        count.streams++;
+        count.users?.add(connection.userId);
+      }
     }
   };
 
@@ -477,6 +490,7 @@ export class Hub {
     if (this.presenceTimer) clearTimeout(this.presenceTimer);
     this.presenceTimer = null;
     void this.reportPresence();
+    void this.tally.report();
   }
 
   /** Frees the stream's slot for every instance now; if the store is away, the slot lapses with this instance's presence. */
@@ -573,6 +587,24 @@ function credentialKey(credential: { kind: "token"; tokenId: string } | { kind: 
 export function streamLifetimeMs(maxDurationMs: number, random = Math.random()) {
   const latest = maxDurationMs - reconnectMargin(maxDurationMs);
   return Math.max(1, Math.round(latest - random * (maxDurationMs / 5)));
+}
+
+/**
+ * A replay hands on only the newest per collapse scope: a client that missed
+ * "Deploy 42: building" and "Deploy 42: live" gets the second. (Across two
+ * replay pages both may go; the client replaces the older.)
+ */
+function newestPerCollapseScope(events: Notification[]): Notification[] {
+  const newest = new Map<string, string>();
+  for (const n of events) {
+    const scope = collapseScope(n);
+    if (scope) newest.set(scope, n.id);
+  }
+  if (!newest.size) return events;
+  return events.filter((n) => {
+    const scope = collapseScope(n);
+    return !scope || newest.get(scope) === n.id;
+  });
 }
 
 function tickInterval(options: HubOptions) {

@@ -1,7 +1,7 @@
-// POST /api/notifications/read: { ids } or { all: true }; answers unreadCount
+// POST /api/notifications/read: { ids } or { all: true }; answers the counts
 // (and, for ids, those it marked: stored and addressed to this user).
 import { apiHandler } from "@/lib/api/handler";
-import { markRead } from "@/lib/notifications";
+import { markRead } from "@/lib/inbox";
 import { markReadSchema } from "@/lib/schemas";
 
 export const runtime = "nodejs";

@@ -1,0 +1,36 @@
+"use client";
+// The "Archived" filter's list: loaded from the history when shown, and again
+// whenever something is archived (here, in another tab or on another device).
+import { useCallback, useEffect, useState } from "react";
+import { apiFetch } from "@/lib/api-client";
+import type { NotificationPage, NotificationWithRead } from "@/lib/types";
+
+const PAGE_SIZE = 30;
+
+export function useArchived(shown: boolean, archiveVersion: number) {
+  const [items, setItems] = useState<NotificationWithRead[]>([]);
+  const [nextCursor, setNextCursor] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  /** The archive version the list last loaded for: until it matches, the list is loading. */
+  const [loadedVersion, setLoadedVersion] = useState<number | null>(null);
+
+  const load = useCallback(async (cursor: string | null, version: number) => {
+    try {
+      const page = await apiFetch<NotificationPage>(`/api/notifications?archived=1&limit=${PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+      setItems((held) => (cursor ? [...held, ...page.items] : page.items));
+      setNextCursor(page.nextCursor);
+      setError(null);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setLoadedVersion(version);
+    }
+  }, []);
+
+  useEffect(() => {
+    if (shown) void load(null, archiveVersion);
+  }, [shown, archiveVersion, load]);
+
+  const loadMore = useCallback(() => void (nextCursor && load(nextCursor, archiveVersion)), [load, nextCursor, archiveVersion]);
+  return { items, loading: loadedVersion !== archiveVersion, error, hasMore: nextCursor !== null, loadMore };
+}

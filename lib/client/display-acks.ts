@@ -1,0 +1,122 @@
+// Tells the server which notifications reached this browser's screen, and
+// which links were opened, for the alerts' funnels (POST
+// /api/notifications/ack). Once per browser: acknowledged ids are remembered
+// in localStorage, which every tab shares, and only the tab the person looks
+// at acknowledges. At most one request a second; an opened link goes at once,
+// with keepalive, since the page may be leaving.
+import { ApiClientError, apiFetch } from "../api-client";
+import type { AckResult } from "../types";
+
+const BROWSER_KEY = "ntf-browser";
+const ACKED_KEY = "ntf-acked";
+/** Remembered acknowledged ids (the feed holds at most 100). */
+const ACKED_KEEP = 300;
+const SEND_EVERY_MS = 1_000;
+/** Per request, as the API allows. */
+const MAX_IDS = 100;
+
+interface Displayed {
+  id: string;
+  displayedAt: number;
+}
+
+export class DisplayAcks {
+  private pending = new Map<string, Displayed>();
+  private opened = new Set<string>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private lastSentAt = 0;
+  private sending = false;
+  /** Server clock minus this browser's clock, from the stream's `connected`. */
+  private skewMs = 0;
+
+  constructor(private readonly post: (body: unknown, keepalive: boolean) => Promise<unknown> = postAck) {}
+
+  /** The stream said the server's time: acknowledgements carry times on the server's clock. */
+  setServerTime(serverTime: string, receivedAt = Date.now()) {
+    const server = Date.parse(serverTime);
+    if (Number.isFinite(server)) this.skewMs = server - receivedAt;
+  }
+
+  /** These are on screen now; each is acknowledged once per browser. */
+  displayed(ids: string[]) {
+    const acked = readAcked();
+    const at = Date.now() + this.skewMs;
+    for (const id of ids) if (!acked.has(id) && !this.pending.has(id)) this.pending.set(id, { id, displayedAt: Math.round(at) });
+    if (this.pending.size) this.schedule();
+  }
+
+  /** The person opened the notification's link (which also reads it). */
+  openedLink(id: string) {
+    this.opened.add(id);
+    void this.send(true);
+  }
+
+  stop() {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private schedule() {
+    if (this.timer || this.sending) return;
+    this.timer = setTimeout(() => void this.send(false), Math.max(0, this.lastSentAt + SEND_EVERY_MS - Date.now()));
+  }
+
+  private async send(keepalive: boolean) {
+    if (this.sending) return;
+    this.stop();
+    const displayed = [...this.pending.values()].slice(0, MAX_IDS);
+    const opened = [...this.opened].slice(0, MAX_IDS);
+    if (!displayed.length && !opened.length) return;
+    this.sending = true;
+    this.lastSentAt = Date.now();
+    try {
+      await this.post({ browserId: browserId(), displayed, opened }, keepalive);
+      this.forget(displayed.map((d) => d.id), opened);
+      remember(displayed.map((d) => d.id));
+    } catch (error) {
+      // Ids the server does not know as ours (trimmed, or a channel left) are dropped; the rest go again.
+      if (error instanceof ApiClientError && error.status === 400) this.forget(error.body.ids ?? displayed.map((d) => d.id), error.body.ids ?? opened);
+    } finally {
+      this.sending = false;
+    }
+    if (this.pending.size || this.opened.size) this.schedule();
+  }
+
+  private forget(displayed: string[], opened: string[]) {
+    for (const id of displayed) this.pending.delete(id);
+    for (const id of opened) this.opened.delete(id);
+  }
+}
+
+function postAck(body: unknown, keepalive: boolean) {
+  return apiFetch<AckResult>("/api/notifications/ack", { method: "POST", body, keepalive });
+}
+
+/** This browser's random id (shared by its tabs): the funnel counts a browser once. */
+function browserId(): string {
+  try {
+    let id = localStorage.getItem(BROWSER_KEY);
+    if (!id) localStorage.setItem(BROWSER_KEY, (id = crypto.randomUUID()));
+    return id;
+  } catch {
+    return (memoryBrowserId ??= crypto.randomUUID());
+  }
+}
+let memoryBrowserId: string | undefined;
+
+function readAcked(): Set<string> {
+  try {
+    return new Set(JSON.parse(localStorage.getItem(ACKED_KEY) ?? "[]") as string[]);
+  } catch {
+    return new Set();
+  }
+}
+
+function remember(ids: string[]) {
+  if (!ids.length) return;
+  try {
+    localStorage.setItem(ACKED_KEY, JSON.stringify([...readAcked(), ...ids].slice(-ACKED_KEEP)));
+  } catch {
+    // Storage full or off: the server counts a browser once anyway.
+  }
+}

@@ -1,0 +1,106 @@
+// Each alert's funnel: targeted (streams connected at publish), delivered
+// (stream writes, counted by each instance's hub), displayed (browsers'
+// acknowledgements, with the time from publish to screen), read and opened
+// (people). Written with store.recordFunnel (one command however many steps)
+// and read for the admin pages.
+import "server-only";
+import { isAddressedTo } from "./audience";
+import type { SessionUser } from "./auth/users";
+import { config } from "./config";
+import { ApiError, notFound, tooMany } from "./errors";
+import { recipientOf } from "./notifications";
+import type { AckInput } from "./schemas";
+import { getStore } from "./store";
+import { funnelMember, type FunnelMark, type FunnelRecord } from "./store/types";
+import type { AckResult, AlertDetail, AlertPage, AlertWithFunnel, Funnel, Notification, RecipientState } from "./types";
+
+export const ALERTS_PAGE_SIZE = 20;
+export const RECIPIENTS_PAGE_SIZE = 50;
+
+export async function recordTargeted(id: string, streams: number) {
+  await getStore().recordFunnel([{ notificationId: id, stage: "targeted", count: streams }]);
+}
+
+/** Each id read by the user counts once. */
+export async function recordRead(user: SessionUser, ids: string[]) {
+  await getStore().recordFunnel(ids.map((id) => ({ notificationId: id, stage: "read", member: funnelMember.user(user.id), count: 1 })));
+}
+
+/**
+ * A browser's batch of acknowledgements: notifications it displayed (once
+ * per browser, with when, on the server's clock) and links opened (the route
+ * also marks those read). Every id must be stored and addressed to the user,
+ * or nothing counts: a 400 names the ones at fault.
+ */
+export async function acknowledge(user: SessionUser, ack: AckInput): Promise<AckResult> {
+  const store = getStore();
+  const limit = await store.rateLimit(`ack:${user.id}`, config().rateAckPerMin, 60);
+  if (!limit.ok) throw tooMany(limit.retryAfterS, "acknowledgements");
+  const asked = [...new Set([...ack.displayed.map((d) => d.id), ...ack.opened])];
+  const [recipient, found] = await Promise.all([recipientOf(user), store.eventsByIds(asked)]);
+  const mine = new Map(found.filter((n) => isAddressedTo(n.audience, recipient)).map((n) => [n.id, n]));
+  const bad = asked.filter((id) => !mine.has(id));
+  if (bad.length) throw new ApiError(400, `Unknown notifications, or not addressed to you: ${bad.join(", ")}. Nothing was counted.`, { field: "ids", ids: bad });
+
+  const now = Date.now();
+  const userMember = funnelMember.user(user.id);
+  const marks: FunnelMark[] = [];
+  for (const { id, displayedAt } of ack.displayed) {
+    marks.push(
+      { notificationId: id, stage: "displayed", member: funnelMember.browser(ack.browserId), count: 1, latencyMs: displayLatency(mine.get(id)!, displayedAt, now) },
+      { notificationId: id, stage: "displayed", member: userMember, count: 0 },
+    );
+  }
+  for (const id of ack.opened) marks.push({ notificationId: id, stage: "opened", member: userMember, count: 1 });
+  await store.recordFunnel(marks, { id: user.id, label: `${user.name} <${user.email}>` });
+  return { displayed: ack.displayed.length, opened: ack.opened.length };
+}
+
+/** From publish to screen; the browser's time is already on the server's clock, and is kept within what is possible. */
+function displayLatency(n: Notification, displayedAt: number, now: number) {
+  const published = Date.parse(n.createdAt);
+  return Math.min(Math.max(0, displayedAt - published), now - published);
+}
+
+function toFunnel(record: FunnelRecord): Funnel {
+  return { ...record.counts, displayLatencyMs: record.latency };
+}
+
+/** Every alert, newest first, whoever sent it, with its funnel. */
+export async function alertsPage(cursor: string | null): Promise<AlertPage> {
+  const store = getStore();
+  const alerts = await store.eventsBefore(cursor, ALERTS_PAGE_SIZE);
+  const funnels = await store.funnels(alerts.map((n) => n.id));
+  return {
+    items: alerts.map((n, i) => ({ ...n, funnel: toFunnel(funnels[i]!) })),
+    nextCursor: alerts.length === ALERTS_PAGE_SIZE ? alerts.at(-1)!.id : null,
+  };
+}
+
+/**
+ * One alert with its funnel and its recipients' states, by user id, paged.
+ * The recipients are the people the funnel has seen (delivered to, or who
+ * acknowledged), and for a user audience that person whatever happened.
+ */
+export async function alertDetail(id: string, cursor: string | null): Promise<AlertDetail> {
+  const store = getStore();
+  const [alert] = await store.eventsByIds([id]);
+  if (!alert) throw notFound("This alert (or it is older than the history kept)");
+  const [[record], { stages, labels }] = await Promise.all([store.funnels([id]), store.funnelRecipients(id)]);
+  if (alert.audience.kind === "user" && !stages.has(alert.audience.userId)) stages.set(alert.audience.userId, new Set());
+  const userIds = [...stages.keys()].sort().filter((userId) => cursor === null || userId > cursor);
+  const page = userIds.slice(0, RECIPIENTS_PAGE_SIZE);
+  const recipients: RecipientState[] = page.map((userId) => {
+    const reached = stages.get(userId)!;
+    return {
+      userId,
+      label: labels.get(userId) ?? null,
+      delivered: reached.has("delivered") || reached.has("displayed"),
+      displayed: reached.has("displayed"),
+      read: reached.has("read"),
+      opened: reached.has("opened"),
+    };
+  });
+  const withFunnel: AlertWithFunnel = { ...alert, funnel: toFunnel(record!) };
+  return { alert: withFunnel, recipients, nextCursor: userIds.length > RECIPIENTS_PAGE_SIZE ? page.at(-1)! : null };
+}

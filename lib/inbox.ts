@@ -1,0 +1,91 @@
+// Changes to one user's inbox: read, seen, archived. Each is stored, then
+// told to the user's other tabs and devices as a stream event (`read`,
+// `seen`, `archived`) with the counts after it. Only ids that are stored and
+// addressed to the user are kept, so a client cannot fill the store with
+// made-up ids.
+import "server-only";
+import { isAddressedTo } from "./audience";
+import type { SessionUser } from "./auth/users";
+import { config } from "./config";
+import { tooMany } from "./errors";
+import { recordRead } from "./funnel";
+import { compareIds } from "./ids";
+import { countInbox, recipientOf } from "./notifications";
+import { getStore } from "./store";
+import type { ArchiveResult, InboxCounts, MarkReadResult, MarkSeenResult } from "./types";
+
+async function limitInboxWrites(user: SessionUser) {
+  const limit = await getStore().rateLimit(`read:${user.id}`, config().rateReadPerMin, 60);
+  if (!limit.ok) throw tooMany(limit.retryAfterS, "read, seen or archive requests");
+}
+
+/** The ids among `ids` that are stored and addressed to the user. */
+export async function idsAddressedTo(user: SessionUser, ids: string[]) {
+  const recipient = await recipientOf(user);
+  return (await getStore().eventsByIds(ids)).filter((n) => isAddressedTo(n.audience, recipient)).map((n) => n.id);
+}
+
+async function countsFor(user: SessionUser) {
+  const store = getStore();
+  const [recipient, state] = await Promise.all([recipientOf(user), store.getInboxState(user.id)]);
+  return countInbox(recipient, state);
+}
+
+export async function inboxCountsFor(user: SessionUser): Promise<InboxCounts> {
+  return (await countsFor(user)).counts;
+}
+
+/** Marks read; the funnel counts the user as having read each (for "all", each that was unread). */
+export async function markRead(user: SessionUser, request: { ids: string[] } | { all: true }): Promise<MarkReadResult> {
+  await limitInboxWrites(user);
+  const store = getStore();
+  if ("all" in request) {
+    const upTo = await store.latestId();
+    if (upTo) {
+      const { unreadIds } = await countsFor(user);
+      await store.markAllRead(user.id, upTo);
+      await recordRead(user, unreadIds);
+    }
+    const counts = await inboxCountsFor(user);
+    await store.publishInboxEvent(user.id, { event: "read", data: { all: true, upTo, ...counts } });
+    return counts;
+  }
+  const ids = await idsAddressedTo(user, request.ids);
+  if (ids.length) {
+    await store.markRead(user.id, ids);
+    await recordRead(user, ids);
+  }
+  const counts = await inboxCountsFor(user);
+  if (ids.length) await store.publishInboxEvent(user.id, { event: "read", data: { ids, ...counts } });
+  return { ...counts, ids };
+}
+
+/** Everything up to `upTo` (never past the newest notification) was seen: the bell's menu opened. */
+export async function markSeen(user: SessionUser, upTo: string): Promise<MarkSeenResult> {
+  await limitInboxWrites(user);
+  const store = getStore();
+  const latest = await store.latestId();
+  if (latest === null) return inboxCountsFor(user);
+  const seenUpTo = compareIds(upTo, latest) > 0 ? latest : upTo;
+  await store.markSeen(user.id, seenUpTo);
+  const counts = await inboxCountsFor(user);
+  await store.publishInboxEvent(user.id, { event: "seen", data: { upTo: seenUpTo, ...counts } });
+  return counts;
+}
+
+/** Archives some notifications, or every one read now. */
+export async function archive(user: SessionUser, request: { ids: string[] } | { allRead: true }): Promise<ArchiveResult> {
+  await limitInboxWrites(user);
+  const store = getStore();
+  if ("allRead" in request) {
+    await store.archiveAllRead(user.id);
+    const counts = await inboxCountsFor(user);
+    await store.publishInboxEvent(user.id, { event: "archived", data: { allRead: true, ...counts } });
+    return counts;
+  }
+  const ids = await idsAddressedTo(user, request.ids);
+  if (ids.length) await store.archive(user.id, ids);
+  const counts = await inboxCountsFor(user);
+  if (ids.length) await store.publishInboxEvent(user.id, { event: "archived", data: { ids, ...counts } });
+  return { ...counts, ids };
+}
