@@ -15,16 +15,18 @@ export function useArchived(shown: boolean, archiveVersion: number) {
   const [loadedVersion, setLoadedVersion] = useState<number | null>(null);
 
   const load = useCallback(async (cursor: string | null, version: number) => {
-    try {
-      const page = await apiFetch<NotificationPage>(`/api/notifications?archived=1&limit=${PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
-      setItems((held) => (cursor ? [...held, ...page.items] : page.items));
-      setNextCursor(page.nextCursor);
-      setError(null);
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setLoadedVersion(version);
+    const url = `/api/notifications?archived=1&limit=${PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+    const result = await apiFetch<NotificationPage>(url).then(
+      (page) => ({ page, error: null }),
+      (e: Error) => ({ page: null, error: e.message }),
+    );
+    if (result.page) {
+      const { items: more, nextCursor: next } = result.page;
+      setItems((held) => (cursor ? [...held, ...more] : more));
+      setNextCursor(next);
     }
+    setError(result.error);
+    setLoadedVersion(version);
   }, []);
 
   useEffect(() => {
