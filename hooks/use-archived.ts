@@ -7,6 +7,10 @@ import type { NotificationPage, NotificationWithRead } from "@/lib/types";
 
 const PAGE_SIZE = 30;
 
+function fetchArchived(cursor: string | null) {
+  return apiFetch<NotificationPage>(`/api/notifications?archived=1&limit=${PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+}
+
 export function useArchived(shown: boolean, archiveVersion: number) {
   const [items, setItems] = useState<NotificationWithRead[]>([]);
   const [nextCursor, setNextCursor] = useState<string | null>(null);
@@ -14,25 +18,38 @@ export function useArchived(shown: boolean, archiveVersion: number) {
   /** The archive version the list last loaded for: until it matches, the list is loading. */
   const [loadedVersion, setLoadedVersion] = useState<number | null>(null);
 
-  const load = useCallback(async (cursor: string | null, version: number) => {
-    const url = `/api/notifications?archived=1&limit=${PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
-    const result = await apiFetch<NotificationPage>(url).then(
-      (page) => ({ page, error: null }),
-      (e: Error) => ({ page: null, error: e.message }),
-    );
-    if (result.page) {
-      const { items: more, nextCursor: next } = result.page;
-      setItems((held) => (cursor ? [...held, ...more] : more));
-      setNextCursor(next);
-    }
-    setError(result.error);
-    setLoadedVersion(version);
-  }, []);
-
   useEffect(() => {
-    if (shown) void load(null, archiveVersion);
-  }, [shown, archiveVersion, load]);
+    if (!shown) return;
+    let current = true;
+    fetchArchived(null).then(
+      (page) => {
+        if (!current) return;
+        setItems(page.items);
+        setNextCursor(page.nextCursor);
+        setError(null);
+        setLoadedVersion(archiveVersion);
+      },
+      (e: Error) => {
+        if (!current) return;
+        setError(e.message);
+        setLoadedVersion(archiveVersion);
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [shown, archiveVersion]);
 
-  const loadMore = useCallback(() => void (nextCursor && load(nextCursor, archiveVersion)), [load, nextCursor, archiveVersion]);
+  const loadMore = useCallback(() => {
+    if (!nextCursor) return;
+    fetchArchived(nextCursor).then(
+      (page) => {
+        setItems((held) => [...held, ...page.items]);
+        setNextCursor(page.nextCursor);
+      },
+      (e: Error) => setError(e.message),
+    );
+  }, [nextCursor]);
+
   return { items, loading: loadedVersion !== archiveVersion, error, hasMore: nextCursor !== null, loadMore };
 }
