@@ -1,42 +1,56 @@
 "use client";
-// The admin page: send-alert form with preview and result, recent alerts, live stats.
-import { useEffect, useState } from "react";
-import { apiFetch } from "@/lib/api-client";
-import type { NotificationPage } from "@/lib/types";
+// The admin page: send-alert form with preview and result, live stats, and
+// every recent alert (from the history, whoever sent it) with its funnel,
+// polled while the page is in view.
+import Link from "next/link";
+import { useState } from "react";
+import { usePolled } from "@/hooks/use-polled";
+import type { AlertPage } from "@/lib/types";
 import { AdminStats } from "./admin-stats";
+import { FunnelBar } from "./funnel-bar";
 import { NotificationCard } from "./notification-card";
 import { SendAlertForm } from "./send-alert-form";
 
+const POLL_MS = 2_000;
+
 export function AdminConsole() {
-  const [recent, setRecent] = useState<NotificationPage["items"]>([]);
-  const [recentError, setRecentError] = useState<string | null>(null);
-
-  // Bumped after each send, to reload the list.
-  const [version, setVersion] = useState(0);
-
-  useEffect(() => {
-    apiFetch<NotificationPage>("/api/notifications?limit=10").then(
-      (page) => (setRecent(page.items), setRecentError(null)),
-      (e: Error) => setRecentError(e.message),
-    );
-  }, [version]);
+  // Pages back through older alerts; null is the newest page.
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const cursor = cursors.at(-1)!;
+  const { data: page, error } = usePolled<AlertPage>(`/api/admin/alerts${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`, POLL_MS);
 
   return (
-    <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
-      <SendAlertForm onSent={() => setVersion((v) => v + 1)} />
+    <div className="grid gap-6 lg:grid-cols-[1fr_26rem]">
+      <SendAlertForm onSent={() => setCursors([null])} />
       <aside className="space-y-4">
         <AdminStats />
         <section aria-labelledby="recent-heading">
           <h2 id="recent-heading" className="mb-2 font-semibold">Recent alerts</h2>
-          {recentError && <p role="alert" className="text-sm text-rose-700 dark:text-rose-300">{recentError}</p>}
-          {recent.length === 0 && !recentError && <p className="text-sm text-slate-600 dark:text-slate-400">No alerts sent yet.</p>}
-          <ul data-testid="admin-recent" className="space-y-2">
-            {recent.map((n) => (
-              <li key={n.id}>
-                <NotificationCard notification={n} read />
+          {error && <p role="alert" className="text-sm text-rose-700 dark:text-rose-300">{error}</p>}
+          {page?.items.length === 0 && <p className="text-sm text-slate-600 dark:text-slate-400">No alerts sent yet.</p>}
+          <ul data-testid="admin-recent" className="space-y-3">
+            {page?.items.map((alert) => (
+              <li key={alert.id} data-testid="admin-alert" data-id={alert.id} className="space-y-2">
+                <NotificationCard notification={alert} read />
+                <FunnelBar funnel={alert.funnel} />
+                <Link href={`/admin/alerts/${alert.id}`} data-testid="admin-alert-details" className="text-xs font-medium text-brand-600 hover:underline dark:text-brand-300">
+                  Who saw it →
+                </Link>
               </li>
             ))}
           </ul>
+          <div className="mt-3 flex justify-between text-sm">
+            {cursors.length > 1 && (
+              <button type="button" onClick={() => setCursors((c) => c.slice(0, -1))} className="font-medium text-brand-600 hover:underline dark:text-brand-300">
+                ← Newer
+              </button>
+            )}
+            {page?.nextCursor && (
+              <button type="button" onClick={() => setCursors((c) => [...c, page.nextCursor])} className="ml-auto font-medium text-brand-600 hover:underline dark:text-brand-300">
+                Older →
+              </button>
+            )}
+          </div>
         </section>
       </aside>
     </div>

@@ -1,28 +1,12 @@
 "use client";
 // Open streams over all instances, published and delivered counts, polled.
-import { useEffect, useState } from "react";
-import { apiFetch } from "@/lib/api-client";
+import { usePolled } from "@/hooks/use-polled";
 import type { Stats } from "@/lib/types";
 
 const POLL_MS = 3_000;
 
 export function AdminStats() {
-  const [stats, setStats] = useState<Stats | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let active = true;
-    const load = () =>
-      apiFetch<Stats>("/api/admin/stats").then(
-        (s) => active && (setStats(s), setError(null)),
-        (e: Error) => active && setError(e.message),
-      );
-    void load();
-    const timer = setInterval(load, POLL_MS);
-    return () => {
-      active = false;
-      clearInterval(timer);
-    };
-  }, []);
+  const { data: stats, error } = usePolled<Stats>("/api/admin/stats", POLL_MS);
 
   const figure = (label: string, value: number | undefined) => (
     <div>

@@ -1,7 +1,7 @@
 // One notification as a card: severity, title, body, link, sender and time.
 // Every user-written value is rendered as React text, never as HTML.
 import Link from "next/link";
-import { memo } from "react";
+import { memo, useSyncExternalStore } from "react";
 import { notificationLinkTarget } from "@/lib/links";
 import type { Notification } from "@/lib/types";
 import { SeverityBadge } from "./severity-badge";
@@ -28,8 +28,11 @@ export const NotificationCard = memo(function NotificationCard({ notification, r
             <SeverityBadge severity={severity} />
             {audience.kind === "channel" && <span className="rounded bg-slate-100 px-1.5 py-0.5 dark:bg-slate-800">#{audience.channel}</span>}
             {audience.kind === "user" && <span className="rounded bg-slate-100 px-1.5 py-0.5 dark:bg-slate-800">direct</span>}
-            <time dateTime={createdAt}>{formatTime(createdAt)}</time>
-            <span>· {sender.name}</span>
+            <LocalTime iso={createdAt} />
+            <span>
+              · {sender.name}
+              {sender.token !== undefined && <> via token “{sender.token}”</>}
+            </span>
           </div>
           <h3 data-testid="notification-title" className="font-semibold break-words whitespace-pre-line">
             {title}
@@ -80,6 +83,18 @@ function NotificationLink({ href, onOpen }: { href: string; onOpen?: () => void 
     </a>
   );
 }
+
+/**
+ * The time in the reader's time zone and locale, which the server does not
+ * know: rendered on the server it would differ from the browser's render (a
+ * hydration mismatch), so the server leaves it empty and the browser fills it.
+ */
+function LocalTime({ iso }: { iso: string }) {
+  const onClient = useSyncExternalStore(subscribeNever, () => true, () => false);
+  return <time dateTime={iso}>{onClient ? formatTime(iso) : ""}</time>;
+}
+
+const subscribeNever = () => () => {};
 
 function formatTime(iso: string) {
   const date = new Date(iso);

@@ -17,14 +17,15 @@ interface Draft {
   userEmail: string;
   channel: string;
   link: string;
+  collapseKey: string;
 }
 
-const EMPTY: Draft = { title: "", body: "", severity: "info", audience: "all", userEmail: "", channel: "deploys", link: "" };
+const EMPTY: Draft = { title: "", body: "", severity: "info", audience: "all", userEmail: "", channel: "deploys", link: "", collapseKey: "" };
 
 function toRequest(d: Draft) {
   const audience =
     d.audience === "user" ? { kind: "user", userId: d.userEmail } : d.audience === "channel" ? { kind: "channel", channel: d.channel } : { kind: "all" };
-  return { title: d.title, body: d.body, severity: d.severity, audience, ...(d.link ? { link: d.link } : {}) };
+  return { title: d.title, body: d.body, severity: d.severity, audience, ...(d.link ? { link: d.link } : {}), ...(d.collapseKey ? { collapseKey: d.collapseKey } : {}) };
 }
 
 export function SendAlertForm({ onSent }: { onSent: (result: PublishResult) => void }) {
@@ -124,6 +125,13 @@ export function SendAlertForm({ onSent }: { onSent: (result: PublishResult) => v
           <label htmlFor="link" className="mb-1 block text-sm font-medium">Link <span className="font-normal text-slate-600 dark:text-slate-400">(optional: /path or https://…)</span></label>
           <input id="link" data-testid="admin-link" value={draft.link} onChange={(e) => set("link", e.target.value)} className={input} />
           {error("link")}
+        </div>
+        <div>
+          <label htmlFor="collapse-key" className="mb-1 block text-sm font-medium">
+            Replaces <span className="font-normal text-slate-600 dark:text-slate-400">(optional key, e.g. deploy:42: a later alert with the same key and audience replaces this one)</span>
+          </label>
+          <input id="collapse-key" data-testid="admin-collapse-key" value={draft.collapseKey} maxLength={LIMITS.collapseKey} onChange={(e) => set("collapseKey", e.target.value)} className={input} />
+          {error("collapseKey")}
         </div>
         {failure && <p role="alert" className="rounded-lg bg-rose-50 p-3 text-sm text-rose-800 dark:bg-rose-950 dark:text-rose-200">{failure}</p>}
         <button type="submit" data-testid="admin-send" disabled={sending} className="rounded-lg bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700 disabled:opacity-60">

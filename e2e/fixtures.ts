@@ -63,7 +63,43 @@ export async function publish(request: APIRequestContext, baseURL: string, body:
 /** The feed cards a page shows with exactly this title (count them: each notification must show once). */
 export const cardsTitled = (page: Page, title: string) => page.getByTestId("notification-title").filter({ hasText: new RegExp(`^${title}$`) });
 
-export const test = base.extend<{ baseURL: string }>({
+/**
+ * Console errors that are not the app's: the browser logs every failed
+ * request, and many tests make requests fail on purpose (offline, 401, 429,
+ * 503). Anything else on a console, or any uncaught page error, fails the test.
+ */
+const EXPECTED_CONSOLE_ERRORS = [/^Failed to load resource: /];
+
+/** Collects console errors and page errors from every page of a context. */
+function watchConsole(context: BrowserContext, errors: string[]) {
+  context.on("console", (message) => {
+    if (message.type() !== "error" || EXPECTED_CONSOLE_ERRORS.some((re) => re.test(message.text()))) return;
+    errors.push(`console error on ${message.page()?.url() ?? "?"}: ${message.text()}`);
+  });
+  context.on("weberror", (error) => errors.push(`page error on ${error.page()?.url() ?? "?"}: ${error.error().message}`));
+}
+
+export const test = base.extend<{ baseURL: string; cleanConsole: void }>({
   baseURL: async ({}, use) => use(embeddedUrl()),
+  // Every context a test opens, by the fixture or by browser.newContext(), is watched.
+  cleanConsole: [
+    async ({ browser, context }, use) => {
+      const errors: string[] = [];
+      watchConsole(context, errors);
+      const newContext = browser.newContext.bind(browser);
+      browser.newContext = async (...args) => {
+        const created = await newContext(...args);
+        watchConsole(created, errors);
+        return created;
+      };
+      try {
+        await use();
+      } finally {
+        browser.newContext = newContext;
+      }
+      expect(errors, "the pages this test visited logged errors").toEqual([]);
+    },
+    { auto: true },
+  ],
 });
 export { expect };

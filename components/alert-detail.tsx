@@ -1,0 +1,84 @@
+"use client";
+// One alert: its card, its funnel, and each recipient's state, paged, polled
+// while the page is in view.
+import Link from "next/link";
+import { useState } from "react";
+import { usePolled } from "@/hooks/use-polled";
+import type { AlertDetail, RecipientState } from "@/lib/types";
+import { FunnelBar } from "./funnel-bar";
+import { NotificationCard } from "./notification-card";
+
+const POLL_MS = 2_000;
+const STATES = ["delivered", "displayed", "read", "opened"] as const;
+
+export function AlertDetailView({ id }: { id: string }) {
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const cursor = cursors.at(-1)!;
+  const { data, error } = usePolled<AlertDetail>(`/api/admin/alerts/${encodeURIComponent(id)}${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`, POLL_MS);
+
+  return (
+    <div className="space-y-4">
+      <Link href="/admin" className="text-sm font-medium text-brand-600 hover:underline dark:text-brand-300">
+        ← All alerts
+      </Link>
+      <h1 className="text-lg font-semibold">Who saw it</h1>
+      {error && <p role="alert" className="rounded-lg bg-rose-50 p-3 text-sm text-rose-800 dark:bg-rose-950 dark:text-rose-200">{error}</p>}
+      {data && (
+        <>
+          <NotificationCard notification={data.alert} read />
+          <FunnelBar funnel={data.alert.funnel} />
+          <RecipientsTable recipients={data.recipients} audienceKind={data.alert.audience.kind} />
+          <div className="flex justify-between text-sm">
+            {cursors.length > 1 && (
+              <button type="button" onClick={() => setCursors((c) => c.slice(0, -1))} className="font-medium text-brand-600 hover:underline dark:text-brand-300">
+                ← Previous
+              </button>
+            )}
+            {data.nextCursor && (
+              <button type="button" onClick={() => setCursors((c) => [...c, data.nextCursor])} className="ml-auto font-medium text-brand-600 hover:underline dark:text-brand-300">
+                Next →
+              </button>
+            )}
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
+
+function RecipientsTable({ recipients, audienceKind }: { recipients: RecipientState[]; audienceKind: string }) {
+  if (!recipients.length) {
+    return (
+      <p className="text-sm text-slate-600 dark:text-slate-400">
+        {audienceKind === "all" ? "Nobody has acknowledged it yet." : "Not delivered to anyone yet."}
+      </p>
+    );
+  }
+  return (
+    <div className="overflow-x-auto rounded-xl ring-1 ring-slate-200 dark:ring-slate-800">
+      <table data-testid="recipients" className="w-full bg-white text-sm dark:bg-slate-900">
+        <thead className="text-left text-xs text-slate-600 dark:text-slate-400">
+          <tr>
+            <th className="px-3 py-2 font-medium">Recipient</th>
+            {STATES.map((s) => (
+              <th key={s} className="px-3 py-2 font-medium capitalize">{s}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {recipients.map((r) => (
+            <tr key={r.userId} data-testid="recipient" data-user={r.userId} className="border-t border-slate-100 dark:border-slate-800">
+              <td className="px-3 py-2 break-all">{r.label ?? r.userId}</td>
+              {STATES.map((s) => (
+                <td key={s} data-testid={`recipient-${s}`} data-value={String(r[s])} className="px-3 py-2">
+                  {r[s] ? "✓" : <span className="text-slate-600 dark:text-slate-400">–</span>}
+                  <span className="sr-only">{r[s] ? "yes" : "no"}</span>
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
