@@ -10,7 +10,9 @@ const PAGES = [
   { path: "/", as: "alice@example.com" },
   { path: "/settings", as: "alice@example.com" },
   { path: "/admin", as: "admin@example.com" },
+  { path: "/admin/alerts/<latest>", as: "admin@example.com" },
 ] as const;
+let latestId = "";
 
 async function openAs(browser: Browser, colorScheme: "light" | "dark", email: string | null, path: string): Promise<Page> {
   const context = await browser.newContext({ colorScheme });
@@ -30,19 +32,26 @@ async function seriousViolations(page: Page) {
 test.beforeAll(async ({ request }) => {
   // Cards of every severity, read and unread, so their colours are checked too.
   await signIn(request, embeddedUrl(), "admin@example.com");
-  for (const severity of ["info", "success", "warning", "error"]) await publish(request, embeddedUrl(), { title: `a11y ${severity}`, body: "body text", severity, link: "/settings" });
+  for (const severity of ["info", "success", "warning", "error"]) {
+    latestId = (await publish(request, embeddedUrl(), { title: `a11y ${severity}`, body: "body text", severity, link: "/settings" })).id;
+  }
 });
 
 for (const colorScheme of ["light", "dark"] as const) {
   for (const { path, as } of PAGES) {
     test(`${path} in ${colorScheme}: no serious or critical axe violation`, async ({ browser }) => {
-      const page = await openAs(browser, colorScheme, as, path);
+      const page = await openAs(browser, colorScheme, as, path.replace("<latest>", latestId));
       try {
         if (path === "/") await expect(page.getByTestId("connection-status")).toHaveText("Live");
+        if (path.startsWith("/admin")) await expect(page.getByTestId("funnel").first()).toBeVisible();
         await expect(page.locator("h1")).toHaveCount(1);
         expect(await seriousViolations(page)).toEqual([]);
         if (path === "/") {
           await page.getByTestId("bell-button").click();
+          expect(await seriousViolations(page)).toEqual([]);
+          await page.keyboard.press("Escape");
+          await page.getByTestId("filter-archived").click();
+          await expect(page.getByText("Nothing archived.")).toBeVisible();
           expect(await seriousViolations(page)).toEqual([]);
         }
       } finally {
@@ -65,6 +74,15 @@ test("the bell's menu opens with Enter, closes with Escape and gives focus back 
     await page.keyboard.press("Escape");
     await expect(page.getByTestId("bell-menu")).toHaveCount(0);
     await expect(bell).toBeFocused();
+  } finally {
+    await page.context().close();
+  }
+});
+
+test.fail("the console guard itself: a page that logs an error fails its test", async ({ browser }) => {
+  const page = await openAs(browser, "light", null, "/signin");
+  try {
+    await page.evaluate(() => console.error("a deliberate error"));
   } finally {
     await page.context().close();
   }

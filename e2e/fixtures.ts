@@ -34,6 +34,24 @@ export async function signedInContext(context: BrowserContext, baseURL: string, 
   return context;
 }
 
+/**
+ * Lets a test hide and show a page as a browser does when its tab goes to
+ * the background: `document.visibilityState` follows `window.__setHidden`.
+ */
+export async function allowHiding(context: BrowserContext) {
+  await context.addInitScript(() => {
+    let hidden = false;
+    Object.defineProperty(Document.prototype, "visibilityState", { get: () => (hidden ? "hidden" : "visible") });
+    Object.defineProperty(Document.prototype, "hidden", { get: () => hidden });
+    (window as unknown as { __setHidden: (value: boolean) => void }).__setHidden = (value) => {
+      hidden = value;
+      document.dispatchEvent(new Event("visibilitychange"));
+    };
+  });
+}
+
+export const setHidden = (page: Page, hidden: boolean) => page.evaluate((value) => (window as unknown as { __setHidden: (v: boolean) => void }).__setHidden(value), hidden);
+
 /** An admin and a member, each in a signed-in browser context of their own, closed after `run`. */
 export async function asAdminAndMember(
   browser: Browser,

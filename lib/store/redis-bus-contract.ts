@@ -5,7 +5,7 @@ import type IORedis from "ioredis";
 import { describe, expect, it } from "vitest";
 import type { RedisClient } from "./redis-client";
 import { RedisStore } from "./redis-store";
-import type { BusMessage, NewNotification } from "./types";
+import { funnelMember, type BusMessage, type NewNotification } from "./types";
 import { until } from "@/testing/until";
 
 export function runRedisBusContract(
@@ -45,6 +45,38 @@ export function runRedisBusContract(
     const perPublish = total(await commandCalls(), ["info", "config"]) / 10;
     expect(perPublish).toBeLessThanOrEqual(8);
     subscriptions.forEach((s) => s.close());
+  });
+
+  it("counts an acknowledgement batch in as many Redis commands for 100 ids as for 1 (what POST /api/notifications/ack sends)", async () => {
+    const store = await fresh(1_000);
+    const ids: string[] = [];
+    for (let i = 0; i < 100; i++) ids.push((await store.publish(alert(`n${i}`))).id);
+    // MONITOR lists every command Redis receives; those a script runs inside say "lua" and are not counted.
+    const monitor = await admin().monitor();
+    const received: string[] = [];
+    monitor.on("monitor", (_time: string, args: string[], source: string) => source !== "lua" && received.push(String(args[0]).toLowerCase()));
+    const ackCost = async (batch: string[]) => {
+      await new Promise((r) => setTimeout(r, 50));
+      received.length = 0;
+      await store.rateLimit("ack:alice", 1000, 60);
+      const [, found] = await Promise.all([store.getFollowing("alice"), store.eventsByIds(batch)]);
+      await store.recordFunnel(
+        found.flatMap((n) => [
+          { notificationId: n.id, stage: "displayed" as const, member: funnelMember.browser("browser-1"), count: 1, latencyMs: 50 },
+          { notificationId: n.id, stage: "displayed" as const, member: funnelMember.user("alice"), count: 0 },
+        ]),
+        { id: "alice", label: "Alice <alice@example.com>" },
+      );
+      await new Promise((r) => setTimeout(r, 50));
+      return [...received];
+    };
+    await ackCost(ids.slice(0, 1)); // loads the scripts once
+    const one = await ackCost(ids.slice(1, 2));
+    const hundred = await ackCost(ids);
+    monitor.disconnect();
+    expect(hundred.length).toBe(one.length);
+    expect(one.length).toBeLessThanOrEqual(4);
+    console.log(`[measured] ${name}: an acknowledgement batch sends Redis ${one.length} commands for 1 id (${one.join(", ")}) and ${hundred.length} for 100`);
   });
 
   it("holds exactly one Redis connection per subscription, released on close", async () => {

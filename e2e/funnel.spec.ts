@@ -1,0 +1,178 @@
+// What happened to an alert (issue 14): the funnel on /admin fills live as
+// members' browsers display, read and open it; one alert's page lists its
+// recipients' states; acknowledgements that are bad count nothing.
+import type { Browser, BrowserContext, Page } from "@playwright/test";
+import { startNextServer, type NextServer } from "../testing/next-server";
+import { signInCookie } from "../testing/session";
+import type { AlertDetail, AlertPage, Notification, Stats } from "@/lib/types";
+import { ADMIN, ALICE, allowHiding, BOB, cardsTitled, expect, setHidden, signedInContext, test } from "./fixtures";
+
+let server: NextServer;
+let admin: string;
+let alice: string;
+test.describe.configure({ mode: "serial" });
+test.setTimeout(90_000);
+
+test.beforeAll(async () => {
+  server = await startNextServer({ RATE_PUBLISH_PER_MIN: "100000", RATE_SIGNIN_PER_MIN: "1000", RATE_CONNECT_PER_MIN: "100000" });
+  admin = await signInCookie(server.url, ADMIN);
+  alice = await signInCookie(server.url, ALICE);
+});
+test.afterAll(async () => server?.stop());
+
+const api = (cookie: string, path: string, body?: unknown) =>
+  fetch(`${server.url}${path}`, {
+    method: body === undefined ? "GET" : "POST",
+    headers: { cookie, origin: server.url, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+
+async function publish(body: Record<string, unknown>): Promise<Notification> {
+  const res = await api(admin, "/api/notifications", body);
+  expect(res.status, await res.clone().text()).toBe(201);
+  return res.json();
+}
+
+async function openStreams() {
+  return ((await (await api(admin, "/api/admin/stats")).json()) as Stats).connections.total;
+}
+
+async function dashboard(context: BrowserContext): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${server.url}/`);
+  await expect(page.getByTestId("connection-status")).toHaveText("Live");
+  return page;
+}
+
+const signedIn = async (browser: Browser, email: string) => signedInContext(await browser.newContext(), server.url, email);
+
+test("an alert to everyone: the funnel on /admin shows targeted, delivered, displayed, read and opened as they happen, with the time to screen", async ({ browser }) => {
+  const aliceBrowser = await signedIn(browser, ALICE);
+  const bobBrowser = await signedIn(browser, BOB);
+  await allowHiding(bobBrowser);
+  const lateBrowser = await signedIn(browser, ADMIN); // a member who is offline when it is sent
+  const adminBrowser = await signedIn(browser, ADMIN);
+  try {
+    const aliceTabs = [await dashboard(aliceBrowser), await dashboard(aliceBrowser)];
+    const bobTab = await dashboard(bobBrowser);
+    await setHidden(bobTab, true);
+    await expect.poll(openStreams).toBe(2); // alice's two tabs share one stream
+    const adminPage = await adminBrowser.newPage();
+    await adminPage.goto(`${server.url}/admin`);
+
+    const sent = await publish({ title: "Disk almost full", body: "sda1 at 97%", severity: "warning", link: "/settings" });
+    const row = adminPage.locator(`[data-testid="admin-alert"][data-id="${sent.id}"]`);
+    const stage = (name: string) => row.getByTestId(`funnel-${name}`);
+    await expect(stage("targeted")).toHaveAttribute("data-value", "2");
+    await expect(stage("delivered")).toHaveAttribute("data-value", "2");
+    // Alice's browser shows it (once, though in two tabs); Bob's tab is in the background.
+    await expect(stage("displayed")).toHaveAttribute("data-value", "1");
+    await expect(row.getByTestId("funnel-latency")).toHaveText(/p50 \d+ ms · p95 \d+ ms · slowest \d+ ms/);
+
+    await setHidden(bobTab, false);
+    await expect(stage("displayed")).toHaveAttribute("data-value", "2");
+    const late = await dashboard(lateBrowser);
+    await expect(cardsTitled(late, "Disk almost full")).toHaveCount(1);
+    await expect(stage("displayed")).toHaveAttribute("data-value", "3");
+    await expect(stage("delivered")).toHaveAttribute("data-value", "2"); // the late one had it from the history, not a stream
+
+    await aliceTabs[0]!.locator(`[data-testid="notification-item"][data-id="${sent.id}"]`).getByTestId("mark-read").click();
+    await expect(stage("read")).toHaveAttribute("data-value", "1");
+    await bobTab.locator(`[data-testid="notification-item"][data-id="${sent.id}"]`).getByTestId("notification-link").click();
+    await expect(bobTab).toHaveURL(/\/settings$/);
+    await expect(stage("opened")).toHaveAttribute("data-value", "1");
+    await expect(stage("read")).toHaveAttribute("data-value", "2"); // opening the link reads it
+    await expect(stage("targeted")).toHaveAttribute("data-value", "2");
+
+    // Sent through the API with a token: listed with the token's name.
+    const tokenRes = await api(admin, "/api/tokens", { name: "ci-deploys" });
+    const { token } = (await tokenRes.json()) as { token: string };
+    const viaToken = await fetch(`${server.url}/api/notifications`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ title: "Deploy 7 finished" }),
+    });
+    expect(viaToken.status).toBe(201);
+    const tokenRow = adminPage.getByTestId("admin-alert").first();
+    await expect(tokenRow).toContainText("Deploy 7 finished");
+    await expect(tokenRow).toContainText("via token “ci-deploys”");
+  } finally {
+    await Promise.all([aliceBrowser.close(), bobBrowser.close(), lateBrowser.close(), adminBrowser.close()]);
+  }
+});
+
+test("a user-addressed alert's page lists that recipient's states; members cannot read any funnel (403)", async ({ browser }) => {
+  const bobBrowser = await signedIn(browser, BOB);
+  const adminBrowser = await signedIn(browser, ADMIN);
+  const aliceBrowser = await signedIn(browser, ALICE);
+  try {
+    const bobTab = await dashboard(bobBrowser);
+    const sent = await publish({ title: "Your laptop needs an update", audience: { kind: "user", userId: BOB } });
+    const adminPage = await adminBrowser.newPage();
+    await adminPage.goto(`${server.url}/admin/alerts/${sent.id}`);
+    const recipients = adminPage.getByTestId("recipient");
+    await expect(recipients).toHaveCount(1);
+    await expect(recipients).toContainText("bob@example.com");
+    const state = (name: string) => recipients.getByTestId(`recipient-${name}`);
+    await expect(state("delivered")).toHaveAttribute("data-value", "true");
+    await expect(state("displayed")).toHaveAttribute("data-value", "true");
+    await expect(state("read")).toHaveAttribute("data-value", "false");
+    await bobTab.locator(`[data-testid="notification-item"][data-id="${sent.id}"]`).getByTestId("mark-read").click();
+    await expect(state("read")).toHaveAttribute("data-value", "true");
+    await expect(state("opened")).toHaveAttribute("data-value", "false");
+
+    expect((await api(alice, "/api/admin/alerts")).status).toBe(403);
+    expect((await api(alice, `/api/admin/alerts/${sent.id}`)).status).toBe(403);
+    const alicePage = await aliceBrowser.newPage();
+    await alicePage.goto(`${server.url}/admin/alerts/${sent.id}`);
+    await expect(alicePage.getByRole("heading", { name: "Admins only" })).toBeVisible();
+    expect((await api(admin, "/api/admin/alerts/99-0")).status).toBe(404);
+    expect((await api(admin, "/api/admin/alerts/not-an-id")).status).toBe(400);
+  } finally {
+    await Promise.all([bobBrowser.close(), adminBrowser.close(), aliceBrowser.close()]);
+  }
+});
+
+test("acknowledgements: bad ones get a clear 400 and count nothing; a browser counts once", async () => {
+  const forBob = await publish({ title: "only for bob", audience: { kind: "user", userId: BOB } });
+  const forAll = await publish({ title: "for everyone" });
+  const ack = (body: unknown) => api(alice, "/api/notifications/ack", body);
+  const displayed = (id: string, browserId = "browser-alice-1") => ({ browserId, displayed: [{ id, displayedAt: Date.now() }] });
+  const funnelOf = async (id: string) => ((await (await api(admin, `/api/admin/alerts/${id}`)).json()) as AlertDetail).alert.funnel;
+
+  const cases: [string, unknown, RegExp][] = [
+    ["an unknown id", displayed("12345-0"), /Unknown notifications, or not addressed to you: 12345-0/],
+    ["an id addressed to someone else", displayed(forBob.id), new RegExp(`not addressed to you: ${forBob.id}`)],
+    ["a mix of good and bad ids", { browserId: "browser-alice-1", displayed: [{ id: forAll.id, displayedAt: 1 }], opened: [forBob.id] }, /Nothing was counted/],
+    ["too many ids", { browserId: "browser-alice-1", displayed: Array.from({ length: 101 }, () => ({ id: forAll.id, displayedAt: 1 })) }, /At most 100 displayed ids/],
+    ["a time that is not a number", { browserId: "browser-alice-1", displayed: [{ id: forAll.id, displayedAt: "now" }] }, /./],
+    ["an id that is not an id", { browserId: "browser-alice-1", opened: ["<script>"] }, /Not a notification id/],
+    ["a bad browser id", displayed(forAll.id, "x"), /browserId is 8–64/],
+    ["nothing to acknowledge", { browserId: "browser-alice-1" }, /Acknowledge at least one id/],
+    ["an unknown field", { ...displayed(forAll.id), extra: 1 }, /./],
+  ];
+  for (const [what, body, message] of cases) {
+    const res = await ack(body);
+    expect(res.status, what).toBe(400);
+    const error = (await res.json()) as { error: string };
+    expect(error.error, what).toMatch(message);
+  }
+  expect((await api(alice, "/api/notifications/ack", undefined)).status).toBe(405);
+  expect(await funnelOf(forAll.id)).toMatchObject({ displayed: 0, opened: 0, read: 0 });
+  expect(await funnelOf(forBob.id)).toMatchObject({ displayed: 0, opened: 0 });
+
+  expect((await ack(displayed(forAll.id))).status).toBe(200);
+  expect((await ack(displayed(forAll.id))).status).toBe(200); // the same browser again
+  expect(await funnelOf(forAll.id)).toMatchObject({ displayed: 1 });
+  expect((await ack(displayed(forAll.id, "browser-alice-2"))).status).toBe(200);
+  const funnel = await funnelOf(forAll.id);
+  expect(funnel.displayed).toBe(2);
+  expect(funnel.displayLatencyMs!.max).toBeGreaterThanOrEqual(0);
+  // A clock far ahead cannot make a latency longer than the time since publish.
+  const future = await publish({ title: "clock skew" });
+  expect((await ack({ browserId: "browser-alice-1", displayed: [{ id: future.id, displayedAt: Date.now() + 3_600_000 }] })).status).toBe(200);
+  expect((await funnelOf(future.id)).displayLatencyMs!.max).toBeLessThan(60_000);
+  // Alerts list for admins: newest first, paged.
+  const list = (await (await api(admin, "/api/admin/alerts")).json()) as AlertPage;
+  expect(list.items[0]!.id).toBe(future.id);
+});
