@@ -68,7 +68,7 @@ function RecipientsTable({ recipients, audienceKind }: { recipients: RecipientSt
         <tbody>
           {recipients.map((r) => (
             <tr key={r.userId} data-testid="recipient" data-user={r.userId} className="border-t border-slate-100 dark:border-slate-800">
-              <td className="px-3 py-2 break-all">{r.label ?? r.userId}</td>
+              <td className="px-3 py-2 [overflow-wrap:anywhere]">{r.label ?? r.userId}</td>
               {STATES.map((s) => (
                 <td key={s} data-testid={`recipient-${s}`} data-value={String(r[s])} className="px-3 py-2">
                   {r[s] ? "✓" : <span className="text-slate-600 dark:text-slate-400">–</span>}

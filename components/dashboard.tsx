@@ -32,7 +32,7 @@ const Sidebar = memo(function Sidebar({ items }: { items: Notification[] }) {
 export function Dashboard({ userId }: { userId: string }) {
   const { toasts, folded, show, dismiss } = useToasts();
   const [attention] = useState(() => (typeof window === "undefined" ? null : new TabAttention()));
-  const [acks] = useState(() => (typeof window === "undefined" ? null : new DisplayAcks()));
+  const [acks] = useState(() => (typeof window === "undefined" ? null : new DisplayAcks(userId)));
   useEffect(() => {
     attention?.start();
     return () => attention?.stop();
@@ -55,7 +55,9 @@ export function Dashboard({ userId }: { userId: string }) {
   const archiveRead = useCallback(() => void archive("allRead"), [archive]);
   const openedLink = useCallback((id: string) => acks?.openedLink(id), [acks]);
   const more = useCallback(() => void loadMore(), [loadMore]);
-  useDisplayAcks(acks, attention, feed.items.map((i) => i.id));
+  // What the feed renders now (its filters may hide some): those reach the screen.
+  const [shownIds, setShownIds] = useState<string[]>([]);
+  useDisplayAcks(acks, attention, shownIds);
 
   useEffect(() => {
     document.title = feed.unseenCount > 0 ? `(${feed.unseenCount}) ${TITLE}` : TITLE;
@@ -86,6 +88,7 @@ export function Dashboard({ userId }: { userId: string }) {
           onArchive={archiveOne}
           onArchiveRead={archiveRead}
           onOpenLink={openedLink}
+          onShown={setShownIds}
           onLoadMore={more}
         />
         <Sidebar items={feed.items} />

@@ -2,7 +2,7 @@
 // The feed with its filters (all/unread/archived, severity, channel), empty,
 // loading and error states, and "load more". Archived notifications left the
 // feed; the "Archived" filter lists them from the history.
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useArchived } from "@/hooks/use-archived";
 import { SEVERITIES, type NotificationWithRead, type Severity } from "@/lib/types";
 import { NotificationCard } from "./notification-card";
@@ -19,6 +19,8 @@ interface Props {
   onArchive: (id: string) => void;
   onArchiveRead: () => void;
   onOpenLink: (id: string) => void;
+  /** The inbox items rendered now (none while "Archived" shows). */
+  onShown: (ids: string[]) => void;
   onLoadMore: () => void;
 }
 
@@ -30,7 +32,7 @@ const VIEWS = [
 type View = (typeof VIEWS)[number]["view"];
 
 export function NotificationFeed(props: Props) {
-  const { onMarkRead, onMarkAllRead, onArchive, onArchiveRead, onOpenLink } = props;
+  const { onMarkRead, onMarkAllRead, onArchive, onArchiveRead, onOpenLink, onShown } = props;
   const [view, setView] = useState<View>("all");
   const archived = useArchived(view === "archived", props.archiveVersion);
   const { items, loading, error, hasMore, onLoadMore } =
@@ -45,6 +47,8 @@ export function NotificationFeed(props: Props) {
       (!channel || (i.audience.kind === "channel" && i.audience.channel === channel)),
   );
   const inbox = view !== "archived";
+  const shownKey = inbox ? shown.map((i) => i.id).join(",") : "";
+  useEffect(() => onShown(shownKey ? shownKey.split(",") : []), [shownKey, onShown]);
   const select = "rounded-lg border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900";
 
   return (

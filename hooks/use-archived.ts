@@ -1,7 +1,7 @@
 "use client";
 // The "Archived" filter's list: loaded from the history when shown, and again
 // whenever something is archived (here, in another tab or on another device).
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { apiFetch } from "@/lib/api-client";
 import type { NotificationPage, NotificationWithRead } from "@/lib/types";
 
@@ -17,6 +17,12 @@ export function useArchived(shown: boolean, archiveVersion: number) {
   const [error, setError] = useState<string | null>(null);
   /** The archive version the list last loaded for: until it matches, the list is loading. */
   const [loadedVersion, setLoadedVersion] = useState<number | null>(null);
+  /** The archive version an older page is being loaded for, or null: one at a time, and none mixed into a newer list. */
+  const loadingMore = useRef<number | null>(null);
+  const version = useRef(archiveVersion);
+  useEffect(() => {
+    version.current = archiveVersion;
+  });
 
   useEffect(() => {
     if (!shown) return;
@@ -41,13 +47,19 @@ export function useArchived(shown: boolean, archiveVersion: number) {
   }, [shown, archiveVersion]);
 
   const loadMore = useCallback(() => {
-    if (!nextCursor) return;
+    if (!nextCursor || loadingMore.current !== null) return;
+    const asked = (loadingMore.current = version.current);
     fetchArchived(nextCursor).then(
       (page) => {
-        setItems((held) => [...held, ...page.items]);
+        loadingMore.current = null;
+        if (asked !== version.current) return; // the list loaded again meanwhile
+        setItems((held) => [...held, ...page.items.filter((i) => !held.some((h) => h.id === i.id))]);
         setNextCursor(page.nextCursor);
       },
-      (e: Error) => setError(e.message),
+      (e: Error) => {
+        loadingMore.current = null;
+        setError(e.message);
+      },
     );
   }, [nextCursor]);
 

@@ -23,5 +23,8 @@ export function useDisplayAcks(acks: DisplayAcks | null, attention: TabAttention
     };
   }, [acks, attention, key]);
 
-  useEffect(() => () => acks?.stop(), [acks]);
+  useEffect(() => {
+    acks?.start();
+    return () => acks?.stop();
+  }, [acks]);
 }

@@ -78,6 +78,8 @@ export function useNotificationFeed(scope: string, callbacks: FeedCallbacks) {
           const n = message.data as Notification;
           setFeed((f) => addLive(f, n));
           callbacksRef.current.onNew(n);
+          // It may replace one this page does not hold (older than the feed reaches): the server's counts know.
+          if (n.collapseKey !== undefined) sync();
           return;
         }
         case "read":

@@ -17,13 +17,26 @@ import type { AckResult, AlertDetail, AlertPage, AlertWithFunnel, Funnel, Notifi
 export const ALERTS_PAGE_SIZE = 20;
 export const RECIPIENTS_PAGE_SIZE = 50;
 
+/**
+ * Counts only: a failure is logged, never turned into an error for a publish
+ * or a mark that already succeeded (a retried publish would send the alert
+ * twice).
+ */
+async function recordBestEffort(marks: FunnelMark[]) {
+  try {
+    await getStore().recordFunnel(marks);
+  } catch (error) {
+    console.error(`[funnel] counts lost: ${(error as Error).message}`);
+  }
+}
+
 export async function recordTargeted(id: string, streams: number) {
-  await getStore().recordFunnel([{ notificationId: id, stage: "targeted", count: streams }]);
+  await recordBestEffort([{ notificationId: id, stage: "targeted", count: streams }]);
 }
 
 /** Each id read by the user counts once. */
 export async function recordRead(user: SessionUser, ids: string[]) {
-  await getStore().recordFunnel(ids.map((id) => ({ notificationId: id, stage: "read", member: funnelMember.user(user.id), count: 1 })));
+  await recordBestEffort(ids.map((id) => ({ notificationId: id, stage: "read", member: funnelMember.user(user.id), count: 1 })));
 }
 
 /**
@@ -86,10 +99,11 @@ export async function alertDetail(id: string, cursor: string | null): Promise<Al
   const store = getStore();
   const [alert] = await store.eventsByIds([id]);
   if (!alert) throw notFound("This alert (or it is older than the history kept)");
-  const [[record], { stages, labels }] = await Promise.all([store.funnels([id]), store.funnelRecipients(id)]);
+  const [[record], stages] = await Promise.all([store.funnels([id]), store.funnelRecipients(id)]);
   if (alert.audience.kind === "user" && !stages.has(alert.audience.userId)) stages.set(alert.audience.userId, new Set());
   const userIds = [...stages.keys()].sort().filter((userId) => cursor === null || userId > cursor);
   const page = userIds.slice(0, RECIPIENTS_PAGE_SIZE);
+  const labels = await store.userLabels(page);
   const recipients: RecipientState[] = page.map((userId) => {
     const reached = stages.get(userId)!;
     return {

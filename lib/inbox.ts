@@ -35,9 +35,13 @@ export async function inboxCountsFor(user: SessionUser): Promise<InboxCounts> {
   return (await countsFor(user)).counts;
 }
 
-/** Marks read; the funnel counts the user as having read each (for "all", each that was unread). */
-export async function markRead(user: SessionUser, request: { ids: string[] } | { all: true }): Promise<MarkReadResult> {
-  await limitInboxWrites(user);
+/**
+ * Marks read; the funnel counts the user as having read each (for "all",
+ * each that was unread). `limited: false` for a link opened, whose
+ * acknowledgement was already rate limited.
+ */
+export async function markRead(user: SessionUser, request: { ids: string[] } | { all: true }, { limited = true } = {}): Promise<MarkReadResult> {
+  if (limited) await limitInboxWrites(user);
   const store = getStore();
   if ("all" in request) {
     const upTo = await store.latestId();

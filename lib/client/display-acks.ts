@@ -1,14 +1,15 @@
 // Tells the server which notifications reached this browser's screen, and
 // which links were opened, for the alerts' funnels (POST
-// /api/notifications/ack). Once per browser: acknowledged ids are remembered
-// in localStorage, which every tab shares, and only the tab the person looks
-// at acknowledges. At most one request a second; an opened link goes at once,
-// with keepalive, since the page may be leaving.
+// /api/notifications/ack). Once per browser and person: acknowledged ids
+// are remembered in localStorage (per user), which every tab shares, and only
+// the tab the person looks at acknowledges. At most one request a second; an
+// opened link, and what is pending when the page goes, are sent at once with
+// keepalive, since the page may be leaving.
 import { ApiClientError, apiFetch } from "../api-client";
 import type { AckResult } from "../types";
 
 const BROWSER_KEY = "ntf-browser";
-const ACKED_KEY = "ntf-acked";
+const ACKED_KEY = (userId: string) => `ntf-acked:${userId}`;
 /** Remembered acknowledged ids (the feed holds at most 100). */
 const ACKED_KEEP = 300;
 const SEND_EVERY_MS = 1_000;
@@ -29,7 +30,20 @@ export class DisplayAcks {
   /** Server clock minus this browser's clock, from the stream's `connected`. */
   private skewMs = 0;
 
-  constructor(private readonly post: (body: unknown, keepalive: boolean) => Promise<unknown> = postAck) {}
+  constructor(
+    private readonly userId: string,
+    private readonly post: (body: unknown, keepalive: boolean) => Promise<unknown> = postAck,
+  ) {}
+
+  start() {
+    window.addEventListener("pagehide", this.flushNow);
+  }
+
+  /** Stops, sending what is pending. */
+  stop() {
+    window.removeEventListener("pagehide", this.flushNow);
+    this.flushNow();
+  }
 
   /** The stream said the server's time: acknowledgements carry times on the server's clock. */
   setServerTime(serverTime: string, receivedAt = Date.now()) {
@@ -39,7 +53,7 @@ export class DisplayAcks {
 
   /** These are on screen now; each is acknowledged once per browser. */
   displayed(ids: string[]) {
-    const acked = readAcked();
+    const acked = readAcked(this.userId);
     const at = Date.now() + this.skewMs;
     for (const id of ids) if (!acked.has(id) && !this.pending.has(id)) this.pending.set(id, { id, displayedAt: Math.round(at) });
     if (this.pending.size) this.schedule();
@@ -51,7 +65,9 @@ export class DisplayAcks {
     void this.send(true);
   }
 
-  stop() {
+  private flushNow = () => void this.send(true);
+
+  private cancelTimer() {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }
@@ -63,7 +79,7 @@ export class DisplayAcks {
 
   private async send(keepalive: boolean) {
     if (this.sending) return;
-    this.stop();
+    this.cancelTimer();
     const displayed = [...this.pending.values()].slice(0, MAX_IDS);
     const opened = [...this.opened].slice(0, MAX_IDS);
     if (!displayed.length && !opened.length) return;
@@ -72,10 +88,15 @@ export class DisplayAcks {
     try {
       await this.post({ browserId: browserId(), displayed, opened }, keepalive);
       this.forget(displayed.map((d) => d.id), opened);
-      remember(displayed.map((d) => d.id));
+      remember(this.userId, displayed.map((d) => d.id));
     } catch (error) {
-      // Ids the server does not know as ours (trimmed, or a channel left) are dropped; the rest go again.
-      if (error instanceof ApiClientError && error.status === 400) this.forget(error.body.ids ?? displayed.map((d) => d.id), error.body.ids ?? opened);
+      // Ids the server does not know as ours (trimmed, or a channel left) are dropped and
+      // remembered, so they are not offered again; the rest go again.
+      if (error instanceof ApiClientError && error.status === 400) {
+        const refused = error.body.ids ?? [...displayed.map((d) => d.id), ...opened];
+        this.forget(refused, refused);
+        remember(this.userId, refused);
+      }
     } finally {
       this.sending = false;
     }
@@ -93,6 +114,8 @@ function postAck(body: unknown, keepalive: boolean) {
 }
 
 /** This browser's random id (shared by its tabs): the funnel counts a browser once. */
+let memoryBrowserId: string | undefined;
+
 function browserId(): string {
   try {
     let id = localStorage.getItem(BROWSER_KEY);
@@ -102,20 +125,19 @@ function browserId(): string {
     return (memoryBrowserId ??= crypto.randomUUID());
   }
 }
-let memoryBrowserId: string | undefined;
 
-function readAcked(): Set<string> {
+function readAcked(userId: string): Set<string> {
   try {
-    return new Set(JSON.parse(localStorage.getItem(ACKED_KEY) ?? "[]") as string[]);
+    return new Set(JSON.parse(localStorage.getItem(ACKED_KEY(userId)) ?? "[]") as string[]);
   } catch {
     return new Set();
   }
 }
 
-function remember(ids: string[]) {
+function remember(userId: string, ids: string[]) {
   if (!ids.length) return;
   try {
-    localStorage.setItem(ACKED_KEY, JSON.stringify([...readAcked(), ...ids].slice(-ACKED_KEEP)));
+    localStorage.setItem(ACKED_KEY(userId), JSON.stringify([...readAcked(userId), ...ids].slice(-ACKED_KEEP)));
   } catch {
     // Storage full or off: the server counts a browser once anyway.
   }

@@ -134,6 +134,12 @@ describe("feed state", () => {
     stale = mergeFirstPage(stale, { ...page([3, 1], 2, 3), items: [{ ...item(3), collapseKey: "deploy:42" }, item(1)] });
     expect(ids(stale)).toEqual([3, 1]);
     expect(stale.unreadCount).toBe(2);
+    // A page read before a live replacement arrived still counts the one it replaced: that one counts no more.
+    let raced = mergeFirstPage(emptyFeed, page([1], 1, 1));
+    raced = addLive(raced, deploy(3));
+    raced = mergeFirstPage(raced, { ...page([2, 1], 2, 2), items: [{ ...item(2), collapseKey: "deploy:42" }, item(1)] });
+    expect(ids(raced)).toEqual([3, 1]);
+    expect([raced.unreadCount, raced.unseenCount]).toEqual([2, 2]);
     // One that a newer one already replaced is not shown again.
     expect(addLive(feed, deploy(2, "deploy:43"))).toBe(feed);
   });

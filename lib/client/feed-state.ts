@@ -89,14 +89,23 @@ export function mergeFirstPage(feed: FeedState, page: NotificationPage): FeedSta
   const liveNewer = feed.items.filter((i) => !pageIds.has(i.id) && newer(i.id, newest));
   const joins = page.nextCursor !== null && oldest !== null && feed.items.some((i) => i.id === oldest);
   const older = joins ? feed.items.filter((i) => compareIds(i.id, oldest) < 0) : [];
+  const all = [...liveNewer, ...page.items, ...older];
+  const items = newestPerScope(all);
   const merged: FeedState = {
     ...feed,
-    items: newestPerScope([...liveNewer, ...page.items, ...older]),
+    items,
     nextCursor: older.length ? feed.nextCursor : page.nextCursor,
     loading: false,
     loadError: null,
   };
-  return bound(applyCount(merged, page));
+  const counted = applyCount(merged, page);
+  // The page's counts may hold items that a live one, newer than the page, replaced since: they count no more.
+  const replaced = items.length === all.length ? [] : all.filter((i) => !items.includes(i) && !newer(i.id, page.unreadAsOf));
+  return bound({
+    ...counted,
+    unreadCount: Math.max(0, counted.unreadCount - replaced.reduce((n, i) => n + unreadOf(i), 0)),
+    unseenCount: Math.max(0, counted.unseenCount - replaced.reduce((n, i) => n + unseenOf(i), 0)),
+  });
 }
 
 /** An older page from "Load more". */

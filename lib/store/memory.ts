@@ -40,7 +40,7 @@ export class MemoryStore implements Store {
   private readonly collapsed = new Map<string, string>();
   /** Per alert: counts, members' stages, latencies by member. Dropped with the alert from the log. */
   private readonly funnelData = new Map<string, { counts: Map<FunnelStage, number>; members: Map<string, Set<FunnelStage>>; latency: Map<string, number> }>();
-  private readonly userLabels = new Map<string, string>();
+  private readonly labels = new Map<string, string>();
   private readonly channels = new Map<string, Channel>(DEFAULT_CHANNELS.map((c) => [c.name, c]));
   private readonly follows = new Map<string, string[]>();
   private readonly tokens = new Map<string, TokenRecord>();
@@ -135,6 +135,8 @@ export class MemoryStore implements Store {
     const state = this.stateOf(userId);
     if (state.watermark && (!state.archivedUpTo || compareIds(state.watermark, state.archivedUpTo) > 0)) state.archivedUpTo = state.watermark;
     for (const id of state.readIds) state.archivedIds.add(id);
+    // Ids the watermark covers need no entry of their own (as the Redis script drops them).
+    for (const id of state.archivedIds) if (state.archivedUpTo && compareIds(id, state.archivedUpTo) <= 0) state.archivedIds.delete(id);
   }
 
   async publishInboxEvent(userId: string, change: InboxEvent) {
@@ -151,7 +153,7 @@ export class MemoryStore implements Store {
   }
 
   async recordFunnel(marks: FunnelMark[], user?: { id: string; label: string }) {
-    if (user) this.userLabels.set(user.id, user.label);
+    if (user) this.labels.set(user.id, user.label);
     for (const { notificationId, stage, member, count, latencyMs } of marks) {
       let funnel = this.funnelData.get(notificationId);
       if (!funnel) this.funnelData.set(notificationId, (funnel = { counts: new Map(), members: new Map(), latency: new Map() }));
@@ -181,12 +183,16 @@ export class MemoryStore implements Store {
     for (const [member, reached] of this.funnelData.get(id)?.members ?? []) {
       if (member.startsWith("u:")) stages.set(member.slice(2), new Set(reached));
     }
+    return stages;
+  }
+
+  async userLabels(userIds: string[]) {
     const labels = new Map<string, string>();
-    for (const userId of stages.keys()) {
-      const label = this.userLabels.get(userId);
+    for (const userId of userIds) {
+      const label = this.labels.get(userId);
       if (label) labels.set(userId, label);
     }
-    return { stages, labels };
+    return labels;
   }
 
   async listChannels() {

@@ -7,7 +7,7 @@ import { Ratelimit } from "@upstash/ratelimit";
 import { BackendUnavailableError } from "../errors";
 import { compareIds } from "../ids";
 import { collapseScope } from "../audience";
-import { FUNNEL_STAGES, type Channel, type FunnelStage, type InboxEvent, type Notification } from "../types";
+import { FUNNEL_STAGES, type Channel, type FunnelStage, type InboxEvent, type Notification, type ReadEventData } from "../types";
 import type { RedisBatch, RedisClient } from "./redis-client";
 import {
   DEFAULT_CHANNELS,
@@ -85,17 +85,24 @@ return 1`;
 
 /**
  * Archives what is read, atomically: the archive watermark moves up to the
- * read watermark, and ids read one by one join the archived ones.
+ * read watermark, ids read one by one join the archived ones, and archived
+ * ids the watermark now covers are dropped (the set stays small).
  * KEYS: read watermark, read ids, archive watermark, archived ids.
  */
 const ARCHIVE_READ_SCRIPT = `${LUA_ID_AFTER}
 local read = redis.call('GET', KEYS[1])
-if read then
-  local current = redis.call('GET', KEYS[3])
-  if not current or after(read, current) then redis.call('SET', KEYS[3], read) end
+local upTo = redis.call('GET', KEYS[3])
+if read and (not upTo or after(read, upTo)) then
+  redis.call('SET', KEYS[3], read)
+  upTo = read
 end
 local ids = redis.call('SMEMBERS', KEYS[2])
 for i = 1, #ids, 1000 do redis.call('SADD', KEYS[4], unpack(ids, i, math.min(i + 999, #ids))) end
+if upTo then
+  for _, id in ipairs(redis.call('SMEMBERS', KEYS[4])) do
+    if not after(id, upTo) then redis.call('SREM', KEYS[4], id) end
+  end
+end
 return #ids`;
 
 /** Several entries of the log by id, in one command (an acknowledgement batch costs O(1) commands). */
@@ -107,7 +114,7 @@ for i = 1, #ARGV do
 end
 return out`;
 
-/** HMGET as a plain list (the REST client turns HMGET's reply into an object). */
+/** HMGET as a plain list (the REST client turns HMGET's reply into an object); callers send at most HMGET_MAX fields. */
 const HMGET_SCRIPT = `return redis.call('HMGET', KEYS[1], unpack(ARGV))`;
 
 /**
@@ -120,6 +127,7 @@ const HMGET_SCRIPT = `return redis.call('HMGET', KEYS[1], unpack(ARGV))`;
 const FUNNEL_RECORD_SCRIPT = `
 local ttl = ARGV[1]
 if ARGV[2] ~= '' then redis.call('HSET', 'ntf:users', ARGV[2], ARGV[3]) end
+local touched = {}
 for i = 4, #ARGV, 5 do
   local key = 'ntf:funnel:' .. ARGV[i]
   local stage, member, count, latency = ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3]), ARGV[i + 4]
@@ -127,12 +135,17 @@ for i = 4, #ARGV, 5 do
     if count ~= 0 then redis.call('HINCRBY', key, stage, count) end
     if latency ~= '' then
       redis.call('ZADD', key .. ':latency', latency, member)
-      redis.call('EXPIRE', key .. ':latency', ttl)
+      touched[key .. ':latency'] = true
     end
   end
-  redis.call('EXPIRE', key, ttl)
+  touched[key] = true
 end
+for key in pairs(touched) do redis.call('EXPIRE', key, ttl) end
 return 1`;
+
+/** Marks per FUNNEL_RECORD_SCRIPT call: a browser's batch (at most 200) is one; a large delivery report or "mark all read" goes in several. */
+const FUNNEL_MARKS_PER_CALL = 1_000;
+const HMGET_MAX = 1_000;
 
 /**
  * Reads funnels in one command: per id (ARGV), the stage counts, the number
@@ -206,7 +219,11 @@ redis.call('PEXPIRE', KEYS[1], ARGV[7])
 return {'ok', redis.call('SMEMBERS', KEYS[4])}`;
 
 /** What travels on the bus: a notification travels without id/createdAt, which derive from the stream id. */
-type WireMessage = Exclude<BusMessage, { type: "notification" | "gap" }> | { type: "notification"; id: string; n: NewNotification };
+type WireMessage =
+  | Exclude<BusMessage, { type: "notification" | "gap" }>
+  | { type: "notification"; id: string; n: NewNotification }
+  /** What instances of the previous release send for a read change: still understood during a rolling deploy. */
+  | { type: "read"; userId: string; data: ReadEventData };
 
 /** Other instances' counts are read again after this long (they report changes within PRESENCE_CHANGE_DELAY_MS). */
 const PRESENCE_FRESH_MS = 250;
@@ -360,18 +377,17 @@ export class RedisStore implements Store {
   }
 
   async latestInCollapseScopes(scopes: string[]) {
-    const latest = new Map<string, string>();
-    if (!scopes.length) return latest;
-    const ids = await this.one<(string | null)[]>((b) => b.eval(HMGET_SCRIPT, [KEY.collapse], scopes));
-    scopes.forEach((scope, i) => ids[i] && latest.set(scope, ids[i]));
-    return latest;
+    return this.hmget(KEY.collapse, scopes);
   }
 
   async recordFunnel(marks: FunnelMark[], user?: { id: string; label: string }) {
-    if (!marks.length) return;
-    const args = [String(FUNNEL_TTL_S), user?.id ?? "", user?.label ?? ""];
-    for (const m of marks) args.push(m.notificationId, m.stage, m.member ?? "", String(m.count), m.latencyMs === undefined ? "" : String(Math.round(m.latencyMs)));
-    await this.run((b) => b.eval(FUNNEL_RECORD_SCRIPT, [], args));
+    for (let i = 0; i < marks.length; i += FUNNEL_MARKS_PER_CALL) {
+      const args = [String(FUNNEL_TTL_S), i === 0 ? (user?.id ?? "") : "", i === 0 ? (user?.label ?? "") : ""];
+      for (const m of marks.slice(i, i + FUNNEL_MARKS_PER_CALL)) {
+        args.push(m.notificationId, m.stage, m.member ?? "", String(m.count), m.latencyMs === undefined ? "" : String(Math.round(m.latencyMs)));
+      }
+      await this.run((b) => b.eval(FUNNEL_RECORD_SCRIPT, [], args));
+    }
   }
 
   async funnels(ids: string[]): Promise<FunnelRecord[]> {
@@ -392,13 +408,22 @@ export class RedisStore implements Store {
       const [, stage, userId] = match as unknown as [string, FunnelStage, string];
       stages.set(userId, (stages.get(userId) ?? new Set()).add(stage));
     }
-    const labels = new Map<string, string>();
-    const users = [...stages.keys()];
-    if (users.length) {
-      const found = await this.one<(string | null)[]>((b) => b.eval(HMGET_SCRIPT, [KEY.users], users));
-      users.forEach((userId, i) => found[i] && labels.set(userId, found[i]));
+    return stages;
+  }
+
+  async userLabels(userIds: string[]) {
+    return this.hmget(KEY.users, userIds);
+  }
+
+  /** The fields of a hash that are set, HMGET_MAX at a time. */
+  private async hmget(key: string, fields: string[]) {
+    const found = new Map<string, string>();
+    for (let i = 0; i < fields.length; i += HMGET_MAX) {
+      const chunk = fields.slice(i, i + HMGET_MAX);
+      const values = await this.one<(string | null)[]>((b) => b.eval(HMGET_SCRIPT, [key], chunk));
+      chunk.forEach((field, j) => values[j] && found.set(field, values[j]));
     }
-    return { stages, labels };
+    return found;
   }
 
   async listChannels(): Promise<Channel[]> {
@@ -750,6 +775,7 @@ class BusStream implements BusSubscription {
     // A transport may still hand on what was already in flight when it was closed.
     if (this.closed) return;
     if (message.type === "notification") this.deliverNotification(toNotification(message.id, message.n));
+    else if (message.type === "read") this.onMessage({ type: "inbox", userId: message.userId, change: { event: "read", data: message.data } });
     else this.onMessage(message);
   }
 

@@ -150,8 +150,10 @@ export interface Store {
   recordFunnel(marks: FunnelMark[], user?: { id: string; label: string }): Promise<void>;
   /** The funnels of these alerts, in one round trip (an alert with none has zeros). */
   funnels(ids: string[]): Promise<FunnelRecord[]>;
-  /** Which stages each user reached for one alert (the users with any), and the labels of those known. */
-  funnelRecipients(id: string): Promise<{ stages: Map<string, Set<FunnelStage>>; labels: Map<string, string> }>;
+  /** Which stages each user reached for one alert (the users with any). */
+  funnelRecipients(id: string): Promise<Map<string, Set<FunnelStage>>>;
+  /** "Name <email>" of those among these users who ever acknowledged anything. */
+  userLabels(userIds: string[]): Promise<Map<string, string>>;
 
   listChannels(): Promise<Channel[]>;
   getFollowing(userId: string): Promise<string[]>;

@@ -177,7 +177,7 @@ describe("hub", () => {
     await alice.stream.waitFor((e) => notificationIds(e).includes(all.id));
     await until(async () => (await store.funnels([direct.id]))[0]!.counts.delivered === 1);
     expect((await store.funnels([all.id]))[0]!.counts.delivered).toBe(2);
-    expect([...(await store.funnelRecipients(direct.id)).stages]).toEqual([["bob", new Set(["delivered"])]]);
+    expect([...(await store.funnelRecipients(direct.id))]).toEqual([["bob", new Set(["delivered"])]]);
   });
 
   it("ends the streams of a signed-out session or a revoked token with reconnect, and only theirs", async () => {

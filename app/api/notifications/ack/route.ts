@@ -11,6 +11,6 @@ export const dynamic = "force-dynamic";
 
 export const POST = apiHandler({ body: ackSchema }, async ({ user, body }) => {
   const result = await acknowledge(user, body);
-  if (body.opened.length) await markRead(user, { ids: body.opened });
+  if (body.opened.length) await markRead(user, { ids: body.opened }, { limited: false });
   return Response.json(result);
 });
