@@ -30,10 +30,6 @@ async function recordBestEffort(marks: FunnelMark[]) {
   }
 }
 
-export async function recordTargeted(id: string, streams: number) {
-  await recordBestEffort([{ notificationId: id, stage: "targeted", count: streams }]);
-}
-
 /** Each id read by the user counts once. */
 export async function recordRead(user: SessionUser, ids: string[]) {
   await recordBestEffort(ids.map((id) => ({ notificationId: id, stage: "read", member: funnelMember.user(user.id), count: 1 })));

@@ -56,7 +56,7 @@ export class MemoryStore implements Store {
 
   constructor(private readonly historyMax: number) {}
 
-  async publish(input: NewNotification): Promise<Notification> {
+  async publish(input: NewNotification, targeted?: number): Promise<Notification> {
     const id = nextId(this.lastId, Date.now());
     const notification: Notification = { id, ...input, createdAt: new Date(Number(id.split("-")[0])).toISOString() };
     this.lastId = id;
@@ -76,6 +76,7 @@ export class MemoryStore implements Store {
       this.channels.set(input.audience.channel, { name: input.audience.channel, description: "" });
     }
     this.published++;
+    if (targeted !== undefined) await this.recordFunnel([{ notificationId: id, stage: "targeted", count: targeted }]);
     this.emit({ type: "notification", notification });
     return notification;
   }

@@ -65,6 +65,10 @@ local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'n', ARGV[2]
 redis.call('PUBLISH', KEYS[2], '{"type":"notification","id":"' .. id .. '","n":' .. ARGV[2] .. '}')
 if ARGV[3] ~= '' then redis.call('HSETNX', KEYS[3], ARGV[3], '') end
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[4], ARGV[4], id) end
+if ARGV[5] ~= '' then
+  redis.call('HSET', 'ntf:funnel:' .. id, 'targeted', ARGV[5])
+  redis.call('EXPIRE', 'ntf:funnel:' .. id, ARGV[6])
+end
 return id`;
 
 /** Lua: whether stream id a is after stream id b ("<ms>-<seq>"; ms fits a Lua number exactly). */
@@ -127,20 +131,25 @@ const HMGET_SCRIPT = `return redis.call('HMGET', KEYS[1], unpack(ARGV))`;
 const FUNNEL_RECORD_SCRIPT = `
 local ttl = ARGV[1]
 if ARGV[2] ~= '' then redis.call('HSET', 'ntf:users', ARGV[2], ARGV[3]) end
-local touched = {}
+local expire = {}
 for i = 4, #ARGV, 5 do
   local key = 'ntf:funnel:' .. ARGV[i]
   local stage, member, count, latency = ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3]), ARGV[i + 4]
-  if member == '' or redis.call('HSETNX', key, stage .. '|' .. member, '1') == 1 then
-    if count ~= 0 then redis.call('HINCRBY', key, stage, count) end
-    if latency ~= '' then
-      redis.call('ZADD', key .. ':latency', latency, member)
-      touched[key .. ':latency'] = true
+  if member == '' then
+    -- A hub's delivery report: the alert's key has its lifetime from the publish; only a first count sets it.
+    if redis.call('HINCRBY', key, stage, count) == count then expire[key] = true end
+  else
+    if redis.call('HSETNX', key, stage .. '|' .. member, '1') == 1 then
+      if count ~= 0 then redis.call('HINCRBY', key, stage, count) end
+      if latency ~= '' then
+        redis.call('ZADD', key .. ':latency', latency, member)
+        expire[key .. ':latency'] = true
+      end
     end
+    expire[key] = true
   end
-  touched[key] = true
 end
-for key in pairs(touched) do redis.call('EXPIRE', key, ttl) end
+for key in pairs(expire) do redis.call('EXPIRE', key, ttl) end
 return 1`;
 
 /** Marks per FUNNEL_RECORD_SCRIPT call: a browser's batch (at most 200) is one; a large delivery report or "mark all read" goes in several. */
@@ -290,13 +299,12 @@ export class RedisStore implements Store {
     return this.trips;
   }
 
-  async publish(input: NewNotification): Promise<Notification> {
+  async publish(input: NewNotification, targeted?: number): Promise<Notification> {
     const payload = JSON.stringify(input);
     const channel = input.audience.kind === "channel" ? input.audience.channel : "";
     const scope = collapseScope(input) ?? "";
-    const id = await this.one<string>((b) =>
-      b.eval(PUBLISH_SCRIPT, [KEY.log, KEY.bus, KEY.channels, KEY.collapse], [String(this.historyMax), payload, channel, scope]),
-    );
+    const args = [String(this.historyMax), payload, channel, scope, targeted === undefined ? "" : String(targeted), String(FUNNEL_TTL_S)];
+    const id = await this.one<string>((b) => b.eval(PUBLISH_SCRIPT, [KEY.log, KEY.bus, KEY.channels, KEY.collapse], args));
     return toNotification(id, input);
   }
 

@@ -123,6 +123,8 @@ export function runStoreContract(name: string, make: (options: { historyMax: num
       const [funnel, none] = await store.funnels([n.id, other.id]);
       expect(funnel).toEqual({ counts: { targeted: 3, delivered: 2, displayed: 3, read: 1, opened: 0 }, latency: { p50: 120, p95: 300, max: 300 } });
       expect(none).toEqual({ counts: { targeted: 0, delivered: 0, displayed: 0, read: 0, opened: 0 }, latency: null });
+      const counted = await store.publish(alert("targeted as it goes out"), 4);
+      expect((await store.funnels([counted.id]))[0]!.counts.targeted).toBe(4);
       const stages = await store.funnelRecipients(n.id);
       expect(Object.fromEntries([...stages].map(([user, s]) => [user, [...s].sort()]))).toEqual({ alice: ["displayed", "read"], bob: ["delivered"] });
       expect([...(await store.userLabels(["alice", "bob"]))]).toEqual([["alice", "Alice <alice@example.com>"]]);

@@ -120,8 +120,12 @@ export interface Store {
   /** Round trips made to the backing service so far (0 for the embedded store). */
   readonly roundTrips: number;
 
-  /** Stores the notification (id minted by the store) and publishes it, atomically. */
-  publish(notification: NewNotification): Promise<Notification>;
+  /**
+   * Stores the notification (id minted by the store) and publishes it,
+   * atomically; `targeted` (streams connected now) starts its funnel in the
+   * same round trip.
+   */
+  publish(notification: NewNotification, targeted?: number): Promise<Notification>;
   /**
    * Notifications with id > afterId, oldest first, at most `max`. `reset` is
    * true when some notification after afterId is no longer kept.
