@@ -4,6 +4,8 @@ import type { SystemName } from "./launch/types";
 export interface Result {
   system: SystemName;
   n: number;
+  /** The Node version the system's servers ran on (e.g. v20.19.0). */
+  node: string;
   /** Time until every one of the N streams had its first event (≤ 480 connects in flight). */
   connectMs: number;
   steadyP50Ms: number | null;

@@ -238,6 +238,8 @@ export async function measureSystem(name: SystemName, n: number, deps: Deps): Pr
     return {
       system: name,
       n,
+      // Servers are started with this process's node (testing/child-process spawnNode).
+      node: process.version,
       connectMs: Math.round(connectMs),
       steadyP50Ms: round(percentile(steady.latencies, 50)),
       steadyP99Ms: round(percentile(steady.latencies, 99)),

@@ -1,4 +1,4 @@
-// The seven systems by name (with the short aliases the CLI accepts) and how each is started.
+// The eight systems by name (with the short aliases the CLI accepts) and how each is started.
 import path from "node:path";
 import { startBenchApp } from "./next-app";
 import { startNodeScript } from "./node-script";
@@ -17,6 +17,7 @@ const ALIASES: Record<string, SystemName> = {
   minimal: "minimal-next",
   next: "minimal-next",
   tutorial: "express",
+  batched: "floor-batched",
 };
 
 /** Resolves names and aliases, in the canonical order; throws on an unknown name. */
@@ -34,6 +35,8 @@ export async function startSystem(name: SystemName, context: LaunchContext): Pro
   switch (name) {
     case "floor":
       return startNodeScript(path.join(context.root, "bench/systems/floor.ts"));
+    case "floor-batched":
+      return startNodeScript(path.join(context.root, "bench/systems/floor-batched.ts"));
     case "express":
       return startNodeScript(path.join(context.root, "bench/systems/express.ts"));
     case "minimal-next":

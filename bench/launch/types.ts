@@ -1,7 +1,7 @@
 // What every system under test looks like once started: where clients stream from, how to publish, which processes to measure.
 import type { Publish } from "../load/publisher";
 
-export const SYSTEMS = ["floor", "minimal-next", "express", "upstash-realtime", "product-embedded", "product-upstash", "product-redis"] as const;
+export const SYSTEMS = ["floor", "floor-batched", "minimal-next", "express", "upstash-realtime", "product-embedded", "product-upstash", "product-redis"] as const;
 export type SystemName = (typeof SYSTEMS)[number];
 
 export interface RunningSystem {

@@ -1,18 +1,20 @@
 // The results as a Markdown table: each system's figures, with the load generator's CPU beside the server's.
 import type { Result } from "../result";
 
-type Column = [label: string, cell: (r: Result) => string | number | null];
+type Column = [label: string, cell: (r: Result, all: Result[]) => string | number | null];
 
 const dash = (v: string | number | null | undefined) => (v === null || v === undefined ? "–" : typeof v === "number" ? v.toLocaleString("en-US") : v);
 
 const COLUMNS: Column[] = [
   ["system", (r) => r.system],
   ["N", (r) => r.n],
+  ["node", (r) => r.node ?? null],
   ["connect ms", (r) => r.connectMs],
   ["steady p50 / p99 ms", (r) => `${dash(r.steadyP50Ms)} / ${dash(r.steadyP99Ms)}`],
   ["burst p50 / p99 ms", (r) => `${dash(r.burstP50Ms)} / ${dash(r.burstP99Ms)}`],
   ["max ms", (r) => r.maxMs],
   ["burst deliveries/s", (r) => r.deliveriesPerSec],
+  ["× floor-batched: deliveries/s, CPU / delivery", (r, all) => versusBatchedFloor(r, all)],
   ["KB / stream", (r) => r.rssPerStreamKb],
   ["server CPU s / 10k (core %)", (r) => `${dash(r.cpuSecPer10k)} (${dash(r.serverCpuPercent)}%)`],
   ["load gen CPU s / 10k (core %, worker ELU)", (r) => `${dash(r.loadGenCpuSecPer10k)} (${dash(r.loadGenCpuPercent)}%, ${dash(r.loadGenBusiestWorkerElu)})`],
@@ -24,9 +26,16 @@ const COLUMNS: Column[] = [
   ["delivered", (r) => `${r.delivered === r.expectedDeliveries ? "all" : `${r.delivered.toLocaleString("en-US")} of ${r.expectedDeliveries.toLocaleString("en-US")}`}${r.streamsEnded ? `, ${r.streamsEnded} streams ended` : ""}${r.publishFailures ? `, ${r.publishFailures} publishes failed or unsent` : ""}${r.aborted ? `; stopped: ${r.aborted}` : ""}`],
 ];
 
+/** The row's burst rate and CPU per delivery as ratios to floor-batched's at the same N and Node. */
+function versusBatchedFloor(r: Result, all: Result[]): string | null {
+  const floor = all.find((f) => f.system === "floor-batched" && f.n === r.n && f.node === r.node);
+  const ratio = (a: number | null, b: number | null | undefined) => (a === null || !b ? "–" : (a / b).toFixed(2));
+  return floor ? `${ratio(r.deliveriesPerSec, floor.deliveriesPerSec)}, ${ratio(r.cpuSecPer10k, floor.cpuSecPer10k)}` : null;
+}
+
 export function renderTable(results: Result[]): string {
   const header = `| ${COLUMNS.map(([label]) => label).join(" | ")} |`;
   const rule = `|${COLUMNS.map(() => "---").join("|")}|`;
-  const rows = results.map((r) => `| ${COLUMNS.map(([, cell]) => dash(cell(r))).join(" | ")} |`);
+  const rows = results.map((r) => `| ${COLUMNS.map(([, cell]) => dash(cell(r, results))).join(" | ")} |`);
   return [header, rule, ...rows].join("\n");
 }

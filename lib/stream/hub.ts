@@ -7,6 +7,7 @@ import { compareIds, isNotificationId } from "../ids";
 import { presenceKey, type BusMessage, type BusSubscription, type Store } from "../store/types";
 import type { ConnectedEventData, Notification } from "../types";
 import { DeliveryTally } from "./delivery-tally";
+import { flushGapMs } from "./flush-gap";
 import { concatChunks, encodeFrame, encodeJsonEvent } from "./encode";
 
 export interface HubOptions {
@@ -43,21 +44,6 @@ const REVOKED_MEMORY_MS = 5 * 60_000;
 const PRESENCE_INTERVAL_MS = 10_000;
 /** A change in open streams is reported this soon (debounced), so limits and counts elsewhere are fresh within a second. */
 const PRESENCE_CHANGE_DELAY_MS = 250;
-/**
- * Batching under load. Next's pipe costs per chunk (PERF.md), and a fan-out to
- * thousands of streams keeps the event loop busy for a long while; publishes
- * that arrive meanwhile can only be handled after it. So the next flush waits
- * a gap after the previous fan-out was written out: a fifth of that fan-out's
- * time, within the bounds below. Publishes get the event loop in the gap,
- * their events gather, and each stream gets one chunk holding all of them
- * (N = 5,000: 30k deliveries/s with a flush per event-loop turn, 290k with
- * the gap; `npm run bench`). Latency grows by at most a fifth of the fan-out
- * it already waits for, and an event arriving when the hub is idle still goes
- * out at once.
- */
-const FLUSH_GAP_SHARE = 0.2;
-const FLUSH_GAP_MIN_MS = 10;
-const FLUSH_GAP_MAX_MS = 50;
 /** How often a replay checks whether its client has read the previous page. */
 const REPLAY_DRAIN_POLL_MS = 5;
 const PING = encodeFrame({ comment: "ping" });
@@ -384,7 +370,7 @@ export class Hub {
   private fanOutDone = () => {
     this.fanningOut = false;
     const end = performance.now();
-    this.nextFlushAt = end + Math.min(FLUSH_GAP_MAX_MS, Math.max(FLUSH_GAP_MIN_MS, (end - this.fanOutStart) * FLUSH_GAP_SHARE));
+    this.nextFlushAt = end + flushGapMs(end - this.fanOutStart);
     if (this.batch.length) this.scheduleFlush();
   };
 
