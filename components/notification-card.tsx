@@ -91,7 +91,8 @@ function NotificationLink({ href, onOpen }: { href: string; onOpen?: () => void 
  */
 function LocalTime({ iso }: { iso: string }) {
   const onClient = useSyncExternalStore(subscribeNever, () => true, () => false);
-  return <time dateTime={iso}>{onClient ? formatTime(iso) : ""}</time>;
+  // The preview's time is "now", which differs between the two renders: the attribute waits for the browser too.
+  return onClient ? <time dateTime={iso}>{formatTime(iso)}</time> : <time />;
 }
 
 const subscribeNever = () => () => {};
