@@ -29,9 +29,33 @@ export async function addCookieHeader(context: BrowserContext, url: string, cook
   await context.addCookies(pairs);
 }
 
-export async function signedInContext(context: BrowserContext, baseURL: string, email: string) {
+/** A new browser (context) of its own, signed in as `email`: one device of that person. */
+export async function signedInBrowser(browser: Browser, baseURL: string, email: string) {
+  const context = await browser.newContext();
   await signIn(context.request, baseURL, email);
   return context;
+}
+
+/** A dashboard tab in `context`, once its stream is live. */
+export async function openDashboard(context: BrowserContext, baseURL: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${baseURL}/`);
+  await expect(page.getByTestId("connection-status")).toHaveText("Live");
+  return page;
+}
+
+/** A notification's card in a page's feed. */
+export const cardOf = (page: Page, id: string) => page.locator(`[data-testid="notification-item"][data-id="${id}"]`);
+
+/** Publishes through the API as the admin whose session cookie is `cookie`. */
+export async function publishAs(cookie: string, baseURL: string, body: Record<string, unknown>): Promise<Notification> {
+  const res = await fetch(`${baseURL}/api/notifications`, {
+    method: "POST",
+    headers: { cookie, origin: baseURL, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  expect(res.status, await res.clone().text()).toBe(201);
+  return res.json();
 }
 
 /**

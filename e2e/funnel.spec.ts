@@ -1,11 +1,10 @@
 // What happened to an alert (issue 14): the funnel on /admin fills live as
 // members' browsers display, read and open it; one alert's page lists its
 // recipients' states; acknowledgements that are bad count nothing.
-import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { startNextServer, type NextServer } from "../testing/next-server";
 import { signInCookie } from "../testing/session";
-import type { AlertDetail, AlertPage, Notification, Stats } from "@/lib/types";
-import { ADMIN, ALICE, allowHiding, BOB, cardsTitled, expect, setHidden, signedInContext, test } from "./fixtures";
+import type { AlertDetail, AlertPage, Stats } from "@/lib/types";
+import { ADMIN, ALICE, allowHiding, BOB, cardOf, cardsTitled, expect, openDashboard, publishAs, setHidden, signedInBrowser, test } from "./fixtures";
 
 let server: NextServer;
 let admin: string;
@@ -27,40 +26,28 @@ const api = (cookie: string, path: string, body?: unknown) =>
     body: body === undefined ? undefined : JSON.stringify(body),
   });
 
-async function publish(body: Record<string, unknown>): Promise<Notification> {
-  const res = await api(admin, "/api/notifications", body);
-  expect(res.status, await res.clone().text()).toBe(201);
-  return res.json();
-}
 
 async function openStreams() {
   return ((await (await api(admin, "/api/admin/stats")).json()) as Stats).connections.total;
 }
 
-async function dashboard(context: BrowserContext): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${server.url}/`);
-  await expect(page.getByTestId("connection-status")).toHaveText("Live");
-  return page;
-}
 
-const signedIn = async (browser: Browser, email: string) => signedInContext(await browser.newContext(), server.url, email);
 
 test("an alert to everyone: the funnel on /admin shows targeted, delivered, displayed, read and opened as they happen, with the time to screen", async ({ browser }) => {
-  const aliceBrowser = await signedIn(browser, ALICE);
-  const bobBrowser = await signedIn(browser, BOB);
+  const aliceBrowser = await signedInBrowser(browser, server.url, ALICE);
+  const bobBrowser = await signedInBrowser(browser, server.url, BOB);
   await allowHiding(bobBrowser);
-  const lateBrowser = await signedIn(browser, ADMIN); // a member who is offline when it is sent
-  const adminBrowser = await signedIn(browser, ADMIN);
+  const lateBrowser = await signedInBrowser(browser, server.url, ADMIN); // a member who is offline when it is sent
+  const adminBrowser = await signedInBrowser(browser, server.url, ADMIN);
   try {
-    const aliceTabs = [await dashboard(aliceBrowser), await dashboard(aliceBrowser)];
-    const bobTab = await dashboard(bobBrowser);
+    const aliceTabs = [await openDashboard(aliceBrowser, server.url), await openDashboard(aliceBrowser, server.url)];
+    const bobTab = await openDashboard(bobBrowser, server.url);
     await setHidden(bobTab, true);
     await expect.poll(openStreams).toBe(2); // alice's two tabs share one stream
     const adminPage = await adminBrowser.newPage();
     await adminPage.goto(`${server.url}/admin`);
 
-    const sent = await publish({ title: "Disk almost full", body: "sda1 at 97%", severity: "warning", link: "/settings" });
+    const sent = await publishAs(admin, server.url, { title: "Disk almost full", body: "sda1 at 97%", severity: "warning", link: "/settings" });
     const row = adminPage.locator(`[data-testid="admin-alert"][data-id="${sent.id}"]`);
     const stage = (name: string) => row.getByTestId(`funnel-${name}`);
     await expect(stage("targeted")).toHaveAttribute("data-value", "2");
@@ -71,14 +58,14 @@ test("an alert to everyone: the funnel on /admin shows targeted, delivered, disp
 
     await setHidden(bobTab, false);
     await expect(stage("displayed")).toHaveAttribute("data-value", "2");
-    const late = await dashboard(lateBrowser);
+    const late = await openDashboard(lateBrowser, server.url);
     await expect(cardsTitled(late, "Disk almost full")).toHaveCount(1);
     await expect(stage("displayed")).toHaveAttribute("data-value", "3");
     await expect(stage("delivered")).toHaveAttribute("data-value", "2"); // the late one had it from the history, not a stream
 
-    await aliceTabs[0]!.locator(`[data-testid="notification-item"][data-id="${sent.id}"]`).getByTestId("mark-read").click();
+    await cardOf(aliceTabs[0]!, sent.id).getByTestId("mark-read").click();
     await expect(stage("read")).toHaveAttribute("data-value", "1");
-    await bobTab.locator(`[data-testid="notification-item"][data-id="${sent.id}"]`).getByTestId("notification-link").click();
+    await cardOf(bobTab, sent.id).getByTestId("notification-link").click();
     await expect(bobTab).toHaveURL(/\/settings$/);
     await expect(stage("opened")).toHaveAttribute("data-value", "1");
     await expect(stage("read")).toHaveAttribute("data-value", "2"); // opening the link reads it
@@ -102,12 +89,12 @@ test("an alert to everyone: the funnel on /admin shows targeted, delivered, disp
 });
 
 test("a user-addressed alert's page lists that recipient's states; members cannot read any funnel (403)", async ({ browser }) => {
-  const bobBrowser = await signedIn(browser, BOB);
-  const adminBrowser = await signedIn(browser, ADMIN);
-  const aliceBrowser = await signedIn(browser, ALICE);
+  const bobBrowser = await signedInBrowser(browser, server.url, BOB);
+  const adminBrowser = await signedInBrowser(browser, server.url, ADMIN);
+  const aliceBrowser = await signedInBrowser(browser, server.url, ALICE);
   try {
-    const bobTab = await dashboard(bobBrowser);
-    const sent = await publish({ title: "Your laptop needs an update", audience: { kind: "user", userId: BOB } });
+    const bobTab = await openDashboard(bobBrowser, server.url);
+    const sent = await publishAs(admin, server.url, { title: "Your laptop needs an update", audience: { kind: "user", userId: BOB } });
     const adminPage = await adminBrowser.newPage();
     await adminPage.goto(`${server.url}/admin/alerts/${sent.id}`);
     const recipients = adminPage.getByTestId("recipient");
@@ -117,7 +104,7 @@ test("a user-addressed alert's page lists that recipient's states; members canno
     await expect(state("delivered")).toHaveAttribute("data-value", "true");
     await expect(state("displayed")).toHaveAttribute("data-value", "true");
     await expect(state("read")).toHaveAttribute("data-value", "false");
-    await bobTab.locator(`[data-testid="notification-item"][data-id="${sent.id}"]`).getByTestId("mark-read").click();
+    await cardOf(bobTab, sent.id).getByTestId("mark-read").click();
     await expect(state("read")).toHaveAttribute("data-value", "true");
     await expect(state("opened")).toHaveAttribute("data-value", "false");
 
@@ -134,8 +121,8 @@ test("a user-addressed alert's page lists that recipient's states; members canno
 });
 
 test("acknowledgements: bad ones get a clear 400 and count nothing; a browser counts once", async () => {
-  const forBob = await publish({ title: "only for bob", audience: { kind: "user", userId: BOB } });
-  const forAll = await publish({ title: "for everyone" });
+  const forBob = await publishAs(admin, server.url, { title: "only for bob", audience: { kind: "user", userId: BOB } });
+  const forAll = await publishAs(admin, server.url, { title: "for everyone" });
   const ack = (body: unknown) => api(alice, "/api/notifications/ack", body);
   const displayed = (id: string, browserId = "browser-alice-1") => ({ browserId, displayed: [{ id, displayedAt: Date.now() }] });
   const funnelOf = async (id: string) => ((await (await api(admin, `/api/admin/alerts/${id}`)).json()) as AlertDetail).alert.funnel;
@@ -169,7 +156,7 @@ test("acknowledgements: bad ones get a clear 400 and count nothing; a browser co
   expect(funnel.displayed).toBe(2);
   expect(funnel.displayLatencyMs!.max).toBeGreaterThanOrEqual(0);
   // A clock far ahead cannot make a latency longer than the time since publish.
-  const future = await publish({ title: "clock skew" });
+  const future = await publishAs(admin, server.url, { title: "clock skew" });
   expect((await ack({ browserId: "browser-alice-1", displayed: [{ id: future.id, displayedAt: Date.now() + 3_600_000 }] })).status).toBe(200);
   expect((await funnelOf(future.id)).displayLatencyMs!.max).toBeLessThan(60_000);
   // Alerts list for admins: newest first, paged.

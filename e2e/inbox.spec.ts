@@ -2,11 +2,11 @@
 // opening the bell marks them seen), archive (one, or all read) with an
 // "Archived" filter, synced across tabs and devices; and collapse keys that
 // replace, not stack, live and after a resume.
-import type { Browser, BrowserContext, Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import { startNextServer, type NextServer } from "../testing/next-server";
 import { signInCookie } from "../testing/session";
 import type { Notification } from "@/lib/types";
-import { ADMIN, ALICE, BOB, cardsTitled, expect, signedInContext, test } from "./fixtures";
+import { ADMIN, ALICE, BOB, cardOf, cardsTitled, expect, openDashboard, publishAs, signedInBrowser, test } from "./fixtures";
 
 let server: NextServer;
 let admin: string;
@@ -19,36 +19,19 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => server?.stop());
 
-async function publish(body: Record<string, unknown>): Promise<Notification> {
-  const res = await fetch(`${server.url}/api/notifications`, {
-    method: "POST",
-    headers: { cookie: admin, origin: server.url, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  expect(res.status, await res.clone().text()).toBe(201);
-  return res.json();
-}
 
-async function dashboard(context: BrowserContext): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${server.url}/`);
-  await expect(page.getByTestId("connection-status")).toHaveText("Live");
-  return page;
-}
 
-const signedIn = async (browser: Browser, email: string) => signedInContext(await browser.newContext(), server.url, email);
-const card = (page: Page, id: string) => page.locator(`[data-testid="notification-item"][data-id="${id}"]`);
 const badge = (page: Page) => page.getByTestId("bell-badge");
 
 test("seen and archived sync across two tabs and another device", async ({ browser }) => {
-  const laptop = await signedIn(browser, BOB);
-  const phone = await signedIn(browser, BOB);
+  const laptop = await signedInBrowser(browser, server.url, BOB);
+  const phone = await signedInBrowser(browser, server.url, BOB);
   try {
-    const [tab1, tab2] = [await dashboard(laptop), await dashboard(laptop)] as [Page, Page];
-    const other = await dashboard(phone);
+    const [tab1, tab2] = [await openDashboard(laptop, server.url), await openDashboard(laptop, server.url)] as [Page, Page];
+    const other = await openDashboard(phone, server.url);
     const pages = [tab1, tab2, other];
-    const toArchive = await publish({ title: "to archive" });
-    const toKeep = await publish({ title: "to keep, then archive when read" });
+    const toArchive = await publishAs(admin, server.url, { title: "to archive" });
+    const toKeep = await publishAs(admin, server.url, { title: "to keep, then archive when read" });
     for (const page of pages) await expect(badge(page)).toHaveText("2");
 
     // Opening the bell marks what it shows seen: the badge goes, everywhere; nothing is read.
@@ -56,32 +39,32 @@ test("seen and archived sync across two tabs and another device", async ({ brows
     await expect(tab1.getByTestId("bell-menu")).toContainText("to archive");
     for (const page of pages) {
       await expect(badge(page)).toBeHidden();
-      await expect(card(page, toArchive.id)).toHaveAttribute("data-read", "false");
+      await expect(cardOf(page, toArchive.id)).toHaveAttribute("data-read", "false");
     }
     await tab2.reload();
     await expect(cardsTitled(tab2, "to archive")).toHaveCount(1);
-    await expect(card(tab2, toArchive.id)).toHaveAttribute("data-seen", "true");
+    await expect(cardOf(tab2, toArchive.id)).toHaveAttribute("data-seen", "true");
     await expect(badge(tab2)).toBeHidden();
     // A new one after that is unseen again.
-    await publish({ title: "after the bell" });
+    await publishAs(admin, server.url, { title: "after the bell" });
     for (const page of pages) await expect(badge(page)).toHaveText("1");
 
     // Archive one: it leaves every feed and is under "Archived".
-    await card(tab1, toArchive.id).getByTestId("archive").click();
-    for (const page of pages) await expect(card(page, toArchive.id)).toHaveCount(0);
+    await cardOf(tab1, toArchive.id).getByTestId("archive").click();
+    for (const page of pages) await expect(cardOf(page, toArchive.id)).toHaveCount(0);
     await other.getByTestId("filter-archived").click();
-    await expect(card(other, toArchive.id)).toHaveCount(1);
-    await expect(card(other, toKeep.id)).toHaveCount(0);
+    await expect(cardOf(other, toArchive.id)).toHaveCount(1);
+    await expect(cardOf(other, toKeep.id)).toHaveCount(0);
 
     // Archive all read: the read one goes (the archived list on the other device updates), the unread one stays.
-    await card(tab2, toKeep.id).getByTestId("mark-read").click();
+    await cardOf(tab2, toKeep.id).getByTestId("mark-read").click();
     await tab2.getByTestId("archive-read").click();
-    await expect(card(tab1, toKeep.id)).toHaveCount(0);
-    await expect(card(other, toKeep.id)).toHaveCount(1);
+    await expect(cardOf(tab1, toKeep.id)).toHaveCount(0);
+    await expect(cardOf(other, toKeep.id)).toHaveCount(1);
     await expect(cardsTitled(tab1, "after the bell")).toHaveCount(1);
     await other.getByTestId("filter-all").click();
     await expect(cardsTitled(other, "after the bell")).toHaveCount(1);
-    await expect(card(other, toKeep.id)).toHaveCount(0);
+    await expect(cardOf(other, toKeep.id)).toHaveCount(0);
     await expect(badge(other)).toHaveText("1");
   } finally {
     await Promise.all([laptop.close(), phone.close()]);
@@ -89,19 +72,19 @@ test("seen and archived sync across two tabs and another device", async ({ brows
 });
 
 test("three publishes with one collapse key leave one card (and one toast) with the last text, live and in a tab that resumes after them", async ({ browser }) => {
-  const live = await signedIn(browser, ALICE);
-  const away = await signedIn(browser, ALICE);
+  const live = await signedInBrowser(browser, server.url, ALICE);
+  const away = await signedInBrowser(browser, server.url, ALICE);
   try {
-    const livePage = await dashboard(live);
-    const awayPage = await dashboard(away);
-    const before = await publish({ title: "before the deploy" });
+    const livePage = await openDashboard(live, server.url);
+    const awayPage = await openDashboard(away, server.url);
+    const before = await publishAs(admin, server.url, { title: "before the deploy" });
     await expect(cardsTitled(awayPage, "before the deploy")).toHaveCount(1);
     const unseenBefore = Number(await badge(awayPage).textContent());
     await away.setOffline(true);
     await expect(awayPage.getByTestId("connection-status")).not.toHaveText("Live");
     const steps = ["Deploy 42: building", "Deploy 42: testing", "Deploy 42: live"];
     let last: Notification | undefined;
-    for (const title of steps) last = await publish({ title, collapseKey: "deploy:42" });
+    for (const title of steps) last = await publishAs(admin, server.url, { title, collapseKey: "deploy:42" });
     const deployCards = (page: Page) => page.getByTestId("notification-title").filter({ hasText: /^Deploy 42: / });
     await expect(deployCards(livePage)).toHaveCount(1);
     await expect(deployCards(livePage)).toHaveText("Deploy 42: live");
@@ -112,8 +95,8 @@ test("three publishes with one collapse key leave one card (and one toast) with 
     await expect(awayPage.getByTestId("connection-status")).toHaveText("Live");
     await expect(deployCards(awayPage)).toHaveCount(1);
     await expect(deployCards(awayPage)).toHaveText("Deploy 42: live");
-    await expect(card(awayPage, last!.id)).toHaveCount(1);
-    await expect(card(awayPage, before.id)).toHaveCount(1);
+    await expect(cardOf(awayPage, last!.id)).toHaveCount(1);
+    await expect(cardOf(awayPage, before.id)).toHaveCount(1);
     // The history says the same after a reload, and the badge counts the deploy once.
     await awayPage.reload();
     await expect(deployCards(awayPage)).toHaveCount(1);

@@ -3,25 +3,24 @@
 // that arrive while a fan-out is written gather and go out together, one write
 // per stream, after the hub's gap (lib/stream/flush-gap.ts). The honest limit
 // for the product's design, without Next.
-import { createServer, type ServerResponse } from "node:http";
+import type { ServerResponse } from "node:http";
 import { flushGapMs } from "../../lib/stream/flush-gap";
+import { serveBareSse } from "./bare-sse";
 
-const streams = new Set<ServerResponse>();
-let seq = 0;
 let batch: string[] = [];
 let pending = false;
 let fanningOut = false;
 let nextFlushAt = 0;
 
-function schedule() {
+function schedule(streams: Set<ServerResponse>) {
   if (pending || fanningOut) return;
   pending = true;
   const wait = nextFlushAt - performance.now();
-  if (wait > 0) setTimeout(flush, wait);
-  else setImmediate(flush);
+  if (wait > 0) setTimeout(() => flush(streams), wait);
+  else setImmediate(() => flush(streams));
 }
 
-function flush() {
+function flush(streams: Set<ServerResponse>) {
   pending = false;
   fanningOut = true;
   const started = performance.now();
@@ -33,31 +32,11 @@ function flush() {
     fanningOut = false;
     const end = performance.now();
     nextFlushAt = end + flushGapMs(end - started);
-    if (batch.length) schedule();
+    if (batch.length) schedule(streams);
   });
 }
 
-const server = createServer((req, res) => {
-  if (req.url === "/events") {
-    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache, no-transform" });
-    res.write("retry: 3000\n\n");
-    streams.add(res);
-    res.on("close", () => streams.delete(res));
-    return;
-  }
-  if (req.url === "/publish" && req.method === "POST") {
-    let body = "";
-    req.setEncoding("utf8");
-    req.on("data", (chunk: string) => (body += chunk));
-    req.on("end", () => {
-      batch.push(`event: notification\nid: ${++seq}\ndata: ${body}\n\n`);
-      schedule();
-      res.writeHead(201, { "content-type": "application/json" }).end('{"ok":true}');
-    });
-    return;
-  }
-  res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
+serveBareSse((frame, streams) => {
+  batch.push(frame);
+  schedule(streams);
 });
-
-server.listen(Number(process.env.PORT), "127.0.0.1");
-process.on("SIGTERM", () => process.exit(0));
