@@ -4,11 +4,10 @@
 // (people). Written with store.recordFunnel (one command however many steps)
 // and read for the admin pages.
 import "server-only";
-import { isAddressedTo } from "./audience";
 import type { SessionUser } from "./auth/users";
 import { config } from "./config";
 import { ApiError, notFound, tooMany } from "./errors";
-import { recipientOf } from "./notifications";
+import { storedAndAddressed } from "./notifications";
 import type { AckInput } from "./schemas";
 import { getStore } from "./store";
 import { funnelMember, type FunnelMark, type FunnelRecord } from "./store/types";
@@ -46,8 +45,7 @@ export async function acknowledge(user: SessionUser, ack: AckInput): Promise<Ack
   const limit = await store.rateLimit(`ack:${user.id}`, config().rateAckPerMin, 60);
   if (!limit.ok) throw tooMany(limit.retryAfterS, "acknowledgements");
   const asked = [...new Set([...ack.displayed.map((d) => d.id), ...ack.opened])];
-  const [recipient, found] = await Promise.all([recipientOf(user), store.eventsByIds(asked)]);
-  const mine = new Map(found.filter((n) => isAddressedTo(n.audience, recipient)).map((n) => [n.id, n]));
+  const mine = new Map((await storedAndAddressed(user, asked)).map((n) => [n.id, n]));
   const bad = asked.filter((id) => !mine.has(id));
   if (bad.length) throw new ApiError(400, `Unknown notifications, or not addressed to you: ${bad.join(", ")}. Nothing was counted.`, { field: "ids", ids: bad });
 

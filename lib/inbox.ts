@@ -4,13 +4,12 @@
 // addressed to the user are kept, so a client cannot fill the store with
 // made-up ids.
 import "server-only";
-import { isAddressedTo } from "./audience";
 import type { SessionUser } from "./auth/users";
 import { config } from "./config";
 import { tooMany } from "./errors";
 import { recordRead } from "./funnel";
 import { compareIds } from "./ids";
-import { countInbox, recipientOf } from "./notifications";
+import { countInbox, recipientOf, storedAndAddressed } from "./notifications";
 import { getStore } from "./store";
 import type { ArchiveResult, InboxCounts, MarkReadResult, MarkSeenResult } from "./types";
 
@@ -19,10 +18,8 @@ async function limitInboxWrites(user: SessionUser) {
   if (!limit.ok) throw tooMany(limit.retryAfterS, "read, seen or archive requests");
 }
 
-/** The ids among `ids` that are stored and addressed to the user. */
-export async function idsAddressedTo(user: SessionUser, ids: string[]) {
-  const recipient = await recipientOf(user);
-  return (await getStore().eventsByIds(ids)).filter((n) => isAddressedTo(n.audience, recipient)).map((n) => n.id);
+async function idsAddressedTo(user: SessionUser, ids: string[]) {
+  return (await storedAndAddressed(user, ids)).map((n) => n.id);
 }
 
 async function countsFor(user: SessionUser) {

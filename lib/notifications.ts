@@ -57,6 +57,12 @@ export async function recipientOf(user: SessionUser): Promise<Recipient> {
   return { userId: user.id, following: new Set(await getStore().getFollowing(user.id)) };
 }
 
+/** The notifications among `ids` that are stored and addressed to the user (a client cannot name others'). */
+export async function storedAndAddressed(user: SessionUser, ids: string[]): Promise<Notification[]> {
+  const [recipient, found] = await Promise.all([recipientOf(user), getStore().eventsByIds(ids)]);
+  return found.filter((n) => isAddressedTo(n.audience, recipient));
+}
+
 function isRead(id: string, state: InboxState) {
   return (state.watermark !== null && compareIds(id, state.watermark) <= 0) || state.readIds.has(id);
 }
@@ -69,7 +75,7 @@ function isSeen(id: string, state: InboxState) {
   return (state.seenUpTo !== null && compareIds(id, state.seenUpTo) <= 0) || isRead(id, state);
 }
 
-export function inboxItem(n: Notification, state: InboxState): NotificationWithRead {
+function inboxItem(n: Notification, state: InboxState): NotificationWithRead {
   return { ...n, read: isRead(n.id, state), seen: isSeen(n.id, state), archived: isArchived(n.id, state) };
 }
 

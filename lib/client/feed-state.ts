@@ -59,8 +59,9 @@ export function addLive(feed: FeedState, n: Notification): FeedState {
   if (!onTop && feed.items.some((i) => i.id === n.id)) return feed;
   const item: NotificationWithRead = { ...n, read: false, seen: false, archived: false };
   const scope = collapseScope(n);
-  const replaced = scope ? feed.items.filter((i) => collapseScope(i) === scope && compareIds(i.id, n.id) < 0) : [];
-  if (scope && feed.items.some((i) => collapseScope(i) === scope && compareIds(i.id, n.id) > 0)) return feed; // already replaced by a newer one
+  // Held items of its scope are older, and it replaces them; unless one is newer and already replaced it.
+  const replaced = scope ? feed.items.filter((i) => collapseScope(i) === scope) : [];
+  if (replaced.some((i) => newer(i.id, n.id))) return feed;
   const kept = replaced.length ? feed.items.filter((i) => !replaced.includes(i)) : feed.items;
   const items = onTop ? [item, ...kept] : sortNewestFirst([item, ...kept]);
   // Counted here when newer than what the server's counts knew (then what it replaced leaves them too).

@@ -145,12 +145,7 @@ export class MemoryStore implements Store {
   }
 
   async latestInCollapseScopes(scopes: string[]) {
-    const latest = new Map<string, string>();
-    for (const scope of scopes) {
-      const id = this.collapsed.get(scope);
-      if (id) latest.set(scope, id);
-    }
-    return latest;
+    return entriesOf(this.collapsed, scopes);
   }
 
   async recordFunnel(marks: FunnelMark[], user?: { id: string; label: string }) {
@@ -188,12 +183,7 @@ export class MemoryStore implements Store {
   }
 
   async userLabels(userIds: string[]) {
-    const labels = new Map<string, string>();
-    for (const userId of userIds) {
-      const label = this.labels.get(userId);
-      if (label) labels.set(userId, label);
-    }
-    return labels;
+    return entriesOf(this.labels, userIds);
   }
 
   async listChannels() {
@@ -380,4 +370,14 @@ export class MemoryStore implements Store {
     }
     return lo;
   }
+}
+
+/** The entries of `map` under these keys (those it has), as HMGET answers them. */
+function entriesOf<V>(map: Map<string, V>, keys: string[]): Map<string, V> {
+  const found = new Map<string, V>();
+  for (const key of keys) {
+    const value = map.get(key);
+    if (value !== undefined) found.set(key, value);
+  }
+  return found;
 }
