@@ -156,7 +156,11 @@ export function runRedisBusContract(
       expect((await store.admitStream(request("s3", "live", 30_000))).ok).toBe(true);
       expect((await store.admitStream(request("s4", "live", 30_000))).ok).toBe(true);
       expect((await store.admitStream(request("s5", "live", 30_000))).ok).toBe(false);
-      expect(await admin().zcard("ntf:streams:alice")).toBe(2);
+      // The crashed instance's slots went whole; only the live one's remain.
+      const [processes, slots] = await Promise.all([admin().smembers("ntf:stream-processes:alice"), admin().keys("ntf:stream-slots:alice:*")]);
+      expect(processes).toHaveLength(1);
+      expect(slots).toEqual([`ntf:stream-slots:alice:${processes[0]}`]);
+      expect(await admin().zcard(slots[0]!)).toBe(2);
     });
 
     it("lets a slot whose release never came lapse after the longest a stream lives", async () => {

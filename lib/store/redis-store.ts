@@ -49,7 +49,11 @@ const KEY = {
   /** One alert's funnel: stage counts and "<stage>|<member>" fields (FUNNEL_RECORD_SCRIPT, FUNNEL_READ_SCRIPT). */
   funnel: (id: string) => `ntf:funnel:${id}`,
   follows: (userId: string) => `ntf:follows:${userId}`,
-  streams: (userId: string) => `ntf:streams:${userId}`,
+  /** The processes holding a user's stream slots (ADMIT_SCRIPT); named anew when slots moved out of one sorted set. */
+  streamProcesses: (userId: string) => `ntf:stream-processes:${userId}`,
+  /** One process's slots for a user, scored by when each lapses at the latest. */
+  streamSlots: (userId: string, processId: string) => `${KEY.streamSlotsPrefix(userId)}${processId}`,
+  streamSlotsPrefix: (userId: string) => `ntf:stream-slots:${userId}:`,
   /** Set with a TTL while the process is alive: its stream slots count while it exists. */
   alive: (processId: string) => `ntf:alive:${processId}`,
   connectWindow: (userId: string, window: number) => `ntf:rl:connect:${userId}:${window}`,
@@ -195,35 +199,45 @@ end
 return out`;
 
 /**
- * Admits a stream in one round trip, atomically. A user's slots are a sorted
- * set scored by when each lapses at the latest (the longest a stream lives),
- * so a slot whose release never came cannot count for ever. Slots of a
- * process that stopped saying it is alive (its key expired) are dropped. Over
- * the limit it refuses; else it counts the open in a fixed window (the same
- * policy as @upstash/ratelimit's fixedWindow, written here because a library
- * call cannot share the script's round trip), takes the slot and answers the
- * user's followed channels. Redis's own TIME and key expiry decide, so
- * instances' clocks need not agree.
- * KEYS: slots, this process's alive key, connect window, follows.
- * ARGV: slot member, alive key prefix, alive ttl ms, max streams, opens per window, window ms left, max stream ms.
+ * Admits a stream in one round trip, atomically. A user's slots are kept per
+ * process: a set names the processes holding any, and each process's slots
+ * are a sorted set scored by when each lapses at the latest (the longest a
+ * stream lives), so a slot whose release never came cannot count for ever.
+ * The check costs a few commands per process, not per slot: one user may
+ * hold thousands of streams (a shared token, a wallboard), and reading every
+ * slot on every admission made connecting N streams O(N²) (5,000 took 8 s
+ * of Redis CPU). The slots of a process that stopped saying it is alive (its
+ * key expired) are dropped whole. Over the limit it refuses; else it counts
+ * the open in a fixed window (the same policy as @upstash/ratelimit's
+ * fixedWindow, written here because a library call cannot share the script's
+ * round trip), takes the slot and answers the user's followed channels.
+ * Redis's own TIME and key expiry decide, so instances' clocks need not agree.
+ * KEYS: the user's processes, this process's alive key, connect window, follows, this process's slots.
+ * ARGV: slot id, alive key prefix, alive ttl ms, max streams, opens per window, window ms left, max stream ms,
+ *       this process's id, slots key prefix.
  */
 const ADMIT_SCRIPT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 local live = 0
-local alive = {}
-for _, member in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-  local process = string.match(member, '^(.*)|')
-  if alive[process] == nil then alive[process] = redis.call('EXISTS', ARGV[2] .. process) == 1 end
-  if alive[process] then live = live + 1 else redis.call('ZREM', KEYS[1], member) end
+for _, process in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local slots = ARGV[9] .. process
+  if redis.call('EXISTS', ARGV[2] .. process) == 1 then
+    redis.call('ZREMRANGEBYSCORE', slots, '-inf', now)
+    live = live + redis.call('ZCARD', slots)
+  else
+    redis.call('DEL', slots)
+    redis.call('SREM', KEYS[1], process)
+  end
 end
 if live >= tonumber(ARGV[4]) then return {'streams'} end
 local used = redis.call('INCR', KEYS[3])
 if used == 1 then redis.call('PEXPIRE', KEYS[3], ARGV[6]) end
 if used > tonumber(ARGV[5]) then return {'rate'} end
-redis.call('ZADD', KEYS[1], now + tonumber(ARGV[7]), ARGV[1])
+redis.call('ZADD', KEYS[5], now + tonumber(ARGV[7]), ARGV[1])
+redis.call('PEXPIRE', KEYS[5], ARGV[7])
+redis.call('SADD', KEYS[1], ARGV[8])
 redis.call('PEXPIRE', KEYS[1], ARGV[7])
 return {'ok', redis.call('SMEMBERS', KEYS[4])}`;
 
@@ -569,21 +583,23 @@ export class RedisStore implements Store {
     const window = Math.floor(at / CONNECT_WINDOW_MS);
     return batch.eval(
       ADMIT_SCRIPT,
-      [KEY.streams(userId), KEY.alive(processId), KEY.connectWindow(userId, window), KEY.follows(userId)],
+      [KEY.streamProcesses(userId), KEY.alive(processId), KEY.connectWindow(userId, window), KEY.follows(userId), KEY.streamSlots(userId, processId)],
       [
-        streamSlot(processId, slotId),
+        slotId,
         KEY.alive(""),
         String(request.instanceTtlMs),
         String(request.maxStreams),
         String(request.opensPerMinute),
         String(connectWindowLeftMs(at)),
         String(request.maxStreamMs),
+        processId,
+        KEY.streamSlotsPrefix(userId),
       ],
     );
   }
 
   async releaseStream(userId: string, slotId: string, instanceId: string) {
-    await this.run((b) => b.zrem(KEY.streams(userId), streamSlot(this.processId(instanceId), slotId)));
+    await this.run((b) => b.zrem(KEY.streamSlots(userId, this.processId(instanceId)), slotId));
   }
 
   async rateLimit(key: string, limit: number, windowS: number): Promise<RateLimitResult> {
@@ -805,11 +821,6 @@ function hashOf(raw: unknown): Record<string, string> {
 
 function toNotification(id: string, input: NewNotification): Notification {
   return { id, ...input, createdAt: new Date(Number(id.split("-")[0])).toISOString() };
-}
-
-/** A stream's slot names its process, so slots of a process that died can be told apart. */
-function streamSlot(processId: string, slotId: string) {
-  return `${processId}|${slotId}`;
 }
 
 /**
