@@ -15,11 +15,20 @@ export interface Options {
   idleMs: number;
   /** Where the servers write V8 CPU profiles (node --cpu-prof), or null. */
   cpuProfDir: string | null;
+  /** "current" and/or Node majors: the runtimes the servers run on (bench/runtimes.ts). */
+  node: string[];
+  /** Where the servers write heap snapshots (before and after connecting), or null. */
+  heapSnapshotDir: string | null;
+  /** How many times the whole plan is measured; rows are the medians (report/median.ts). */
+  runs: number;
 }
 
 export const USAGE = `npm run bench -- [--quick] [--n 1000,5000] [--systems floor,product,...] [--no-build]
                  [--product-dir DIR] [--out DIR] [--burst 200] [--inflight 8] [--workers 2] [--idle-s 65]
                  [--cpu-prof DIR]   (servers write V8 CPU profiles there when they stop)
+                 [--heap-snapshot DIR] (each system's first server, before and after connecting; summarised)
+                 [--runs 1] (the plan K times over; each row the median, with the spread)
+                 [--node current,24] (floor, minimal-next and the product on each; the rest on the first)
 systems: ${SYSTEMS.join(", ")} (aliases: product, upstash, realtime, minimal, tutorial)`;
 
 export function parseOptions(argv: string[], root: string): Options {
@@ -38,7 +47,7 @@ export function parseOptions(argv: string[], root: string): Options {
     console.log(USAGE);
     process.exit(0);
   }
-  const known = new Set(["n", "systems", "product-dir", "out", "burst", "inflight", "workers", "idle-s", "cpu-prof"]);
+  const known = new Set(["n", "systems", "product-dir", "out", "burst", "inflight", "workers", "idle-s", "cpu-prof", "node", "heap-snapshot", "runs"]);
   for (const name of values.keys()) if (!known.has(name)) throw new Error(`unknown option --${name}\n${USAGE}`);
   const int = (name: string, fallback: number) => {
     const v = values.get(name);
@@ -46,6 +55,7 @@ export function parseOptions(argv: string[], root: string): Options {
     if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer`);
     return n;
   };
+  if (values.has("cpu-prof") && values.has("heap-snapshot")) throw new Error("--cpu-prof and --heap-snapshot both use SIGUSR2: one at a time");
   const quick = flags.has("quick");
   const sizes = (values.get("n") ?? (quick ? "1000" : "1000,5000")).split(",").map((s) => Number(s.replace(/[_,]/g, "")));
   if (sizes.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`--n takes positive integers, e.g. --n 1000,5000`);
@@ -61,5 +71,8 @@ export function parseOptions(argv: string[], root: string): Options {
     workers: int("workers", 2),
     idleMs: int("idle-s", quick ? 10 : 65) * 1000,
     cpuProfDir: values.has("cpu-prof") ? path.resolve(values.get("cpu-prof")!) : null,
+    runs: int("runs", 1),
+    heapSnapshotDir: values.has("heap-snapshot") ? path.resolve(values.get("heap-snapshot")!) : null,
+    node: (values.get("node") ?? "current,24").split(",").map((s) => s.trim()).filter(Boolean),
   };
 }

@@ -10,6 +10,9 @@ export interface Result {
   connectMs: number;
   steadyP50Ms: number | null;
   steadyP99Ms: number | null;
+  /** The product: publish to the card painted in a Chromium page on the dashboard, over the steady phase. */
+  timeToScreenP50Ms: number | null;
+  timeToScreenP99Ms: number | null;
   burstP50Ms: number | null;
   burstP99Ms: number | null;
   /** Worst delivery of the steady phase and the burst. */

@@ -10,13 +10,16 @@ import { CORES, LOAD_CORE, SERVER_CORE, pinToCore } from "./launch/pin";
 import { guardRun, stopDescendants } from "./lifecycle";
 import { ClientPool } from "./load/client-pool";
 import { profilingEnv } from "./measure/cpu-profile";
+import { heapSnapshotEnv } from "./measure/heap-snapshot";
 import { selfCpuSeconds } from "./measure/proc";
 import { round } from "./measure/stats";
 import { parseOptions } from "./options";
 import { renderChart } from "./report/chart";
+import { medianRows } from "./report/median";
 import { renderTable } from "./report/table";
 import { checkIdleScaling, checkTargets, renderTargets, targetN, type TargetCheck } from "./report/targets";
 import type { Result } from "./result";
+import { COMPARED_ON_EVERY_RUNTIME, resolveRuntimes } from "./runtimes";
 import { measureSystem, steadyPlan, type Settings } from "./scenario";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -34,7 +37,8 @@ function fileLimit(): number | null {
 async function main() {
   const options = parseOptions(process.argv.slice(2), ROOT);
   const started = Date.now();
-  guardRun(options.quick ? 10 * 60_000 : 60 * 60_000);
+  // Bounded, and the bound grows with the work asked for: K runs, and N past 5,000.
+  guardRun((options.quick ? 10 : 60) * 60_000 * options.runs * Math.max(1, Math.max(...options.sizes) / 5_000));
 
   const nofile = fileLimit();
   const needed = Math.max(...options.sizes) * 2 + 1_000;
@@ -53,16 +57,24 @@ async function main() {
     if (options.systems.includes(app)) ensureBuilt(ROOT, path.join(ROOT, "bench/apps", app), BENCH_APP_SOURCES, options.noBuild);
   }
 
+  const runtimes = resolveRuntimes(ROOT, options.node);
+  console.log(`› servers run on ${runtimes.map((r) => `Node ${r.version}`).join(" and ")}`);
+
   if (options.cpuProfDir) {
     // Inherited by every server started from here on; each profiles its bursts (CPU.<pid>.<k>.cpuprofile).
     Object.assign(process.env, profilingEnv(options.cpuProfDir));
     console.log(`› servers profile each burst into ${options.cpuProfDir}`);
   }
+  if (options.heapSnapshotDir) {
+    mkdirSync(options.heapSnapshotDir, { recursive: true });
+    Object.assign(process.env, heapSnapshotEnv(options.heapSnapshotDir));
+    console.log(`› servers write heap snapshots into ${options.heapSnapshotDir} (memory figures of this run include the snapshots' own)`);
+  }
 
   // This process (the load generator, and everything it starts later) on one core; servers get re-pinned to the other.
   pinToCore([process.pid], LOAD_CORE);
   const infra = new InfraManager(ROOT);
-  const context: LaunchContext = {
+  const context: Omit<LaunchContext, "node"> = {
     root: ROOT,
     productDir: options.productDir,
     upstash: async () => (await infra.get()).upstash,
@@ -76,26 +88,33 @@ async function main() {
     warmupStreams: 50,
     warmupPublishes: 20,
     profile: options.cpuProfDir !== null,
+    heapSnapshotDir: options.heapSnapshotDir,
   };
   const results: Result[] = [];
   const failures: string[] = [];
   const loadCpuStart = selfCpuSeconds();
   const measureStart = Date.now();
   try {
-    for (const n of options.sizes) {
-      for (const name of options.systems) {
-        const t0 = Date.now();
-        console.log(`› ${name}, N = ${n.toLocaleString("en-US")}`);
-        try {
-          const result = await measureSystem(name, n, { pool, context, infra, settings, log: (line) => console.log(`    ${line}`) });
-          results.push(result);
-          console.log(
-            `    ${result.deliveriesPerSec ?? "–"} deliveries/s, steady p99 ${result.steadyP99Ms ?? "–"} ms, burst p99 ${result.burstP99Ms ?? "–"} ms (${Math.round((Date.now() - t0) / 1000)} s)`,
-          );
-        } catch (error) {
-          const message = `${name} at N = ${n}: ${(error as Error).message.split("\n")[0]}`;
-          failures.push(message);
-          console.log(`    failed: ${message}`);
+    for (let pass = 1; pass <= options.runs; pass++) {
+      if (options.runs > 1) console.log(`\n— run ${pass} of ${options.runs}`);
+      for (const n of options.sizes) {
+        for (const name of options.systems) {
+          // Side by side: each compared system on every runtime before the next system.
+          for (const node of COMPARED_ON_EVERY_RUNTIME.includes(name) ? runtimes : runtimes.slice(0, 1)) {
+            const t0 = Date.now();
+            console.log(`› ${name}, N = ${n.toLocaleString("en-US")}, Node ${node.version}`);
+            try {
+              const result = await measureSystem(name, n, { pool, context: { ...context, node }, infra, settings, log: (line) => console.log(`    ${line}`) });
+              results.push(result);
+              console.log(
+                `    ${result.deliveriesPerSec ?? "–"} deliveries/s, steady p99 ${result.steadyP99Ms ?? "–"} ms, burst p99 ${result.burstP99Ms ?? "–"} ms (${Math.round((Date.now() - t0) / 1000)} s)`,
+              );
+            } catch (error) {
+              const message = `${name} at N = ${n} on Node ${node.version}: ${(error as Error).message.split("\n")[0]}`;
+              failures.push(message);
+              console.log(`    failed: ${message}`);
+            }
+          }
         }
       }
     }
@@ -107,15 +126,25 @@ async function main() {
   const loadCpu = selfCpuSeconds() - loadCpuStart;
   const measureWallS = (Date.now() - measureStart) / 1000;
 
-  const n = results.length ? targetN(results) : 0;
-  const checks: TargetCheck[] = results.length ? checkTargets(results, n, options.systems) : [];
-  const scaling = checkIdleScaling(results);
-  if (scaling) checks.push(scaling);
+  const samples = results;
+  const rows = medianRows(samples);
+  const n = rows.length ? targetN(rows) : 0;
+  // Each runtime judged on its own rows: a ratio never mixes Node versions.
+  const checks: TargetCheck[] = [];
+  for (const node of runtimes) {
+    const onNode = rows.filter((r) => r.node === node.version);
+    if (!onNode.length) continue;
+    const ran = options.systems.filter((s) => onNode.some((r) => r.system === s));
+    checks.push(...checkTargets(onNode, n, ran).map((c) => ({ ...c, node: node.version })));
+    const scaling = checkIdleScaling(onNode);
+    if (scaling) checks.push({ ...scaling, node: node.version });
+  }
   const machine = {
     cpu: os.cpus()[0]?.model ?? "unknown",
     cores: CORES,
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     node: process.version,
+    serverNodes: runtimes.map((r) => r.version),
     platform: `${os.type()} ${os.release()}`,
     openFileLimit: nofile,
     date: new Date().toISOString(),
@@ -132,13 +161,14 @@ async function main() {
     sizes: options.sizes,
     steady: options.sizes.map((size) => ({ n: size, ...steadyPlan(size) })),
     burst: { publishes: options.burst, inflight: options.burstInflight },
+    runsPerRow: options.runs,
     idleWindowS: options.idleMs / 1000,
     connectsInFlight: 480,
   };
 
-  console.log(`\n${renderTable(results)}\n`);
+  console.log(`\n${renderTable(rows)}\n`);
   console.log(
-    `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}. Load generator: ${options.workers} worker threads` +
+    `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; servers on Node ${machine.serverNodes.join(" and ")}. Load generator (Node ${machine.node}): ${options.workers} worker threads` +
       (CORES > 1 ? ` on core ${LOAD_CORE} (servers on core ${SERVER_CORE})` : "") +
       `, ${loadGenerator.averageCpuPercent}% of a core on average over the run.`,
   );
@@ -148,11 +178,11 @@ async function main() {
   if (failures.length) console.log(`\nFailed:\n${failures.map((f) => `  ${f}`).join("\n")}`);
 
   mkdirSync(options.out, { recursive: true });
-  writeFileSync(path.join(options.out, "latest.json"), JSON.stringify({ machine, loadGenerator, load, runs: results, targets: checks, failures }, null, 2) + "\n");
-  const subtitle = `${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${machine.date.slice(0, 10)}; burst ${options.burst} publishes, ${options.burstInflight} in flight; steady ${load.steady
+  writeFileSync(path.join(options.out, "latest.json"), JSON.stringify({ machine, loadGenerator, load, runs: rows, ...(options.runs > 1 ? { samples } : {}), targets: checks, failures }, null, 2) + "\n");
+  const subtitle = `${machine.cpu}, ${machine.cores} cores, Node ${machine.serverNodes.join(" and ")}, ${machine.date.slice(0, 10)}; burst ${options.burst} publishes, ${options.burstInflight} in flight; steady ${load.steady
     .map((s) => `${s.perSecond}/s at N = ${s.n.toLocaleString("en-US")}`)
     .join(", ")}`;
-  writeFileSync(path.join(options.out, "chart.svg"), renderChart(results, subtitle));
+  writeFileSync(path.join(options.out, "chart.svg"), renderChart(rows, subtitle));
   console.log(`\nWrote ${path.relative(process.cwd(), path.join(options.out, "latest.json"))} and chart.svg in ${Math.round((Date.now() - started) / 1000)} s.`);
   if (failures.length) process.exitCode = 1;
 }

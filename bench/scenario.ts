@@ -13,6 +13,8 @@ import { gather, type Gathered } from "./load/collector";
 import { publishBurst, publishSteady, type PublishOutcome, type Schedule } from "./load/publisher";
 import { now } from "./load/protocol";
 import { toggleProfiles } from "./measure/cpu-profile";
+import { summariseHeaps, takeHeapSnapshot } from "./measure/heap-snapshot";
+import { watchScreen } from "./measure/time-to-screen";
 import { cpuSeconds, rssBytes, selfCpuSeconds } from "./measure/proc";
 import { concatSorted, percentile, round, round3 } from "./measure/stats";
 import type { Result } from "./result";
@@ -26,6 +28,8 @@ export interface Settings {
   warmupPublishes: number;
   /** Servers were started with the profiling preload: toggle it around the burst. */
   profile: boolean;
+  /** Servers take heap snapshots on SIGUSR2 into this folder: the first server is snapshotted before and after connecting. */
+  heapSnapshotDir: string | null;
 }
 
 interface Deps {
@@ -137,7 +141,7 @@ export async function measureSystem(name: SystemName, n: number, deps: Deps): Pr
   // Set when streams ended or the run stopped early: the servers' output is then kept for a look.
   let troubled = true;
   try {
-    system = await startSystem(name, context);
+    system = await startSystem(name, context, n);
     pinToCore(system.pids, SERVER_CORE);
     if (backing) pinToCore(backing.pids, LOAD_CORE);
     log(`server pid ${system.pids.join(", ")}${backing ? `; redis-server and endpoint pids ${backing.pids.join(", ")}` : ""}`);
@@ -157,18 +161,34 @@ export async function measureSystem(name: SystemName, n: number, deps: Deps): Pr
     await pool.collect();
 
     // Connect N streams (first event received on each), then memory ~1.5 s later.
+    const heapBefore = settings.heapSnapshotDir ? await takeHeapSnapshot(settings.heapSnapshotDir, system.pids[0]!) : null;
     const rssBefore = await averageRss(system.pids);
     const tripsBefore = (await system.storeRoundTrips?.()) ?? null;
     if (backing) await backing.meter.reset();
+    const connectCpu0 = [cpuSeconds(system.pids), selfCpuSeconds(), backing ? cpuSeconds(backing.pids) : 0];
     const connectStart = now();
     await pool.open(system.streamUrls, system.streamHeaders, n);
     const connectMs = now() - connectStart;
+    // Where the connect phase's time goes: servers, load generator, Redis and the endpoint (CPU seconds).
+    const [serverConnectCpu, loadConnectCpu, backingConnectCpu] = [cpuSeconds(system.pids), selfCpuSeconds(), backing ? cpuSeconds(backing.pids) : 0].map((v, i) => v - connectCpu0[i]!);
     const connectCommands = backing ? await backing.meter.commands() : null;
     const tripsAfter = (await system.storeRoundTrips?.()) ?? null;
     const roundTripsPerConnect = tripsBefore === null || tripsAfter === null ? null : round((tripsAfter - tripsBefore) / n, 2);
-    log(`connected ${n} in ${Math.round(connectMs)} ms${roundTripsPerConnect === null ? "" : `; ${roundTripsPerConnect} Redis round trips and ${round((connectCommands ?? 0) / n, 2)} commands per connect`}`);
+    log(
+      `connected ${n} in ${Math.round(connectMs)} ms (CPU s: servers ${round(serverConnectCpu, 1)}, load generator ${round(loadConnectCpu, 1)}` +
+        `${backing ? `, Redis and endpoint ${round(backingConnectCpu, 1)}` : ""})` +
+        `${roundTripsPerConnect === null ? "" : `; ${roundTripsPerConnect} Redis round trips and ${round((connectCommands ?? 0) / n, 2)} commands per connect`}`,
+    );
     await sleep(1_500);
     const rssPerStreamKb = (rssBytes(system.pids) - rssBefore) / n / 1024;
+    if (settings.heapSnapshotDir && heapBefore) {
+      const heapAfter = await takeHeapSnapshot(settings.heapSnapshotDir, system.pids[0]!);
+      // Of the first server only: its share of the streams.
+      const streams = Math.ceil(n / system.instances);
+      log(summariseHeaps(settings.heapSnapshotDir, `${name}-${n}-${context.node.version}`, heapBefore, heapAfter, streams).replace(/\n/g, "\n    "));
+    }
+    // A Chromium page on the dashboard over the steady phase only: the burst is measured without it.
+    const screenWatch = system.screen ? await watchScreen(system.screen) : null;
     await pool.collect();
 
     // Steady broadcasts.
@@ -177,6 +197,8 @@ export async function measureSystem(name: SystemName, n: number, deps: Deps): Pr
     const steady = await gather(pool, { expected: plan.count * n, publishing: steadyRun.done, quietMs: 5_000, timeoutMs: 120_000, guard });
     aborted = steady.stopped;
     log(`steady ${plan.count} × ${n}: ${steady.received} delivered${failures(steadyRun.outcome)}${aborted ? `; stopped: ${aborted}` : ""}`);
+    const screen = screenWatch ? await screenWatch.finish() : null;
+    if (screen) log(`time to screen over ${screen.samples} of ${plan.count} publishes: p50 ${screen.p50Ms} ms, p99 ${screen.p99Ms} ms`);
 
     // The burst: as fast as the publish API takes them, `burstInflight` in flight.
     let burst: Gathered | null = null;
@@ -238,11 +260,12 @@ export async function measureSystem(name: SystemName, n: number, deps: Deps): Pr
     return {
       system: name,
       n,
-      // Servers are started with this process's node (testing/child-process spawnNode).
-      node: process.version,
+      node: context.node.version,
       connectMs: Math.round(connectMs),
       steadyP50Ms: round(percentile(steady.latencies, 50)),
       steadyP99Ms: round(percentile(steady.latencies, 99)),
+      timeToScreenP50Ms: screen?.p50Ms ?? null,
+      timeToScreenP99Ms: screen?.p99Ms ?? null,
       burstP50Ms: burst ? round(percentile(burst.latencies, 50)) : null,
       burstP99Ms: burst ? round(percentile(burst.latencies, 99)) : null,
       maxMs: round(all.length ? all[all.length - 1]! : null),

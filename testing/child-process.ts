@@ -12,9 +12,10 @@ export interface LoggedChild {
 
 const KILL_AFTER_MS = 5_000;
 
-export function spawnNode(args: string[], options: Pick<SpawnOptions, "cwd" | "env">): LoggedChild {
+/** `node`: the binary (the benchmark runs servers on other Node versions too); this process's by default. */
+export function spawnNode(args: string[], { node = process.execPath, ...options }: Pick<SpawnOptions, "cwd" | "env"> & { node?: string }): LoggedChild {
   let log = "";
-  const child = spawn(process.execPath, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(node, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout!.on("data", (d) => (log += d));
   child.stderr!.on("data", (d) => (log += d));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

@@ -17,13 +17,14 @@ const ROOT = path.resolve(__dirname, "..");
 
 export async function startNextServer(
   env: Record<string, string> = {},
-  { port, cwd = ROOT, expectHealthy = true }: { port?: number; cwd?: string; expectHealthy?: boolean } = {},
+  { port, cwd = ROOT, expectHealthy = true, node }: { port?: number; cwd?: string; expectHealthy?: boolean; node?: string } = {},
 ): Promise<NextServer> {
   if (!existsSync(path.join(cwd, ".next", "BUILD_ID"))) throw new Error(`No production build in ${cwd}: run \`npx next build\` first.`);
   const chosen = port ?? (await freePort());
   const url = `http://127.0.0.1:${chosen}`;
   const child = spawnNode([path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(chosen)], {
     cwd,
+    node,
     env: {
       ...process.env,
       NODE_ENV: "production",

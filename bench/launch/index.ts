@@ -31,26 +31,27 @@ export function resolveSystems(names: string[]): SystemName[] {
   return SYSTEMS.filter((s) => wanted.has(s));
 }
 
-export async function startSystem(name: SystemName, context: LaunchContext): Promise<RunningSystem> {
+/** `streams`: the N it will serve (a product cluster sizes itself to it). */
+export async function startSystem(name: SystemName, context: LaunchContext, streams: number): Promise<RunningSystem> {
   switch (name) {
     case "floor":
-      return startNodeScript(path.join(context.root, "bench/systems/floor.ts"));
+      return startNodeScript(path.join(context.root, "bench/systems/floor.ts"), context.node.path);
     case "floor-batched":
-      return startNodeScript(path.join(context.root, "bench/systems/floor-batched.ts"));
+      return startNodeScript(path.join(context.root, "bench/systems/floor-batched.ts"), context.node.path);
     case "express":
-      return startNodeScript(path.join(context.root, "bench/systems/express.ts"));
+      return startNodeScript(path.join(context.root, "bench/systems/express.ts"), context.node.path);
     case "minimal-next":
-      return startBenchApp(context.root, "minimal-next", {}, "/api/events", false);
+      return startBenchApp(context.root, "minimal-next", {}, "/api/events", false, context.node.path);
     case "upstash-realtime": {
       const upstash = await context.upstash();
       const env = { UPSTASH_REDIS_REST_URL: upstash.url, UPSTASH_REDIS_REST_TOKEN: upstash.token };
-      return startBenchApp(context.root, "upstash-realtime", env, "/api/realtime?channel=default", true);
+      return startBenchApp(context.root, "upstash-realtime", env, "/api/realtime?channel=default", true, context.node.path);
     }
     case "product-embedded":
-      return startProduct(context, "embedded");
+      return startProduct(context, "embedded", streams);
     case "product-upstash":
-      return startProduct(context, "upstash");
+      return startProduct(context, "upstash", streams);
     case "product-redis":
-      return startProduct(context, "redis");
+      return startProduct(context, "redis", streams);
   }
 }

@@ -9,8 +9,9 @@ export async function startBenchApp(
   env: Record<string, string>,
   streamPath: string,
   usesRedis: boolean,
+  node: string,
 ): Promise<RunningSystem> {
-  const server = await startNextServer(env, { cwd: path.join(root, "bench", "apps", name), expectHealthy: false });
+  const server = await startNextServer(env, { cwd: path.join(root, "bench", "apps", name), expectHealthy: false, node });
   return {
     streamUrls: [`${server.url}${streamPath}`],
     streamHeaders: {},

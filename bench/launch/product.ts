@@ -1,5 +1,5 @@
 // Starts this product (`next start` of its production build): embedded (one instance), or Upstash or Redis
-// mode (two instances on one Redis), with its reconnect storm and its Redis round-trip count.
+// mode (two instances on one Redis, four past 5,000 streams), with its reconnect storm and its Redis round-trip count.
 import type { Stats } from "../../lib/types";
 import { startNextServer, TEST_SECRET, type NextServer } from "../../testing/next-server";
 import { signInCookie } from "../../testing/session";
@@ -16,10 +16,13 @@ const PRODUCT_ENV = {
   DIAGNOSTICS: "1",
 };
 
-export async function startProduct(context: LaunchContext, mode: "embedded" | "upstash" | "redis"): Promise<RunningSystem> {
+/** A cluster grows with the load, as a deployment would: 4 instances for 20,000 streams (issue 15). */
+const clusterSize = (streams: number) => (streams > 5_000 ? 4 : 2);
+
+export async function startProduct(context: LaunchContext, mode: "embedded" | "upstash" | "redis", streams: number): Promise<RunningSystem> {
   const upstash = mode === "upstash" ? await context.upstash() : null;
   const redisUrl = mode === "redis" ? await context.redisUrl() : null;
-  const instances = mode === "embedded" ? 1 : 2;
+  const instances = mode === "embedded" ? 1 : clusterSize(streams);
   // Explicitly empty where unused, so settings in the caller's environment cannot switch the mode.
   const envOf = (i: number) => ({
     ...PRODUCT_ENV,
@@ -33,7 +36,7 @@ export async function startProduct(context: LaunchContext, mode: "embedded" | "u
     await Promise.all(servers.map((s) => s.stop()));
   };
   try {
-    for (let i = 0; i < instances; i++) servers.push(await startNextServer(envOf(i), { cwd: context.productDir }));
+    for (let i = 0; i < instances; i++) servers.push(await startNextServer(envOf(i), { cwd: context.productDir, node: context.node.path }));
     // One sign-in per user: every stream is alice's, every publish the admin's (one secret: valid on every instance).
     const admin = await signInCookie(servers[0]!.url, "admin@example.com");
     const member = await signInCookie(servers[0]!.url, "alice@example.com");
@@ -51,6 +54,7 @@ export async function startProduct(context: LaunchContext, mode: "embedded" | "u
       usesRedis: mode !== "embedded",
       output: () => servers.map((s) => s.output()),
       stop,
+      screen: { url: servers[0]!.url, cookie: member },
       storm: {
         affected: (n) => (instances === 1 ? n : Math.ceil(n / instances)),
         publish: (t) => publishVia(survivor)(t),
@@ -63,7 +67,7 @@ export async function startProduct(context: LaunchContext, mode: "embedded" | "u
           const crashed = servers[0]!;
           crashed.process.kill("SIGKILL");
           await crashed.stop();
-          servers[0] = await startNextServer(envOf(0), { cwd: context.productDir, port: crashed.port });
+          servers[0] = await startNextServer(envOf(0), { cwd: context.productDir, port: crashed.port, node: context.node.path });
         },
       },
       storeRoundTrips:

@@ -1,5 +1,7 @@
 // What every system under test looks like once started: where clients stream from, how to publish, which processes to measure.
 import type { Publish } from "../load/publisher";
+import type { Screen } from "../measure/time-to-screen";
+import type { Runtime } from "../runtimes";
 
 export const SYSTEMS = ["floor", "floor-batched", "minimal-next", "express", "upstash-realtime", "product-embedded", "product-upstash", "product-redis"] as const;
 export type SystemName = (typeof SYSTEMS)[number];
@@ -19,6 +21,8 @@ export interface RunningSystem {
   stop(): Promise<void>;
   /** The product's reconnect storm (other systems have no resume by id, so no storm is measured for them). */
   storm?: Storm;
+  /** The product's dashboard, for a Chromium page among the N streams (time to screen). */
+  screen?: Screen;
   /** Round trips all instances made to Redis so far, less those of asking (the product in a Redis-backed mode). */
   storeRoundTrips?: () => Promise<number>;
 }
@@ -34,6 +38,8 @@ export interface Storm {
 
 export interface LaunchContext {
   root: string;
+  /** The Node the servers run on. */
+  node: Runtime;
   productDir: string;
   /** The local Upstash-compatible endpoint, when a system needs it. */
   upstash: () => Promise<{ url: string; token: string }>;

@@ -15,8 +15,15 @@ function esc(text: string) {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
+/** A system's name, with its Node major when the run measured it on more than the first runtime. */
+function seriesOf(r: Result, firstNode: string) {
+  return r.node === firstNode ? r.system : `${r.system} · Node ${r.node.slice(1).split(".")[0]}`;
+}
+
 export function renderChart(results: Result[], subtitle: string): string {
-  const systems = [...new Set(results.map((r) => r.system))];
+  const firstNode = results[0]?.node ?? "";
+  const series = (r: Result) => seriesOf(r, firstNode);
+  const systems = [...new Set(results.map(series))];
   const ns = [...new Set(results.map((r) => r.n))].sort((a, b) => a - b);
   const rowH = ns.length * (BAR_H + GAP) + 12;
   const top = 78;
@@ -28,7 +35,7 @@ export function renderChart(results: Result[], subtitle: string): string {
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
-    `<text x="16" y="24" font-size="16" font-weight="600">SSE fan-out: ${esc(systems.length.toString())} systems under the same load</text>`,
+    `<text x="16" y="24" font-size="16" font-weight="600">SSE fan-out: ${esc(new Set(results.map((r) => r.system)).size.toString())} systems under the same load</text>`,
     `<text x="16" y="42" fill="#475569">${esc(subtitle)}</text>`,
   ];
   // Legend: one swatch per N.
@@ -43,7 +50,7 @@ export function renderChart(results: Result[], subtitle: string): string {
     systems.forEach((system, s) => {
       const y0 = top + s * rowH + 6;
       ns.forEach((n, i) => {
-        const r = results.find((row) => row.system === system && row.n === n);
+        const r = results.find((row) => series(row) === system && row.n === n);
         const y = y0 + i * (BAR_H + GAP);
         const v = r ? value(r) : null;
         const palette = system.startsWith("product") ? PRODUCT_COLORS : COLORS;
