@@ -1,6 +1,7 @@
 // The command line of npm run bench: which N, which systems, builds, where the product and the results are.
 import path from "node:path";
 import { resolveSystems, SYSTEMS, type SystemName } from "./launch";
+import { PROFILED_PHASES, type ProfiledPhase } from "./measure/cpu-profile";
 
 export interface Options {
   quick: boolean;
@@ -15,6 +16,8 @@ export interface Options {
   idleMs: number;
   /** Where the servers write V8 CPU profiles (node --cpu-prof), or null. */
   cpuProfDir: string | null;
+  /** Which phase --cpu-prof covers. */
+  cpuProfPhase: ProfiledPhase;
   /** "current" and/or Node majors: the runtimes the servers run on (bench/runtimes.ts). */
   node: string[];
   /** Where the servers write heap snapshots (before and after connecting), or null. */
@@ -26,10 +29,17 @@ export interface Options {
 export const USAGE = `npm run bench -- [--quick] [--n 1000,5000] [--systems floor,product,...] [--no-build]
                  [--product-dir DIR] [--out DIR] [--burst 200] [--inflight 8] [--workers 2] [--idle-s 65]
                  [--cpu-prof DIR]   (servers write V8 CPU profiles there when they stop)
+                 [--cpu-prof-phase burst|connect|steady] (which phase the profiles cover; burst by default)
                  [--heap-snapshot DIR] (each system's first server, before and after connecting; summarised)
                  [--runs 1] (the plan K times over; each row the median, with the spread)
                  [--node current,24] (floor, minimal-next and the product on each; the rest on the first)
 systems: ${SYSTEMS.join(", ")} (aliases: product, upstash, realtime, minimal, tutorial)`;
+
+function profilePhase(value: string): ProfiledPhase {
+  const phase = PROFILED_PHASES.find((p) => p === value);
+  if (!phase) throw new Error(`--cpu-prof-phase is one of ${PROFILED_PHASES.join(", ")}, not "${value}"`);
+  return phase;
+}
 
 export function parseOptions(argv: string[], root: string): Options {
   const values = new Map<string, string>();
@@ -47,7 +57,7 @@ export function parseOptions(argv: string[], root: string): Options {
     console.log(USAGE);
     process.exit(0);
   }
-  const known = new Set(["n", "systems", "product-dir", "out", "burst", "inflight", "workers", "idle-s", "cpu-prof", "node", "heap-snapshot", "runs"]);
+  const known = new Set(["n", "systems", "product-dir", "out", "burst", "inflight", "workers", "idle-s", "cpu-prof", "node", "heap-snapshot", "runs", "cpu-prof-phase"]);
   for (const name of values.keys()) if (!known.has(name)) throw new Error(`unknown option --${name}\n${USAGE}`);
   const int = (name: string, fallback: number) => {
     const v = values.get(name);
@@ -71,6 +81,7 @@ export function parseOptions(argv: string[], root: string): Options {
     workers: int("workers", 2),
     idleMs: int("idle-s", quick ? 10 : 65) * 1000,
     cpuProfDir: values.has("cpu-prof") ? path.resolve(values.get("cpu-prof")!) : null,
+    cpuProfPhase: profilePhase(values.get("cpu-prof-phase") ?? "burst"),
     runs: int("runs", 1),
     heapSnapshotDir: values.has("heap-snapshot") ? path.resolve(values.get("heap-snapshot")!) : null,
     node: (values.get("node") ?? "current,24").split(",").map((s) => s.trim()).filter(Boolean),

@@ -61,9 +61,9 @@ async function main() {
   console.log(`› servers run on ${runtimes.map((r) => `Node ${r.version}`).join(" and ")}`);
 
   if (options.cpuProfDir) {
-    // Inherited by every server started from here on; each profiles its bursts (CPU.<pid>.<k>.cpuprofile).
+    // Inherited by every server started from here on; each profiles the phase (CPU.<pid>.<k>.cpuprofile).
     Object.assign(process.env, profilingEnv(options.cpuProfDir));
-    console.log(`› servers profile each burst into ${options.cpuProfDir}`);
+    console.log(`› servers profile each ${options.cpuProfPhase} phase into ${options.cpuProfDir}`);
   }
   if (options.heapSnapshotDir) {
     mkdirSync(options.heapSnapshotDir, { recursive: true });
@@ -87,7 +87,7 @@ async function main() {
     idleMs: options.idleMs,
     warmupStreams: 50,
     warmupPublishes: 20,
-    profile: options.cpuProfDir !== null,
+    profile: options.cpuProfDir === null ? null : options.cpuProfPhase,
     heapSnapshotDir: options.heapSnapshotDir,
   };
   const results: Result[] = [];

@@ -12,7 +12,7 @@ import { busiestElu, type ClientPool } from "./load/client-pool";
 import { gather, type Gathered } from "./load/collector";
 import { publishBurst, publishSteady, type PublishOutcome, type Schedule } from "./load/publisher";
 import { now } from "./load/protocol";
-import { toggleProfiles } from "./measure/cpu-profile";
+import { toggleProfiles, type ProfiledPhase } from "./measure/cpu-profile";
 import { summariseHeaps, takeHeapSnapshot } from "./measure/heap-snapshot";
 import { watchScreen } from "./measure/time-to-screen";
 import { cpuSeconds, rssBytes, selfCpuSeconds } from "./measure/proc";
@@ -26,8 +26,8 @@ export interface Settings {
   idleMs: number;
   warmupStreams: number;
   warmupPublishes: number;
-  /** Servers were started with the profiling preload: toggle it around the burst. */
-  profile: boolean;
+  /** Servers were started with the profiling preload: the phase it profiles, else null. */
+  profile: ProfiledPhase | null;
   /** Servers take heap snapshots on SIGUSR2 into this folder: the first server is snapshotted before and after connecting. */
   heapSnapshotDir: string | null;
 }
@@ -166,9 +166,11 @@ export async function measureSystem(name: SystemName, n: number, deps: Deps): Pr
     const tripsBefore = (await system.storeRoundTrips?.()) ?? null;
     if (backing) await backing.meter.reset();
     const connectCpu0 = [cpuSeconds(system.pids), selfCpuSeconds(), backing ? cpuSeconds(backing.pids) : 0];
+    if (settings.profile === "connect") toggleProfiles(system.pids);
     const connectStart = now();
     await pool.open(system.streamUrls, system.streamHeaders, n);
     const connectMs = now() - connectStart;
+    if (settings.profile === "connect") toggleProfiles(system.pids);
     // Where the connect phase's time goes: servers, load generator, Redis and the endpoint (CPU seconds).
     const [serverConnectCpu, loadConnectCpu, backingConnectCpu] = [cpuSeconds(system.pids), selfCpuSeconds(), backing ? cpuSeconds(backing.pids) : 0].map((v, i) => v - connectCpu0[i]!);
     const connectCommands = backing ? await backing.meter.commands() : null;
@@ -193,8 +195,10 @@ export async function measureSystem(name: SystemName, n: number, deps: Deps): Pr
 
     // Steady broadcasts.
     const plan = steadyPlan(n);
+    if (settings.profile === "steady") toggleProfiles(system.pids);
     const steadyRun = publishSteady(system.publish, plan.count, plan.perSecond, stopped);
     const steady = await gather(pool, { expected: plan.count * n, publishing: steadyRun.done, quietMs: 5_000, timeoutMs: 120_000, guard });
+    if (settings.profile === "steady") toggleProfiles(system.pids);
     aborted = steady.stopped;
     log(`steady ${plan.count} × ${n}: ${steady.received} delivered${failures(steadyRun.outcome)}${aborted ? `; stopped: ${aborted}` : ""}`);
     const screen = screenWatch ? await screenWatch.finish() : null;
@@ -216,13 +220,13 @@ export async function measureSystem(name: SystemName, n: number, deps: Deps): Pr
       const serverCpu0 = cpuSeconds(system.pids);
       const loadCpu0 = selfCpuSeconds();
       const backingCpu0 = backing ? cpuSeconds(backing.pids) : 0;
-      if (settings.profile) toggleProfiles(system.pids);
+      if (settings.profile === "burst") toggleProfiles(system.pids);
       burstStart = now();
       burstRun = publishBurst(system.publish, settings.burst, settings.burstInflight, stopped);
       burst = await gather(pool, { expected: settings.burst * n, publishing: burstRun.done, quietMs: 5_000, timeoutMs: 180_000, guard });
       aborted = burst.stopped;
       wallS = (now() - burstStart) / 1000;
-      if (settings.profile) toggleProfiles(system.pids);
+      if (settings.profile === "burst") toggleProfiles(system.pids);
       serverCpu = cpuSeconds(system.pids) - serverCpu0;
       loadCpu = selfCpuSeconds() - loadCpu0;
       backingCpu = backing ? cpuSeconds(backing.pids) - backingCpu0 : null;

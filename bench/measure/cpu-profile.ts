@@ -4,6 +4,9 @@ import path from "node:path";
 import ts from "typescript";
 import { processTree } from "./proc";
 
+export const PROFILED_PHASES = ["burst", "connect", "steady"] as const;
+export type ProfiledPhase = (typeof PROFILED_PHASES)[number];
+
 /** Compiles the preload into `dir` and returns the environment that makes every server started afterwards load it. */
 export function profilingEnv(dir: string): Record<string, string> {
   mkdirSync(dir, { recursive: true });

@@ -256,6 +256,14 @@ const GAP_FILL_PAGE = 1_000;
 const CONNECT_WINDOW_MS = 60_000;
 /** Bounds one pipeline's body (each admission carries the script). */
 const ADMISSIONS_PER_ROUND_TRIP = 100;
+/**
+ * An admission round trip starts at most this often per instance. Under a
+ * storm an instance is busy with the requests themselves, so connects arrive
+ * a few ms apart and rarely while a round trip is out: without a pause, each
+ * one went alone, and in Upstash mode each request over HTTP cost more CPU
+ * than the rest of the connect (`npm run bench -- --cpu-prof-phase connect`).
+ */
+const ADMISSION_SPACING_MS = 50;
 
 type AdmissionReply = [string, string[]?];
 
@@ -296,6 +304,7 @@ export class RedisStore implements Store {
   private readonly pendingAdmissions: PendingAdmission[] = [];
   /** An admission pipeline is out (or about to go). */
   private admitting = false;
+  private lastAdmissionAt = 0;
   /**
    * This process among all that ever ran: an instance id may be reused by
    * the next process (a restarted pod), whose liveness must not keep the dead
@@ -548,24 +557,28 @@ export class RedisStore implements Store {
   }
 
   /**
-   * One admission pipeline in flight per instance: the admissions that arrive
-   * while it is out (a reconnect storm, a deploy) go together in the next
-   * one, so a storm costs a round trip per batch, not per stream, and the
-   * batches grow with the load. A lone connect waits for one round trip, as
-   * before.
+   * One admission pipeline in flight per instance, and at most one every
+   * ADMISSION_SPACING_MS: the admissions that arrive meanwhile (a reconnect
+   * storm, a deploy) go together in the next one, so a storm costs a round
+   * trip per batch, not per stream, and the batches grow with the load. A
+   * lone connect goes at once; one that follows another closely waits at most
+   * the spacing.
    */
   admitStream(request: StreamAdmission): Promise<AdmissionResult> {
     return new Promise((resolve, reject) => {
-      this.pendingAdmissions.push({ request, at: Date.now(), resolve, reject });
-      if (!this.admitting) {
-        this.admitting = true;
-        setImmediate(this.flushAdmissions);
-      }
+      const at = Date.now();
+      this.pendingAdmissions.push({ request, at, resolve, reject });
+      if (this.admitting) return;
+      this.admitting = true;
+      const wait = this.lastAdmissionAt + ADMISSION_SPACING_MS - at;
+      if (wait > 0) setTimeout(this.flushAdmissions, wait);
+      else setImmediate(this.flushAdmissions);
     });
   }
 
   private flushAdmissions = async () => {
     while (this.pendingAdmissions.length) {
+      this.lastAdmissionAt = Date.now();
       const part = this.pendingAdmissions.splice(0, ADMISSIONS_PER_ROUND_TRIP);
       try {
         const replies = await this.run((b) => part.reduce((pipeline, admission) => this.queueAdmission(pipeline, admission), b));
