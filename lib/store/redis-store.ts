@@ -566,28 +566,30 @@ export class RedisStore implements Store {
    */
   admitStream(request: StreamAdmission): Promise<AdmissionResult> {
     return new Promise((resolve, reject) => {
-      const at = Date.now();
-      this.pendingAdmissions.push({ request, at, resolve, reject });
-      if (this.admitting) return;
-      this.admitting = true;
-      const wait = this.lastAdmissionAt + ADMISSION_SPACING_MS - at;
-      if (wait > 0) setTimeout(this.flushAdmissions, wait);
-      else setImmediate(this.flushAdmissions);
+      this.pendingAdmissions.push({ request, at: Date.now(), resolve, reject });
+      if (!this.admitting) this.scheduleAdmissions();
     });
   }
 
+  private scheduleAdmissions() {
+    this.admitting = true;
+    const wait = this.lastAdmissionAt + ADMISSION_SPACING_MS - Date.now();
+    if (wait > 0) setTimeout(this.flushAdmissions, wait);
+    else setImmediate(this.flushAdmissions);
+  }
+
   private flushAdmissions = async () => {
-    while (this.pendingAdmissions.length) {
-      this.lastAdmissionAt = Date.now();
-      const part = this.pendingAdmissions.splice(0, ADMISSIONS_PER_ROUND_TRIP);
-      try {
-        const replies = await this.run((b) => part.reduce((pipeline, admission) => this.queueAdmission(pipeline, admission), b));
-        part.forEach((admission, i) => admission.resolve(admissionResult(replies[i] as AdmissionReply, admission.at)));
-      } catch (error) {
-        for (const admission of part) admission.reject(error);
-      }
+    this.lastAdmissionAt = Date.now();
+    const part = this.pendingAdmissions.splice(0, ADMISSIONS_PER_ROUND_TRIP);
+    try {
+      const replies = await this.run((b) => part.reduce((pipeline, admission) => this.queueAdmission(pipeline, admission), b));
+      part.forEach((admission, i) => admission.resolve(admissionResult(replies[i] as AdmissionReply, admission.at)));
+    } catch (error) {
+      for (const admission of part) admission.reject(error);
     }
     this.admitting = false;
+    // What arrived while this one was out goes next, the spacing after this one's start.
+    if (this.pendingAdmissions.length) this.scheduleAdmissions();
   };
 
   private queueAdmission(batch: RedisBatch, { request, at }: PendingAdmission): RedisBatch {
