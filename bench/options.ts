@@ -24,6 +24,8 @@ export interface Options {
   heapSnapshotDir: string | null;
   /** How many times the whole plan is measured; rows are the medians (report/median.ts). */
   runs: number;
+  /** Instances of product-upstash and product-redis, or null for the default. */
+  instances: number | null;
 }
 
 export const USAGE = `npm run bench -- [--quick] [--n 1000,5000] [--systems floor,product,...] [--no-build]
@@ -31,6 +33,7 @@ export const USAGE = `npm run bench -- [--quick] [--n 1000,5000] [--systems floo
                  [--cpu-prof DIR]   (servers write V8 CPU profiles there when they stop)
                  [--cpu-prof-phase burst|connect|steady] (which phase the profiles cover; burst by default)
                  [--heap-snapshot DIR] (each system's first server, before and after connecting; summarised)
+                 [--instances K] (product-upstash and product-redis; default 2, 4 past N = 5,000)
                  [--runs 1] (the plan K times over; each row the median, with the spread)
                  [--node current,24] (floor, minimal-next and the product on each; the rest on the first)
 systems: ${SYSTEMS.join(", ")} (aliases: product, upstash, realtime, minimal, tutorial)`;
@@ -57,7 +60,7 @@ export function parseOptions(argv: string[], root: string): Options {
     console.log(USAGE);
     process.exit(0);
   }
-  const known = new Set(["n", "systems", "product-dir", "out", "burst", "inflight", "workers", "idle-s", "cpu-prof", "node", "heap-snapshot", "runs", "cpu-prof-phase"]);
+  const known = new Set(["n", "systems", "product-dir", "out", "burst", "inflight", "workers", "idle-s", "cpu-prof", "node", "heap-snapshot", "runs", "cpu-prof-phase", "instances"]);
   for (const name of values.keys()) if (!known.has(name)) throw new Error(`unknown option --${name}\n${USAGE}`);
   const int = (name: string, fallback: number) => {
     const v = values.get(name);
@@ -83,6 +86,7 @@ export function parseOptions(argv: string[], root: string): Options {
     cpuProfDir: values.has("cpu-prof") ? path.resolve(values.get("cpu-prof")!) : null,
     cpuProfPhase: profilePhase(values.get("cpu-prof-phase") ?? "burst"),
     runs: int("runs", 1),
+    instances: values.has("instances") ? int("instances", 2) : null,
     heapSnapshotDir: values.has("heap-snapshot") ? path.resolve(values.get("heap-snapshot")!) : null,
     node: (values.get("node") ?? "current,24").split(",").map((s) => s.trim()).filter(Boolean),
   };

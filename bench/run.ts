@@ -76,6 +76,7 @@ async function main() {
   const infra = new InfraManager(ROOT);
   const context: Omit<LaunchContext, "node"> = {
     root: ROOT,
+    clusterInstances: options.instances,
     productDir: options.productDir,
     upstash: async () => (await infra.get()).upstash,
     redisUrl: async () => (await infra.get()).redis.url,

@@ -22,7 +22,7 @@ const clusterSize = (streams: number) => (streams > 5_000 ? 4 : 2);
 export async function startProduct(context: LaunchContext, mode: "embedded" | "upstash" | "redis", streams: number): Promise<RunningSystem> {
   const upstash = mode === "upstash" ? await context.upstash() : null;
   const redisUrl = mode === "redis" ? await context.redisUrl() : null;
-  const instances = mode === "embedded" ? 1 : clusterSize(streams);
+  const instances = mode === "embedded" ? 1 : (context.clusterInstances ?? clusterSize(streams));
   // Explicitly empty where unused, so settings in the caller's environment cannot switch the mode.
   const envOf = (i: number) => ({
     ...PRODUCT_ENV,

@@ -40,6 +40,8 @@ export interface LaunchContext {
   root: string;
   /** The Node the servers run on. */
   node: Runtime;
+  /** --instances: a product cluster's size, or null for the default (2, or 4 past 5,000 streams). */
+  clusterInstances: number | null;
   productDir: string;
   /** The local Upstash-compatible endpoint, when a system needs it. */
   upstash: () => Promise<{ url: string; token: string }>;
