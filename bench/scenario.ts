@@ -7,6 +7,7 @@ import path from "node:path";
 import type { Infra, InfraManager } from "./infra";
 import { startSystem, type LaunchContext, type RunningSystem, type SystemName } from "./launch";
 import type { Storm } from "./launch/types";
+import type { Publish } from "./load/publisher";
 import { LOAD_CORE, SERVER_CORE, pinToCore } from "./launch/pin";
 import { busiestElu, type ClientPool } from "./load/client-pool";
 import { gather, type Gathered } from "./load/collector";
@@ -14,7 +15,7 @@ import { publishBurst, publishSteady, type PublishOutcome, type Schedule } from 
 import { now } from "./load/protocol";
 import { toggleProfiles, type ProfiledPhase } from "./measure/cpu-profile";
 import { summariseHeaps, takeHeapSnapshot } from "./measure/heap-snapshot";
-import { watchScreen } from "./measure/time-to-screen";
+import { watchScreen, type Screen, type ScreenWatch } from "./measure/time-to-screen";
 import { cpuSeconds, rssBytes, selfCpuSeconds } from "./measure/proc";
 import { concatSorted, percentile, round, round3 } from "./measure/stats";
 import type { Result } from "./result";
@@ -96,6 +97,30 @@ function guardFor(system: RunningSystem, backing: Infra | null): () => string | 
   };
 }
 
+/**
+ * Time to screen: the steady plan once more, with a Chromium page on the dashboard among the N streams (a pass
+ * of its own, so the steady figures of every system are measured without a browser beside the load generator).
+ * A browser that cannot start or connect leaves the figure empty; the rest of the row stands.
+ */
+async function measureTimeToScreen(screen: Screen, publish: Publish, n: number, pool: ClientPool, guard: () => string | null, log: (line: string) => void) {
+  let watch: ScreenWatch | null = null;
+  try {
+    watch = await watchScreen(screen);
+    await pool.collect();
+    const plan = steadyPlan(n);
+    const run = publishSteady(publish, plan.count, plan.perSecond, () => false);
+    await gather(pool, { expected: plan.count * n, publishing: run.done, quietMs: 3_000, timeoutMs: 120_000, guard });
+    const result = await watch.read();
+    log(`time to screen over ${result.samples} of ${plan.count} publishes: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`);
+    return result;
+  } catch (error) {
+    log(`time to screen not measured: ${(error as Error).message.split("\n")[0]}`);
+    return null;
+  } finally {
+    await watch?.close();
+  }
+}
+
 /** Publishes during the storm: 20 at 4/s, through an instance that stays up. */
 const STORM_PUBLISHES = { count: 20, perSecond: 4 };
 const STORM_TIMEOUT_MS = 180_000;
@@ -138,6 +163,17 @@ export async function measureSystem(name: SystemName, n: number, deps: Deps): Pr
   // A fresh redis-server and endpoint per Redis system: nothing one system left behind weighs on the next.
   const backing = name === "upstash-realtime" || name === "product-upstash" || name === "product-redis" ? await infra.get() : null;
   let system: RunningSystem | null = null;
+  /** Runs a phase, with the servers' CPU profile on around it when --cpu-prof asked for that phase. */
+  const profiled = async <T>(phase: ProfiledPhase, work: () => Promise<T>): Promise<T> => {
+    if (settings.profile !== phase || !system) return work();
+    const pids = system.pids;
+    toggleProfiles(pids);
+    try {
+      return await work();
+    } finally {
+      toggleProfiles(pids);
+    }
+  };
   // Set when streams ended or the run stopped early: the servers' output is then kept for a look.
   let troubled = true;
   try {
@@ -166,11 +202,9 @@ export async function measureSystem(name: SystemName, n: number, deps: Deps): Pr
     const tripsBefore = (await system.storeRoundTrips?.()) ?? null;
     if (backing) await backing.meter.reset();
     const connectCpu0 = [cpuSeconds(system.pids), selfCpuSeconds(), backing ? cpuSeconds(backing.pids) : 0];
-    if (settings.profile === "connect") toggleProfiles(system.pids);
     const connectStart = now();
-    await pool.open(system.streamUrls, system.streamHeaders, n);
+    await profiled("connect", () => pool.open(system!.streamUrls, system!.streamHeaders, n));
     const connectMs = now() - connectStart;
-    if (settings.profile === "connect") toggleProfiles(system.pids);
     // Where the connect phase's time goes: servers, load generator, Redis and the endpoint (CPU seconds).
     const [serverConnectCpu, loadConnectCpu, backingConnectCpu] = [cpuSeconds(system.pids), selfCpuSeconds(), backing ? cpuSeconds(backing.pids) : 0].map((v, i) => v - connectCpu0[i]!);
     const connectCommands = backing ? await backing.meter.commands() : null;
@@ -189,20 +223,15 @@ export async function measureSystem(name: SystemName, n: number, deps: Deps): Pr
       const streams = Math.ceil(n / system.instances);
       log(summariseHeaps(settings.heapSnapshotDir, `${name}-${n}-${context.node.version}`, heapBefore, heapAfter, streams).replace(/\n/g, "\n    "));
     }
-    // A Chromium page on the dashboard over the steady phase only: the burst is measured without it.
-    const screenWatch = system.screen ? await watchScreen(system.screen) : null;
     await pool.collect();
 
     // Steady broadcasts.
     const plan = steadyPlan(n);
-    if (settings.profile === "steady") toggleProfiles(system.pids);
     const steadyRun = publishSteady(system.publish, plan.count, plan.perSecond, stopped);
-    const steady = await gather(pool, { expected: plan.count * n, publishing: steadyRun.done, quietMs: 5_000, timeoutMs: 120_000, guard });
-    if (settings.profile === "steady") toggleProfiles(system.pids);
+    const steady = await profiled("steady", () => gather(pool, { expected: plan.count * n, publishing: steadyRun.done, quietMs: 5_000, timeoutMs: 120_000, guard }));
     aborted = steady.stopped;
     log(`steady ${plan.count} × ${n}: ${steady.received} delivered${failures(steadyRun.outcome)}${aborted ? `; stopped: ${aborted}` : ""}`);
-    const screen = screenWatch ? await screenWatch.finish() : null;
-    if (screen) log(`time to screen over ${screen.samples} of ${plan.count} publishes: p50 ${screen.p50Ms} ms, p99 ${screen.p99Ms} ms`);
+    const screen = system.screen && !aborted ? await measureTimeToScreen(system.screen, system.publish, n, pool, guard, log) : null;
 
     // The burst: as fast as the publish API takes them, `burstInflight` in flight.
     let burst: Gathered | null = null;
@@ -220,13 +249,11 @@ export async function measureSystem(name: SystemName, n: number, deps: Deps): Pr
       const serverCpu0 = cpuSeconds(system.pids);
       const loadCpu0 = selfCpuSeconds();
       const backingCpu0 = backing ? cpuSeconds(backing.pids) : 0;
-      if (settings.profile === "burst") toggleProfiles(system.pids);
       burstStart = now();
-      burstRun = publishBurst(system.publish, settings.burst, settings.burstInflight, stopped);
-      burst = await gather(pool, { expected: settings.burst * n, publishing: burstRun.done, quietMs: 5_000, timeoutMs: 180_000, guard });
+      const run = (burstRun = publishBurst(system.publish, settings.burst, settings.burstInflight, stopped));
+      burst = await profiled("burst", () => gather(pool, { expected: settings.burst * n, publishing: run.done, quietMs: 5_000, timeoutMs: 180_000, guard }));
       aborted = burst.stopped;
       wallS = (now() - burstStart) / 1000;
-      if (settings.profile === "burst") toggleProfiles(system.pids);
       serverCpu = cpuSeconds(system.pids) - serverCpu0;
       loadCpu = selfCpuSeconds() - loadCpu0;
       backingCpu = backing ? cpuSeconds(backing.pids) - backingCpu0 : null;

@@ -1,7 +1,7 @@
 // The --heap-snapshot option: servers take a V8 heap snapshot on SIGUSR2 (node --heapsnapshot-signal) into one folder;
 // the bench takes one before connecting N streams and one after, then summarises the growth (heap-summary.ts).
 import { execFileSync } from "node:child_process";
-import { readdirSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -9,18 +9,31 @@ export function heapSnapshotEnv(dir: string): Record<string, string> {
   return { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${dir}`.trim() };
 }
 
-/** Signals the server and waits until its snapshot is written (its size stops changing); answers the file. */
+/** Whether a snapshot file is whole: its JSON closes with "}" and its size held still for a second. */
+async function written(file: string) {
+  const size = statSync(file).size;
+  if (size === 0) return false;
+  await sleep(1_000);
+  if (statSync(file).size !== size) return false;
+  const last = Buffer.alloc(16);
+  const fd = openSync(file, "r");
+  try {
+    const read = readSync(fd, last, 0, last.length, Math.max(0, size - last.length));
+    return last.subarray(0, read).toString().trimEnd().endsWith("}");
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Signals the server and waits until its snapshot is written; answers the file. */
 export async function takeHeapSnapshot(dir: string, pid: number): Promise<string> {
   const existing = new Set(readdirSync(dir));
   process.kill(pid, "SIGUSR2");
-  for (let waited = 0; waited < 300_000; waited += 500) {
+  const deadline = Date.now() + 300_000;
+  while (Date.now() < deadline) {
     await sleep(500);
     const file = readdirSync(dir).find((f) => f.endsWith(".heapsnapshot") && !existing.has(f));
-    if (!file) continue;
-    const full = path.join(dir, file);
-    const size = statSync(full).size;
-    await sleep(1_000);
-    if (size > 0 && statSync(full).size === size) return full;
+    if (file && (await written(path.join(dir, file)))) return path.join(dir, file);
   }
   throw new Error(`no heap snapshot from pid ${pid} in ${dir} after 5 minutes`);
 }

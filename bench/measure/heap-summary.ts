@@ -2,7 +2,7 @@
 // growth of self sizes grouped by what holds them (constructor for objects, the node type otherwise, and for
 // closures whose code they run: Node, Next, React, the app bundle), per stream. Self sizes, not retained ones:
 // each byte is counted once, on the object that holds it.
-// Usage: node --max-old-space-size=8192 --require tsx/cjs bench/measure/heap-summary.ts BEFORE AFTER N
+// Usage: node --max-old-space-size=12288 --require tsx/cjs bench/measure/heap-summary.ts BEFORE AFTER N
 import { readFileSync } from "node:fs";
 
 interface Snapshot {
@@ -69,8 +69,9 @@ function groups(file: string): Map<string, { bytes: number; count: number }> {
 export function summarise(beforeFile: string, afterFile: string, n: number, top = 30): string {
   const before = groups(beforeFile);
   const after = groups(afterFile);
-  const rows = [...after].map(([key, a]) => {
-    const b = before.get(key) ?? { bytes: 0, count: 0 };
+  const none = { bytes: 0, count: 0 };
+  const rows = [...new Set([...before.keys(), ...after.keys()])].map((key) => {
+    const [a, b] = [after.get(key) ?? none, before.get(key) ?? none];
     return { key, bytes: (a.bytes - b.bytes) / n, count: (a.count - b.count) / n };
   });
   const total = rows.reduce((sum, r) => sum + r.bytes, 0);

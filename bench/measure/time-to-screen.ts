@@ -14,8 +14,10 @@ export interface Screen {
 }
 
 export interface ScreenWatch {
-  /** Publish-to-paint times so far, ms, and closes the browser. */
-  finish(): Promise<{ p50Ms: number | null; p99Ms: number | null; samples: number }>;
+  /** Publish-to-paint times so far, ms. */
+  read(): Promise<{ p50Ms: number | null; p99Ms: number | null; samples: number }>;
+  /** Closes the browser (again is fine). */
+  close(): Promise<void>;
 }
 
 const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
@@ -59,12 +61,12 @@ export async function watchScreen(screen: Screen): Promise<ScreenWatch> {
     await page.goto(`${screen.url}/`);
     await page.getByTestId("connection-status").filter({ hasText: "Live" }).waitFor({ timeout: 60_000 });
     return {
-      async finish() {
+      async read() {
         const times = await page.evaluate(() => (window as unknown as { __screenTimes: number[] }).__screenTimes.slice());
-        await browser.close();
         const sorted = Float64Array.from(times).sort();
         return { p50Ms: round(percentile(sorted, 50)), p99Ms: round(percentile(sorted, 99)), samples: times.length };
       },
+      close: () => browser.close(),
     };
   } catch (error) {
     await browser.close();

@@ -1,5 +1,6 @@
 // A hand-made SVG: per system, bars of burst deliveries/s and of steady p99, one bar per N.
 import type { Result } from "../result";
+import { majorOf } from "../runtimes";
 
 const LABEL_W = 150;
 const PANEL_W = 300;
@@ -17,11 +18,11 @@ function esc(text: string) {
 
 /** A system's name, with its Node major when the run measured it on more than the first runtime. */
 function seriesOf(r: Result, firstNode: string) {
-  return r.node === firstNode ? r.system : `${r.system} · Node ${r.node.slice(1).split(".")[0]}`;
+  return r.node === firstNode ? r.system : `${r.system} · Node ${majorOf(r.node)}`;
 }
 
-export function renderChart(results: Result[], subtitle: string): string {
-  const firstNode = results[0]?.node ?? "";
+/** `firstNode`: the run's first runtime, whose rows go unlabelled. */
+export function renderChart(results: Result[], subtitle: string, firstNode: string): string {
   const series = (r: Result) => seriesOf(r, firstNode);
   const systems = [...new Set(results.map(series))];
   const ns = [...new Set(results.map((r) => r.n))].sort((a, b) => a - b);

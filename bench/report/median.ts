@@ -4,7 +4,7 @@
 import type { Result } from "../result";
 import { round3 } from "../measure/stats";
 
-/** The figures whose spread the table and README quote. */
+/** The figures whose spread latest.json records (the table shows connect, steady p99, deliveries/s and CPU). */
 export const SPREAD_FIELDS = ["connectMs", "steadyP99Ms", "deliveriesPerSec", "cpuSecPer10k", "rssPerStreamKb", "timeToScreenP99Ms"] as const;
 type SpreadField = (typeof SPREAD_FIELDS)[number];
 
@@ -14,7 +14,11 @@ export interface Spread {
   range: Partial<Record<SpreadField, { min: number; max: number; relative: number | null }>>;
 }
 
-export type MedianResult = Result & { spread: Spread | null };
+/** Counts of things that went wrong and worst cases: a row reports the worst run, never a median that hides one. */
+const WORST_IS_HIGHEST = new Set(["stormDuplicates", "stormMissing", "streamsEnded", "publishFailures", "maxMs"]);
+const WORST_IS_LOWEST = new Set(["delivered"]);
+/** A run without the figure failed to produce it (the storm did not recover, no card was seen): the row has none either. */
+const NULL_IF_ANY_RUN_NULL = new Set(["stormRecoverMs", "timeToScreenP50Ms", "timeToScreenP99Ms", "deliveriesPerSec"]);
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -22,8 +26,8 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** One row per system, N and Node: numeric figures are medians over the runs that have them; the rest from the first run. */
-export function medianRows(results: Result[]): MedianResult[] {
+/** One row per system, N and Node: performance figures are medians, failures the worst run's; the rest from the first run. */
+export function medianRows(results: Result[]): (Result & { spread: Spread | null })[] {
   const groups = new Map<string, Result[]>();
   for (const r of results) {
     const key = `${r.system}|${r.n}|${r.node}`;
@@ -33,8 +37,12 @@ export function medianRows(results: Result[]): MedianResult[] {
     const row = { ...runs[0]! } as Record<string, unknown>;
     for (const [field, value] of Object.entries(runs[0]!)) {
       if (typeof value !== "number" && value !== null) continue;
-      const values = runs.map((r) => (r as unknown as Record<string, unknown>)[field]).filter((v): v is number => typeof v === "number");
-      if (values.length) row[field] = round3(median(values));
+      const all = runs.map((r) => (r as unknown as Record<string, unknown>)[field]);
+      const values = all.filter((v): v is number => typeof v === "number");
+      if (NULL_IF_ANY_RUN_NULL.has(field) && values.length < all.length) row[field] = null;
+      else if (WORST_IS_HIGHEST.has(field)) row[field] = values.length ? Math.max(...values) : null;
+      else if (WORST_IS_LOWEST.has(field)) row[field] = values.length ? Math.min(...values) : null;
+      else if (values.length) row[field] = round3(median(values));
     }
     // A row stopped early in any run says so.
     row.aborted = runs.map((r) => r.aborted).find((a) => a !== null) ?? null;

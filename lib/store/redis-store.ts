@@ -304,7 +304,8 @@ export class RedisStore implements Store {
   private readonly pendingAdmissions: PendingAdmission[] = [];
   /** An admission pipeline is out (or about to go). */
   private admitting = false;
-  private lastAdmissionAt = 0;
+  /** performance.now() of the last admission round trip's start. */
+  private lastAdmissionAt = -Infinity;
   /**
    * This process among all that ever ran: an instance id may be reused by
    * the next process (a restarted pod), whose liveness must not keep the dead
@@ -560,9 +561,10 @@ export class RedisStore implements Store {
    * One admission pipeline in flight per instance, and at most one every
    * ADMISSION_SPACING_MS: the admissions that arrive meanwhile (a reconnect
    * storm, a deploy) go together in the next one, so a storm costs a round
-   * trip per batch, not per stream, and the batches grow with the load. A
-   * lone connect goes at once; one that follows another closely waits at most
-   * the spacing.
+   * trip per batch, not per stream, and the batches grow with the load (a
+   * full batch of ADMISSIONS_PER_ROUND_TRIP goes without waiting). A lone
+   * connect goes at once; one that follows another closely waits at most the
+   * spacing.
    */
   admitStream(request: StreamAdmission): Promise<AdmissionResult> {
     return new Promise((resolve, reject) => {
@@ -573,13 +575,15 @@ export class RedisStore implements Store {
 
   private scheduleAdmissions() {
     this.admitting = true;
-    const wait = this.lastAdmissionAt + ADMISSION_SPACING_MS - Date.now();
+    // A full batch has nothing to wait for. The monotonic clock: a wall clock stepped back would stall every connect.
+    const full = this.pendingAdmissions.length >= ADMISSIONS_PER_ROUND_TRIP;
+    const wait = full ? 0 : Math.min(ADMISSION_SPACING_MS, this.lastAdmissionAt + ADMISSION_SPACING_MS - performance.now());
     if (wait > 0) setTimeout(this.flushAdmissions, wait);
     else setImmediate(this.flushAdmissions);
   }
 
   private flushAdmissions = async () => {
-    this.lastAdmissionAt = Date.now();
+    this.lastAdmissionAt = performance.now();
     const part = this.pendingAdmissions.splice(0, ADMISSIONS_PER_ROUND_TRIP);
     try {
       const replies = await this.run((b) => part.reduce((pipeline, admission) => this.queueAdmission(pipeline, admission), b));
