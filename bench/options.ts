@@ -35,7 +35,7 @@ export const USAGE = `npm run bench -- [--quick] [--n 1000,5000] [--systems floo
                  [--heap-snapshot DIR] (each system's first server, before and after connecting; summarised)
                  [--instances K] (product-upstash and product-redis; default 2, 4 past N = 5,000)
                  [--runs 1] (the plan K times over; each row the median, with the spread)
-                 [--node current,24] (floor, minimal-next and the product on each; the rest on the first)
+                 [--node current,24] (floor, floor-batched, minimal-next, product-embedded and product-upstash on each; the rest on the first)
 systems: ${SYSTEMS.join(", ")} (aliases: product, upstash, realtime, minimal, tutorial)`;
 
 function profilePhase(value: string): ProfiledPhase {
