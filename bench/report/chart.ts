@@ -2,7 +2,8 @@
 import type { Result } from "../result";
 import { majorOf } from "../runtimes";
 
-const LABEL_W = 150;
+// Room for "product-embedded · Node 24".
+const LABEL_W = 220;
 const PANEL_W = 300;
 // Room right of the longest bar for its value label ("3,595 ms (stopped early)").
 const VALUE_LABEL_W = 180;
