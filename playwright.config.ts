@@ -1,6 +1,7 @@
 // End-to-end tests against production builds, in Debian's Chromium (never a
 // downloaded browser). Servers are started by e2e/global-setup.ts on free ports.
 import { defineConfig, devices } from "@playwright/test";
+import { CHROMIUM_LAUNCH } from "./testing/chromium";
 
 export default defineConfig({
   testDir: "./e2e",
@@ -14,18 +15,7 @@ export default defineConfig({
   reporter: "list",
   use: {
     trace: "retain-on-failure",
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    },
+    launchOptions: CHROMIUM_LAUNCH,
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
 });

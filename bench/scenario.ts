@@ -201,12 +201,14 @@ export async function measureSystem(name: SystemName, n: number, deps: Deps): Pr
     const rssBefore = await averageRss(system.pids);
     const tripsBefore = (await system.storeRoundTrips?.()) ?? null;
     if (backing) await backing.meter.reset();
-    const connectCpu0 = [cpuSeconds(system.pids), selfCpuSeconds(), backing ? cpuSeconds(backing.pids) : 0];
+    // Where the connect phase's time goes: servers, load generator, Redis and the endpoint (CPU seconds).
+    const pids = system.pids;
+    const cpuNow = () => [cpuSeconds(pids), selfCpuSeconds(), backing ? cpuSeconds(backing.pids) : 0];
+    const connectCpu0 = cpuNow();
     const connectStart = now();
     await profiled("connect", () => pool.open(system!.streamUrls, system!.streamHeaders, n));
     const connectMs = now() - connectStart;
-    // Where the connect phase's time goes: servers, load generator, Redis and the endpoint (CPU seconds).
-    const [serverConnectCpu, loadConnectCpu, backingConnectCpu] = [cpuSeconds(system.pids), selfCpuSeconds(), backing ? cpuSeconds(backing.pids) : 0].map((v, i) => v - connectCpu0[i]!);
+    const [serverConnectCpu, loadConnectCpu, backingConnectCpu] = cpuNow().map((v, i) => v - connectCpu0[i]!);
     const connectCommands = backing ? await backing.meter.commands() : null;
     const tripsAfter = (await system.storeRoundTrips?.()) ?? null;
     const roundTripsPerConnect = tripsBefore === null || tripsAfter === null ? null : round((tripsAfter - tripsBefore) / n, 2);

@@ -3,6 +3,7 @@
 // added to the document (the hook's handler has run and React has committed), then waits for the next animation frame
 // (the frame that paints it). Both clocks are this machine's wall clock (performance.timeOrigin + performance.now()).
 import { chromium, type Browser } from "@playwright/test";
+import { CHROMIUM_LAUNCH } from "../../testing/chromium";
 import { now } from "../load/protocol";
 import { percentile, round } from "./stats";
 
@@ -20,7 +21,6 @@ export interface ScreenWatch {
   close(): Promise<void>;
 }
 
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 /** Runs in the page before its own scripts; counts publishes made from `since` on (the history it loads is older). */
 function watchCards(since: number) {
@@ -44,9 +44,8 @@ function watchCards(since: number) {
 }
 
 export async function watchScreen(screen: Screen): Promise<ScreenWatch> {
-  const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
   // Launched from the bench process, so on its core (children inherit the affinity), never on the servers'.
-  const browser: Browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  const browser: Browser = await chromium.launch(CHROMIUM_LAUNCH);
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const { hostname } = new URL(screen.url);
