@@ -1,7 +1,7 @@
 // Starts a production `next start` of this repo (built beforehand) on a free
 // port, waits for /api/health, and stops it: used by the e2e setup, the
 // integration tests and the benchmark.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { spawnNode, waitUntilAnswering, type LoggedChild } from "./child-process";
 import { freePort } from "./ports";
@@ -15,14 +15,31 @@ export interface NextServer extends LoggedChild {
 export const TEST_SECRET = "test-secret-0123456789abcdef0123456789abcdef";
 const ROOT = path.resolve(__dirname, "..");
 
+/**
+ * The Node flags `npm start` gives the product's server (package.json's
+ * `start`), so the tests and the benchmark run it exactly as it is deployed.
+ */
+export const PRODUCT_NODE_FLAGS: string[] = (() => {
+  const start: string = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts.start;
+  const flags = /^node((?: --\S+)*) node_modules\/next\/dist\/bin\/next start\b/.exec(start);
+  if (!flags) throw new Error(`package.json's start script is not "node [--flags] node_modules/next/dist/bin/next start": ${start}`);
+  return flags[1]!.trim().split(" ").filter(Boolean);
+})();
+
 export async function startNextServer(
   env: Record<string, string> = {},
-  { port, cwd = ROOT, expectHealthy = true, node }: { port?: number; cwd?: string; expectHealthy?: boolean; node?: string } = {},
+  {
+    port,
+    cwd = ROOT,
+    expectHealthy = true,
+    node,
+    nodeFlags = PRODUCT_NODE_FLAGS,
+  }: { port?: number; cwd?: string; expectHealthy?: boolean; node?: string; nodeFlags?: string[] } = {},
 ): Promise<NextServer> {
   if (!existsSync(path.join(cwd, ".next", "BUILD_ID"))) throw new Error(`No production build in ${cwd}: run \`npx next build\` first.`);
   const chosen = port ?? (await freePort());
   const url = `http://127.0.0.1:${chosen}`;
-  const child = spawnNode([path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(chosen)], {
+  const child = spawnNode([...nodeFlags, path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(chosen)], {
     cwd,
     node,
     env: {

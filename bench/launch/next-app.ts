@@ -11,7 +11,8 @@ export async function startBenchApp(
   usesRedis: boolean,
   node: string,
 ): Promise<RunningSystem> {
-  const server = await startNextServer(env, { cwd: path.join(root, "bench", "apps", name), expectHealthy: false, node });
+  // Plain `next start`, as these apps' own docs run them (the product's start flags are the product's).
+  const server = await startNextServer(env, { cwd: path.join(root, "bench", "apps", name), expectHealthy: false, node, nodeFlags: [] });
   return {
     streamUrls: [`${server.url}${streamPath}`],
     streamHeaders: {},

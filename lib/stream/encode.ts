@@ -14,7 +14,7 @@ const LINE_BREAK = /\r\n|\r|\n/;
 
 /** Values of single-line fields (event, id) lose every CR, LF and NUL. */
 function singleLine(value: string): string {
-    return value.replace(/[\r\n\u0000]/g, "");
+  return value.replace(/[\r\n\u0000]/g, "");
 }
 
 export function formatFrame(frame: SseFrame): string {
