@@ -26,6 +26,8 @@ export interface Options {
   runs: number;
   /** Instances of product-upstash and product-redis, or null for the default. */
   instances: number | null;
+  /** --node-flags: the Node flags of every server, or null for the product's own (package.json's start). */
+  nodeFlags: string[] | null;
 }
 
 export const USAGE = `npm run bench -- [--quick] [--n 1000,5000] [--systems floor,product,...] [--no-build]
@@ -36,6 +38,7 @@ export const USAGE = `npm run bench -- [--quick] [--n 1000,5000] [--systems floo
                  [--instances K] (product-upstash and product-redis; default 2, 4 past N = 5,000)
                  [--runs 1] (the plan K times over; each row the median, with the spread)
                  [--node current,24] (floor, floor-batched, minimal-next, product-embedded and product-upstash on each; the rest on the first)
+                 [--node-flags "--x=1 ..."] (every server's Node flags; default: the product's npm start flags, "" for none)
 systems: ${SYSTEMS.join(", ")} (aliases: product, upstash, realtime, minimal, tutorial)`;
 
 function profilePhase(value: string): ProfiledPhase {
@@ -60,7 +63,7 @@ export function parseOptions(argv: string[], root: string): Options {
     console.log(USAGE);
     process.exit(0);
   }
-  const known = new Set(["n", "systems", "product-dir", "out", "burst", "inflight", "workers", "idle-s", "cpu-prof", "node", "heap-snapshot", "runs", "cpu-prof-phase", "instances"]);
+  const known = new Set(["n", "systems", "product-dir", "out", "burst", "inflight", "workers", "idle-s", "cpu-prof", "node", "heap-snapshot", "runs", "cpu-prof-phase", "instances", "node-flags"]);
   for (const name of values.keys()) if (!known.has(name)) throw new Error(`unknown option --${name}\n${USAGE}`);
   const int = (name: string, fallback: number) => {
     const v = values.get(name);
@@ -90,5 +93,6 @@ export function parseOptions(argv: string[], root: string): Options {
     instances: values.has("instances") ? int("instances", 2) : null,
     heapSnapshotDir: values.has("heap-snapshot") ? path.resolve(values.get("heap-snapshot")!) : null,
     node: (values.get("node") ?? "current,24").split(",").map((s) => s.trim()).filter(Boolean),
+    nodeFlags: values.has("node-flags") ? values.get("node-flags")!.split(/\s+/).filter(Boolean) : null,
   };
 }

@@ -21,6 +21,7 @@ import { checkIdleScaling, checkTargets, renderTargets, targetN, type TargetChec
 import type { Result } from "./result";
 import { COMPARED_ON_EVERY_RUNTIME, resolveRuntimes } from "./runtimes";
 import { measureSystem, steadyPlan, type Settings } from "./scenario";
+import { productNodeFlags } from "../testing/next-server";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -78,8 +79,11 @@ async function main() {
   // This process (the load generator, and everything it starts later) on one core; servers get re-pinned to the other.
   pinToCore([process.pid], LOAD_CORE);
   const infra = new InfraManager(ROOT);
+  const nodeFlags = options.nodeFlags ?? productNodeFlags(options.productDir);
+  console.log(`› every server starts with Node flags: ${nodeFlags.join(" ") || "none"}`);
   const context: Omit<LaunchContext, "node"> = {
     root: ROOT,
+    nodeFlags,
     clusterInstances: options.instances,
     productDir: options.productDir,
     upstash: async () => (await infra.get()).upstash,
@@ -151,6 +155,7 @@ async function main() {
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     node: process.version,
     serverNodes: runtimes.map((r) => r.version),
+    serverNodeFlags: nodeFlags.join(" "),
     platform: `${os.type()} ${os.release()}`,
     openFileLimit: nofile,
     date: new Date().toISOString(),
@@ -174,7 +179,7 @@ async function main() {
 
   console.log(`\n${renderTable(rows)}\n`);
   console.log(
-    `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; servers on Node ${machine.serverNodes.join(" and ")}. Load generator (Node ${machine.node}): ${options.workers} worker threads` +
+    `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; servers on Node ${machine.serverNodes.join(" and ")}${nodeFlags.length ? ` with ${machine.serverNodeFlags}` : ""}. Load generator (Node ${machine.node}): ${options.workers} worker threads` +
       (CORES > 1 ? ` on core ${LOAD_CORE} (servers on core ${SERVER_CORE})` : "") +
       `, ${loadGenerator.averageCpuPercent}% of a core on average over the run.`,
   );

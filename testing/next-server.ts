@@ -16,15 +16,17 @@ export const TEST_SECRET = "test-secret-0123456789abcdef0123456789abcdef";
 const ROOT = path.resolve(__dirname, "..");
 
 /**
- * The Node flags `npm start` gives the product's server (package.json's
- * `start`), so the tests and the benchmark run it exactly as it is deployed.
+ * The Node flags `npm start` gives the product's server (the `start` script of
+ * `dir`'s package.json), so the tests and the benchmark start the server as
+ * `npm start` does. A script of another shape fails loudly rather than
+ * dropping what it adds.
  */
-export const PRODUCT_NODE_FLAGS: string[] = (() => {
-  const start: string = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts.start;
-  const flags = /^node((?: --\S+)*) node_modules\/next\/dist\/bin\/next start\b/.exec(start);
-  if (!flags) throw new Error(`package.json's start script is not "node [--flags] node_modules/next/dist/bin/next start": ${start}`);
+export function productNodeFlags(dir = ROOT): string[] {
+  const start: string = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")).scripts?.start ?? "";
+  const flags = /^node((?: --\S+)*) node_modules\/next\/dist\/bin\/next start -H 127\.0\.0\.1$/.exec(start);
+  if (!flags) throw new Error(`${dir}/package.json's start script is not "node [--flags] node_modules/next/dist/bin/next start -H 127.0.0.1": ${start}`);
   return flags[1]!.trim().split(" ").filter(Boolean);
-})();
+}
 
 export async function startNextServer(
   env: Record<string, string> = {},
@@ -33,7 +35,7 @@ export async function startNextServer(
     cwd = ROOT,
     expectHealthy = true,
     node,
-    nodeFlags = PRODUCT_NODE_FLAGS,
+    nodeFlags = productNodeFlags(),
   }: { port?: number; cwd?: string; expectHealthy?: boolean; node?: string; nodeFlags?: string[] } = {},
 ): Promise<NextServer> {
   if (!existsSync(path.join(cwd, ".next", "BUILD_ID"))) throw new Error(`No production build in ${cwd}: run \`npx next build\` first.`);

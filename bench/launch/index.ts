@@ -35,17 +35,17 @@ export function resolveSystems(names: string[]): SystemName[] {
 export async function startSystem(name: SystemName, context: LaunchContext, streams: number): Promise<RunningSystem> {
   switch (name) {
     case "floor":
-      return startNodeScript(path.join(context.root, "bench/systems/floor.ts"), context.node.path);
+      return startNodeScript(path.join(context.root, "bench/systems/floor.ts"), context.node.path, context.nodeFlags);
     case "floor-batched":
-      return startNodeScript(path.join(context.root, "bench/systems/floor-batched.ts"), context.node.path);
+      return startNodeScript(path.join(context.root, "bench/systems/floor-batched.ts"), context.node.path, context.nodeFlags);
     case "express":
-      return startNodeScript(path.join(context.root, "bench/systems/express.ts"), context.node.path);
+      return startNodeScript(path.join(context.root, "bench/systems/express.ts"), context.node.path, context.nodeFlags);
     case "minimal-next":
-      return startBenchApp(context.root, "minimal-next", {}, "/api/events", false, context.node.path);
+      return startBenchApp(context.root, "minimal-next", {}, "/api/events", false, context.node.path, context.nodeFlags);
     case "upstash-realtime": {
       const upstash = await context.upstash();
       const env = { UPSTASH_REDIS_REST_URL: upstash.url, UPSTASH_REDIS_REST_TOKEN: upstash.token };
-      return startBenchApp(context.root, "upstash-realtime", env, "/api/realtime?channel=default", true, context.node.path);
+      return startBenchApp(context.root, "upstash-realtime", env, "/api/realtime?channel=default", true, context.node.path, context.nodeFlags);
     }
     case "product-embedded":
       return startProduct(context, "embedded", streams);

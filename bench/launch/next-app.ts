@@ -10,9 +10,9 @@ export async function startBenchApp(
   streamPath: string,
   usesRedis: boolean,
   node: string,
+  nodeFlags: string[],
 ): Promise<RunningSystem> {
-  // Plain `next start`, as these apps' own docs run them (the product's start flags are the product's).
-  const server = await startNextServer(env, { cwd: path.join(root, "bench", "apps", name), expectHealthy: false, node, nodeFlags: [] });
+  const server = await startNextServer(env, { cwd: path.join(root, "bench", "apps", name), expectHealthy: false, node, nodeFlags });
   return {
     streamUrls: [`${server.url}${streamPath}`],
     streamHeaders: {},

@@ -3,10 +3,10 @@ import { spawnNode, waitUntilAnswering } from "../../testing/child-process";
 import { freePort } from "../../testing/ports";
 import { PAD, postJson, type RunningSystem } from "./types";
 
-export async function startNodeScript(file: string, node: string): Promise<RunningSystem> {
+export async function startNodeScript(file: string, node: string, nodeFlags: string[]): Promise<RunningSystem> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawnNode(["--require", require.resolve("tsx/cjs"), file], { node, env: { ...process.env, PORT: String(port), NODE_ENV: "production" } });
+  const child = spawnNode([...nodeFlags, "--require", require.resolve("tsx/cjs"), file], { node, env: { ...process.env, PORT: String(port), NODE_ENV: "production" } });
   await waitUntilAnswering(child, `${url}/`, { name: file, timeoutMs: 15_000, intervalMs: 50 });
   return {
     streamUrls: [`${url}/events`],

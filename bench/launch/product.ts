@@ -36,7 +36,7 @@ export async function startProduct(context: LaunchContext, mode: "embedded" | "u
     await Promise.all(servers.map((s) => s.stop()));
   };
   try {
-    for (let i = 0; i < instances; i++) servers.push(await startNextServer(envOf(i), { cwd: context.productDir, node: context.node.path }));
+    for (let i = 0; i < instances; i++) servers.push(await startNextServer(envOf(i), { cwd: context.productDir, node: context.node.path, nodeFlags: context.nodeFlags }));
     // One sign-in per user: every stream is alice's, every publish the admin's (one secret: valid on every instance).
     const admin = await signInCookie(servers[0]!.url, "admin@example.com");
     const member = await signInCookie(servers[0]!.url, "alice@example.com");
@@ -67,7 +67,7 @@ export async function startProduct(context: LaunchContext, mode: "embedded" | "u
           const crashed = servers[0]!;
           crashed.process.kill("SIGKILL");
           await crashed.stop();
-          servers[0] = await startNextServer(envOf(0), { cwd: context.productDir, port: crashed.port, node: context.node.path });
+          servers[0] = await startNextServer(envOf(0), { cwd: context.productDir, port: crashed.port, node: context.node.path, nodeFlags: context.nodeFlags });
         },
       },
       storeRoundTrips:

@@ -40,6 +40,11 @@ export interface LaunchContext {
   root: string;
   /** The Node the servers run on. */
   node: Runtime;
+  /**
+   * Node flags every server starts with, whichever the system: the product's own (its `npm start`)
+   * unless --node-flags says otherwise, so a flag never counts for one system only.
+   */
+  nodeFlags: string[];
   /** --instances: a product cluster's size, or null for the default (2, or 4 past 5,000 streams). */
   clusterInstances: number | null;
   productDir: string;
