@@ -53,7 +53,9 @@ export function parseOptions(argv: string[], root: string): Options {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (!arg.startsWith("--")) throw new Error(`unexpected argument "${arg}"\n${USAGE}`);
-    const [name, inline] = arg.slice(2).split("=", 2) as [string, string | undefined];
+    // Split at the first "=" only: values hold "=" too (--node-flags=--max-semi-space-size=64).
+    const eq = arg.indexOf("=");
+    const [name, inline] = eq === -1 ? [arg.slice(2), undefined] : [arg.slice(2, eq), arg.slice(eq + 1)];
     if (["quick", "no-build", "help"].includes(name)) flags.add(name);
     else if (inline !== undefined) values.set(name, inline);
     else if (i + 1 < argv.length) values.set(name, argv[++i]!);

@@ -25,6 +25,15 @@ import { productNodeFlags } from "../testing/next-server";
 
 const ROOT = path.resolve(__dirname, "..");
 
+/** The product's npm start flags, or a hint to choose them when its start script has another shape (an older checkout). */
+function serverFlagsOf(productDir: string): string[] {
+  try {
+    return productNodeFlags(productDir);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\nChoose the servers' Node flags instead: --node-flags "" (Node's defaults) or --node-flags "--max-semi-space-size=64".`);
+  }
+}
+
 function fileLimit(): number | null {
   try {
     // The soft limit this process got from bench/run.sh's ulimit.
@@ -48,6 +57,10 @@ async function main() {
   if (nofile !== null && nofile < needed) {
     throw new Error(`N = ${Math.max(...options.sizes).toLocaleString("en-US")} needs about ${needed.toLocaleString("en-US")} open files per process; this process may hold ${nofile.toLocaleString("en-US")} (the hard limit caps it: ulimit -Hn)`);
   }
+
+  // Every server's Node flags, known before anything is built or fetched.
+  const nodeFlags = options.nodeFlags ?? serverFlagsOf(options.productDir);
+  console.log(`› every server starts with Node flags: ${nodeFlags.join(" ") || "none"}`);
 
   // Builds first, on both cores.
   const wantsProduct = options.systems.some((s) => s.startsWith("product"));
@@ -79,8 +92,6 @@ async function main() {
   // This process (the load generator, and everything it starts later) on one core; servers get re-pinned to the other.
   pinToCore([process.pid], LOAD_CORE);
   const infra = new InfraManager(ROOT);
-  const nodeFlags = options.nodeFlags ?? productNodeFlags(options.productDir);
-  console.log(`› every server starts with Node flags: ${nodeFlags.join(" ") || "none"}`);
   const context: Omit<LaunchContext, "node"> = {
     root: ROOT,
     nodeFlags,
