@@ -3,7 +3,7 @@ import path from "node:path";
 import { startBenchApp } from "./next-app";
 import { startNodeScript } from "./node-script";
 import { startProduct } from "./product";
-import { SYSTEMS, type LaunchContext, type RunningSystem, type SystemName } from "./types";
+import { SYSTEMS, serverNodeOf, type LaunchContext, type RunningSystem, type SystemName } from "./types";
 
 export { SYSTEMS, type LaunchContext, type RunningSystem, type SystemName };
 
@@ -33,19 +33,20 @@ export function resolveSystems(names: string[]): SystemName[] {
 
 /** `streams`: the N it will serve (a product cluster sizes itself to it). */
 export async function startSystem(name: SystemName, context: LaunchContext, streams: number): Promise<RunningSystem> {
+  const serverNode = serverNodeOf(context);
   switch (name) {
     case "floor":
-      return startNodeScript(path.join(context.root, "bench/systems/floor.ts"), context.node.path, context.nodeFlags);
+      return startNodeScript(path.join(context.root, "bench/systems/floor.ts"), serverNode);
     case "floor-batched":
-      return startNodeScript(path.join(context.root, "bench/systems/floor-batched.ts"), context.node.path, context.nodeFlags);
+      return startNodeScript(path.join(context.root, "bench/systems/floor-batched.ts"), serverNode);
     case "express":
-      return startNodeScript(path.join(context.root, "bench/systems/express.ts"), context.node.path, context.nodeFlags);
+      return startNodeScript(path.join(context.root, "bench/systems/express.ts"), serverNode);
     case "minimal-next":
-      return startBenchApp(context.root, "minimal-next", {}, "/api/events", false, context.node.path, context.nodeFlags);
+      return startBenchApp(context.root, "minimal-next", {}, "/api/events", false, serverNode);
     case "upstash-realtime": {
       const upstash = await context.upstash();
       const env = { UPSTASH_REDIS_REST_URL: upstash.url, UPSTASH_REDIS_REST_TOKEN: upstash.token };
-      return startBenchApp(context.root, "upstash-realtime", env, "/api/realtime?channel=default", true, context.node.path, context.nodeFlags);
+      return startBenchApp(context.root, "upstash-realtime", env, "/api/realtime?channel=default", true, serverNode);
     }
     case "product-embedded":
       return startProduct(context, "embedded", streams);

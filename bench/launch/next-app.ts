@@ -1,7 +1,7 @@
 // Starts a bench-only Next app (bench/apps/<name>, built beforehand) with `next start` through the repo's test helper.
 import path from "node:path";
 import { startNextServer } from "../../testing/next-server";
-import { PAD, postJson, type RunningSystem } from "./types";
+import { PAD, postJson, type RunningSystem, type ServerNode } from "./types";
 
 export async function startBenchApp(
   root: string,
@@ -9,10 +9,9 @@ export async function startBenchApp(
   env: Record<string, string>,
   streamPath: string,
   usesRedis: boolean,
-  node: string,
-  nodeFlags: string[],
+  serverNode: ServerNode,
 ): Promise<RunningSystem> {
-  const server = await startNextServer(env, { cwd: path.join(root, "bench", "apps", name), expectHealthy: false, node, nodeFlags });
+  const server = await startNextServer(env, { cwd: path.join(root, "bench", "apps", name), expectHealthy: false, ...serverNode });
   return {
     streamUrls: [`${server.url}${streamPath}`],
     streamHeaders: {},

@@ -1,9 +1,9 @@
 // Starts a bench-only node:http/Express server script (TypeScript, run through tsx's CommonJS hook) on a free port.
 import { spawnNode, waitUntilAnswering } from "../../testing/child-process";
 import { freePort } from "../../testing/ports";
-import { PAD, postJson, type RunningSystem } from "./types";
+import { PAD, postJson, type RunningSystem, type ServerNode } from "./types";
 
-export async function startNodeScript(file: string, node: string, nodeFlags: string[]): Promise<RunningSystem> {
+export async function startNodeScript(file: string, { node, nodeFlags }: ServerNode): Promise<RunningSystem> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawnNode([...nodeFlags, "--require", require.resolve("tsx/cjs"), file], { node, env: { ...process.env, PORT: String(port), NODE_ENV: "production" } });

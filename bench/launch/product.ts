@@ -3,7 +3,7 @@
 import type { Stats } from "../../lib/types";
 import { startNextServer, TEST_SECRET, type NextServer } from "../../testing/next-server";
 import { signInCookie } from "../../testing/session";
-import { postJson, type LaunchContext, type RunningSystem } from "./types";
+import { postJson, serverNodeOf, type LaunchContext, type RunningSystem } from "./types";
 
 /** The bench's settings: limits out of the way, the contract's default heartbeat, diagnostics for the storm. */
 const PRODUCT_ENV = {
@@ -36,7 +36,7 @@ export async function startProduct(context: LaunchContext, mode: "embedded" | "u
     await Promise.all(servers.map((s) => s.stop()));
   };
   try {
-    for (let i = 0; i < instances; i++) servers.push(await startNextServer(envOf(i), { cwd: context.productDir, node: context.node.path, nodeFlags: context.nodeFlags }));
+    for (let i = 0; i < instances; i++) servers.push(await startNextServer(envOf(i), { cwd: context.productDir, ...serverNodeOf(context) }));
     // One sign-in per user: every stream is alice's, every publish the admin's (one secret: valid on every instance).
     const admin = await signInCookie(servers[0]!.url, "admin@example.com");
     const member = await signInCookie(servers[0]!.url, "alice@example.com");
@@ -67,7 +67,7 @@ export async function startProduct(context: LaunchContext, mode: "embedded" | "u
           const crashed = servers[0]!;
           crashed.process.kill("SIGKILL");
           await crashed.stop();
-          servers[0] = await startNextServer(envOf(0), { cwd: context.productDir, port: crashed.port, node: context.node.path, nodeFlags: context.nodeFlags });
+          servers[0] = await startNextServer(envOf(0), { cwd: context.productDir, port: crashed.port, ...serverNodeOf(context) });
         },
       },
       storeRoundTrips:

@@ -54,6 +54,16 @@ export interface LaunchContext {
   redisUrl: () => Promise<string>;
 }
 
+/** Which Node binary starts a server, with which flags (named as startNextServer's options). */
+export interface ServerNode {
+  node: string;
+  nodeFlags: string[];
+}
+
+export function serverNodeOf(context: LaunchContext): ServerNode {
+  return { node: context.node.path, nodeFlags: context.nodeFlags };
+}
+
 /**
  * A filler that brings the bench's own events to about the size of the product's notification JSON
  * (~200 bytes of data, as PERF.md's ~220-byte events).

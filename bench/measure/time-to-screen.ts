@@ -21,7 +21,6 @@ export interface ScreenWatch {
   close(): Promise<void>;
 }
 
-
 /** Runs in the page before its own scripts; counts publishes made from `since` on (the history it loads is older). */
 function watchCards(since: number) {
   const times: number[] = [];
