@@ -9,8 +9,8 @@ import { config } from "./config";
 import { ApiError, notFound, tooMany } from "./errors";
 import { storedAndAddressed } from "./notifications";
 import type { AckInput } from "./schemas";
-import { getStore } from "./store";
-import { funnelMember, type FunnelMark, type FunnelRecord } from "./store/types";
+import { getStores } from "./store";
+import { funnelMember, type FunnelMark, type FunnelRecord } from "./store/funnel/types";
 import type { AckResult, AlertDetail, AlertPage, AlertWithFunnel, Funnel, Notification, RecipientState } from "./types";
 
 export const ALERTS_PAGE_SIZE = 20;
@@ -23,7 +23,7 @@ export const RECIPIENTS_PAGE_SIZE = 50;
  */
 async function recordBestEffort(marks: FunnelMark[]) {
   try {
-    await getStore().recordFunnel(marks);
+    await getStores().funnel.recordFunnel(marks);
   } catch (error) {
     console.error(`[funnel] counts lost: ${(error as Error).message}`);
   }
@@ -41,8 +41,8 @@ export async function recordRead(user: SessionUser, ids: string[]) {
  * or nothing counts: a 400 names the ones at fault.
  */
 export async function acknowledge(user: SessionUser, ack: AckInput): Promise<AckResult> {
-  const store = getStore();
-  const limit = await store.rateLimit(`ack:${user.id}`, config().rateAckPerMin, 60);
+  const store = getStores();
+  const limit = await store.limits.rateLimit(`ack:${user.id}`, config().rateAckPerMin, 60);
   if (!limit.ok) throw tooMany(limit.retryAfterS, "acknowledgements");
   const asked = [...new Set([...ack.displayed.map((d) => d.id), ...ack.opened])];
   const mine = new Map((await storedAndAddressed(user, asked)).map((n) => [n.id, n]));
@@ -59,7 +59,7 @@ export async function acknowledge(user: SessionUser, ack: AckInput): Promise<Ack
     );
   }
   for (const id of ack.opened) marks.push({ notificationId: id, stage: "opened", member: userMember, count: 1 });
-  await store.recordFunnel(marks, { id: user.id, label: `${user.name} <${user.email}>` });
+  await store.funnel.recordFunnel(marks, { id: user.id, label: `${user.name} <${user.email}>` });
   return { displayed: ack.displayed.length, opened: ack.opened.length };
 }
 
@@ -75,9 +75,9 @@ function toFunnel(record: FunnelRecord): Funnel {
 
 /** Every alert, newest first, whoever sent it, with its funnel. */
 export async function alertsPage(cursor: string | null): Promise<AlertPage> {
-  const store = getStore();
-  const alerts = await store.eventsBefore(cursor, ALERTS_PAGE_SIZE);
-  const funnels = await store.funnels(alerts.map((n) => n.id));
+  const store = getStores();
+  const alerts = await store.log.eventsBefore(cursor, ALERTS_PAGE_SIZE);
+  const funnels = await store.funnel.funnels(alerts.map((n) => n.id));
   return {
     items: alerts.map((n, i) => ({ ...n, funnel: toFunnel(funnels[i]!) })),
     nextCursor: alerts.length === ALERTS_PAGE_SIZE ? alerts.at(-1)!.id : null,
@@ -90,14 +90,14 @@ export async function alertsPage(cursor: string | null): Promise<AlertPage> {
  * acknowledged), and for a user audience that person whatever happened.
  */
 export async function alertDetail(id: string, cursor: string | null): Promise<AlertDetail> {
-  const store = getStore();
-  const [alert] = await store.eventsByIds([id]);
+  const store = getStores();
+  const [alert] = await store.log.eventsByIds([id]);
   if (!alert) throw notFound("This alert (or it is older than the history kept)");
-  const [[record], stages] = await Promise.all([store.funnels([id]), store.funnelRecipients(id)]);
+  const [[record], stages] = await Promise.all([store.funnel.funnels([id]), store.funnel.funnelRecipients(id)]);
   if (alert.audience.kind === "user" && !stages.has(alert.audience.userId)) stages.set(alert.audience.userId, new Set());
   const userIds = [...stages.keys()].sort().filter((userId) => cursor === null || userId > cursor);
   const page = userIds.slice(0, RECIPIENTS_PAGE_SIZE);
-  const labels = await store.userLabels(page);
+  const labels = await store.funnel.userLabels(page);
   const recipients: RecipientState[] = page.map((userId) => {
     const reached = stages.get(userId)!;
     return {

@@ -10,11 +10,11 @@ import { tooMany } from "./errors";
 import { recordRead } from "./funnel";
 import { compareIds } from "./ids";
 import { countInbox, recipientOf, storedAndAddressed } from "./notifications";
-import { getStore } from "./store";
+import { getStores } from "./store";
 import type { ArchiveResult, InboxCounts, MarkReadResult, MarkSeenResult } from "./types";
 
 async function limitInboxWrites(user: SessionUser) {
-  const limit = await getStore().rateLimit(`read:${user.id}`, config().rateReadPerMin, 60);
+  const limit = await getStores().limits.rateLimit(`read:${user.id}`, config().rateReadPerMin, 60);
   if (!limit.ok) throw tooMany(limit.retryAfterS, "read, seen or archive requests");
 }
 
@@ -23,8 +23,8 @@ async function idsAddressedTo(user: SessionUser, ids: string[]) {
 }
 
 async function countsFor(user: SessionUser) {
-  const store = getStore();
-  const [recipient, state] = await Promise.all([recipientOf(user), store.getInboxState(user.id)]);
+  const store = getStores();
+  const [recipient, state] = await Promise.all([recipientOf(user), store.inbox.getInboxState(user.id)]);
   return countInbox(recipient, state);
 }
 
@@ -39,54 +39,54 @@ export async function inboxCountsFor(user: SessionUser): Promise<InboxCounts> {
  */
 export async function markRead(user: SessionUser, request: { ids: string[] } | { all: true }, { limited = true } = {}): Promise<MarkReadResult> {
   if (limited) await limitInboxWrites(user);
-  const store = getStore();
+  const store = getStores();
   if ("all" in request) {
-    const upTo = await store.latestId();
+    const upTo = await store.log.latestId();
     if (upTo) {
       const { unreadIds } = await countsFor(user);
-      await store.markAllRead(user.id, upTo);
+      await store.inbox.markAllRead(user.id, upTo);
       await recordRead(user, unreadIds);
     }
     const counts = await inboxCountsFor(user);
-    await store.publishInboxEvent(user.id, { event: "read", data: { all: true, upTo, ...counts } });
+    await store.inbox.publishInboxEvent(user.id, { event: "read", data: { all: true, upTo, ...counts } });
     return counts;
   }
   const ids = await idsAddressedTo(user, request.ids);
   if (ids.length) {
-    await store.markRead(user.id, ids);
+    await store.inbox.markRead(user.id, ids);
     await recordRead(user, ids);
   }
   const counts = await inboxCountsFor(user);
-  if (ids.length) await store.publishInboxEvent(user.id, { event: "read", data: { ids, ...counts } });
+  if (ids.length) await store.inbox.publishInboxEvent(user.id, { event: "read", data: { ids, ...counts } });
   return { ...counts, ids };
 }
 
 /** Everything up to `upTo` (never past the newest notification) was seen: the bell's menu opened. */
 export async function markSeen(user: SessionUser, upTo: string): Promise<MarkSeenResult> {
   await limitInboxWrites(user);
-  const store = getStore();
-  const latest = await store.latestId();
+  const store = getStores();
+  const latest = await store.log.latestId();
   if (latest === null) return inboxCountsFor(user);
   const seenUpTo = compareIds(upTo, latest) > 0 ? latest : upTo;
-  await store.markSeen(user.id, seenUpTo);
+  await store.inbox.markSeen(user.id, seenUpTo);
   const counts = await inboxCountsFor(user);
-  await store.publishInboxEvent(user.id, { event: "seen", data: { upTo: seenUpTo, ...counts } });
+  await store.inbox.publishInboxEvent(user.id, { event: "seen", data: { upTo: seenUpTo, ...counts } });
   return counts;
 }
 
 /** Archives some notifications, or every one read now. */
 export async function archive(user: SessionUser, request: { ids: string[] } | { allRead: true }): Promise<ArchiveResult> {
   await limitInboxWrites(user);
-  const store = getStore();
+  const store = getStores();
   if ("allRead" in request) {
-    await store.archiveAllRead(user.id);
+    await store.inbox.archiveAllRead(user.id);
     const counts = await inboxCountsFor(user);
-    await store.publishInboxEvent(user.id, { event: "archived", data: { allRead: true, ...counts } });
+    await store.inbox.publishInboxEvent(user.id, { event: "archived", data: { allRead: true, ...counts } });
     return counts;
   }
   const ids = await idsAddressedTo(user, request.ids);
-  if (ids.length) await store.archive(user.id, ids);
+  if (ids.length) await store.inbox.archive(user.id, ids);
   const counts = await inboxCountsFor(user);
-  if (ids.length) await store.publishInboxEvent(user.id, { event: "archived", data: { ids, ...counts } });
+  if (ids.length) await store.inbox.publishInboxEvent(user.id, { event: "archived", data: { ids, ...counts } });
   return { ...counts, ids };
 }

@@ -9,8 +9,9 @@ import { config } from "./config";
 import { ApiError, tooMany } from "./errors";
 import { compareIds } from "./ids";
 import type { PublishInput } from "./schemas";
-import { getStore } from "./store";
-import { presenceKey, type InboxState } from "./store/types";
+import { getStores } from "./store";
+import { presenceKey } from "./store/presence/types";
+import type { InboxState } from "./store/inbox/types";
 import { getHub } from "./stream";
 import type { Audience, InboxCounts, Notification, NotificationPage, NotificationWithRead, PublishResult } from "./types";
 
@@ -19,13 +20,13 @@ const SCAN_PAGE = 200;
 export async function publishNotification(sender: SessionUser, input: PublishInput, limitKey: string, tokenName?: string): Promise<PublishResult> {
   const { deploymentProblem } = config();
   if (deploymentProblem) throw new ApiError(503, deploymentProblem);
-  const store = getStore();
-  const limit = await store.rateLimit(`publish:${limitKey}`, config().ratePublishPerMin, 60);
+  const store = getStores();
+  const limit = await store.limits.rateLimit(`publish:${limitKey}`, config().ratePublishPerMin, 60);
   if (!limit.ok) throw tooMany(limit.retryAfterS, "notifications sent");
   const audience = resolveAudience(input.audience);
   // Counted as it goes out, so the funnel's first stage costs no round trip of its own.
   const connected = await connectedRecipients(audience);
-  const notification = await store.publish(
+  const notification = await store.log.publish(
     {
       title: input.title,
       body: input.body,
@@ -50,16 +51,16 @@ async function connectedRecipients(audience: Audience): Promise<number> {
   const key =
     audience.kind === "all" ? presenceKey.all : audience.kind === "user" ? presenceKey.user(audience.userId) : presenceKey.channel(audience.channel);
   const hub = getHub();
-  return hub.localCount(key) + (await getStore().countElsewhere(key, config().instanceId));
+  return hub.localCount(key) + (await getStores().presence.countElsewhere(key, config().instanceId));
 }
 
 export async function recipientOf(user: SessionUser): Promise<Recipient> {
-  return { userId: user.id, following: new Set(await getStore().getFollowing(user.id)) };
+  return { userId: user.id, following: new Set(await getStores().directory.getFollowing(user.id)) };
 }
 
 /** The notifications among `ids` that are stored and addressed to the user (a client cannot name others'). */
 export async function storedAndAddressed(user: SessionUser, ids: string[]): Promise<Notification[]> {
-  const [recipient, found] = await Promise.all([recipientOf(user), getStore().eventsByIds(ids)]);
+  const [recipient, found] = await Promise.all([recipientOf(user), getStores().log.eventsByIds(ids)]);
   return found.filter((n) => isAddressedTo(n.audience, recipient));
 }
 
@@ -83,7 +84,7 @@ function inboxItem(n: Notification, state: InboxState): NotificationWithRead {
 async function supersededIn(page: Notification[]): Promise<Set<string>> {
   const scopes = [...new Set(page.flatMap((n) => collapseScope(n) ?? []))];
   if (!scopes.length) return new Set();
-  const latest = await getStore().latestInCollapseScopes(scopes);
+  const latest = await getStores().log.latestInCollapseScopes(scopes);
   return new Set(page.filter((n) => latest.has(collapseScope(n) ?? "") && latest.get(collapseScope(n)!) !== n.id).map((n) => n.id));
 }
 
@@ -91,13 +92,13 @@ export async function listHistory(
   user: SessionUser,
   query: { cursor?: string; limit: number; unread: boolean; archived: boolean },
 ): Promise<NotificationPage> {
-  const store = getStore();
-  const [recipient, state] = await Promise.all([recipientOf(user), store.getInboxState(user.id)]);
+  const store = getStores();
+  const [recipient, state] = await Promise.all([recipientOf(user), store.inbox.getInboxState(user.id)]);
   const items: NotificationPage["items"] = [];
   let before = query.cursor ?? null;
   let scanned = 0;
   while (items.length < query.limit && scanned < config().historyMax) {
-    const page = await store.eventsBefore(before, SCAN_PAGE);
+    const page = await store.log.eventsBefore(before, SCAN_PAGE);
     scanned += page.length;
     const mine = page.filter((n) => isAddressedTo(n.audience, recipient));
     const superseded = await supersededIn(mine);
@@ -127,13 +128,13 @@ export async function listHistory(
  * when all are marked read).
  */
 export async function countInbox(recipient: Recipient, state: InboxState): Promise<{ counts: InboxCounts; unreadIds: string[] }> {
-  const store = getStore();
+  const store = getStores();
   // Unread ones are after the read watermark; per collapse scope, the newest seen so far.
   const unread = new Map<string, { unseen: boolean }>();
   const newestInScope = new Map<string, string>();
   let after = state.watermark ?? "0-0";
   for (let scanned = 0; scanned < config().historyMax; ) {
-    const { events } = await store.eventsAfter(after, SCAN_PAGE);
+    const { events } = await store.log.eventsAfter(after, SCAN_PAGE);
     scanned += events.length;
     for (const n of events) {
       if (!isAddressedTo(n.audience, recipient)) continue;

@@ -6,7 +6,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import GitHubProvider from "next-auth/providers/github";
 import GoogleProvider from "next-auth/providers/google";
 import { config } from "../config";
-import { getStore } from "../store";
+import { getStores } from "../store";
 import { sameOriginPath } from "../links";
 import { SESSION_MAX_AGE_S } from "./request";
 import { checkPassword, normalizeEmail, toSessionUser } from "./users";
@@ -35,7 +35,7 @@ export const authOptions: NextAuthOptions = {
         const email = normalizeEmail(String(credentials?.email ?? "").slice(0, 254));
         const password = String(credentials?.password ?? "").slice(0, 256);
         if (!email || !password) return null;
-        const limit = await getStore().rateLimit(`signin:${email}`, config().rateSigninPerMin, 60);
+        const limit = await getStores().limits.rateLimit(`signin:${email}`, config().rateSigninPerMin, 60);
         if (!limit.ok) throw new Error(`Too many sign-in attempts. Try again in ${limit.retryAfterS} s.`);
         const user = await checkPassword(email, password);
         return user ? { id: user.id, email: user.email, name: user.name } : null;
@@ -60,7 +60,7 @@ export const authOptions: NextAuthOptions = {
       // Every page (getServerSession) and every re-issue of the cookie comes
       // here: a signed-out session is no session, and next-auth clears its
       // cookie instead of renewing it. A store that cannot answer fails closed.
-      if (typeof token.sid !== "string" || (await getStore().isSessionRevoked(token.sid))) throw new Error("This session was signed out.");
+      if (typeof token.sid !== "string" || (await getStores().credentials.isSessionRevoked(token.sid))) throw new Error("This session was signed out.");
       return token;
     },
     async session({ session, token }) {

@@ -5,7 +5,7 @@ import "server-only";
 import { getToken } from "next-auth/jwt";
 import type { NextRequest } from "next/server";
 import { config } from "../config";
-import { getStore } from "../store";
+import { getStores } from "../store";
 import { SessionCache, sessionCookieKey, type SessionInfo } from "./session-cache";
 import { userForToken } from "./tokens";
 import { toSessionUser, type SessionUser } from "./users";
@@ -57,7 +57,7 @@ export async function authenticate(req: NextRequest): Promise<Authenticated | nu
 export async function revokeRequestSession(req: NextRequest) {
   const jwt = await getToken({ req, secret: config().authSecret });
   if (typeof jwt?.sid !== "string") return;
-  await getStore().revokeSession(jwt.sid, Date.now() + SESSION_MAX_AGE_S * 1000);
+  await getStores().credentials.revokeSession(jwt.sid, Date.now() + SESSION_MAX_AGE_S * 1000);
   sessions.forgetSession(jwt.sid);
 }
 
@@ -71,7 +71,7 @@ function viaSession({ user, sessionId, expiresAt }: SessionInfo): Authenticated 
 }
 
 async function isSignedOut(session: SessionInfo) {
-  if (!(await getStore().isSessionRevoked(session.sessionId))) return false;
+  if (!(await getStores().credentials.isSessionRevoked(session.sessionId))) return false;
   sessions.forgetSession(session.sessionId);
   return true;
 }

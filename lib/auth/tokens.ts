@@ -2,8 +2,8 @@
 // SHA-256 hash (a token is already high-entropy, so a slow hash adds nothing).
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
-import { getStore } from "../store";
-import type { TokenRecord } from "../store/types";
+import { getStores } from "../store";
+import type { TokenRecord } from "../store/credentials/types";
 import type { ApiToken, CreatedApiToken } from "../types";
 import { toSessionUser, type SessionUser } from "./users";
 
@@ -31,19 +31,19 @@ export async function createApiToken(user: SessionUser, label: string): Promise<
     createdAt: new Date().toISOString(),
     lastUsedAt: null,
   };
-  await getStore().createToken(record);
+  await getStores().credentials.createToken(record);
   return { ...toApiToken(record), token };
 }
 
 /** The token's owner and the token's id, or null for an unknown or revoked token. */
 export async function userForToken(token: string): Promise<{ user: SessionUser; tokenId: string; tokenName: string } | null> {
   if (!token.startsWith(PREFIX) || token.length > 200) return null;
-  const store = getStore();
-  const record = await store.findTokenByHash(hashToken(token));
+  const store = getStores();
+  const record = await store.credentials.findTokenByHash(hashToken(token));
   if (!record) return null;
   const now = Date.now();
   if (!record.lastUsedAt || now - Date.parse(record.lastUsedAt) > TOUCH_EVERY_MS) {
-    await store.touchToken(record.id, new Date(now).toISOString());
+    await store.credentials.touchToken(record.id, new Date(now).toISOString());
   }
   // The owner's role now, not at creation: an admin removed from ADMIN_EMAILS loses it for their tokens too.
   return { user: toSessionUser(record.email, record.name), tokenId: record.id, tokenName: record.label };

@@ -1,24 +1,23 @@
 // Picks the store from the settings: Upstash Redis when its two variables are
 // set, plain Redis when REDIS_URL is, else the embedded in-memory store. One
-// store per process.
+// per process; callers take the parts they use.
 import "server-only";
 import { config } from "../config";
-import { MemoryStore } from "./memory";
-import type { Store } from "./types";
-import { redisStore } from "./redis";
-import { upstashStore } from "./upstash";
+import { embeddedStores } from "./embedded/stores";
+import { redisStores, upstashStores } from "./redis/stores";
+import type { Stores } from "./stores";
 
 const STORE_KEY = Symbol.for("notifications.store");
-type WithStore = typeof globalThis & { [STORE_KEY]?: Store };
+type WithStore = typeof globalThis & { [STORE_KEY]?: Stores };
 
-function createStore(): Store {
+function createStores(): Stores {
   const { upstash, redisUrl, historyMax } = config();
-  if (upstash) return upstashStore({ ...upstash, historyMax });
-  if (redisUrl) return redisStore({ url: redisUrl, historyMax });
-  return new MemoryStore(historyMax);
+  if (upstash) return upstashStores({ ...upstash, historyMax });
+  if (redisUrl) return redisStores({ url: redisUrl, historyMax });
+  return embeddedStores(historyMax);
 }
 
-export function getStore(): Store {
+export function getStores(): Stores {
   const g = globalThis as WithStore;
-  return (g[STORE_KEY] ??= createStore());
+  return (g[STORE_KEY] ??= createStores());
 }

@@ -3,7 +3,7 @@
 // audiences (the ones an alert's page lists), whose they were. Handed to the
 // store at most once a second, in one command however many notifications
 // (store.recordFunnel), so a fan-out costs the store nothing per stream.
-import { funnelMember, type FunnelMark, type Store } from "../store/types";
+import { funnelMember, type FunnelMark, type FunnelStore } from "../store/funnel/types";
 import type { Notification } from "../types";
 
 export const DELIVERY_REPORT_MS = 1_000;
@@ -19,7 +19,7 @@ export class DeliveryTally {
   private timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
-    private readonly store: Store,
+    private readonly funnel: FunnelStore,
     private readonly reportMs = DELIVERY_REPORT_MS,
   ) {}
 
@@ -52,7 +52,7 @@ export class DeliveryTally {
       for (const userId of users ?? []) marks.push({ notificationId, stage: "delivered", member: funnelMember.user(userId), count: 0 });
     }
     try {
-      await this.store.recordFunnel(marks);
+      await this.funnel.recordFunnel(marks);
     } catch (error) {
       // Counts only; the next report may reach the store. Not retried, so a long outage cannot pile them up.
       console.error(`[hub] delivery counts lost: ${(error as Error).message}`);

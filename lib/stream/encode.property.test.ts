@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { collect } from "@/testing/sse-reader";
 import { publishSchema } from "../schemas";
-import { MemoryStore } from "../store/memory";
+import { embeddedStores } from "../store/embedded/stores";
 import { encodeJsonEvent, formatFrame } from "./encode";
 import { Hub } from "./hub";
 
@@ -49,7 +49,7 @@ describe("SSE encoding, property-based", () => {
   });
 
   it("delivers every notification the schema accepts exactly as stored, through store and hub", async () => {
-    const store = new MemoryStore(100_000);
+    const store = embeddedStores(100_000);
     const hub = new Hub(store, { instanceId: "p", heartbeatMs: 60_000, maxDurationMs: 600_000, retryMs: 1_000, queueMaxBytes: 64 << 20 });
     const controller = new AbortController();
     const stream = collect(hub.open({ userId: "alice", following: [], lastEventId: null, signal: controller.signal }));
@@ -59,7 +59,7 @@ describe("SSE encoding, property-based", () => {
         const parsed = publishSchema.safeParse({ title, body, severity });
         if (!parsed.success) return;
         const { audience, ...rest } = parsed.data;
-        accepted.push(await store.publish({ ...rest, audience, sender: { id: "u_a", name: "A" } }));
+        accepted.push(await store.log.publish({ ...rest, audience, sender: { id: "u_a", name: "A" } }));
       }),
       { numRuns: 300 },
     );

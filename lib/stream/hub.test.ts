@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { collect, notificationIds } from "@/testing/sse-reader";
 import { until } from "@/testing/until";
-import { MemoryStore } from "../store/memory";
-import type { NewNotification } from "../store/types";
+import { embeddedStores } from "../store/embedded/stores";
+import type { NewNotification } from "../store/log/types";
 import type { Audience } from "../types";
 import { Hub, streamLifetimeMs, type HubOptions, type StreamCredential } from "./hub";
 
@@ -24,12 +24,12 @@ afterEach(() => {
 });
 
 function setup(options: Partial<HubOptions> = {}, historyMax = 10_000) {
-  const store = new MemoryStore(historyMax);
+  const store = embeddedStores(historyMax);
   const hub = new Hub(store, { ...OPTIONS, ...options });
   const open = async (userId: string, lastEventId: string | null = null, credential: StreamCredential | null = null) => {
     const controller = new AbortController();
     opened.push(controller);
-    const stream = collect(hub.open({ userId, following: await store.getFollowing(userId), lastEventId, credential, signal: controller.signal }));
+    const stream = collect(hub.open({ userId, following: await store.directory.getFollowing(userId), lastEventId, credential, signal: controller.signal }));
     await stream.waitFor((events) => events.some((e) => e.event === "connected"));
     return { stream, abort: () => controller.abort() };
   };
@@ -48,12 +48,12 @@ describe("hub", () => {
 
   it("fans out by audience: everyone, one user, followers of a channel", async () => {
     const { store, open } = setup();
-    await store.setFollowing("bob", ["deploys"]);
+    await store.directory.setFollowing("bob", ["deploys"]);
     const alice = await open("alice");
     const bob = await open("bob");
-    const a = await store.publish(alert("to all"));
-    const b = await store.publish(alert("to alice", { kind: "user", userId: "alice" }));
-    const c = await store.publish(alert("to deploys", { kind: "channel", channel: "deploys" }));
+    const a = await store.log.publish(alert("to all"));
+    const b = await store.log.publish(alert("to alice", { kind: "user", userId: "alice" }));
+    const c = await store.log.publish(alert("to deploys", { kind: "channel", channel: "deploys" }));
     await alice.stream.waitFor((e) => notificationIds(e).length === 2);
     await bob.stream.waitFor((e) => notificationIds(e).length === 2);
     expect(notificationIds(alice.stream.events)).toEqual([a.id, b.id]);
@@ -63,8 +63,8 @@ describe("hub", () => {
   it("follows a channel change on open streams", async () => {
     const { store, open } = setup();
     const alice = await open("alice");
-    await store.setFollowing("alice", ["incidents"]);
-    const n = await store.publish(alert("incident", { kind: "channel", channel: "incidents" }));
+    await store.directory.setFollowing("alice", ["incidents"]);
+    const n = await store.log.publish(alert("incident", { kind: "channel", channel: "incidents" }));
     await alice.stream.waitFor((e) => notificationIds(e).includes(n.id));
   });
 
@@ -92,36 +92,36 @@ describe("hub", () => {
 
   it("resumes after Last-Event-ID with exactly the missed notifications, then goes live", async () => {
     const { store, open } = setup();
-    const first = await store.publish(alert("one"));
-    const missed = [await store.publish(alert("two")), await store.publish(alert("three", { kind: "user", userId: "alice" }))];
-    await store.publish(alert("for bob", { kind: "user", userId: "bob" }));
+    const first = await store.log.publish(alert("one"));
+    const missed = [await store.log.publish(alert("two")), await store.log.publish(alert("three", { kind: "user", userId: "alice" }))];
+    await store.log.publish(alert("for bob", { kind: "user", userId: "bob" }));
     const alice = await open("alice", first.id);
     await alice.stream.waitFor((e) => notificationIds(e).length === 2);
-    const live = await store.publish(alert("four"));
+    const live = await store.log.publish(alert("four"));
     await alice.stream.waitFor((e) => notificationIds(e).length === 3);
     expect(notificationIds(alice.stream.events)).toEqual([...missed.map((n) => n.id), live.id]);
   });
 
   it("never duplicates an event published while the replay runs", async () => {
     const { store, hub } = setup();
-    const first = await store.publish(alert("zero"));
-    for (let i = 0; i < 1_200; i++) await store.publish(alert(`n${i}`));
+    const first = await store.log.publish(alert("zero"));
+    for (let i = 0; i < 1_200; i++) await store.log.publish(alert(`n${i}`));
     const stream = collect(hub.open({ userId: "alice", following: [], lastEventId: first.id }));
     // Published while the 3-page replay is still reading the log.
-    const during = await Promise.all([store.publish(alert("during-1")), store.publish(alert("during-2"))]);
+    const during = await Promise.all([store.log.publish(alert("during-1")), store.log.publish(alert("during-2"))]);
     await stream.waitFor((e) => notificationIds(e).includes(during[1]!.id));
     const ids = notificationIds(stream.events);
     expect(ids).toHaveLength(1_202);
     expect(new Set(ids).size).toBe(ids.length);
-    const all = await store.eventsAfter(first.id, 2_000);
+    const all = await store.log.eventsAfter(first.id, 2_000);
     expect(ids).toEqual(all.events.map((n) => n.id));
   });
 
   it("sends reset when the last id is older than the history kept", async () => {
-    const store = new MemoryStore(10);
+    const store = embeddedStores(10);
     const hub = new Hub(store, OPTIONS);
-    const old = await store.publish(alert("old"));
-    for (let i = 0; i < 20; i++) await store.publish(alert(`n${i}`));
+    const old = await store.log.publish(alert("old"));
+    for (let i = 0; i < 20; i++) await store.log.publish(alert(`n${i}`));
     const stream = collect(hub.open({ userId: "alice", following: [], lastEventId: old.id }));
     await stream.waitFor((e) => e.some((x) => x.event === "reset"));
     expect(notificationIds(stream.events)).toEqual([]);
@@ -129,10 +129,10 @@ describe("hub", () => {
 
   it("sends reset for an id this store never issued, then delivers live events", async () => {
     const { store, open } = setup();
-    await store.publish(alert("before"));
+    await store.log.publish(alert("before"));
     const alice = await open("alice", "99999999999999-0");
     await alice.stream.waitFor((e) => e.some((x) => x.event === "reset"));
-    const live = await store.publish(alert("live"));
+    const live = await store.log.publish(alert("live"));
     await alice.stream.waitFor((e) => notificationIds(e).includes(live.id));
   });
 
@@ -141,9 +141,9 @@ describe("hub", () => {
     const alice = await open("alice");
     const bob = await open("bob");
     const counts = { unreadCount: 0, unseenCount: 0, unreadAsOf: null };
-    await store.publishInboxEvent("alice", { event: "read", data: { all: true, upTo: null, ...counts } });
-    await store.publishInboxEvent("alice", { event: "seen", data: { upTo: "1-0", ...counts } });
-    await store.publishInboxEvent("alice", { event: "archived", data: { ids: ["1-0"], ...counts } });
+    await store.inbox.publishInboxEvent("alice", { event: "read", data: { all: true, upTo: null, ...counts } });
+    await store.inbox.publishInboxEvent("alice", { event: "seen", data: { upTo: "1-0", ...counts } });
+    await store.inbox.publishInboxEvent("alice", { event: "archived", data: { ids: ["1-0"], ...counts } });
     await alice.stream.waitFor((e) => e.some((x) => x.event === "archived"));
     const inbox = alice.stream.events.filter((x) => x.event !== "connected");
     expect(inbox.map((x) => x.event)).toEqual(["read", "seen", "archived"]);
@@ -154,14 +154,14 @@ describe("hub", () => {
 
   it("replays only the newest notification per collapse scope to a resuming stream", async () => {
     const { store, open } = setup();
-    const first = await store.publish(alert("before"));
+    const first = await store.log.publish(alert("before"));
     const deploy = (title: string, channel?: string) =>
-      store.publish({ ...alert(title), collapseKey: "deploy:42", ...(channel ? { audience: { kind: "channel" as const, channel } } : {}) });
+      store.log.publish({ ...alert(title), collapseKey: "deploy:42", ...(channel ? { audience: { kind: "channel" as const, channel } } : {}) });
     await deploy("Deploy 42: building");
     await deploy("Deploy 42: testing");
     const last = await deploy("Deploy 42: live");
     const other = await deploy("Deploy 42 for #deploys", "deploys");
-    await store.setFollowing("alice", ["deploys"]);
+    await store.directory.setFollowing("alice", ["deploys"]);
     const alice = await open("alice", first.id);
     await alice.stream.waitFor((e) => notificationIds(e).includes(other.id));
     expect(notificationIds(alice.stream.events)).toEqual([last.id, other.id]);
@@ -171,29 +171,29 @@ describe("hub", () => {
     const { store, open } = setup({ deliveryReportMs: 50 });
     const alice = await open("alice");
     const bob = await open("bob");
-    const all = await store.publish(alert("all"));
-    const direct = await store.publish({ ...alert("direct"), audience: { kind: "user", userId: "bob" } });
+    const all = await store.log.publish(alert("all"));
+    const direct = await store.log.publish({ ...alert("direct"), audience: { kind: "user", userId: "bob" } });
     await bob.stream.waitFor((e) => notificationIds(e).includes(direct.id));
     await alice.stream.waitFor((e) => notificationIds(e).includes(all.id));
-    await until(async () => (await store.funnels([direct.id]))[0]!.counts.delivered === 1);
-    expect((await store.funnels([all.id]))[0]!.counts.delivered).toBe(2);
-    expect([...(await store.funnelRecipients(direct.id))]).toEqual([["bob", new Set(["delivered"])]]);
+    await until(async () => (await store.funnel.funnels([direct.id]))[0]!.counts.delivered === 1);
+    expect((await store.funnel.funnels([all.id]))[0]!.counts.delivered).toBe(2);
+    expect([...(await store.funnel.funnelRecipients(direct.id))]).toEqual([["bob", new Set(["delivered"])]]);
   });
 
   it("ends the streams of a signed-out session or a revoked token with reconnect, and only theirs", async () => {
     const { store, open } = setup();
     const later = Date.now() + 3_600_000;
-    await store.createToken({ id: "t1", userId: "alice", email: "a@x", name: "A", label: "x", hash: "h", createdAt: "", lastUsedAt: null });
+    await store.credentials.createToken({ id: "t1", userId: "alice", email: "a@x", name: "A", label: "x", hash: "h", createdAt: "", lastUsedAt: null });
     const signedOut = await open("alice", null, { kind: "session", sessionId: "s1", expiresAt: later });
     const otherSession = await open("alice", null, { kind: "session", sessionId: "s2", expiresAt: later });
     const token = await open("alice", null, { kind: "token", tokenId: "t1" });
-    await store.revokeSession("s1", later);
+    await store.credentials.revokeSession("s1", later);
     await signedOut.stream.ended;
     expect(signedOut.stream.events.map((e) => e.event)).toEqual(["connected", "reconnect"]);
-    await store.deleteToken("alice", "t1");
+    await store.credentials.deleteToken("alice", "t1");
     await token.stream.ended;
     expect(token.stream.events.map((e) => e.event)).toEqual(["connected", "reconnect"]);
-    const n = await store.publish(alert("still here"));
+    const n = await store.log.publish(alert("still here"));
     await otherSession.stream.waitFor((e) => notificationIds(e).includes(n.id));
   });
 
@@ -202,7 +202,7 @@ describe("hub", () => {
     const expiring = collect(hub.open({ userId: "alice", following: [], lastEventId: null, credential: { kind: "session", sessionId: "s1", expiresAt: Date.now() + 300 } }));
     await expiring.ended;
     expect(expiring.events.map((e) => e.event)).toEqual(["connected", "reconnect"]);
-    await store.revokeSession("gone", Date.now() + 60_000);
+    await store.credentials.revokeSession("gone", Date.now() + 60_000);
     const revoked = collect(hub.open({ userId: "alice", following: [], lastEventId: null, credential: { kind: "session", sessionId: "gone", expiresAt: Date.now() + 60_000 } }));
     await revoked.ended;
     expect(revoked.events.map((e) => e.event)).toEqual(["reconnect"]);
@@ -210,14 +210,14 @@ describe("hub", () => {
 
   it("checks a stream's sign-in with the store only when the bus subscription is new; through a live one it remembers revocations", async () => {
     const { store, hub, open } = setup();
-    const checks = vi.spyOn(store, "isSessionRevoked");
+    const checks = vi.spyOn(store.credentials, "isSessionRevoked");
     const session = (sessionId: string): StreamCredential => ({ kind: "session", sessionId, expiresAt: Date.now() + 60_000 });
     await open("alice", null, session("s1"));
     expect(checks).toHaveBeenCalledTimes(1);
     await open("alice", null, session("s2"));
     expect(checks).toHaveBeenCalledTimes(1);
     // Revoked just before this stream started: it heard of it through the live subscription.
-    await store.revokeSession("s3", Date.now() + 60_000);
+    await store.credentials.revokeSession("s3", Date.now() + 60_000);
     const late = collect(hub.open({ userId: "alice", following: [], lastEventId: null, credential: session("s3") }));
     await late.ended;
     expect(late.events.map((e) => e.event)).toEqual(["reconnect"]);
@@ -238,7 +238,7 @@ describe("hub", () => {
     const stalled = hub.open({ userId: "stalled", following: [], lastEventId: null });
     const reader = stalled.getReader(); // never read again
     await reader.read();
-    for (let i = 0; i < 200; i++) await store.publish(alert(`flood ${i} ${"x".repeat(200)}`));
+    for (let i = 0; i < 200; i++) await store.log.publish(alert(`flood ${i} ${"x".repeat(200)}`));
     await new Promise((r) => setImmediate(r));
     expect(hub.resources().connections).toBe(0);
     await expect(reader.read()).rejects.toThrow(/not reading/);
@@ -256,13 +256,13 @@ describe("hub", () => {
       while (performance.now() < until);
       return text(result.value);
     });
-    await store.publish(alert("first"));
+    await store.log.publish(alert("first"));
     expect(await first).toContain('"title":"first"');
     // Two publishes in later event-loop turns, after the busy fan-out ended: one chunk.
     await new Promise((r) => setImmediate(r));
-    await store.publish(alert("second"));
+    await store.log.publish(alert("second"));
     await new Promise((r) => setImmediate(r));
-    await store.publish(alert("third"));
+    await store.log.publish(alert("third"));
     const next = text((await reader.read()).value);
     expect(next.match(/event: notification/g)).toHaveLength(2);
     expect(next).toContain('"title":"third"');
@@ -275,17 +275,17 @@ describe("hub", () => {
     const { store, open } = setup();
     for (let round = 0; round < 5; round++) {
       const first = await open("alice");
-      const a = await store.publish(alert("a"));
+      const a = await store.log.publish(alert("a"));
       await first.stream.waitFor((e) => notificationIds(e).includes(a.id));
       // Let the fan-out finish, so the next event waits out the gap on a timer.
       await new Promise((r) => setImmediate(r));
       await new Promise((r) => setImmediate(r));
-      await store.publish(alert("b"));
+      await store.log.publish(alert("b"));
       first.abort();
       await first.stream.ended;
     }
     const second = await open("alice");
-    const c = await store.publish(alert("c"));
+    const c = await store.log.publish(alert("c"));
     await second.stream.waitFor((e) => notificationIds(e).includes(c.id), 2_000);
   });
 
@@ -293,12 +293,12 @@ describe("hub", () => {
   it("sends reset when trimming overtakes a replay between its pages, and never skips silently", async () => {
     const { store, hub } = setup({}, 500);
     const ids: string[] = [];
-    for (let i = 0; i < 450; i++) ids.push((await store.publish(alert(`n${i}`))).id);
+    for (let i = 0; i < 450; i++) ids.push((await store.log.publish(alert(`n${i}`))).id);
     const reader = (hub.open({ userId: "alice", following: [], lastEventId: ids[0]! })).getReader();
     // The client reads nothing while 300 more are published: the log keeps the
     // newest 500, so ids the replay has not reached yet are trimmed.
     await new Promise((r) => setTimeout(r, 30));
-    for (let i = 0; i < 300; i++) ids.push((await store.publish(alert(`m${i}`))).id);
+    for (let i = 0; i < 300; i++) ids.push((await store.log.publish(alert(`m${i}`))).id);
     const received: string[] = [];
     let reset = false;
     const decoder = new TextDecoder();
@@ -328,11 +328,11 @@ describe("hub", () => {
   it("keeps one presence report chain across a close and reopen during a slow report", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
     try {
-      const store = new MemoryStore(100);
+      const store = embeddedStores(100);
       let reports = 0;
       let slow = true;
-      const report = store.reportPresence.bind(store);
-      store.reportPresence = async (...args) => {
+      const report = store.presence.reportPresence.bind(store.presence);
+      store.presence.reportPresence = async (...args) => {
         reports++;
         if (slow) {
           slow = false;
@@ -384,11 +384,11 @@ describe("hub", () => {
     const { store, hub, open } = setup();
     const alice = await open("alice");
     expect(hub.pauseBus(200)).toBe(true);
-    const during = [await store.publish(alert("p1")), await store.publish(alert("p2"))];
+    const during = [await store.log.publish(alert("p1")), await store.log.publish(alert("p2"))];
     await new Promise((r) => setTimeout(r, 50));
     expect(notificationIds(alice.stream.events)).toEqual([]);
     await alice.stream.waitFor((e) => notificationIds(e).length === 2, 2_000);
-    const after = await store.publish(alert("after"));
+    const after = await store.log.publish(alert("after"));
     await alice.stream.waitFor((e) => notificationIds(e).includes(after.id));
     expect(notificationIds(alice.stream.events)).toEqual([...during.map((n) => n.id), after.id]);
   });

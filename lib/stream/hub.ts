@@ -4,7 +4,9 @@
 // turn are encoded once and handed to each stream as one shared chunk.
 import { collapseScope, isAddressedTo } from "../audience";
 import { compareIds, isNotificationId } from "../ids";
-import { presenceKey, type BusMessage, type BusSubscription, type Store } from "../store/types";
+import type { BusMessage, BusSubscription } from "../store/bus";
+import { presenceKey } from "../store/presence/types";
+import type { Stores } from "../store/stores";
 import type { ConnectedEventData, Notification } from "../types";
 import { DeliveryTally } from "./delivery-tally";
 import { flushGapMs } from "./flush-gap";
@@ -149,10 +151,10 @@ export class Hub {
   private readonly tally: DeliveryTally;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: Pick<Stores, "log" | "credentials" | "presence" | "funnel">,
     private readonly options: HubOptions,
   ) {
-    this.tally = new DeliveryTally(store, options.deliveryReportMs);
+    this.tally = new DeliveryTally(store.funnel, options.deliveryReportMs);
   }
 
   /** Opens a stream for a user. The route checks limits before calling this. */
@@ -274,7 +276,7 @@ export class Hub {
    */
   private async wasRevoked(credential: StreamCredential, subscriptionWasLive: boolean) {
     if (subscriptionWasLive) return this.recentlyRevoked.has(credentialKey(credential));
-    return credential.kind === "token" ? !(await this.store.tokenExists(credential.tokenId)) : this.store.isSessionRevoked(credential.sessionId);
+    return credential.kind === "token" ? !(await this.store.credentials.tokenExists(credential.tokenId)) : this.store.credentials.isSessionRevoked(credential.sessionId);
   }
 
   /** Ends the stream with `reconnect`: the client comes back at once and learns where it stands (a new stream, or 401). */
@@ -287,7 +289,7 @@ export class Hub {
     if (!isNotificationId(lastEventId)) return connection.send(RESET);
     let cursor = lastEventId;
     for (let first = true; !connection.closed; first = false) {
-      const { events, reset } = await this.store.eventsAfter(cursor, REPLAY_PAGE);
+      const { events, reset } = await this.store.log.eventsAfter(cursor, REPLAY_PAGE);
       // Too old to resume, an id this store never issued (a wiped store), or
       // trimming overtook a slow replay between two pages: there is a hole,
       // so the client refetches its history instead.
@@ -308,7 +310,7 @@ export class Hub {
    * id order, so once one is sent the cursor is no longer needed.
    */
   private async isFromAnotherHistory(lastEventId: string) {
-    const latest = await this.store.latestId();
+    const latest = await this.store.log.latestId();
     return latest === null || compareIds(lastEventId, latest) > 0;
   }
 
@@ -437,7 +439,7 @@ export class Hub {
   };
 
   private attach(connection: Connection) {
-    if (!this.subscription) this.subscription = this.store.subscribe(this.onBusMessage);
+    if (!this.subscription) this.subscription = this.store.log.subscribe(this.onBusMessage);
     this.connections.add(connection);
     let mine = this.byUser.get(connection.userId);
     if (!mine) this.byUser.set(connection.userId, (mine = new Set()));
@@ -481,7 +483,7 @@ export class Hub {
 
   /** Frees the stream's slot for every instance now; if the store is away, the slot lapses with this instance's presence. */
   private releaseSlot(userId: string, slotId: string) {
-    this.store.releaseStream(userId, slotId, this.options.instanceId).catch((error: Error) => {
+    this.store.presence.releaseStream(userId, slotId, this.options.instanceId).catch((error: Error) => {
       console.error(`[hub] releasing a stream slot failed: ${error.message}`);
     });
   }
@@ -538,7 +540,7 @@ export class Hub {
     const delivered = this.deliveredUnreported;
     this.deliveredUnreported = 0;
     try {
-      await this.store.reportPresence(this.options.instanceId, new Map(this.counts), delivered, this.presenceTtlMs);
+      await this.store.presence.reportPresence(this.options.instanceId, new Map(this.counts), delivered, this.presenceTtlMs);
     } catch (error) {
       this.deliveredUnreported += delivered;
       console.error(`[hub] presence report failed: ${(error as Error).message}`);

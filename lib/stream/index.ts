@@ -2,7 +2,7 @@
 import "server-only";
 import { forgetSignedOutSession } from "../auth/request";
 import { config } from "../config";
-import { getStore } from "../store";
+import { getStores } from "../store";
 import { Hub } from "./hub";
 
 const HUB_KEY = Symbol.for("notifications.hub");
@@ -12,7 +12,7 @@ export function getHub(): Hub {
   const g = globalThis as WithHub;
   if (!g[HUB_KEY]) {
     const c = config();
-    g[HUB_KEY] = new Hub(getStore(), {
+    g[HUB_KEY] = new Hub(getStores(), {
       instanceId: c.instanceId,
       heartbeatMs: c.heartbeatMs,
       maxDurationMs: c.maxDurationMs,

@@ -10,7 +10,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import Redis from "ioredis";
-import { scriptRewriter, type Command } from "../../lib/store/script-flags";
+import { scriptRewriter, type Command } from "../../lib/store/redis/script-flags";
 
 export interface UpstashLocalOptions {
   redisUrl?: string;

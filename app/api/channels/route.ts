@@ -2,25 +2,25 @@
 import { apiHandler } from "@/lib/api/handler";
 import { ApiError } from "@/lib/errors";
 import { followSchema } from "@/lib/schemas";
-import { getStore } from "@/lib/store";
+import { getStores } from "@/lib/store";
 import type { ChannelsResponse } from "@/lib/types";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 async function channelsOf(userId: string): Promise<ChannelsResponse> {
-  const store = getStore();
-  const [channels, following] = await Promise.all([store.listChannels(), store.getFollowing(userId)]);
+  const store = getStores();
+  const [channels, following] = await Promise.all([store.directory.listChannels(), store.directory.getFollowing(userId)]);
   return { channels, following };
 }
 
 export const GET = apiHandler({}, async ({ user }) => Response.json(await channelsOf(user.id)));
 
 export const PUT = apiHandler({ body: followSchema }, async ({ user, body }) => {
-  const store = getStore();
-  const known = new Set((await store.listChannels()).map((c) => c.name));
+  const store = getStores();
+  const known = new Set((await store.directory.listChannels()).map((c) => c.name));
   const unknown = body.following.find((name) => !known.has(name));
   if (unknown) throw new ApiError(400, `There is no channel named "${unknown}".`, { field: "following" });
-  await store.setFollowing(user.id, [...new Set(body.following)]);
+  await store.directory.setFollowing(user.id, [...new Set(body.following)]);
   return Response.json(await channelsOf(user.id));
 });

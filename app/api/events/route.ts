@@ -2,7 +2,7 @@
 import { apiHandler } from "@/lib/api/handler";
 import { config } from "@/lib/config";
 import { tooMany } from "@/lib/errors";
-import { getStore } from "@/lib/store";
+import { getStores } from "@/lib/store";
 import { getHub } from "@/lib/stream";
 import { SSE_HEADERS } from "@/lib/stream/encode";
 
@@ -17,11 +17,11 @@ const SLOT_GRACE_MS = 60_000;
 export const GET = apiHandler({}, async ({ req, user, auth }) => {
   const { maxConnectionsPerUser, rateConnectPerMin, instanceId, maxDurationMs } = config();
   const hub = getHub();
-  const store = getStore();
+  const store = getStores();
   // One round trip: the per-user stream limit (exact over every instance),
   // the connect rate limit and the user's follows.
   const slotId = crypto.randomUUID();
-  const admission = await store.admitStream({
+  const admission = await store.presence.admitStream({
     userId: user.id,
     slotId,
     instanceId,

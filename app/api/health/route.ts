@@ -1,6 +1,6 @@
 // GET /api/health: 200 when the store answers, 503 naming the failing part.
 import { config } from "@/lib/config";
-import { getStore } from "@/lib/store";
+import { getStores } from "@/lib/store";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -9,7 +9,7 @@ export async function GET() {
   const { mode, deploymentProblem } = config();
   if (deploymentProblem) return Response.json({ ok: false, mode, error: deploymentProblem, failing: "settings" }, { status: 503 });
   try {
-    await getStore().ping();
+    await getStores().ping();
     return Response.json({ ok: true, mode });
   } catch (error) {
     console.error(`[health] the ${mode} store is unreachable: ${(error as Error).message}`);

@@ -2,13 +2,13 @@
 import { apiHandler } from "@/lib/api/handler";
 import { createApiToken, toApiToken } from "@/lib/auth/tokens";
 import { createTokenSchema } from "@/lib/schemas";
-import { getStore } from "@/lib/store";
+import { getStores } from "@/lib/store";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export const GET = apiHandler({ sessionOnly: true }, async ({ user }) => {
-  const tokens = await getStore().listTokens(user.id);
+  const tokens = await getStores().credentials.listTokens(user.id);
   return Response.json({ tokens: tokens.map(toApiToken) });
 });
 

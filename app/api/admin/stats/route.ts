@@ -1,8 +1,8 @@
 // GET /api/admin/stats: open streams over all live instances, published and delivered counts.
 import { apiHandler } from "@/lib/api/handler";
 import { config } from "@/lib/config";
-import { getStore } from "@/lib/store";
-import { presenceKey } from "@/lib/store/types";
+import { getStores } from "@/lib/store";
+import { presenceKey } from "@/lib/store/presence/types";
 import { getHub } from "@/lib/stream";
 import type { Stats } from "@/lib/types";
 
@@ -10,10 +10,14 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export const GET = apiHandler({ role: "admin" }, async () => {
-  const store = getStore();
+  const store = getStores();
   const hub = getHub();
   const { instanceId } = config();
-  const [reported, counters] = await Promise.all([store.liveInstances(), store.counters()]);
+  const [reported, published, delivered] = await Promise.all([
+    store.presence.liveInstances(),
+    store.log.publishedCount(),
+    store.presence.deliveredCount(),
+  ]);
   // This instance's own numbers are read live rather than from its last report.
   const instances = [
     { id: instanceId, connections: hub.localCount(presenceKey.all) },
@@ -22,8 +26,8 @@ export const GET = apiHandler({ role: "admin" }, async () => {
   const memory = process.memoryUsage();
   const stats: Stats = {
     connections: { total: instances.reduce((sum, i) => sum + i.connections, 0), instances },
-    published: counters.published,
-    delivered: counters.delivered,
+    published,
+    delivered,
     // What this instance holds for streams: all zero once its last stream has closed.
     thisInstance: {
       id: instanceId,

@@ -2,13 +2,13 @@
 // streams it opened end on every instance (the store tells them on the bus).
 import { apiHandler } from "@/lib/api/handler";
 import { notFound } from "@/lib/errors";
-import { getStore } from "@/lib/store";
+import { getStores } from "@/lib/store";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export const DELETE = apiHandler({ sessionOnly: true }, async ({ user, params }) => {
-  const deleted = await getStore().deleteToken(user.id, params.id ?? "");
+  const deleted = await getStores().credentials.deleteToken(user.id, params.id ?? "");
   if (!deleted) throw notFound("That token");
   return new Response(null, { status: 204 });
 });

@@ -1,19 +1,8 @@
-// Upstash mode: the shared Redis store over Upstash's REST API, through the
+// Upstash mode's client: the shared Redis store over Upstash's REST API, through the
 // official @upstash/redis client (so it runs in serverless functions).
 import { Redis } from "@upstash/redis";
 import { createParser } from "eventsource-parser";
-import type { BusTransport, RedisBatch, RedisClient } from "./redis-client";
-import { RedisStore } from "./redis-store";
-
-export interface UpstashStoreOptions {
-  url: string;
-  token: string;
-  historyMax: number;
-}
-
-export function upstashStore({ url, token, historyMax }: UpstashStoreOptions): RedisStore {
-  return new RedisStore({ mode: "upstash", client: upstashClient(url, token), historyMax });
-}
+import type { BusTransport, RedisBatch, RedisClient } from "./client";
 
 export function upstashClient(url: string, token: string): RedisClient {
   const redis = new Redis({

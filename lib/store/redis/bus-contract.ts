@@ -3,14 +3,16 @@
 // per bus subscription, and a bus that survives breaks losing nothing.
 import type IORedis from "ioredis";
 import { describe, expect, it } from "vitest";
-import type { RedisClient } from "./redis-client";
-import { RedisStore } from "./redis-store";
-import { funnelMember, type BusMessage, type NewNotification } from "./types";
+import type { BusMessage } from "../bus";
+import { funnelMember } from "../funnel/types";
+import type { NewNotification } from "../log/types";
+import type { RedisClient } from "./client";
+import { redisBackedStores, type RedisStores } from "./stores";
 import { until } from "@/testing/until";
 
 export function runRedisBusContract(
   name: string,
-  fixture: { admin: () => IORedis; fresh: (historyMax?: number) => Promise<RedisStore>; client: () => RedisClient },
+  fixture: { admin: () => IORedis; fresh: (historyMax?: number) => Promise<RedisStores>; client: () => RedisClient },
 ) {
   const admin = () => fixture.admin();
   const fresh = (historyMax?: number) => fixture.fresh(historyMax);
@@ -32,14 +34,14 @@ export function runRedisBusContract(
   describe(`${name}: Redis-backed store`, () => {
   it("publishes in a constant number of Redis commands (rate limit included), whatever the subscribers", async () => {
     const store = await fresh(10_000);
-    const subscriptions = [store.subscribe(() => {}), store.subscribe(() => {}), store.subscribe(() => {})];
+    const subscriptions = [store.log.subscribe(() => {}), store.log.subscribe(() => {}), store.log.subscribe(() => {})];
     await Promise.all(subscriptions.map((s) => s.ready));
-    await store.rateLimit("publish:warm", 1000, 60); // loads the limiter's script once
-    await store.publish(alert("warm-up")); // and the publish script
+    await store.limits.rateLimit("publish:warm", 1000, 60); // loads the limiter's script once
+    await store.log.publish(alert("warm-up")); // and the publish script
     await admin().config("RESETSTAT");
     for (let i = 0; i < 10; i++) {
-      await store.rateLimit("publish:admin", 1000, 60);
-      await store.publish(alert(`n${i}`));
+      await store.limits.rateLimit("publish:admin", 1000, 60);
+      await store.log.publish(alert(`n${i}`));
     }
     // The reads done by our own measuring connection do not count.
     const perPublish = total(await commandCalls(), ["info", "config"]) / 10;
@@ -50,7 +52,7 @@ export function runRedisBusContract(
   it("counts an acknowledgement batch in as many Redis commands for 100 ids as for 1 (what POST /api/notifications/ack sends)", async () => {
     const store = await fresh(1_000);
     const ids: string[] = [];
-    for (let i = 0; i < 100; i++) ids.push((await store.publish(alert(`n${i}`))).id);
+    for (let i = 0; i < 100; i++) ids.push((await store.log.publish(alert(`n${i}`))).id);
     // MONITOR lists every command Redis receives; those a script runs inside say "lua" and are not counted.
     const monitor = await admin().monitor();
     const received: string[] = [];
@@ -58,9 +60,9 @@ export function runRedisBusContract(
     const ackCost = async (batch: string[]) => {
       await new Promise((r) => setTimeout(r, 50));
       received.length = 0;
-      await store.rateLimit("ack:alice", 1000, 60);
-      const [, found] = await Promise.all([store.getFollowing("alice"), store.eventsByIds(batch)]);
-      await store.recordFunnel(
+      await store.limits.rateLimit("ack:alice", 1000, 60);
+      const [, found] = await Promise.all([store.directory.getFollowing("alice"), store.log.eventsByIds(batch)]);
+      await store.funnel.recordFunnel(
         found.flatMap((n) => [
           { notificationId: n.id, stage: "displayed" as const, member: funnelMember.browser("browser-1"), count: 1, latencyMs: 50 },
           { notificationId: n.id, stage: "displayed" as const, member: funnelMember.user("alice"), count: 0 },
@@ -82,7 +84,7 @@ export function runRedisBusContract(
   it("holds exactly one Redis connection per subscription, released on close", async () => {
     const store = await fresh();
     await until(async () => (await subscriberClients()) === 0); // earlier tests' subscriptions are gone
-    const subscription = store.subscribe(() => {});
+    const subscription = store.log.subscribe(() => {});
     await subscription.ready;
     expect(await subscriberClients()).toBe(1);
     subscription.close();
@@ -92,16 +94,16 @@ export function runRedisBusContract(
   it("re-subscribes after the upstream stream breaks and fills the gap from the log, exactly once", async () => {
     const store = await fresh(10_000);
     const received: string[] = [];
-    const subscription = store.subscribe((m: BusMessage) => m.type === "notification" && received.push(m.notification.title));
+    const subscription = store.log.subscribe((m: BusMessage) => m.type === "notification" && received.push(m.notification.title));
     await subscription.ready;
-    await store.publish(alert("before"));
+    await store.log.publish(alert("before"));
     await until(() => received.length === 1);
     // Cut the upstream subscription the way a network break or a Redis failover would.
     await admin().call("CLIENT", "KILL", "TYPE", "pubsub");
     const during = [];
-    for (let i = 0; i < 5; i++) during.push((await store.publish(alert(`during ${i}`))).title);
+    for (let i = 0; i < 5; i++) during.push((await store.log.publish(alert(`during ${i}`))).title);
     await until(() => received.length === 6);
-    await store.publish(alert("after"));
+    await store.log.publish(alert("after"));
     await until(() => received.includes("after"));
     expect(received).toEqual(["before", ...during, "after"]);
     subscription.close();
@@ -111,13 +113,13 @@ export function runRedisBusContract(
   // event skipped the gap fill and lost what was published meanwhile.
   it("fills the gap after a break that comes before the subscription handed on anything", async () => {
     const store = await fresh(10_000);
-    await store.publish(alert("old")); // in the log before the subscription: never handed on
+    await store.log.publish(alert("old")); // in the log before the subscription: never handed on
     const received: string[] = [];
-    const subscription = store.subscribe((m: BusMessage) => m.type === "notification" && received.push(m.notification.title));
+    const subscription = store.log.subscribe((m: BusMessage) => m.type === "notification" && received.push(m.notification.title));
     await subscription.ready;
     await admin().call("CLIENT", "KILL", "TYPE", "pubsub");
     const during = [];
-    for (let i = 0; i < 5; i++) during.push((await store.publish(alert(`during ${i}`))).title);
+    for (let i = 0; i < 5; i++) during.push((await store.log.publish(alert(`during ${i}`))).title);
     await until(() => received.length >= 5);
     await new Promise((r) => setTimeout(r, 200));
     expect(received).toEqual(during);
@@ -138,10 +140,10 @@ export function runRedisBusContract(
           return batch;
         },
       };
-      const store = new RedisStore({ mode: name === "upstash" ? "upstash" : "redis", client: counting, historyMax: 100 });
-      await store.setFollowing("alice", ["deploys"]);
+      const store = redisBackedStores(name === "upstash" ? "upstash" : "redis", counting, 100);
+      await store.directory.setFollowing("alice", ["deploys"]);
       roundTrips = 0;
-      const admitted = await store.admitStream({ userId: "alice", slotId: "s1", instanceId: "a", maxStreams: 3, opensPerMinute: 10, maxStreamMs: 60_000, instanceTtlMs: 30_000 });
+      const admitted = await store.presence.admitStream({ userId: "alice", slotId: "s1", instanceId: "a", maxStreams: 3, opensPerMinute: 10, maxStreamMs: 60_000, instanceTtlMs: 30_000 });
       expect(admitted).toEqual({ ok: true, following: ["deploys"] });
       expect(roundTrips).toBe(1);
     });
@@ -149,13 +151,13 @@ export function runRedisBusContract(
     it("does not count the stream slots of an instance that stopped reporting", async () => {
       const store = await fresh();
       const request = (slotId: string, instanceId: string, instanceTtlMs: number) => ({ userId: "alice", slotId, instanceId, maxStreams: 2, opensPerMinute: 100, maxStreamMs: 60_000, instanceTtlMs });
-      expect((await store.admitStream(request("s1", "crashed", 200))).ok).toBe(true);
-      expect((await store.admitStream(request("s2", "crashed", 200))).ok).toBe(true);
-      expect((await store.admitStream(request("s3", "live", 30_000))).ok).toBe(false);
+      expect((await store.presence.admitStream(request("s1", "crashed", 200))).ok).toBe(true);
+      expect((await store.presence.admitStream(request("s2", "crashed", 200))).ok).toBe(true);
+      expect((await store.presence.admitStream(request("s3", "live", 30_000))).ok).toBe(false);
       await new Promise((r) => setTimeout(r, 300)); // "crashed" reports no more
-      expect((await store.admitStream(request("s3", "live", 30_000))).ok).toBe(true);
-      expect((await store.admitStream(request("s4", "live", 30_000))).ok).toBe(true);
-      expect((await store.admitStream(request("s5", "live", 30_000))).ok).toBe(false);
+      expect((await store.presence.admitStream(request("s3", "live", 30_000))).ok).toBe(true);
+      expect((await store.presence.admitStream(request("s4", "live", 30_000))).ok).toBe(true);
+      expect((await store.presence.admitStream(request("s5", "live", 30_000))).ok).toBe(false);
       // The crashed instance's slots went whole; only the live one's remain.
       const [processes, slots] = await Promise.all([admin().smembers("ntf:stream-processes:alice"), admin().keys("ntf:stream-slots:alice:*")]);
       expect(processes).toHaveLength(1);
@@ -166,27 +168,27 @@ export function runRedisBusContract(
     it("lets a slot whose release never came lapse after the longest a stream lives", async () => {
       const store = await fresh();
       const request = (slotId: string) => ({ userId: "alice", slotId, instanceId: "live", maxStreams: 1, opensPerMinute: 100, maxStreamMs: 300, instanceTtlMs: 30_000 });
-      expect((await store.admitStream(request("lost"))).ok).toBe(true); // its release failed: never sent
-      expect((await store.admitStream(request("s2"))).ok).toBe(false);
+      expect((await store.presence.admitStream(request("lost"))).ok).toBe(true); // its release failed: never sent
+      expect((await store.presence.admitStream(request("s2"))).ok).toBe(false);
       await new Promise((r) => setTimeout(r, 400));
-      expect((await store.admitStream(request("s2"))).ok).toBe(true);
+      expect((await store.presence.admitStream(request("s2"))).ok).toBe(true);
     });
 
     it("does not count the slots of a dead process whose instance id a new process reuses", async () => {
       const crashed = await fresh();
       const request = (slotId: string) => ({ userId: "alice", slotId, instanceId: "pod-0", maxStreams: 1, opensPerMinute: 100, maxStreamMs: 60_000, instanceTtlMs: 200 });
-      expect((await crashed.admitStream(request("s1"))).ok).toBe(true);
-      const restarted = new RedisStore({ mode: name === "upstash" ? "upstash" : "redis", client: fixture.client(), historyMax: 100 });
-      expect((await restarted.admitStream(request("s2"))).ok).toBe(false); // the old process may still be alive
+      expect((await crashed.presence.admitStream(request("s1"))).ok).toBe(true);
+      const restarted = redisBackedStores(name === "upstash" ? "upstash" : "redis", fixture.client(), 100);
+      expect((await restarted.presence.admitStream(request("s2"))).ok).toBe(false); // the old process may still be alive
       await new Promise((r) => setTimeout(r, 300)); // it reports no more
-      expect((await restarted.admitStream(request("s2"))).ok).toBe(true);
+      expect((await restarted.presence.admitStream(request("s2"))).ok).toBe(true);
     });
 
     it("leaves no subscriber connection when closed while it is still starting", async () => {
       const store = await fresh();
       await until(async () => (await subscriberClients()) === 0);
-      for (let i = 0; i < 5; i++) store.subscribe(() => {}).close();
-      const paused = store.subscribe(() => {});
+      for (let i = 0; i < 5; i++) store.log.subscribe(() => {}).close();
+      const paused = store.log.subscribe(() => {});
       paused.pause(50);
       paused.close();
       await new Promise((r) => setTimeout(r, 500));

@@ -6,10 +6,12 @@ import IORedis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startUpstashLocal, type UpstashLocal } from "@/scripts/upstash-local/server";
 import { startRedis, type RedisServer } from "@/testing/redis";
-import { runRedisBusContract } from "./redis-bus-contract";
-import { runStoreContract } from "./store-contract";
-import type { BusMessage, NewNotification } from "./types";
-import { upstashClient, upstashStore } from "./upstash";
+import type { BusMessage } from "../bus";
+import { runStoreContracts } from "../contract";
+import type { NewNotification } from "../log/types";
+import { runRedisBusContract } from "./bus-contract";
+import { upstashStores } from "./stores";
+import { upstashClient } from "./upstash";
 import { until } from "@/testing/until";
 
 let redisServer: RedisServer;
@@ -29,10 +31,10 @@ afterAll(async () => {
 
 async function fresh(historyMax = 50) {
   await admin.flushall();
-  return upstashStore({ url: local.url, token: local.token, historyMax });
+  return upstashStores({ url: local.url, token: local.token, historyMax });
 }
 
-runStoreContract("upstash", async ({ historyMax }) => ({ store: await fresh(historyMax), cleanup: async () => {} }));
+runStoreContracts("upstash", async ({ historyMax }) => ({ stores: await fresh(historyMax), cleanup: async () => {} }));
 
 runRedisBusContract("upstash", { admin: () => admin, fresh, client: () => upstashClient(local.url, local.token) });
 
@@ -45,15 +47,15 @@ describe("upstash adapter", () => {
     await fresh(10_000);
     const proxy = await coalescingProxy(local.url);
     try {
-      const store = upstashStore({ url: proxy.url, token: local.token, historyMax: 10_000 });
+      const store = upstashStores({ url: proxy.url, token: local.token, historyMax: 10_000 });
       const received: string[] = [];
-      const subscription = store.subscribe((m: BusMessage) => m.type === "notification" && received.push(m.notification.title));
+      const subscription = store.log.subscribe((m: BusMessage) => m.type === "notification" && received.push(m.notification.title));
       await until(() => proxy.subscribesHeld() === 1);
-      const publisher = upstashStore({ url: local.url, token: local.token, historyMax: 10_000 });
-      await publisher.publish(alert("with the confirmation"));
+      const publisher = upstashStores({ url: local.url, token: local.token, historyMax: 10_000 });
+      await publisher.log.publish(alert("with the confirmation"));
       await subscription.ready;
       await until(() => received.length === 1);
-      await publisher.publish(alert("after"));
+      await publisher.log.publish(alert("after"));
       await until(() => received.length === 2);
       expect(received).toEqual(["with the confirmation", "after"]);
       subscription.close();

@@ -1,20 +1,10 @@
-// Redis mode: the shared Redis store over TCP with ioredis, for `next start`
+// Redis mode's client: the shared Redis store over TCP with ioredis, for `next start`
 // on your own servers, Docker or Kubernetes, with Redis 6.2+ or Valkey. Same
 // keys and scripts as Upstash mode; one subscriber connection per instance.
 import type { Ratelimit } from "@upstash/ratelimit";
 import IORedis, { type ChainableCommander } from "ioredis";
-import type { BusTransport, RedisBatch, RedisClient } from "./redis-client";
-import { RedisStore } from "./redis-store";
+import type { BusTransport, RedisBatch, RedisClient } from "./client";
 import { scriptRewriter } from "./script-flags";
-
-export interface RedisStoreOptions {
-  url: string;
-  historyMax: number;
-}
-
-export function redisStore({ url, historyMax }: RedisStoreOptions): RedisStore {
-  return new RedisStore({ mode: "redis", client: ioredisClient(url), historyMax });
-}
 
 export function ioredisClient(url: string): RedisClient {
   const redis = new IORedis(url, {

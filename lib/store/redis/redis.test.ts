@@ -3,9 +3,10 @@
 import IORedis from "ioredis";
 import { afterAll, beforeAll } from "vitest";
 import { startRedis, type RedisServer } from "@/testing/redis";
-import { runRedisBusContract } from "./redis-bus-contract";
-import { ioredisClient, redisStore } from "./redis";
-import { runStoreContract } from "./store-contract";
+import { runStoreContracts } from "../contract";
+import { runRedisBusContract } from "./bus-contract";
+import { ioredisClient } from "./ioredis";
+import { redisStores } from "./stores";
 
 let redisServer: RedisServer;
 let admin: IORedis;
@@ -21,8 +22,8 @@ afterAll(async () => {
 
 async function fresh(historyMax = 50) {
   await admin.flushall();
-  return redisStore({ url: redisServer.url, historyMax });
+  return redisStores({ url: redisServer.url, historyMax });
 }
 
-runStoreContract("redis", async ({ historyMax }) => ({ store: await fresh(historyMax), cleanup: async () => {} }));
+runStoreContracts("redis", async ({ historyMax }) => ({ stores: await fresh(historyMax), cleanup: async () => {} }));
 runRedisBusContract("redis", { admin: () => admin, fresh, client: () => ioredisClient(redisServer.url) });

@@ -1,0 +1,32 @@
+// What travels between instances: every concern that must tell all of them
+// something (a new notification, a read, a revoked token) sends it here, and
+// each instance's hub holds one subscription (log/ owns subscribing, since a
+// subscription that broke refills its gap from the log).
+import type { InboxEvent, Notification } from "../types";
+
+export type BusMessage =
+  | { type: "notification"; notification: Notification }
+  /** Read, seen or archived: every stream of the user hears it. */
+  | { type: "inbox"; userId: string; change: InboxEvent }
+  | { type: "follows"; userId: string; following: string[] }
+  /** A revoked API token: every instance ends the streams it opened. */
+  | { type: "token-revoked"; tokenId: string }
+  /** A signed-out session: every instance ends its streams and stops trusting its cookie. */
+  | { type: "session-revoked"; sessionId: string }
+  /** Raised locally by a subscription that lost messages the log no longer holds. */
+  | { type: "gap" };
+
+/** A message another concern sends to every instance (never a notification: only a publish sends those). */
+export type ControlMessage = Exclude<BusMessage, { type: "notification" | "gap" }>;
+
+export interface BusSubscription {
+  /** Settles once messages published from now on will be received. */
+  ready: Promise<void>;
+  close(): void;
+  /**
+   * Diagnostics: drops the subscription for `ms` as if the bus were
+   * unreachable, then recovers the way a real break does, handing on what
+   * was published meanwhile from the log.
+   */
+  pause(ms: number): void;
+}

@@ -1,0 +1,21 @@
+// Every concern's contract suite, for one backend: embedded.test.ts,
+// redis/redis.test.ts and redis/upstash.test.ts each run all of them. A new
+// concern adds its suite here; a new backend runs this.
+import type { MakeStores } from "./contract-fixture";
+import { runCredentialsContract } from "./credentials/contract";
+import { runDirectoryContract } from "./directory/contract";
+import { runFunnelContract } from "./funnel/contract";
+import { runInboxContract } from "./inbox/contract";
+import { runLimitsContract } from "./limits/contract";
+import { runLogContract } from "./log/contract";
+import { runPresenceContract } from "./presence/contract";
+
+export function runStoreContracts(name: string, make: MakeStores) {
+  runLogContract(name, make);
+  runInboxContract(name, make);
+  runFunnelContract(name, make);
+  runDirectoryContract(name, make);
+  runCredentialsContract(name, make);
+  runPresenceContract(name, make);
+  runLimitsContract(name, make);
+}

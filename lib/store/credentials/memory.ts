@@ -1,0 +1,56 @@
+// The embedded credentials: tokens and signed-out sessions in maps.
+import type { MemoryBus } from "../embedded/bus";
+import type { Credentials, TokenRecord } from "./types";
+
+export class MemoryCredentials implements Credentials {
+  private readonly tokens = new Map<string, TokenRecord>();
+  /** Signed-out session ids and until when they stay refused (their cookies' expiry). */
+  private readonly revokedSessions = new Map<string, number>();
+
+  constructor(private readonly bus: MemoryBus) {}
+
+  async createToken(record: TokenRecord) {
+    this.tokens.set(record.id, { ...record });
+  }
+
+  async listTokens(userId: string) {
+    return [...this.tokens.values()].filter((t) => t.userId === userId).map((t) => ({ ...t }));
+  }
+
+  async deleteToken(userId: string, tokenId: string) {
+    const token = this.tokens.get(tokenId);
+    if (!token || token.userId !== userId) return false;
+    this.tokens.delete(tokenId);
+    this.bus.send({ type: "token-revoked", tokenId });
+    return true;
+  }
+
+  async findTokenByHash(hash: string) {
+    for (const token of this.tokens.values()) if (token.hash === hash) return { ...token };
+    return null;
+  }
+
+  async tokenExists(tokenId: string) {
+    return this.tokens.has(tokenId);
+  }
+
+  async touchToken(tokenId: string, at: string) {
+    const token = this.tokens.get(tokenId);
+    if (token) token.lastUsedAt = at;
+  }
+
+  async revokeSession(sessionId: string, untilMs: number) {
+    const now = Date.now();
+    for (const [id, until] of this.revokedSessions) if (until <= now) this.revokedSessions.delete(id);
+    this.revokedSessions.set(sessionId, untilMs);
+    this.bus.send({ type: "session-revoked", sessionId });
+  }
+
+  async isSessionRevoked(sessionId: string) {
+    const until = this.revokedSessions.get(sessionId);
+    if (until === undefined) return false;
+    if (until > Date.now()) return true;
+    this.revokedSessions.delete(sessionId);
+    return false;
+  }
+}

@@ -1,0 +1,31 @@
+// API tokens and signed-out sessions: what may still act for a person.
+
+/** A token acts as its owner with the owner's current role, derived from the email on every use. */
+export interface TokenRecord {
+  id: string;
+  userId: string;
+  email: string;
+  name: string;
+  label: string;
+  hash: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+export interface Credentials {
+  createToken(record: TokenRecord): Promise<void>;
+  listTokens(userId: string): Promise<TokenRecord[]>;
+  /** Deletes the user's token and tells every instance (a `token-revoked` bus message); false when not theirs. */
+  deleteToken(userId: string, tokenId: string): Promise<boolean>;
+  findTokenByHash(hash: string): Promise<TokenRecord | null>;
+  /** Whether the token still exists (not revoked). */
+  tokenExists(tokenId: string): Promise<boolean>;
+  touchToken(tokenId: string, at: string): Promise<void>;
+  /**
+   * Records a signed-out session until `untilMs` (its JWT's expiry, after
+   * which the cookie is refused anyway) and tells every instance (a
+   * `session-revoked` bus message).
+   */
+  revokeSession(sessionId: string, untilMs: number): Promise<void>;
+  isSessionRevoked(sessionId: string): Promise<boolean>;
+}

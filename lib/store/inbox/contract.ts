@@ -1,0 +1,46 @@
+// What every backend of inbox state must do (run against each by contract.ts).
+import { describe, expect, it } from "vitest";
+import { compareIds } from "../../ids";
+import { alert, useStores, type MakeStores } from "../contract-fixture";
+
+export function runInboxContract(name: string, make: MakeStores) {
+  describe(`${name}: inbox state`, () => {
+    const stores = useStores(make);
+
+    it("keeps read state: single ids, then a watermark", async () => {
+      const a = await stores().log.publish(alert("a"));
+      const b = await stores().log.publish(alert("b"));
+      await stores().inbox.markRead("alice", [a.id]);
+      let state = await stores().inbox.getInboxState("alice");
+      expect([...state.readIds]).toEqual([a.id]);
+      expect(state.watermark).toBeNull();
+      await stores().inbox.markAllRead("alice", b.id);
+      state = await stores().inbox.getInboxState("alice");
+      expect(state.watermark).toBe(b.id);
+      await stores().inbox.markAllRead("alice", a.id); // never moves back
+      expect((await stores().inbox.getInboxState("alice")).watermark).toBe(b.id);
+      expect((await stores().inbox.getInboxState("bob")).watermark).toBeNull();
+    });
+
+    it("keeps the seen watermark (forward only) and archives one by one or all read", async () => {
+      const [a, b, c] = [await stores().log.publish(alert("a")), await stores().log.publish(alert("b")), await stores().log.publish(alert("c"))];
+      await stores().inbox.markSeen("alice", b.id);
+      await stores().inbox.markSeen("alice", a.id); // never moves back
+      expect((await stores().inbox.getInboxState("alice")).seenUpTo).toBe(b.id);
+      await stores().inbox.archive("alice", [c.id]);
+      expect([...(await stores().inbox.getInboxState("alice")).archivedIds]).toEqual([c.id]);
+      await stores().inbox.markAllRead("alice", a.id);
+      await stores().inbox.markRead("alice", [b.id]);
+      await stores().inbox.archiveAllRead("alice");
+      const state = await stores().inbox.getInboxState("alice");
+      expect(state.archivedUpTo).toBe(a.id);
+      expect([...state.archivedIds].sort(compareIds)).toEqual([b.id, c.id]);
+      // Once the watermark covers archived ids, they need no entry of their own.
+      await stores().inbox.markAllRead("alice", c.id);
+      await stores().inbox.archiveAllRead("alice");
+      expect((await stores().inbox.getInboxState("alice")).archivedUpTo).toBe(c.id);
+      expect((await stores().inbox.getInboxState("alice")).archivedIds.size).toBe(0);
+      expect((await stores().inbox.getInboxState("bob")).archivedIds.size).toBe(0);
+    });
+  });
+}

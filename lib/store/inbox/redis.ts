@@ -1,0 +1,100 @@
+// The Redis-backed inbox state: per person, a read watermark and set, a seen
+// watermark, an archive watermark and set.
+import { compareIds } from "../../ids";
+import type { InboxEvent } from "../../types";
+import type { RedisConnection } from "../redis/connection";
+import { KEY } from "../redis/keys";
+import type { InboxState, InboxStore } from "./types";
+
+/** Lua: whether stream id a is after stream id b ("<ms>-<seq>"; ms fits a Lua number exactly). */
+const LUA_ID_AFTER = `
+local function after(a, b)
+  local am, as = string.match(a, '^(%d+)-(%d+)$')
+  local bm, bs = string.match(b, '^(%d+)-(%d+)$')
+  am, as, bm, bs = tonumber(am), tonumber(as), tonumber(bm), tonumber(bs)
+  return am > bm or (am == bm and as > bs)
+end`;
+
+/** SET KEYS[1] to ARGV[1] unless it already holds a later id: a watermark only moves forward. */
+const WATERMARK_SCRIPT = `${LUA_ID_AFTER}
+local current = redis.call('GET', KEYS[1])
+if current and not after(ARGV[1], current) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1])
+return 1`;
+
+/**
+ * Archives what is read, atomically: the archive watermark moves up to the
+ * read watermark, ids read one by one join the archived ones, and archived
+ * ids the watermark now covers are dropped (the set stays small).
+ * KEYS: read watermark, read ids, archive watermark, archived ids.
+ */
+const ARCHIVE_READ_SCRIPT = `${LUA_ID_AFTER}
+local read = redis.call('GET', KEYS[1])
+local upTo = redis.call('GET', KEYS[3])
+if read and (not upTo or after(read, upTo)) then
+  redis.call('SET', KEYS[3], read)
+  upTo = read
+end
+local ids = redis.call('SMEMBERS', KEYS[2])
+for i = 1, #ids, 1000 do redis.call('SADD', KEYS[4], unpack(ids, i, math.min(i + 999, #ids))) end
+if upTo then
+  for _, id in ipairs(redis.call('SMEMBERS', KEYS[4])) do
+    if not after(id, upTo) then redis.call('SREM', KEYS[4], id) end
+  end
+end
+return #ids`;
+
+export class RedisInbox implements InboxStore {
+  constructor(private readonly redis: RedisConnection) {}
+
+  async getInboxState(userId: string): Promise<InboxState> {
+    const [watermark, readIds, seenUpTo, archivedUpTo, archivedIds] = await this.redis.run((b) =>
+      b
+        .get(KEY.watermark(userId))
+        .smembers(KEY.readIds(userId))
+        .get(KEY.seenUpTo(userId))
+        .get(KEY.archivedUpTo(userId))
+        .smembers(KEY.archivedIds(userId)),
+    );
+    return {
+      watermark: (watermark as string | null) ?? null,
+      readIds: new Set(readIds as string[]),
+      seenUpTo: (seenUpTo as string | null) ?? null,
+      archivedUpTo: (archivedUpTo as string | null) ?? null,
+      archivedIds: new Set(archivedIds as string[]),
+    };
+  }
+
+  async markRead(userId: string, ids: string[]) {
+    const [first, ...rest] = ids;
+    if (first === undefined) return;
+    await this.redis.run((b) => b.sadd(KEY.readIds(userId), [first, ...rest]));
+  }
+
+  async markAllRead(userId: string, upToId: string) {
+    const current = await this.redis.one<string | null>((b) => b.get(KEY.watermark(userId)));
+    if (current && compareIds(upToId, current) <= 0) return;
+    // Ids at or before the watermark no longer need their own entries.
+    await this.redis.run((b) => b.set(KEY.watermark(userId), upToId).del(KEY.readIds(userId)));
+  }
+
+  async markSeen(userId: string, upToId: string) {
+    await this.redis.run((b) => b.eval(WATERMARK_SCRIPT, [KEY.seenUpTo(userId)], [upToId]));
+  }
+
+  async archive(userId: string, ids: string[]) {
+    const [first, ...rest] = ids;
+    if (first === undefined) return;
+    await this.redis.run((b) => b.sadd(KEY.archivedIds(userId), [first, ...rest]));
+  }
+
+  async archiveAllRead(userId: string) {
+    await this.redis.run((b) =>
+      b.eval(ARCHIVE_READ_SCRIPT, [KEY.watermark(userId), KEY.readIds(userId), KEY.archivedUpTo(userId), KEY.archivedIds(userId)], []),
+    );
+  }
+
+  async publishInboxEvent(userId: string, change: InboxEvent) {
+    await this.redis.sendControl({ type: "inbox", userId, change });
+  }
+}

@@ -1,0 +1,29 @@
+// Each person's marks on the shared history: read, seen, archived.
+import type { InboxEvent } from "../../types";
+
+/** One user's marks on the shared history. */
+export interface InboxState {
+  /** Everything at or before this id is read ("mark all read"). */
+  watermark: string | null;
+  /** Ids after the watermark marked read one by one. */
+  readIds: Set<string>;
+  /** Everything at or before this id was seen (the bell's menu opened). */
+  seenUpTo: string | null;
+  /** Everything read at or before this id is archived ("archive all read" archives up to the read watermark). */
+  archivedUpTo: string | null;
+  /** Ids archived one by one, or read one by one when all read ones were archived. */
+  archivedIds: Set<string>;
+}
+
+export interface InboxStore {
+  getInboxState(userId: string): Promise<InboxState>;
+  markRead(userId: string, ids: string[]): Promise<void>;
+  markAllRead(userId: string, upToId: string): Promise<void>;
+  /** Moves the seen watermark forward (never back). */
+  markSeen(userId: string, upToId: string): Promise<void>;
+  archive(userId: string, ids: string[]): Promise<void>;
+  /** Archives what is read now: up to the read watermark, and the ids read one by one. */
+  archiveAllRead(userId: string): Promise<void>;
+  /** Tells every stream of the user (on every instance) what changed. */
+  publishInboxEvent(userId: string, change: InboxEvent): Promise<void>;
+}

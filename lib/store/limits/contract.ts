@@ -1,0 +1,18 @@
+// What every backend of rate limits must do (run against each by contract.ts).
+import { describe, expect, it } from "vitest";
+import { useStores, type MakeStores } from "../contract-fixture";
+
+export function runLimitsContract(name: string, make: MakeStores) {
+  describe(`${name}: rate limits`, () => {
+    const stores = useStores(make);
+
+    it("limits a key to its budget and says when to retry", async () => {
+      const results = [];
+      // An hour's window: a minute's could turn over between the calls (the fourth then passes; seen once).
+      for (let i = 0; i < 4; i++) results.push(await stores().limits.rateLimit("test-key", 3, 3600));
+      expect(results.map((r) => r.ok)).toEqual([true, true, true, false]);
+      expect(results[3]!.retryAfterS).toBeGreaterThanOrEqual(1);
+      expect((await stores().limits.rateLimit("other-key", 3, 3600)).ok).toBe(true);
+    });
+  });
+}

@@ -1,0 +1,27 @@
+// The Redis-backed rate limiter: @upstash/ratelimit's fixed window, one
+// limiter per budget, through whichever client the mode uses.
+import { Ratelimit } from "@upstash/ratelimit";
+import type { RedisConnection } from "../redis/connection";
+import type { RateLimiter, RateLimitResult } from "./types";
+
+export class RedisRateLimiter implements RateLimiter {
+  private readonly limiters = new Map<string, Ratelimit>();
+
+  constructor(private readonly redis: RedisConnection) {}
+
+  async rateLimit(key: string, limit: number, windowS: number): Promise<RateLimitResult> {
+    const name = `${limit}/${windowS}`;
+    let limiter = this.limiters.get(name);
+    if (!limiter) {
+      limiter = new Ratelimit({
+        redis: this.redis.client.ratelimitRedis,
+        limiter: Ratelimit.fixedWindow(limit, `${windowS} s`),
+        prefix: "ntf:rl",
+        ephemeralCache: new Map(),
+      });
+      this.limiters.set(name, limiter);
+    }
+    const result = await this.redis.counted(() => limiter.limit(key));
+    return { ok: result.success, retryAfterS: result.success ? 0 : Math.max(1, Math.ceil((result.reset - Date.now()) / 1000)) };
+  }
+}

@@ -1,0 +1,11 @@
+// Rate limits for routes (publish, acknowledgements, sign-in, …).
+
+export interface RateLimitResult {
+  ok: boolean;
+  retryAfterS: number;
+}
+
+export interface RateLimiter {
+  /** Fixed-window-or-better limiter: `limit` hits per `windowS` for `key`. */
+  rateLimit(key: string, limit: number, windowS: number): Promise<RateLimitResult>;
+}

@@ -1,0 +1,133 @@
+// The embedded log: an id-ordered array bounded by HISTORY_MAX.
+import { collapseScope } from "../../audience";
+import { compareIds, nextId } from "../../ids";
+import type { Notification } from "../../types";
+import type { BusMessage, BusSubscription } from "../bus";
+import { entriesOf, type MemoryBus } from "../embedded/bus";
+import type { NewNotification, NotificationLog } from "./types";
+
+/** What the other embedded concerns learn from the log (in Redis the publish script writes their keys itself). */
+export interface LogHooks {
+  published(notification: Notification, targeted: number | undefined): void;
+  /** Dropped from the log by HISTORY_MAX. */
+  trimmed(notification: Notification): void;
+}
+
+export class MemoryLog implements NotificationLog {
+  private readonly log: Notification[] = [];
+  /** Newest id dropped from the log: a resume from before it has a gap. */
+  private maxTrimmedId: string | null = null;
+  private lastId: string | null = null;
+  /** Newest id per collapse scope. */
+  private readonly collapsed = new Map<string, string>();
+  private published = 0;
+
+  constructor(
+    private readonly historyMax: number,
+    private readonly bus: MemoryBus,
+    private readonly hooks: LogHooks,
+  ) {}
+
+  async publish(input: NewNotification, targeted?: number): Promise<Notification> {
+    const id = nextId(this.lastId, Date.now());
+    const notification: Notification = { id, ...input, createdAt: new Date(Number(id.split("-")[0])).toISOString() };
+    this.lastId = id;
+    this.log.push(notification);
+    const scope = collapseScope(notification);
+    if (scope) this.collapsed.set(scope, id);
+    if (this.log.length > this.historyMax) {
+      const dropped = this.log.splice(0, this.log.length - this.historyMax);
+      this.maxTrimmedId = dropped[dropped.length - 1]!.id;
+      for (const n of dropped) {
+        this.hooks.trimmed(n);
+        const droppedScope = collapseScope(n);
+        if (droppedScope && this.collapsed.get(droppedScope) === n.id) this.collapsed.delete(droppedScope);
+      }
+    }
+    this.published++;
+    this.hooks.published(notification, targeted);
+    this.bus.send({ type: "notification", notification });
+    return notification;
+  }
+
+  async eventsAfter(afterId: string, max: number) {
+    const reset = this.maxTrimmedId !== null && compareIds(afterId, this.maxTrimmedId) < 0;
+    const start = this.firstIndexAfter(afterId);
+    return { events: this.log.slice(start, start + max), reset };
+  }
+
+  async eventsBefore(beforeId: string | null, count: number) {
+    const end = beforeId ? this.firstIndexAtOrAfter(beforeId) : this.log.length;
+    return this.log.slice(Math.max(0, end - count), end).reverse();
+  }
+
+  async latestId() {
+    return this.lastId;
+  }
+
+  async eventsByIds(ids: string[]) {
+    const found = new Map<string, Notification>();
+    for (const id of ids) {
+      const candidate = this.log[this.firstIndexAtOrAfter(id)];
+      if (candidate?.id === id) found.set(id, candidate);
+    }
+    return [...found.values()].sort((a, b) => compareIds(a.id, b.id));
+  }
+
+  async latestInCollapseScopes(scopes: string[]) {
+    return entriesOf(this.collapsed, scopes);
+  }
+
+  async publishedCount() {
+    return this.published;
+  }
+
+  subscribe(onMessage: (message: BusMessage) => void): BusSubscription {
+    let closed = false;
+    let resumeTimer: ReturnType<typeof setTimeout> | null = null;
+    const detach = () => this.bus.off(onMessage);
+    this.bus.on(onMessage);
+    return {
+      ready: Promise.resolve(),
+      close: () => {
+        closed = true;
+        if (resumeTimer) clearTimeout(resumeTimer);
+        detach();
+      },
+      pause: (ms) => {
+        if (closed || resumeTimer) return;
+        detach();
+        const pausedAfter = this.lastId ?? "0-0";
+        resumeTimer = setTimeout(() => {
+          resumeTimer = null;
+          if (closed) return;
+          // What was published during the pause comes from the log, then live again (same turn: nothing between);
+          // what the log no longer holds is a gap every stream must be told of.
+          if (this.maxTrimmedId && compareIds(pausedAfter, this.maxTrimmedId) < 0) onMessage({ type: "gap" });
+          for (const notification of this.log.slice(this.firstIndexAfter(pausedAfter))) onMessage({ type: "notification", notification });
+          this.bus.on(onMessage);
+        }, ms);
+      },
+    };
+  }
+
+  private firstIndexAfter(id: string) {
+    return this.search((candidate) => compareIds(candidate, id) > 0);
+  }
+
+  private firstIndexAtOrAfter(id: string) {
+    return this.search((candidate) => compareIds(candidate, id) >= 0);
+  }
+
+  /** Binary search over the id-ordered log for the first entry matching `pred`. */
+  private search(pred: (id: string) => boolean) {
+    let lo = 0;
+    let hi = this.log.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (pred(this.log[mid]!.id)) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+}

@@ -1,0 +1,31 @@
+// The notification log: every notification ever published (up to
+// HISTORY_MAX), in id order, and the bus that carries new ones live.
+import type { Notification } from "../../types";
+import type { BusMessage, BusSubscription } from "../bus";
+
+export type NewNotification = Omit<Notification, "id" | "createdAt">;
+
+export interface NotificationLog {
+  /**
+   * Stores the notification (id minted by the store) and publishes it,
+   * atomically; `targeted` (streams connected now) starts its funnel in the
+   * same round trip.
+   */
+  publish(notification: NewNotification, targeted?: number): Promise<Notification>;
+  /**
+   * Notifications with id > afterId, oldest first, at most `max`. `reset` is
+   * true when some notification after afterId is no longer kept.
+   */
+  eventsAfter(afterId: string, max: number): Promise<{ events: Notification[]; reset: boolean }>;
+  /** Up to `count` notifications with id < beforeId (or the newest), newest first. */
+  eventsBefore(beforeId: string | null, count: number): Promise<Notification[]>;
+  latestId(): Promise<string | null>;
+  /** The stored notifications among `ids` (unknown or trimmed ones are left out), in id order. */
+  eventsByIds(ids: string[]): Promise<Notification[]>;
+  /** The newest id published under each collapse scope (see collapseScope), absent for scopes never used. */
+  latestInCollapseScopes(scopes: string[]): Promise<Map<string, string>>;
+  /** Notifications ever published. */
+  publishedCount(): Promise<number>;
+  /** One subscription to the bus; the hub opens exactly one per instance. */
+  subscribe(onMessage: (message: BusMessage) => void): BusSubscription;
+}

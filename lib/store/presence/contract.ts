@@ -1,0 +1,64 @@
+// What every backend of presence and stream admission must do (run against each by contract.ts).
+import { describe, expect, it } from "vitest";
+import { useStores, type MakeStores } from "../contract-fixture";
+
+export function runPresenceContract(name: string, make: MakeStores) {
+  describe(`${name}: presence and stream admission`, () => {
+    const stores = useStores(make);
+
+    const admission = (userId: string, slotId: string, instanceId: string, limits: { maxStreams?: number; opensPerMinute?: number } = {}) => ({
+      userId,
+      slotId,
+      instanceId,
+      maxStreams: limits.maxStreams ?? 3,
+      opensPerMinute: limits.opensPerMinute ?? 100,
+      maxStreamMs: 60_000,
+      instanceTtlMs: 30_000,
+    });
+
+    it("sums presence over live instances and forgets expired ones", async () => {
+      await stores().presence.reportPresence("a", new Map([["all", 3], ["user:alice", 2]]), 5, 60_000);
+      await stores().presence.reportPresence("b", new Map([["all", 1], ["user:alice", 1]]), 2, 200);
+      expect(await stores().presence.countElsewhere("user:alice", "a")).toBe(1);
+      expect(await stores().presence.countElsewhere("user:alice", "c")).toBe(3);
+      expect((await stores().presence.liveInstances()).sort((x, y) => x.id.localeCompare(y.id))).toEqual([
+        { id: "a", connections: 3 },
+        { id: "b", connections: 1 },
+      ]);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await stores().presence.liveInstances()).toEqual([{ id: "a", connections: 3 }]);
+      expect(await stores().presence.deliveredCount()).toBe(7);
+    });
+
+    it("admits streams up to the per-user limit over every instance, and frees a slot on release", async () => {
+      await stores().directory.setFollowing("alice", ["deploys"]);
+      expect(await stores().presence.admitStream(admission("alice", "s1", "a"))).toEqual({ ok: true, following: ["deploys"] });
+      expect((await stores().presence.admitStream(admission("alice", "s2", "a"))).ok).toBe(true);
+      expect((await stores().presence.admitStream(admission("alice", "s3", "b"))).ok).toBe(true);
+      for (const instance of ["a", "b"]) {
+        expect(await stores().presence.admitStream(admission("alice", `s4${instance}`, instance))).toMatchObject({ ok: false, refused: "streams" });
+      }
+      expect((await stores().presence.admitStream(admission("bob", "s1", "a"))).ok).toBe(true);
+      await stores().presence.releaseStream("alice", "s1", "a");
+      expect((await stores().presence.admitStream(admission("alice", "s5", "b"))).ok).toBe(true);
+    });
+
+    it("holds the limit exactly when many streams of one user ask at once, and a storm of asks costs round trips per batch", async () => {
+      const before = stores().roundTrips;
+      const results = await Promise.all(Array.from({ length: 150 }, (_, i) => stores().presence.admitStream(admission(i < 30 ? "dave" : `user${i}`, `s${i}`, i % 2 ? "a" : "b"))));
+      expect(results.slice(0, 30).filter((r) => r.ok)).toHaveLength(3);
+      expect(results.slice(30).every((r) => r.ok)).toBe(true);
+      // Embedded: no round trips at all; Redis-backed: one per 100 admissions, not one each.
+      expect(stores().roundTrips - before).toBeLessThanOrEqual(stores().mode === "embedded" ? 0 : 2);
+    });
+
+    it("counts stream opens per minute, refusing past the budget without taking a slot", async () => {
+      const limits = { maxStreams: 10, opensPerMinute: 2 };
+      expect((await stores().presence.admitStream(admission("carol", "s1", "a", limits))).ok).toBe(true);
+      expect((await stores().presence.admitStream(admission("carol", "s2", "a", limits))).ok).toBe(true);
+      const refused = await stores().presence.admitStream(admission("carol", "s3", "a", limits));
+      expect(refused).toMatchObject({ ok: false, refused: "rate" });
+      expect(refused.ok === false && refused.retryAfterS).toBeGreaterThanOrEqual(1);
+    });
+  });
+}

@@ -1,0 +1,161 @@
+// Stream admission in the Redis-backed modes: a slot under the per-user
+// limit, counted exactly over every instance, with the connect rate limit
+// and the user's follows, in one script; admissions that arrive together go
+// in one round trip.
+import type { RedisBatch } from "../redis/client";
+import type { RedisConnection } from "../redis/connection";
+import { KEY } from "../redis/keys";
+import { STREAMS_RETRY_AFTER_S, type AdmissionResult, type StreamAdmission } from "./types";
+
+/**
+ * Admits a stream in one round trip, atomically. A user's slots are kept per
+ * process: a set names the processes holding any, and each process's slots
+ * are a sorted set scored by when each lapses at the latest (the longest a
+ * stream lives), so a slot whose release never came cannot count for ever.
+ * The check costs a few commands per process, not per slot: one user may
+ * hold thousands of streams (a shared token, a wallboard), and reading every
+ * slot on every admission made connecting N streams O(N²) (5,000 took 8 s
+ * of Redis CPU). The slots of a process that stopped saying it is alive (its
+ * key expired) are dropped whole. Over the limit it refuses; else it counts
+ * the open in a fixed window (the same policy as @upstash/ratelimit's
+ * fixedWindow, written here because a library call cannot share the script's
+ * round trip), takes the slot and answers the user's followed channels.
+ * Redis's own TIME and key expiry decide, so instances' clocks need not agree.
+ * KEYS: the user's processes, this process's alive key, connect window, follows, this process's slots.
+ * ARGV: slot id, alive key prefix, alive ttl ms, max streams, opens per window, window ms left, max stream ms,
+ *       this process's id, slots key prefix.
+ */
+const ADMIT_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
+local live = 0
+for _, process in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local slots = ARGV[9] .. process
+  if redis.call('EXISTS', ARGV[2] .. process) == 1 then
+    redis.call('ZREMRANGEBYSCORE', slots, '-inf', now)
+    live = live + redis.call('ZCARD', slots)
+  else
+    redis.call('DEL', slots)
+    redis.call('SREM', KEYS[1], process)
+  end
+end
+if live >= tonumber(ARGV[4]) then return {'streams'} end
+local used = redis.call('INCR', KEYS[3])
+if used == 1 then redis.call('PEXPIRE', KEYS[3], ARGV[6]) end
+if used > tonumber(ARGV[5]) then return {'rate'} end
+redis.call('ZADD', KEYS[5], now + tonumber(ARGV[7]), ARGV[1])
+redis.call('PEXPIRE', KEYS[5], ARGV[7])
+redis.call('SADD', KEYS[1], ARGV[8])
+redis.call('PEXPIRE', KEYS[1], ARGV[7])
+return {'ok', redis.call('SMEMBERS', KEYS[4])}`;
+
+const CONNECT_WINDOW_MS = 60_000;
+/** Bounds one pipeline's body (each admission carries the script). */
+const ADMISSIONS_PER_ROUND_TRIP = 100;
+/**
+ * An admission round trip starts at most this often per instance. Under a
+ * storm an instance is busy with the requests themselves, so connects arrive
+ * a few ms apart and rarely while a round trip is out: without a pause, each
+ * one went alone, and in Upstash mode each request over HTTP cost more CPU
+ * than the rest of the connect (`npm run bench -- --cpu-prof-phase connect`).
+ */
+const ADMISSION_SPACING_MS = 50;
+
+type AdmissionReply = [string, string[]?];
+
+interface PendingAdmission {
+  request: StreamAdmission;
+  /** When the stream asked: its connect-rate window. */
+  at: number;
+  resolve(result: AdmissionResult): void;
+  reject(error: unknown): void;
+}
+
+function connectWindowLeftMs(at: number) {
+  return (Math.floor(at / CONNECT_WINDOW_MS) + 1) * CONNECT_WINDOW_MS - at;
+}
+
+function admissionResult([verdict, following]: AdmissionReply, at: number): AdmissionResult {
+  if (verdict === "ok") return { ok: true, following: (following ?? []).map(String).sort() };
+  if (verdict === "rate") return { ok: false, refused: "rate", retryAfterS: Math.max(1, Math.ceil(connectWindowLeftMs(at) / 1000)) };
+  return { ok: false, refused: "streams", retryAfterS: STREAMS_RETRY_AFTER_S };
+}
+
+export class RedisAdmissions {
+  private readonly pendingAdmissions: PendingAdmission[] = [];
+  /** An admission pipeline is out (or about to go). */
+  private admitting = false;
+  /** performance.now() of the last admission round trip's start. */
+  private lastAdmissionAt = -Infinity;
+
+  constructor(private readonly redis: RedisConnection) {}
+
+  /**
+   * One admission pipeline in flight per instance, and at most one every
+   * ADMISSION_SPACING_MS: the admissions that arrive meanwhile (a reconnect
+   * storm, a deploy) go together in the next one, so a storm costs a round
+   * trip per batch, not per stream, and the batches grow with the load (a
+   * full batch of ADMISSIONS_PER_ROUND_TRIP goes without waiting). A lone
+   * connect goes at once; one that follows another closely waits at most the
+   * spacing.
+   */
+  admit(request: StreamAdmission): Promise<AdmissionResult> {
+    return new Promise((resolve, reject) => {
+      this.pendingAdmissions.push({ request, at: Date.now(), resolve, reject });
+      if (!this.admitting) this.scheduleAdmissions();
+    });
+  }
+
+  private scheduleAdmissions() {
+    this.admitting = true;
+    // A full batch has nothing to wait for. The monotonic clock: a wall clock stepped back would stall every connect.
+    const full = this.pendingAdmissions.length >= ADMISSIONS_PER_ROUND_TRIP;
+    const wait = full ? 0 : Math.min(ADMISSION_SPACING_MS, this.lastAdmissionAt + ADMISSION_SPACING_MS - performance.now());
+    if (wait > 0) setTimeout(this.flushAdmissions, wait);
+    else setImmediate(this.flushAdmissions);
+  }
+
+  private flushAdmissions = async () => {
+    this.lastAdmissionAt = performance.now();
+    const part = this.pendingAdmissions.splice(0, ADMISSIONS_PER_ROUND_TRIP);
+    try {
+      const replies = await this.redis.run((b) => part.reduce((pipeline, admission) => this.queueAdmission(pipeline, admission), b));
+      part.forEach((admission, i) => admission.resolve(admissionResult(replies[i] as AdmissionReply, admission.at)));
+    } catch (error) {
+      for (const admission of part) admission.reject(error);
+    }
+    this.admitting = false;
+    // What arrived while this one was out goes next, the spacing after this one's start.
+    if (this.pendingAdmissions.length) this.scheduleAdmissions();
+  };
+
+  private queueAdmission(batch: RedisBatch, { request, at }: PendingAdmission): RedisBatch {
+    const { userId, slotId } = request;
+    const processId = this.redis.processId(request.instanceId);
+    const window = Math.floor(at / CONNECT_WINDOW_MS);
+    return batch.eval(
+      ADMIT_SCRIPT,
+      [KEY.streamProcesses(userId), KEY.alive(processId), KEY.connectWindow(userId, window), KEY.follows(userId), KEY.streamSlots(userId, processId)],
+      [
+        slotId,
+        KEY.alive(""),
+        String(request.instanceTtlMs),
+        String(request.maxStreams),
+        String(request.opensPerMinute),
+        String(connectWindowLeftMs(at)),
+        String(request.maxStreamMs),
+        processId,
+        KEY.streamSlotsPrefix(userId),
+      ],
+    );
+  }
+
+  async releaseStream(userId: string, slotId: string, instanceId: string) {
+    await this.redis.run((b) => b.zrem(KEY.streamSlots(userId, this.redis.processId(instanceId)), slotId));
+  }
+
+  async release(userId: string, slotId: string, instanceId: string) {
+    await this.redis.run((b) => b.zrem(KEY.streamSlots(userId, this.redis.processId(instanceId)), slotId));
+  }
+}

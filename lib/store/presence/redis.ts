@@ -1,0 +1,85 @@
+// The Redis-backed presence: one hash, a field per instance holding its
+// counts and expiry. One round trip per report writes this instance's counts
+// and reads every other's, so limits and recipient counts need no command of
+// their own.
+import { hashOf, type RedisConnection } from "../redis/connection";
+import { KEY } from "../redis/keys";
+import { RedisAdmissions } from "./redis-admission";
+import { presenceKey, type InstancePresence, type Presence, type StreamAdmission } from "./types";
+
+/** Other instances' counts are read again after this long (they report changes within PRESENCE_CHANGE_DELAY_MS). */
+const PRESENCE_FRESH_MS = 250;
+
+interface InstanceReport {
+  expiresAt: number;
+  counts: Record<string, number>;
+}
+
+export class RedisPresence implements Presence {
+  private view: { at: number; entries: Map<string, InstanceReport> } | null = null;
+  private readonly admissions: RedisAdmissions;
+
+  constructor(private readonly redis: RedisConnection) {
+    this.admissions = new RedisAdmissions(redis);
+  }
+
+  async reportPresence(instanceId: string, counts: Map<string, number>, deliveredDelta: number, ttlMs: number) {
+    const entry = JSON.stringify({ expiresAt: Date.now() + ttlMs, counts: Object.fromEntries(counts) });
+    const [, , all] = await this.redis.run((b) => {
+      // Alive as long as its presence (Redis expires the key): its stream slots count for as long.
+      b.set(KEY.alive(this.redis.processId(instanceId)), "1", ttlMs)
+        .hset(KEY.presence, { [instanceId]: entry })
+        .hgetall(KEY.presence);
+      return deliveredDelta > 0 ? b.incrby(KEY.delivered, deliveredDelta) : b;
+    });
+    await this.updateView(hashOf(all));
+  }
+
+  async removePresence(instanceId: string) {
+    await this.redis.run((b) => b.hdel(KEY.presence, [instanceId]));
+  }
+
+  async liveInstances(): Promise<InstancePresence[]> {
+    const view = await this.presence(true);
+    return [...view.entries()].map(([id, p]) => ({ id, connections: p.counts[presenceKey.all] ?? 0 }));
+  }
+
+  async countElsewhere(key: string, exceptInstance: string) {
+    let total = 0;
+    for (const [id, p] of await this.presence(false)) if (id !== exceptInstance) total += p.counts[key] ?? 0;
+    return total;
+  }
+
+  async deliveredCount() {
+    return Number((await this.redis.one<string | null>((b) => b.get(KEY.delivered))) ?? 0);
+  }
+
+  admitStream(request: StreamAdmission) {
+    return this.admissions.admit(request);
+  }
+
+  releaseStream(userId: string, slotId: string, instanceId: string) {
+    return this.admissions.release(userId, slotId, instanceId);
+  }
+
+  private async presence(fresh: boolean) {
+    if (fresh || !this.view || Date.now() - this.view.at > PRESENCE_FRESH_MS) {
+      await this.updateView(hashOf(await this.redis.one((b) => b.hgetall(KEY.presence))));
+    }
+    return this.view!.entries;
+  }
+
+  private async updateView(all: Record<string, string>) {
+    const now = Date.now();
+    const entries = new Map<string, InstanceReport>();
+    const expired: string[] = [];
+    for (const [id, raw] of Object.entries(all)) {
+      const entry = JSON.parse(String(raw)) as InstanceReport;
+      if (entry.expiresAt > now) entries.set(id, entry);
+      else expired.push(id);
+    }
+    this.view = { at: now, entries };
+    const [first, ...rest] = expired;
+    if (first !== undefined) await this.redis.run((b) => b.hdel(KEY.presence, [first, ...rest]));
+  }
+}

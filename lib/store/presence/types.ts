@@ -1,0 +1,59 @@
+// Which instances are alive, how many streams each holds, and the admission
+// of a new stream under the per-user limit.
+
+export interface InstancePresence {
+  id: string;
+  connections: number;
+}
+
+/** What a stream asks for before it opens. */
+export interface StreamAdmission {
+  userId: string;
+  /** Names this stream's slot under the per-user limit until it is released. */
+  slotId: string;
+  instanceId: string;
+  /** MAX_CONNECTIONS_PER_USER, over every instance. */
+  maxStreams: number;
+  /** RATE_CONNECT_PER_MIN. */
+  opensPerMinute: number;
+  /** How long a slot may outlive its stream if its instance dies without releasing it (streams never live longer). */
+  maxStreamMs: number;
+  /** How long this instance counts as alive without another sign of life (a presence report or an admission). */
+  instanceTtlMs: number;
+}
+
+export type AdmissionResult =
+  | { ok: true; following: string[] }
+  | { ok: false; refused: "streams" | "rate"; retryAfterS: number };
+
+export interface Presence {
+  /**
+   * This instance's open-stream counts, kept for `ttlMs`: keyed by
+   * presenceKey(); `deliveredDelta` is added to the global delivered counter.
+   */
+  reportPresence(instanceId: string, counts: Map<string, number>, deliveredDelta: number, ttlMs: number): Promise<void>;
+  removePresence(instanceId: string): Promise<void>;
+  liveInstances(): Promise<InstancePresence[]>;
+  /** The sum of one presence count over every live instance except `exceptInstance`. */
+  countElsewhere(key: string, exceptInstance: string): Promise<number>;
+  /** Notifications delivered to streams, over every instance. */
+  deliveredCount(): Promise<number>;
+  /**
+   * One round trip, atomic: a slot under the per-user stream limit (counted
+   * exactly over every instance; slots of dead instances do not count), the
+   * connect rate limit, and the user's followed channels.
+   */
+  admitStream(request: StreamAdmission): Promise<AdmissionResult>;
+  /** Frees the stream's slot at once, for every instance. */
+  releaseStream(userId: string, slotId: string, instanceId: string): Promise<void>;
+}
+
+/** Retry-After for a stream refused over MAX_CONNECTIONS_PER_USER: a slot frees when any of the user's streams closes. */
+export const STREAMS_RETRY_AFTER_S = 10;
+
+/** Keys of the presence counts each instance reports. */
+export const presenceKey = {
+  all: "all",
+  user: (userId: string) => `user:${userId}`,
+  channel: (channel: string) => `channel:${channel}`,
+};

@@ -1,0 +1,85 @@
+// The one connection every Redis-backed concern shares: it counts round
+// trips, turns any failure into BackendUnavailableError, and sends control
+// messages on the bus.
+import { BackendUnavailableError } from "../../errors";
+import type { ControlMessage } from "../bus";
+import type { RedisBatch, RedisClient } from "./client";
+import { KEY } from "./keys";
+
+/** HMGET as a plain list (the REST client turns HMGET's reply into an object); callers send at most HMGET_MAX fields. */
+const HMGET_SCRIPT = `return redis.call('HMGET', KEYS[1], unpack(ARGV))`;
+const HMGET_MAX = 1_000;
+
+export class RedisConnection {
+  private trips = 0;
+  /**
+   * This process among all that ever ran: an instance id may be reused by
+   * the next process (a restarted pod), whose liveness must not keep the dead
+   * one's stream slots counting.
+   */
+  private readonly boot = crypto.randomUUID().slice(0, 8);
+
+  constructor(readonly client: RedisClient) {}
+
+  get roundTrips() {
+    return this.trips;
+  }
+
+  /** The replies of one round trip of commands. */
+  run(build: (batch: RedisBatch) => RedisBatch, atomic = false): Promise<unknown[]> {
+    this.trips++;
+    return this.call(() => build(this.client.batch(atomic)).exec());
+  }
+
+  /** The reply of a round trip of one command. */
+  async one<T = unknown>(build: (batch: RedisBatch) => RedisBatch): Promise<T> {
+    return (await this.run(build))[0] as T;
+  }
+
+  /** A call that is not a batch (a library's own commands), counted as one round trip. */
+  counted<T>(fn: () => Promise<T>): Promise<T> {
+    this.trips++;
+    return this.call(fn);
+  }
+
+  async sendControl(message: ControlMessage) {
+    await this.run((b) => b.publish(KEY.bus, JSON.stringify(message)));
+  }
+
+  /** The fields of a hash that are set, HMGET_MAX at a time. */
+  async hmget(key: string, fields: string[]) {
+    const found = new Map<string, string>();
+    for (let i = 0; i < fields.length; i += HMGET_MAX) {
+      const chunk = fields.slice(i, i + HMGET_MAX);
+      const values = await this.one<(string | null)[]>((b) => b.eval(HMGET_SCRIPT, [key], chunk));
+      chunk.forEach((field, j) => values[j] && found.set(field, values[j]));
+    }
+    return found;
+  }
+
+  processId(instanceId: string) {
+    return `${instanceId}~${this.boot}`;
+  }
+
+  /**
+   * Runs a Redis call; any failure becomes BackendUnavailableError (a 503 with
+   * Retry-After for the client). Matching messages for "unreachable" missed
+   * some of what a dying Redis says through the REST endpoint (a publish was
+   * answered 500); whatever the cause, the store failed and a retry may work.
+   */
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw new BackendUnavailableError(`${(error as Error).name}: ${(error as Error).message}`);
+    }
+  }
+}
+
+/** HGETALL without the client's deserialisation answers a flat [field, value, …] list. */
+export function hashOf(raw: unknown): Record<string, string> {
+  if (!Array.isArray(raw)) return (raw ?? {}) as Record<string, string>;
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) out[String(raw[i])] = String(raw[i + 1]);
+  return out;
+}

@@ -1,0 +1,33 @@
+// Every key the Redis-backed store writes, in one place: a concern's scripts
+// sometimes touch another's keys in the same atomic step (a publish learns
+// its channel; an admission reads follows). docs/operations.md says what each holds.
+export const KEY = {
+  log: "ntf:log",
+  bus: "ntf:bus",
+  channels: "ntf:channels",
+  delivered: "ntf:delivered",
+  presence: "ntf:presence",
+  tokens: "ntf:tokens",
+  tokenByHash: "ntf:token-hash",
+  revokedSession: (sessionId: string) => `ntf:revoked:${sessionId}`,
+  watermark: (userId: string) => `ntf:read-upto:${userId}`,
+  readIds: (userId: string) => `ntf:read:${userId}`,
+  seenUpTo: (userId: string) => `ntf:seen-upto:${userId}`,
+  archivedUpTo: (userId: string) => `ntf:archived-upto:${userId}`,
+  archivedIds: (userId: string) => `ntf:archived:${userId}`,
+  /** Newest id per collapse scope. */
+  collapse: "ntf:collapse",
+  /** "Name <email>" of people who acknowledged anything, for the alert pages (the funnel's record script writes it). */
+  users: "ntf:users",
+  /** One alert's funnel: stage counts and "<stage>|<member>" fields (funnel/redis.ts). */
+  funnel: (id: string) => `ntf:funnel:${id}`,
+  follows: (userId: string) => `ntf:follows:${userId}`,
+  /** The processes holding a user's stream slots (presence/redis-admission.ts); named anew when slots moved out of one sorted set. */
+  streamProcesses: (userId: string) => `ntf:stream-processes:${userId}`,
+  /** One process's slots for a user, scored by when each lapses at the latest. */
+  streamSlots: (userId: string, processId: string) => `${KEY.streamSlotsPrefix(userId)}${processId}`,
+  streamSlotsPrefix: (userId: string) => `ntf:stream-slots:${userId}:`,
+  /** Set with a TTL while the process is alive: its stream slots count while it exists. */
+  alive: (processId: string) => `ntf:alive:${processId}`,
+  connectWindow: (userId: string, window: number) => `ntf:rl:connect:${userId}:${window}`,
+};

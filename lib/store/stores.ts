@@ -1,0 +1,25 @@
+// The store, by concern: one small interface each (in its folder, with its
+// embedded and Redis backends side by side), handed out together by the
+// factory in index.ts. A route or the hub takes only the parts it uses.
+import type { Credentials } from "./credentials/types";
+import type { Directory } from "./directory/types";
+import type { FunnelStore } from "./funnel/types";
+import type { InboxStore } from "./inbox/types";
+import type { RateLimiter } from "./limits/types";
+import type { NotificationLog } from "./log/types";
+import type { Presence } from "./presence/types";
+
+export interface Stores {
+  readonly mode: "embedded" | "upstash" | "redis";
+  /** Round trips made to the backing service so far (0 for the embedded store). */
+  readonly roundTrips: number;
+  readonly log: NotificationLog;
+  readonly inbox: InboxStore;
+  readonly funnel: FunnelStore;
+  readonly directory: Directory;
+  readonly credentials: Credentials;
+  readonly presence: Presence;
+  readonly limits: RateLimiter;
+  /** Throws when the backing service cannot be reached. */
+  ping(): Promise<void>;
+}
