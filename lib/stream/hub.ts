@@ -2,15 +2,24 @@
 // fans every event out to the local streams it addresses. Per PERF.md the cost
 // of a Next route stream is per chunk, so events arriving within one event-loop
 // turn are encoded once and handed to each stream as one shared chunk.
-import { collapseScope, isAddressedTo } from "../audience";
+// Around this core: connection.ts (one stream), replay.ts (resume by id),
+// lifetime.ts (rotation), revocations.ts, presence-reporter.ts, delivery-tally.ts.
+import { isAddressedTo } from "../audience";
 import { compareIds, isNotificationId } from "../ids";
 import type { BusMessage, BusSubscription } from "../store/bus";
-import { presenceKey } from "../store/presence/types";
 import type { Stores } from "../store/stores";
 import type { ConnectedEventData, Notification } from "../types";
+import { Connection, credentialKey, type StreamCredential } from "./connection";
 import { DeliveryTally } from "./delivery-tally";
-import { flushGapMs } from "./flush-gap";
 import { concatChunks, encodeFrame, encodeJsonEvent } from "./encode";
+import { flushGapMs } from "./flush-gap";
+import { streamDeadline, tickIntervalMs } from "./lifetime";
+import { PresenceReporter } from "./presence-reporter";
+import { replay, RESET } from "./replay";
+import { RecentRevocations } from "./revocations";
+
+export type { StreamCredential } from "./connection";
+export { streamLifetimeMs } from "./lifetime";
 
 export interface HubOptions {
   instanceId: string;
@@ -38,106 +47,17 @@ export interface OpenOptions {
   signal?: AbortSignal;
 }
 
-export type StreamCredential = { kind: "token"; tokenId: string } | { kind: "session"; sessionId: string; expiresAt: number };
-
-const REPLAY_PAGE = 200;
-/** Longer than any request takes from its sign-in check to its stream starting. */
-const REVOKED_MEMORY_MS = 5 * 60_000;
-const PRESENCE_INTERVAL_MS = 10_000;
-/** A change in open streams is reported this soon (debounced), so limits and counts elsewhere are fresh within a second. */
-const PRESENCE_CHANGE_DELAY_MS = 250;
-/** How often a replay checks whether its client has read the previous page. */
-const REPLAY_DRAIN_POLL_MS = 5;
 const PING = encodeFrame({ comment: "ping" });
 const RECONNECT = encodeJsonEvent("reconnect", {});
-const RESET = encodeJsonEvent("reset", {});
-
-class Connection {
-  readonly id = crypto.randomUUID();
-  /** Live events are held back while the replay runs, then sent after it. */
-  replaying = true;
-  held: Notification[] = [];
-  /** Set after a replay: live events at or before it were already sent. */
-  sentUpTo: string | null;
-  closed = false;
-  /** Matched against revocations (credentialKey). */
-  readonly credentialKey: string | null;
-
-  constructor(
-    readonly userId: string,
-    readonly slotId: string | null,
-    readonly credential: StreamCredential | null,
-    public following: Set<string>,
-    readonly deadline: number,
-    lastEventId: string | null,
-    private readonly controller: ReadableStreamDefaultController<Uint8Array>,
-    private readonly queueMaxBytes: number,
-    private readonly onClose: (connection: Connection) => void,
-    private readonly onBacklog: (bytes: number) => void,
-  ) {
-    this.sentUpTo = lastEventId;
-    this.credentialKey = credential && credentialKey(credential);
-  }
-
-  send(chunk: Uint8Array) {
-    if (this.closed) return;
-    this.controller.enqueue(chunk);
-    // desiredSize is minus the bytes the client has not read yet.
-    const backlog = this.backlog();
-    this.onBacklog(backlog);
-    // A replay paces itself (waitForDrain); the cap is for live events a client does not read.
-    if (!this.replaying && backlog > this.queueMaxBytes) this.fail(new Error("client is not reading"));
-  }
-
-  /** Bytes enqueued that the client has not read yet. */
-  backlog() {
-    return -(this.controller.desiredSize ?? 0);
-  }
-
-  /**
-   * Resolves once the client has read what was sent. Polled rather than
-   * driven by pull(): a pull callback would cost a promise on every live chunk.
-   */
-  async waitForDrain() {
-    while (!this.closed && this.backlog() > 0) await new Promise((r) => setTimeout(r, REPLAY_DRAIN_POLL_MS));
-  }
-
-  /** Ends the response normally (after the queued frames); also what an aborted request does. */
-  end = () => {
-    if (this.closed) return;
-    this.release();
-    this.controller.close();
-  };
-
-  /** Ends the response at once, dropping what is queued. */
-  fail(reason: Error) {
-    if (this.closed) return;
-    this.release();
-    this.controller.error(reason);
-  }
-
-  /** Idempotent: the abort signal, cancel(), end() and fail() all come here. */
-  release = () => {
-    if (this.closed) return;
-    this.closed = true;
-    this.held = [];
-    this.onClose(this);
-  };
-}
 
 export class Hub {
   private readonly connections = new Set<Connection>();
   private readonly byUser = new Map<string, Set<Connection>>();
-  private readonly counts = new Map<string, number>();
   private subscription: BusSubscription | null = null;
   private tickTimer: ReturnType<typeof setInterval> | null = null;
-  private presenceTimer: ReturnType<typeof setTimeout> | null = null;
-  private presenceDueAt = 0;
   private pendingFlush: PendingFlush | null = null;
   /** The subscription once its `ready` settled (a new one is not live until then). */
   private liveSubscription: BusSubscription | null = null;
-  /** Credentials revoked lately (credentialKey → until when remembered). */
-  private readonly recentlyRevoked = new Map<string, number>();
   /** A flush's chunks are being written out (Next's pipe runs as promise chains after the flush). */
   private fanningOut = false;
   private fanOutStart = 0;
@@ -145,16 +65,19 @@ export class Hub {
   private nextFlushAt = 0;
   private batch: Notification[] = [];
   private lastHeartbeat = Date.now();
-  private deliveredUnreported = 0;
   private delivered = 0;
   private backlogPeak = 0;
   private readonly tally: DeliveryTally;
+  private readonly revocations: RecentRevocations;
+  private readonly presence: PresenceReporter;
 
   constructor(
     private readonly store: Pick<Stores, "log" | "credentials" | "presence" | "funnel">,
     private readonly options: HubOptions,
   ) {
     this.tally = new DeliveryTally(store.funnel, options.deliveryReportMs);
+    this.revocations = new RecentRevocations(store.credentials);
+    this.presence = new PresenceReporter(store.presence, options.instanceId, () => this.connections.size > 0, options.presenceIntervalMs);
   }
 
   /** Opens a stream for a user. The route checks limits before calling this. */
@@ -211,7 +134,7 @@ export class Hub {
 
   /** Local open streams counted by presenceKey (all, user:<id>, channel:<name>). */
   localCount(key: string): number {
-    return this.counts.get(key) ?? 0;
+    return this.presence.localCount(key);
   }
 
   /** What the hub holds right now; all zero when no stream is open. */
@@ -220,7 +143,7 @@ export class Hub {
       connections: this.connections.size,
       users: this.byUser.size,
       subscriptions: this.subscription ? 1 : 0,
-      timers: (this.tickTimer ? 1 : 0) + (this.presenceTimer ? 1 : 0) + (this.pendingFlush ? 1 : 0),
+      timers: (this.tickTimer ? 1 : 0) + (this.presence.pending ? 1 : 0) + (this.pendingFlush ? 1 : 0),
     };
   }
 
@@ -231,6 +154,11 @@ export class Hub {
   /** The most bytes any stream has had waiting for its client; bounded by queueMaxBytes plus one chunk. */
   get backlogPeakBytes() {
     return this.backlogPeak;
+  }
+
+  /** How long this instance's presence (and so its streams' slots) counts without a new report. */
+  get presenceTtlMs() {
+    return this.presence.ttlMs;
   }
 
   private noteBacklog = (bytes: number) => {
@@ -247,7 +175,7 @@ export class Hub {
       const wasLive = subscription !== null && subscription === this.liveSubscription;
       await subscription?.ready;
       if (subscription === this.subscription) this.liveSubscription = subscription;
-      if (connection.credential && (await this.wasRevoked(connection.credential, wasLive))) return this.rotate(connection);
+      if (connection.credential && (await this.revocations.wasRevoked(connection.credential, wasLive))) return this.rotate(connection);
       const connected: ConnectedEventData = {
         connectionId: connection.id,
         userId: connection.userId,
@@ -256,7 +184,7 @@ export class Hub {
         heartbeatMs: this.options.heartbeatMs,
       };
       connection.send(concatChunks([encodeFrame({ retry: this.options.retryMs }), encodeJsonEvent("connected", connected)]));
-      if (lastEventId !== null) await this.replay(connection, lastEventId);
+      if (lastEventId !== null) await replay(this.store.log, connection, lastEventId, this.deliver);
     } catch (error) {
       console.error(`[hub] replay failed for a stream: ${(error as Error).message}`);
       return connection.fail(new Error("replay failed"));
@@ -268,53 +196,17 @@ export class Hub {
     if (held.length) this.deliver(connection, held.map((n) => encodeJsonEvent("notification", n, n.id)), held, true);
   }
 
-  /**
-   * Whether what signed the stream in was revoked before the stream could
-   * hear of it. Through a subscription that was already live, revocations
-   * reached this hub, and those of the last minutes are remembered: no round
-   * trip. A fresh subscription may have missed one: the store is asked.
-   */
-  private async wasRevoked(credential: StreamCredential, subscriptionWasLive: boolean) {
-    if (subscriptionWasLive) return this.recentlyRevoked.has(credentialKey(credential));
-    return credential.kind === "token" ? !(await this.store.credentials.tokenExists(credential.tokenId)) : this.store.credentials.isSessionRevoked(credential.sessionId);
-  }
-
   /** Ends the stream with `reconnect`: the client comes back at once and learns where it stands (a new stream, or 401). */
   private rotate(connection: Connection) {
     connection.send(RECONNECT);
     connection.end();
   }
 
-  private async replay(connection: Connection, lastEventId: string) {
-    if (!isNotificationId(lastEventId)) return connection.send(RESET);
-    let cursor = lastEventId;
-    for (let first = true; !connection.closed; first = false) {
-      const { events, reset } = await this.store.log.eventsAfter(cursor, REPLAY_PAGE);
-      // Too old to resume, an id this store never issued (a wiped store), or
-      // trimming overtook a slow replay between two pages: there is a hole,
-      // so the client refetches its history instead.
-      if (reset || (first && events.length === 0 && (await this.isFromAnotherHistory(lastEventId)))) {
-        connection.sentUpTo = null;
-        return connection.send(RESET);
-      }
-      const mine = newestPerCollapseScope(events.filter((n) => isAddressedTo(n.audience, connection)));
-      if (mine.length) this.deliver(connection, mine.map((n) => encodeJsonEvent("notification", n, n.id)), mine, false);
-      if (events.length < REPLAY_PAGE) return;
-      await connection.waitForDrain();
-      cursor = events[events.length - 1]!.id;
-    }
-  }
-
   /**
    * Sends the events newer than the connection's cursor. `live` events come in
    * id order, so once one is sent the cursor is no longer needed.
    */
-  private async isFromAnotherHistory(lastEventId: string) {
-    const latest = await this.store.log.latestId();
-    return latest === null || compareIds(lastEventId, latest) > 0;
-  }
-
-  private deliver(connection: Connection, frames: Uint8Array[], events: Notification[], live: boolean) {
+  private deliver = (connection: Connection, frames: Uint8Array[], events: Notification[], live: boolean) => {
     const cursor = connection.sentUpTo;
     let start = 0;
     if (cursor) {
@@ -325,7 +217,7 @@ export class Hub {
     connection.send(concatChunks(start ? frames.slice(start) : frames));
     this.countDelivered(events.length - start);
     for (let i = start; i < events.length; i++) this.tally.add(events[i]!, connection.userId);
-  }
+  };
 
   private onBusMessage = (message: BusMessage) => {
     switch (message.type) {
@@ -349,15 +241,9 @@ export class Hub {
     }
   };
 
-  /**
-   * Ends the streams a revoked credential opened, and remembers it for
-   * REVOKED_MEMORY_MS: a stream admitted just before the message arrived
-   * still hears of it when it starts.
-   */
+  /** Ends the streams a revoked credential opened, and remembers it for a stream that starts just after. */
   private revoked(key: string) {
-    const now = Date.now();
-    for (const [k, until] of this.recentlyRevoked) if (until <= now) this.recentlyRevoked.delete(k);
-    this.recentlyRevoked.set(key, now + REVOKED_MEMORY_MS);
+    this.revocations.remember(key);
     for (const connection of [...this.connections]) if (connection.credentialKey === key) this.rotate(connection);
   }
 
@@ -418,11 +304,11 @@ export class Hub {
 
   private updateFollowing(userId: string, following: string[]) {
     for (const connection of this.byUser.get(userId) ?? []) {
-      for (const channel of connection.following) this.bump(presenceKey.channel(channel), -1);
-      connection.following = new Set(following);
-      for (const channel of connection.following) this.bump(presenceKey.channel(channel), 1);
+      const next = new Set(following);
+      this.presence.moveFollows(connection.following, next);
+      connection.following = next;
     }
-    this.schedulePresence();
+    this.presence.schedule();
   }
 
   private tick = () => {
@@ -444,12 +330,12 @@ export class Hub {
     let mine = this.byUser.get(connection.userId);
     if (!mine) this.byUser.set(connection.userId, (mine = new Set()));
     mine.add(connection);
-    this.bumpAll(connection, 1);
+    this.presence.countStream(connection.userId, connection.following, 1);
     if (!this.tickTimer) {
       this.lastHeartbeat = Date.now();
-      this.tickTimer = setInterval(this.tick, tickInterval(this.options));
+      this.tickTimer = setInterval(this.tick, tickIntervalMs(this.options.heartbeatMs, this.options.maxDurationMs));
     }
-    this.schedulePresence();
+    this.presence.schedule();
   }
 
   private detach(connection: Connection, signal?: AbortSignal) {
@@ -460,8 +346,8 @@ export class Hub {
     const mine = this.byUser.get(connection.userId);
     mine?.delete(connection);
     if (mine?.size === 0) this.byUser.delete(connection.userId);
-    this.bumpAll(connection, -1);
-    if (this.connections.size > 0) return this.schedulePresence();
+    this.presence.countStream(connection.userId, connection.following, -1);
+    if (this.connections.size > 0) return this.presence.schedule();
     // The last stream is gone: release everything the instance held for streams.
     this.subscription?.close();
     this.subscription = null;
@@ -475,9 +361,7 @@ export class Hub {
     else if (this.pendingFlush) clearImmediate(this.pendingFlush.immediate);
     this.pendingFlush = null;
     this.batch = [];
-    if (this.presenceTimer) clearTimeout(this.presenceTimer);
-    this.presenceTimer = null;
-    void this.reportPresence();
+    this.presence.stop();
     void this.tally.report();
   }
 
@@ -488,113 +372,11 @@ export class Hub {
     });
   }
 
-  private bumpAll(connection: Connection, delta: number) {
-    this.bump(presenceKey.all, delta);
-    this.bump(presenceKey.user(connection.userId), delta);
-    for (const channel of connection.following) this.bump(presenceKey.channel(channel), delta);
-  }
-
-  private bump(key: string, delta: number) {
-    const next = (this.counts.get(key) ?? 0) + delta;
-    if (next > 0) this.counts.set(key, next);
-    else this.counts.delete(key);
-  }
-
   private countDelivered(n: number) {
     this.delivered += n;
-    this.deliveredUnreported += n;
-  }
-
-  /** How long this instance's presence (and so its streams' slots) counts without a new report. */
-  get presenceTtlMs() {
-    return 3 * this.presenceIntervalMs;
-  }
-
-  private get presenceIntervalMs() {
-    return this.options.presenceIntervalMs ?? PRESENCE_INTERVAL_MS;
-  }
-
-  // Presence is reported per instance, never per stream: every interval while
-  // streams are open, and soon after a change (debounced), so counts on other
-  // instances are fresh within a second while an idle stream costs nothing.
-  private schedulePresence(delayMs = PRESENCE_CHANGE_DELAY_MS) {
-    if (this.connections.size === 0) return;
-    const dueAt = performance.now() + delayMs;
-    if (this.presenceTimer) {
-      if (this.presenceDueAt <= dueAt) return;
-      clearTimeout(this.presenceTimer);
-    }
-    this.presenceDueAt = dueAt;
-    const timer = setTimeout(async () => {
-      this.presenceTimer = null;
-      await this.reportPresence();
-      // A change during the report, or the last stream leaving and a new one
-      // coming, scheduled a report of its own: then that chain goes on, not this one.
-      if (!this.presenceTimer) this.schedulePresence(this.presenceIntervalMs);
-    }, delayMs);
-    this.presenceTimer = timer;
-    timer.unref?.();
-  }
-
-  private async reportPresence() {
-    const delivered = this.deliveredUnreported;
-    this.deliveredUnreported = 0;
-    try {
-      await this.store.presence.reportPresence(this.options.instanceId, new Map(this.counts), delivered, this.presenceTtlMs);
-    } catch (error) {
-      this.deliveredUnreported += delivered;
-      console.error(`[hub] presence report failed: ${(error as Error).message}`);
-    }
+    this.presence.countDelivered(n);
   }
 }
 
 /** A flush waits on a timer (the batching gap) or an immediate; each is cancelled with its own function. */
 type PendingFlush = { timer: ReturnType<typeof setTimeout> } | { immediate: ReturnType<typeof setImmediate> };
-
-/** "Shortly before" the platform limit: 5 s, or a tenth of short limits. */
-function reconnectMargin(maxDurationMs: number) {
-  return Math.min(5_000, Math.floor(maxDurationMs / 10));
-}
-
-/**
- * How long one stream lives: uniformly over the last fifth of the platform
- * limit, ending the reconnect margin before it. Streams opened together
- * (after a deploy or a restart) then rotate spread out, not all at once
- * every SSE_MAX_DURATION_S for ever.
- */
-/** When a stream rotates: its spread lifetime, or its session's expiry if that comes first. */
-function streamDeadline(maxDurationMs: number, credential: StreamCredential | null) {
-  const deadline = Date.now() + streamLifetimeMs(maxDurationMs);
-  return credential?.kind === "session" ? Math.min(deadline, credential.expiresAt) : deadline;
-}
-
-function credentialKey(credential: { kind: "token"; tokenId: string } | { kind: "session"; sessionId: string }) {
-  return credential.kind === "token" ? `token:${credential.tokenId}` : `session:${credential.sessionId}`;
-}
-
-export function streamLifetimeMs(maxDurationMs: number, random = Math.random()) {
-  const latest = maxDurationMs - reconnectMargin(maxDurationMs);
-  return Math.max(1, Math.round(latest - random * (maxDurationMs / 5)));
-}
-
-/**
- * A replay hands on only the newest per collapse scope: a client that missed
- * "Deploy 42: building" and "Deploy 42: live" gets the second. (Across two
- * replay pages both may go; the client replaces the older.)
- */
-function newestPerCollapseScope(events: Notification[]): Notification[] {
-  const newest = new Map<string, string>();
-  for (const n of events) {
-    const scope = collapseScope(n);
-    if (scope) newest.set(scope, n.id);
-  }
-  if (!newest.size) return events;
-  return events.filter((n) => {
-    const scope = collapseScope(n);
-    return !scope || newest.get(scope) === n.id;
-  });
-}
-
-function tickInterval(options: HubOptions) {
-  return Math.max(10, Math.min(1_000, options.heartbeatMs, reconnectMargin(options.maxDurationMs)));
-}

@@ -1,0 +1,100 @@
+// This instance's open-stream counts (all, per user, per channel) and their
+// reports to the store, which make limits and recipient counts exact across
+// instances. Presence is reported per instance, never per stream: every
+// interval while streams are open, and soon after a change (debounced), so
+// counts on other instances are fresh within a second while an idle stream
+// costs nothing.
+import type { Presence } from "../store/presence/types";
+import { presenceKey } from "../store/presence/types";
+
+const PRESENCE_INTERVAL_MS = 10_000;
+/** A change in open streams is reported this soon (debounced), so limits and counts elsewhere are fresh within a second. */
+const PRESENCE_CHANGE_DELAY_MS = 250;
+
+export class PresenceReporter {
+  private readonly counts = new Map<string, number>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private dueAt = 0;
+  private deliveredUnreported = 0;
+
+  constructor(
+    private readonly presence: Pick<Presence, "reportPresence">,
+    private readonly instanceId: string,
+    /** Whether any stream is open: reports are scheduled only then. */
+    private readonly hasStreams: () => boolean,
+    private readonly intervalMs = PRESENCE_INTERVAL_MS,
+  ) {}
+
+  /** How long this instance's presence (and so its streams' slots) counts without a new report. */
+  get ttlMs() {
+    return 3 * this.intervalMs;
+  }
+
+  get pending() {
+    return this.timer !== null;
+  }
+
+  localCount(key: string) {
+    return this.counts.get(key) ?? 0;
+  }
+
+  /** A stream opened (+1) or closed (-1). */
+  countStream(userId: string, following: Iterable<string>, delta: number) {
+    this.bump(presenceKey.all, delta);
+    this.bump(presenceKey.user(userId), delta);
+    for (const channel of following) this.bump(presenceKey.channel(channel), delta);
+  }
+
+  /** A stream now follows other channels. */
+  moveFollows(from: Iterable<string>, to: Iterable<string>) {
+    for (const channel of from) this.bump(presenceKey.channel(channel), -1);
+    for (const channel of to) this.bump(presenceKey.channel(channel), 1);
+  }
+
+  countDelivered(n: number) {
+    this.deliveredUnreported += n;
+  }
+
+  schedule(delayMs = PRESENCE_CHANGE_DELAY_MS) {
+    if (!this.hasStreams()) return;
+    const dueAt = performance.now() + delayMs;
+    if (this.timer) {
+      if (this.dueAt <= dueAt) return;
+      clearTimeout(this.timer);
+    }
+    this.dueAt = dueAt;
+    const timer = setTimeout(async () => {
+      this.timer = null;
+      await this.report();
+      // A change during the report, or the last stream leaving and a new one
+      // coming, scheduled a report of its own: then that chain goes on, not this one.
+      if (!this.timer) this.schedule(this.intervalMs);
+    }, delayMs);
+    this.timer = timer;
+    timer.unref?.();
+  }
+
+  /** The last stream is gone: one final report, and no more until a stream opens. */
+  stop() {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    void this.report();
+  }
+
+  private bump(key: string, delta: number) {
+    const next = (this.counts.get(key) ?? 0) + delta;
+    if (next > 0) this.counts.set(key, next);
+    else this.counts.delete(key);
+  }
+
+  private async report() {
+    const delivered = this.deliveredUnreported;
+    this.deliveredUnreported = 0;
+    try {
+      await this.presence.reportPresence(this.instanceId, new Map(this.counts), delivered, this.ttlMs);
+    } catch (error) {
+      this.deliveredUnreported += delivered;
+      console.error(`[hub] presence report failed: ${(error as Error).message}`);
+    }
+  }
+}
