@@ -1,8 +1,11 @@
-// Runs once when a server instance starts: a production start whose session
-// secret is missing or a placeholder stops with a message saying why.
+// Runs once when a server instance starts: a production start whose settings
+// are unsafe stops with a message saying why, and the instance learns to shut
+// down gracefully (lib/shutdown.ts).
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs" && process.env.NEXT_PHASE !== "phase-production-build") {
     const { refuseUnsafeProductionStart } = await import("./lib/startup-check");
     refuseUnsafeProductionStart();
+    const { installShutdownHandlers } = await import("./lib/shutdown");
+    installShutdownHandlers();
   }
 }

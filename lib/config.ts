@@ -2,8 +2,8 @@
 // fails with the variable's name instead of surfacing as NaN deep in the code.
 import "server-only";
 import { z } from "zod";
+import { EVENTS_ROUTE_MAX_DURATION_S, upstashPair } from "./deployment-settings";
 import { DEV_AUTH_SECRET } from "./startup-check";
-
 
 const intSetting = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -12,9 +12,14 @@ const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   UPSTASH_REDIS_REST_URL: z.url().optional(),
   UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
+  /** The same pair under the names Vercel's storage integration injects. */
+  KV_REST_API_URL: z.url().optional(),
+  KV_REST_API_TOKEN: z.string().min(1).optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, "use redis://… or rediss://…").optional(),
   NEXTAUTH_SECRET: z.string().min(1).optional(),
   ADMIN_EMAILS: z.string().default(""),
+  ALLOWED_EMAILS: z.string().default(""),
+  ALLOWED_EMAIL_DOMAINS: z.string().default(""),
   DEMO_USERS: z.enum(["0", "1"]).optional(),
   DEMO_PASSWORD: z.string().min(1).default("demo"),
   SSE_HEARTBEAT_MS: intSetting(15_000, 50, 300_000),
@@ -47,18 +52,21 @@ function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   }
   const e = parsed.data;
   const production = e.NODE_ENV === "production";
-  const upstash =
-    e.UPSTASH_REDIS_REST_URL && e.UPSTASH_REDIS_REST_TOKEN
-      ? { url: e.UPSTASH_REDIS_REST_URL, token: e.UPSTASH_REDIS_REST_TOKEN }
-      : null;
+  const upstash = upstashPair(e);
+  const commaList = (value: string) => new Set(value.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean));
   return {
     production,
     mode: upstash ? ("upstash" as const) : e.REDIS_URL ? ("redis" as const) : ("embedded" as const),
-    upstash,
+    upstash: upstash && { url: upstash.url, token: upstash.token },
+    /** Which names the Upstash pair came from, for health and the docs. */
+    upstashSettings: upstash?.settings ?? null,
     /** Plain Redis or Valkey over TCP; Upstash's settings win when both are set. */
     redisUrl: upstash ? null : (e.REDIS_URL ?? null),
     authSecret: e.NEXTAUTH_SECRET ?? (production ? "" : DEV_AUTH_SECRET),
-    adminEmails: new Set(e.ADMIN_EMAILS.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean)),
+    adminEmails: commaList(e.ADMIN_EMAILS),
+    /** Who may sign in (with ADMIN_EMAILS); both empty: anyone with an account (startup-check.ts refuses that in production with OAuth on). */
+    allowedEmails: commaList(e.ALLOWED_EMAILS),
+    allowedEmailDomains: new Set([...commaList(e.ALLOWED_EMAIL_DOMAINS)].map((d) => d.replace(/^@/, ""))),
     demoUsers: e.DEMO_USERS ? e.DEMO_USERS === "1" : !production,
     demoPassword: e.DEMO_PASSWORD,
     heartbeatMs: e.SSE_HEARTBEAT_MS,
@@ -78,8 +86,10 @@ function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     /** A setup that cannot work as deployed; health, publishing and /admin say this sentence. */
     deploymentProblem:
       e.VERCEL && !upstash && !e.REDIS_URL
-        ? "This deployment runs on Vercel without UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN (or REDIS_URL): each function instance would keep its own notifications and lose what the others publish. Set them, then redeploy."
-        : null,
+        ? "This deployment runs on Vercel without UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN (or KV_REST_API_URL and KV_REST_API_TOKEN, or REDIS_URL): each function instance would keep its own notifications and lose what the others publish. Set them, then redeploy."
+        : e.VERCEL && e.SSE_MAX_DURATION_S > EVENTS_ROUTE_MAX_DURATION_S
+          ? `SSE_MAX_DURATION_S (${e.SSE_MAX_DURATION_S}) is longer than /api/events may run on Vercel (its maxDuration, ${EVENTS_ROUTE_MAX_DURATION_S} s): streams would be cut before they say reconnect. Lower SSE_MAX_DURATION_S, or raise both (docs/deploy-vercel.md).`
+          : null,
     instanceId: e.INSTANCE_ID ?? `i-${process.pid.toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
   };
 }

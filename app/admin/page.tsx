@@ -2,6 +2,7 @@ import { AdminConsole } from "@/components/admin-console";
 import { AppShell } from "@/components/app-shell";
 import { DiagnosticsPanel } from "@/components/diagnostics-panel";
 import { config } from "@/lib/config";
+import { EMBEDDED_FORGETS, forgetsOnRestart } from "@/lib/startup-check";
 import { requireUser } from "@/lib/session";
 
 export default async function AdminPage() {
@@ -12,6 +13,11 @@ export default async function AdminPage() {
       {deploymentProblem && user.role === "admin" && (
         <p role="alert" data-testid="deployment-problem" className="mb-4 rounded-xl bg-rose-50 p-4 text-sm text-rose-800 ring-1 ring-rose-200 dark:bg-rose-950 dark:text-rose-200 dark:ring-rose-900">
           {deploymentProblem}
+        </p>
+      )}
+      {forgetsOnRestart() && user.role === "admin" && (
+        <p data-testid="embedded-forgets" className="mb-4 rounded-xl bg-amber-50 p-4 text-sm text-amber-900 ring-1 ring-amber-200 dark:bg-amber-950 dark:text-amber-100 dark:ring-amber-900">
+          {EMBEDDED_FORGETS}
         </p>
       )}
       {user.role === "admin" ? (

@@ -1,11 +1,14 @@
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/sign-in-form";
+import { NOT_ALLOWED } from "@/lib/auth/allow";
 import { authOptions } from "@/lib/auth/options";
 import { config } from "@/lib/config";
 import { getCurrentUser, safeCallbackUrl } from "@/lib/session";
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const callbackUrl = safeCallbackUrl((await searchParams).callbackUrl);
+  const params = await searchParams;
+  const callbackUrl = safeCallbackUrl(params.callbackUrl);
+  const refused = params.error === "not-allowed" || params.error === "AccessDenied" ? NOT_ALLOWED : null;
   if (await getCurrentUser()) redirect(callbackUrl);
   const oauth = authOptions.providers.filter((p) => p.type === "oauth").map((p) => ({ id: p.id, name: p.name }));
   const { demoUsers, production } = config();
@@ -18,6 +21,11 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           </span>
           <h1 className="mt-3 text-xl font-semibold">Sign in to Live notifications</h1>
         </div>
+        {refused && (
+          <p role="alert" data-testid="signin-refused" className="mb-4 rounded-lg bg-rose-50 p-3 text-sm text-rose-800 ring-1 ring-rose-200 dark:bg-rose-950 dark:text-rose-200 dark:ring-rose-900">
+            {refused}
+          </p>
+        )}
         <SignInForm callbackUrl={callbackUrl} oauthProviders={oauth} />
         {demoUsers && !production && (
           <p className="mt-4 rounded-lg bg-slate-100 p-3 text-xs text-slate-600 dark:bg-slate-900 dark:text-slate-400">

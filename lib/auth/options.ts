@@ -8,6 +8,7 @@ import GoogleProvider from "next-auth/providers/google";
 import { config } from "../config";
 import { getStores } from "../store";
 import { sameOriginPath } from "../links";
+import { maySignIn, NOT_ALLOWED } from "./allow";
 import { SESSION_MAX_AGE_S } from "./request";
 import { checkPassword, normalizeEmail, toSessionUser } from "./users";
 
@@ -38,12 +39,20 @@ export const authOptions: NextAuthOptions = {
         const limit = await getStores().limits.rateLimit(`signin:${email}`, config().rateSigninPerMin, 60);
         if (!limit.ok) throw new Error(`Too many sign-in attempts. Try again in ${limit.retryAfterS} s.`);
         const user = await checkPassword(email, password);
-        return user ? { id: user.id, email: user.email, name: user.name } : null;
+        if (!user) return null;
+        // Only after the password: before it, the answer would tell a stranger which emails are allowed.
+        if (!maySignIn(user.email)) throw new Error(NOT_ALLOWED);
+        return { id: user.id, email: user.email, name: user.name };
       },
     }),
     ...oauthProviders(),
   ],
   callbacks: {
+    // Every provider: an OAuth account outside the allow rules goes back to the sign-in page, which says why.
+    signIn({ user, account }) {
+      if (account?.type !== "oauth" || maySignIn(user.email)) return true;
+      return "/signin?error=not-allowed";
+    },
     // next-auth's default accepts any "/…" value; browsers read "/\t/evil.example" as another site.
     redirect({ url, baseUrl }) {
       const path = url.startsWith(baseUrl) ? url.slice(baseUrl.length) || "/" : url;

@@ -6,9 +6,9 @@
 // opened link, and what is pending when the page goes, are sent at once with
 // keepalive, since the page may be leaving.
 import { ApiClientError, apiFetch } from "../api-client";
+import { sharedBrowserId } from "./browser-id";
 import type { AckResult } from "../types";
 
-const BROWSER_KEY = "ntf-browser";
 const ACKED_KEY = (userId: string) => `ntf-acked:${userId}`;
 /** Remembered acknowledged ids (the feed holds at most 100). */
 const ACKED_KEEP = 300;
@@ -86,7 +86,7 @@ export class DisplayAcks {
     this.sending = true;
     this.lastSentAt = Date.now();
     try {
-      await this.post({ browserId: browserId(), displayed, opened }, keepalive);
+      await this.post({ browserId: sharedBrowserId(), displayed, opened }, keepalive);
       this.forget(displayed.map((d) => d.id), opened);
       remember(this.userId, displayed.map((d) => d.id));
     } catch (error) {
@@ -111,19 +111,6 @@ export class DisplayAcks {
 
 function postAck(body: unknown, keepalive: boolean) {
   return apiFetch<AckResult>("/api/notifications/ack", { method: "POST", body, keepalive });
-}
-
-/** This browser's random id (shared by its tabs): the funnel counts a browser once. */
-let memoryBrowserId: string | undefined;
-
-function browserId(): string {
-  try {
-    let id = localStorage.getItem(BROWSER_KEY);
-    if (!id) localStorage.setItem(BROWSER_KEY, (id = crypto.randomUUID()));
-    return id;
-  } catch {
-    return (memoryBrowserId ??= crypto.randomUUID());
-  }
 }
 
 function readAcked(userId: string): Set<string> {

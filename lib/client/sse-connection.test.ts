@@ -59,6 +59,23 @@ describe("stream connection", () => {
     expect(server.requests[1]!.headers["last-event-id"]).toBe("2-0");
   });
 
+  it("sends its browser id, and once replaced by a newer stream of that browser, stops without coming back", async () => {
+    const server = await serve((_req, res) => {
+      sseHead(res);
+      res.write("retry: 10\n\nevent: notification\nid: 1-0\ndata: {}\n\nevent: replaced\ndata: {}\n\n");
+      setTimeout(() => res.end(), 10);
+    });
+    const { states, events } = connect(server.url, { browserId: "browser-1" });
+    await until(() => states.at(-1)?.status === "closed");
+    expect(server.requests[0]!.headers["x-browser-id"]).toBe("browser-1");
+    expect(events().map((e) => e.id)).toEqual(["1-0"]);
+    // A dropped stream would be retried within a few retry intervals (10 ms); a replaced one never is.
+    const settled = server.requests.length;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(server.requests.length).toBe(settled);
+    expect(settled).toBe(1);
+  });
+
   it("drops an event whose id is not past the newest it handed on", async () => {
     const server = await serve((_req, res) => {
       sseHead(res);

@@ -12,6 +12,8 @@ export interface ConnectionOptions {
   token?: string;
   /** Where the first request resumes from. */
   lastEventId?: string | null;
+  /** Sent as X-Browser-Id: this stream replaces the browser's older one on the server. */
+  browserId?: string;
   fetch?: typeof fetch;
 }
 
@@ -110,6 +112,7 @@ export class SSEConnection {
     this.abort = abort;
     const headers: Record<string, string> = { accept: "text/event-stream" };
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
+    if (this.options.browserId) headers["x-browser-id"] = this.options.browserId;
     const resume = newestId(this.resumeFrom, this.state.lastEventId);
     if (resume) headers["last-event-id"] = resume;
     try {
@@ -118,6 +121,7 @@ export class SSEConnection {
       this.attempt = 0;
       this.setState({ status: "open", error: null, retryAt: null });
       let rotate = false;
+      let replaced = false;
       let heardEvent = false;
       let batch: SSERawEvent[] = [];
       const parser = createParser({
@@ -125,6 +129,10 @@ export class SSEConnection {
           const event: SSERawEvent = { event: e.event ?? "message", data: e.data, id: e.id };
           if (event.event === "reconnect") {
             rotate = true;
+            return;
+          }
+          if (event.event === "replaced") {
+            replaced = true;
             return;
           }
           heardEvent = true;
@@ -147,9 +155,11 @@ export class SSEConnection {
           this.listener.onEvents(events);
           this.setState({});
         }
-        if (rotate) break;
+        if (rotate || replaced) break;
       }
       if (this.abort !== abort) return;
+      // This browser opened a newer stream (another tab took over): coming back would end that one.
+      if (replaced) return this.close();
       // The server is about to end the response (its time limit, a revoked sign-in): resume now,
       // unless it said nothing else first (a stream turned away at once must not loop).
       if (rotate && heardEvent) {

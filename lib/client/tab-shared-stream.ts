@@ -12,6 +12,7 @@
 // Without Web Locks or BroadcastChannel (older browsers, plain-http origins
 // other than localhost) every tab leads its own connection, as before.
 import { isNewerId, newestId } from "../ids";
+import { pageStreamId, sharedBrowserId } from "./browser-id";
 import { SSEConnection } from "./sse-connection";
 import { fromWire, toWire, type SSERawEvent, type SSEState, type WireState } from "./sse-types";
 
@@ -201,7 +202,13 @@ export class SharedStream {
   private lead() {
     const connection = new SSEConnection(
       this.url,
-      { token: this.options.token, lastEventId: newestId(this.resumeFrom, this.lastEventId), fetch: this.options.fetch },
+      {
+        token: this.options.token,
+        lastEventId: newestId(this.resumeFrom, this.lastEventId),
+        fetch: this.options.fetch,
+        // Shared tabs hold one stream for the browser; a tab on its own must not replace another's.
+        browserId: this.shared ? sharedBrowserId() : pageStreamId(),
+      },
       {
         onActivity: () => {
           if (this.connection !== connection || Date.now() - this.lastAliveSentAt < ALIVE_EVERY_MS) return;

@@ -13,6 +13,8 @@ export type BusMessage =
   | { type: "token-revoked"; tokenId: string }
   /** A signed-out session: every instance ends its streams and stops trusting its cookie. */
   | { type: "session-revoked"; sessionId: string }
+  /** The browser that held this stream opened a new one: whichever instance holds the old one ends it. */
+  | { type: "stream-replaced"; userId: string; slotId: string }
   /** Raised locally by a subscription that lost messages the log no longer holds. */
   | { type: "gap" };
 

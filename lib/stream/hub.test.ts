@@ -60,6 +60,26 @@ describe("hub", () => {
     expect(notificationIds(bob.stream.events)).toEqual([a.id, c.id]);
   });
 
+  it("on shutdown, leaves the store first (presence, then every slot), then ends each stream with reconnect; nothing renews its presence", async () => {
+    const { store, hub, open } = setup({ presenceIntervalMs: 20 });
+    const order: string[] = [];
+    const report = store.presence.reportPresence.bind(store.presence);
+    store.presence.reportPresence = async (...args) => (order.push("report"), report(...args));
+    const remove = store.presence.removePresence.bind(store.presence);
+    store.presence.removePresence = async (id) => (order.push("remove"), remove(id));
+    const streams = [await open("alice"), await open("bob")];
+    await until(async () => (await store.presence.liveInstances()).length === 1);
+    order.length = 0;
+    await hub.shutdown();
+    for (const { stream } of streams) {
+      await stream.ended;
+      expect(stream.events.at(-1)?.event).toBe("reconnect");
+    }
+    expect(order).toEqual(["report", "remove"]);
+    expect(await store.presence.liveInstances()).toEqual([]);
+    expect(hub.resources()).toMatchObject({ connections: 0, timers: 0 });
+  });
+
   it("follows a channel change on open streams", async () => {
     const { store, open } = setup();
     const alice = await open("alice");

@@ -49,6 +49,10 @@ export interface OpenOptions {
 
 const PING = encodeFrame({ comment: "ping" });
 const RECONNECT = encodeJsonEvent("reconnect", {});
+/** How long a shutdown waits for the store before it ends the streams anyway. */
+const STORE_CLEANUP_MS = 3_000;
+/** The browser opened a newer stream: this one ends, and its client must not come back (it would replace that one). */
+const REPLACED = encodeJsonEvent("replaced", {});
 
 export class Hub {
   private readonly connections = new Set<Connection>();
@@ -64,6 +68,8 @@ export class Hub {
   /** The end of the last fan-out plus its gap: no flush before then. */
   private nextFlushAt = 0;
   private batch: Notification[] = [];
+  /** Set by shutdown(): the store has freed this instance's slots and presence, which nothing may renew. */
+  private stopping = false;
   private lastHeartbeat = Date.now();
   private delivered = 0;
   private backlogPeak = 0;
@@ -234,6 +240,14 @@ export class Hub {
         return this.revoked(credentialKey({ kind: "session", sessionId: message.sessionId }));
       case "token-revoked":
         return this.revoked(credentialKey({ kind: "token", tokenId: message.tokenId }));
+      case "stream-replaced":
+        for (const connection of this.byUser.get(message.userId) ?? []) {
+          if (connection.slotId === message.slotId) {
+            connection.send(REPLACED);
+            connection.end();
+          }
+        }
+        return;
       case "gap":
         // The bus lost messages the log no longer holds: every live stream may have a hole.
         for (const connection of this.connections) if (!connection.replaying) connection.send(RESET);
@@ -341,7 +355,7 @@ export class Hub {
   private detach(connection: Connection, signal?: AbortSignal) {
     signal?.removeEventListener("abort", connection.end);
     // Also for a stream aborted before it was attached: its slot was taken.
-    if (connection.slotId) this.releaseSlot(connection.userId, connection.slotId);
+    if (connection.slotId && !this.stopping) this.releaseSlot(connection.userId, connection.slotId);
     if (!this.connections.delete(connection)) return;
     const mine = this.byUser.get(connection.userId);
     mine?.delete(connection);
@@ -361,7 +375,7 @@ export class Hub {
     else if (this.pendingFlush) clearImmediate(this.pendingFlush.immediate);
     this.pendingFlush = null;
     this.batch = [];
-    this.presence.stop();
+    if (!this.stopping) this.presence.stop();
     void this.tally.report();
   }
 
@@ -370,6 +384,25 @@ export class Hub {
     this.store.presence.releaseStream(userId, slotId, this.options.instanceId).catch((error: Error) => {
       console.error(`[hub] releasing a stream slot failed: ${error.message}`);
     });
+  }
+
+  /**
+   * The instance is stopping: first its presence and all its slots leave the
+   * store (in one round trip, however many streams; at most STORE_CLEANUP_MS,
+   * should the store be away) and its delivery counts are reported, then every
+   * stream ends with `reconnect`, and its client comes back at once, on a new
+   * connection, to another process. In that order because the process may
+   * exit as soon as its last stream has ended.
+   */
+  async shutdown() {
+    this.stopping = true;
+    const cleanup = async () => {
+      await Promise.allSettled([this.presence.silence(), this.tally.report()]);
+      await this.store.presence.removePresence(this.options.instanceId);
+    };
+    const settled = cleanup().catch((error: Error) => console.error(`[hub] leaving the store failed: ${error.message}`));
+    await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, STORE_CLEANUP_MS))]);
+    for (const connection of [...this.connections]) this.rotate(connection);
   }
 
   private countDelivered(n: number) {

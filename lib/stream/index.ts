@@ -2,6 +2,7 @@
 import "server-only";
 import { forgetSignedOutSession } from "../auth/request";
 import { config } from "../config";
+import { onShutdown } from "../shutdown";
 import { getStores } from "../store";
 import { Hub } from "./hub";
 
@@ -20,6 +21,8 @@ export function getHub(): Hub {
       queueMaxBytes: c.streamQueueMaxBytes,
       onSessionRevoked: forgetSignedOutSession,
     });
+    const hub = g[HUB_KEY];
+    onShutdown(() => hub.shutdown());
   }
   return g[HUB_KEY];
 }

@@ -16,6 +16,8 @@ export class PresenceReporter {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private dueAt = 0;
   private deliveredUnreported = 0;
+  /** Set by silence(): the instance is stopping and its presence is gone; no report may bring it back. */
+  private silenced = false;
 
   constructor(
     private readonly presence: Pick<Presence, "reportPresence">,
@@ -56,7 +58,7 @@ export class PresenceReporter {
   }
 
   schedule(delayMs = PRESENCE_CHANGE_DELAY_MS) {
-    if (!this.hasStreams()) return;
+    if (this.silenced || !this.hasStreams()) return;
     const dueAt = performance.now() + delayMs;
     if (this.timer) {
       if (this.dueAt <= dueAt) return;
@@ -81,6 +83,15 @@ export class PresenceReporter {
     void this.report();
   }
 
+  /** One last report (its delivery counts), then none: settles when that one is done. */
+  silence(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const last = this.report();
+    this.silenced = true;
+    return last;
+  }
+
   private bump(key: string, delta: number) {
     const next = (this.counts.get(key) ?? 0) + delta;
     if (next > 0) this.counts.set(key, next);
@@ -88,6 +99,7 @@ export class PresenceReporter {
   }
 
   private async report() {
+    if (this.silenced) return;
     const delivered = this.deliveredUnreported;
     this.deliveredUnreported = 0;
     try {

@@ -1,7 +1,8 @@
 // The live stream: GET /api/events (wire format in API.md, "The stream").
 import { apiHandler } from "@/lib/api/handler";
 import { config } from "@/lib/config";
-import { tooMany } from "@/lib/errors";
+import { ApiError, tooMany } from "@/lib/errors";
+import { isShuttingDown } from "@/lib/shutdown";
 import { getStores } from "@/lib/store";
 import { getHub } from "@/lib/stream";
 import { SSE_HEADERS } from "@/lib/stream/encode";
@@ -9,13 +10,22 @@ import { SSE_HEADERS } from "@/lib/stream/encode";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 // The platform's function limit; the stream says `reconnect` shortly before it (SSE_MAX_DURATION_S).
+// A literal, as Next requires: it equals EVENTS_ROUTE_MAX_DURATION_S (a test checks; docs/deploy-vercel.md says how to change both).
 export const maxDuration = 300;
 
 /** How long a stream slot may outlive a stream whose instance died without releasing it. */
 const SLOT_GRACE_MS = 60_000;
+const BROWSER_ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** Closing the connection sends the client's retry to a new one, and so to a process that is not stopping. */
+const SHUTTING_DOWN_HEADERS = { "Retry-After": "1", Connection: "close" };
 
 export const GET = apiHandler({}, async ({ req, user, auth }) => {
+  if (isShuttingDown()) throw new ApiError(503, "This server is restarting: reconnect to another.", {}, SHUTTING_DOWN_HEADERS);
   const { maxConnectionsPerUser, rateConnectPerMin, instanceId, maxDurationMs } = config();
+  const browserId = req.headers.get("x-browser-id") ?? req.nextUrl.searchParams.get("browserId") ?? undefined;
+  if (browserId !== undefined && !BROWSER_ID.test(browserId)) {
+    throw new ApiError(400, "The browser id must be 1 to 64 letters, digits, '-' or '_'.", { field: "browserId" });
+  }
   const hub = getHub();
   const store = getStores();
   // One round trip: the per-user stream limit (exact over every instance),
@@ -24,6 +34,7 @@ export const GET = apiHandler({}, async ({ req, user, auth }) => {
   const admission = await store.presence.admitStream({
     userId: user.id,
     slotId,
+    browserId,
     instanceId,
     maxStreams: maxConnectionsPerUser,
     opensPerMinute: rateConnectPerMin,
@@ -47,5 +58,7 @@ export const GET = apiHandler({}, async ({ req, user, auth }) => {
     lastEventId,
     signal: req.signal,
   });
-  return new Response(stream, { headers: SSE_HEADERS });
+  // Connection: close once the stream ends, so the client's next stream opens a new connection: a
+  // kept-alive one could lead back to a process that is stopping.
+  return new Response(stream, { headers: { ...SSE_HEADERS, Connection: "close" } });
 });

@@ -36,7 +36,7 @@ export function embeddedStores(historyMax: number): EmbeddedStores {
     funnel,
     directory,
     credentials: new MemoryCredentials(bus),
-    presence: new MemoryPresence(limits, (userId) => directory.getFollowing(userId)),
+    presence: new MemoryPresence(bus, limits, (userId) => directory.getFollowing(userId)),
     limits,
     ping: async () => {},
     get subscriberCount() {

@@ -1,5 +1,7 @@
 // What every backend of presence and stream admission must do (run against each by contract.ts).
 import { describe, expect, it } from "vitest";
+import { until } from "@/testing/until";
+import type { BusMessage } from "../bus";
 import { useStores, type MakeStores } from "../contract-fixture";
 
 export function runPresenceContract(name: string, make: MakeStores) {
@@ -59,6 +61,41 @@ export function runPresenceContract(name: string, make: MakeStores) {
       const refused = await stores().presence.admitStream(admission("carol", "s3", "a", limits));
       expect(refused).toMatchObject({ ok: false, refused: "rate" });
       expect(refused.ok === false && refused.retryAfterS).toBeGreaterThanOrEqual(1);
+    });
+
+    it("lets a browser's new stream replace its older one, wherever it is, so the limit counts browsers", async () => {
+      const received: BusMessage[] = [];
+      const subscription = stores().log.subscribe((m) => received.push(m));
+      await subscription.ready;
+      const limits = { maxStreams: 2 };
+      const browser = (slotId: string, browserId: string, instanceId: string) => ({ ...admission("erin", slotId, instanceId, limits), browserId });
+      expect((await stores().presence.admitStream(browser("s1", "laptop", "a"))).ok).toBe(true);
+      expect((await stores().presence.admitStream(browser("s2", "phone", "b"))).ok).toBe(true);
+      // At the limit, the laptop's reload still gets in, on another instance: its older stream is told to end.
+      expect((await stores().presence.admitStream(browser("s3", "laptop", "b"))).ok).toBe(true);
+      await until(() => received.some((m) => m.type === "stream-replaced"));
+      expect(received.filter((m) => m.type === "stream-replaced")).toEqual([{ type: "stream-replaced", userId: "erin", slotId: "s1" }]);
+      // A third browser is over the limit; a stream without a browser id replaces nothing.
+      expect(await stores().presence.admitStream(browser("s4", "tablet", "a"))).toMatchObject({ ok: false, refused: "streams" });
+      expect(await stores().presence.admitStream(admission("erin", "s5", "a", limits))).toMatchObject({ ok: false, refused: "streams" });
+      // A released stream is replaced by nobody: its browser's next stream just takes a free slot.
+      await stores().presence.releaseStream("erin", "s3", "b");
+      expect((await stores().presence.admitStream(browser("s6", "laptop", "a"))).ok).toBe(true);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(received.filter((m) => m.type === "stream-replaced")).toHaveLength(1);
+      subscription.close();
+    });
+
+    it("frees every slot of an instance that stops, at once", async () => {
+      const limits = { maxStreams: 2 };
+      await stores().presence.reportPresence("stopping", new Map([["all", 2]]), 0, 60_000);
+      expect((await stores().presence.admitStream(admission("frank", "s1", "stopping", limits))).ok).toBe(true);
+      expect((await stores().presence.admitStream(admission("frank", "s2", "stopping", limits))).ok).toBe(true);
+      expect((await stores().presence.admitStream(admission("frank", "s3", "other", limits))).ok).toBe(false);
+      await stores().presence.removePresence("stopping");
+      expect(await stores().presence.liveInstances()).toEqual([]);
+      expect((await stores().presence.admitStream(admission("frank", "s3", "other", limits))).ok).toBe(true);
+      expect((await stores().presence.admitStream(admission("frank", "s4", "other", limits))).ok).toBe(true);
     });
   });
 }

@@ -1,5 +1,6 @@
 // The embedded presence and stream admission: one process, so every slot is
 // this instance's.
+import type { MemoryBus } from "../embedded/bus";
 import type { MemoryRateLimiter } from "../limits/memory";
 import { presenceKey, STREAMS_RETRY_AFTER_S, type AdmissionResult, type InstancePresence, type Presence, type StreamAdmission } from "./types";
 
@@ -12,9 +13,12 @@ export class MemoryPresence implements Presence {
   private readonly reports = new Map<string, InstanceReport>();
   /** Open streams' slots per user. */
   private readonly streamSlots = new Map<string, Set<string>>();
+  /** Per user, each browser's current slot. */
+  private readonly browserSlots = new Map<string, Map<string, string>>();
   private delivered = 0;
 
   constructor(
+    private readonly bus: MemoryBus,
     private readonly limiter: MemoryRateLimiter,
     private readonly getFollowing: (userId: string) => Promise<string[]>,
   ) {}
@@ -26,6 +30,9 @@ export class MemoryPresence implements Presence {
 
   async removePresence(instanceId: string) {
     this.reports.delete(instanceId);
+    // One process: every slot is this instance's.
+    this.streamSlots.clear();
+    this.browserSlots.clear();
   }
 
   async liveInstances(): Promise<InstancePresence[]> {
@@ -42,14 +49,19 @@ export class MemoryPresence implements Presence {
     return this.delivered;
   }
 
-  async admitStream({ userId, slotId, maxStreams, opensPerMinute }: StreamAdmission): Promise<AdmissionResult> {
+  async admitStream({ userId, slotId, browserId, maxStreams, opensPerMinute }: StreamAdmission): Promise<AdmissionResult> {
     // Checked and taken in one synchronous step, as the Redis script does: an
     // await in between let every one of a burst of opens pass the check.
     const slots = this.streamSlots.get(userId) ?? new Set<string>();
-    if (slots.size >= maxStreams) return { ok: false, refused: "streams", retryAfterS: STREAMS_RETRY_AFTER_S };
+    const browsers = this.browserSlots.get(userId) ?? new Map<string, string>();
+    const replaced = browserId === undefined ? undefined : browsers.get(browserId);
+    const counted = slots.size - (replaced !== undefined && slots.has(replaced) ? 1 : 0);
+    if (counted >= maxStreams) return { ok: false, refused: "streams", retryAfterS: STREAMS_RETRY_AFTER_S };
     const limit = this.limiter.hit(`connect:${userId}`, opensPerMinute, 60);
     if (!limit.ok) return { ok: false, refused: "rate", retryAfterS: limit.retryAfterS };
+    if (replaced !== undefined && slots.delete(replaced)) this.bus.send({ type: "stream-replaced", userId, slotId: replaced });
     this.streamSlots.set(userId, slots.add(slotId));
+    if (browserId !== undefined) this.browserSlots.set(userId, browsers.set(browserId, slotId));
     return { ok: true, following: await this.getFollowing(userId) };
   }
 
@@ -57,6 +69,9 @@ export class MemoryPresence implements Presence {
     const slots = this.streamSlots.get(userId);
     slots?.delete(slotId);
     if (slots?.size === 0) this.streamSlots.delete(userId);
+    const browsers = this.browserSlots.get(userId);
+    for (const [browser, slot] of browsers ?? []) if (slot === slotId) browsers!.delete(browser);
+    if (browsers?.size === 0) this.browserSlots.delete(userId);
   }
 
   private live() {

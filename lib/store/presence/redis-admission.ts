@@ -21,9 +21,14 @@ import { STREAMS_RETRY_AFTER_S, type AdmissionResult, type StreamAdmission } fro
  * fixedWindow, written here because a library call cannot share the script's
  * round trip), takes the slot and answers the user's followed channels.
  * Redis's own TIME and key expiry decide, so instances' clocks need not agree.
- * KEYS: the user's processes, this process's alive key, connect window, follows, this process's slots.
+ * A browser's new stream replaces its older one: the older slot (found
+ * through the user's browsers hash, "<process>|<slot>") does not count, and
+ * once admitted it is dropped and a `stream-replaced` message tells whichever
+ * instance holds that stream to end it.
+ * KEYS: the user's processes, this process's alive key, connect window, follows, this process's slots,
+ *       the user's browsers, the bus.
  * ARGV: slot id, alive key prefix, alive ttl ms, max streams, opens per window, window ms left, max stream ms,
- *       this process's id, slots key prefix.
+ *       this process's id, slots key prefix, browser id ('' for none), the stream-replaced message up to its slot id.
  */
 const ADMIT_SCRIPT = `
 local t = redis.call('TIME')
@@ -40,10 +45,30 @@ for _, process in ipairs(redis.call('SMEMBERS', KEYS[1])) do
     redis.call('SREM', KEYS[1], process)
   end
 end
+local replaced = nil
+if ARGV[10] ~= '' then
+  local held = redis.call('HGET', KEYS[6], ARGV[10])
+  if held then
+    local sep = string.find(held, '|', 1, true)
+    local process, slot = string.sub(held, 1, sep - 1), string.sub(held, sep + 1)
+    if redis.call('ZSCORE', ARGV[9] .. process, slot) then
+      replaced = {ARGV[9] .. process, slot}
+      live = live - 1
+    end
+  end
+end
 if live >= tonumber(ARGV[4]) then return {'streams'} end
 local used = redis.call('INCR', KEYS[3])
 if used == 1 then redis.call('PEXPIRE', KEYS[3], ARGV[6]) end
 if used > tonumber(ARGV[5]) then return {'rate'} end
+if replaced then
+  redis.call('ZREM', replaced[1], replaced[2])
+  redis.call('PUBLISH', KEYS[7], ARGV[11] .. replaced[2] .. '"}')
+end
+if ARGV[10] ~= '' then
+  redis.call('HSET', KEYS[6], ARGV[10], ARGV[8] .. '|' .. ARGV[1])
+  redis.call('PEXPIRE', KEYS[6], ARGV[7])
+end
 redis.call('ZADD', KEYS[5], now + tonumber(ARGV[7]), ARGV[1])
 redis.call('PEXPIRE', KEYS[5], ARGV[7])
 redis.call('SADD', KEYS[1], ARGV[8])
@@ -136,7 +161,15 @@ export class RedisAdmissions {
     const window = Math.floor(at / CONNECT_WINDOW_MS);
     return batch.eval(
       ADMIT_SCRIPT,
-      [KEY.streamProcesses(userId), KEY.alive(processId), KEY.connectWindow(userId, window), KEY.follows(userId), KEY.streamSlots(userId, processId)],
+      [
+        KEY.streamProcesses(userId),
+        KEY.alive(processId),
+        KEY.connectWindow(userId, window),
+        KEY.follows(userId),
+        KEY.streamSlots(userId, processId),
+        KEY.streamBrowsers(userId),
+        KEY.bus,
+      ],
       [
         slotId,
         KEY.alive(""),
@@ -147,6 +180,9 @@ export class RedisAdmissions {
         String(request.maxStreamMs),
         processId,
         KEY.streamSlotsPrefix(userId),
+        request.browserId ?? "",
+        // Slot ids are UUIDs: the script closes the string after one as it is.
+        JSON.stringify({ type: "stream-replaced", userId, slotId: "" }).slice(0, -2),
       ],
     );
   }

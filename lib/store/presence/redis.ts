@@ -36,7 +36,8 @@ export class RedisPresence implements Presence {
   }
 
   async removePresence(instanceId: string) {
-    await this.redis.run((b) => b.hdel(KEY.presence, [instanceId]));
+    // Without its alive key, the next admission anywhere drops this process's slots whole.
+    await this.redis.run((b) => b.hdel(KEY.presence, [instanceId]).del(KEY.alive(this.redis.processId(instanceId))));
   }
 
   async liveInstances(): Promise<InstancePresence[]> {

@@ -11,6 +11,13 @@ export interface StreamAdmission {
   userId: string;
   /** Names this stream's slot under the per-user limit until it is released. */
   slotId: string;
+  /**
+   * The browser asking (X-Browser-Id): its older stream, wherever it is, is
+   * ended (a `stream-replaced` bus message) and its slot freed, so the limit
+   * counts browsers and a request the platform never reported closed cannot
+   * lock anyone out.
+   */
+  browserId?: string;
   instanceId: string;
   /** MAX_CONNECTIONS_PER_USER, over every instance. */
   maxStreams: number;
@@ -32,6 +39,7 @@ export interface Presence {
    * presenceKey(); `deliveredDelta` is added to the global delivered counter.
    */
   reportPresence(instanceId: string, counts: Map<string, number>, deliveredDelta: number, ttlMs: number): Promise<void>;
+  /** This instance is stopping: its presence and every stream slot it holds stop counting at once. */
   removePresence(instanceId: string): Promise<void>;
   liveInstances(): Promise<InstancePresence[]>;
   /** The sum of one presence count over every live instance except `exceptInstance`. */

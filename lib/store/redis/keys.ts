@@ -27,6 +27,8 @@ export const KEY = {
   /** One process's slots for a user, scored by when each lapses at the latest. */
   streamSlots: (userId: string, processId: string) => `${KEY.streamSlotsPrefix(userId)}${processId}`,
   streamSlotsPrefix: (userId: string) => `ntf:stream-slots:${userId}:`,
+  /** Each browser's current stream of a user, "<process>|<slot>": its next stream replaces that one. */
+  streamBrowsers: (userId: string) => `ntf:stream-browsers:${userId}`,
   /** Set with a TTL while the process is alive: its stream slots count while it exists. */
   alive: (processId: string) => `ntf:alive:${processId}`,
   connectWindow: (userId: string, window: number) => `ntf:rl:connect:${userId}:${window}`,

@@ -1,0 +1,26 @@
+// Which store the settings name, and what a production start must refuse,
+// read straight from the environment. Kept free of "server-only": both
+// config.ts and instrumentation.ts (through startup-check.ts) use it.
+
+/**
+ * The Upstash pair, under either of its names: UPSTASH_REDIS_REST_* (what
+ * Upstash's console shows) or KV_REST_API_* (what Vercel's storage
+ * integration injects). The Upstash names win when both pairs are set.
+ */
+export function upstashPair(env: Partial<Record<"UPSTASH_REDIS_REST_URL" | "UPSTASH_REDIS_REST_TOKEN" | "KV_REST_API_URL" | "KV_REST_API_TOKEN", string>>) {
+  if (env.UPSTASH_REDIS_REST_URL && env.UPSTASH_REDIS_REST_TOKEN)
+    return { url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN, settings: "UPSTASH_REDIS_REST_URL" as const };
+  if (env.KV_REST_API_URL && env.KV_REST_API_TOKEN) return { url: env.KV_REST_API_URL, token: env.KV_REST_API_TOKEN, settings: "KV_REST_API_URL" as const };
+  return null;
+}
+
+export function storeMode(env: Record<string, string | undefined>) {
+  return upstashPair(env) ? ("upstash" as const) : env.REDIS_URL ? ("redis" as const) : ("embedded" as const);
+}
+
+export function oauthProviderOn(env: Record<string, string | undefined>) {
+  return Boolean((env.GITHUB_ID && env.GITHUB_SECRET) || (env.GOOGLE_CLIENT_ID && env.GOOGLE_CLIENT_SECRET));
+}
+
+/** What app/api/events/route.ts exports as `maxDuration` (a literal: Next reads it at build time; a test keeps the two equal). */
+export const EVENTS_ROUTE_MAX_DURATION_S = 300;

@@ -1,0 +1,44 @@
+// A TCP proxy in front of a test server that stands in for a platform which
+// never reports a closed request: when the client leaves, the proxy keeps
+// its side towards the server open (and reads what the server still sends),
+// so the server's request signal never fires.
+import { createServer, connect, type Socket } from "node:net";
+import type { AddressInfo } from "node:net";
+
+export interface HoldingProxy {
+  url: string;
+  /** Connections to the server that carried a request and are still open (the server ended the others). */
+  openUpstreams(): number;
+  close(): Promise<void>;
+}
+
+export async function startHoldingProxy(targetPort: number): Promise<HoldingProxy> {
+  const upstreams = new Set<Socket>();
+  const clients = new Set<Socket>();
+  const server = createServer((client) => {
+    clients.add(client);
+    const upstream = connect(targetPort, "127.0.0.1");
+    // A client may open a connection it sends nothing on (a pool's spare): only those carrying requests count.
+    client.once("data", () => upstream.destroyed || upstreams.add(upstream));
+    client.pipe(upstream, { end: false });
+    upstream.on("data", (chunk) => {
+      if (!client.destroyed) client.write(chunk);
+    });
+    upstream.on("close", () => {
+      upstreams.delete(upstream);
+      client.destroy();
+    });
+    upstream.on("error", () => {});
+    client.on("error", () => {});
+    client.on("close", () => clients.delete(client));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    openUpstreams: () => upstreams.size,
+    close: async () => {
+      for (const socket of [...upstreams, ...clients]) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
