@@ -13,6 +13,8 @@ import { SESSION_MAX_AGE_S } from "./request";
 import { checkPassword, normalizeEmail, toSessionUser } from "./users";
 
 
+const SIGN_IN_UNAVAILABLE = "Sign-in is unavailable for a moment; try again.";
+
 function oauthProviders() {
   const providers = [];
   if (process.env.GITHUB_ID && process.env.GITHUB_SECRET)
@@ -36,7 +38,13 @@ export const authOptions: NextAuthOptions = {
         const email = normalizeEmail(String(credentials?.email ?? "").slice(0, 254));
         const password = String(credentials?.password ?? "").slice(0, 256);
         if (!email || !password) return null;
-        const limit = await getStores().limits.rateLimit(`signin:${email}`, config().rateSigninPerMin, 60);
+        // next-auth shows a thrown message to the person: never a library's, and never "wrong password" for a store that is away.
+        const limit = await getStores()
+          .limits.rateLimit(`signin:${email}`, config().rateSigninPerMin, 60)
+          .catch((error: Error) => {
+            console.error(`[auth] sign-in could not reach the store: ${error.message}`);
+            throw new Error(SIGN_IN_UNAVAILABLE);
+          });
         if (!limit.ok) throw new Error(`Too many sign-in attempts. Try again in ${limit.retryAfterS} s.`);
         const user = await checkPassword(email, password);
         if (!user) return null;

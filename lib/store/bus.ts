@@ -16,10 +16,17 @@ export type BusMessage =
   /** The browser that held this stream opened a new one: whichever instance holds the old one ends it. */
   | { type: "stream-replaced"; userId: string; slotId: string }
   /** Raised locally by a subscription that lost messages the log no longer holds. */
-  | { type: "gap" };
+  | { type: "gap" }
+  /**
+   * Raised locally by a subscription that came back after a break, before it
+   * hands on what the log holds of the break: control messages sent
+   * meanwhile (sign-outs, revoked tokens, follows, read state) are not in
+   * the log, so the hub reads what they would have told it.
+   */
+  | { type: "resubscribed" };
 
 /** A message another concern sends to every instance (never a notification: only a publish sends those). */
-export type ControlMessage = Exclude<BusMessage, { type: "notification" | "gap" }>;
+export type ControlMessage = Exclude<BusMessage, { type: "notification" | "gap" | "resubscribed" }>;
 
 export interface BusSubscription {
   /** Settles once messages published from now on will be received. */

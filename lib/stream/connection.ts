@@ -9,6 +9,8 @@ const REPLAY_DRAIN_POLL_MS = 5;
 
 export class Connection {
   readonly id = crypto.randomUUID();
+  /** `connected` went out: nothing but it may be the stream's first event. */
+  started = false;
   /** Live events are held back while the replay runs, then sent after it. */
   replaying = true;
   held: Notification[] = [];

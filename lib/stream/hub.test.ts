@@ -156,6 +156,21 @@ describe("hub", () => {
     await alice.stream.waitFor((e) => notificationIds(e).includes(live.id));
   });
 
+  it("never writes an inbox event before a stream's connected event", async () => {
+    const store = embeddedStores(100);
+    let live!: () => void;
+    const subscribe = store.log.subscribe.bind(store.log);
+    store.log.subscribe = (onMessage) => ({ ...subscribe(onMessage), ready: new Promise<void>((resolve) => (live = resolve)) });
+    const hub = new Hub(store, OPTIONS);
+    const controller = new AbortController();
+    opened.push(controller);
+    const stream = collect(hub.open({ userId: "alice", following: [], lastEventId: null, signal: controller.signal }));
+    await store.inbox.publishInboxEvent("alice", { event: "read", data: { all: true, upTo: null, unreadCount: 0, unseenCount: 0, unreadAsOf: null } });
+    live();
+    await stream.waitFor((events) => events.some((e) => e.event === "connected"));
+    expect(stream.events.map((e) => e.event)).toEqual(["connected"]);
+  });
+
   it("sends inbox events (read, seen, archived) to the user's streams only", async () => {
     const { store, open } = setup();
     const alice = await open("alice");

@@ -17,6 +17,7 @@ import { streamDeadline, tickIntervalMs } from "./lifetime";
 import { PresenceReporter } from "./presence-reporter";
 import { replay, RESET } from "./replay";
 import { RecentRevocations } from "./revocations";
+import { SlotKeeper } from "./slot-keeper";
 
 export type { StreamCredential } from "./connection";
 export { streamLifetimeMs } from "./lifetime";
@@ -33,6 +34,10 @@ export interface HubOptions {
   deliveryReportMs?: number;
   /** A sign-out reached this instance: it stops trusting the session's cookie before its streams reconnect. */
   onSessionRevoked?: (sessionId: string) => void;
+  /** MAX_CONNECTIONS_PER_USER, for reconciling slots after an outage (slot-keeper.ts). */
+  maxStreamsPerUser?: number;
+  /** How long a slot lives in the store at most (as the route admits it). */
+  slotTtlMs?: number;
 }
 
 export interface OpenOptions {
@@ -49,6 +54,8 @@ export interface OpenOptions {
 
 const PING = encodeFrame({ comment: "ping" });
 const RECONNECT = encodeJsonEvent("reconnect", {});
+/** How long a stream slot may outlive a stream whose instance died without releasing it. */
+export const STREAM_SLOT_GRACE_MS = 60_000;
 /** How long a shutdown waits for the store before it ends the streams anyway. */
 const STORE_CLEANUP_MS = 3_000;
 /** The browser opened a newer stream: this one ends, and its client must not come back (it would replace that one). */
@@ -68,6 +75,8 @@ export class Hub {
   /** The end of the last fan-out plus its gap: no flush before then. */
   private nextFlushAt = 0;
   private batch: Notification[] = [];
+  /** After a bus break, live events wait until what the lost control messages would have said is read (catchUpAfterBreak). */
+  private catchingUp = false;
   /** Set by shutdown(): the store has freed this instance's slots and presence, which nothing may renew. */
   private stopping = false;
   private lastHeartbeat = Date.now();
@@ -76,14 +85,34 @@ export class Hub {
   private readonly tally: DeliveryTally;
   private readonly revocations: RecentRevocations;
   private readonly presence: PresenceReporter;
+  private readonly slots: SlotKeeper;
 
   constructor(
-    private readonly store: Pick<Stores, "log" | "credentials" | "presence" | "funnel">,
+    private readonly store: Pick<Stores, "log" | "credentials" | "presence" | "funnel" | "directory">,
     private readonly options: HubOptions,
   ) {
     this.tally = new DeliveryTally(store.funnel, options.deliveryReportMs);
     this.revocations = new RecentRevocations(store.credentials);
-    this.presence = new PresenceReporter(store.presence, options.instanceId, () => this.connections.size > 0, options.presenceIntervalMs);
+    this.presence = new PresenceReporter(store.presence, options.instanceId, {
+      hasStreams: () => this.connections.size > 0,
+      onLapsed: () => this.slots.doubtAll(),
+      intervalMs: options.presenceIntervalMs,
+    });
+    this.slots = new SlotKeeper(store.presence, {
+      instanceId: options.instanceId,
+      maxStreamsPerUser: options.maxStreamsPerUser ?? Number.MAX_SAFE_INTEGER,
+      slotTtlMs: options.slotTtlMs ?? options.maxDurationMs + STREAM_SLOT_GRACE_MS,
+      openSlots: (userId) => [...(this.byUser.get(userId) ?? [])].flatMap((c) => (c.slotId ? [c.slotId] : [])),
+      openUsers: () => this.byUser.keys(),
+      onDropped: (userId, slotIds) => {
+        for (const connection of [...(this.byUser.get(userId) ?? [])]) if (connection.slotId && slotIds.includes(connection.slotId)) this.rotate(connection);
+      },
+    });
+  }
+
+  /** An admission failed (its answer lost, the store away): the store may hold a slot for it that no stream has. */
+  admissionFailed(userId: string) {
+    this.slots.doubt(userId);
   }
 
   /** Opens a stream for a user. The route checks limits before calling this. */
@@ -149,7 +178,7 @@ export class Hub {
       connections: this.connections.size,
       users: this.byUser.size,
       subscriptions: this.subscription ? 1 : 0,
-      timers: (this.tickTimer ? 1 : 0) + (this.presence.pending ? 1 : 0) + (this.pendingFlush ? 1 : 0),
+      timers: (this.tickTimer ? 1 : 0) + (this.presence.pending ? 1 : 0) + (this.pendingFlush ? 1 : 0) + (this.slots.pending ? 1 : 0),
     };
   }
 
@@ -190,6 +219,7 @@ export class Hub {
         heartbeatMs: this.options.heartbeatMs,
       };
       connection.send(concatChunks([encodeFrame({ retry: this.options.retryMs }), encodeJsonEvent("connected", connected)]));
+      connection.started = true;
       if (lastEventId !== null) await replay(this.store.log, connection, lastEventId, this.deliver);
     } catch (error) {
       console.error(`[hub] replay failed for a stream: ${(error as Error).message}`);
@@ -252,6 +282,8 @@ export class Hub {
         // The bus lost messages the log no longer holds: every live stream may have a hole.
         for (const connection of this.connections) if (!connection.replaying) connection.send(RESET);
         return;
+      case "resubscribed":
+        return void this.catchUpAfterBreak();
     }
   };
 
@@ -263,7 +295,7 @@ export class Hub {
 
   private scheduleFlush() {
     // During a fan-out, its end schedules the next flush.
-    if (this.pendingFlush || this.fanningOut) return;
+    if (this.pendingFlush || this.fanningOut || this.catchingUp) return;
     const wait = this.nextFlushAt - performance.now();
     this.pendingFlush = wait > 0 ? { timer: setTimeout(this.flush, wait) } : { immediate: setImmediate(this.flush) };
   }
@@ -312,8 +344,42 @@ export class Hub {
     }
   };
 
+  /** A stream not yet `connected` skips it: its client reads the state after `connected` anyway. */
+  /**
+   * The bus came back after a break: sign-outs, revoked tokens, follows and
+   * read state sent meanwhile never arrived, and the log holds only
+   * notifications. So before the log's notifications of the break go out,
+   * each open stream's sign-in is checked again (revoked ones end), each
+   * user's follows are read again (so a channel followed in the break
+   * delivers what was sent to it), and every live stream gets `reset` (its
+   * client refetches its page and counts). If the store cannot answer, every
+   * stream rotates: its client comes back through a full admission.
+   */
+  private async catchUpAfterBreak() {
+    this.catchingUp = true;
+    try {
+      const users = [...this.byUser.keys()];
+      const follows = await Promise.all(users.map((userId) => this.store.directory.getFollowing(userId)));
+      users.forEach((userId, i) => this.updateFollowing(userId, follows[i]!));
+      const credentials = new Map<string, StreamCredential>();
+      for (const connection of this.connections) if (connection.credential) credentials.set(connection.credentialKey!, connection.credential);
+      const revoked = await Promise.all([...credentials].map(async ([, credential]) => ((await this.revocations.wasRevoked(credential, false)) ? credential : null)));
+      for (const credential of revoked) {
+        if (credential?.kind === "session") this.options.onSessionRevoked?.(credential.sessionId);
+        if (credential) this.revoked(credentialKey(credential));
+      }
+      for (const connection of this.connections) if (!connection.replaying) connection.send(RESET);
+    } catch (error) {
+      console.error(`[hub] catching up after a bus break failed (${(error as Error).message}): every stream reconnects`);
+      for (const connection of [...this.connections]) this.rotate(connection);
+    } finally {
+      this.catchingUp = false;
+      if (this.batch.length) this.scheduleFlush();
+    }
+  }
+
   private sendToUser(userId: string, chunk: Uint8Array) {
-    for (const connection of this.byUser.get(userId) ?? []) connection.send(chunk);
+    for (const connection of this.byUser.get(userId) ?? []) if (connection.started) connection.send(chunk);
   }
 
   private updateFollowing(userId: string, following: string[]) {
@@ -355,7 +421,7 @@ export class Hub {
   private detach(connection: Connection, signal?: AbortSignal) {
     signal?.removeEventListener("abort", connection.end);
     // Also for a stream aborted before it was attached: its slot was taken.
-    if (connection.slotId && !this.stopping) this.releaseSlot(connection.userId, connection.slotId);
+    if (connection.slotId && !this.stopping) this.slots.release(connection.userId, connection.slotId);
     if (!this.connections.delete(connection)) return;
     const mine = this.byUser.get(connection.userId);
     mine?.delete(connection);
@@ -379,13 +445,6 @@ export class Hub {
     void this.tally.report();
   }
 
-  /** Frees the stream's slot for every instance now; if the store is away, the slot lapses with this instance's presence. */
-  private releaseSlot(userId: string, slotId: string) {
-    this.store.presence.releaseStream(userId, slotId, this.options.instanceId).catch((error: Error) => {
-      console.error(`[hub] releasing a stream slot failed: ${error.message}`);
-    });
-  }
-
   /**
    * The instance is stopping: first its presence and all its slots leave the
    * store (in one round trip, however many streams; at most STORE_CLEANUP_MS,
@@ -396,6 +455,7 @@ export class Hub {
    */
   async shutdown() {
     this.stopping = true;
+    this.slots.stop();
     const cleanup = async () => {
       await Promise.allSettled([this.presence.silence(), this.tally.report()]);
       await this.store.presence.removePresence(this.options.instanceId);

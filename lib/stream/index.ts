@@ -4,7 +4,7 @@ import { forgetSignedOutSession } from "../auth/request";
 import { config } from "../config";
 import { onShutdown } from "../shutdown";
 import { getStores } from "../store";
-import { Hub } from "./hub";
+import { Hub, STREAM_SLOT_GRACE_MS } from "./hub";
 
 const HUB_KEY = Symbol.for("notifications.hub");
 type WithHub = typeof globalThis & { [HUB_KEY]?: Hub };
@@ -20,6 +20,8 @@ export function getHub(): Hub {
       retryMs: c.retryMs,
       queueMaxBytes: c.streamQueueMaxBytes,
       onSessionRevoked: forgetSignedOutSession,
+      maxStreamsPerUser: c.maxConnectionsPerUser,
+      slotTtlMs: c.maxDurationMs + STREAM_SLOT_GRACE_MS,
     });
     const hub = g[HUB_KEY];
     onShutdown(() => hub.shutdown());

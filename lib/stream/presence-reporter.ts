@@ -19,13 +19,21 @@ export class PresenceReporter {
   /** Set by silence(): the instance is stopping and its presence is gone; no report may bring it back. */
   private silenced = false;
 
+  private readonly intervalMs: number;
+
   constructor(
     private readonly presence: Pick<Presence, "reportPresence">,
     private readonly instanceId: string,
-    /** Whether any stream is open: reports are scheduled only then. */
-    private readonly hasStreams: () => boolean,
-    private readonly intervalMs = PRESENCE_INTERVAL_MS,
-  ) {}
+    private readonly events: {
+      /** Whether any stream is open: reports are scheduled only then. */
+      hasStreams: () => boolean;
+      /** A report found that this instance had stopped counting as alive. */
+      onLapsed: () => void;
+      intervalMs?: number;
+    },
+  ) {
+    this.intervalMs = events.intervalMs ?? PRESENCE_INTERVAL_MS;
+  }
 
   /** How long this instance's presence (and so its streams' slots) counts without a new report. */
   get ttlMs() {
@@ -58,7 +66,7 @@ export class PresenceReporter {
   }
 
   schedule(delayMs = PRESENCE_CHANGE_DELAY_MS) {
-    if (this.silenced || !this.hasStreams()) return;
+    if (this.silenced || !this.events.hasStreams()) return;
     const dueAt = performance.now() + delayMs;
     if (this.timer) {
       if (this.dueAt <= dueAt) return;
@@ -103,7 +111,8 @@ export class PresenceReporter {
     const delivered = this.deliveredUnreported;
     this.deliveredUnreported = 0;
     try {
-      await this.presence.reportPresence(this.instanceId, new Map(this.counts), delivered, this.ttlMs);
+      const { lapsed } = await this.presence.reportPresence(this.instanceId, new Map(this.counts), delivered, this.ttlMs);
+      if (lapsed) this.events.onLapsed();
     } catch (error) {
       this.deliveredUnreported += delivered;
       console.error(`[hub] presence report failed: ${(error as Error).message}`);

@@ -5,6 +5,7 @@ import { ApiError, tooMany } from "@/lib/errors";
 import { isShuttingDown } from "@/lib/shutdown";
 import { getStores } from "@/lib/store";
 import { getHub } from "@/lib/stream";
+import { STREAM_SLOT_GRACE_MS } from "@/lib/stream/hub";
 import { SSE_HEADERS } from "@/lib/stream/encode";
 
 export const runtime = "nodejs";
@@ -13,8 +14,6 @@ export const dynamic = "force-dynamic";
 // A literal, as Next requires: it equals EVENTS_ROUTE_MAX_DURATION_S (a test checks; docs/deploy-vercel.md says how to change both).
 export const maxDuration = 300;
 
-/** How long a stream slot may outlive a stream whose instance died without releasing it. */
-const SLOT_GRACE_MS = 60_000;
 const BROWSER_ID = /^[A-Za-z0-9_-]{1,64}$/;
 /** Closing the connection sends the client's retry to a new one, and so to a process that is not stopping. */
 const SHUTTING_DOWN_HEADERS = { "Retry-After": "1", Connection: "close" };
@@ -31,16 +30,22 @@ export const GET = apiHandler({}, async ({ req, user, auth }) => {
   // One round trip: the per-user stream limit (exact over every instance),
   // the connect rate limit and the user's follows.
   const slotId = crypto.randomUUID();
-  const admission = await store.presence.admitStream({
-    userId: user.id,
-    slotId,
-    browserId,
-    instanceId,
-    maxStreams: maxConnectionsPerUser,
-    opensPerMinute: rateConnectPerMin,
-    maxStreamMs: maxDurationMs + SLOT_GRACE_MS,
-    instanceTtlMs: hub.presenceTtlMs,
-  });
+  const admission = await store.presence
+    .admitStream({
+      userId: user.id,
+      slotId,
+      browserId,
+      instanceId,
+      maxStreams: maxConnectionsPerUser,
+      opensPerMinute: rateConnectPerMin,
+      maxStreamMs: maxDurationMs + STREAM_SLOT_GRACE_MS,
+      instanceTtlMs: hub.presenceTtlMs,
+    })
+    .catch((error: unknown) => {
+      // Its answer may be lost while the script ran (a stalled store): the slot it took must not stay.
+      hub.admissionFailed(user.id);
+      throw error;
+    });
   if (!admission.ok) {
     throw admission.refused === "streams"
       ? tooMany(admission.retryAfterS, `devices connected (at most ${maxConnectionsPerUser} per user): close one`)

@@ -42,5 +42,14 @@ export function runInboxContract(name: string, make: MakeStores) {
       expect((await stores().inbox.getInboxState("alice")).archivedIds.size).toBe(0);
       expect((await stores().inbox.getInboxState("bob")).archivedIds.size).toBe(0);
     });
+
+    it("mark all read keeps what was read after its id, and loses no mark made at the same time", async () => {
+      const [a, b, c] = [await stores().log.publish(alert("a")), await stores().log.publish(alert("b")), await stores().log.publish(alert("c"))];
+      await stores().inbox.markRead("alice", [a.id, c.id]);
+      await Promise.all([stores().inbox.markAllRead("alice", b.id), stores().inbox.markRead("alice", [c.id])]);
+      const state = await stores().inbox.getInboxState("alice");
+      expect(state.watermark).toBe(b.id);
+      expect([...state.readIds]).toEqual([c.id]);
+    });
   });
 }

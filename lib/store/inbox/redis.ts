@@ -1,6 +1,5 @@
 // The Redis-backed inbox state: per person, a read watermark and set, a seen
 // watermark, an archive watermark and set.
-import { compareIds } from "../../ids";
 import type { InboxEvent } from "../../types";
 import type { RedisConnection } from "../redis/connection";
 import { KEY } from "../redis/keys";
@@ -20,6 +19,22 @@ const WATERMARK_SCRIPT = `${LUA_ID_AFTER}
 local current = redis.call('GET', KEYS[1])
 if current and not after(ARGV[1], current) then return 0 end
 redis.call('SET', KEYS[1], ARGV[1])
+return 1`;
+
+/**
+ * "Mark all read", atomically: the read watermark moves forward (never back)
+ * and ids read one by one that it now covers are dropped; ids read after it
+ * stay read. (As a GET then SET and DEL, a mark-read between the two was lost,
+ * and so was every id read after the watermark.)
+ * KEYS: read watermark, read ids. ARGV: the new watermark.
+ */
+const MARK_ALL_READ_SCRIPT = `${LUA_ID_AFTER}
+local current = redis.call('GET', KEYS[1])
+if current and not after(ARGV[1], current) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1])
+for _, id in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+  if not after(id, ARGV[1]) then redis.call('SREM', KEYS[2], id) end
+end
 return 1`;
 
 /**
@@ -72,10 +87,7 @@ export class RedisInbox implements InboxStore {
   }
 
   async markAllRead(userId: string, upToId: string) {
-    const current = await this.redis.one<string | null>((b) => b.get(KEY.watermark(userId)));
-    if (current && compareIds(upToId, current) <= 0) return;
-    // Ids at or before the watermark no longer need their own entries.
-    await this.redis.run((b) => b.set(KEY.watermark(userId), upToId).del(KEY.readIds(userId)));
+    await this.redis.run((b) => b.eval(MARK_ALL_READ_SCRIPT, [KEY.watermark(userId), KEY.readIds(userId)], [upToId]));
   }
 
   async markSeen(userId: string, upToId: string) {

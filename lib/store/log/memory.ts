@@ -101,6 +101,7 @@ export class MemoryLog implements NotificationLog {
         resumeTimer = setTimeout(() => {
           resumeTimer = null;
           if (closed) return;
+          onMessage({ type: "resubscribed" });
           // What was published during the pause comes from the log, then live again (same turn: nothing between);
           // what the log no longer holds is a gap every stream must be told of.
           if (this.maxTrimmedId && compareIds(pausedAfter, this.maxTrimmedId) < 0) onMessage({ type: "gap" });

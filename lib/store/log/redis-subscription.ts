@@ -23,6 +23,8 @@ export class RedisSubscription implements BusSubscription {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
   private attempt = 0;
+  /** Live once already: the next subscribe follows a break. */
+  private wasLive = false;
   /** Newest notification id handed on; older or equal ones are dropped. */
   private lastId: string | null = null;
   /**
@@ -98,6 +100,7 @@ export class RedisSubscription implements BusSubscription {
 
   /** Once subscribed: hand on what the log holds beyond the last id (what a break lost), then what arrived meanwhile. */
   private async subscribed(handover: { live: boolean; buffered: WireMessage[] }) {
+    if (this.wasLive) this.onMessage({ type: "resubscribed" });
     for (;;) {
       const from = this.lastId ?? this.baseline ?? "0-0";
       const { events, reset } = await this.log.eventsAfter(from, GAP_FILL_PAGE);
@@ -110,6 +113,7 @@ export class RedisSubscription implements BusSubscription {
     handover.buffered = [];
     handover.live = true;
     this.attempt = 0;
+    this.wasLive = true;
     this.markReady();
   }
 

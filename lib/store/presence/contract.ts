@@ -97,5 +97,26 @@ export function runPresenceContract(name: string, make: MakeStores) {
       expect((await stores().presence.admitStream(admission("frank", "s3", "other", limits))).ok).toBe(true);
       expect((await stores().presence.admitStream(admission("frank", "s4", "other", limits))).ok).toBe(true);
     });
+
+    it("reclaims an instance's slots as its open streams after an outage, within the limit beside the others", async () => {
+      const limits = { maxStreams: 3 };
+      for (const [slot, instance] of [["s1", "a"], ["s2", "a"], ["s3", "b"]] as const) {
+        expect((await stores().presence.admitStream(admission("gina", slot, instance, limits))).ok).toBe(true);
+      }
+      // s2 closed while the store was away (or a refused admission took it): a holds only s1 now.
+      expect(await stores().presence.reclaimSlots({ userId: "gina", instanceId: "a", slotIds: ["s1"], maxStreams: 3, maxStreamMs: 60_000 })).toEqual([]);
+      expect((await stores().presence.admitStream(admission("gina", "s4", "b", limits))).ok).toBe(true);
+      expect((await stores().presence.admitStream(admission("gina", "s5", "b", limits))).ok).toBe(false);
+      // a's slots had lapsed while it was cut off and b let more in: a keeps what fits, oldest first, and names the rest.
+      expect(await stores().presence.reclaimSlots({ userId: "gina", instanceId: "a", slotIds: ["s1", "s6", "s7"], maxStreams: 3, maxStreamMs: 60_000 })).toEqual(["s6", "s7"]);
+      expect((await stores().presence.admitStream(admission("gina", "s8", "b", limits))).ok).toBe(false);
+      expect(await stores().presence.reclaimSlots({ userId: "gina", instanceId: "a", slotIds: [], maxStreams: 3, maxStreamMs: 60_000 })).toEqual([]);
+      expect((await stores().presence.admitStream(admission("gina", "s9", "b", limits))).ok).toBe(true);
+    });
+
+    it("tells a report whether its instance had stopped counting as alive", async () => {
+      expect(await stores().presence.reportPresence("p", new Map(), 0, 60_000)).toEqual({ lapsed: stores().mode !== "embedded" });
+      expect(await stores().presence.reportPresence("p", new Map(), 0, 60_000)).toEqual({ lapsed: false });
+    });
   });
 }

@@ -2,7 +2,15 @@
 // this instance's.
 import type { MemoryBus } from "../embedded/bus";
 import type { MemoryRateLimiter } from "../limits/memory";
-import { presenceKey, STREAMS_RETRY_AFTER_S, type AdmissionResult, type InstancePresence, type Presence, type StreamAdmission } from "./types";
+import {
+  presenceKey,
+  STREAMS_RETRY_AFTER_S,
+  type AdmissionResult,
+  type InstancePresence,
+  type Presence,
+  type SlotClaim,
+  type StreamAdmission,
+} from "./types";
 
 interface InstanceReport {
   counts: Map<string, number>;
@@ -11,8 +19,8 @@ interface InstanceReport {
 
 export class MemoryPresence implements Presence {
   private readonly reports = new Map<string, InstanceReport>();
-  /** Open streams' slots per user. */
-  private readonly streamSlots = new Map<string, Set<string>>();
+  /** Open streams' slots per user: slot id → the instance holding it (instances share this process in tests only). */
+  private readonly streamSlots = new Map<string, Map<string, string>>();
   /** Per user, each browser's current slot. */
   private readonly browserSlots = new Map<string, Map<string, string>>();
   private delivered = 0;
@@ -26,6 +34,7 @@ export class MemoryPresence implements Presence {
   async reportPresence(instanceId: string, counts: Map<string, number>, deliveredDelta: number, ttlMs: number) {
     this.reports.set(instanceId, { counts: new Map(counts), expiresAt: Date.now() + ttlMs });
     this.delivered += deliveredDelta;
+    return { lapsed: false };
   }
 
   async removePresence(instanceId: string) {
@@ -49,10 +58,10 @@ export class MemoryPresence implements Presence {
     return this.delivered;
   }
 
-  async admitStream({ userId, slotId, browserId, maxStreams, opensPerMinute }: StreamAdmission): Promise<AdmissionResult> {
+  async admitStream({ userId, slotId, browserId, instanceId, maxStreams, opensPerMinute }: StreamAdmission): Promise<AdmissionResult> {
     // Checked and taken in one synchronous step, as the Redis script does: an
     // await in between let every one of a burst of opens pass the check.
-    const slots = this.streamSlots.get(userId) ?? new Set<string>();
+    const slots = this.streamSlots.get(userId) ?? new Map<string, string>();
     const browsers = this.browserSlots.get(userId) ?? new Map<string, string>();
     const replaced = browserId === undefined ? undefined : browsers.get(browserId);
     const counted = slots.size - (replaced !== undefined && slots.has(replaced) ? 1 : 0);
@@ -60,7 +69,7 @@ export class MemoryPresence implements Presence {
     const limit = this.limiter.hit(`connect:${userId}`, opensPerMinute, 60);
     if (!limit.ok) return { ok: false, refused: "rate", retryAfterS: limit.retryAfterS };
     if (replaced !== undefined && slots.delete(replaced)) this.bus.send({ type: "stream-replaced", userId, slotId: replaced });
-    this.streamSlots.set(userId, slots.add(slotId));
+    this.streamSlots.set(userId, slots.set(slotId, instanceId));
     if (browserId !== undefined) this.browserSlots.set(userId, browsers.set(browserId, slotId));
     return { ok: true, following: await this.getFollowing(userId) };
   }
@@ -72,6 +81,16 @@ export class MemoryPresence implements Presence {
     const browsers = this.browserSlots.get(userId);
     for (const [browser, slot] of browsers ?? []) if (slot === slotId) browsers!.delete(browser);
     if (browsers?.size === 0) this.browserSlots.delete(userId);
+  }
+
+  async reclaimSlots({ userId, instanceId, slotIds, maxStreams }: SlotClaim) {
+    const slots = this.streamSlots.get(userId) ?? new Map<string, string>();
+    for (const [slot, holder] of slots) if (holder === instanceId) slots.delete(slot);
+    const room = Math.max(0, maxStreams - slots.size);
+    for (const slot of slotIds.slice(0, room)) slots.set(slot, instanceId);
+    if (slots.size) this.streamSlots.set(userId, slots);
+    else this.streamSlots.delete(userId);
+    return slotIds.slice(room);
   }
 
   private live() {

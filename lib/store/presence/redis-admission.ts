@@ -5,7 +5,7 @@
 import type { RedisBatch } from "../redis/client";
 import type { RedisConnection } from "../redis/connection";
 import { KEY } from "../redis/keys";
-import { STREAMS_RETRY_AFTER_S, type AdmissionResult, type StreamAdmission } from "./types";
+import { STREAMS_RETRY_AFTER_S, type AdmissionResult, type SlotClaim, type StreamAdmission } from "./types";
 
 /**
  * Admits a stream in one round trip, atomically. A user's slots are kept per
@@ -74,6 +74,43 @@ redis.call('PEXPIRE', KEYS[5], ARGV[7])
 redis.call('SADD', KEYS[1], ARGV[8])
 redis.call('PEXPIRE', KEYS[1], ARGV[7])
 return {'ok', redis.call('SMEMBERS', KEYS[4])}`;
+
+/**
+ * Makes one process's slots for a user exactly the given ones, as far as the
+ * limit allows beside the other live processes' slots (counted as
+ * ADMIT_SCRIPT counts them); answers the ids it could not keep.
+ * KEYS: the user's processes, this process's slots.
+ * ARGV: alive key prefix, slots key prefix, this process's id, max streams, max stream ms, slot ids…
+ */
+const RECLAIM_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local others = 0
+for _, process in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  if process ~= ARGV[3] then
+    local slots = ARGV[2] .. process
+    if redis.call('EXISTS', ARGV[1] .. process) == 1 then
+      redis.call('ZREMRANGEBYSCORE', slots, '-inf', now)
+      others = others + redis.call('ZCARD', slots)
+    else
+      redis.call('DEL', slots)
+      redis.call('SREM', KEYS[1], process)
+    end
+  end
+end
+redis.call('DEL', KEYS[2])
+local room = tonumber(ARGV[4]) - others
+local dropped = {}
+for i = 6, #ARGV do
+  if i - 5 <= room then redis.call('ZADD', KEYS[2], now + tonumber(ARGV[5]), ARGV[i])
+  else dropped[#dropped + 1] = ARGV[i] end
+end
+if room > 0 and #ARGV >= 6 then
+  redis.call('PEXPIRE', KEYS[2], ARGV[5])
+  redis.call('SADD', KEYS[1], ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], ARGV[5])
+end
+return dropped`;
 
 const CONNECT_WINDOW_MS = 60_000;
 /** Bounds one pipeline's body (each admission carries the script). */
@@ -193,5 +230,17 @@ export class RedisAdmissions {
 
   async release(userId: string, slotId: string, instanceId: string) {
     await this.redis.run((b) => b.zrem(KEY.streamSlots(userId, this.redis.processId(instanceId)), slotId));
+  }
+
+  async reclaim({ userId, instanceId, slotIds, maxStreams, maxStreamMs }: SlotClaim): Promise<string[]> {
+    const processId = this.redis.processId(instanceId);
+    const dropped = await this.redis.one<string[]>((b) =>
+      b.eval(
+        RECLAIM_SCRIPT,
+        [KEY.streamProcesses(userId), KEY.streamSlots(userId, processId)],
+        [KEY.alive(""), KEY.streamSlotsPrefix(userId), processId, String(maxStreams), String(maxStreamMs), ...slotIds],
+      ),
+    );
+    return (dropped ?? []).map(String);
   }
 }

@@ -5,7 +5,7 @@
 import { hashOf, type RedisConnection } from "../redis/connection";
 import { KEY } from "../redis/keys";
 import { RedisAdmissions } from "./redis-admission";
-import { presenceKey, type InstancePresence, type Presence, type StreamAdmission } from "./types";
+import { presenceKey, type InstancePresence, type Presence, type SlotClaim, type StreamAdmission } from "./types";
 
 /** Other instances' counts are read again after this long (they report changes within PRESENCE_CHANGE_DELAY_MS). */
 const PRESENCE_FRESH_MS = 250;
@@ -25,14 +25,14 @@ export class RedisPresence implements Presence {
 
   async reportPresence(instanceId: string, counts: Map<string, number>, deliveredDelta: number, ttlMs: number) {
     const entry = JSON.stringify({ expiresAt: Date.now() + ttlMs, counts: Object.fromEntries(counts) });
-    const [, , all] = await this.redis.run((b) => {
+    const alive = KEY.alive(this.redis.processId(instanceId));
+    const [wasAlive, , , all] = await this.redis.run((b) => {
       // Alive as long as its presence (Redis expires the key): its stream slots count for as long.
-      b.set(KEY.alive(this.redis.processId(instanceId)), "1", ttlMs)
-        .hset(KEY.presence, { [instanceId]: entry })
-        .hgetall(KEY.presence);
+      b.exists(alive).set(alive, "1", ttlMs).hset(KEY.presence, { [instanceId]: entry }).hgetall(KEY.presence);
       return deliveredDelta > 0 ? b.incrby(KEY.delivered, deliveredDelta) : b;
     });
     await this.updateView(hashOf(all));
+    return { lapsed: Number(wasAlive) === 0 };
   }
 
   async removePresence(instanceId: string) {
@@ -61,6 +61,10 @@ export class RedisPresence implements Presence {
 
   releaseStream(userId: string, slotId: string, instanceId: string) {
     return this.admissions.release(userId, slotId, instanceId);
+  }
+
+  reclaimSlots(claim: SlotClaim) {
+    return this.admissions.reclaim(claim);
   }
 
   private async presence(fresh: boolean) {

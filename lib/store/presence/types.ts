@@ -38,7 +38,7 @@ export interface Presence {
    * This instance's open-stream counts, kept for `ttlMs`: keyed by
    * presenceKey(); `deliveredDelta` is added to the global delivered counter.
    */
-  reportPresence(instanceId: string, counts: Map<string, number>, deliveredDelta: number, ttlMs: number): Promise<void>;
+  reportPresence(instanceId: string, counts: Map<string, number>, deliveredDelta: number, ttlMs: number): Promise<PresenceReport>;
   /** This instance is stopping: its presence and every stream slot it holds stop counting at once. */
   removePresence(instanceId: string): Promise<void>;
   liveInstances(): Promise<InstancePresence[]>;
@@ -54,6 +54,27 @@ export interface Presence {
   admitStream(request: StreamAdmission): Promise<AdmissionResult>;
   /** Frees the stream's slot at once, for every instance. */
   releaseStream(userId: string, slotId: string, instanceId: string): Promise<void>;
+  /**
+   * Makes this instance's slots for the user exactly `slotIds` (its open
+   * streams, oldest first), as far as the limit allows beside the other
+   * instances' live slots; answers the ids it could not keep. After an
+   * outage: slots whose release failed, or that a refused admission took,
+   * go; slots that lapsed while this instance was cut off come back.
+   */
+  reclaimSlots(request: SlotClaim): Promise<string[]>;
+}
+
+export interface PresenceReport {
+  /** This instance had stopped counting as alive (cut off for longer than its TTL): other instances dropped its slots. */
+  lapsed: boolean;
+}
+
+export interface SlotClaim {
+  userId: string;
+  instanceId: string;
+  slotIds: string[];
+  maxStreams: number;
+  maxStreamMs: number;
 }
 
 /** Retry-After for a stream refused over MAX_CONNECTIONS_PER_USER: a slot frees when any of the user's streams closes. */

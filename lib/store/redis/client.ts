@@ -12,6 +12,7 @@ export interface RedisBatch {
   set(key: string, value: string, pxMs?: number): RedisBatch;
   zrem(key: string, member: string): RedisBatch;
   del(key: string): RedisBatch;
+  exists(key: string): RedisBatch;
   sadd(key: string, members: [string, ...string[]]): RedisBatch;
   srem(key: string, members: [string, ...string[]]): RedisBatch;
   smembers(key: string): RedisBatch;

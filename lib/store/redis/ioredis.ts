@@ -46,6 +46,10 @@ class IORedisBatch implements RedisBatch {
     this.p.del(key);
     return this;
   }
+  exists(key: string) {
+    this.p.exists(key);
+    return this;
+  }
   sadd(key: string, members: [string, ...string[]]) {
     this.p.sadd(key, ...members);
     return this;

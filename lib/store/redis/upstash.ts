@@ -46,6 +46,10 @@ class UpstashBatch implements RedisBatch {
     this.p.del(key);
     return this;
   }
+  exists(key: string) {
+    this.p.exists(key);
+    return this;
+  }
   sadd(key: string, [first, ...rest]: [string, ...string[]]) {
     this.p.sadd(key, first, ...rest);
     return this;
