@@ -13,6 +13,11 @@ function describe(result: DiagnosticsResult) {
       ? `Instance ${result.instance}: bus subscription cut for ${result.seconds} s; it then catches up from the log.`
       : `Instance ${result.instance} holds no bus subscription (no open streams): nothing to pause.`;
   }
+  if (result.action === "collect-garbage") {
+    return result.heapUsedBytes === null
+      ? `Instance ${result.instance} runs without --expose-gc: nothing collected.`
+      : `Instance ${result.instance} retains ${(result.heapUsedBytes / 1024 / 1024).toFixed(1)} MB of heap after a full collection.`;
+  }
   const verb = result.action === "end-streams" ? "Ended" : "Rotated";
   return `Instance ${result.instance}: ${verb} ${result.streams} stream${result.streams === 1 ? "" : "s"}.`;
 }

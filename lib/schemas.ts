@@ -102,6 +102,7 @@ export const diagnosticsSchema = z.discriminatedUnion(
   [
     z.object({ action: z.literal("end-streams") }).strict(),
     z.object({ action: z.literal("rotate-streams") }).strict(),
+    z.object({ action: z.literal("collect-garbage") }).strict(),
     z
       .object({
         action: z.literal("pause-bus"),

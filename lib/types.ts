@@ -202,4 +202,6 @@ export interface AckResult {
 /** The answer of POST /api/admin/diagnostics. */
 export type DiagnosticsResult =
   | { instance: string; action: "end-streams" | "rotate-streams"; streams: number }
-  | { instance: string; action: "pause-bus"; paused: boolean; seconds: number };
+  | { instance: string; action: "pause-bus"; paused: boolean; seconds: number }
+  /** heapUsedBytes after a full collection; null when Node runs without --expose-gc (nothing collected). */
+  | { instance: string; action: "collect-garbage"; heapUsedBytes: number | null };

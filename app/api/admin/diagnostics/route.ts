@@ -26,6 +26,13 @@ export const POST = apiHandler({ role: "admin", body: diagnosticsSchema }, async
     case "pause-bus":
       result = { instance: instanceId, action: body.action, paused: hub.pauseBus(body.seconds * 1000), seconds: body.seconds };
       break;
+    case "collect-garbage": {
+      // What the instance really retains (RSS and a live heap include garbage not yet collected): for leak checks.
+      const gc = (globalThis as { gc?: () => void }).gc;
+      gc?.();
+      result = { instance: instanceId, action: body.action, heapUsedBytes: gc ? process.memoryUsage().heapUsed : null };
+      break;
+    }
   }
   return Response.json(result);
 });
