@@ -14,7 +14,8 @@ export function ActivityChart({ items }: { items: Pick<Notification, "createdAt"
   const currentMinute = Math.floor(now / 60_000);
   const counts = new Array<number>(MINUTES).fill(0);
   for (const item of items) {
-    const age = currentMinute - Math.floor(Date.parse(item.createdAt) / 60_000);
+    // One that arrived after the last tick (or from a server clock a little ahead) counts in this minute, not nowhere.
+    const age = Math.max(0, currentMinute - Math.floor(Date.parse(item.createdAt) / 60_000));
     if (age >= 0 && age < MINUTES) counts[MINUTES - 1 - age]!++;
   }
   const max = Math.max(1, ...counts);

@@ -22,7 +22,7 @@ export function AppShell({ user, children }: { user: SessionUser; children: Reac
         <span className="hidden text-sm text-slate-600 dark:text-slate-400 sm:inline">
           {user.name} · {user.role}
         </span>
-        <SignOutButton />
+        <SignOutButton userId={user.id} />
       </header>
       <main>{children}</main>
     </div>

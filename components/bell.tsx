@@ -1,8 +1,9 @@
 "use client";
 // The bell: a badge counting unseen notifications, and a menu with the
-// latest ones; opening it marks them seen (read stays an explicit act).
-// Escape closes the menu and gives focus back to the bell.
-import { useRef, useState } from "react";
+// latest ones; opening it marks them seen (read stays an explicit act), and
+// so does each one that arrives while it is open (it shows there). Escape
+// anywhere, or a click outside, closes the menu.
+import { useEffect, useRef, useState } from "react";
 import type { NotificationWithRead } from "@/lib/types";
 
 interface Props {
@@ -13,16 +14,39 @@ interface Props {
   onMarkAllRead: () => void;
 }
 
+/** A burst that arrives while the menu is open is marked seen in one request, not one per notification. */
+const SEEN_WHILE_OPEN_DELAY_MS = 300;
+
 export function Bell({ unseenCount, latest, onOpen, onMarkAllRead }: Props) {
   const [open, setOpen] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
-  const closeOnEscape = (e: React.KeyboardEvent) => {
-    if (e.key !== "Escape" || !open) return;
-    setOpen(false);
-    button.current?.focus();
-  };
+  const container = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (!open) return;
+    const close = (refocus: boolean) => {
+      setOpen(false);
+      if (refocus) button.current?.focus();
+    };
+    const onKey = (e: KeyboardEvent) => e.key === "Escape" && close(true);
+    const onPointer = (e: PointerEvent) => !container.current?.contains(e.target as Node) && close(false);
+    document.addEventListener("keydown", onKey);
+    document.addEventListener("pointerdown", onPointer);
+    return () => {
+      document.removeEventListener("keydown", onKey);
+      document.removeEventListener("pointerdown", onPointer);
+    };
+  }, [open]);
+
+  // What arrives while the menu is open shows in it: it is seen.
+  useEffect(() => {
+    if (!open || unseenCount === 0) return;
+    const timer = setTimeout(onOpen, SEEN_WHILE_OPEN_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [open, unseenCount, onOpen]);
+
   return (
-    <div className="relative" onKeyDown={closeOnEscape}>
+    <div className="relative" ref={container}>
       <button
         ref={button}
         type="button"

@@ -40,11 +40,12 @@ export function Dashboard({ userId }: { userId: string }) {
 
   const alert = useCallback(
     (n: Notification) => {
+      acks?.arrivedLive(n.id);
       if (!attention) return;
       if (attention.holdsAttention()) show(n);
-      else if (!attention.anyTabVisible() && desktopNotificationsOn()) showDesktopNotification(n);
+      else if (!attention.anyTabVisible() && desktopNotificationsOn(userId)) showDesktopNotification(n);
     },
-    [attention, show],
+    [acks, attention, show, userId],
   );
 
   const onConnected = useCallback((data: ConnectedEventData) => acks?.setServerTime(data.serverTime), [acks]);
@@ -59,9 +60,10 @@ export function Dashboard({ userId }: { userId: string }) {
   const [shownIds, setShownIds] = useState<string[]>([]);
   useDisplayAcks(acks, attention, shownIds);
 
+  // The title counts unread (what is left to read); the badge counts unseen (new since the bell was opened).
   useEffect(() => {
-    document.title = feed.unseenCount > 0 ? `(${feed.unseenCount}) ${TITLE}` : TITLE;
-  }, [feed.unseenCount]);
+    document.title = feed.unreadCount > 0 ? `(${feed.unreadCount}) ${TITLE}` : TITLE;
+  }, [feed.unreadCount]);
 
   // The session ended (signed out elsewhere, expired): the stream said 401.
   const signedOut = stream.error instanceof StreamError && stream.error.kind === "unauthorized";

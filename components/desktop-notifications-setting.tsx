@@ -10,18 +10,18 @@ import {
   turnDesktopNotificationsOn,
 } from "@/lib/client/desktop-notifications";
 
-export function DesktopNotificationsSetting() {
-  const on = useSyncExternalStore(subscribeDesktopPreference, desktopNotificationsOn, () => false);
+export function DesktopNotificationsSetting({ userId }: { userId: string }) {
+  const on = useSyncExternalStore(subscribeDesktopPreference, () => desktopNotificationsOn(userId), () => false);
   const supported = useSyncExternalStore(subscribeDesktopPreference, desktopNotificationsSupported, () => true);
   const [note, setNote] = useState<string | null>(null);
 
   async function toggle() {
     if (on) {
-      turnDesktopNotificationsOff();
+      turnDesktopNotificationsOff(userId);
       setNote(null);
       return;
     }
-    const permission = await turnDesktopNotificationsOn();
+    const permission = await turnDesktopNotificationsOn(userId);
     setNote(permission === "granted" ? null : "The browser blocked notifications for this site; allow them in its site settings.");
   }
 

@@ -3,7 +3,7 @@
 import { useEffect, useState } from "react";
 import { goToSignIn, onSignedOutElsewhere, signOutEverywhere } from "@/lib/client/sign-out";
 
-export function SignOutButton() {
+export function SignOutButton({ userId }: { userId: string }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => onSignedOutElsewhere(goToSignIn), []);
@@ -22,7 +22,7 @@ export function SignOutButton() {
           setBusy(true);
           setError(null);
           // On failure the session still holds: say so, stay, and let the person try again.
-          signOutEverywhere().catch((e: Error) => {
+          signOutEverywhere(userId).catch((e: Error) => {
             setError(e.message);
             setBusy(false);
           });

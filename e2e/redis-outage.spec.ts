@@ -95,6 +95,12 @@ for (const mode of ["redis", "upstash"] as const) {
       ]);
       admin = await signInCookie(b.url, ADMIN);
     });
+    // A test cut short (its timeout) must not leave the store stalled or stopped for the next ones.
+    test.afterEach(async () => {
+      if (redis.pid) process.kill(redis.pid, "SIGCONT");
+      else await redis.start();
+      proxy.heal();
+    });
     test.afterAll(async () => {
       await Promise.allSettled([a?.stop(), b?.stop()]);
       await proxy?.close();

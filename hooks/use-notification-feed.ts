@@ -11,7 +11,6 @@ import {
   addLive,
   appendOlderPage,
   applyArchivedEvent,
-  applyCount,
   applyReadEvent,
   applySeenEvent,
   archiveLocally,
@@ -20,6 +19,7 @@ import {
   markSeenLocally,
   mergeFirstPage,
   revert,
+  settleChange,
   type FeedState,
   type LocalChange,
 } from "@/lib/client/feed-state";
@@ -104,32 +104,31 @@ export function useNotificationFeed(scope: string, callbacks: FeedCallbacks) {
     onMessage,
   });
 
+  // A missed change or a dropped reply asks for the newest page again, once no change made here is on its way.
+  useEffect(() => {
+    if (feed.resync > 0 && feed.inFlight === 0) sync();
+  }, [feed.resync, feed.inFlight, sync]);
+
   /**
-   * Changes the feed at once, then asks the server; its counts are applied
-   * unless another count arrived meanwhile (a newer one). On failure the
-   * change is undone, the error shows, and the newest page is fetched again.
+   * Changes the feed at once, then asks the server; its answer's counts are
+   * applied by version (feed-state.ts). On failure the change is undone, the
+   * error shows, and the newest page is fetched again.
    */
-  const act = useCallback(
-    async (local: (f: FeedState) => { feed: FeedState; undo: LocalChange }, path: string, body: unknown) => {
-      // Read back from the updater, which React runs before the request below returns.
-      let undo: LocalChange | null = null;
-      let version = 0;
-      setFeed((f) => {
-        const result = local(f);
-        undo = result.undo;
-        version = f.countVersion;
-        return result.feed;
-      });
-      try {
-        const counts = await apiFetch<InboxCounts>(path, { method: "POST", body });
-        setFeed((f) => ({ ...(f.countVersion === version ? applyCount(f, counts) : f), actionError: null }));
-      } catch (error) {
-        setFeed((f) => ({ ...(undo ? revert(f, undo) : f), actionError: (error as Error).message }));
-        sync();
-      }
-    },
-    [sync],
-  );
+  const act = useCallback(async (local: (f: FeedState) => { feed: FeedState; undo: LocalChange }, path: string, body: unknown) => {
+    // Read back from the updater, which React runs before the request below returns.
+    let undo: LocalChange | null = null;
+    setFeed((f) => {
+      const result = local(f);
+      undo = result.undo;
+      return result.feed;
+    });
+    try {
+      const counts = await apiFetch<InboxCounts>(path, { method: "POST", body });
+      setFeed((f) => settleChange(f, counts));
+    } catch (error) {
+      setFeed((f) => ({ ...revert(f, undo!), actionError: (error as Error).message }));
+    }
+  }, []);
 
   const markRead = useCallback(
     (which: string[] | "all") => act((f) => markReadLocally(f, which), "/api/notifications/read", which === "all" ? { all: true } : { ids: which }),

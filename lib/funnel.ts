@@ -52,11 +52,16 @@ export async function acknowledge(user: SessionUser, ack: AckInput): Promise<Ack
   const now = Date.now();
   const userMember = funnelMember.user(user.id);
   const marks: FunnelMark[] = [];
-  for (const { id, displayedAt } of ack.displayed) {
-    marks.push(
-      { notificationId: id, stage: "displayed", member: funnelMember.browser(ack.browserId), count: 1, latencyMs: displayLatency(mine.get(id)!, displayedAt, now) },
-      { notificationId: id, stage: "displayed", member: userMember, count: 0 },
-    );
+  // A person counts once, whatever their browsers or acknowledgements (the browser id is made up by the client),
+  // and times the funnel only with a card shown as it was delivered: one opened later from history is no latency.
+  for (const { id, displayedAt, live } of ack.displayed) {
+    marks.push({
+      notificationId: id,
+      stage: "displayed",
+      member: userMember,
+      count: 1,
+      ...(live ? { latencyMs: displayLatency(mine.get(id)!, displayedAt, now) } : {}),
+    });
   }
   for (const id of ack.opened) marks.push({ notificationId: id, stage: "opened", member: userMember, count: 1 });
   await store.funnel.recordFunnel(marks, { id: user.id, label: `${user.name} <${user.email}>` });

@@ -151,5 +151,10 @@ export async function countInbox(recipient: Recipient, state: InboxState): Promi
   }
   let unseenCount = 0;
   for (const { unseen } of unread.values()) if (unseen) unseenCount++;
-  return { counts: { unreadCount: unread.size, unseenCount, unreadAsOf: after === "0-0" ? null : after }, unreadIds: [...unread.keys()] };
+  return {
+    // An empty log accounts for everything until now: a client holding notifications of an earlier history
+    // (a restarted embedded store) must not count or keep them.
+    counts: { unreadCount: unread.size, unseenCount, unreadAsOf: after === "0-0" ? `${Date.now() - 1}-0` : after, version: state.version },
+    unreadIds: [...unread.keys()],
+  };
 }

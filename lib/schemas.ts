@@ -86,7 +86,8 @@ export const ackSchema = z
   .object({
     browserId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "browserId is 8–64 letters, digits, dashes or underscores."),
     displayed: z
-      .array(z.object({ id: notificationId, displayedAt: z.number().int().min(0) }).strict())
+      // live: it reached the screen as it was delivered (not later, from history): only those time the funnel.
+      .array(z.object({ id: notificationId, displayedAt: z.number().int().min(0), live: z.boolean().default(false) }).strict())
       .max(LIMITS.ackIds, `At most ${LIMITS.ackIds} displayed ids per request.`)
       .default([]),
     opened: z.array(notificationId).max(LIMITS.ackIds, `At most ${LIMITS.ackIds} opened ids per request.`).default([]),

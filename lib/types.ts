@@ -50,6 +50,12 @@ export interface InboxCounts {
   unseenCount: number;
   /** The newest notification the counts account for: newer ones are not in them. */
   unreadAsOf: string | null;
+  /**
+   * The person's inbox version these counts (and a page's flags) were read at:
+   * every read, seen or archive change moves it on by one. A client drops what
+   * is older than what it shows, and refetches on a gap.
+   */
+  version: number;
 }
 
 export interface NotificationPage extends InboxCounts {

@@ -12,7 +12,7 @@ export default async function SettingsPage() {
         <TokenManager canPublish={user.role === "admin"} />
         <div className="space-y-6">
           <ChannelFollows />
-          <DesktopNotificationsSetting />
+          <DesktopNotificationsSetting userId={user.id} />
         </div>
       </div>
     </AppShell>

@@ -1,10 +1,12 @@
 // Desktop notifications (the browser's Notification API) for when no tab of
 // the app is in view. Off until the person turns them on in /settings, which
 // asks the browser's permission from that click. Tagged with the notification
-// id, so tabs that show the same one make one desktop notification.
+// id, so tabs that show the same one make one desktop notification. The
+// setting is the person's, not the browser's: someone else signing in on the
+// same browser starts with them off.
 import type { Notification as AppNotification } from "../types";
 
-const PREFERENCE_KEY = "ntf:desktop-notifications";
+const PREFERENCE_KEY = (userId: string) => `ntf:desktop-notifications:${userId}`;
 const listeners = new Set<() => void>();
 
 /** For useSyncExternalStore: the preference changed here or in another tab. */
@@ -25,20 +27,20 @@ export function desktopNotificationsSupported(): boolean {
   return typeof window !== "undefined" && "Notification" in window;
 }
 
-export function desktopNotificationsOn(): boolean {
-  return desktopNotificationsSupported() && window.Notification.permission === "granted" && localStorage.getItem(PREFERENCE_KEY) === "on";
+export function desktopNotificationsOn(userId: string): boolean {
+  return desktopNotificationsSupported() && window.Notification.permission === "granted" && localStorage.getItem(PREFERENCE_KEY(userId)) === "on";
 }
 
 /** Call from a click: browsers ask for permission only in answer to one. */
-export async function turnDesktopNotificationsOn(): Promise<NotificationPermission> {
+export async function turnDesktopNotificationsOn(userId: string): Promise<NotificationPermission> {
   const permission = await window.Notification.requestPermission();
-  if (permission === "granted") localStorage.setItem(PREFERENCE_KEY, "on");
+  if (permission === "granted") localStorage.setItem(PREFERENCE_KEY(userId), "on");
   changed();
   return permission;
 }
 
-export function turnDesktopNotificationsOff() {
-  localStorage.removeItem(PREFERENCE_KEY);
+export function turnDesktopNotificationsOff(userId: string) {
+  localStorage.removeItem(PREFERENCE_KEY(userId));
   changed();
 }
 

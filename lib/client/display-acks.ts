@@ -19,7 +19,12 @@ const MAX_IDS = 100;
 interface Displayed {
   id: string;
   displayedAt: number;
+  /** Shown as it was delivered, not later from history: only those time the funnel. */
+  live: boolean;
 }
+
+/** Live arrivals remembered until shown (the feed holds at most 100). */
+const LIVE_KEEP = 200;
 
 export class DisplayAcks {
   private pending = new Map<string, Displayed>();
@@ -27,8 +32,9 @@ export class DisplayAcks {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private lastSentAt = 0;
   private sending = false;
-  /** Server clock minus this browser's clock, from the stream's `connected`. */
-  private skewMs = 0;
+  /** Server clock minus this browser's clock, from the stream's `connected`s (see setServerTime). */
+  private skewMs: number | null = null;
+  private readonly live = new Set<string>();
 
   constructor(
     private readonly userId: string,
@@ -45,17 +51,31 @@ export class DisplayAcks {
     this.flushNow();
   }
 
-  /** The stream said the server's time: acknowledgements carry times on the server's clock. */
+  /**
+   * The stream said the server's time: acknowledgements carry times on the
+   * server's clock. Each sample is late by the event's way here, so it
+   * understates the offset; the largest sample is the least late (a single
+   * one made fast cards read as 0 ms).
+   */
   setServerTime(serverTime: string, receivedAt = Date.now()) {
     const server = Date.parse(serverTime);
-    if (Number.isFinite(server)) this.skewMs = server - receivedAt;
+    if (Number.isFinite(server)) this.skewMs = Math.max(this.skewMs ?? -Infinity, server - receivedAt);
   }
 
-  /** These are on screen now; each is acknowledged once per browser. */
+  /** It came over the stream as it was published. */
+  arrivedLive(id: string) {
+    this.live.add(id);
+    if (this.live.size > LIVE_KEEP) this.live.delete(this.live.values().next().value!);
+  }
+
+  /** These are on screen now; each is acknowledged once per browser and person. */
   displayed(ids: string[]) {
     const acked = readAcked(this.userId);
-    const at = Date.now() + this.skewMs;
-    for (const id of ids) if (!acked.has(id) && !this.pending.has(id)) this.pending.set(id, { id, displayedAt: Math.round(at) });
+    const at = Math.round(Date.now() + (this.skewMs ?? 0));
+    for (const id of ids) {
+      if (acked.has(id) || this.pending.has(id)) continue;
+      this.pending.set(id, { id, displayedAt: at, live: this.live.delete(id) });
+    }
     if (this.pending.size) this.schedule();
   }
 
@@ -111,6 +131,15 @@ export class DisplayAcks {
 
 function postAck(body: unknown, keepalive: boolean) {
   return apiFetch<AckResult>("/api/notifications/ack", { method: "POST", body, keepalive });
+}
+
+/** Signing out: what this browser showed the person is not left behind for whoever uses it next. */
+export function forgetDisplayed(userId: string) {
+  try {
+    localStorage.removeItem(ACKED_KEY(userId));
+  } catch {
+    // Storage off: nothing was kept.
+  }
 }
 
 function readAcked(userId: string): Set<string> {

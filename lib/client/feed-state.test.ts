@@ -31,12 +31,13 @@ const n = (ms: number): Notification => ({
 });
 const item = (ms: number, read = false): NotificationWithRead => ({ ...n(ms), read, seen: read, archived: false });
 /** A page of the newest items (ids given newest first), as the server would answer. */
-const page = (ids: number[], unreadCount: number, unreadAsOf: number | null, nextCursor: string | null = null, read = false): NotificationPage => ({
+const page = (ids: number[], unreadCount: number, unreadAsOf: number | null, nextCursor: string | null = null, read = false, version = 0): NotificationPage => ({
   items: ids.map((id) => item(id, read)),
   unreadCount,
   unseenCount: unreadCount,
   unreadAsOf: unreadAsOf === null ? null : `${unreadAsOf}-0`,
   nextCursor,
+  version,
 });
 const ids = (f: FeedState) => f.items.map((i) => Number(i.id.split("-")[0]));
 
@@ -80,10 +81,10 @@ describe("feed state", () => {
   it("applies read events, including all up to an id, with the count as of the server", () => {
     let feed = mergeFirstPage(emptyFeed, page([3, 2, 1], 3, 3));
     feed = addLive(feed, n(4));
-    feed = applyReadEvent(feed, { all: true, upTo: "3-0", unreadCount: 0, unseenCount: 0, unreadAsOf: "3-0" });
+    feed = applyReadEvent(feed, { all: true, upTo: "3-0", unreadCount: 0, unseenCount: 0, unreadAsOf: "3-0", version: 0 });
     expect(feed.items.map((i) => i.read)).toEqual([false, true, true, true]);
     expect(feed.unreadCount).toBe(1);
-    feed = applyReadEvent(feed, { ids: ["4-0"], unreadCount: 0, unseenCount: 0, unreadAsOf: "4-0" });
+    feed = applyReadEvent(feed, { ids: ["4-0"], unreadCount: 0, unseenCount: 0, unreadAsOf: "4-0", version: 0 });
     expect(feed.unreadCount).toBe(0);
     expect(feed.items[0]!.read).toBe(true);
   });
@@ -104,9 +105,27 @@ describe("feed state", () => {
     expect(revert(one.feed, one.undo).unreadCount).toBe(5);
   });
 
-  it("bumps the count's version on every server count, so an older reply can be told apart", () => {
-    const feed = mergeFirstPage(emptyFeed, page([1], 1, 1));
-    expect(applyCount(feed, { unreadCount: 0, unseenCount: 0, unreadAsOf: "1-0" }).countVersion).toBe(feed.countVersion + 1);
+  it("drops counts older than the version shown, and on a skipped version asks for the page again", () => {
+    const feed = mergeFirstPage(emptyFeed, page([1], 1, 1, null, false, 3));
+    expect(applyCount(feed, { unreadCount: 0, unseenCount: 0, unreadAsOf: "1-0", version: 2 })).toBe(feed);
+    const next = applyCount(feed, { unreadCount: 0, unseenCount: 0, unreadAsOf: "1-0", version: 4 });
+    expect([next.unreadCount, next.version, next.resync]).toEqual([0, 4, feed.resync]);
+    const skipped = applyCount(feed, { unreadCount: 0, unseenCount: 0, unreadAsOf: "1-0", version: 5 });
+    expect([skipped.version, skipped.resync]).toEqual([3, feed.resync + 1]);
+  });
+
+  it("a newer page replaces the items it does not cover; an older one, or one taken while a change is on its way, is dropped", () => {
+    let feed = mergeFirstPage(emptyFeed, page([3, 2], 2, 3, "2-0", false, 1));
+    feed = appendOlderPage(feed, page([1], 2, 3, null, false, 1));
+    expect(ids(feed)).toEqual([3, 2, 1]);
+    // Another device read 1 meanwhile (version 2): a page at version 2 that joins onto 2 still drops 1, whose mark is old.
+    const replaced = mergeFirstPage(feed, page([3, 2], 2, 3, "2-0", false, 2));
+    expect(ids(replaced)).toEqual([3, 2]);
+    expect(replaced.nextCursor).toBe("2-0");
+    expect(mergeFirstPage(replaced, page([3, 2], 2, 3, "2-0", false, 1)).resync).toBe(replaced.resync + 1);
+    const { feed: marking } = markReadLocally(replaced, ["3-0"]);
+    const taken = mergeFirstPage(marking, page([3, 2], 2, 3, "2-0", false, 2));
+    expect([taken.items[0]!.read, taken.unreadCount, taken.resync]).toEqual([true, 1, marking.resync + 1]);
   });
 
   it("holds at most MAX_FEED_ITEMS; the rest is one Load more away", () => {
@@ -151,7 +170,7 @@ describe("feed state", () => {
     expect(seen.items.every((i) => i.seen && !i.read)).toBe(true);
     expect(revert(seen, undo).unseenCount).toBe(3);
     // Another tab opened its bell up to 2: 3 stays unseen; a live one after it is unseen too.
-    feed = applySeenEvent(feed, { upTo: "2-0", unreadCount: 3, unseenCount: 1, unreadAsOf: "3-0" });
+    feed = applySeenEvent(feed, { upTo: "2-0", unreadCount: 3, unseenCount: 1, unreadAsOf: "3-0", version: 0 });
     feed = addLive(feed, n(4));
     expect(feed.items.map((i) => i.seen)).toEqual([false, false, true, true]);
     expect([feed.unseenCount, feed.unreadCount]).toEqual([2, 4]);
@@ -166,7 +185,7 @@ describe("feed state", () => {
     const read = archiveLocally(feed, "allRead");
     expect(ids(read.feed)).toEqual([3, 1]);
     expect(read.feed.unreadCount).toBe(2);
-    const elsewhere = applyArchivedEvent(feed, { allRead: true, unreadCount: 2, unseenCount: 2, unreadAsOf: "3-0" });
+    const elsewhere = applyArchivedEvent(feed, { allRead: true, unreadCount: 2, unseenCount: 2, unreadAsOf: "3-0", version: 0 });
     expect(ids(elsewhere)).toEqual([3, 1]);
     expect(elsewhere.archiveVersion).toBe(feed.archiveVersion + 1);
   });

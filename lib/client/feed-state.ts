@@ -7,6 +7,15 @@
 // `countAsOf`; the page adds the ones it holds that are newer. So a slow
 // history reply or event never drops a notification that came live
 // meanwhile, and a live one is never counted twice.
+//
+// The marks: every read, seen or archive change moves the person's inbox
+// version on by one, and pages, counts and events carry the version they were
+// read at. What is older than the version shown is dropped (a slow reply can
+// no longer undo what happened since); an event that skips a version means a
+// change was missed, and a page newer than the version shown replaces the
+// items it does not cover instead of keeping their old marks. While a change
+// made here is on its way, a page is not taken (it may predate it): it is
+// fetched again once the change is answered.
 import { collapseScope } from "../audience";
 import { compareIds, isNewerId } from "../ids";
 import type { ArchivedEventData, InboxCounts, Notification, NotificationPage, NotificationWithRead, ReadEventData, SeenEventData } from "../types";
@@ -21,8 +30,14 @@ export interface FeedState {
   unseenCount: number;
   /** The newest id the counts account for. */
   countAsOf: string | null;
-  /** Bumped by every count from the server: a reply older than another count is stale. */
-  countVersion: number;
+  /** The person's inbox version the marks and counts shown stand at (-1 before the first page). */
+  version: number;
+  /** Changes made here whose answer has not come yet. */
+  inFlight: number;
+  /** Bumped when the newest page must be fetched again (a missed change, a dropped reply); fetched once nothing is in flight. */
+  resync: number;
+  /** Pages dropped in a row for being older than the version shown: the second in a row means the server's history was reset. */
+  stalePages: number;
   /** Bumped whenever something is archived, here or elsewhere: the "Archived" list loads again. */
   archiveVersion: number;
   /** Items older than the last one, if any, load from here. */
@@ -39,7 +54,10 @@ export const emptyFeed: FeedState = {
   unreadCount: 0,
   unseenCount: 0,
   countAsOf: null,
-  countVersion: 0,
+  version: -1,
+  inFlight: 0,
+  resync: 0,
+  stalePages: 0,
   archiveVersion: 0,
   nextCursor: null,
   loading: true,
@@ -79,16 +97,23 @@ export function addLive(feed: FeedState, n: Notification): FeedState {
 
 /**
  * The newest page, fetched again (first load, reconnect, reset, wake-up).
- * Merged, never replacing: items newer than the page (arrived live while it
- * was fetched) stay. Older items the page joins onto stay; when the page does
- * not reach them there may be a hole, so they go and page back in on demand.
+ * Items newer than the page (arrived live while it was fetched) stay. Older
+ * items the page joins onto stay while their marks are current (the page is
+ * at the version shown); when the page does not reach them there may be a
+ * hole, and when it is newer their marks may be old: then they go and page
+ * back in on demand. A page older than the version shown, or taken while a
+ * change made here is on its way, is dropped and fetched again.
  */
 export function mergeFirstPage(feed: FeedState, page: NotificationPage): FeedState {
-  const newest = page.items[0]?.id ?? null;
+  if (feed.inFlight > 0) return { ...feed, loading: false, resync: feed.resync + 1 };
+  // Older twice in a row is no race: the server started over (an embedded store restarted, Redis was wiped).
+  if (page.version < feed.version && feed.stalePages === 0) return { ...feed, loading: false, resync: feed.resync + 1, stalePages: 1 };
   const oldest = page.items.at(-1)?.id ?? null;
   const pageIds = new Set(page.items.map((i) => i.id));
-  const liveNewer = feed.items.filter((i) => !pageIds.has(i.id) && newer(i.id, newest));
-  const joins = page.nextCursor !== null && oldest !== null && feed.items.some((i) => i.id === oldest);
+  // Held items the server did not know of yet (published after it read the page); any other it left out is not its to show.
+  const liveNewer = feed.items.filter((i) => !pageIds.has(i.id) && newer(i.id, page.unreadAsOf));
+  const current = page.version === feed.version;
+  const joins = current && page.nextCursor !== null && oldest !== null && feed.items.some((i) => i.id === oldest);
   const older = joins ? feed.items.filter((i) => compareIds(i.id, oldest) < 0) : [];
   const all = [...liveNewer, ...page.items, ...older];
   const items = newestPerScope(all);
@@ -99,7 +124,7 @@ export function mergeFirstPage(feed: FeedState, page: NotificationPage): FeedSta
     loading: false,
     loadError: null,
   };
-  const counted = applyCount(merged, page);
+  const counted = applyCount({ ...merged, version: page.version, stalePages: 0 }, page);
   // The page's counts may hold items that a live one, newer than the page, replaced since: they count no more.
   const replaced = items.length === all.length ? [] : all.filter((i) => !items.includes(i) && !newer(i.id, page.unreadAsOf));
   return bound({
@@ -109,15 +134,23 @@ export function mergeFirstPage(feed: FeedState, page: NotificationPage): FeedSta
   });
 }
 
-/** An older page from "Load more". */
+/** An older page from "Load more": its marks must be at the version shown, or the newest page is fetched again instead. */
 export function appendOlderPage(feed: FeedState, page: NotificationPage): FeedState {
+  if (page.version !== feed.version) return { ...feed, resync: feed.resync + 1 };
   const held = new Set(feed.items.map((i) => i.id));
   const items = newestPerScope(sortNewestFirst([...feed.items, ...page.items.filter((i) => !held.has(i.id))]));
   return { ...feed, items, nextCursor: page.nextCursor, actionError: null };
 }
 
-/** Counts from the server, with the items it could not know of yet added. */
+/**
+ * Counts from the server, with the items it could not know of yet added.
+ * Older than the version shown: dropped. Past the next version: a change was
+ * missed, so the newest page is fetched again (the version stays, and that
+ * page will replace what it does not cover).
+ */
 export function applyCount(feed: FeedState, counts: InboxCounts): FeedState {
+  if (counts.version < feed.version) return feed;
+  const missed = feed.version >= 0 && counts.version > feed.version + 1;
   let { unreadCount, unseenCount } = counts;
   for (const item of feed.items) {
     if (!newer(item.id, counts.unreadAsOf)) break;
@@ -126,7 +159,14 @@ export function applyCount(feed: FeedState, counts: InboxCounts): FeedState {
   }
   const newestHeld = feed.items[0]?.id ?? null;
   const countAsOf = newestHeld !== null && newer(newestHeld, counts.unreadAsOf) ? newestHeld : counts.unreadAsOf;
-  return { ...feed, unreadCount, unseenCount, countAsOf, countVersion: feed.countVersion + 1 };
+  return missed
+    ? { ...feed, unreadCount, unseenCount, countAsOf, resync: feed.resync + 1 }
+    : { ...feed, unreadCount, unseenCount, countAsOf, version: counts.version };
+}
+
+/** A change made here was answered: its counts, at the version it made. */
+export function settleChange(feed: FeedState, counts: InboxCounts): FeedState {
+  return applyCount({ ...feed, inFlight: Math.max(0, feed.inFlight - 1), actionError: null }, counts);
 }
 
 /** A `read` event: another tab or device (or this one) marked read. */
@@ -186,18 +226,20 @@ export function archiveLocally(feed: FeedState, which: string[] | "allRead"): { 
   return change(feed, removed, next);
 }
 
-/** Undoes a local change after its request failed (the hook then asks the server again). */
+/** Undoes a local change after its request failed; the newest page is fetched again. */
 export function revert(feed: FeedState, { before, unreadDrop, unseenDrop }: LocalChange): FeedState {
-  if (!before.length && !unreadDrop && !unseenDrop) return feed;
+  const settled = { ...feed, inFlight: Math.max(0, feed.inFlight - 1), resync: feed.resync + 1 };
+  if (!before.length && !unreadDrop && !unseenDrop) return settled;
   const restored = new Map(before.map((i) => [i.id, i]));
   const items = sortNewestFirst([...feed.items.filter((i) => !restored.has(i.id)), ...restored.values()]);
-  return { ...feed, items, unreadCount: feed.unreadCount + unreadDrop, unseenCount: feed.unseenCount + unseenDrop };
+  return { ...settled, items, unreadCount: feed.unreadCount + unreadDrop, unseenCount: feed.unseenCount + unseenDrop };
 }
 
+/** Every local change is then sent; it is in flight until settleChange() or revert(). */
 function change(feed: FeedState, before: NotificationWithRead[], next: FeedState): { feed: FeedState; undo: LocalChange } {
   const undo = { before, unreadDrop: feed.unreadCount - next.unreadCount, unseenDrop: feed.unseenCount - next.unseenCount };
-  if (!before.length && !undo.unreadDrop && !undo.unseenDrop) return { feed, undo: noChange };
-  return { feed: next, undo };
+  if (!before.length && !undo.unreadDrop && !undo.unseenDrop) return { feed: { ...feed, inFlight: feed.inFlight + 1 }, undo: noChange };
+  return { feed: { ...next, inFlight: feed.inFlight + 1 }, undo };
 }
 
 function updated(items: NotificationWithRead[], changed: NotificationWithRead[], update: (i: NotificationWithRead) => NotificationWithRead) {

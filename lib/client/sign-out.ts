@@ -3,13 +3,14 @@
 // revoked the session too, so a tab that misses the message gets 401 from
 // its stream and leaves all the same.)
 import { ApiClientError } from "../api-client";
+import { forgetDisplayed } from "./display-acks";
 import type { ApiErrorBody } from "../types";
 
 const CHANNEL = "ntf-session";
 export const SIGN_IN_PATH = "/signin";
 
 /** Throws (with the server's sentence) when the sign-out could not be recorded: the session then still holds. */
-export async function signOutEverywhere() {
+export async function signOutEverywhere(userId: string) {
   // next-auth's own flow (csrf token, then POST), checked: its client helper reports no failure.
   const { csrfToken } = (await (await fetch("/api/auth/csrf", { cache: "no-store" })).json()) as { csrfToken: string };
   const res = await fetch("/api/auth/signout", {
@@ -21,6 +22,7 @@ export async function signOutEverywhere() {
     const body = (await res.json().catch(() => ({ error: `Signing out failed (${res.status}).` }))) as ApiErrorBody;
     throw new ApiClientError(res.status, body);
   }
+  forgetDisplayed(userId);
   if (typeof BroadcastChannel !== "undefined") {
     const channel = new BroadcastChannel(CHANNEL);
     channel.postMessage("signed-out");

@@ -51,6 +51,27 @@ function browser(): TabSharing {
 }
 
 describe("tab-shared stream", () => {
+  it("a tab that missed relayed events (its script hung while another led) is told to refetch, and gets what follows", async () => {
+    const { server, publish } = await notificationServer();
+    const sharing = browser();
+    const leader = tab(server.url, sharing);
+    await until(() => leader.states.at(-1)?.status === "open");
+    const follower = tab(server.url, sharing);
+    publish("1");
+    await until(() => follower.ids().includes("1-0"));
+    // The follower stops hearing the channel for a while, as a paused script would.
+    const channel = (follower.stream as unknown as { channel: BroadcastChannel }).channel;
+    const listen = channel.onmessage;
+    channel.onmessage = null;
+    publish("2");
+    publish("3");
+    await until(() => leader.ids().includes("3-0"));
+    channel.onmessage = listen;
+    publish("4");
+    await until(() => follower.ids().includes("4-0"));
+    expect(follower.received.map((e) => e.event)).toEqual(["notification", "reset", "notification"]);
+  });
+
   it("gives a browser's tabs one connection, and every tab every event once", async () => {
     const { server, publish } = await notificationServer();
     const sharing = browser();

@@ -38,7 +38,8 @@ export interface SharedStreamOptions {
 }
 
 type TabMessage =
-  | { type: "events"; events: SSERawEvent[] }
+  /** `after`: the newest id the leader had relayed before these; a tab that has not seen it missed some. */
+  | { type: "events"; events: SSERawEvent[]; after: string | null }
   | { type: "state"; state: WireState }
   /** A tab joined or woke up: the leader answers with its state. */
   | { type: "hello" }
@@ -216,7 +217,7 @@ export class SharedStream {
         },
         onEvents: (events) => {
           if (this.connection !== connection) return;
-          this.post({ type: "events", events });
+          this.post({ type: "events", events, after: this.lastEventId });
           this.deliver(events);
         },
         onState: (state) => {
@@ -243,9 +244,13 @@ export class SharedStream {
       this.sayAlive();
     } else if (message.type === "retry") {
       this.connection?.retryNow();
+    } else if (message.type === "events") {
+      // Also while this tab still thinks it leads: a tab whose script hung has been replaced, and
+      // what the new leader relays before this one learns it (its lock was stolen) must not be lost.
+      if (message.after !== null && isNewerId(message.after, this.lastEventId)) this.deliver([RESYNC_EVENT]);
+      this.deliver(message.events);
     } else if (!this.connection) {
-      if (message.type === "events") this.deliver(message.events);
-      else this.setState(fromWire(message.state));
+      this.setState(fromWire(message.state));
     }
   }
 

@@ -165,7 +165,7 @@ describe("hub", () => {
     const controller = new AbortController();
     opened.push(controller);
     const stream = collect(hub.open({ userId: "alice", following: [], lastEventId: null, signal: controller.signal }));
-    await store.inbox.publishInboxEvent("alice", { event: "read", data: { all: true, upTo: null, unreadCount: 0, unseenCount: 0, unreadAsOf: null } });
+    await store.inbox.publishInboxEvent("alice", { event: "read", data: { all: true, upTo: null, unreadCount: 0, unseenCount: 0, unreadAsOf: null, version: 0 } });
     live();
     await stream.waitFor((events) => events.some((e) => e.event === "connected"));
     expect(stream.events.map((e) => e.event)).toEqual(["connected"]);
@@ -175,7 +175,7 @@ describe("hub", () => {
     const { store, open } = setup();
     const alice = await open("alice");
     const bob = await open("bob");
-    const counts = { unreadCount: 0, unseenCount: 0, unreadAsOf: null };
+    const counts = { unreadCount: 0, unseenCount: 0, unreadAsOf: null, version: 0 };
     await store.inbox.publishInboxEvent("alice", { event: "read", data: { all: true, upTo: null, ...counts } });
     await store.inbox.publishInboxEvent("alice", { event: "seen", data: { upTo: "1-0", ...counts } });
     await store.inbox.publishInboxEvent("alice", { event: "archived", data: { ids: ["1-0"], ...counts } });

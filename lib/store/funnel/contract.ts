@@ -15,8 +15,8 @@ export function runFunnelContract(name: string, make: MakeStores) {
         { notificationId: n.id, stage: "delivered", count: 2 },
         { notificationId: n.id, stage: "delivered", member: funnelMember.user("bob"), count: 0 },
       ]);
-      for (const [browser, latencyMs] of [["b1", 120], ["b2", 40], ["b1", 999], ["b3", 300]] as const) {
-        await stores().funnel.recordFunnel([{ notificationId: n.id, stage: "displayed", member: funnelMember.browser(browser), count: 1, latencyMs }]);
+      for (const [person, latencyMs] of [["carol", 120], ["dave", 40], ["carol", 999], ["erin", 300]] as const) {
+        await stores().funnel.recordFunnel([{ notificationId: n.id, stage: "displayed", member: funnelMember.user(person), count: 1, latencyMs }]);
       }
       await stores().funnel.recordFunnel(
         [
@@ -32,7 +32,13 @@ export function runFunnelContract(name: string, make: MakeStores) {
       const counted = await stores().log.publish(alert("targeted as it goes out"), 4);
       expect((await stores().funnel.funnels([counted.id]))[0]!.counts.targeted).toBe(4);
       const stages = await stores().funnel.funnelRecipients(n.id);
-      expect(Object.fromEntries([...stages].map(([user, s]) => [user, [...s].sort()]))).toEqual({ alice: ["displayed", "read"], bob: ["delivered"] });
+      expect(Object.fromEntries([...stages].map(([user, s]) => [user, [...s].sort()]))).toEqual({
+        alice: ["displayed", "read"],
+        bob: ["delivered"],
+        carol: ["displayed"],
+        dave: ["displayed"],
+        erin: ["displayed"],
+      });
       expect([...(await stores().funnel.userLabels(["alice", "bob"]))]).toEqual([["alice", "Alice <alice@example.com>"]]);
       // A large report goes in several calls and loses nothing.
       const many = Array.from({ length: 2_500 }, (_, i) => ({ notificationId: other.id, stage: "delivered" as const, member: funnelMember.user(`user-${i}`), count: 1 }));

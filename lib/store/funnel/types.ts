@@ -3,8 +3,7 @@
 import type { FunnelStage } from "../../types";
 
 /**
- * One step of an alert's funnel. With a `member` ("u:<user id>" or
- * "b:<browser id>"), it counts once per member (adding `count`, which may be
+ * One step of an alert's funnel. With a `member` ("u:<user id>"), it counts once per member (adding `count`, which may be
  * 0 to only record the member's state) and keeps the member's latency; without
  * one, it adds `count`.
  */
@@ -18,14 +17,13 @@ export interface FunnelMark {
 
 export interface FunnelRecord {
   counts: Record<FunnelStage, number>;
-  /** Display latencies, one per browser, sorted. Read back as percentiles, never listed. */
+  /** Display latencies, one per person, sorted. Read back as percentiles, never listed. */
   latency: { p50: number; p95: number; max: number } | null;
 }
 
-/** How the funnel names who reached a stage: a person counts once for read and opened, a browser once for displayed. */
+/** How the funnel names who reached a stage: a person counts once at each stage. */
 export const funnelMember = {
   user: (userId: string) => `u:${userId}`,
-  browser: (browserId: string) => `b:${browserId}`,
 };
 
 /** How long an alert's funnel is kept after its last change. */

@@ -51,5 +51,17 @@ export function runInboxContract(name: string, make: MakeStores) {
       expect(state.watermark).toBe(b.id);
       expect([...state.readIds]).toEqual([c.id]);
     });
+
+    it("moves a person's version on by one with every change, and reads it with the marks it stands for", async () => {
+      const [a, b] = [await stores().log.publish(alert("a")), await stores().log.publish(alert("b"))];
+      expect((await stores().inbox.getInboxState("hana")).version).toBe(0);
+      await stores().inbox.markRead("hana", [a.id]);
+      await stores().inbox.markSeen("hana", b.id);
+      await stores().inbox.archive("hana", [a.id]);
+      await stores().inbox.markAllRead("hana", b.id);
+      await stores().inbox.archiveAllRead("hana");
+      expect((await stores().inbox.getInboxState("hana")).version).toBe(5);
+      expect((await stores().inbox.getInboxState("ivan")).version).toBe(0);
+    });
   });
 }

@@ -15,29 +15,29 @@ export class MemoryInbox implements InboxStore {
   }
 
   async markRead(userId: string, ids: string[]) {
-    const state = this.stateOf(userId);
+    const state = this.changing(userId);
     for (const id of ids) if (!state.watermark || compareIds(id, state.watermark) > 0) state.readIds.add(id);
   }
 
   async markAllRead(userId: string, upToId: string) {
-    const state = this.stateOf(userId);
+    const state = this.changing(userId);
     if (state.watermark && compareIds(upToId, state.watermark) <= 0) return;
     state.watermark = upToId;
     for (const id of state.readIds) if (compareIds(id, upToId) <= 0) state.readIds.delete(id);
   }
 
   async markSeen(userId: string, upToId: string) {
-    const state = this.stateOf(userId);
+    const state = this.changing(userId);
     if (!state.seenUpTo || compareIds(upToId, state.seenUpTo) > 0) state.seenUpTo = upToId;
   }
 
   async archive(userId: string, ids: string[]) {
-    const state = this.stateOf(userId);
+    const state = this.changing(userId);
     for (const id of ids) state.archivedIds.add(id);
   }
 
   async archiveAllRead(userId: string) {
-    const state = this.stateOf(userId);
+    const state = this.changing(userId);
     if (state.watermark && (!state.archivedUpTo || compareIds(state.watermark, state.archivedUpTo) > 0)) state.archivedUpTo = state.watermark;
     for (const id of state.readIds) state.archivedIds.add(id);
     // Ids the watermark covers need no entry of their own (as the Redis script drops them).
@@ -48,9 +48,16 @@ export class MemoryInbox implements InboxStore {
     this.bus.send({ type: "inbox", userId, change });
   }
 
+  /** The state a write is about to change: its version moves on. */
+  private changing(userId: string): InboxState {
+    const state = this.stateOf(userId);
+    state.version++;
+    return state;
+  }
+
   private stateOf(userId: string): InboxState {
     let state = this.inboxes.get(userId);
-    if (!state) this.inboxes.set(userId, (state = { watermark: null, readIds: new Set(), seenUpTo: null, archivedUpTo: null, archivedIds: new Set() }));
+    if (!state) this.inboxes.set(userId, (state = { watermark: null, readIds: new Set(), seenUpTo: null, archivedUpTo: null, archivedIds: new Set(), version: 0 }));
     return state;
   }
 }

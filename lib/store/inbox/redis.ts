@@ -14,8 +14,9 @@ local function after(a, b)
   return am > bm or (am == bm and as > bs)
 end`;
 
-/** SET KEYS[1] to ARGV[1] unless it already holds a later id: a watermark only moves forward. */
+/** SET KEYS[1] to ARGV[1] unless it already holds a later id: a watermark only moves forward. KEYS[2]: the version. */
 const WATERMARK_SCRIPT = `${LUA_ID_AFTER}
+redis.call('INCR', KEYS[2])
 local current = redis.call('GET', KEYS[1])
 if current and not after(ARGV[1], current) then return 0 end
 redis.call('SET', KEYS[1], ARGV[1])
@@ -26,9 +27,10 @@ return 1`;
  * and ids read one by one that it now covers are dropped; ids read after it
  * stay read. (As a GET then SET and DEL, a mark-read between the two was lost,
  * and so was every id read after the watermark.)
- * KEYS: read watermark, read ids. ARGV: the new watermark.
+ * KEYS: read watermark, read ids, version. ARGV: the new watermark.
  */
 const MARK_ALL_READ_SCRIPT = `${LUA_ID_AFTER}
+redis.call('INCR', KEYS[3])
 local current = redis.call('GET', KEYS[1])
 if current and not after(ARGV[1], current) then return 0 end
 redis.call('SET', KEYS[1], ARGV[1])
@@ -41,9 +43,10 @@ return 1`;
  * Archives what is read, atomically: the archive watermark moves up to the
  * read watermark, ids read one by one join the archived ones, and archived
  * ids the watermark now covers are dropped (the set stays small).
- * KEYS: read watermark, read ids, archive watermark, archived ids.
+ * KEYS: read watermark, read ids, archive watermark, archived ids, version.
  */
 const ARCHIVE_READ_SCRIPT = `${LUA_ID_AFTER}
+redis.call('INCR', KEYS[5])
 local read = redis.call('GET', KEYS[1])
 local upTo = redis.call('GET', KEYS[3])
 if read and (not upTo or after(read, upTo)) then
@@ -63,13 +66,17 @@ export class RedisInbox implements InboxStore {
   constructor(private readonly redis: RedisConnection) {}
 
   async getInboxState(userId: string): Promise<InboxState> {
-    const [watermark, readIds, seenUpTo, archivedUpTo, archivedIds] = await this.redis.run((b) =>
-      b
-        .get(KEY.watermark(userId))
-        .smembers(KEY.readIds(userId))
-        .get(KEY.seenUpTo(userId))
-        .get(KEY.archivedUpTo(userId))
-        .smembers(KEY.archivedIds(userId)),
+    // One transaction: the version and the marks it stands for are read at one moment.
+    const [watermark, readIds, seenUpTo, archivedUpTo, archivedIds, version] = await this.redis.run(
+      (b) =>
+        b
+          .get(KEY.watermark(userId))
+          .smembers(KEY.readIds(userId))
+          .get(KEY.seenUpTo(userId))
+          .get(KEY.archivedUpTo(userId))
+          .smembers(KEY.archivedIds(userId))
+          .get(KEY.inboxVersion(userId)),
+      true,
     );
     return {
       watermark: (watermark as string | null) ?? null,
@@ -77,32 +84,37 @@ export class RedisInbox implements InboxStore {
       seenUpTo: (seenUpTo as string | null) ?? null,
       archivedUpTo: (archivedUpTo as string | null) ?? null,
       archivedIds: new Set(archivedIds as string[]),
+      version: Number(version ?? 0),
     };
   }
 
   async markRead(userId: string, ids: string[]) {
     const [first, ...rest] = ids;
     if (first === undefined) return;
-    await this.redis.run((b) => b.sadd(KEY.readIds(userId), [first, ...rest]));
+    await this.redis.run((b) => b.sadd(KEY.readIds(userId), [first, ...rest]).incrby(KEY.inboxVersion(userId), 1), true);
   }
 
   async markAllRead(userId: string, upToId: string) {
-    await this.redis.run((b) => b.eval(MARK_ALL_READ_SCRIPT, [KEY.watermark(userId), KEY.readIds(userId)], [upToId]));
+    await this.redis.run((b) => b.eval(MARK_ALL_READ_SCRIPT, [KEY.watermark(userId), KEY.readIds(userId), KEY.inboxVersion(userId)], [upToId]));
   }
 
   async markSeen(userId: string, upToId: string) {
-    await this.redis.run((b) => b.eval(WATERMARK_SCRIPT, [KEY.seenUpTo(userId)], [upToId]));
+    await this.redis.run((b) => b.eval(WATERMARK_SCRIPT, [KEY.seenUpTo(userId), KEY.inboxVersion(userId)], [upToId]));
   }
 
   async archive(userId: string, ids: string[]) {
     const [first, ...rest] = ids;
     if (first === undefined) return;
-    await this.redis.run((b) => b.sadd(KEY.archivedIds(userId), [first, ...rest]));
+    await this.redis.run((b) => b.sadd(KEY.archivedIds(userId), [first, ...rest]).incrby(KEY.inboxVersion(userId), 1), true);
   }
 
   async archiveAllRead(userId: string) {
     await this.redis.run((b) =>
-      b.eval(ARCHIVE_READ_SCRIPT, [KEY.watermark(userId), KEY.readIds(userId), KEY.archivedUpTo(userId), KEY.archivedIds(userId)], []),
+      b.eval(
+        ARCHIVE_READ_SCRIPT,
+        [KEY.watermark(userId), KEY.readIds(userId), KEY.archivedUpTo(userId), KEY.archivedIds(userId), KEY.inboxVersion(userId)],
+        [],
+      ),
     );
   }
 

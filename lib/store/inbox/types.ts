@@ -13,8 +13,11 @@ export interface InboxState {
   archivedUpTo: string | null;
   /** Ids archived one by one, or read one by one when all read ones were archived. */
   archivedIds: Set<string>;
+  /** Moves on by one with every change above (each method below that writes). */
+  version: number;
 }
 
+/** Each write moves the person's version on by one, atomically with the change. */
 export interface InboxStore {
   getInboxState(userId: string): Promise<InboxState>;
   markRead(userId: string, ids: string[]): Promise<void>;

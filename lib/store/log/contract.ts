@@ -58,14 +58,14 @@ export function runLogContract(name: string, make: MakeStores) {
       const subscription = stores().log.subscribe((m) => received.push(m));
       await subscription.ready;
       const n = await stores().log.publish(alert("bus"));
-      await stores().inbox.publishInboxEvent("alice", { event: "read", data: { all: true, upTo: null, unreadCount: 0, unseenCount: 0, unreadAsOf: null } });
+      await stores().inbox.publishInboxEvent("alice", { event: "read", data: { all: true, upTo: null, unreadCount: 0, unseenCount: 0, unreadAsOf: null, version: 0 } });
       await stores().directory.setFollowing("alice", ["deploys"]);
       await until(() => received.length === 3);
       expect(received[0]).toEqual({ type: "notification", notification: n });
       expect(received[1]).toEqual({
         type: "inbox",
         userId: "alice",
-        change: { event: "read", data: { all: true, upTo: null, unreadCount: 0, unseenCount: 0, unreadAsOf: null } },
+        change: { event: "read", data: { all: true, upTo: null, unreadCount: 0, unseenCount: 0, unreadAsOf: null, version: 0 } },
       });
       expect(received[2]).toEqual({ type: "follows", userId: "alice", following: ["deploys"] });
       subscription.close();

@@ -64,7 +64,7 @@ export function runRedisBusContract(
       const [, found] = await Promise.all([store.directory.getFollowing("alice"), store.log.eventsByIds(batch)]);
       await store.funnel.recordFunnel(
         found.flatMap((n) => [
-          { notificationId: n.id, stage: "displayed" as const, member: funnelMember.browser("browser-1"), count: 1, latencyMs: 50 },
+          { notificationId: n.id, stage: "displayed" as const, member: funnelMember.user("browser-1"), count: 1, latencyMs: 50 },
           { notificationId: n.id, stage: "displayed" as const, member: funnelMember.user("alice"), count: 0 },
         ]),
         { id: "alice", label: "Alice <alice@example.com>" },

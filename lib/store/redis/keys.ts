@@ -15,6 +15,8 @@ export const KEY = {
   seenUpTo: (userId: string) => `ntf:seen-upto:${userId}`,
   archivedUpTo: (userId: string) => `ntf:archived-upto:${userId}`,
   archivedIds: (userId: string) => `ntf:archived:${userId}`,
+  /** Moves on by one with every change to the four above (inbox/redis.ts), in the same atomic step. */
+  inboxVersion: (userId: string) => `ntf:inbox-version:${userId}`,
   /** Newest id per collapse scope. */
   collapse: "ntf:collapse",
   /** "Name <email>" of people who acknowledged anything, for the alert pages (the funnel's record script writes it). */

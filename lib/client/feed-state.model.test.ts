@@ -1,0 +1,278 @@
+// The feed converges, as a property: random sequences of publishes (with
+// collapse keys), marks and archives here and on another device, reconnects,
+// and replies and events delivered late, reordered or failed, against a model
+// of the server. Once the network is quiet, the feed's items, their marks and
+// its counts equal the server's. The client side is feed-state.ts driven the
+// way hooks/use-notification-feed.ts drives it.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { collapseScope } from "../audience";
+import { compareIds } from "../ids";
+import type { InboxCounts, Notification, NotificationPage, NotificationWithRead } from "../types";
+import {
+  addLive,
+  applyArchivedEvent,
+  applyReadEvent,
+  applySeenEvent,
+  archiveLocally,
+  emptyFeed,
+  markReadLocally,
+  markSeenLocally,
+  mergeFirstPage,
+  revert,
+  settleChange,
+  type FeedState,
+  type LocalChange,
+} from "./feed-state";
+
+const PAGE = 30;
+
+interface ServerItem extends Notification {
+  read: boolean;
+  seen: boolean;
+  archived: boolean;
+}
+
+type Change = { kind: "read"; ids: string[] } | { kind: "readAll" } | { kind: "seen"; upTo: string } | { kind: "archive"; ids: string[] } | { kind: "archiveRead" };
+
+type StreamEvent = { event: "notification"; n: Notification } | { event: "read" | "seen" | "archived"; data: never };
+
+/** The server, as lib/notifications.ts and lib/inbox.ts behave for one person. */
+class ModelServer {
+  items: ServerItem[] = [];
+  version = 0;
+  private ms = 1_000;
+
+  publish(collapseKey: string | null): Notification {
+    const n: Notification = {
+      id: `${this.ms++}-0`,
+      title: "t",
+      body: "",
+      severity: "info",
+      audience: { kind: "all" },
+      createdAt: new Date(0).toISOString(),
+      sender: { id: "u", name: "U" },
+      ...(collapseKey ? { collapseKey } : {}),
+    };
+    this.items.push({ ...n, read: false, seen: false, archived: false });
+    return n;
+  }
+
+  /** Newest first: not archived, and the newest of its collapse scope. */
+  visible(): ServerItem[] {
+    const newestInScope = new Map<string, string>();
+    for (const i of this.items) {
+      const scope = collapseScope(i);
+      if (scope) newestInScope.set(scope, i.id);
+    }
+    return this.items.filter((i) => !i.archived && (!collapseScope(i) || newestInScope.get(collapseScope(i)!) === i.id)).reverse();
+  }
+
+  counts(): InboxCounts {
+    const unread = this.visible().filter((i) => !i.read);
+    return {
+      unreadCount: unread.length,
+      unseenCount: unread.filter((i) => !i.seen).length,
+      unreadAsOf: this.items.at(-1)?.id ?? null,
+      version: this.version,
+    };
+  }
+
+  page(): NotificationPage {
+    const items = this.visible()
+      .slice(0, PAGE)
+      .map((i): NotificationWithRead => ({ ...i }));
+    return { items, ...this.counts(), nextCursor: items.length === PAGE ? items.at(-1)!.id : null };
+  }
+
+  /** Applies a change; answers its counts and the event every stream of the person hears. */
+  apply(change: Change): { counts: InboxCounts; event: StreamEvent } {
+    this.version++;
+    const latest = this.items.at(-1)?.id ?? null;
+    const ids = "ids" in change ? change.ids.filter((id) => this.items.some((i) => i.id === id)) : [];
+    for (const i of this.items) {
+      if (change.kind === "read" && ids.includes(i.id)) i.read = i.seen = true;
+      if (change.kind === "readAll" && latest && compareIds(i.id, latest) <= 0) i.read = i.seen = true;
+      if (change.kind === "seen" && compareIds(i.id, change.upTo) <= 0) i.seen = true;
+      if (change.kind === "archive" && ids.includes(i.id)) i.archived = true;
+      if (change.kind === "archiveRead" && i.read) i.archived = true;
+    }
+    const counts = this.counts();
+    const data =
+      change.kind === "read"
+        ? { ids, ...counts }
+        : change.kind === "readAll"
+          ? { all: true, upTo: latest, ...counts }
+          : change.kind === "seen"
+            ? { upTo: change.upTo, ...counts }
+            : change.kind === "archive"
+              ? { ids, ...counts }
+              : { allRead: true, ...counts };
+    const event = change.kind === "read" || change.kind === "readAll" ? "read" : change.kind === "seen" ? "seen" : "archived";
+    return { counts, event: { event, data: data as never } };
+  }
+}
+
+type Request = { kind: "page" } | { kind: "change"; change: Change; undo: LocalChange };
+type Reply = { kind: "page"; page: NotificationPage } | { kind: "change"; counts: InboxCounts } | { kind: "failed"; undo: LocalChange };
+
+/** The page's side: feed-state.ts, plus what the hook does around it. */
+class ModelClient {
+  feed: FeedState = emptyFeed;
+  events: StreamEvent[] = [];
+  requests: Request[] = [];
+  replies: Reply[] = [];
+  private resyncHandled = 0;
+
+  constructor() {
+    this.requests.push({ kind: "page" }); // the hook's first sync on mount
+  }
+
+  set(feed: FeedState) {
+    this.feed = feed;
+    // The hook's effect: a wanted refetch goes once nothing made here is in flight.
+    if (feed.resync > this.resyncHandled && feed.inFlight === 0) {
+      this.resyncHandled = feed.resync;
+      this.requests.push({ kind: "page" });
+    }
+  }
+
+  local(change: Change, apply: (f: FeedState) => { feed: FeedState; undo: LocalChange }) {
+    const { feed, undo } = apply(this.feed);
+    this.set(feed);
+    this.requests.push({ kind: "change", change, undo });
+  }
+
+  hear(e: StreamEvent) {
+    if (e.event === "notification") {
+      this.set(addLive(this.feed, e.n));
+      if (e.n.collapseKey !== undefined) this.requests.push({ kind: "page" });
+    } else if (e.event === "read") this.set(applyReadEvent(this.feed, e.data));
+    else if (e.event === "seen") this.set(applySeenEvent(this.feed, e.data));
+    else this.set(applyArchivedEvent(this.feed, e.data));
+  }
+
+  receive(reply: Reply) {
+    if (reply.kind === "page") this.set(mergeFirstPage(this.feed, reply.page));
+    else if (reply.kind === "change") this.set(settleChange(this.feed, reply.counts));
+    else this.set(revert(this.feed, reply.undo));
+  }
+}
+
+type Step =
+  | { op: "publish"; key: number | null }
+  | { op: "elsewhere"; change: number; pick: number }
+  | { op: "here"; change: number; pick: number }
+  | { op: "serve"; pick: number; fail: boolean }
+  | { op: "reply"; pick: number }
+  | { op: "event" }
+  | { op: "reconnect" };
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ op: fc.constant("publish" as const), key: fc.option(fc.integer({ min: 0, max: 2 }), { freq: 3 }) }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant("elsewhere" as const), change: fc.nat(4), pick: fc.nat() }) },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant("here" as const), change: fc.nat(4), pick: fc.nat() }) },
+  // One answer in five fails (the request is refused or the network drops it).
+  { weight: 3, arbitrary: fc.record({ op: fc.constant("serve" as const), pick: fc.nat(), fail: fc.nat(4).map((n) => n === 0) }) },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant("reply" as const), pick: fc.nat() }) },
+  { weight: 4, arbitrary: fc.constant({ op: "event" as const }) },
+  { weight: 1, arbitrary: fc.constant({ op: "reconnect" as const }) },
+);
+
+/** Which change a step makes, on what the client shows (here) or the server holds (elsewhere). */
+function changeFor(kind: number, pick: number, ids: string[]): Change | null {
+  const id = ids.length ? ids[pick % ids.length]! : null;
+  switch (kind) {
+    case 0:
+      return id ? { kind: "read", ids: [id] } : null;
+    case 1:
+      return { kind: "readAll" };
+    case 2:
+      return id ? { kind: "seen", upTo: ids[0]! } : null;
+    case 3:
+      return id ? { kind: "archive", ids: [id] } : null;
+    default:
+      return { kind: "archiveRead" };
+  }
+}
+
+function run(steps: Step[]) {
+  const server = new ModelServer();
+  const client = new ModelClient();
+  const serve = (index: number, fail: boolean) => {
+    const [request] = client.requests.splice(index, 1);
+    if (!request) return;
+    if (request.kind === "page") return void client.replies.push({ kind: "page", page: server.page() });
+    if (fail) return void client.replies.push({ kind: "failed", undo: request.undo });
+    const { counts, event } = server.apply(request.change);
+    client.events.push(event);
+    client.replies.push({ kind: "change", counts });
+  };
+  for (const s of steps) {
+    switch (s.op) {
+      case "publish":
+        client.events.push({ event: "notification", n: server.publish(s.key === null ? null : `k${s.key}`) });
+        break;
+      case "elsewhere": {
+        const change = changeFor(s.change, s.pick, server.visible().map((i) => i.id));
+        if (change) client.events.push(server.apply(change).event);
+        break;
+      }
+      case "here": {
+        const shown = client.feed.items.map((i) => i.id);
+        const change = changeFor(s.change, s.pick, shown);
+        if (!change) break;
+        if (change.kind === "read") client.local(change, (f) => markReadLocally(f, change.ids));
+        else if (change.kind === "readAll") client.local(change, (f) => markReadLocally(f, "all"));
+        else if (change.kind === "seen") {
+          if (client.feed.unseenCount > 0) client.local(change, markSeenLocally);
+        } else if (change.kind === "archive") client.local(change, (f) => archiveLocally(f, change.ids));
+        else client.local(change, (f) => archiveLocally(f, "allRead"));
+        break;
+      }
+      case "serve":
+        if (client.requests.length) serve(s.pick % client.requests.length, s.fail);
+        break;
+      case "reply":
+        if (client.replies.length) client.receive(client.replies.splice(s.pick % client.replies.length, 1)[0]!);
+        break;
+      case "event": {
+        const next = client.events.shift();
+        if (next) client.hear(next);
+        break;
+      }
+      case "reconnect":
+        // What was in flight on the old stream is lost; `connected` makes the hook fetch the newest page.
+        client.events = [];
+        client.requests.push({ kind: "page" });
+        break;
+    }
+  }
+  // Quiet: every request is answered (none fails) and everything in flight arrives.
+  for (let guard = 0; client.requests.length || client.replies.length || client.events.length; guard++) {
+    if (guard > 10_000) throw new Error("the network never went quiet");
+    if (client.requests.length) serve(0, false);
+    else if (client.events.length) client.hear(client.events.shift()!);
+    else client.receive(client.replies.shift()!);
+  }
+  return { server, client };
+}
+
+describe("the feed converges on the server's state", () => {
+  it("for random sequences of publishes, marks, archives, reconnects and late, reordered or failed replies", () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 70 }), (steps) => {
+        const { server, client } = run(steps);
+        const visible = server.visible();
+        const shown = client.feed.items;
+        expect(shown.map((i) => i.id)).toEqual(visible.slice(0, shown.length).map((i) => i.id));
+        expect(shown.length).toBeGreaterThanOrEqual(Math.min(PAGE, visible.length));
+        expect(shown.map((i) => [i.read, i.seen])).toEqual(visible.slice(0, shown.length).map((i) => [i.read, i.read || i.seen]));
+        const counts = server.counts();
+        expect([client.feed.unreadCount, client.feed.unseenCount]).toEqual([counts.unreadCount, counts.unseenCount]);
+        expect(client.feed.inFlight).toBe(0);
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+});
