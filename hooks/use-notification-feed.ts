@@ -104,9 +104,12 @@ export function useNotificationFeed(scope: string, callbacks: FeedCallbacks) {
     onMessage,
   });
 
-  // A missed change or a dropped reply asks for the newest page again, once no change made here is on its way.
+  // A missed change or a dropped reply asks for the newest page again (once per ask), when no change made here is on its way.
+  const resyncHandled = useRef(0);
   useEffect(() => {
-    if (feed.resync > 0 && feed.inFlight === 0) sync();
+    if (feed.resync <= resyncHandled.current || feed.inFlight > 0) return;
+    resyncHandled.current = feed.resync;
+    sync();
   }, [feed.resync, feed.inFlight, sync]);
 
   /**
