@@ -4,7 +4,8 @@ import type { SessionUser } from "@/lib/auth/users";
 import { SignOutButton } from "./sign-out-button";
 
 export function AppShell({ user, children }: { user: SessionUser; children: React.ReactNode }) {
-  const link = "rounded-lg px-3 py-1.5 text-sm hover:bg-slate-100 dark:hover:bg-slate-800";
+  // Compact on a phone: the logo, the links and "Sign out" keep to one row at 360 px.
+  const link = "rounded-lg px-2 py-1.5 text-sm hover:bg-slate-100 sm:px-3 dark:hover:bg-slate-800";
   return (
     <div className="mx-auto max-w-6xl px-4 pb-24">
       <header className="flex flex-wrap items-center gap-2 py-4">
@@ -12,9 +13,9 @@ export function AppShell({ user, children }: { user: SessionUser; children: Reac
           <span className="grid h-8 w-8 place-items-center rounded-lg bg-brand-600 text-white" aria-hidden>
             ◉
           </span>
-          Live notifications
+          <span className="sr-only sm:not-sr-only">Live notifications</span>
         </Link>
-        <nav aria-label="Main" className="flex flex-wrap items-center gap-1">
+        <nav aria-label="Main" className="flex flex-wrap items-center sm:gap-1">
           <Link href="/" className={link}>Dashboard</Link>
           <Link href="/settings" className={link}>Settings</Link>
           {user.role === "admin" && <Link href="/admin" className={link}>Admin</Link>}

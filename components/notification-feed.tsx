@@ -53,8 +53,9 @@ export function NotificationFeed(props: Props) {
 
   return (
     <section aria-labelledby="feed-heading" className="space-y-3">
-      <div className="flex flex-wrap items-center gap-2">
-        <h2 id="feed-heading" className="mr-auto text-lg font-semibold">
+      {/* One row on a desktop, two on a phone (where the heading is for screen readers only). */}
+      <div data-testid="feed-toolbar" className="flex flex-wrap items-center gap-2">
+        <h2 id="feed-heading" className="sr-only sm:not-sr-only sm:mr-auto sm:text-lg sm:font-semibold">
           Notifications
         </h2>
         <div role="group" aria-label="Show" className="inline-flex rounded-lg ring-1 ring-slate-300 dark:ring-slate-700">
@@ -65,7 +66,7 @@ export function NotificationFeed(props: Props) {
               data-testid={`filter-${value}`}
               aria-pressed={view === value}
               onClick={() => setView(value)}
-              className={`px-3 py-1.5 text-sm first:rounded-l-lg last:rounded-r-lg ${view === value ? "bg-brand-600 text-white" : ""}`}
+              className={`px-2.5 py-1.5 text-sm first:rounded-l-lg last:rounded-r-lg sm:px-3 ${view === value ? "bg-brand-600 text-white" : ""}`}
             >
               {label}
             </button>
@@ -73,24 +74,24 @@ export function NotificationFeed(props: Props) {
         </div>
         <label className="sr-only" htmlFor="filter-severity">Severity</label>
         <select id="filter-severity" data-testid="filter-severity" value={severity} onChange={(e) => setSeverity(e.target.value as Severity | "")} className={select}>
-          <option value="">Any severity</option>
+          <option value="">Severity</option>
           {SEVERITIES.map((s) => (
             <option key={s} value={s}>{s}</option>
           ))}
         </select>
         <label className="sr-only" htmlFor="filter-channel">Channel</label>
         <select id="filter-channel" data-testid="filter-channel" value={channel} onChange={(e) => setChannel(e.target.value)} className={select}>
-          <option value="">Any channel</option>
+          <option value="">Channel</option>
           {channels.map((c) => (
             <option key={c} value={c}>#{c}</option>
           ))}
         </select>
         {inbox && (
           <>
-            <button type="button" data-testid="archive-read" onClick={onArchiveRead} className="rounded-lg px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-100 dark:ring-slate-700 dark:hover:bg-slate-800">
+            <button type="button" data-testid="archive-read" onClick={onArchiveRead} className="rounded-lg px-2.5 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-100 sm:px-3 dark:ring-slate-700 dark:hover:bg-slate-800">
               Archive read
             </button>
-            <button type="button" data-testid="mark-all-read" onClick={onMarkAllRead} className="rounded-lg bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700 dark:bg-slate-100 dark:text-slate-900">
+            <button type="button" data-testid="mark-all-read" onClick={onMarkAllRead} className="rounded-lg bg-slate-900 px-2.5 py-1.5 text-sm font-medium text-white hover:bg-slate-700 sm:px-3 dark:bg-slate-100 dark:text-slate-900">
               Mark all read
             </button>
           </>

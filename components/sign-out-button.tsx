@@ -27,7 +27,7 @@ export function SignOutButton({ userId }: { userId: string }) {
             setBusy(false);
           });
         }}
-        className="rounded-lg px-3 py-1.5 text-sm hover:bg-slate-100 disabled:opacity-60 dark:hover:bg-slate-800"
+        className="rounded-lg px-2 py-1.5 text-sm hover:bg-slate-100 disabled:opacity-60 sm:px-3 dark:hover:bg-slate-800"
       >
         Sign out
       </button>

@@ -191,11 +191,16 @@ test("a hung tab that holds the stream (its script paused) has it taken over; wh
       });
     expect((await send("while the leader hangs")).status).toBe(201);
     await expect(cardsTitled(follower, "while the leader hangs")).toHaveCount(1, { timeout: 30_000 });
+    // Issue 25.3: more arrive while it is still paused; it must not miss them for good when it wakes.
+    for (let i = 0; i < 6; i++) expect((await send(`still hung ${i}`)).status).toBe(201);
+    await expect(cardsTitled(follower, "still hung 5")).toHaveCount(1);
     await debuggerSession.send("Debugger.resume");
     expect((await send("after it woke")).status).toBe(201);
     for (const page of [leader, follower]) {
       await expect(cardsTitled(page, "while the leader hangs")).toHaveCount(1);
+      for (let i = 0; i < 6; i++) await expect(cardsTitled(page, `still hung ${i}`)).toHaveCount(1);
       await expect(cardsTitled(page, "after it woke")).toHaveCount(1);
+      await expect(page.getByTestId("bell-badge")).toHaveText(await follower.getByTestId("bell-badge").innerText());
     }
     await context.close();
   } finally {

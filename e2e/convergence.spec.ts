@@ -1,0 +1,210 @@
+// The screen converges (issue 25): what a person sees equals the server,
+// whatever the network did, in Chromium against a production build. Each
+// numbered test reproduces one drift that the previous feed had.
+import type { BrowserContext, Page } from "@playwright/test";
+import { startNextServer, type NextServer } from "../testing/next-server";
+import { signInCookie } from "../testing/session";
+import type { NotificationPage } from "@/lib/types";
+import { addCookieHeader, ALICE, BOB, cardsTitled, expect, test } from "./fixtures";
+
+let server: NextServer;
+let admin: string;
+test.setTimeout(90_000);
+
+test.beforeAll(async () => {
+  server = await startNextServer({ DIAGNOSTICS: "1", RATE_CONNECT_PER_MIN: "100000", RATE_PUBLISH_PER_MIN: "100000", RATE_READ_PER_MIN: "100000" });
+  admin = await signInCookie(server.url, "admin@example.com");
+});
+test.afterAll(async () => server?.stop());
+
+async function post(path: string, cookie: string, body: unknown) {
+  return fetch(`${server.url}${path}`, { method: "POST", headers: { cookie, origin: server.url, "content-type": "application/json" }, body: JSON.stringify(body) });
+}
+
+async function publishTo(email: string, titles: string[]) {
+  for (let i = 0; i < titles.length; i += 20) {
+    const results = await Promise.all(titles.slice(i, i + 20).map((title) => post("/api/notifications", admin, { title, audience: { kind: "user", userId: email } })));
+    for (const res of results) expect(res.status).toBe(201);
+  }
+}
+
+async function serverPage(cookie: string, query = ""): Promise<NotificationPage> {
+  return (await fetch(`${server.url}/api/notifications?limit=100${query}`, { headers: { cookie } })).json();
+}
+
+/** One device of a person (a browser context of its own) on the dashboard, live, everything read before. */
+async function device(browser: import("@playwright/test").Browser, cookie: string) {
+  const context = await browser.newContext();
+  await addCookieHeader(context, server.url, cookie);
+  const page = await context.newPage();
+  await page.goto(`${server.url}/`);
+  await expect(page.getByTestId("connection-status")).toHaveText("Live");
+  return { context, page };
+}
+
+const badge = (page: Page) => page.getByTestId("bell-badge");
+const cards = (page: Page, read?: boolean) => page.locator(`[data-testid="notification-item"]${read === undefined ? "" : `[data-read="${read}"]`}`);
+const endStreams = async () => expect((await post("/api/admin/diagnostics", admin, { action: "end-streams" })).status).toBe(200);
+
+async function closing(contexts: BrowserContext[], run: () => Promise<void>) {
+  try {
+    await run();
+  } finally {
+    for (const c of contexts) await c.close();
+  }
+}
+
+/** A fresh person for each test: everything of theirs read and archived before. */
+async function freshAlice() {
+  const cookie = await signInCookie(server.url, ALICE);
+  expect((await post("/api/notifications/read", cookie, { all: true })).status).toBe(200);
+  expect((await post("/api/notifications/archive", cookie, { allRead: true })).status).toBe(200);
+  return cookie;
+}
+
+test("1. a device that was offline while another marked all read and archived shows the server's state, not its old copies", async ({ browser }) => {
+  const cookie = await freshAlice();
+  const a = await device(browser, cookie);
+  const b = await device(browser, cookie);
+  await closing([a.context, b.context], async () => {
+    await publishTo(ALICE, Array.from({ length: 60 }, (_, i) => `offline ${i}`));
+    await expect(badge(b.page)).toHaveText("60");
+    await b.context.setOffline(true);
+    await endStreams();
+    await expect(b.page.getByTestId("connection-status")).not.toHaveText("Live");
+    await a.page.getByTestId("mark-all-read").click();
+    await expect(badge(a.page)).toHaveCount(0);
+    await b.context.setOffline(false);
+    await expect(b.page.getByTestId("connection-status")).toHaveText("Live");
+    await expect(badge(b.page)).toHaveCount(0);
+    await b.page.getByTestId("filter-unread").click();
+    await expect(cards(b.page)).toHaveCount(0);
+    expect((await serverPage(cookie)).unreadCount).toBe(0);
+    // Archive read on A reaches B live: nothing left on either, as on the server.
+    await b.page.getByTestId("filter-all").click();
+    await a.page.getByTestId("archive-read").click();
+    await expect(cards(a.page)).toHaveCount(0);
+    await expect(cards(b.page)).toHaveCount(0);
+    expect((await serverPage(cookie)).items).toHaveLength(0);
+  });
+});
+
+test("2. a slow history reply does not undo a mark made or a bell opened meanwhile", async ({ browser }) => {
+  const cookie = await freshAlice();
+  const { context, page } = await device(browser, cookie);
+  await closing([context], async () => {
+    await publishTo(ALICE, ["slow a", "slow b", "slow c", "slow d", "slow e"]);
+    await expect(badge(page)).toHaveText("5");
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let refetches = 0;
+    await page.route("**/api/notifications?*", async (route) => {
+      refetches++;
+      const response = await route.fetch(); // read by the server now, reaching the page later
+      await held;
+      await route.fulfill({ response });
+    });
+    await endStreams(); // the reconnect refetches the newest page
+    await expect.poll(() => refetches).toBeGreaterThan(0);
+    await cards(page, false).first().getByTestId("mark-read").click();
+    await page.getByTestId("bell-button").click();
+    await expect(badge(page)).toHaveCount(0);
+    await page.keyboard.press("Escape");
+    release(); // later requests pass through the handler at once
+    const server = await serverPage(cookie);
+    expect(server.unseenCount).toBe(0);
+    // Whatever the late page said, the feed settles on the server's marks.
+    await expect(cards(page, true)).toHaveCount(server.items.filter((i) => i.read).length);
+    await expect(badge(page)).toHaveCount(0);
+  });
+});
+
+test("4. the bell's menu closes on an outside click and on Escape anywhere; what arrives while it is open is not counted", async ({ browser }) => {
+  const cookie = await freshAlice();
+  const { context, page } = await device(browser, cookie);
+  await closing([context], async () => {
+    await page.getByTestId("bell-button").click();
+    await expect(page.getByTestId("bell-menu")).toBeVisible();
+    await page.locator("h1, main").first().click({ position: { x: 5, y: 5 }, force: true });
+    await expect(page.getByTestId("bell-menu")).toHaveCount(0);
+    await page.getByTestId("bell-button").click();
+    await page.getByTestId("filter-unread").focus(); // focus outside the menu
+    await page.keyboard.press("Escape");
+    await expect(page.getByTestId("bell-menu")).toHaveCount(0);
+    await page.getByTestId("bell-button").click();
+    await publishTo(ALICE, Array.from({ length: 40 }, (_, i) => `while open ${i}`));
+    await expect(cardsTitled(page, "while open 39")).toHaveCount(1);
+    await expect.poll(async () => (await serverPage(cookie)).unseenCount).toBe(0);
+    await expect(badge(page)).toHaveCount(0);
+  });
+});
+
+test("5. desktop notifications are the person's setting: the next person on the browser starts with them off, and nothing displayed is left behind", async ({ browser }) => {
+  const context = await browser.newContext();
+  await context.grantPermissions(["notifications"], { origin: server.url });
+  await closing([context], async () => {
+    await addCookieHeader(context, server.url, await signInCookie(server.url, ALICE));
+    const page = await context.newPage();
+    await page.goto(`${server.url}/settings`);
+    const toggle = page.getByTestId("desktop-notifications-toggle");
+    await toggle.click();
+    await expect(toggle).toHaveAttribute("aria-pressed", "true");
+    await page.goto(`${server.url}/`);
+    await expect(page.getByTestId("connection-status")).toHaveText("Live");
+    await publishTo(ALICE, ["seen before signing out"]);
+    await expect.poll(() => page.evaluate(() => Object.keys(localStorage).some((k) => k.startsWith("ntf-acked:")))).toBe(true);
+    await page.getByTestId("sign-out").click();
+    await page.waitForURL(/\/signin/);
+    expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("ntf-acked:")))).toEqual([]);
+    await addCookieHeader(context, server.url, await signInCookie(server.url, BOB));
+    await page.goto(`${server.url}/settings`);
+    await expect(page.getByTestId("desktop-notifications-toggle")).toHaveAttribute("aria-pressed", "false");
+  });
+});
+
+test("6. the funnel counts people: made-up browser ids add nothing, and a card shown later from history is no latency", async () => {
+  const cookie = await freshAlice();
+  const [live, later] = [
+    await (await post("/api/notifications", admin, { title: "counted once", audience: { kind: "user", userId: ALICE } })).json(),
+    await (await post("/api/notifications", admin, { title: "seen from history", audience: { kind: "user", userId: ALICE } })).json(),
+  ];
+  for (let i = 0; i < 20; i++) {
+    const ack = await post("/api/notifications/ack", cookie, { browserId: `made-up-${i}-browser`, displayed: [{ id: live.id, displayedAt: Date.now(), live: true }] });
+    expect(ack.status).toBe(200);
+  }
+  expect((await post("/api/notifications/ack", cookie, { browserId: "a-real-browser", displayed: [{ id: later.id, displayedAt: Date.now() }] })).status).toBe(200);
+  const funnelOf = async (id: string) => (await (await fetch(`${server.url}/api/admin/alerts/${id}`, { headers: { cookie: admin } })).json()).alert.funnel;
+  const counted = await funnelOf(live.id);
+  expect(counted.displayed).toBe(1);
+  expect(counted.displayLatencyMs).not.toBeNull();
+  const fromHistory = await funnelOf(later.id);
+  expect(fromHistory.displayed).toBe(1);
+  expect(fromHistory.displayLatencyMs).toBeNull();
+});
+
+test("7. the tab title counts unread, the chart counts what just arrived, and a phone's header and filters keep to their rows", async ({ browser }) => {
+  const cookie = await freshAlice();
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  await addCookieHeader(context, server.url, cookie);
+  await closing([context], async () => {
+    const page = await context.newPage();
+    await page.goto(`${server.url}/`);
+    await expect(page.getByTestId("connection-status")).toHaveText("Live");
+    await publishTo(ALICE, ["title one", "title two", "title three"]);
+    await expect(badge(page)).toHaveText("3");
+    await page.getByTestId("bell-button").click();
+    await expect(badge(page)).toHaveCount(0);
+    await expect(page).toHaveTitle(/^\(3\) /); // seen, still unread
+    await expect(page.getByText("3 received")).toBeVisible();
+    // The header's last control sits on the first row's line; the filters take at most two rows.
+    await page.screenshot({ path: "test-results/convergence-phone.png", fullPage: true });
+    const header = await page.locator("body > div header, header").first().boundingBox();
+    const signOut = await page.getByTestId("sign-out").boundingBox();
+    expect(signOut!.y + signOut!.height).toBeLessThanOrEqual(header!.y + header!.height);
+    expect(signOut!.y - header!.y).toBeLessThan(header!.height / 2);
+    const toolbar = await page.getByTestId("feed-toolbar").boundingBox();
+    const row = (await page.getByTestId("filter-all").boundingBox())!.height;
+    expect(toolbar!.height).toBeLessThan(row * 2.6);
+    await page.screenshot({ path: "test-results/convergence-phone.png", fullPage: true });
+  });
+});
