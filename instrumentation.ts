@@ -7,5 +7,7 @@ export async function register() {
     refuseUnsafeProductionStart();
     const { installShutdownHandlers } = await import("./lib/shutdown");
     installShutdownHandlers();
+    const { stampPeerAddress } = await import("./lib/peer-address");
+    stampPeerAddress();
   }
 }

@@ -33,7 +33,7 @@ test.beforeAll(async ({ request }) => {
   // Cards of every severity, read and unread, so their colours are checked too.
   await signIn(request, embeddedUrl(), "admin@example.com");
   for (const severity of ["info", "success", "warning", "error"]) {
-    latestId = (await publish(request, embeddedUrl(), { title: `a11y ${severity}`, body: "body text", severity, link: "/settings" })).id;
+    latestId = (await publish(request, embeddedUrl(), { audience: { kind: "all" }, title: `a11y ${severity}`, body: "body text", severity, link: "/settings" })).id;
   }
 });
 

@@ -35,9 +35,9 @@ test.describe("as admin", () => {
 
   for (const [name, body, field] of [
     ["missing title", { body: "x" }, "title"],
-    ["title too long", { title: "x".repeat(121) }, "title"],
-    ["bad severity", { title: "t", severity: "panic" }, "severity"],
-    ["javascript link", { title: "t", link: "javascript:alert(1)" }, "link"],
+    ["title too long", { audience: { kind: "all" }, title: "x".repeat(121) }, "title"],
+    ["bad severity", { audience: { kind: "all" }, title: "t", severity: "panic" }, "severity"],
+    ["javascript link", { audience: { kind: "all" }, title: "t", link: "javascript:alert(1)" }, "link"],
     ["unknown audience", { title: "t", audience: { kind: "planet" } }, "audience.kind"],
   ] as const) {
     test(`POST /api/notifications – ${name}`, async ({ request, baseURL }) => {
@@ -60,7 +60,7 @@ test.describe("as admin", () => {
 
   test("POST /api/notifications – body over the limit is refused with 413", async ({ request, baseURL }) => {
     const res = await request.post(`${baseURL}/api/notifications`, {
-      data: { title: "t", body: "x".repeat(40_000) },
+      data: { audience: { kind: "all" }, title: "t", body: "x".repeat(40_000) },
       headers: { origin: baseURL },
     });
     expect(res.status()).toBe(413);
@@ -68,7 +68,7 @@ test.describe("as admin", () => {
 
   test("POST /api/notifications – stored with increasing ids and the sender", async ({ request, baseURL }) => {
     const a = await publish(request, baseURL, { title: "first", audience: { kind: "user", userId: ALICE } });
-    const b = await publish(request, baseURL, { title: "second", severity: "error", link: "/deploys/42" });
+    const b = await publish(request, baseURL, { audience: { kind: "all" }, title: "second", severity: "error", link: "/deploys/42" });
     expect(a.audience).toEqual({ kind: "user", userId: expect.stringMatching(/^u_/) });
     expect(a.sender.name).toBe("Admin");
     const [am, as] = a.id.split("-").map(Number);
@@ -77,19 +77,19 @@ test.describe("as admin", () => {
   });
 
   test("POST /api/notifications – Windows line ends are stored as newlines; other control characters are refused naming the field", async ({ request, baseURL }) => {
-    const stored = await publish(request, baseURL, { title: "Disk\r\nalmost full", body: "sda1 at 97%\r\nsdb1 at 91%\rplease act" });
+    const stored = await publish(request, baseURL, { audience: { kind: "all" }, title: "Disk\r\nalmost full", body: "sda1 at 97%\r\nsdb1 at 91%\rplease act" });
     expect(stored.title).toBe("Disk\nalmost full");
     expect(stored.body).toBe("sda1 at 97%\nsdb1 at 91%\nplease act");
     const history = await (await request.get(`${baseURL}/api/notifications?limit=5`)).json();
     expect(history.items.find((n: Notification) => n.id === stored.id)).toMatchObject({ title: stored.title, body: stored.body });
-    const refused = await request.post(`${baseURL}/api/notifications`, { data: { title: "ok", body: "bell\u0007" }, headers: { origin: baseURL } });
+    const refused = await request.post(`${baseURL}/api/notifications`, { data: { audience: { kind: "all" }, title: "ok", body: "bell\u0007" }, headers: { origin: baseURL } });
     expect(refused.status()).toBe(400);
     expect(await refused.json()).toMatchObject({ field: "body", error: expect.stringMatching(/control characters/) });
   });
 
   test("POST /api/notifications – cross-site cookie request is refused", async ({ request, baseURL }) => {
     const res = await request.post(`${baseURL}/api/notifications`, {
-      data: { title: "csrf" },
+      data: { audience: { kind: "all" }, title: "csrf" },
       headers: { origin: "https://evil.example", "sec-fetch-site": "cross-site" },
     });
     expect(res.status()).toBe(403);
@@ -111,7 +111,7 @@ test.describe("as admin", () => {
     );
     await fc.assert(
       fc.asyncProperty(text, text, async (title, body) => {
-        const res = await request.post(`${baseURL}/api/notifications`, { data: { title, body }, headers: { origin: baseURL } });
+        const res = await request.post(`${baseURL}/api/notifications`, { data: { audience: { kind: "all" }, title, body }, headers: { origin: baseURL } });
         if (res.status() === 201) {
           const { connectedRecipients, ...stored } = await res.json();
           expect(typeof connectedRecipients).toBe("number");
@@ -149,7 +149,7 @@ test.describe("as admin", () => {
     const bearer = await playwrightRequest.newContext();
     try {
       const res = await bearer.post(`${baseURL}/api/notifications`, {
-        data: { title: "from CI" },
+        data: { audience: { kind: "all" }, title: "from CI" },
         headers: { authorization: `Bearer ${token}`, origin: "https://ci.example" },
       });
       expect(res.status()).toBe(201);

@@ -55,7 +55,7 @@ for (const mode of ["upstash", "redis"] as const) {
       return fetch(`${server.url}/api/notifications`, {
         method: "POST",
         headers: { cookie: admin, origin: server.url, "content-type": "application/json" },
-        body: JSON.stringify({ title }),
+        body: JSON.stringify({ audience: { kind: "all" }, title }),
       });
     }
 

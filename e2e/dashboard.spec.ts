@@ -57,7 +57,7 @@ test("text that looks like HTML is shown as text and never runs", async ({ brows
     await expect(member.getByTestId("connection-status")).toContainText("Live");
     const title = `<img src=x onerror="window.__pwned=1"> ${Date.now()}`;
     const body = `<script>window.__pwned=2</script><b>bold?</b>`;
-    const sent = await publish(adminContext.request, baseURL, { title, body, severity: "warning" });
+    const sent = await publish(adminContext.request, baseURL, { audience: { kind: "all" }, title, body, severity: "warning" });
     const item = member.locator(`[data-testid="notification-item"][data-id="${sent.id}"]`);
     await expect(item.getByTestId("notification-title")).toHaveText(title);
     await expect(item.getByTestId("notification-body")).toHaveText(body);
@@ -76,7 +76,7 @@ test("marking all read in one tab clears the badge in the other", async ({ brows
     await tab2.goto(`${baseURL}/`);
     await expect(tab1.getByTestId("connection-status")).toContainText("Live");
     await expect(tab2.getByTestId("connection-status")).toContainText("Live");
-    await publish(adminContext.request, baseURL, { title: `Unread one ${Date.now()}` });
+    await publish(adminContext.request, baseURL, { audience: { kind: "all" }, title: `Unread one ${Date.now()}` });
     await expect(tab2.getByTestId("bell-badge")).toBeVisible();
     await tab1.getByTestId("mark-all-read").click();
     await expect(tab2.getByTestId("bell-badge")).toBeHidden();
@@ -91,14 +91,14 @@ test("a reload resumes with every alert exactly once, none missing", async ({ br
     await expect(member.getByTestId("connection-status")).toContainText("Live");
     const tag = `resume-${Date.now()}`;
     const sent = [];
-    for (let i = 0; i < 3; i++) sent.push(await publish(adminContext.request, baseURL, { title: `${tag} before ${i}` }));
+    for (let i = 0; i < 3; i++) sent.push(await publish(adminContext.request, baseURL, { audience: { kind: "all" }, title: `${tag} before ${i}` }));
     await expect(member.getByTestId("notification-item").filter({ hasText: tag })).toHaveCount(3);
     // Publish while the page reloads: these must arrive once, either in the history or on the stream.
     const reload = member.reload();
-    for (let i = 0; i < 3; i++) sent.push(await publish(adminContext.request, baseURL, { title: `${tag} during ${i}` }));
+    for (let i = 0; i < 3; i++) sent.push(await publish(adminContext.request, baseURL, { audience: { kind: "all" }, title: `${tag} during ${i}` }));
     await reload;
     await expect(member.getByTestId("connection-status")).toContainText("Live");
-    for (let i = 0; i < 2; i++) sent.push(await publish(adminContext.request, baseURL, { title: `${tag} after ${i}` }));
+    for (let i = 0; i < 2; i++) sent.push(await publish(adminContext.request, baseURL, { audience: { kind: "all" }, title: `${tag} after ${i}` }));
     const items = member.getByTestId("notification-item").filter({ hasText: tag });
     await expect(items).toHaveCount(sent.length);
     const shown = await items.evaluateAll((els) => els.map((el) => el.getAttribute("data-id")));
@@ -112,7 +112,7 @@ test("a member cannot reach /admin or publish", async ({ page, context, baseURL 
   await page.goto(`${baseURL}/admin`);
   await expect(page.getByTestId("admin-form")).toHaveCount(0);
   const res = await context.request.post(`${baseURL}/api/notifications`, {
-    data: { title: "sneaky" },
+    data: { audience: { kind: "all" }, title: "sneaky" },
     headers: { origin: baseURL },
   });
   expect(res.status()).toBe(403);

@@ -47,7 +47,7 @@ test("an alert to everyone: the funnel on /admin shows targeted, delivered, disp
     const adminPage = await adminBrowser.newPage();
     await adminPage.goto(`${server.url}/admin`);
 
-    const sent = await publishAs(admin, server.url, { title: "Disk almost full", body: "sda1 at 97%", severity: "warning", link: "/settings" });
+    const sent = await publishAs(admin, server.url, { audience: { kind: "all" }, title: "Disk almost full", body: "sda1 at 97%", severity: "warning", link: "/settings" });
     const row = adminPage.locator(`[data-testid="admin-alert"][data-id="${sent.id}"]`);
     const stage = (name: string) => row.getByTestId(`funnel-${name}`);
     await expect(stage("targeted")).toHaveAttribute("data-value", "2");
@@ -77,7 +77,7 @@ test("an alert to everyone: the funnel on /admin shows targeted, delivered, disp
     const viaToken = await fetch(`${server.url}/api/notifications`, {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: JSON.stringify({ title: "Deploy 7 finished" }),
+      body: JSON.stringify({ audience: { kind: "all" }, title: "Deploy 7 finished" }),
     });
     expect(viaToken.status).toBe(201);
     const tokenRow = adminPage.getByTestId("admin-alert").first();
@@ -122,7 +122,7 @@ test("a user-addressed alert's page lists that recipient's states; members canno
 
 test("acknowledgements: bad ones get a clear 400 and count nothing; a person counts once, whatever their browsers", async () => {
   const forBob = await publishAs(admin, server.url, { title: "only for bob", audience: { kind: "user", userId: BOB } });
-  const forAll = await publishAs(admin, server.url, { title: "for everyone" });
+  const forAll = await publishAs(admin, server.url, { audience: { kind: "all" }, title: "for everyone" });
   const ack = (body: unknown) => api(alice, "/api/notifications/ack", body);
   const displayed = (id: string, browserId = "browser-alice-1") => ({ browserId, displayed: [{ id, displayedAt: Date.now(), live: true }] });
   const funnelOf = async (id: string) => ((await (await api(admin, `/api/admin/alerts/${id}`)).json()) as AlertDetail).alert.funnel;
@@ -156,7 +156,7 @@ test("acknowledgements: bad ones get a clear 400 and count nothing; a person cou
   expect(funnel.displayed).toBe(1); // the contract's "the funnel counts people" (issue 26.1): made-up browser ids add nothing
   expect(funnel.displayLatencyMs!.max).toBeGreaterThanOrEqual(0);
   // A clock far ahead cannot make a latency longer than the time since publish.
-  const future = await publishAs(admin, server.url, { title: "clock skew" });
+  const future = await publishAs(admin, server.url, { audience: { kind: "all" }, title: "clock skew" });
   expect((await ack({ browserId: "browser-alice-1", displayed: [{ id: future.id, displayedAt: Date.now() + 3_600_000, live: true }] })).status).toBe(200);
   expect((await funnelOf(future.id)).displayLatencyMs!.max).toBeLessThan(60_000);
   // Alerts list for admins: newest first, paged.

@@ -30,8 +30,8 @@ test("seen and archived sync across two tabs and another device", async ({ brows
     const [tab1, tab2] = [await openDashboard(laptop, server.url), await openDashboard(laptop, server.url)] as [Page, Page];
     const other = await openDashboard(phone, server.url);
     const pages = [tab1, tab2, other];
-    const toArchive = await publishAs(admin, server.url, { title: "to archive" });
-    const toKeep = await publishAs(admin, server.url, { title: "to keep, then archive when read" });
+    const toArchive = await publishAs(admin, server.url, { audience: { kind: "all" }, title: "to archive" });
+    const toKeep = await publishAs(admin, server.url, { audience: { kind: "all" }, title: "to keep, then archive when read" });
     for (const page of pages) await expect(badge(page)).toHaveText("2");
 
     // Opening the bell marks what it shows seen: the badge goes, everywhere; nothing is read.
@@ -46,7 +46,7 @@ test("seen and archived sync across two tabs and another device", async ({ brows
     await expect(cardOf(tab2, toArchive.id)).toHaveAttribute("data-seen", "true");
     await expect(badge(tab2)).toBeHidden();
     // A new one after that is unseen again.
-    await publishAs(admin, server.url, { title: "after the bell" });
+    await publishAs(admin, server.url, { audience: { kind: "all" }, title: "after the bell" });
     for (const page of pages) await expect(badge(page)).toHaveText("1");
 
     // Archive one: it leaves every feed and is under "Archived".
@@ -77,14 +77,14 @@ test("three publishes with one collapse key leave one card (and one toast) with 
   try {
     const livePage = await openDashboard(live, server.url);
     const awayPage = await openDashboard(away, server.url);
-    const before = await publishAs(admin, server.url, { title: "before the deploy" });
+    const before = await publishAs(admin, server.url, { audience: { kind: "all" }, title: "before the deploy" });
     await expect(cardsTitled(awayPage, "before the deploy")).toHaveCount(1);
     const unseenBefore = Number(await badge(awayPage).textContent());
     await away.setOffline(true);
     await expect(awayPage.getByTestId("connection-status")).not.toHaveText("Live");
     const steps = ["Deploy 42: building", "Deploy 42: testing", "Deploy 42: live"];
     let last: Notification | undefined;
-    for (const title of steps) last = await publishAs(admin, server.url, { title, collapseKey: "deploy:42" });
+    for (const title of steps) last = await publishAs(admin, server.url, { audience: { kind: "all" }, title, collapseKey: "deploy:42" });
     const deployCards = (page: Page) => page.getByTestId("notification-title").filter({ hasText: /^Deploy 42: / });
     await expect(deployCards(livePage)).toHaveCount(1);
     await expect(deployCards(livePage)).toHaveText("Deploy 42: live");
@@ -111,7 +111,7 @@ test("a collapse key over 64 characters or with control characters is refused na
     const res = await fetch(`${server.url}/api/notifications`, {
       method: "POST",
       headers: { cookie: admin, origin: server.url, "content-type": "application/json" },
-      body: JSON.stringify({ title: "t", collapseKey }),
+      body: JSON.stringify({ audience: { kind: "all" }, title: "t", collapseKey }),
     });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { field: string }).field).toBe("collapseKey");

@@ -58,7 +58,7 @@ test("POST /api/notifications – over RATE_PUBLISH_PER_MIN is 429 with Retry-Af
     const res = await fetch(`${server.url}/api/notifications`, {
       method: "POST",
       headers: { cookie, origin: server.url, "content-type": "application/json" },
-      body: JSON.stringify({ title: `n${i}` }),
+      body: JSON.stringify({ audience: { kind: "all" }, title: `n${i}` }),
     });
     statuses.push(res.status);
     if (res.status === 429) expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);

@@ -55,7 +55,7 @@ async function publishMany(count: number, body: string, inFlight = 8) {
         const res = await fetch(`${server.url}/api/notifications`, {
           method: "POST",
           headers: { cookie: admin, origin: server.url, "content-type": "application/json" },
-          body: JSON.stringify({ title: `flood ${i}`, body }),
+          body: JSON.stringify({ audience: { kind: "all" }, title: `flood ${i}`, body }),
         });
         expect(res.status).toBe(201);
         ids[i] = (await res.json()).id;

@@ -35,7 +35,7 @@ test("on Vercel without shared-store settings, health, publishing and /admin ref
     const publish = await fetch(`${server.url}/api/notifications`, {
       method: "POST",
       headers: { cookie: admin, origin: server.url, "content-type": "application/json" },
-      body: JSON.stringify({ title: "lost on another instance" }),
+      body: JSON.stringify({ audience: { kind: "all" }, title: "lost on another instance" }),
     });
     expect(publish.status).toBe(503);
     expect((await publish.json()).error).toBe(error);

@@ -187,7 +187,7 @@ test("a hung tab that holds the stream (its script paused) has it taken over; wh
       fetch(`${beating.url}/api/notifications`, {
         method: "POST",
         headers: { cookie: beatingAdmin, origin: beating.url, "content-type": "application/json" },
-        body: JSON.stringify({ title }),
+        body: JSON.stringify({ audience: { kind: "all" }, title }),
       });
     expect((await send("while the leader hangs")).status).toBe(201);
     await expect(cardsTitled(follower, "while the leader hangs")).toHaveCount(1, { timeout: 30_000 });

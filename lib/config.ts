@@ -30,13 +30,19 @@ const schema = z.object({
   RATE_PUBLISH_PER_MIN: intSetting(60, 1, 1_000_000_000),
   RATE_CONNECT_PER_MIN: intSetting(30, 1, 1_000_000_000),
   RATE_SIGNIN_PER_MIN: intSetting(10, 1, 1_000_000_000),
+  /** Password sign-ins per client address over all emails: an office behind one NAT signs in together. */
+  RATE_SIGNIN_ADDRESS_PER_MIN: intSetting(200, 1, 1_000_000_000),
   RATE_READ_PER_MIN: intSetting(120, 1, 1_000_000_000),
+  /** History pages per user (GET /api/notifications). */
+  RATE_HISTORY_PER_MIN: intSetting(120, 1, 1_000_000_000),
   /** Display and open acknowledgements per user: a browser sends at most one a second. */
   RATE_ACK_PER_MIN: intSetting(600, 1, 1_000_000_000),
   MAX_BODY_BYTES: intSetting(16_384, 256, 1_048_576),
   STREAM_QUEUE_MAX_BYTES: intSetting(1_048_576, 1_024, 64 * 1_048_576),
   INSTANCE_ID: z.string().regex(/^[\w.-]{1,64}$/).optional(),
   DIAGNOSTICS: z.enum(["0", "1"]).optional(),
+  /** 1: the first X-Forwarded-For entry is the client (behind a proxy you trust); else the socket's address. */
+  TRUST_PROXY: z.enum(["0", "1"]).optional(),
   /** Set by Vercel on every deployment: many function instances, none sharing memory. */
   VERCEL: z.string().optional(),
 });
@@ -77,7 +83,10 @@ function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     ratePublishPerMin: e.RATE_PUBLISH_PER_MIN,
     rateConnectPerMin: e.RATE_CONNECT_PER_MIN,
     rateSigninPerMin: e.RATE_SIGNIN_PER_MIN,
+    rateSigninAddressPerMin: e.RATE_SIGNIN_ADDRESS_PER_MIN,
+    trustProxy: e.TRUST_PROXY === "1",
     rateReadPerMin: e.RATE_READ_PER_MIN,
+    rateHistoryPerMin: e.RATE_HISTORY_PER_MIN,
     rateAckPerMin: e.RATE_ACK_PER_MIN,
     maxBodyBytes: e.MAX_BODY_BYTES,
     streamQueueMaxBytes: e.STREAM_QUEUE_MAX_BYTES,

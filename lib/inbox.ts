@@ -41,9 +41,9 @@ export async function markRead(user: SessionUser, request: { ids: string[] } | {
   if (limited) await limitInboxWrites(user);
   const store = getStores();
   if ("all" in request) {
-    const upTo = await store.log.latestId();
+    // Up to the newest addressed to them, not the log's newest: the event and the mark say nothing of others' alerts.
+    const { unreadIds, newestMine: upTo } = await countsFor(user);
     if (upTo) {
-      const { unreadIds } = await countsFor(user);
       await store.inbox.markAllRead(user.id, upTo);
       await recordRead(user, unreadIds);
     }
@@ -65,7 +65,8 @@ export async function markRead(user: SessionUser, request: { ids: string[] } | {
 export async function markSeen(user: SessionUser, upTo: string): Promise<MarkSeenResult> {
   await limitInboxWrites(user);
   const store = getStores();
-  const latest = await store.log.latestId();
+  // Never past the newest addressed to them: echoing a later id would tell them of others' alerts.
+  const latest = (await countsFor(user)).newestMine;
   if (latest === null) return inboxCountsFor(user);
   const seenUpTo = compareIds(upTo, latest) > 0 ? latest : upTo;
   await store.inbox.markSeen(user.id, seenUpTo);

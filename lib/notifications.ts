@@ -127,17 +127,24 @@ export async function listHistory(
  * notifications count in neither. Also answers the unread ids (for the funnel
  * when all are marked read).
  */
-export async function countInbox(recipient: Recipient, state: InboxState): Promise<{ counts: InboxCounts; unreadIds: string[] }> {
+export async function countInbox(
+  recipient: Recipient,
+  state: InboxState,
+): Promise<{ counts: InboxCounts; unreadIds: string[]; newestMine: string | null }> {
   const store = getStores();
   // Unread ones are after the read watermark; per collapse scope, the newest seen so far.
   const unread = new Map<string, { unseen: boolean }>();
   const newestInScope = new Map<string, string>();
   let after = state.watermark ?? "0-0";
+  // The newest one addressed to this person: counts say "as of" in the person's own terms, never the log's
+  // newest id, which would tell a member when anything was last sent to anyone.
+  let newestMine: string | null = null;
   for (let scanned = 0; scanned < config().historyMax; ) {
     const { events } = await store.log.eventsAfter(after, SCAN_PAGE);
     scanned += events.length;
     for (const n of events) {
       if (!isAddressedTo(n.audience, recipient)) continue;
+      newestMine = n.id;
       const scope = collapseScope(n);
       if (scope) {
         const replaced = newestInScope.get(scope);
@@ -152,9 +159,10 @@ export async function countInbox(recipient: Recipient, state: InboxState): Promi
   let unseenCount = 0;
   for (const { unseen } of unread.values()) if (unseen) unseenCount++;
   return {
-    // An empty log accounts for everything until now: a client holding notifications of an earlier history
-    // (a restarted embedded store) must not count or keep them.
-    counts: { unreadCount: unread.size, unseenCount, unreadAsOf: after === "0-0" ? `${Date.now() - 1}-0` : after, version: state.version },
+    // Nothing of theirs since their read mark (or ever): the counts account for everything until now, and a
+    // client holding notifications of an earlier history (a restarted embedded store) must not count or keep them.
+    counts: { unreadCount: unread.size, unseenCount, unreadAsOf: newestMine ?? state.watermark ?? `${Date.now() - 1}-0`, version: state.version },
     unreadIds: [...unread.keys()],
+    newestMine: newestMine ?? state.watermark,
   };
 }

@@ -8,7 +8,7 @@ const errorsOf = (value: unknown) => {
 
 describe("publish validation", () => {
   it("accepts a minimal alert and fills the defaults", () => {
-    expect(publishSchema.parse({ title: "Deploy finished" })).toEqual({
+    expect(publishSchema.parse({ title: "Deploy finished", audience: { kind: "all" } })).toEqual({
       title: "Deploy finished",
       body: "",
       severity: "info",
@@ -29,6 +29,8 @@ describe("publish validation", () => {
     ["javascript: link", { title: "t", link: "javascript:alert(1)" }, "link"],
     ["http link", { title: "t", link: "http://example.com" }, "link"],
     ["protocol-relative link", { title: "t", link: "//evil.example" }, "link"],
+    ["no audience (it must be named)", { title: "t" }, "audience"],
+    ["a misspelt audience: refused, never sent to everyone", { title: "t", audiance: { kind: "user", userId: "a@example.com" } }, "audiance"],
     ["unknown audience", { title: "t", audience: { kind: "team" } }, "audience.kind"],
     ["user audience without a user", { title: "t", audience: { kind: "user", userId: "" } }, "audience.userId"],
     ["channel with spaces", { title: "t", audience: { kind: "channel", channel: "a b" } }, "audience.channel"],
@@ -37,16 +39,16 @@ describe("publish validation", () => {
   });
 
   it("stores Windows line ends and lone carriage returns as newlines, in titles and bodies", () => {
-    const parsed = publishSchema.parse({ title: "Disk\r\nalmost full\r", body: "line 1\r\nline 2\rline 3\n" });
+    const parsed = publishSchema.parse({ title: "Disk\r\nalmost full\r", body: "line 1\r\nline 2\rline 3\n" , audience: { kind: "all" } });
     expect(parsed.title).toBe("Disk\nalmost full");
     expect(parsed.body).toBe("line 1\nline 2\nline 3\n");
     expect(errorsOf({ title: "t", body: "a\u0000b" }).body).toMatch(/control characters/);
   });
 
   it("accepts app paths and https links, and keeps newlines and unicode in the body", () => {
-    expect(publishSchema.parse({ title: "t", link: "/deploys/42" }).link).toBe("/deploys/42");
-    expect(publishSchema.parse({ title: "t", link: "https://status.example.com/x" }).link).toBe("https://status.example.com/x");
-    expect(publishSchema.parse({ title: "🚀 déployé", body: "line 1\nline 2\t✓" }).body).toBe("line 1\nline 2\t✓");
+    expect(publishSchema.parse({ title: "t", link: "/deploys/42" , audience: { kind: "all" } }).link).toBe("/deploys/42");
+    expect(publishSchema.parse({ title: "t", link: "https://status.example.com/x" , audience: { kind: "all" } }).link).toBe("https://status.example.com/x");
+    expect(publishSchema.parse({ title: "🚀 déployé", body: "line 1\nline 2\t✓" , audience: { kind: "all" } }).body).toBe("line 1\nline 2\t✓");
   });
 });
 

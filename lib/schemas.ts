@@ -60,14 +60,19 @@ export const publishSchema = z.object({
     .default(""),
   severity: z.enum(SEVERITIES, { error: "Severity is one of info, success, warning, error." }).default("info"),
   link: link.optional(),
-  audience: audienceInputSchema.default({ kind: "all" }),
+  // Required: a publish that forgets it (or misspells it) must not reach everyone.
+  audience: audienceInputSchema.nullish().transform((audience, ctx) => {
+    if (audience) return audience;
+    ctx.addIssue({ code: "custom", message: 'Name the audience: { "kind": "all" }, a user or a channel.' });
+    return z.NEVER;
+  }),
   collapseKey: z
     .string()
     .min(1, "A collapse key has at least 1 character.")
     .max(LIMITS.collapseKey, `Collapse keys are at most ${LIMITS.collapseKey} characters.`)
     .regex(/^[^\u0000-\u001f\u007f]*$/, "Collapse keys cannot contain control characters.")
     .optional(),
-});
+}).strict();
 export type PublishInput = z.infer<typeof publishSchema>;
 
 const someIds = z.array(notificationId).min(1).max(LIMITS.readIds);
@@ -140,7 +145,14 @@ export const alertDetailQuerySchema = z.object({ cursor: z.string().min(1).max(2
 /** Flattens zod issues into `{ field: message }` for the API's 400 answers and the form. */
 export function fieldErrors(error: z.ZodError): Record<string, string> {
   const fields: Record<string, string> = {};
-  for (const issue of error.issues) {
+  // Unknown fields first: a misspelt key ("audiance") is the fault to name, not the field it left missing.
+  const issues = [...error.issues].sort((a, b) => Number(b.code === "unrecognized_keys") - Number(a.code === "unrecognized_keys"));
+  for (const issue of issues) {
+    // An unknown field is named as the field at fault: a misspelt key must say which.
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) fields[[...issue.path, key].join(".")] ??= `Unknown field "${key}".`;
+      continue;
+    }
     const key = issue.path.length ? issue.path.join(".") : "body";
     fields[key] ??= issue.message;
   }

@@ -16,7 +16,7 @@ export async function publishTitle(target: LiveTarget, title: string): Promise<s
   const res = await fetch(`${target.url}/api/notifications`, {
     method: "POST",
     headers: { cookie: target.admin, origin: target.url, "content-type": "application/json" },
-    body: JSON.stringify({ title }),
+    body: JSON.stringify({ audience: { kind: "all" }, title }),
   });
   if (res.status !== 201) throw new Error(`publish answered ${res.status}: ${await res.text()}`);
   return ((await res.json()) as { id: string }).id;

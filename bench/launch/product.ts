@@ -41,7 +41,7 @@ export async function startProduct(context: LaunchContext, mode: "embedded" | "u
     const admin = await signInCookie(servers[0]!.url, "admin@example.com");
     const member = await signInCookie(servers[0]!.url, "alice@example.com");
     const publishVia = (server: NextServer) => (t: number) =>
-      postJson(`${server.url}/api/notifications`, { title: "bench", body: String(t) }, { cookie: admin, origin: server.url });
+      postJson(`${server.url}/api/notifications`, { audience: { kind: "all" }, title: "bench", body: String(t) }, { cookie: admin, origin: server.url });
     const stats = async (server: NextServer): Promise<Stats> => (await fetch(`${server.url}/api/admin/stats`, { headers: { cookie: admin } })).json();
     // The storm publishes through the last instance: in a cluster, the first one is the one restarted.
     const survivor = servers[servers.length - 1]!;

@@ -67,7 +67,7 @@ function isUnsafe(method: string) {
  * Sec-Fetch-Site (and Origin) on every cross-site POST; Bearer requests carry
  * no ambient credentials and are exempt.
  */
-function assertSameOrigin(req: NextRequest) {
+export function assertSameOrigin(req: NextRequest) {
   const site = req.headers.get("sec-fetch-site");
   if (site && site !== "same-origin" && site !== "none") throw new ApiError(403, "Cross-site requests are not allowed.");
   const origin = req.headers.get("origin");
@@ -85,14 +85,14 @@ function assertSameOrigin(req: NextRequest) {
   }
 }
 
-/** Reads at most MAX_BODY_BYTES, then parses; 413 before any parsing when larger. */
-async function readJson(req: NextRequest): Promise<unknown> {
+/**
+ * The body, at most MAX_BODY_BYTES of it: 413 as soon as it is larger,
+ * declared or sent, before anything is parsed (next-auth's routes use it too).
+ */
+export async function readBodyLimited(req: Request): Promise<Buffer> {
   const max = config().maxBodyBytes;
   const tooLarge = () => new ApiError(413, `The request body is larger than ${max} bytes.`);
-  const declared = Number(req.headers.get("content-length"));
-  if (declared > max) throw tooLarge();
-  const type = req.headers.get("content-type") ?? "";
-  if (!type.includes("application/json")) throw new ApiError(415, "Send the body as application/json.");
+  if (Number(req.headers.get("content-length")) > max) throw tooLarge();
   const chunks: Uint8Array[] = [];
   let size = 0;
   if (req.body) {
@@ -108,7 +108,15 @@ async function readJson(req: NextRequest): Promise<unknown> {
       chunks.push(value);
     }
   }
-  const text = Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
+}
+
+/** Reads at most MAX_BODY_BYTES, then parses; 413 before any parsing when larger. */
+async function readJson(req: NextRequest): Promise<unknown> {
+  // The media type, parsed: "text/plain; application/json" is text, whatever it mentions.
+  const mediaType = (req.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (mediaType !== "application/json") throw new ApiError(415, "Send the body as application/json.");
+  const text = (await readBodyLimited(req)).toString("utf8");
   try {
     return JSON.parse(text);
   } catch {

@@ -8,12 +8,37 @@ import GoogleProvider from "next-auth/providers/google";
 import { config } from "../config";
 import { getStores } from "../store";
 import { sameOriginPath } from "../links";
+import { clientAddress } from "../peer-address";
 import { maySignIn, NOT_ALLOWED } from "./allow";
 import { SESSION_MAX_AGE_S } from "./request";
 import { checkPassword, normalizeEmail, toSessionUser } from "./users";
 
 
 const SIGN_IN_UNAVAILABLE = "Sign-in is unavailable for a moment; try again.";
+
+/**
+ * RATE_SIGNIN_PER_MIN per email from one address, so a stranger's guesses
+ * cannot lock the real person out from elsewhere; RATE_SIGNIN_ADDRESS_PER_MIN
+ * per address over all emails (each attempt is a scrypt: a flood from one
+ * address is bounded); ten times RATE_SIGNIN_PER_MIN per email over all
+ * addresses (guessing spread over many addresses is bounded too).
+ */
+async function signInLimit(email: string, address: string) {
+  const { rateSigninPerMin, rateSigninAddressPerMin } = config();
+  const limits = getStores().limits;
+  try {
+    const results = await Promise.all([
+      limits.rateLimit(`signin:${email}:${address}`, rateSigninPerMin, 60),
+      limits.rateLimit(`signin-address:${address}`, rateSigninAddressPerMin, 60),
+      limits.rateLimit(`signin-email:${email}`, 10 * rateSigninPerMin, 60),
+    ]);
+    return results.find((r) => !r.ok) ?? results[0]!;
+  } catch (error) {
+    // next-auth shows a thrown message to the person: never a library's, and never "wrong password" for a store that is away.
+    console.error(`[auth] sign-in could not reach the store: ${(error as Error).message}`);
+    throw new Error(SIGN_IN_UNAVAILABLE);
+  }
+}
 
 function oauthProviders() {
   const providers = [];
@@ -32,19 +57,13 @@ export const authOptions: NextAuthOptions = {
     CredentialsProvider({
       name: "Email and password",
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(credentials) {
+      async authorize(credentials, req) {
         // Normalised once: the limit's key and the account lookup must be the
         // same value, or each spelling of an email is a fresh budget of guesses.
         const email = normalizeEmail(String(credentials?.email ?? "").slice(0, 254));
         const password = String(credentials?.password ?? "").slice(0, 256);
         if (!email || !password) return null;
-        // next-auth shows a thrown message to the person: never a library's, and never "wrong password" for a store that is away.
-        const limit = await getStores()
-          .limits.rateLimit(`signin:${email}`, config().rateSigninPerMin, 60)
-          .catch((error: Error) => {
-            console.error(`[auth] sign-in could not reach the store: ${error.message}`);
-            throw new Error(SIGN_IN_UNAVAILABLE);
-          });
+        const limit = await signInLimit(email, clientAddress(req?.headers ?? {}, config().trustProxy));
         if (!limit.ok) throw new Error(`Too many sign-in attempts. Try again in ${limit.retryAfterS} s.`);
         const user = await checkPassword(email, password);
         if (!user) return null;

@@ -3,7 +3,27 @@
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual } from "node:crypto";
 import { promisify } from "node:util";
 
-const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
+const scryptOnce = promisify(scryptCallback) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
+
+/**
+ * At most this many run at once per process (libuv's pool has four threads):
+ * a flood of sign-ins waits its turn instead of taking every thread from the
+ * rest of the server.
+ */
+const CONCURRENT_SCRYPTS = 2;
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function scrypt(password: string, salt: Buffer, keylen: number): Promise<Buffer> {
+  while (running >= CONCURRENT_SCRYPTS) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await scryptOnce(password, salt, keylen);
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
 const KEY_LENGTH = 32;
 
 export async function hashPassword(password: string): Promise<string> {

@@ -28,6 +28,21 @@ describe("session cache", () => {
 
   const session = (sessionId: string, expiresAt = Date.now() + 60_000) => ({ user, sessionId, expiresAt });
 
+  it("makes one key per session whatever the cookie's shape: empty chunks, or the token split another way", () => {
+    const whole = sessionCookieKey([{ name: "next-auth.session-token", value: "abcdef" }]);
+    const split = sessionCookieKey([
+      { name: "next-auth.session-token.0", value: "abc" },
+      { name: "next-auth.session-token.1", value: "def" },
+    ]);
+    const padded = sessionCookieKey([
+      { name: "next-auth.session-token.0", value: "ab" },
+      { name: "next-auth.session-token.1", value: "cdef" },
+      ...Array.from({ length: 20 }, (_, i) => ({ name: `next-auth.session-token.${i + 2}`, value: "" })),
+    ]);
+    expect(new Set([whole, split, padded])).toEqual(new Set([whole]));
+    expect(sessionCookieKey([{ name: "next-auth.session-token.5", value: "" }])).toBeNull();
+  });
+
   it("holds at most its bound, and forgets an entry at the session's expiry", () => {
     const cache = new SessionCache(3);
     for (let i = 0; i < 10; i++) cache.set(`k${i}`, session(`s${i}`));

@@ -15,13 +15,20 @@ const SESSION_CACHE_MAX = 10_000;
 /** next-auth's cookie, with the __Secure- prefix on https and ".0", ".1"… when chunked. */
 const SESSION_COOKIE = /^(__Secure-)?next-auth\.session-token(\.\d+)?$/;
 
-/** A key for the request's session cookie, or null when it carries none. */
+/**
+ * A key for the request's session cookie, or null when it carries none: the
+ * token as next-auth reads it (its chunks joined in order), so empty chunks
+ * or one token split across chunks another way make no new entry (each would
+ * cost a decrypt and evict someone else's).
+ */
 export function sessionCookieKey(cookies: { name: string; value: string }[]): string | null {
-  const parts = cookies
-    .filter((c) => SESSION_COOKIE.test(c.name))
-    .sort((a, b) => a.name.localeCompare(b.name, "en", { numeric: true }))
-    .map((c) => `${c.name}=${c.value}`);
-  return parts.length ? createHash("sha256").update(parts.join(";")).digest("base64url") : null;
+  const chunks = cookies
+    .map((c) => ({ match: SESSION_COOKIE.exec(c.name), value: c.value }))
+    .filter((c) => c.match && c.value)
+    .sort((a, b) => Number(a.match![2]?.slice(1) ?? -1) - Number(b.match![2]?.slice(1) ?? -1));
+  if (!chunks.length) return null;
+  const secure = chunks[0]!.match![1] ? "secure:" : "";
+  return createHash("sha256").update(secure + chunks.map((c) => c.value).join("")).digest("base64url");
 }
 
 /** A decrypted session cookie: who, which session (for sign-out), until when. */

@@ -2,12 +2,15 @@
 // SHA-256 hash (a token is already high-entropy, so a slow hash adds nothing).
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
+import { ApiError } from "../errors";
 import { getStores } from "../store";
 import type { TokenRecord } from "../store/credentials/types";
 import type { ApiToken, CreatedApiToken } from "../types";
 import { toSessionUser, type SessionUser } from "./users";
 
 const PREFIX = "ntf_";
+/** Per person: each token is a credential to keep track of (and used to be a publish budget of its own). */
+export const MAX_TOKENS_PER_PERSON = 25;
 /** lastUsedAt is written at most this often per token, not on every request. */
 const TOUCH_EVERY_MS = 60_000;
 
@@ -20,6 +23,9 @@ export function toApiToken(record: TokenRecord): ApiToken {
 }
 
 export async function createApiToken(user: SessionUser, label: string): Promise<CreatedApiToken> {
+  if ((await getStores().credentials.listTokens(user.id)).length >= MAX_TOKENS_PER_PERSON) {
+    throw new ApiError(409, `You have ${MAX_TOKENS_PER_PERSON} API tokens, the most a person may hold: revoke one first.`, { field: "name" });
+  }
   const token = PREFIX + randomBytes(32).toString("base64url");
   const record: TokenRecord = {
     id: `t_${randomBytes(8).toString("hex")}`,

@@ -19,6 +19,10 @@ const BROWSER_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const SHUTTING_DOWN_HEADERS = { "Retry-After": "1", Connection: "close" };
 
 export const GET = apiHandler({}, async ({ req, user, auth }) => {
+  // Opening a stream takes a slot: a page on another site steering a popup or frame here must not (Sec-Fetch-Site is
+  // sent by every browser; scripts send none).
+  const site = req.headers.get("sec-fetch-site");
+  if (site && site !== "same-origin" && site !== "none") throw new ApiError(403, "Open the live stream from the app's own pages.");
   if (isShuttingDown()) throw new ApiError(503, "This server is restarting: reconnect to another.", {}, SHUTTING_DOWN_HEADERS);
   const { maxConnectionsPerUser, rateConnectPerMin, instanceId, maxDurationMs } = config();
   const browserId = req.headers.get("x-browser-id") ?? req.nextUrl.searchParams.get("browserId") ?? undefined;

@@ -4,6 +4,8 @@ import type { Credentials, TokenRecord } from "./types";
 
 export class MemoryCredentials implements Credentials {
   private readonly tokens = new Map<string, TokenRecord>();
+  /** Token hash → id: every API request looks a token up by its hash. */
+  private readonly idByHash = new Map<string, string>();
   /** Signed-out session ids and until when they stay refused (their cookies' expiry). */
   private readonly revokedSessions = new Map<string, number>();
 
@@ -11,6 +13,7 @@ export class MemoryCredentials implements Credentials {
 
   async createToken(record: TokenRecord) {
     this.tokens.set(record.id, { ...record });
+    this.idByHash.set(record.hash, record.id);
   }
 
   async listTokens(userId: string) {
@@ -21,13 +24,14 @@ export class MemoryCredentials implements Credentials {
     const token = this.tokens.get(tokenId);
     if (!token || token.userId !== userId) return false;
     this.tokens.delete(tokenId);
+    this.idByHash.delete(token.hash);
     this.bus.send({ type: "token-revoked", tokenId });
     return true;
   }
 
   async findTokenByHash(hash: string) {
-    for (const token of this.tokens.values()) if (token.hash === hash) return { ...token };
-    return null;
+    const token = this.tokens.get(this.idByHash.get(hash) ?? "");
+    return token ? { ...token } : null;
   }
 
   async tokenExists(tokenId: string) {

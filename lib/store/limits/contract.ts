@@ -14,5 +14,6 @@ export function runLimitsContract(name: string, make: MakeStores) {
       expect(results[3]!.retryAfterS).toBeGreaterThanOrEqual(1);
       expect((await stores().limits.rateLimit("other-key", 3, 3600)).ok).toBe(true);
     });
+
   });
 }

@@ -1,0 +1,35 @@
+// Who is on the other end of a request, for per-address limits. Behind a
+// proxy you trust (TRUST_PROXY=1: Vercel, a load balancer), the first
+// X-Forwarded-For entry; otherwise the socket's address. Next copies a client's
+// own X-Forwarded-For through untouched when one is sent, and a route handler
+// never sees the socket, so `next start` stamps the socket's address on every
+// request (stampPeerAddress, installed by instrumentation.ts), overwriting
+// whatever a client sent under that name. Kept free of "server-only".
+import { Server } from "node:http";
+
+export const PEER_ADDRESS_HEADER = "x-ntf-peer-address";
+
+export function stampPeerAddress() {
+  const emit = Server.prototype.emit;
+  Server.prototype.emit = function (this: Server, event: string, ...args: unknown[]) {
+    if (event === "request") {
+      const req = args[0] as import("node:http").IncomingMessage;
+      req.headers[PEER_ADDRESS_HEADER] = req.socket.remoteAddress ?? "unknown";
+    }
+    return (emit as (this: Server, event: string, ...rest: unknown[]) => boolean).call(this, event, ...args);
+  } as typeof emit;
+}
+
+type Headers = { get(name: string): string | null } | Record<string, string | string[] | undefined>;
+
+export function clientAddress(headers: Headers, trustProxy: boolean): string {
+  const read = (name: string) => {
+    const value = "get" in headers && typeof headers.get === "function" ? headers.get(name) : (headers as Record<string, string | string[] | undefined>)[name];
+    return Array.isArray(value) ? value[0] : (value ?? null);
+  };
+  if (trustProxy) {
+    const forwarded = read("x-forwarded-for")?.split(",")[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  return read(PEER_ADDRESS_HEADER) ?? "unknown";
+}
