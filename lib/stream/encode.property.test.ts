@@ -56,7 +56,7 @@ describe("SSE encoding, property-based", () => {
     const accepted: unknown[] = [];
     await fc.assert(
       fc.asyncProperty(nasty, nasty, fc.constantFrom("info", "success", "warning", "error"), async (title, body, severity) => {
-        const parsed = publishSchema.safeParse({ title, body, severity });
+        const parsed = publishSchema.safeParse({ title, body, severity, audience: { kind: "all" } });
         if (!parsed.success) return;
         const { audience, ...rest } = parsed.data;
         accepted.push(await store.log.publish({ ...rest, audience, sender: { id: "u_a", name: "A" } }));
