@@ -16,6 +16,7 @@ import { flushGapMs } from "./flush-gap";
 import { streamDeadline, tickIntervalMs } from "./lifetime";
 import { PresenceReporter } from "./presence-reporter";
 import { replay, RESET } from "./replay";
+import { catchUpAfterBreak } from "./bus-break";
 import { RecentRevocations } from "./revocations";
 import { SlotKeeper } from "./slot-keeper";
 
@@ -344,40 +345,28 @@ export class Hub {
     }
   };
 
-  /** A stream not yet `connected` skips it: its client reads the state after `connected` anyway. */
-  /**
-   * The bus came back after a break: sign-outs, revoked tokens, follows and
-   * read state sent meanwhile never arrived, and the log holds only
-   * notifications. So before the log's notifications of the break go out,
-   * each open stream's sign-in is checked again (revoked ones end), each
-   * user's follows are read again (so a channel followed in the break
-   * delivers what was sent to it), and every live stream gets `reset` (its
-   * client refetches its page and counts). If the store cannot answer, every
-   * stream rotates: its client comes back through a full admission.
-   */
+  /** Live events wait while what the break's lost control messages would have said is read again (bus-break.ts). */
   private async catchUpAfterBreak() {
     this.catchingUp = true;
-    try {
-      const users = [...this.byUser.keys()];
-      const follows = await Promise.all(users.map((userId) => this.store.directory.getFollowing(userId)));
-      users.forEach((userId, i) => this.updateFollowing(userId, follows[i]!));
-      const credentials = new Map<string, StreamCredential>();
-      for (const connection of this.connections) if (connection.credential) credentials.set(connection.credentialKey!, connection.credential);
-      const revoked = await Promise.all([...credentials].map(async ([, credential]) => ((await this.revocations.wasRevoked(credential, false)) ? credential : null)));
-      for (const credential of revoked) {
-        if (credential?.kind === "session") this.options.onSessionRevoked?.(credential.sessionId);
-        if (credential) this.revoked(credentialKey(credential));
-      }
-      for (const connection of this.connections) if (!connection.replaying) connection.send(RESET);
-    } catch (error) {
-      console.error(`[hub] catching up after a bus break failed (${(error as Error).message}): every stream reconnects`);
-      for (const connection of [...this.connections]) this.rotate(connection);
-    } finally {
-      this.catchingUp = false;
-      if (this.batch.length) this.scheduleFlush();
-    }
+    await catchUpAfterBreak(
+      {
+        connections: () => this.connections,
+        users: () => [...this.byUser.keys()],
+        updateFollowing: (userId, following) => this.updateFollowing(userId, following),
+        revoked: (credential) => {
+          if (credential.kind === "session") this.options.onSessionRevoked?.(credential.sessionId);
+          this.revoked(credentialKey(credential));
+        },
+        rotateAll: () => [...this.connections].forEach((connection) => this.rotate(connection)),
+      },
+      this.store.directory,
+      this.revocations,
+    );
+    this.catchingUp = false;
+    if (this.batch.length) this.scheduleFlush();
   }
 
+  /** A stream not yet `connected` skips it: its client reads the state after `connected` anyway. */
   private sendToUser(userId: string, chunk: Uint8Array) {
     for (const connection of this.byUser.get(userId) ?? []) if (connection.started) connection.send(chunk);
   }
