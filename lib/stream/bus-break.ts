@@ -4,8 +4,10 @@
 // break go out, each open stream's sign-in is checked again (revoked ones
 // end), each user's follows are read again (so a channel followed in the
 // break delivers what was sent to it), and every live stream gets `reset`
-// (its client refetches its page and counts). If the store cannot answer,
-// every stream rotates: its client comes back through a full admission.
+// (its client refetches its page and counts). If the store cannot answer
+// yet, the hub lets the break's notifications go and tries again shortly:
+// ending every stream instead would send every client into admissions
+// against a store that is still coming back.
 import type { Directory } from "../store/directory/types";
 import type { Connection, StreamCredential } from "./connection";
 import { RESET } from "./replay";
@@ -17,9 +19,9 @@ export interface BreakCatchUpHost {
   updateFollowing(userId: string, following: string[]): void;
   /** Ends the streams this credential opened (and, for a session, stops trusting its cookie). */
   revoked(credential: StreamCredential): void;
-  rotateAll(): void;
 }
 
+/** True once done; false when the store did not answer (try again). */
 export async function catchUpAfterBreak(host: BreakCatchUpHost, directory: Pick<Directory, "getFollowing">, revocations: RecentRevocations) {
   try {
     const users = host.users();
@@ -30,8 +32,9 @@ export async function catchUpAfterBreak(host: BreakCatchUpHost, directory: Pick<
     const checked = await Promise.all([...credentials.values()].map(async (credential) => ({ credential, revoked: await revocations.wasRevoked(credential, false) })));
     for (const { credential, revoked } of checked) if (revoked) host.revoked(credential);
     for (const connection of host.connections()) if (!connection.replaying) connection.send(RESET);
+    return true;
   } catch (error) {
-    console.error(`[hub] catching up after a bus break failed (${(error as Error).message}): every stream reconnects`);
-    host.rotateAll();
+    console.error(`[hub] catching up after a bus break failed (${(error as Error).message}); trying again shortly`);
+    return false;
   }
 }

@@ -57,6 +57,8 @@ const PING = encodeFrame({ comment: "ping" });
 const RECONNECT = encodeJsonEvent("reconnect", {});
 /** How long a stream slot may outlive a stream whose instance died without releasing it. */
 export const STREAM_SLOT_GRACE_MS = 60_000;
+/** A catch-up after a bus break that the store could not answer is tried again this soon. */
+const CATCH_UP_RETRY_MS = 2_000;
 /** How long a shutdown waits for the store before it ends the streams anyway. */
 const STORE_CLEANUP_MS = 3_000;
 /** The browser opened a newer stream: this one ends, and its client must not come back (it would replace that one). */
@@ -78,6 +80,7 @@ export class Hub {
   private batch: Notification[] = [];
   /** After a bus break, live events wait until what the lost control messages would have said is read (catchUpAfterBreak). */
   private catchingUp = false;
+  private catchUpTimer: ReturnType<typeof setTimeout> | null = null;
   /** Set by shutdown(): the store has freed this instance's slots and presence, which nothing may renew. */
   private stopping = false;
   private lastHeartbeat = Date.now();
@@ -179,7 +182,8 @@ export class Hub {
       connections: this.connections.size,
       users: this.byUser.size,
       subscriptions: this.subscription ? 1 : 0,
-      timers: (this.tickTimer ? 1 : 0) + (this.presence.pending ? 1 : 0) + (this.pendingFlush ? 1 : 0) + (this.slots.pending ? 1 : 0),
+      timers:
+        (this.tickTimer ? 1 : 0) + (this.presence.pending ? 1 : 0) + (this.pendingFlush ? 1 : 0) + (this.slots.pending ? 1 : 0) + (this.catchUpTimer ? 1 : 0),
     };
   }
 
@@ -346,9 +350,11 @@ export class Hub {
   };
 
   /** Live events wait while what the break's lost control messages would have said is read again (bus-break.ts). */
-  private async catchUpAfterBreak() {
+  private catchUpAfterBreak = async () => {
+    this.catchUpTimer = null;
+    if (!this.subscription) return;
     this.catchingUp = true;
-    await catchUpAfterBreak(
+    const done = await catchUpAfterBreak(
       {
         connections: () => this.connections,
         users: () => [...this.byUser.keys()],
@@ -357,14 +363,14 @@ export class Hub {
           if (credential.kind === "session") this.options.onSessionRevoked?.(credential.sessionId);
           this.revoked(credentialKey(credential));
         },
-        rotateAll: () => [...this.connections].forEach((connection) => this.rotate(connection)),
       },
       this.store.directory,
       this.revocations,
     );
     this.catchingUp = false;
+    if (!done && !this.catchUpTimer) this.catchUpTimer = setTimeout(this.catchUpAfterBreak, CATCH_UP_RETRY_MS);
     if (this.batch.length) this.scheduleFlush();
-  }
+  };
 
   /** A stream not yet `connected` skips it: its client reads the state after `connected` anyway. */
   private sendToUser(userId: string, chunk: Uint8Array) {
@@ -423,6 +429,8 @@ export class Hub {
     this.liveSubscription = null;
     if (this.tickTimer) clearInterval(this.tickTimer);
     this.tickTimer = null;
+    if (this.catchUpTimer) clearTimeout(this.catchUpTimer);
+    this.catchUpTimer = null;
     // Each handle goes to its own clear function: a timer given to
     // clearImmediate corrupts Node's count of pending immediates for the
     // whole process, and no lone setImmediate runs again.
