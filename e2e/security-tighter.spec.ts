@@ -4,7 +4,7 @@
 // opens from other sites, token floods, sign-in limits per address, and
 // publishes that forget their audience.
 import { startNextServer, type NextServer } from "../testing/next-server";
-import { signInCookie } from "../testing/session";
+import { signInCookie, signOut } from "../testing/session";
 import { collect } from "../testing/sse-reader";
 import type { Notification, NotificationPage } from "@/lib/types";
 import { ADMIN, ALICE, BOB, expect, test } from "./fixtures";
@@ -25,23 +25,6 @@ const json = (cookie: string, body: unknown, headers: Record<string, string> = {
   headers: { cookie, origin: server.url, "content-type": "application/json", ...headers },
   body: JSON.stringify(body),
 });
-
-async function csrfOf(cookie: string) {
-  const res = await fetch(`${server.url}/api/auth/csrf`, { headers: { cookie } });
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  const csrfCookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-  return { csrfToken, cookie: csrfCookie ? `${cookie}; ${csrfCookie}` : cookie };
-}
-
-async function signOutAt(path: string, cookie: string, { origin = server.url, token }: { origin?: string; token?: string } = {}) {
-  const csrf = await csrfOf(cookie);
-  return fetch(`${server.url}${path}`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { cookie: csrf.cookie, origin, "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ csrfToken: token ?? csrf.csrfToken, json: "true" }),
-  });
-}
 
 const stillSignedIn = async (cookie: string) => (await fetch(`${server.url}/api/channels`, { headers: { cookie } })).status === 200;
 
@@ -83,17 +66,17 @@ test("3. history is rate limited per person (RATE_HISTORY_PER_MIN)", async () =>
 
 test("4. a sign-out from another origin, or without next-auth's CSRF token, signs nobody out", async () => {
   const member = await signInCookie(server.url, ALICE);
-  const elsewhere = await signOutAt("/api/auth/signout", member, { origin: "http://127.0.0.1:1" });
+  const elsewhere = await signOut(server.url, member, { origin: "http://127.0.0.1:1" });
   expect(elsewhere.status).toBe(403);
   expect(await stillSignedIn(member)).toBe(true);
-  await signOutAt("/api/auth/signout", member, { token: "not-the-token" });
+  await signOut(server.url, member, { csrfToken: "not-the-token" });
   expect(await stillSignedIn(member)).toBe(true);
 });
 
 for (const path of ["/api/auth/signou%74", "/api/auth/signout/x", "/api/auth/%73ignout"]) {
   test(`5. a sign-out by a path variant (${path}) revokes the session: a copy of the cookie stops working`, async () => {
     const member = await signInCookie(server.url, ALICE);
-    const res = await signOutAt(path, member);
+    const res = await signOut(server.url, member, { path });
     expect(res.status).toBeLessThan(400);
     expect(await stillSignedIn(member)).toBe(false);
   });

@@ -65,10 +65,14 @@ export async function markRead(user: SessionUser, request: { ids: string[] } | {
 export async function markSeen(user: SessionUser, upTo: string): Promise<MarkSeenResult> {
   await limitInboxWrites(user);
   const store = getStores();
-  // Never past the newest addressed to them: echoing a later id would tell them of others' alerts.
-  const latest = (await countsFor(user)).newestMine;
-  if (latest === null) return inboxCountsFor(user);
-  const seenUpTo = compareIds(upTo, latest) > 0 ? latest : upTo;
+  // Up to one of theirs (what the bell showed, normally): echoing any other id could tell them of others' alerts.
+  // Only a made-up id pays for finding their newest.
+  let seenUpTo = upTo;
+  if (!(await storedAndAddressed(user, [upTo])).length) {
+    const newest = (await countsFor(user)).newestMine;
+    if (newest === null) return inboxCountsFor(user);
+    if (compareIds(upTo, newest) > 0) seenUpTo = newest;
+  }
   await store.inbox.markSeen(user.id, seenUpTo);
   const counts = await inboxCountsFor(user);
   await store.inbox.publishInboxEvent(user.id, { event: "seen", data: { upTo: seenUpTo, ...counts } });

@@ -21,3 +21,24 @@ function cookiesOf(res: Response): string {
     .map((c) => c.split(";")[0])
     .join("; ");
 }
+
+/**
+ * Signs out through next-auth's flow (csrf, then POST) and answers the
+ * response; `path`, `origin` and `csrfToken` let a test try what a hostile
+ * page or a path variant would send.
+ */
+export async function signOut(
+  baseUrl: string,
+  cookie: string,
+  { path = "/api/auth/signout", origin = baseUrl, csrfToken }: { path?: string; origin?: string; csrfToken?: string } = {},
+): Promise<Response> {
+  const csrf = await fetch(`${baseUrl}/api/auth/csrf`, { headers: { cookie } });
+  const { csrfToken: token } = (await csrf.json()) as { csrfToken: string };
+  const issued = cookiesOf(csrf);
+  return fetch(`${baseUrl}${path}`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { cookie: issued ? `${cookie}; ${issued}` : cookie, origin, "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ csrfToken: csrfToken ?? token, json: "true" }),
+  });
+}

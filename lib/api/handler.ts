@@ -58,6 +58,12 @@ export function parseQuery<Schema extends z.ZodType>(schema: Schema, req: NextRe
   throw new ApiError(400, message, { field, fields });
 }
 
+/** The browser says another site's page sent it (Sec-Fetch-Site; scripts send none). */
+export function fromAnotherSite(req: NextRequest) {
+  const site = req.headers.get("sec-fetch-site");
+  return site !== null && site !== "same-origin" && site !== "none";
+}
+
 function isUnsafe(method: string) {
   return !["GET", "HEAD", "OPTIONS"].includes(method);
 }
@@ -68,8 +74,7 @@ function isUnsafe(method: string) {
  * no ambient credentials and are exempt.
  */
 export function assertSameOrigin(req: NextRequest) {
-  const site = req.headers.get("sec-fetch-site");
-  if (site && site !== "same-origin" && site !== "none") throw new ApiError(403, "Cross-site requests are not allowed.");
+  if (fromAnotherSite(req)) throw new ApiError(403, "Cross-site requests are not allowed.");
   const origin = req.headers.get("origin");
   if (origin && origin !== "null") {
     const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");

@@ -1,5 +1,5 @@
 // The live stream: GET /api/events (wire format in API.md, "The stream").
-import { apiHandler } from "@/lib/api/handler";
+import { apiHandler, fromAnotherSite } from "@/lib/api/handler";
 import { config } from "@/lib/config";
 import { ApiError, tooMany } from "@/lib/errors";
 import { isShuttingDown } from "@/lib/shutdown";
@@ -21,8 +21,7 @@ const SHUTTING_DOWN_HEADERS = { "Retry-After": "1", Connection: "close" };
 export const GET = apiHandler({}, async ({ req, user, auth }) => {
   // Opening a stream takes a slot: a page on another site steering a popup or frame here must not (Sec-Fetch-Site is
   // sent by every browser; scripts send none).
-  const site = req.headers.get("sec-fetch-site");
-  if (site && site !== "same-origin" && site !== "none") throw new ApiError(403, "Open the live stream from the app's own pages.");
+  if (fromAnotherSite(req)) throw new ApiError(403, "Open the live stream from the app's own pages.");
   if (isShuttingDown()) throw new ApiError(503, "This server is restarting: reconnect to another.", {}, SHUTTING_DOWN_HEADERS);
   const { maxConnectionsPerUser, rateConnectPerMin, instanceId, maxDurationMs } = config();
   const browserId = req.headers.get("x-browser-id") ?? req.nextUrl.searchParams.get("browserId") ?? undefined;

@@ -8,6 +8,31 @@ import { KEY } from "../redis/keys";
 import { STREAMS_RETRY_AFTER_S, type AdmissionResult, type SlotClaim, type StreamAdmission } from "./types";
 
 /**
+ * Lua, shared by ADMIT_SCRIPT and RECLAIM_SCRIPT: Redis's own time in ms,
+ * and the live slots of a user's processes (but `except`), dropping the
+ * lapsed ones and, whole, those of processes no longer alive.
+ */
+const LUA_LIVE_SLOTS = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local function live_slots(processes, alive_prefix, slots_prefix, except)
+  local live = 0
+  for _, process in ipairs(redis.call('SMEMBERS', processes)) do
+    if process ~= except then
+      local slots = slots_prefix .. process
+      if redis.call('EXISTS', alive_prefix .. process) == 1 then
+        redis.call('ZREMRANGEBYSCORE', slots, '-inf', now)
+        live = live + redis.call('ZCARD', slots)
+      else
+        redis.call('DEL', slots)
+        redis.call('SREM', processes, process)
+      end
+    end
+  end
+  return live
+end`;
+
+/**
  * Admits a stream in one round trip, atomically. A user's slots are kept per
  * process: a set names the processes holding any, and each process's slots
  * are a sorted set scored by when each lapses at the latest (the longest a
@@ -30,21 +55,9 @@ import { STREAMS_RETRY_AFTER_S, type AdmissionResult, type SlotClaim, type Strea
  * ARGV: slot id, alive key prefix, alive ttl ms, max streams, opens per window, window ms left, max stream ms,
  *       this process's id, slots key prefix, browser id ('' for none), the stream-replaced message up to its slot id.
  */
-const ADMIT_SCRIPT = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+const ADMIT_SCRIPT = `${LUA_LIVE_SLOTS}
 redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
-local live = 0
-for _, process in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  local slots = ARGV[9] .. process
-  if redis.call('EXISTS', ARGV[2] .. process) == 1 then
-    redis.call('ZREMRANGEBYSCORE', slots, '-inf', now)
-    live = live + redis.call('ZCARD', slots)
-  else
-    redis.call('DEL', slots)
-    redis.call('SREM', KEYS[1], process)
-  end
-end
+local live = live_slots(KEYS[1], ARGV[2], ARGV[9], nil)
 local replaced = nil
 if ARGV[10] ~= '' then
   local held = redis.call('HGET', KEYS[6], ARGV[10])
@@ -82,22 +95,8 @@ return {'ok', redis.call('SMEMBERS', KEYS[4])}`;
  * KEYS: the user's processes, this process's slots.
  * ARGV: alive key prefix, slots key prefix, this process's id, max streams, max stream ms, slot ids…
  */
-const RECLAIM_SCRIPT = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local others = 0
-for _, process in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  if process ~= ARGV[3] then
-    local slots = ARGV[2] .. process
-    if redis.call('EXISTS', ARGV[1] .. process) == 1 then
-      redis.call('ZREMRANGEBYSCORE', slots, '-inf', now)
-      others = others + redis.call('ZCARD', slots)
-    else
-      redis.call('DEL', slots)
-      redis.call('SREM', KEYS[1], process)
-    end
-  end
-end
+const RECLAIM_SCRIPT = `${LUA_LIVE_SLOTS}
+local others = live_slots(KEYS[1], ARGV[1], ARGV[2], ARGV[3])
 redis.call('DEL', KEYS[2])
 local room = tonumber(ARGV[4]) - others
 local dropped = {}
