@@ -9,6 +9,8 @@ const securityHeaders = [
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
+  // The integrations page shows docs/integrations.md: on Vercel the file must travel with the function.
+  outputFileTracingIncludes: { "/settings/integrations": ["./docs/integrations.md"] },
   reactStrictMode: true,
   async headers() {
     return [

@@ -5,7 +5,9 @@
 import Link from "next/link";
 import { useState } from "react";
 import { usePolled } from "@/hooks/use-polled";
-import type { AlertPage } from "@/lib/types";
+import { apiFetch } from "@/lib/api-client";
+import { collapseScope } from "@/lib/audience";
+import type { AlertPage, AlertWithFunnel } from "@/lib/types";
 import { AdminStats } from "./admin-stats";
 import { FunnelBar } from "./funnel-bar";
 import { NotificationCard } from "./notification-card";
@@ -18,6 +20,18 @@ export function AdminConsole() {
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const cursor = cursors.at(-1)!;
   const { data: page, error } = usePolled<AlertPage>(`/api/admin/alerts${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`, POLL_MS);
+  const [resolveError, setResolveError] = useState<string | null>(null);
+  const resolvable = resolvableIn(page?.items ?? []);
+
+  async function resolve(id: string) {
+    setResolveError(null);
+    try {
+      await apiFetch(`/api/admin/alerts/${encodeURIComponent(id)}/resolve`, { method: "POST", body: {} });
+      setCursors([null]);
+    } catch (failure) {
+      setResolveError((failure as Error).message);
+    }
+  }
 
   return (
     <div className="grid gap-6 lg:grid-cols-[1fr_26rem]">
@@ -26,16 +40,23 @@ export function AdminConsole() {
         <AdminStats />
         <section aria-labelledby="recent-heading">
           <h2 id="recent-heading" className="mb-2 font-semibold">Recent alerts</h2>
-          {error && <p role="alert" className="text-sm text-rose-700 dark:text-rose-300">{error}</p>}
+          {(error ?? resolveError) && <p role="alert" className="text-sm text-rose-700 dark:text-rose-300">{error ?? resolveError}</p>}
           {page?.items.length === 0 && <p className="text-sm text-slate-600 dark:text-slate-400">No alerts sent yet.</p>}
           <ul data-testid="admin-recent" className="space-y-3">
             {page?.items.map((alert) => (
               <li key={alert.id} data-testid="admin-alert" data-id={alert.id} className="space-y-2">
                 <NotificationCard notification={alert} read />
                 <FunnelBar funnel={alert.funnel} />
-                <Link href={`/admin/alerts/${alert.id}`} data-testid="admin-alert-details" className="text-xs font-medium text-brand-600 hover:underline dark:text-brand-300">
-                  Who saw it →
-                </Link>
+                <div className="flex items-center gap-4">
+                  <Link href={`/admin/alerts/${alert.id}`} data-testid="admin-alert-details" className="text-xs font-medium text-brand-600 hover:underline dark:text-brand-300">
+                    Who saw it →
+                  </Link>
+                  {resolvable.has(alert.id) && (
+                    <button type="button" data-testid="admin-resolve" onClick={() => void resolve(alert.id)} className="text-xs font-medium text-emerald-700 hover:underline dark:text-emerald-300">
+                      Mark resolved
+                    </button>
+                  )}
+                </div>
               </li>
             ))}
           </ul>
@@ -55,4 +76,18 @@ export function AdminConsole() {
       </aside>
     </div>
   );
+}
+
+/** Firing alerts on the page that nothing newer on it replaced (the server checks again). */
+function resolvableIn(alerts: AlertWithFunnel[]): Set<string> {
+  const replaced = new Set<string>();
+  const ids = new Set<string>();
+  for (const alert of alerts) {
+    const scope = collapseScope(alert);
+    if (!scope) continue;
+    // Newest first: the first of a scope is its newest.
+    if (!replaced.has(scope) && alert.status === "firing") ids.add(alert.id);
+    replaced.add(scope);
+  }
+  return ids;
 }

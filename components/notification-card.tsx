@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { memo, useSyncExternalStore } from "react";
 import { notificationLinkTarget } from "@/lib/links";
-import type { Notification } from "@/lib/types";
+import { INTEGRATIONS, type AlertStatus, type Notification } from "@/lib/types";
 import { SeverityBadge } from "./severity-badge";
 
 interface Props {
@@ -17,7 +17,7 @@ interface Props {
 
 /** Memoised: a new notification re-renders its own card, not the other hundred. */
 export const NotificationCard = memo(function NotificationCard({ notification, read = false, onMarkRead, onArchive, onOpenLink }: Props) {
-  const { title, body, link, severity, sender, createdAt, audience } = notification;
+  const { title, body, link, severity, sender, createdAt, audience, status, expiresAt } = notification;
   return (
     <article
       className={`rounded-xl border p-4 transition-colors ${ read ? "border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900" : "border-brand-500/40 bg-brand-50 dark:border-brand-500/50 dark:bg-slate-900" }`}
@@ -26,13 +26,20 @@ export const NotificationCard = memo(function NotificationCard({ notification, r
         <div className="min-w-0 flex-1">
           <div className="mb-1 flex flex-wrap items-center gap-2 text-xs text-slate-600 dark:text-slate-400">
             <SeverityBadge severity={severity} />
+            {status && <StatusBadge status={status} />}
             {audience.kind === "channel" && <span className="rounded bg-slate-100 px-1.5 py-0.5 dark:bg-slate-800">#{audience.channel}</span>}
             {audience.kind === "user" && <span className="rounded bg-slate-100 px-1.5 py-0.5 dark:bg-slate-800">direct</span>}
             <LocalTime iso={createdAt} />
-            <span>
+            <span data-testid="notification-sender">
               · {sender.name}
-              {sender.token !== undefined && <> via token “{sender.token}”</>}
+              {sender.via !== undefined && <> via {INTEGRATIONS[sender.via]}</>}
+              {sender.token !== undefined && <> {sender.via !== undefined ? "with" : "via"} token “{sender.token}”</>}
             </span>
+            {expiresAt && (
+              <span data-testid="notification-expiry">
+                · until <LocalTime iso={expiresAt} />
+              </span>
+            )}
           </div>
           <h3 data-testid="notification-title" className="font-semibold break-words whitespace-pre-line">
             {title}
@@ -60,6 +67,18 @@ export const NotificationCard = memo(function NotificationCard({ notification, r
     </article>
   );
 });
+
+function StatusBadge({ status }: { status: AlertStatus }) {
+  const style =
+    status === "resolved"
+      ? "bg-emerald-100 text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-200"
+      : "bg-slate-100 text-slate-800 ring-1 ring-red-700/40 dark:bg-slate-800 dark:text-slate-100";
+  return (
+    <span data-testid="notification-status" className={`rounded px-1.5 py-0.5 text-xs font-medium ${style}`}>
+      {status === "resolved" ? "✓ Resolved" : "Firing"}
+    </span>
+  );
+}
 
 const ACTION = "rounded-md px-2 py-1 text-xs font-medium text-brand-600 hover:bg-brand-500/10 dark:text-brand-300";
 

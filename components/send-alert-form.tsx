@@ -18,14 +18,47 @@ interface Draft {
   channel: string;
   link: string;
   collapseKey: string;
+  /** Sent as firing, to be marked resolved later from the alert list. */
+  firing: boolean;
+  /** A datetime-local value (the admin's own time zone), or "". */
+  expiresAt: string;
 }
 
-const EMPTY: Draft = { title: "", body: "", severity: "info", audience: "all", userEmail: "", channel: "deploys", link: "", collapseKey: "" };
+const EMPTY: Draft = {
+  title: "",
+  body: "",
+  severity: "info",
+  audience: "all",
+  userEmail: "",
+  channel: "deploys",
+  link: "",
+  collapseKey: "",
+  firing: false,
+  expiresAt: "",
+};
 
-function toRequest(d: Draft) {
+/** A firing alert needs a collapse key for its resolved notice to replace it: one is made up when none is given. */
+const resolvableKey = () => `alert:${crypto.randomUUID().slice(0, 8)}`;
+
+function toRequest(d: Draft, collapseKey = d.collapseKey) {
   const audience =
     d.audience === "user" ? { kind: "user", userId: d.userEmail } : d.audience === "channel" ? { kind: "channel", channel: d.channel } : { kind: "all" };
-  return { title: d.title, body: d.body, severity: d.severity, audience, ...(d.link ? { link: d.link } : {}), ...(d.collapseKey ? { collapseKey: d.collapseKey } : {}) };
+  return {
+    title: d.title,
+    body: d.body,
+    severity: d.severity,
+    audience,
+    ...(d.link ? { link: d.link } : {}),
+    ...(collapseKey ? { collapseKey } : {}),
+    ...(d.firing ? { status: "firing" } : {}),
+    ...(d.expiresAt ? { expiresAt: localTimeToIso(d.expiresAt) } : {}),
+  };
+}
+
+/** An invalid date stays as typed, for the schema to name the field. */
+function localTimeToIso(value: string) {
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? value : date.toISOString();
 }
 
 export function SendAlertForm({ onSent }: { onSent: (result: PublishResult) => void }) {
@@ -39,7 +72,7 @@ export function SendAlertForm({ onSent }: { onSent: (result: PublishResult) => v
   async function send(event: React.FormEvent) {
     event.preventDefault();
     setFailure(null);
-    const request = toRequest(draft);
+    const request = toRequest(draft, draft.firing && !draft.collapseKey ? resolvableKey() : draft.collapseKey);
     const parsed = publishSchema.safeParse(request);
     if (!parsed.success) return setErrors(fieldErrors(parsed.error));
     setErrors({});
@@ -47,7 +80,7 @@ export function SendAlertForm({ onSent }: { onSent: (result: PublishResult) => v
     try {
       const sent = await apiFetch<PublishResult>("/api/notifications", { method: "POST", body: request });
       setResult(sent);
-      setDraft((d) => ({ ...d, title: "", body: "", link: "" }));
+      setDraft((d) => ({ ...d, title: "", body: "", link: "", expiresAt: "", firing: false }));
       onSent(sent);
     } catch (error) {
       if (error instanceof ApiClientError && error.body.fields) setErrors(error.body.fields);
@@ -64,6 +97,7 @@ export function SendAlertForm({ onSent }: { onSent: (result: PublishResult) => v
     severity: draft.severity,
     ...(draft.link ? { link: safePreviewLink(draft.link) } : {}),
     audience: toRequest(draft).audience as Notification["audience"],
+    ...(draft.firing ? { status: "firing" as const } : {}),
     createdAt: new Date().toISOString(),
     sender: { id: "you", name: "You" },
   };
@@ -132,6 +166,19 @@ export function SendAlertForm({ onSent }: { onSent: (result: PublishResult) => v
           </label>
           <input id="collapse-key" data-testid="admin-collapse-key" value={draft.collapseKey} maxLength={LIMITS.collapseKey} onChange={(e) => set("collapseKey", e.target.value)} className={input} />
           {error("collapseKey")}
+        </div>
+        <div className="grid gap-4 sm:grid-cols-2">
+          <div>
+            <label htmlFor="expires-at" className="mb-1 block text-sm font-medium">
+              Expires <span className="font-normal text-slate-600 dark:text-slate-400">(optional: then it leaves every feed)</span>
+            </label>
+            <input id="expires-at" type="datetime-local" data-testid="admin-expires-at" value={draft.expiresAt} onChange={(e) => set("expiresAt", e.target.value)} className={input} />
+            {error("expiresAt")}
+          </div>
+          <label className="flex items-center gap-2 self-end pb-2 text-sm font-medium">
+            <input type="checkbox" data-testid="admin-firing" checked={draft.firing} onChange={(e) => set("firing", e.target.checked)} className="size-4" />
+            Firing: mark it resolved later from the list
+          </label>
         </div>
         {failure && <p role="alert" className="rounded-lg bg-rose-50 p-3 text-sm text-rose-800 dark:bg-rose-950 dark:text-rose-200">{failure}</p>}
         <button type="submit" data-testid="admin-send" disabled={sending} className="rounded-lg bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700 disabled:opacity-60">

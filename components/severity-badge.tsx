@@ -6,6 +6,8 @@ const STYLES: Record<Severity, string> = {
   success: "bg-emerald-100 text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-200",
   warning: "bg-amber-100 text-amber-800 dark:bg-amber-900/50 dark:text-amber-200",
   error: "bg-rose-100 text-rose-800 dark:bg-rose-900/50 dark:text-rose-200",
+  // Solid, unlike the others: the one that must stand out on a busy screen.
+  critical: "bg-red-700 text-white ring-1 ring-red-800 dark:bg-red-600 dark:ring-red-400",
 };
 
 export function SeverityBadge({ severity }: { severity: Severity }) {

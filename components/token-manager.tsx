@@ -1,5 +1,6 @@
 "use client";
 // API tokens: create (shown once, with a copy button), list with last use, revoke.
+import Link from "next/link";
 import { useEffect, useState } from "react";
 import { apiFetch } from "@/lib/api-client";
 import type { ApiToken, CreatedApiToken } from "@/lib/types";
@@ -45,6 +46,14 @@ export function TokenManager({ canPublish }: { canPublish: boolean }) {
           For scripts and services: send <code>Authorization: Bearer &lt;token&gt;</code>. A token acts as you
           {canPublish ? ", so it can publish alerts." : " (read and stream, not publish)."}
         </p>
+        {canPublish && (
+          <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">
+            Alerts from Alertmanager, Grafana or GitHub: a token here and their webhook settings,{" "}
+            <Link href="/settings/integrations" data-testid="integrations-link" className="font-medium text-brand-600 hover:underline dark:text-brand-300">
+              step by step →
+            </Link>
+          </p>
+        )}
       </div>
       <form onSubmit={create} className="flex gap-2">
         <label htmlFor="token-name" className="sr-only">Token name</label>

@@ -9,6 +9,7 @@ const PAGES = [
   { path: "/signin", as: null },
   { path: "/", as: "alice@example.com" },
   { path: "/settings", as: "alice@example.com" },
+  { path: "/settings/integrations", as: "admin@example.com" },
   { path: "/admin", as: "admin@example.com" },
   { path: "/admin/alerts/<latest>", as: "admin@example.com" },
 ] as const;
@@ -32,8 +33,13 @@ async function seriousViolations(page: Page) {
 test.beforeAll(async ({ request }) => {
   // Cards of every severity, read and unread, so their colours are checked too.
   await signIn(request, embeddedUrl(), "admin@example.com");
-  for (const severity of ["info", "success", "warning", "error"]) {
+  for (const severity of ["info", "success", "warning", "error", "critical"]) {
     latestId = (await publish(request, embeddedUrl(), { audience: { kind: "all" }, title: `a11y ${severity}`, body: "body text", severity, link: "/settings" })).id;
+  }
+  // An alert's life shows too: firing, resolved, and an expiry.
+  const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
+  for (const status of ["firing", "resolved"]) {
+    await publish(request, embeddedUrl(), { audience: { kind: "all" }, title: `a11y ${status}`, severity: "critical", status, collapseKey: `a11y-${status}`, expiresAt });
   }
 });
 

@@ -6,6 +6,7 @@
 // for merging live in lib/client/feed-state.ts.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { apiFetch } from "@/lib/api-client";
+import { nextExpiry } from "@/lib/lifecycle";
 import { backoffDelay } from "@/lib/client/sse-connection";
 import {
   addLive,
@@ -15,6 +16,7 @@ import {
   applySeenEvent,
   archiveLocally,
   emptyFeed,
+  expireItems,
   markReadLocally,
   markSeenLocally,
   mergeFirstPage,
@@ -38,6 +40,8 @@ import { useSSE, type SSEMessage } from "./use-sse";
 const PAGE_SIZE = 30;
 const STREAM_EVENTS = ["connected", "notification", "read", "seen", "archived", "reset"] as const;
 const HISTORY_RETRY_BASE_MS = 2_000;
+/** setTimeout's longest delay (about 24 days; a longer one would fire at once): a later expiry is timed when the feed next changes. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 type StreamMessage = SSEMessage<StreamEventMap[(typeof STREAM_EVENTS)[number]]>;
 
@@ -76,7 +80,7 @@ export function useNotificationFeed(scope: string, callbacks: FeedCallbacks) {
         case "notification": {
           // The stream hands each on once (ids only grow); the feed also may have it from history.
           const n = message.data as Notification;
-          setFeed((f) => addLive(f, n));
+          setFeed((f) => expireItems(addLive(f, n), Date.now()));
           callbacksRef.current.onNew(n);
           // It may replace one this page does not hold (older than the feed reaches): the server's counts know.
           if (n.collapseKey !== undefined) sync();
@@ -155,11 +159,19 @@ export function useNotificationFeed(scope: string, callbacks: FeedCallbacks) {
     if (!feed.nextCursor) return;
     try {
       const page = await apiFetch<NotificationPage>(`/api/notifications?limit=${PAGE_SIZE}&cursor=${encodeURIComponent(feed.nextCursor)}`);
-      setFeed((f) => appendOlderPage(f, page));
+      setFeed((f) => expireItems(appendOlderPage(f, page), Date.now()));
     } catch (error) {
       setFeed((f) => ({ ...f, actionError: (error as Error).message }));
     }
   }, [feed.nextCursor]);
+
+  // An alert that expires leaves the feed and the counts at its time, without a reload.
+  useEffect(() => {
+    const at = nextExpiry(feed.items, Date.now());
+    if (at === null) return;
+    const timer = setTimeout(() => setFeed((f) => expireItems(f, Date.now())), Math.min(at - Date.now(), MAX_TIMER_MS));
+    return () => clearTimeout(timer);
+  }, [feed.items]);
 
   return { feed, stream, markRead, markSeen, archive, loadMore };
 }
@@ -185,7 +197,7 @@ function useHistorySync(setFeed: React.Dispatch<React.SetStateAction<FeedState>>
     try {
       const page = await apiFetch<NotificationPage>(`/api/notifications?limit=${PAGE_SIZE}`);
       retry.current.attempt = 0;
-      setFeed((f) => mergeFirstPage(f, page));
+      setFeed((f) => expireItems(mergeFirstPage(f, page), Date.now()));
     } catch (error) {
       setFeed((f) => ({ ...f, loading: false, loadError: (error as Error).message }));
       if (!retry.current.unmounted) retry.current.timer = setTimeout(() => void sync(), backoffDelay(retry.current.attempt++, HISTORY_RETRY_BASE_MS));

@@ -4,7 +4,9 @@
 // toast costs nothing. When more than FOLD_AFTER arrive within
 // FOLD_WINDOW_MS, they fold into one "N new notifications" toast that counts
 // on while they keep coming; the feed still lists every one. A notification
-// with a collapse key replaces the toast of the one it replaces.
+// with a collapse key replaces the toast of the one it replaces. A critical
+// one (not yet resolved) never folds and stays until dismissed, replaced
+// or expired.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { collapseScope } from "@/lib/audience";
 import type { Notification } from "@/lib/types";
@@ -29,6 +31,13 @@ interface OnScreen {
   folded: FoldedToast | null;
 }
 
+/** Critical and not yet resolved: its toast waits for the person. */
+const sticks = (n: Notification) => n.severity === "critical" && n.status !== "resolved";
+const isCritical = (t: Toast) => sticks(t.notification);
+const lastOf = <T>(items: T[], n: number) => (n > 0 ? items.slice(-n) : []);
+/** A critical toast waits for the person, or for its alert to expire. */
+const criticalUntil = (n: Notification) => (n.expiresAt ? Date.parse(n.expiresAt) : Infinity);
+
 export function useToasts() {
   const [screen, setScreen] = useState<OnScreen>({ toasts: [], folded: null });
   const arrivals = useRef<number[]>([]);
@@ -39,11 +48,17 @@ export function useToasts() {
     const burst = arrivals.current.length;
     setScreen((s) => {
       const until = now + TOAST_MS;
-      if (s.folded && s.folded.until > now) return { toasts: [], folded: { count: s.folded.count + 1, until } };
-      if (burst > FOLD_AFTER) return { toasts: [], folded: { count: burst, until } };
       const scope = collapseScope(notification);
       const others = scope ? s.toasts.filter((t) => collapseScope(t.notification) !== scope) : s.toasts;
-      return { toasts: [...others.slice(-(MAX_TOASTS - 1)), { notification, until }], folded: null };
+      const critical = others.filter(isCritical);
+      if (sticks(notification)) {
+        const plain = lastOf(others.filter((t) => !isCritical(t)), MAX_TOASTS - critical.length - 1);
+        return { ...s, toasts: [...plain, ...critical, { notification, until: criticalUntil(notification) }] };
+      }
+      if (s.folded && s.folded.until > now) return { toasts: critical, folded: { count: s.folded.count + 1, until } };
+      if (burst > FOLD_AFTER) return { toasts: critical, folded: { count: burst, until } };
+      const plain = others.filter((t) => !isCritical(t));
+      return { toasts: [...lastOf(plain, MAX_TOASTS - critical.length - 1), ...critical, { notification, until }], folded: null };
     });
   }, []);
 

@@ -38,6 +38,8 @@ const schema = z.object({
   /** Display and open acknowledgements per user: a browser sends at most one a second. */
   RATE_ACK_PER_MIN: intSetting(600, 1, 1_000_000_000),
   MAX_BODY_BYTES: intSetting(16_384, 256, 1_048_576),
+  /** Shared with GitHub's webhook settings; POST /api/hooks/github is off without it. */
+  GITHUB_WEBHOOK_SECRET: z.string().min(16, "use at least 16 characters").optional(),
   STREAM_QUEUE_MAX_BYTES: intSetting(1_048_576, 1_024, 64 * 1_048_576),
   INSTANCE_ID: z.string().regex(/^[\w.-]{1,64}$/).optional(),
   DIAGNOSTICS: z.enum(["0", "1"]).optional(),
@@ -89,6 +91,7 @@ function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     rateHistoryPerMin: e.RATE_HISTORY_PER_MIN,
     rateAckPerMin: e.RATE_ACK_PER_MIN,
     maxBodyBytes: e.MAX_BODY_BYTES,
+    githubWebhookSecret: e.GITHUB_WEBHOOK_SECRET ?? null,
     streamQueueMaxBytes: e.STREAM_QUEUE_MAX_BYTES,
     /** The admin diagnostics panel: on in development, in production only with DIAGNOSTICS=1. */
     diagnostics: e.DIAGNOSTICS ? e.DIAGNOSTICS === "1" : !production,

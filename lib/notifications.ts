@@ -13,28 +13,60 @@ import { getStores } from "./store";
 import { presenceKey } from "./store/presence/types";
 import type { InboxState } from "./store/inbox/types";
 import { getHub } from "./stream";
-import type { Audience, InboxCounts, Notification, NotificationPage, NotificationWithRead, PublishResult } from "./types";
+import { isExpired } from "./lifecycle";
+import type { Audience, InboxCounts, Integration, Notification, NotificationPage, NotificationWithRead, PublishResult, Sender } from "./types";
 
 const SCAN_PAGE = 200;
 
-export async function publishNotification(sender: SessionUser, input: PublishInput, limitKey: string, tokenName?: string): Promise<PublishResult> {
+/** Who sent a publish and how: the budget it counts against, the token and the integration it came through. */
+export interface PublishOrigin {
+  limitKey: string;
+  tokenName?: string;
+  via?: Integration;
+}
+
+export async function publishNotification(sender: SessionUser | Sender, input: PublishInput, origin: PublishOrigin): Promise<PublishResult> {
+  return (await publishNotifications(sender, [input], origin))[0]!;
+}
+
+/**
+ * Publishes each in order. The whole batch is taken from the sender's
+ * publish budget at once: a webhook's payload is sent whole or not at all
+ * (429), so its retry never sends half of it twice.
+ */
+export async function publishNotifications(sender: SessionUser | Sender, inputs: PublishInput[], origin: PublishOrigin): Promise<PublishResult[]> {
   const { deploymentProblem } = config();
   if (deploymentProblem) throw new ApiError(503, deploymentProblem);
   const store = getStores();
-  const limit = await store.limits.rateLimit(`publish:${limitKey}`, config().ratePublishPerMin, 60);
+  if (!inputs.length) return [];
+  const limit = await store.limits.rateLimit(`publish:${origin.limitKey}`, config().ratePublishPerMin, 60, inputs.length);
   if (!limit.ok) throw tooMany(limit.retryAfterS, "notifications sent");
+  const from: Sender = {
+    id: sender.id,
+    name: sender.name,
+    ...(origin.tokenName !== undefined ? { token: origin.tokenName } : {}),
+    ...(origin.via !== undefined ? { via: origin.via } : {}),
+  };
+  const published: PublishResult[] = [];
+  for (const input of inputs) published.push(await publishOne(from, input));
+  return published;
+}
+
+async function publishOne(sender: Sender, input: PublishInput): Promise<PublishResult> {
   const audience = resolveAudience(input.audience);
   // Counted as it goes out, so the funnel's first stage costs no round trip of its own.
   const connected = await connectedRecipients(audience);
-  const notification = await store.log.publish(
+  const notification = await getStores().log.publish(
     {
       title: input.title,
       body: input.body,
       severity: input.severity,
       ...(input.link ? { link: input.link } : {}),
       audience,
-      sender: { id: sender.id, name: sender.name, ...(tokenName !== undefined ? { token: tokenName } : {}) },
+      sender,
       ...(input.collapseKey ? { collapseKey: input.collapseKey } : {}),
+      ...(input.status ? { status: input.status } : {}),
+      ...(input.expiresAt ? { expiresAt: input.expiresAt } : {}),
     },
     connected,
   );
@@ -95,6 +127,7 @@ export async function listHistory(
   const store = getStores();
   const [recipient, state] = await Promise.all([recipientOf(user), store.inbox.getInboxState(user.id)]);
   const items: NotificationPage["items"] = [];
+  const now = Date.now();
   let before = query.cursor ?? null;
   let scanned = 0;
   while (items.length < query.limit && scanned < config().historyMax) {
@@ -103,7 +136,7 @@ export async function listHistory(
     const mine = page.filter((n) => isAddressedTo(n.audience, recipient));
     const superseded = await supersededIn(mine);
     for (const n of mine) {
-      if (superseded.has(n.id)) continue;
+      if (superseded.has(n.id) || isExpired(n, now)) continue;
       const item = inboxItem(n, state);
       if (item.archived !== query.archived || (query.unread && item.read)) continue;
       items.push(item);
@@ -139,6 +172,7 @@ export async function countInbox(
   // The newest one addressed to this person: counts say "as of" in the person's own terms, never the log's
   // newest id, which would tell a member when anything was last sent to anyone.
   let newestMine: string | null = null;
+  const now = Date.now();
   for (let scanned = 0; scanned < config().historyMax; ) {
     const { events } = await store.log.eventsAfter(after, SCAN_PAGE);
     scanned += events.length;
@@ -151,7 +185,7 @@ export async function countInbox(
         if (replaced) unread.delete(replaced);
         newestInScope.set(scope, n.id);
       }
-      if (!isRead(n.id, state) && !isArchived(n.id, state)) unread.set(n.id, { unseen: !isSeen(n.id, state) });
+      if (!isRead(n.id, state) && !isArchived(n.id, state) && !isExpired(n, now)) unread.set(n.id, { unseen: !isSeen(n.id, state) });
     }
     if (events.length) after = events[events.length - 1]!.id;
     if (events.length < SCAN_PAGE) break;

@@ -2,7 +2,7 @@
 // the admin form so that both sides enforce the same rules.
 import { z } from "zod";
 import { notificationLinkTarget } from "./links";
-import { SEVERITIES } from "./types";
+import { ALERT_STATUSES, SEVERITIES } from "./types";
 
 export const LIMITS = {
   title: 120,
@@ -19,7 +19,7 @@ export const LIMITS = {
 
 const notificationId = z.string().regex(/^\d{1,16}-\d{1,16}$/, "Not a notification id.");
 
-const channelName = z
+export const channelName = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "Channel names are 1–40 lowercase letters, digits or dashes.");
 
@@ -58,7 +58,7 @@ export const publishSchema = z.object({
     .max(LIMITS.body, `Bodies are at most ${LIMITS.body} characters.`)
     .regex(BODY_CHARS, "Bodies cannot contain control characters (line breaks and tabs are fine).")
     .default(""),
-  severity: z.enum(SEVERITIES, { error: "Severity is one of info, success, warning, error." }).default("info"),
+  severity: z.enum(SEVERITIES, { error: `Severity is one of ${SEVERITIES.join(", ")}.` }).default("info"),
   link: link.optional(),
   // Required: a publish that forgets it (or misspells it) must not reach everyone.
   audience: audienceInputSchema.nullish().transform((audience, ctx) => {
@@ -71,6 +71,12 @@ export const publishSchema = z.object({
     .min(1, "A collapse key has at least 1 character.")
     .max(LIMITS.collapseKey, `Collapse keys are at most ${LIMITS.collapseKey} characters.`)
     .regex(/^[^\u0000-\u001f\u007f]*$/, "Collapse keys cannot contain control characters.")
+    .optional(),
+  status: z.enum(ALERT_STATUSES, { error: 'Status is "firing" or "resolved".' }).optional(),
+  expiresAt: z.iso
+    .datetime({ offset: true, error: "expiresAt is an ISO time, e.g. 2026-12-24T18:00:00Z." })
+    .transform((value) => new Date(value).toISOString())
+    .refine((value) => Date.parse(value) > Date.now(), "expiresAt is in the past: the alert would never be shown.")
     .optional(),
 }).strict();
 export type PublishInput = z.infer<typeof publishSchema>;

@@ -1,6 +1,7 @@
 // Types shared by the server, the client and the tests: the product's wire shapes.
 
-export const SEVERITIES = ["info", "success", "warning", "error"] as const;
+/** Lowest first: `critical` is above `error`. */
+export const SEVERITIES = ["info", "success", "warning", "error", "critical"] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
 export type Role = "admin" | "member";
@@ -15,7 +16,16 @@ export interface Sender {
   name: string;
   /** The name of the API token it was sent with; absent when sent from the admin form. */
   token?: string;
+  /** The integration that translated it (a webhook of lib/hooks); absent for the API and the form. */
+  via?: Integration;
 }
+
+export const INTEGRATIONS = { alertmanager: "Alertmanager", grafana: "Grafana", github: "GitHub" } as const;
+export type Integration = keyof typeof INTEGRATIONS;
+
+/** Where an alert stands: a `resolved` one replaces its `firing` one through the collapse key. */
+export const ALERT_STATUSES = ["firing", "resolved"] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
 export interface Notification {
   /** Redis-stream style "<ms>-<seq>", strictly increasing in publish order. */
@@ -32,6 +42,9 @@ export interface Notification {
    * this one in history, feeds and toasts (e.g. "deploy:42").
    */
   collapseKey?: string;
+  status?: AlertStatus;
+  /** ISO time: from then on it leaves every feed and count (the admins' alert list keeps it). */
+  expiresAt?: string;
 }
 
 /** A notification as one user's inbox holds it. */

@@ -24,7 +24,11 @@ interface HandlerOptions<Schema extends z.ZodType | undefined> {
   role?: "admin";
   /** Only a signed-in person (a session), never an API token: managing tokens, so a leaked token cannot mint others. */
   sessionOnly?: boolean;
+  /** Only an API token (a service: the webhooks), and this sentence when it is missing. */
+  tokenOnly?: string;
   body?: Schema;
+  /** A larger body than MAX_BODY_BYTES (a webhook's payload). */
+  maxBodyBytes?: number;
 }
 
 type RouteContext = { params: Promise<Record<string, string>> };
@@ -36,11 +40,12 @@ export function apiHandler<Schema extends z.ZodType | undefined = undefined>(
   return async (req: NextRequest, route: RouteContext): Promise<Response> => {
     try {
       const auth = await authenticate(req);
+      if (options.tokenOnly && auth?.via !== "token") throw new ApiError(401, options.tokenOnly);
       if (!auth) throw unauthorized();
       if (options.sessionOnly && auth.via !== "session") throw new ApiError(403, "Sign in to do this; an API token cannot.");
       if (auth.via === "session" && isUnsafe(req.method)) assertSameOrigin(req);
       if (options.role === "admin" && auth.user.role !== "admin") throw forbidden("do this; it needs the admin role");
-      const body = options.body ? parseBody(options.body, await readJson(req)) : undefined;
+      const body = options.body ? parseBody(options.body, await readJson(req, options.maxBodyBytes)) : undefined;
       const params = (await route?.params) ?? {};
       return await handler({ req, user: auth.user, auth, body: body as never, params });
     } catch (error) {
@@ -94,8 +99,7 @@ export function assertSameOrigin(req: NextRequest) {
  * The body, at most MAX_BODY_BYTES of it: 413 as soon as it is larger,
  * declared or sent, before anything is parsed (next-auth's routes use it too).
  */
-export async function readBodyLimited(req: Request): Promise<Buffer> {
-  const max = config().maxBodyBytes;
+export async function readBodyLimited(req: Request, max = config().maxBodyBytes): Promise<Buffer> {
   const tooLarge = () => new ApiError(413, `The request body is larger than ${max} bytes.`);
   if (Number(req.headers.get("content-length")) > max) throw tooLarge();
   const chunks: Uint8Array[] = [];
@@ -117,11 +121,11 @@ export async function readBodyLimited(req: Request): Promise<Buffer> {
 }
 
 /** Reads at most MAX_BODY_BYTES, then parses; 413 before any parsing when larger. */
-async function readJson(req: NextRequest): Promise<unknown> {
+async function readJson(req: NextRequest, maxBytes?: number): Promise<unknown> {
   // The media type, parsed: "text/plain; application/json" is text, whatever it mentions.
   const mediaType = (req.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (mediaType !== "application/json") throw new ApiError(415, "Send the body as application/json.");
-  const text = (await readBodyLimited(req)).toString("utf8");
+  const text = (await readBodyLimited(req, maxBytes)).toString("utf8");
   try {
     return JSON.parse(text);
   } catch {
@@ -129,7 +133,7 @@ async function readJson(req: NextRequest): Promise<unknown> {
   }
 }
 
-function parseBody<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+export function parseBody<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const fields = fieldErrors(parsed.error);

@@ -45,7 +45,8 @@ export function turnDesktopNotificationsOff(userId: string) {
 }
 
 export function showDesktopNotification(n: AppNotification) {
-  const shown = new window.Notification(n.title, { body: n.body, tag: n.id, icon: "/icon-192.png" });
+  // A critical one stays on the desktop until the person acts on it (where the system allows).
+  const shown = new window.Notification(n.title, { body: n.body, tag: n.id, icon: "/icon-192.png", requireInteraction: n.severity === "critical" });
   shown.onclick = () => {
     window.focus();
     shown.close();

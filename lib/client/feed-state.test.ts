@@ -12,6 +12,7 @@ import {
   applySeenEvent,
   archiveLocally,
   emptyFeed,
+  expireItems,
   markReadLocally,
   markSeenLocally,
   MAX_FEED_ITEMS,
@@ -188,5 +189,31 @@ describe("feed state", () => {
     const elsewhere = applyArchivedEvent(feed, { allRead: true, unreadCount: 2, unseenCount: 2, unreadAsOf: "3-0", version: 0 });
     expect(ids(elsewhere)).toEqual([3, 1]);
     expect(elsewhere.archiveVersion).toBe(feed.archiveVersion + 1);
+  });
+});
+
+describe("expiry", () => {
+  const expiring = (ms: number, at: number): Notification => ({ ...n(ms), expiresAt: new Date(at).toISOString() });
+
+  it("drops what expired with its share of the counts, and keeps the rest", () => {
+    let feed = mergeFirstPage(emptyFeed, page([30, 20, 10], 2, 30));
+    feed = addLive(feed, expiring(40, 5_000));
+    feed = markReadLocally(feed, ["10-0"]).feed;
+    expect(feed.unreadCount).toBe(2); // the server's 2, one more live, one less read here
+    const at4999 = expireItems(feed, 4_999);
+    expect(at4999).toBe(feed);
+    const after = expireItems(feed, 5_000);
+    expect(after.items.map((i) => i.id)).toEqual(["30-0", "20-0", "10-0"]);
+    expect(after.unreadCount).toBe(feed.unreadCount - 1);
+    expect(after.unseenCount).toBe(feed.unseenCount - 1);
+    // Idempotent: a page from a server whose clock is behind brings it back, and it goes again with the same counts.
+    expect(expireItems(after, 6_000)).toBe(after);
+  });
+
+  it("a read expired one leaves the feed without touching the counts", () => {
+    const feed = mergeFirstPage(emptyFeed, { ...page([20, 10], 0, 20, null, true), items: [{ ...item(20, true), expiresAt: new Date(1_000).toISOString() }, item(10, true)] });
+    const after = expireItems(feed, 1_000);
+    expect(after.items.map((i) => i.id)).toEqual(["10-0"]);
+    expect([after.unreadCount, after.unseenCount]).toEqual([0, 0]);
   });
 });

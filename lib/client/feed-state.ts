@@ -18,6 +18,7 @@
 // fetched again once the change is answered.
 import { collapseScope } from "../audience";
 import { compareIds, isNewerId } from "../ids";
+import { isExpired } from "../lifecycle";
 import type { ArchivedEventData, InboxCounts, Notification, NotificationPage, NotificationWithRead, ReadEventData, SeenEventData } from "../types";
 
 /** A long-lived tab keeps this many items; older ones page back in on demand. */
@@ -184,6 +185,22 @@ export function applySeenEvent(feed: FeedState, data: SeenEventData): FeedState 
 export function applyArchivedEvent(feed: FeedState, data: ArchivedEventData): FeedState {
   const isArchived = "ids" in data ? idSet(data.ids) : (id: string) => feed.items.some((i) => i.id === id && i.read);
   return applyCount({ ...feed, items: feed.items.filter((i) => !isArchived(i.id)), archiveVersion: feed.archiveVersion + 1 }, data);
+}
+
+/**
+ * Drops what expired by `now`, with its share of the counts (every item held
+ * is in them). Idempotent: run after every merge too, so a page from a server
+ * whose clock is behind cannot bring one back.
+ */
+export function expireItems(feed: FeedState, now: number): FeedState {
+  if (!feed.items.some((i) => isExpired(i, now))) return feed;
+  const gone = feed.items.filter((i) => isExpired(i, now));
+  return {
+    ...feed,
+    items: feed.items.filter((i) => !isExpired(i, now)),
+    unreadCount: Math.max(0, feed.unreadCount - gone.reduce((n, i) => n + unreadOf(i), 0)),
+    unseenCount: Math.max(0, feed.unseenCount - gone.reduce((n, i) => n + unseenOf(i), 0)),
+  };
 }
 
 /** What a local change did, for revert() to undo if its request fails. */

@@ -3,6 +3,7 @@
 // (`reset`) when the log no longer holds it all.
 import { collapseScope, isAddressedTo } from "../audience";
 import { isNotificationId } from "../ids";
+import { isExpired } from "../lifecycle";
 import type { NotificationLog } from "../store/log/types";
 import type { Notification } from "../types";
 import type { Connection } from "./connection";
@@ -28,7 +29,9 @@ export async function replay(log: Pick<NotificationLog, "eventsAfter">, connecti
       connection.sentUpTo = null;
       return connection.send(RESET);
     }
-    const mine = newestPerCollapseScope(events.filter((n) => isAddressedTo(n.audience, connection)));
+    // Expired ones go after the collapse: a newer one that expired still replaced the older ones.
+    const now = Date.now();
+    const mine = newestPerCollapseScope(events.filter((n) => isAddressedTo(n.audience, connection))).filter((n) => !isExpired(n, now));
     if (mine.length) deliver(connection, mine.map((n) => encodeJsonEvent("notification", n, n.id)), mine, false);
     if (events.length < REPLAY_PAGE) return;
     await connection.waitForDrain();

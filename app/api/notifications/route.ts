@@ -19,5 +19,5 @@ export const GET = apiHandler({}, async ({ req, user }) => {
 export const POST = apiHandler({ role: "admin", body: publishSchema }, async ({ user, body, auth }) => {
   // One budget per person, shared by their session and every token of theirs: a new token is no new budget.
   const tokenName = auth.via === "token" ? auth.tokenName : undefined;
-  return Response.json(await publishNotification(user, body, `user:${user.id}`, tokenName), { status: 201 });
+  return Response.json(await publishNotification(user, body, { limitKey: `user:${user.id}`, tokenName }), { status: 201 });
 });

@@ -15,5 +15,13 @@ export function runLimitsContract(name: string, make: MakeStores) {
       expect((await stores().limits.rateLimit("other-key", 3, 3600)).ok).toBe(true);
     });
 
+    it("takes a batch's cost at once: one that does not fit in what is left is refused whole", async () => {
+      expect((await stores().limits.rateLimit("batch-key", 5, 3600, 3)).ok).toBe(true);
+      const over = await stores().limits.rateLimit("batch-key", 5, 3600, 3);
+      expect(over.ok).toBe(false);
+      expect(over.retryAfterS).toBeGreaterThanOrEqual(1);
+      expect((await stores().limits.rateLimit("batch-key-2", 5, 3600, 6)).ok).toBe(false);
+    });
+
   });
 }

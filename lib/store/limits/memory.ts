@@ -9,20 +9,20 @@ export class MemoryRateLimiter implements RateLimiter {
   private readonly windows = new Map<string, { window: number; count: number; endsAt: number }>();
   private hits = 0;
 
-  async rateLimit(key: string, limit: number, windowS: number): Promise<RateLimitResult> {
-    return this.hit(key, limit, windowS);
+  async rateLimit(key: string, limit: number, windowS: number, cost = 1): Promise<RateLimitResult> {
+    return this.hit(key, limit, windowS, cost);
   }
 
   /** Synchronous, for callers that must check and act in one step (stream admission). */
-  hit(key: string, limit: number, windowS: number): RateLimitResult {
+  hit(key: string, limit: number, windowS: number, cost = 1): RateLimitResult {
     const windowMs = windowS * 1000;
     const now = Date.now();
     if (++this.hits % SWEEP_EVERY === 0) this.sweep(now);
     const window = Math.floor(now / windowMs);
     const entry = this.windows.get(key);
     const count = entry && entry.window === window ? entry.count : 0;
-    if (count >= limit) return { ok: false, retryAfterS: Math.max(1, Math.ceil(((window + 1) * windowMs - now) / 1000)) };
-    this.windows.set(key, { window, count: count + 1, endsAt: (window + 1) * windowMs });
+    if (count + cost > limit) return { ok: false, retryAfterS: Math.max(1, Math.ceil(((window + 1) * windowMs - now) / 1000)) };
+    this.windows.set(key, { window, count: count + cost, endsAt: (window + 1) * windowMs });
     return { ok: true, retryAfterS: 0 };
   }
 

@@ -9,7 +9,7 @@ export class RedisRateLimiter implements RateLimiter {
 
   constructor(private readonly redis: RedisConnection) {}
 
-  async rateLimit(key: string, limit: number, windowS: number): Promise<RateLimitResult> {
+  async rateLimit(key: string, limit: number, windowS: number, cost = 1): Promise<RateLimitResult> {
     const name = `${limit}/${windowS}`;
     let limiter = this.limiters.get(name);
     if (!limiter) {
@@ -21,7 +21,7 @@ export class RedisRateLimiter implements RateLimiter {
       });
       this.limiters.set(name, limiter);
     }
-    const result = await this.redis.counted(() => limiter.limit(key));
+    const result = await this.redis.counted(() => limiter.limit(key, { rate: cost }));
     return { ok: result.success, retryAfterS: result.success ? 0 : Math.max(1, Math.ceil((result.reset - Date.now()) / 1000)) };
   }
 }

@@ -6,6 +6,6 @@ export interface RateLimitResult {
 }
 
 export interface RateLimiter {
-  /** Fixed-window-or-better limiter: `limit` hits per `windowS` for `key`. */
-  rateLimit(key: string, limit: number, windowS: number): Promise<RateLimitResult>;
+  /** Fixed-window-or-better limiter: `limit` hits per `windowS` for `key`; one call takes `cost` hits at once. */
+  rateLimit(key: string, limit: number, windowS: number, cost?: number): Promise<RateLimitResult>;
 }

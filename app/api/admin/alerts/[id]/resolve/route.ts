@@ -1,0 +1,13 @@
+// POST /api/admin/alerts/<id>/resolve: publishes the alert again as resolved, replacing the firing one.
+import { apiHandler } from "@/lib/api/handler";
+import { ApiError } from "@/lib/errors";
+import { isNotificationId } from "@/lib/ids";
+import { resolveAlert } from "@/lib/resolve-alert";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const POST = apiHandler({ role: "admin" }, async ({ user, params }) => {
+  if (!isNotificationId(params.id ?? "")) throw new ApiError(400, "Not a notification id.", { field: "id" });
+  return Response.json(await resolveAlert(user, params.id!), { status: 201 });
+});

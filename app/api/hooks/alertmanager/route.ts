@@ -1,0 +1,7 @@
+// POST: Prometheus Alertmanager's webhook (webhook_config), one notification per alert.
+import { alertHookRoute } from "@/lib/hooks/alert-route";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const POST = alertHookRoute("alertmanager");

@@ -1,0 +1,7 @@
+// POST: a Grafana webhook contact point, one notification per alert.
+import { alertHookRoute } from "@/lib/hooks/alert-route";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const POST = alertHookRoute("grafana");

@@ -1,0 +1,24 @@
+// POST /api/hooks/alertmanager and /api/hooks/grafana: an admin's API token,
+// a payload of alerts, one notification each.
+import "server-only";
+import { apiHandler } from "../api/handler";
+import { alertGroupSchema, alertToNotification } from "./alerts";
+import { HOOK_MAX_BODY_BYTES, hookAudience, publishFromHook } from "./publish";
+
+export function alertHookRoute(via: "alertmanager" | "grafana") {
+  return apiHandler(
+    {
+      role: "admin",
+      tokenOnly: "Send an admin's API token: Authorization: Bearer <token> (Settings → API tokens).",
+      body: alertGroupSchema,
+      maxBodyBytes: HOOK_MAX_BODY_BYTES,
+    },
+    async ({ req, user, auth, body }) => {
+      const audience = hookAudience(req);
+      const tokenName = auth.via === "token" ? auth.tokenName : undefined;
+      const inputs = body.alerts.map((alert) => alertToNotification(alert, via, audience));
+      const published = await publishFromHook(user, inputs, { limitKey: `user:${user.id}`, tokenName, via });
+      return Response.json({ published }, { status: 202 });
+    },
+  );
+}
