@@ -28,6 +28,8 @@ export interface Options {
   instances: number | null;
   /** --node-flags: the Node flags of every server, or null for the product's own (package.json's start). */
   nodeFlags: string[] | null;
+  /** --history: notifications kept for the product's history-page measurement (0: skipped). */
+  historyKept: number;
 }
 
 export const USAGE = `npm run bench -- [--quick] [--n 1000,5000] [--systems floor,product,...] [--no-build]
@@ -39,6 +41,7 @@ export const USAGE = `npm run bench -- [--quick] [--n 1000,5000] [--systems floo
                  [--runs 1] (the plan K times over; each row the median, with the spread)
                  [--node current,24] (floor, floor-batched, minimal-next, product-embedded and product-upstash on each; the rest on the first)
                  [--node-flags "--x=1 ..."] (every server's Node flags; default: the product's npm start flags, "" for none)
+                 [--history 100000] (notifications kept for the product's history-page row; 0 skips it; --quick: 1000)
 systems: ${SYSTEMS.join(", ")} (aliases: product, upstash, realtime, minimal, tutorial)`;
 
 function profilePhase(value: string): ProfiledPhase {
@@ -65,7 +68,7 @@ export function parseOptions(argv: string[], root: string): Options {
     console.log(USAGE);
     process.exit(0);
   }
-  const known = new Set(["n", "systems", "product-dir", "out", "burst", "inflight", "workers", "idle-s", "cpu-prof", "node", "heap-snapshot", "runs", "cpu-prof-phase", "instances", "node-flags"]);
+  const known = new Set(["n", "systems", "product-dir", "out", "burst", "inflight", "workers", "idle-s", "cpu-prof", "node", "heap-snapshot", "runs", "cpu-prof-phase", "instances", "node-flags", "history"]);
   for (const name of values.keys()) if (!known.has(name)) throw new Error(`unknown option --${name}\n${USAGE}`);
   const int = (name: string, fallback: number) => {
     const v = values.get(name);
@@ -96,5 +99,6 @@ export function parseOptions(argv: string[], root: string): Options {
     heapSnapshotDir: values.has("heap-snapshot") ? path.resolve(values.get("heap-snapshot")!) : null,
     node: (values.get("node") ?? "current,24").split(",").map((s) => s.trim()).filter(Boolean),
     nodeFlags: values.has("node-flags") ? values.get("node-flags")!.split(/\s+/).filter(Boolean) : null,
+    historyKept: values.get("history") === "0" ? 0 : int("history", quick ? 1_000 : 100_000),
   };
 }

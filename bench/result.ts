@@ -1,5 +1,6 @@
 // The shape of one measured row (one system at one N), as written to results/latest.json.
 import type { SystemName } from "./launch/types";
+import type { HistoryPage } from "./measure/history-page";
 
 export interface Result {
   system: SystemName;
@@ -62,4 +63,6 @@ export interface Result {
   /** Over every stream: storm publishes received twice, and not received. */
   stormDuplicates: number | null;
   stormMissing: number | null;
+  /** The product: a sparse person's newest page with `atHistory` kept, against an empty history. */
+  historyPage: HistoryPage | null;
 }

@@ -109,6 +109,7 @@ async function main() {
     warmupPublishes: 20,
     profile: options.cpuProfDir === null ? null : options.cpuProfPhase,
     heapSnapshotDir: options.heapSnapshotDir,
+    historyKept: options.historyKept,
   };
   const results: Result[] = [];
   const failures: string[] = [];

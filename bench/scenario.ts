@@ -1,6 +1,7 @@
 // One system at one N, phase by phase: warm-up, connect N streams, memory, steady publishes, burst, idle (Redis
 // systems), reconnect storm (the product).
 import { setTimeout as sleep } from "node:timers/promises";
+import IORedis from "ioredis";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -15,6 +16,7 @@ import { publishBurst, publishSteady, type PublishOutcome, type Schedule } from 
 import { now } from "./load/protocol";
 import { toggleProfiles, type ProfiledPhase } from "./measure/cpu-profile";
 import { summariseHeaps, takeHeapSnapshot } from "./measure/heap-snapshot";
+import { measureHistoryPage } from "./measure/history-page";
 import { watchScreen, type Screen, type ScreenWatch } from "./measure/time-to-screen";
 import { cpuSeconds, rssBytes, selfCpuSeconds } from "./measure/proc";
 import { concatSorted, percentile, round, round3 } from "./measure/stats";
@@ -31,6 +33,8 @@ export interface Settings {
   profile: ProfiledPhase | null;
   /** Servers take heap snapshots on SIGUSR2 into this folder: the first server is snapshotted before and after connecting. */
   heapSnapshotDir: string | null;
+  /** Notifications kept for the product's history-page measurement (0: not measured). */
+  historyKept: number;
 }
 
 interface Deps {
@@ -40,6 +44,9 @@ interface Deps {
   settings: Settings;
   log: (line: string) => void;
 }
+
+/** The systems that talk to the shared Redis: each gets a fresh redis-server (and endpoint), metered. */
+const REDIS_SYSTEMS: readonly SystemName[] = ["upstash-realtime", "socketio-redis", "product-upstash", "product-redis"];
 
 /** A system (or the local endpoint) holding more than this is buffering without bound: the run stops it. */
 const MEMORY_LIMIT_BYTES = 4 * 2 ** 30;
@@ -158,10 +165,33 @@ async function measureStorm(storm: Storm, n: number, pool: ClientPool, log: (lin
   return { recoverMs, streams: expected, duplicates: report.duplicates, missing };
 }
 
+/**
+ * The product's history page, on instances of its own started for it: the
+ * history they fill is wiped before the streams are measured, so it weighs
+ * on nothing else.
+ */
+async function measureHistoryOn(name: SystemName, context: LaunchContext, backing: Infra | null, settings: Settings, log: (line: string) => void) {
+  if (!settings.historyKept || !name.startsWith("product-")) return null;
+  const system = await startSystem(name, context, 1);
+  try {
+    pinToCore(system.pids, SERVER_CORE);
+    const pids = system.pids;
+    return system.history ? await measureHistoryPage(system.history, settings.historyKept, { meter: backing?.meter ?? null, rss: () => rssBytes(pids), log }) : null;
+  } finally {
+    await system.stop();
+    if (backing) {
+      const redis = new IORedis(backing.redis.url);
+      await redis.flushall();
+      redis.disconnect();
+    }
+  }
+}
+
 export async function measureSystem(name: SystemName, n: number, deps: Deps): Promise<Result> {
   const { pool, context, infra, settings, log } = deps;
   // A fresh redis-server and endpoint per Redis system: nothing one system left behind weighs on the next.
-  const backing = name === "upstash-realtime" || name === "product-upstash" || name === "product-redis" ? await infra.get() : null;
+  const backing = REDIS_SYSTEMS.includes(name) ? await infra.get() : null;
+  const historyPage = await measureHistoryOn(name, context, backing, settings, log);
   let system: RunningSystem | null = null;
   /** Runs a phase, with the servers' CPU profile on around it when --cpu-prof asked for that phase. */
   const profiled = async <T>(phase: ProfiledPhase, work: () => Promise<T>): Promise<T> => {
@@ -330,6 +360,7 @@ export async function measureSystem(name: SystemName, n: number, deps: Deps): Pr
       stormStreams: storm?.streams ?? null,
       stormDuplicates: storm?.duplicates ?? null,
       stormMissing: storm?.missing ?? null,
+      historyPage,
     };
   } finally {
     await pool.closeStreams();

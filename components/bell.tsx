@@ -4,6 +4,7 @@
 // so does each one that arrives while it is open (it shows there). Escape
 // anywhere, or a click outside, closes the menu.
 import { useEffect, useRef, useState } from "react";
+import { countLabel } from "@/lib/client/feed-state";
 import type { NotificationWithRead } from "@/lib/types";
 
 interface Props {
@@ -53,7 +54,7 @@ export function Bell({ unseenCount, latest, onOpen, onMarkAllRead }: Props) {
         data-testid="bell-button"
         aria-expanded={open}
         aria-controls="bell-menu"
-        aria-label={`Notifications, ${unseenCount} new`}
+        aria-label={`Notifications, ${countLabel(unseenCount)} new`}
         onClick={() => {
           if (!open) onOpen();
           setOpen(!open);
@@ -65,7 +66,7 @@ export function Bell({ unseenCount, latest, onOpen, onMarkAllRead }: Props) {
         </svg>
         {unseenCount > 0 && (
           <span data-testid="bell-badge" className="absolute -top-0.5 -right-0.5 min-w-5 rounded-full bg-rose-600 px-1 text-center text-xs leading-5 font-semibold text-white">
-            {unseenCount}
+            {countLabel(unseenCount)}
           </span>
         )}
       </button>

@@ -7,6 +7,7 @@ import { useDisplayAcks } from "@/hooks/use-display-acks";
 import { useNotificationFeed } from "@/hooks/use-notification-feed";
 import { useToasts } from "@/hooks/use-toasts";
 import { DisplayAcks } from "@/lib/client/display-acks";
+import { countLabel } from "@/lib/client/feed-state";
 import { desktopNotificationsOn, showDesktopNotification } from "@/lib/client/desktop-notifications";
 import { goToSignIn } from "@/lib/client/sign-out";
 import { StreamError } from "@/lib/client/sse-types";
@@ -62,7 +63,7 @@ export function Dashboard({ userId }: { userId: string }) {
 
   // The title counts unread (what is left to read); the badge counts unseen (new since the bell was opened).
   useEffect(() => {
-    document.title = feed.unreadCount > 0 ? `(${feed.unreadCount}) ${TITLE}` : TITLE;
+    document.title = feed.unreadCount > 0 ? `(${countLabel(feed.unreadCount)}) ${TITLE}` : TITLE;
   }, [feed.unreadCount]);
 
   // The session ended (signed out elsewhere, expired): the stream said 401.

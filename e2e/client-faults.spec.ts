@@ -6,6 +6,7 @@ import type { BrowserContext, Page, Route } from "@playwright/test";
 import { startNextServer, type NextServer } from "../testing/next-server";
 import { signInCookie } from "../testing/session";
 import { collect } from "../testing/sse-reader";
+import { countLabel } from "@/lib/client/feed-state";
 import { addCookieHeader, ALICE, cardsTitled, expect, test } from "./fixtures";
 
 let server: NextServer;
@@ -111,7 +112,7 @@ test("9. a notification that arrives while a reset's history request is slow sta
       await page.unroute("**/api/notifications?*");
       expect((await post(trimmed.url, "/api/admin/diagnostics", trimmedAdmin, { action: "rotate-streams" })).status).toBe(200);
       const server = (await (await fetch(`${trimmed.url}/api/notifications?limit=1`, { headers: { cookie } })).json()) as { unreadCount: number };
-      await expect(badge(page)).toHaveText(String(server.unreadCount));
+      await expect(badge(page)).toHaveText(countLabel(server.unreadCount));
     });
   } finally {
     await trimmed.stop();
@@ -174,12 +175,14 @@ test("11. a session that ended sends the person to /signin instead of reconnecti
   });
 });
 
-test("12. a burst of 300: the feed stays bounded, toasts fold into one with the count, the badge counts all, older items page in", async ({ browser }) => {
+test("12. a burst of 300: the feed stays bounded, toasts fold into one with the count, the badge says 99+, older items page in", async ({ browser }) => {
   const { context, page } = await aliceLive(browser);
   await closing(context, async () => {
     const titles = Array.from({ length: 300 }, (_, i) => `burst ${i}`);
     await publishToAlice(titles);
-    await expect(badge(page)).toHaveText("300");
+    // Counts stop at 100 (docs/api.md): the badge and the title say so.
+    await expect(badge(page)).toHaveText("99+");
+    await expect(page).toHaveTitle(/^\(99\+\) /);
     await expect(cardsTitled(page, "burst 299")).toHaveCount(1);
     expect(await page.getByTestId("notification-item").count()).toBeLessThanOrEqual(100);
     // The burst folds into one toast that counted them (those of the first moments may have toasted on their own).

@@ -26,6 +26,15 @@ export function isAddressedTo(audience: Audience, recipient: Recipient): boolean
  */
 export function collapseScope(n: { audience: Audience; collapseKey?: string }): string | null {
   if (n.collapseKey === undefined) return null;
-  const audience = n.audience.kind === "all" ? "all" : n.audience.kind === "user" ? `user:${n.audience.userId}` : `channel:${n.audience.channel}`;
-  return `${audience}\n${n.collapseKey}`;
+  return `${audienceKey(n.audience)}\n${n.collapseKey}`;
+}
+
+/** One audience as a key: "all", "user:<id>" or "channel:<name>"; the log keeps an index per key. */
+export function audienceKey(audience: Audience): string {
+  return audience.kind === "all" ? "all" : audience.kind === "user" ? `user:${audience.userId}` : `channel:${audience.channel}`;
+}
+
+/** Every audience that reaches the recipient: a page of their history merges these indexes, nothing else. */
+export function audienceKeysOf(recipient: Recipient): string[] {
+  return ["all", `user:${recipient.userId}`, ...[...recipient.following].map((channel) => `channel:${channel}`)];
 }

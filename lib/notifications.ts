@@ -2,7 +2,7 @@
 // its inbox state and counts. Audience checks go through lib/audience.ts only;
 // changes to the inbox (read, seen, archived) live in lib/inbox.ts.
 import "server-only";
-import { collapseScope, isAddressedTo, type Recipient } from "./audience";
+import { audienceKeysOf, collapseScope, isAddressedTo, type Recipient } from "./audience";
 import type { SessionUser } from "./auth/users";
 import { normalizeEmail, userIdFor } from "./auth/users";
 import { config } from "./config";
@@ -17,6 +17,10 @@ import { isExpired } from "./lifecycle";
 import type { Audience, InboxCounts, Integration, Notification, NotificationPage, NotificationWithRead, PublishResult, Sender } from "./types";
 
 const SCAN_PAGE = 200;
+/** Counts stop here: a badge shows "99+" from 100 on (docs/api.md). */
+export const COUNT_CAP = 100;
+/** Counting looks at no more than this many of a person's notifications past their read mark. */
+const COUNT_SCAN_MAX = 2_000;
 
 /** Who sent a publish and how: the budget it counts against, the token and the integration it came through. */
 export interface PublishOrigin {
@@ -126,12 +130,14 @@ export async function listHistory(
 ): Promise<NotificationPage> {
   const store = getStores();
   const [recipient, state] = await Promise.all([recipientOf(user), store.inbox.getInboxState(user.id)]);
+  const audiences = audienceKeysOf(recipient);
   const items: NotificationPage["items"] = [];
   const now = Date.now();
   let before = query.cursor ?? null;
-  let scanned = 0;
-  while (items.length < query.limit && scanned < config().historyMax) {
-    const page = await store.log.eventsBefore(before, SCAN_PAGE);
+  // A page's worth first (the usual newest page costs that); more per read only when filters leave it short.
+  let count = query.limit;
+  for (let scanned = 0; items.length < query.limit && scanned < config().historyMax; ) {
+    const page = await store.log.eventsForAudiences(audiences, { before, after: null }, count);
     scanned += page.length;
     const mine = page.filter((n) => isAddressedTo(n.audience, recipient));
     const superseded = await supersededIn(mine);
@@ -142,8 +148,9 @@ export async function listHistory(
       items.push(item);
       if (items.length === query.limit) break;
     }
-    if (page.length < SCAN_PAGE) break;
+    if (page.length < count) break;
     before = page[page.length - 1]!.id;
+    count = Math.min(count * 2, SCAN_PAGE);
   }
   return {
     items,
@@ -156,47 +163,60 @@ export async function listHistory(
 /**
  * The unread and unseen counts, and the newest notification they account
  * for: a client adds the ones it holds that are newer, whatever order the
- * counts and live events reach it in. Archived and replaced (collapsed)
- * notifications count in neither. Also answers the unread ids (for the funnel
- * when all are marked read).
+ * counts and live events reach it in. Archived, expired and replaced
+ * (collapsed) notifications count in neither. Read newest first from the
+ * person's audience indexes, back to their read mark, and bounded: counts
+ * stop at COUNT_CAP (the badge shows "99+"), and at most COUNT_SCAN_MAX
+ * notifications past the read mark are looked at, so a person who never
+ * reads costs what one who does costs. Also answers the unread ids found (for
+ * the funnel when all are marked read).
  */
 export async function countInbox(
   recipient: Recipient,
   state: InboxState,
 ): Promise<{ counts: InboxCounts; unreadIds: string[]; newestMine: string | null }> {
   const store = getStores();
-  // Unread ones are after the read watermark; per collapse scope, the newest seen so far.
-  const unread = new Map<string, { unseen: boolean }>();
-  const newestInScope = new Map<string, string>();
-  let after = state.watermark ?? "0-0";
+  const audiences = audienceKeysOf(recipient);
+  const unreadIds: string[] = [];
+  let unseenCount = 0;
+  // Newest first, the first of a collapse scope is the one that replaced the rest.
+  const scopesSeen = new Set<string>();
   // The newest one addressed to this person: counts say "as of" in the person's own terms, never the log's
   // newest id, which would tell a member when anything was last sent to anyone.
   let newestMine: string | null = null;
   const now = Date.now();
-  for (let scanned = 0; scanned < config().historyMax; ) {
-    const { events } = await store.log.eventsAfter(after, SCAN_PAGE);
-    scanned += events.length;
-    for (const n of events) {
+  let before: string | null = null;
+  let count = COUNT_CAP;
+  for (let scanned = 0; unreadIds.length < COUNT_CAP && scanned < COUNT_SCAN_MAX; ) {
+    const page = await store.log.eventsForAudiences(audiences, { before, after: state.watermark }, count);
+    scanned += page.length;
+    for (const n of page) {
       if (!isAddressedTo(n.audience, recipient)) continue;
-      newestMine = n.id;
+      newestMine ??= n.id;
       const scope = collapseScope(n);
       if (scope) {
-        const replaced = newestInScope.get(scope);
-        if (replaced) unread.delete(replaced);
-        newestInScope.set(scope, n.id);
+        if (scopesSeen.has(scope)) continue;
+        scopesSeen.add(scope);
       }
-      if (!isRead(n.id, state) && !isArchived(n.id, state) && !isExpired(n, now)) unread.set(n.id, { unseen: !isSeen(n.id, state) });
+      if (isRead(n.id, state) || isArchived(n.id, state) || isExpired(n, now)) continue;
+      unreadIds.push(n.id);
+      if (!isSeen(n.id, state)) unseenCount++;
+      if (unreadIds.length === COUNT_CAP) break;
     }
-    if (events.length) after = events[events.length - 1]!.id;
-    if (events.length < SCAN_PAGE) break;
+    if (page.length < count) break;
+    before = page[page.length - 1]!.id;
+    count = SCAN_PAGE;
   }
-  let unseenCount = 0;
-  for (const { unseen } of unread.values()) if (unseen) unseenCount++;
   return {
     // Nothing of theirs since their read mark (or ever): the counts account for everything until now, and a
     // client holding notifications of an earlier history (a restarted embedded store) must not count or keep them.
-    counts: { unreadCount: unread.size, unseenCount, unreadAsOf: newestMine ?? state.watermark ?? `${Date.now() - 1}-0`, version: state.version },
-    unreadIds: [...unread.keys()],
+    counts: {
+      unreadCount: unreadIds.length,
+      unseenCount,
+      unreadAsOf: newestMine ?? state.watermark ?? `${Date.now() - 1}-0`,
+      version: state.version,
+    },
+    unreadIds,
     newestMine: newestMine ?? state.watermark,
   };
 }

@@ -17,6 +17,9 @@ const ALIASES: Record<string, SystemName> = {
   minimal: "minimal-next",
   next: "minimal-next",
   tutorial: "express",
+  socketio: "socketio-redis",
+  "socket.io": "socketio-redis",
+  bettersse: "better-sse",
   batched: "floor-batched",
 };
 
@@ -41,6 +44,15 @@ export async function startSystem(name: SystemName, context: LaunchContext, stre
       return startNodeScript(path.join(context.root, "bench/systems/floor-batched.ts"), serverNode);
     case "express":
       return startNodeScript(path.join(context.root, "bench/systems/express.ts"), serverNode);
+    case "better-sse":
+      return startNodeScript(path.join(context.root, "bench/systems/better-sse.ts"), serverNode);
+    case "socketio-redis":
+      // Two instances on one redis-server, as product-redis runs (four past 5,000 streams, as it does).
+      return startNodeScript(path.join(context.root, "bench/systems/socketio-redis.ts"), serverNode, {
+        env: { REDIS_URL: await context.redisUrl() },
+        instances: context.clusterInstances ?? (streams > 5_000 ? 4 : 2),
+        socketIo: true,
+      });
     case "minimal-next":
       return startBenchApp(context.root, "minimal-next", {}, "/api/events", false, serverNode);
     case "upstash-realtime": {

@@ -14,7 +14,13 @@ const PRODUCT_ENV = {
   RATE_PUBLISH_PER_MIN: "1000000",
   SSE_HEARTBEAT_MS: "15000",
   DIAGNOSTICS: "1",
+  // Room for the history-page measurement's 100,000 (measure/history-page.ts).
+  HISTORY_MAX: "200000",
+  RATE_HISTORY_PER_MIN: "1000000",
 };
+
+/** How many publishes the history fill keeps in flight. */
+const FILL_IN_FLIGHT = 16;
 
 /** A cluster grows with the load, as a deployment would: 4 instances for 20,000 streams (issue 15). */
 const clusterSize = (streams: number) => (streams > 5_000 ? 4 : 2);
@@ -42,7 +48,36 @@ export async function startProduct(context: LaunchContext, mode: "embedded" | "u
     const member = await signInCookie(servers[0]!.url, "alice@example.com");
     const publishVia = (server: NextServer) => (t: number) =>
       postJson(`${server.url}/api/notifications`, { audience: { kind: "all" }, title: "bench", body: String(t) }, { cookie: admin, origin: server.url });
+    const sparse = await signInCookie(servers[0]!.url, "bob@example.com");
     const stats = async (server: NextServer): Promise<Stats> => (await fetch(`${server.url}/api/admin/stats`, { headers: { cookie: admin } })).json();
+    const storeRoundTrips =
+      mode === "embedded"
+        ? undefined
+        : async () => {
+            const all = await Promise.all(servers.map(stats));
+            // Each stats answer counts its own two reads (instances, counters).
+            return all.reduce((sum, s) => sum + s.thisInstance.storeRoundTrips - 2, 0);
+          };
+    const history = {
+      page: async () => {
+        const res = await fetch(`${servers[0]!.url}/api/notifications?limit=30`, { headers: { cookie: sparse } });
+        if (!res.ok) throw new Error(`history page: ${res.status} ${await res.text()}`);
+        await res.arrayBuffer();
+      },
+      fill: async (count: number) => {
+        const server = servers[0]!;
+        let next = 0;
+        const worker = async () => {
+          for (let i = next++; i < count; i = next++) {
+            // One in 25,000 to the person (four in 100,000), the rest to a channel they do not follow.
+            const audience = i % 25_000 === 0 ? { kind: "user", userId: "bob@example.com" } : { kind: "channel", channel: "bench-noise" };
+            await postJson(`${server.url}/api/notifications`, { audience, title: `kept ${i}` }, { cookie: admin, origin: server.url });
+          }
+        };
+        await Promise.all(Array.from({ length: FILL_IN_FLIGHT }, worker));
+      },
+      roundTrips: storeRoundTrips,
+    };
     // The storm publishes through the last instance: in a cluster, the first one is the one restarted.
     const survivor = servers[servers.length - 1]!;
     return {
@@ -70,14 +105,8 @@ export async function startProduct(context: LaunchContext, mode: "embedded" | "u
           servers[0] = await startNextServer(envOf(0), { cwd: context.productDir, port: crashed.port, ...serverNodeOf(context) });
         },
       },
-      storeRoundTrips:
-        mode === "embedded"
-          ? undefined
-          : async () => {
-              const all = await Promise.all(servers.map(stats));
-              // Each stats answer counts its own two reads (instances, counters).
-              return all.reduce((sum, s) => sum + s.thisInstance.storeRoundTrips - 2, 0);
-            },
+      storeRoundTrips,
+      history,
     };
   } catch (error) {
     await stop();

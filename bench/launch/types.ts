@@ -3,7 +3,18 @@ import type { Publish } from "../load/publisher";
 import type { Screen } from "../measure/time-to-screen";
 import type { Runtime } from "../runtimes";
 
-export const SYSTEMS = ["floor", "floor-batched", "minimal-next", "express", "upstash-realtime", "product-embedded", "product-upstash", "product-redis"] as const;
+export const SYSTEMS = [
+  "floor",
+  "floor-batched",
+  "minimal-next",
+  "express",
+  "better-sse",
+  "upstash-realtime",
+  "socketio-redis",
+  "product-embedded",
+  "product-upstash",
+  "product-redis",
+] as const;
 export type SystemName = (typeof SYSTEMS)[number];
 
 export interface RunningSystem {
@@ -25,6 +36,16 @@ export interface RunningSystem {
   screen?: Screen;
   /** Round trips all instances made to Redis so far, less those of asking (the product in a Redis-backed mode). */
   storeRoundTrips?: () => Promise<number>;
+  /** The product's history page, for measure/history-page.ts. */
+  history?: HistoryProbe;
+}
+
+export interface HistoryProbe {
+  /** One newest page of a sparse person's history (fails unless 200). */
+  page(): Promise<void>;
+  /** Stores `count` notifications, all but a few to a channel that person does not follow (the few to them directly). */
+  fill(count: number): Promise<void>;
+  roundTrips?: () => Promise<number>;
 }
 
 export interface Storm {

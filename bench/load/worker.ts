@@ -1,9 +1,11 @@
 // A load-generator thread: holds SSE clients (node:http, one keep-alive agent), parses them with
 // eventsource-parser and times each delivery from the publish timestamp it carries to its receipt.
+// A ws:// URL is a Socket.IO server instead (the socketio-redis peer): socket.io-client over WebSocket.
 import http from "node:http";
 import { performance } from "node:perf_hooks";
 import { parentPort } from "node:worker_threads";
 import { createParser, type EventSourceMessage } from "eventsource-parser";
+import { io, type Socket } from "socket.io-client";
 import { compareIds, isNotificationId } from "../../lib/ids";
 import { STAMP as STAMP_EXPORT, now as nowExport, type Command, type Reply } from "./protocol";
 
@@ -18,6 +20,7 @@ const port = parentPort!;
 // Browsers do not probe that eagerly; the heartbeat is what keeps a stream alive.
 const agent = new http.Agent({ keepAlive: true, keepAliveMsecs: 60_000, maxSockets: Infinity });
 const requests = new Set<http.ClientRequest>();
+const sockets = new Set<Socket>();
 let closing = false;
 let latencies = new Float64Array(1 << 16);
 let count = 0;
@@ -112,9 +115,35 @@ function record(event: EventSourceMessage) {
   lastAt = at;
 }
 
+/** A Socket.IO client: resolves on the server's `connected` (it joined the room); its `notification`s are timed as SSE events are. */
+function openSocketIo(stream: StreamState): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = io(stream.url, { transports: ["websocket"], forceNew: true, reconnection: false, timeout: OPEN_TIMEOUT_MS });
+    let settled = false;
+    sockets.add(socket);
+    socket.on("connected", () => {
+      settled = true;
+      resolve();
+    });
+    socket.on("notification", (message: { id: number; data: string }) => record({ data: message.data, event: "notification", id: String(message.id) }));
+    socket.on("connect_error", (error) => {
+      sockets.delete(socket);
+      if (!settled) reject(new Error(`${stream.url}: ${error.message}`));
+    });
+    socket.on("disconnect", (reason) => {
+      sockets.delete(socket);
+      if (!settled) return reject(new Error(`${stream.url}: disconnected before its first event (${reason})`));
+      if (closing) return;
+      ended++;
+      if (endedSamples.length < 3) endedSamples.push(`${new URL(stream.url).port}: socket.io ${reason}`);
+    });
+  });
+}
+
 /** Opens one stream; resolves once its first bytes arrive (the server has it registered), rejects otherwise. */
 function open(stream: StreamState, headers: Record<string, string> = stream.headers): Promise<void> {
   const url = stream.url;
+  if (url.startsWith("ws://")) return openSocketIo(stream);
   return new Promise((resolve, reject) => {
     let settled = false;
     const settle = (error?: Error) => {
@@ -238,6 +267,8 @@ port.on("message", async (message: Command) => {
       streams.length = 0;
       const closed = [...requests].map((req) => new Promise((resolve) => (req.destroyed ? resolve(null) : req.once("close", resolve))));
       for (const req of requests) req.destroy();
+      for (const socket of sockets) socket.close();
+      sockets.clear();
       await Promise.all(closed);
       requests.clear();
       return reply({ id: message.id, type: "closed" });

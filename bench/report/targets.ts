@@ -76,6 +76,25 @@ export function checkTargets(results: Result[], n: number, ran: readonly string[
       compare(`${mode}: memory per stream below ${rival}`, `product-${mode} / ${rival}`, product?.rssPerStreamKb, r?.rssPerStreamKb, "lt", 1);
     }
   }
+  // The peers self-hosters pick (issue 27): each against the product mode it stands beside.
+  for (const [system, peer] of [
+    ["product-embedded", "better-sse"],
+    ["product-redis", "socketio-redis"],
+  ] as const) {
+    if (!inRun(system, peer)) continue;
+    const product = at(system);
+    const rival = at(peer);
+    compare(`${system}: burst deliveries/s ahead of ${peer}`, `${system} / ${peer}`, product?.deliveriesPerSec, rival?.deliveriesPerSec, "gt", 1);
+    compare(`${system}: server CPU per delivery below ${peer}`, `${system} / ${peer}`, product?.cpuSecPer10k, rival?.cpuSecPer10k, "lt", 1);
+    compare(`${system}: steady p99 ahead of ${peer}`, `${system} / ${peer}`, product?.steadyP99Ms, rival?.steadyP99Ms, "lt", 1);
+  }
+  // A sparse person's history page with 100,000 kept costs about what it costs on an empty history (issue 27).
+  for (const system of ["product-embedded", "product-upstash", "product-redis"] as const) {
+    const page = at(system)?.historyPage;
+    if (!page) continue;
+    compare(`${system}: history page p50 at ${page.atHistory.toLocaleString("en-US")} kept ≤ 2 × empty`, "kept / empty", page.p50Ms, page.emptyP50Ms, "le", 2);
+  }
+
   for (const mode of ["upstash", "redis"] as const) {
     const system = `product-${mode}`;
     if (!inRun(system)) continue;

@@ -217,3 +217,18 @@ describe("expiry", () => {
     expect([after.unreadCount, after.unseenCount]).toEqual([0, 0]);
   });
 });
+
+describe("archive all read while a read made here is on its way", () => {
+  // Found by feed-state.model.test.ts (seed -2144392179): the server archived what it held read, and the
+  // item this page had just marked read was not yet, so it must come back.
+  it("fetches the newest page again once nothing is in flight", () => {
+    const feed = mergeFirstPage(emptyFeed, page([1000], 1, 1000));
+    const pending = markReadLocally(feed, ["1000-0"]).feed;
+    const counts = { unreadCount: 1, unseenCount: 1, unreadAsOf: "1000-0", version: 1 };
+    const heard = applyArchivedEvent(pending, { allRead: true, ...counts });
+    expect(heard.items).toEqual([]);
+    expect(heard.resync).toBe(pending.resync + 1);
+    // With nothing in flight the read marks shown are the server's: no refetch.
+    expect(applyArchivedEvent(feed, { allRead: true, ...counts }).resync).toBe(feed.resync);
+  });
+});

@@ -181,10 +181,20 @@ export function applySeenEvent(feed: FeedState, data: SeenEventData): FeedState 
   return applyCount({ ...feed, items: feed.items.map((i) => (i.seen || newer(i.id, data.upTo) ? i : { ...i, seen: true })) }, data);
 }
 
-/** An `archived` event: those notifications leave the feed. */
+/**
+ * An `archived` event: those notifications leave the feed. "All read" names
+ * no ids: the ones read here go, but while a change made here is on its way
+ * some read marks are this page's own, not yet the server's (it archived
+ * them unread), so the newest page is fetched again once nothing is in flight
+ * and brings them back.
+ */
 export function applyArchivedEvent(feed: FeedState, data: ArchivedEventData): FeedState {
   const isArchived = "ids" in data ? idSet(data.ids) : (id: string) => feed.items.some((i) => i.id === id && i.read);
-  return applyCount({ ...feed, items: feed.items.filter((i) => !isArchived(i.id)), archiveVersion: feed.archiveVersion + 1 }, data);
+  const unsure = !("ids" in data) && feed.inFlight > 0;
+  return applyCount(
+    { ...feed, items: feed.items.filter((i) => !isArchived(i.id)), archiveVersion: feed.archiveVersion + 1, resync: feed.resync + (unsure ? 1 : 0) },
+    data,
+  );
 }
 
 /**
@@ -291,4 +301,9 @@ function bound(feed: FeedState): FeedState {
   if (feed.items.length <= MAX_FEED_ITEMS) return feed;
   const items = feed.items.slice(0, MAX_FEED_ITEMS);
   return { ...feed, items, nextCursor: items.at(-1)!.id };
+}
+
+/** A count as a badge or title shows it: the server counts up to 100 (lib/notifications.ts), so from 100 on it is "99+". */
+export function countLabel(count: number): string {
+  return count > 99 ? "99+" : String(count);
 }

@@ -7,11 +7,12 @@ import { runDirectoryContract } from "./directory/contract";
 import { runFunnelContract } from "./funnel/contract";
 import { runInboxContract } from "./inbox/contract";
 import { runLimitsContract } from "./limits/contract";
-import { runLogContract } from "./log/contract";
+import { runLargeHistoryContract, runLogContract } from "./log/contract";
 import { runPresenceContract } from "./presence/contract";
 
 export function runStoreContracts(name: string, make: MakeStores) {
   runLogContract(name, make);
+  runLargeHistoryContract(name, make);
   runInboxContract(name, make);
   runFunnelContract(name, make);
   runDirectoryContract(name, make);

@@ -1,5 +1,7 @@
-// The embedded log: an id-ordered array bounded by HISTORY_MAX.
-import { collapseScope } from "../../audience";
+// The embedded log: an id-ordered array bounded by HISTORY_MAX, and one
+// id-ordered array per audience (references into it, a pointer each) for
+// one person's pages.
+import { audienceKey, collapseScope } from "../../audience";
 import { compareIds, nextId } from "../../ids";
 import type { Notification } from "../../types";
 import type { BusMessage, BusSubscription } from "../bus";
@@ -15,6 +17,7 @@ export interface LogHooks {
 
 export class MemoryLog implements NotificationLog {
   private readonly log: Notification[] = [];
+  private readonly byAudience = new Map<string, Notification[]>();
   /** Newest id dropped from the log: a resume from before it has a gap. */
   private maxTrimmedId: string | null = null;
   private lastId: string | null = null;
@@ -33,6 +36,10 @@ export class MemoryLog implements NotificationLog {
     const notification: Notification = { id, ...input, createdAt: new Date(Number(id.split("-")[0])).toISOString() };
     this.lastId = id;
     this.log.push(notification);
+    const audience = audienceKey(notification.audience);
+    const index = this.byAudience.get(audience);
+    if (index) index.push(notification);
+    else this.byAudience.set(audience, [notification]);
     const scope = collapseScope(notification);
     if (scope) this.collapsed.set(scope, id);
     if (this.log.length > this.historyMax) {
@@ -40,6 +47,10 @@ export class MemoryLog implements NotificationLog {
       this.maxTrimmedId = dropped[dropped.length - 1]!.id;
       for (const n of dropped) {
         this.hooks.trimmed(n);
+        // Trimmed oldest first: it is the oldest of its audience's index too.
+        const audienceIndex = this.byAudience.get(audienceKey(n.audience))!;
+        audienceIndex.shift();
+        if (!audienceIndex.length) this.byAudience.delete(audienceKey(n.audience));
         const droppedScope = collapseScope(n);
         if (droppedScope && this.collapsed.get(droppedScope) === n.id) this.collapsed.delete(droppedScope);
       }
@@ -59,6 +70,18 @@ export class MemoryLog implements NotificationLog {
   async eventsBefore(beforeId: string | null, count: number) {
     const end = beforeId ? this.firstIndexAtOrAfter(beforeId) : this.log.length;
     return this.log.slice(Math.max(0, end - count), end).reverse();
+  }
+
+  async eventsForAudiences(audiences: string[], { before, after }: { before: string | null; after: string | null }, count: number) {
+    const candidates: Notification[] = [];
+    for (const audience of new Set(audiences)) {
+      const index = this.byAudience.get(audience);
+      if (!index) continue;
+      const end = before ? firstIndexWhere(index, (id) => compareIds(id, before) >= 0) : index.length;
+      const start = after ? firstIndexWhere(index, (id) => compareIds(id, after) > 0) : 0;
+      candidates.push(...index.slice(Math.max(start, end - count), end));
+    }
+    return candidates.sort((a, b) => compareIds(b.id, a.id)).slice(0, count);
   }
 
   async latestId() {
@@ -113,22 +136,22 @@ export class MemoryLog implements NotificationLog {
   }
 
   private firstIndexAfter(id: string) {
-    return this.search((candidate) => compareIds(candidate, id) > 0);
+    return firstIndexWhere(this.log, (candidate) => compareIds(candidate, id) > 0);
   }
 
   private firstIndexAtOrAfter(id: string) {
-    return this.search((candidate) => compareIds(candidate, id) >= 0);
+    return firstIndexWhere(this.log, (candidate) => compareIds(candidate, id) >= 0);
   }
+}
 
-  /** Binary search over the id-ordered log for the first entry matching `pred`. */
-  private search(pred: (id: string) => boolean) {
-    let lo = 0;
-    let hi = this.log.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (pred(this.log[mid]!.id)) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
+/** Binary search over id-ordered notifications for the first whose id matches `pred`. */
+function firstIndexWhere(list: Notification[], pred: (id: string) => boolean) {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (pred(list[mid]!.id)) hi = mid;
+    else lo = mid + 1;
   }
+  return lo;
 }

@@ -1,6 +1,7 @@
 // The Redis-backed log: a Redis stream (XADD mints ids strictly increasing
-// across instances), published on the bus in the same script.
-import { collapseScope } from "../../audience";
+// across instances), published on the bus in the same script, and one
+// stream of ids per audience that a person's pages merge.
+import { audienceKey, collapseScope } from "../../audience";
 import { compareIds } from "../../ids";
 import type { BusMessage, BusSubscription } from "../bus";
 import { FUNNEL_TTL_S } from "../funnel/types";
@@ -18,6 +19,8 @@ import type { NewNotification, NotificationLog } from "./types";
  */
 const PUBLISH_SCRIPT = `
 local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'n', ARGV[2])
+-- The audience's index is bounded as the log is; ids it holds that the log trimmed are skipped when read (they are its oldest).
+redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[1], id, 'i', '')
 redis.call('PUBLISH', KEYS[2], '{"type":"notification","id":"' .. id .. '","n":' .. ARGV[2] .. '}')
 if ARGV[3] ~= '' then redis.call('HSETNX', KEYS[3], ARGV[3], '') end
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[4], ARGV[4], id) end
@@ -26,6 +29,62 @@ if ARGV[5] ~= '' then
   redis.call('EXPIRE', 'ntf:funnel:' .. id, ARGV[6])
 end
 return id`;
+
+/**
+ * One page of a person's history in one command: the newest ids of each of
+ * their audiences' indexes in the range, merged newest first, then those
+ * entries from the log. KEYS: the log, then the indexes; ARGV: the range's
+ * end and start (XREVRANGE's syntax) and the count.
+ */
+const AUDIENCE_PAGE_SCRIPT = `
+local count = tonumber(ARGV[3])
+local ids = {}
+for i = 2, #KEYS do
+  for _, entry in ipairs(redis.call('XREVRANGE', KEYS[i], ARGV[1], ARGV[2], 'COUNT', count)) do ids[#ids + 1] = entry[1] end
+end
+local function parts(id)
+  local ms, seq = string.match(id, '^(%d+)-(%d+)$')
+  return tonumber(ms), tonumber(seq)
+end
+table.sort(ids, function(a, b)
+  local am, as = parts(a)
+  local bm, bs = parts(b)
+  if am ~= bm then return am > bm end
+  return as > bs
+end)
+local out = {}
+for i = 1, math.min(count, #ids) do
+  local entry = redis.call('XRANGE', KEYS[1], ids[i], ids[i], 'COUNT', 1)[1]
+  if entry then out[#out + 1] = entry end
+end
+return out`;
+
+/**
+ * Builds the audience indexes from the log, once: a log written by a release
+ * without them is indexed in one pass. Atomic, so each index is rebuilt whole
+ * from the log (which holds everything, also what this release's publishes
+ * indexed already): streams only append, so nothing is inserted in between.
+ * KEYS: the log, the built mark; ARGV: the index key prefix. Entries name
+ * their audience in their JSON; a pattern reads it (no JSON library).
+ */
+const BUILD_AUDIENCE_INDEXES_SCRIPT = `
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+local rebuilt = {}
+for _, entry in ipairs(redis.call('XRANGE', KEYS[1], '-', '+')) do
+  local json = entry[2][2]
+  local kind = string.match(json, '"audience":{"kind":"(%a+)"')
+  local key = 'all'
+  if kind == 'user' then key = 'user:' .. string.match(json, '"userId":"([^"]*)"')
+  elseif kind == 'channel' then key = 'channel:' .. string.match(json, '"channel":"([^"]*)"') end
+  local index = ARGV[1] .. key
+  if not rebuilt[index] then
+    redis.call('DEL', index)
+    rebuilt[index] = true
+  end
+  redis.call('XADD', index, entry[1], 'i', '')
+end
+redis.call('SET', KEYS[2], '1')
+return 1`;
 
 /** Several entries of the log by id, in one command (an acknowledgement batch costs O(1) commands). */
 const EVENTS_BY_IDS_SCRIPT = `
@@ -53,6 +112,8 @@ end
 return out`;
 
 export class RedisLog implements NotificationLog {
+  private indexesBuilt: Promise<void> | null = null;
+
   constructor(
     private readonly redis: RedisConnection,
     private readonly historyMax: number,
@@ -63,7 +124,8 @@ export class RedisLog implements NotificationLog {
     const channel = input.audience.kind === "channel" ? input.audience.channel : "";
     const scope = collapseScope(input) ?? "";
     const args = [String(this.historyMax), payload, channel, scope, targeted === undefined ? "" : String(targeted), String(FUNNEL_TTL_S)];
-    const id = await this.redis.one<string>((b) => b.eval(PUBLISH_SCRIPT, [KEY.log, KEY.bus, KEY.channels, KEY.collapse], args));
+    const keys = [KEY.log, KEY.bus, KEY.channels, KEY.collapse, KEY.audience(audienceKey(input.audience))];
+    const id = await this.redis.one<string>((b) => b.eval(PUBLISH_SCRIPT, keys, args));
     return toNotification(id, input);
   }
 
@@ -80,6 +142,27 @@ export class RedisLog implements NotificationLog {
 
   async eventsBefore(beforeId: string | null, count: number) {
     return fromEntries(await this.redis.one((b) => b.xrevrange(KEY.log, beforeId ? `(${beforeId}` : "+", "-", count)));
+  }
+
+  async eventsForAudiences(audiences: string[], { before, after }: { before: string | null; after: string | null }, count: number) {
+    await this.audienceIndexesBuilt();
+    const keys = [KEY.log, ...[...new Set(audiences)].map(KEY.audience)];
+    const args = [before ? `(${before}` : "+", after ? `(${after}` : "-", String(count)];
+    return fromEntries(await this.redis.one((b) => b.eval(AUDIENCE_PAGE_SCRIPT, keys, args)));
+  }
+
+  /** Once per process: indexes a log that a release without audience indexes wrote (a no-op where they exist). */
+  private audienceIndexesBuilt(): Promise<void> {
+    this.indexesBuilt ??= this.redis
+      .one((b) => b.eval(BUILD_AUDIENCE_INDEXES_SCRIPT, [KEY.log, KEY.audienceIndexesBuilt], [KEY.audience("")]))
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          this.indexesBuilt = null;
+          throw error;
+        },
+      );
+    return this.indexesBuilt;
   }
 
   async latestId() {

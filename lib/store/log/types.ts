@@ -19,6 +19,13 @@ export interface NotificationLog {
   eventsAfter(afterId: string, max: number): Promise<{ events: Notification[]; reset: boolean }>;
   /** Up to `count` notifications with id < beforeId (or the newest), newest first. */
   eventsBefore(beforeId: string | null, count: number): Promise<Notification[]>;
+  /**
+   * Up to `count` notifications sent to any of `audiences` (audienceKey),
+   * newest first, with `after` < id < `before` (null: no bound). Reads an
+   * index per audience, so a page costs O(count), however much else the log
+   * holds: one person's history is never a scan of everyone's.
+   */
+  eventsForAudiences(audiences: string[], range: { before: string | null; after: string | null }, count: number): Promise<Notification[]>;
   latestId(): Promise<string | null>;
   /** The stored notifications among `ids` (unknown or trimmed ones are left out), in id order. */
   eventsByIds(ids: string[]): Promise<Notification[]>;

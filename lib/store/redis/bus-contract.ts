@@ -32,6 +32,24 @@ export function runRedisBusContract(
     ((await admin().call("CLIENT", "LIST")) as string).split("\n").filter((l) => / sub=[1-9]/.test(l)).length;
 
   describe(`${name}: Redis-backed store`, () => {
+  it("indexes, once, a log that a release without audience indexes wrote", async () => {
+    await fresh(10_000);
+    // As the older release stored them: in the log only.
+    const old = [
+      { ...alert("to everyone"), audience: { kind: "all" } },
+      { ...alert("to alice"), audience: { kind: "user", userId: "u_alice" } },
+      { ...alert("to #ops"), audience: { kind: "channel", channel: "ops" } },
+      { ...alert("to bob"), audience: { kind: "user", userId: "u_bob" } },
+    ];
+    for (const n of old) await admin().xadd("ntf:log", "*", "n", JSON.stringify(n));
+    const store = redisBackedStores(name === "upstash" ? "upstash" : "redis", fixture.client(), 10_000);
+    const newer = await store.log.publish({ ...alert("new, to alice"), audience: { kind: "user", userId: "u_alice" } });
+    const page = await store.log.eventsForAudiences(["all", "user:u_alice", "channel:ops"], { before: null, after: null }, 10);
+    expect(page.map((n) => n.title)).toEqual(["new, to alice", "to #ops", "to alice", "to everyone"]);
+    expect(page[0]!.id).toBe(newer.id);
+    expect((await store.log.eventsForAudiences(["user:u_bob"], { before: null, after: null }, 10)).map((n) => n.title)).toEqual(["to bob"]);
+  });
+
   it("publishes in a constant number of Redis commands (rate limit included), whatever the subscribers", async () => {
     const store = await fresh(10_000);
     const subscriptions = [store.log.subscribe(() => {}), store.log.subscribe(() => {}), store.log.subscribe(() => {})];

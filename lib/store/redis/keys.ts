@@ -3,6 +3,10 @@
 // its channel; an admission reads follows). docs/operations.md says what each holds.
 export const KEY = {
   log: "ntf:log",
+  /** The ids sent to one audience ("all", "user:<id>", "channel:<name>"), a stream trimmed with the log: one person's pages read these. */
+  audience: (audience: string) => `ntf:aud:${audience}`,
+  /** Set once the audience indexes hold every notification of the log (built from it when a release without them wrote it). */
+  audienceIndexesBuilt: "ntf:aud-built",
   bus: "ntf:bus",
   channels: "ntf:channels",
   delivered: "ntf:delivered",

@@ -1,0 +1,69 @@
+// A sparse person's newest history page (issue 27): timed on an empty history,
+// then again with `kept` notifications stored, nearly all to a channel that
+// person does not follow. O(page) means the two cost about the same.
+import type { HistoryProbe } from "../launch/types";
+import type { RedisMeter } from "./redis";
+import { percentile, round } from "./stats";
+
+export interface HistoryPage {
+  /** Notifications kept when `p50Ms` and `p99Ms` were measured. */
+  atHistory: number;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  /** The same call on an empty history. */
+  emptyP50Ms: number | null;
+  /** Redis commands per page at `atHistory` (INFO commandstats: scripts' inner commands included), or null in embedded mode. */
+  redisCmds: number | null;
+  /** Round trips to Redis per page, as the product counts them. */
+  redisRoundTrips: number | null;
+  /** Server RSS growth over the fill, per notification kept (embedded mode: what the history costs in memory). */
+  rssPerKeptBytes: number | null;
+}
+
+const WARM_CALLS = 5;
+const TIMED_CALLS = 50;
+
+async function timedPages(probe: HistoryProbe, calls: number): Promise<Float64Array> {
+  for (let i = 0; i < WARM_CALLS; i++) await probe.page();
+  const took = new Float64Array(calls);
+  for (let i = 0; i < calls; i++) {
+    const start = performance.now();
+    await probe.page();
+    took[i] = performance.now() - start;
+  }
+  return took.sort();
+}
+
+export async function measureHistoryPage(
+  probe: HistoryProbe,
+  kept: number,
+  { meter, rss, log }: { meter: RedisMeter | null; rss: () => number; log: (line: string) => void },
+): Promise<HistoryPage> {
+  const empty = await timedPages(probe, TIMED_CALLS);
+  const fillStart = performance.now();
+  const rssBefore = rss();
+  await probe.fill(kept);
+  const rssPerKeptBytes = Math.round((rss() - rssBefore) / kept);
+  log(`history: ${kept.toLocaleString("en-US")} kept in ${Math.round((performance.now() - fillStart) / 1000)} s`);
+  await meter?.reset();
+  const tripsBefore = (await probe.roundTrips?.()) ?? null;
+  const full = await timedPages(probe, TIMED_CALLS);
+  const commands = meter ? await meter.commands() : null;
+  const tripsAfter = (await probe.roundTrips?.()) ?? null;
+  // The warm-up calls of timedPages are counted too.
+  const calls = TIMED_CALLS + WARM_CALLS;
+  const result: HistoryPage = {
+    atHistory: kept,
+    p50Ms: round(percentile(full, 50)),
+    p99Ms: round(percentile(full, 99)),
+    emptyP50Ms: round(percentile(empty, 50)),
+    redisCmds: commands === null ? null : round(commands / calls, 1),
+    redisRoundTrips: tripsBefore === null || tripsAfter === null ? null : round((tripsAfter - tripsBefore) / calls, 1),
+    rssPerKeptBytes,
+  };
+  log(
+    `history page: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms at ${kept.toLocaleString("en-US")} kept; ${result.emptyP50Ms} ms empty` +
+      `${result.redisCmds === null ? "" : `; ${result.redisCmds} Redis commands and ${result.redisRoundTrips} round trips a page`}; server RSS +${rssPerKeptBytes} bytes per kept`,
+  );
+  return result;
+}
