@@ -113,6 +113,8 @@ export interface Stats {
     heapUsedBytes: number;
     /** Round trips this instance has made to Redis since it started (0 in embedded mode): the benchmark's cost per connect. */
     storeRoundTrips: number;
+    /** Commands this instance sent to Redis, as Upstash bills them (each of a pipeline, a script as one). */
+    storeCommands: number;
   };
 }
 

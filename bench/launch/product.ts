@@ -58,6 +58,9 @@ export async function startProduct(context: LaunchContext, mode: "embedded" | "u
             // Each stats answer counts its own two reads (instances, counters).
             return all.reduce((sum, s) => sum + s.thisInstance.storeRoundTrips - 2, 0);
           };
+    const commandsSent = async () => (await Promise.all(servers.map(stats))).reduce((sum, s) => sum + s.thisInstance.storeCommands, 0);
+    // What asking costs: two readings in a row differ by one reading's own commands.
+    const askingCost = mode === "embedded" ? 0 : -((await commandsSent()) - (await commandsSent()));
     const history = {
       page: async () => {
         const res = await fetch(`${servers[0]!.url}/api/notifications?limit=30`, { headers: { cookie: sparse } });
@@ -77,6 +80,7 @@ export async function startProduct(context: LaunchContext, mode: "embedded" | "u
         await Promise.all(Array.from({ length: FILL_IN_FLIGHT }, worker));
       },
       roundTrips: storeRoundTrips,
+      commands: mode === "embedded" ? undefined : async () => (await commandsSent()) - askingCost,
     };
     // The storm publishes through the last instance: in a cluster, the first one is the one restarted.
     const survivor = servers[servers.length - 1]!;

@@ -46,6 +46,8 @@ export interface HistoryProbe {
   /** Stores `count` notifications, all but a few to a channel that person does not follow (the few to them directly). */
   fill(count: number): Promise<void>;
   roundTrips?: () => Promise<number>;
+  /** Commands sent to Redis so far, as Upstash bills them (each of a pipeline, a script as one), less those of asking. */
+  commands?: () => Promise<number>;
 }
 
 export interface Storm {

@@ -16,6 +16,8 @@ export interface HistoryPage {
   redisCmds: number | null;
   /** Round trips to Redis per page, as the product counts them. */
   redisRoundTrips: number | null;
+  /** Commands per page as Upstash bills them (each of a pipeline, a script as one), counted by the product. */
+  redisBilledCmds: number | null;
   /** Server RSS growth over the fill, per notification kept (embedded mode: what the history costs in memory). */
   rssPerKeptBytes: number | null;
 }
@@ -45,11 +47,14 @@ export async function measureHistoryPage(
   await probe.fill(kept);
   const rssPerKeptBytes = Math.round((rss() - rssBefore) / kept);
   log(`history: ${kept.toLocaleString("en-US")} kept in ${Math.round((performance.now() - fillStart) / 1000)} s`);
-  await meter?.reset();
   const tripsBefore = (await probe.roundTrips?.()) ?? null;
+  const billedBefore = (await probe.commands?.()) ?? null;
+  // After the product's counters were read: their reads stay out of the meter's count.
+  await meter?.reset();
   const full = await timedPages(probe, TIMED_CALLS);
   const commands = meter ? await meter.commands() : null;
   const tripsAfter = (await probe.roundTrips?.()) ?? null;
+  const billedAfter = (await probe.commands?.()) ?? null;
   // The warm-up calls of timedPages are counted too.
   const calls = TIMED_CALLS + WARM_CALLS;
   const result: HistoryPage = {
@@ -59,11 +64,12 @@ export async function measureHistoryPage(
     emptyP50Ms: round(percentile(empty, 50)),
     redisCmds: commands === null ? null : round(commands / calls, 1),
     redisRoundTrips: tripsBefore === null || tripsAfter === null ? null : round((tripsAfter - tripsBefore) / calls, 1),
+    redisBilledCmds: billedBefore === null || billedAfter === null ? null : round((billedAfter - billedBefore) / calls, 1),
     rssPerKeptBytes,
   };
   log(
     `history page: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms at ${kept.toLocaleString("en-US")} kept; ${result.emptyP50Ms} ms empty` +
-      `${result.redisCmds === null ? "" : `; ${result.redisCmds} Redis commands and ${result.redisRoundTrips} round trips a page`}; server RSS +${rssPerKeptBytes} bytes per kept`,
+      `${result.redisCmds === null ? "" : `; ${result.redisCmds} Redis commands run (${result.redisBilledCmds} billed) in ${result.redisRoundTrips} round trips a page`}; server RSS +${rssPerKeptBytes} bytes per kept`,
   );
   return result;
 }

@@ -13,6 +13,8 @@ export interface Stores {
   readonly mode: "embedded" | "upstash" | "redis";
   /** Round trips made to the backing service so far (0 for the embedded store). */
   readonly roundTrips: number;
+  /** Commands sent to Redis, as Upstash bills them (0 in embedded mode). */
+  readonly commandsSent: number;
   readonly log: NotificationLog;
   readonly inbox: InboxStore;
   readonly funnel: FunnelStore;

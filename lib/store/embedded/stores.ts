@@ -31,6 +31,7 @@ export function embeddedStores(historyMax: number): EmbeddedStores {
   return {
     mode: "embedded",
     roundTrips: 0,
+    commandsSent: 0,
     log,
     inbox: new MemoryInbox(bus),
     funnel,

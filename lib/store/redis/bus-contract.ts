@@ -32,6 +32,18 @@ export function runRedisBusContract(
     ((await admin().call("CLIENT", "LIST")) as string).split("\n").filter((l) => / sub=[1-9]/.test(l)).length;
 
   describe(`${name}: Redis-backed store`, () => {
+  it("counts the commands it sends as Upstash bills them: a history page's reads are one each", async () => {
+    const store = await fresh(10_000);
+    await store.log.eventsForAudiences(["all"], { before: null, after: null }, 1); // builds the indexes, once
+    const sent = () => store.commandsSent;
+    const before = sent();
+    await store.log.publish(alert("one script"));
+    await store.inbox.getInboxState("u_alice");
+    await store.log.eventsForAudiences(["all", "user:u_alice"], { before: null, after: null }, 30);
+    await store.directory.getFollowing("u_alice");
+    expect(sent() - before).toBe(4);
+  });
+
   it("indexes, once, a log that a release without audience indexes wrote", async () => {
     await fresh(10_000);
     // As the older release stored them: in the log only.

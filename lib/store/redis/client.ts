@@ -26,6 +26,8 @@ export interface RedisBatch {
   xrevrange(key: string, end: string, start: string, count: number): RedisBatch;
   publish(channel: string, message: string): RedisBatch;
   ping(): RedisBatch;
+  /** Commands queued: what Upstash bills for the round trip (a script is one). */
+  readonly size: number;
   exec(): Promise<unknown[]>;
 }
 

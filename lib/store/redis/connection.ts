@@ -12,6 +12,7 @@ const HMGET_MAX = 1_000;
 
 export class RedisConnection {
   private trips = 0;
+  private commands = 0;
   /**
    * This process among all that ever ran: an instance id may be reused by
    * the next process (a restarted pod), whose liveness must not keep the dead
@@ -25,10 +26,17 @@ export class RedisConnection {
     return this.trips;
   }
 
+  /** Commands sent, as Upstash bills them: each of a pipeline or transaction, a script as one. */
+  get commandsSent() {
+    return this.commands;
+  }
+
   /** The replies of one round trip of commands. */
   run(build: (batch: RedisBatch) => RedisBatch, atomic = false): Promise<unknown[]> {
     this.trips++;
-    return this.call(() => build(this.client.batch(atomic)).exec());
+    const batch = build(this.client.batch(atomic));
+    this.commands += batch.size;
+    return this.call(() => batch.exec());
   }
 
   /** The reply of a round trip of one command. */
@@ -36,9 +44,10 @@ export class RedisConnection {
     return (await this.run(build))[0] as T;
   }
 
-  /** A call that is not a batch (a library's own commands), counted as one round trip. */
+  /** A call that is not a batch (a library's own commands: @upstash/ratelimit's one script), counted as one round trip of one command. */
   counted<T>(fn: () => Promise<T>): Promise<T> {
     this.trips++;
+    this.commands++;
     return this.call(fn);
   }
 

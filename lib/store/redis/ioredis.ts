@@ -25,6 +25,10 @@ export function ioredisClient(url: string): RedisClient {
 
 class IORedisBatch implements RedisBatch {
   constructor(private readonly p: ChainableCommander) {}
+  get size() {
+    // A transaction's MULTI and EXEC are not queued commands.
+    return (this.p as unknown as { length: number }).length;
+  }
   eval(script: string, keys: string[], args: string[]) {
     this.p.eval(script, keys.length, ...keys, ...args);
     return this;

@@ -27,6 +27,9 @@ export function redisBackedStores(mode: "upstash" | "redis", client: RedisClient
     get roundTrips() {
       return redis.roundTrips;
     },
+    get commandsSent() {
+      return redis.commandsSent;
+    },
     log: new RedisLog(redis, historyMax),
     inbox: new RedisInbox(redis),
     funnel: new RedisFunnel(redis),

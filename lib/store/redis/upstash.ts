@@ -26,6 +26,9 @@ type Pipeline = ReturnType<Redis["pipeline"]>;
 
 class UpstashBatch implements RedisBatch {
   constructor(private readonly p: Pipeline) {}
+  get size() {
+    return this.p.length();
+  }
   eval(script: string, keys: string[], args: string[]) {
     this.p.eval(script, keys, args);
     return this;

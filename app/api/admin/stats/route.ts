@@ -36,6 +36,7 @@ export const GET = apiHandler({ role: "admin" }, async () => {
       rssBytes: memory.rss,
       heapUsedBytes: memory.heapUsed,
       storeRoundTrips: store.roundTrips,
+      storeCommands: store.commandsSent,
     },
   };
   return Response.json(stats);
