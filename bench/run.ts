@@ -110,6 +110,7 @@ async function main() {
     profile: options.cpuProfDir === null ? null : options.cpuProfPhase,
     heapSnapshotDir: options.heapSnapshotDir,
     historyKept: options.historyKept,
+    historyAt: { n: Math.min(...options.sizes), node: runtimes[0]!.version },
   };
   const results: Result[] = [];
   const failures: string[] = [];

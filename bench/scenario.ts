@@ -35,6 +35,8 @@ export interface Settings {
   heapSnapshotDir: string | null;
   /** Notifications kept for the product's history-page measurement (0: not measured). */
   historyKept: number;
+  /** The rows that carry it: the run's smallest N on its first Node (it does not depend on the streams, and a fill takes minutes). */
+  historyAt: { n: number; node: string };
 }
 
 interface Deps {
@@ -170,13 +172,13 @@ async function measureStorm(storm: Storm, n: number, pool: ClientPool, log: (lin
  * history they fill is wiped before the streams are measured, so it weighs
  * on nothing else.
  */
-async function measureHistoryOn(name: SystemName, context: LaunchContext, backing: Infra | null, settings: Settings, log: (line: string) => void) {
-  if (!settings.historyKept || !name.startsWith("product-")) return null;
-  const system = await startSystem(name, context, 1);
+async function measureHistoryOn(name: SystemName, n: number, context: LaunchContext, backing: Infra | null, settings: Settings, log: (line: string) => void) {
+  if (!settings.historyKept || n !== settings.historyAt.n || context.node.version !== settings.historyAt.node || !name.startsWith("product-")) return null;
+  // --expose-gc: the heap a kept notification costs is read after a full collection (these servers only).
+  const system = await startSystem(name, { ...context, nodeFlags: [...context.nodeFlags, "--expose-gc"] }, 1);
   try {
     pinToCore(system.pids, SERVER_CORE);
-    const pids = system.pids;
-    return system.history ? await measureHistoryPage(system.history, settings.historyKept, { meter: backing?.meter ?? null, rss: () => rssBytes(pids), log }) : null;
+    return system.history ? await measureHistoryPage(system.history, settings.historyKept, { meter: backing?.meter ?? null, log }) : null;
   } finally {
     await system.stop();
     if (backing) {
@@ -191,7 +193,7 @@ export async function measureSystem(name: SystemName, n: number, deps: Deps): Pr
   const { pool, context, infra, settings, log } = deps;
   // A fresh redis-server and endpoint per Redis system: nothing one system left behind weighs on the next.
   const backing = REDIS_SYSTEMS.includes(name) ? await infra.get() : null;
-  const historyPage = await measureHistoryOn(name, context, backing, settings, log);
+  const historyPage = await measureHistoryOn(name, n, context, backing, settings, log);
   let system: RunningSystem | null = null;
   /** Runs a phase, with the servers' CPU profile on around it when --cpu-prof asked for that phase. */
   const profiled = async <T>(phase: ProfiledPhase, work: () => Promise<T>): Promise<T> => {

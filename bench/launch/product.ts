@@ -81,6 +81,17 @@ export async function startProduct(context: LaunchContext, mode: "embedded" | "u
       },
       roundTrips: storeRoundTrips,
       commands: mode === "embedded" ? undefined : async () => (await commandsSent()) - askingCost,
+      heapAfterGc: async () => {
+        const server = servers[0]!;
+        const res = await fetch(`${server.url}/api/admin/diagnostics`, {
+          method: "POST",
+          headers: { cookie: admin, origin: server.url, "content-type": "application/json" },
+          body: JSON.stringify({ action: "collect-garbage" }),
+        });
+        const { heapUsedBytes } = (await res.json()) as { heapUsedBytes: number | null };
+        if (heapUsedBytes === null) throw new Error("the server runs without --expose-gc: no heap after a full collection");
+        return heapUsedBytes;
+      },
     };
     // The storm publishes through the last instance: in a cluster, the first one is the one restarted.
     const survivor = servers[servers.length - 1]!;

@@ -48,6 +48,8 @@ export interface HistoryProbe {
   roundTrips?: () => Promise<number>;
   /** Commands sent to Redis so far, as Upstash bills them (each of a pipeline, a script as one), less those of asking. */
   commands?: () => Promise<number>;
+  /** The first server's heap in bytes after a full garbage collection. */
+  heapAfterGc(): Promise<number>;
 }
 
 export interface Storm {

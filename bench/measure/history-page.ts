@@ -18,11 +18,11 @@ export interface HistoryPage {
   redisRoundTrips: number | null;
   /** Commands per page as Upstash bills them (each of a pipeline, a script as one), counted by the product. */
   redisBilledCmds: number | null;
-  /** Server RSS growth over the fill, per notification kept (embedded mode: what the history costs in memory). */
-  rssPerKeptBytes: number | null;
+  /** The server's heap after a full collection, grown over the fill, per notification kept (embedded mode: what the history costs in memory). */
+  heapPerKeptBytes: number | null;
 }
 
-const WARM_CALLS = 5;
+const WARM_CALLS = 20;
 const TIMED_CALLS = 50;
 
 async function timedPages(probe: HistoryProbe, calls: number): Promise<Float64Array> {
@@ -39,13 +39,13 @@ async function timedPages(probe: HistoryProbe, calls: number): Promise<Float64Ar
 export async function measureHistoryPage(
   probe: HistoryProbe,
   kept: number,
-  { meter, rss, log }: { meter: RedisMeter | null; rss: () => number; log: (line: string) => void },
+  { meter, log }: { meter: RedisMeter | null; log: (line: string) => void },
 ): Promise<HistoryPage> {
   const empty = await timedPages(probe, TIMED_CALLS);
   const fillStart = performance.now();
-  const rssBefore = rss();
+  const heapBefore = await probe.heapAfterGc();
   await probe.fill(kept);
-  const rssPerKeptBytes = Math.round((rss() - rssBefore) / kept);
+  const heapPerKeptBytes = Math.round(((await probe.heapAfterGc()) - heapBefore) / kept);
   log(`history: ${kept.toLocaleString("en-US")} kept in ${Math.round((performance.now() - fillStart) / 1000)} s`);
   const tripsBefore = (await probe.roundTrips?.()) ?? null;
   const billedBefore = (await probe.commands?.()) ?? null;
@@ -65,11 +65,11 @@ export async function measureHistoryPage(
     redisCmds: commands === null ? null : round(commands / calls, 1),
     redisRoundTrips: tripsBefore === null || tripsAfter === null ? null : round((tripsAfter - tripsBefore) / calls, 1),
     redisBilledCmds: billedBefore === null || billedAfter === null ? null : round((billedAfter - billedBefore) / calls, 1),
-    rssPerKeptBytes,
+    heapPerKeptBytes,
   };
   log(
     `history page: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms at ${kept.toLocaleString("en-US")} kept; ${result.emptyP50Ms} ms empty` +
-      `${result.redisCmds === null ? "" : `; ${result.redisCmds} Redis commands run (${result.redisBilledCmds} billed) in ${result.redisRoundTrips} round trips a page`}; server RSS +${rssPerKeptBytes} bytes per kept`,
+      `${result.redisCmds === null ? "" : `; ${result.redisCmds} Redis commands run (${result.redisBilledCmds} billed) in ${result.redisRoundTrips} round trips a page`}; server heap +${heapPerKeptBytes} bytes per kept`,
   );
   return result;
 }
