@@ -2,6 +2,7 @@
 // streams kept in a Set) and POST /publish (the body becomes one event frame,
 // handed to `onEvent`, then 201). Each floor decides only how frames reach the streams.
 import { createServer, type ServerResponse } from "node:http";
+import { onPublishBody } from "./publish-body";
 
 export function serveBareSse(onEvent: (frame: string, streams: Set<ServerResponse>) => void) {
   const streams = new Set<ServerResponse>();
@@ -15,10 +16,7 @@ export function serveBareSse(onEvent: (frame: string, streams: Set<ServerRespons
       return;
     }
     if (req.url === "/publish" && req.method === "POST") {
-      let body = "";
-      req.setEncoding("utf8");
-      req.on("data", (chunk: string) => (body += chunk));
-      req.on("end", () => {
+      onPublishBody(req, (body) => {
         onEvent(`event: notification\nid: ${++seq}\ndata: ${body}\n\n`, streams);
         res.writeHead(201, { "content-type": "application/json" }).end('{"ok":true}');
       });

@@ -3,6 +3,7 @@
 // builds a notification feed. POST /publish broadcasts the body.
 import { createServer } from "node:http";
 import { createChannel, createSession } from "better-sse";
+import { onPublishBody } from "./publish-body";
 
 const everyone = createChannel();
 let seq = 0;
@@ -17,10 +18,7 @@ const server = createServer(async (req, res) => {
     return;
   }
   if (req.url === "/publish" && req.method === "POST") {
-    let body = "";
-    req.setEncoding("utf8");
-    req.on("data", (chunk: string) => (body += chunk));
-    req.on("end", () => {
+    onPublishBody(req, (body) => {
       everyone.broadcast(body, "notification", { eventId: String(++seq) });
       res.writeHead(201, { "content-type": "application/json" }).end('{"ok":true}');
     });

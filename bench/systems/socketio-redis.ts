@@ -6,6 +6,7 @@ import { createServer } from "node:http";
 import { createAdapter } from "@socket.io/redis-adapter";
 import IORedis from "ioredis";
 import { Server } from "socket.io";
+import { onPublishBody } from "./publish-body";
 
 const pub = new IORedis(process.env.REDIS_URL!);
 const sub = pub.duplicate();
@@ -13,10 +14,7 @@ let seq = 0;
 
 const http = createServer((req, res) => {
   if (req.url === "/publish" && req.method === "POST") {
-    let body = "";
-    req.setEncoding("utf8");
-    req.on("data", (chunk: string) => (body += chunk));
-    req.on("end", () => {
+    onPublishBody(req, (body) => {
       io.to("all").emit("notification", { id: ++seq, data: body });
       res.writeHead(201, { "content-type": "application/json" }).end('{"ok":true}');
     });
