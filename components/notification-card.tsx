@@ -1,10 +1,11 @@
 // One notification as a card: severity, title, body, link, sender and time.
 // Every user-written value is rendered as React text, never as HTML.
 import Link from "next/link";
-import { memo, useSyncExternalStore } from "react";
+import { memo } from "react";
 import { notificationLinkTarget } from "@/lib/links";
 import { INTEGRATIONS, type AlertStatus, type Notification } from "@/lib/types";
 import { SeverityBadge } from "./severity-badge";
+import { ExactTime, RelativeTime } from "./time-label";
 
 interface Props {
   notification: Notification;
@@ -29,7 +30,7 @@ export const NotificationCard = memo(function NotificationCard({ notification, r
             {status && <StatusBadge status={status} />}
             {audience.kind === "channel" && <span className="rounded bg-slate-100 px-1.5 py-0.5 dark:bg-slate-800">#{audience.channel}</span>}
             {audience.kind === "user" && <span className="rounded bg-slate-100 px-1.5 py-0.5 dark:bg-slate-800">direct</span>}
-            <LocalTime iso={createdAt} />
+            <RelativeTime iso={createdAt} />
             <span data-testid="notification-sender">
               · {sender.name}
               {sender.via !== undefined && <> via {INTEGRATIONS[sender.via]}</>}
@@ -37,7 +38,7 @@ export const NotificationCard = memo(function NotificationCard({ notification, r
             </span>
             {expiresAt && (
               <span data-testid="notification-expiry">
-                · until <LocalTime iso={expiresAt} />
+                · until <ExactTime iso={expiresAt} />
               </span>
             )}
           </div>
@@ -101,23 +102,4 @@ function NotificationLink({ href, onOpen }: { href: string; onOpen?: () => void 
       Open {target.host} ↗
     </a>
   );
-}
-
-/**
- * The time in the reader's time zone and locale, which the server does not
- * know: rendered on the server it would differ from the browser's render (a
- * hydration mismatch), so the server leaves it empty and the browser fills it.
- */
-function LocalTime({ iso }: { iso: string }) {
-  const onClient = useSyncExternalStore(subscribeNever, () => true, () => false);
-  // The preview's time is "now", which differs between the two renders: the attribute waits for the browser too.
-  return onClient ? <time dateTime={iso}>{formatTime(iso)}</time> : <time />;
-}
-
-const subscribeNever = () => () => {};
-
-function formatTime(iso: string) {
-  const date = new Date(iso);
-  const sameDay = date.toDateString() === new Date().toDateString();
-  return sameDay ? date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : date.toLocaleString();
 }

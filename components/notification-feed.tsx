@@ -1,9 +1,12 @@
 "use client";
 // The feed with its filters (all/unread/archived, severity, channel), empty,
 // loading and error states, and "load more". Archived notifications left the
-// feed; the "Archived" filter lists them from the history.
-import { useEffect, useState } from "react";
+// feed; the "Archived" filter lists them from the history. Cards are grouped
+// under their day ("Today", "Yesterday", a date), in the reader's time zone.
+import { Fragment, useEffect, useState, useSyncExternalStore } from "react";
 import { useArchived } from "@/hooks/use-archived";
+import { currentDay, currentMinute, subscribeMinutes } from "@/lib/client/minute-clock";
+import { dayKey, dayLabel } from "@/lib/client/relative-time";
 import { SEVERITIES, type NotificationWithRead, type Severity } from "@/lib/types";
 import { NotificationCard } from "./notification-card";
 
@@ -34,6 +37,8 @@ type View = (typeof VIEWS)[number]["view"];
 export function NotificationFeed(props: Props) {
   const { onMarkRead, onMarkAllRead, onArchive, onArchiveRead, onOpenLink, onShown } = props;
   const [view, setView] = useState<View>("all");
+  // Changes only at midnight: the headings follow the day, not every minute. Empty on the server (its time zone is not the reader's).
+  const today = useSyncExternalStore(subscribeMinutes, currentDay, () => "");
   const archived = useArchived(view === "archived", props.archiveVersion);
   const { items, loading, error, hasMore, onLoadMore } =
     view === "archived" ? { ...archived, error: archived.error ?? props.error, onLoadMore: archived.loadMore } : props;
@@ -105,16 +110,23 @@ export function NotificationFeed(props: Props) {
       )}
       <ul data-testid="notification-feed" className="space-y-2">
         {loading && items.length === 0 && [0, 1, 2].map((i) => <li key={i} className="h-20 animate-pulse rounded-xl bg-slate-200 dark:bg-slate-800" />)}
-        {shown.map((item) => (
-          <li key={item.id} data-testid="notification-item" data-id={item.id} data-read={String(item.read)} data-seen={String(item.seen)}>
-            <NotificationCard
-              notification={item}
-              read={item.read}
-              onMarkRead={inbox ? onMarkRead : undefined}
-              onArchive={inbox ? onArchive : undefined}
-              onOpenLink={onOpenLink}
-            />
-          </li>
+        {shown.map((item, i) => (
+          <Fragment key={item.id}>
+            {today && (i === 0 || dayKey(item.createdAt) !== dayKey(shown[i - 1]!.createdAt)) && (
+              <li role="presentation" data-testid="feed-day" className="px-1 pt-2 text-xs font-semibold tracking-wide text-slate-600 uppercase dark:text-slate-400">
+                {dayLabel(item.createdAt, currentMinute())}
+              </li>
+            )}
+            <li data-testid="notification-item" data-id={item.id} data-read={String(item.read)} data-seen={String(item.seen)}>
+              <NotificationCard
+                notification={item}
+                read={item.read}
+                onMarkRead={inbox ? onMarkRead : undefined}
+                onArchive={inbox ? onArchive : undefined}
+                onOpenLink={onOpenLink}
+              />
+            </li>
+          </Fragment>
         ))}
       </ul>
       {!loading && shown.length === 0 && (

@@ -37,8 +37,8 @@ const EMPTY: Draft = {
   expiresAt: "",
 };
 
-/** A firing alert needs a collapse key for its resolved notice to replace it: one is made up when none is given. */
-const resolvableKey = () => `alert:${crypto.randomUUID().slice(0, 8)}`;
+/** A firing alert needs a collapse key for its resolved notice to replace it: one is made up when none is given (getRandomValues: randomUUID exists only on https). */
+const resolvableKey = () => `alert:${Array.from(crypto.getRandomValues(new Uint8Array(4)), (b) => b.toString(16).padStart(2, "0")).join("")}`;
 
 function toRequest(d: Draft, collapseKey = d.collapseKey) {
   const audience =

@@ -40,7 +40,7 @@ import { useSSE, type SSEMessage } from "./use-sse";
 const PAGE_SIZE = 30;
 const STREAM_EVENTS = ["connected", "notification", "read", "seen", "archived", "reset"] as const;
 const HISTORY_RETRY_BASE_MS = 2_000;
-/** setTimeout's longest delay (about 24 days; a longer one would fire at once): a later expiry is timed when the feed next changes. */
+/** setTimeout's longest delay (about 24 days; a longer one would fire at once): a later expiry is timed again when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 type StreamMessage = SSEMessage<StreamEventMap[(typeof STREAM_EVENTS)[number]]>;
@@ -165,13 +165,19 @@ export function useNotificationFeed(scope: string, callbacks: FeedCallbacks) {
     }
   }, [feed.nextCursor]);
 
-  // An alert that expires leaves the feed and the counts at its time, without a reload.
+  // An alert that expires leaves the feed and the counts at its time, without a reload. Each firing is
+  // counted, so the timer is set again even when it fired early (timers and the wall clock may differ
+  // by a millisecond) or was capped at MAX_TIMER_MS and nothing expired yet.
+  const [expiryFirings, setExpiryFirings] = useState(0);
   useEffect(() => {
     const at = nextExpiry(feed.items, Date.now());
     if (at === null) return;
-    const timer = setTimeout(() => setFeed((f) => expireItems(f, Date.now())), Math.min(at - Date.now(), MAX_TIMER_MS));
+    const timer = setTimeout(() => {
+      setFeed((f) => expireItems(f, Date.now()));
+      setExpiryFirings((n) => n + 1);
+    }, Math.min(at - Date.now(), MAX_TIMER_MS));
     return () => clearTimeout(timer);
-  }, [feed.items]);
+  }, [feed.items, expiryFirings]);
 
   return { feed, stream, markRead, markSeen, archive, loadMore };
 }

@@ -28,8 +28,9 @@ export function hookAudience(req: NextRequest): Audience {
  * Publishes a webhook's notifications. A payload with more than a minute's
  * publish budget (RATE_PUBLISH_PER_MIN) could never be sent whole, so it is
  * refused with 413 and nothing is sent; within it, a payload the budget left
- * this minute cannot take is 429 with Retry-After (both tools retry), and
- * also sends nothing. A retry sends the same collapse keys: it replaces
+ * this minute cannot take is 429 with Retry-After, and also sends nothing
+ * (Alertmanager and Grafana retry; GitHub does not, but its delivery log
+ * redelivers by hand). A retry sends the same collapse keys: it replaces
  * rather than repeats.
  */
 export async function publishFromHook(sender: SessionUser | Sender, inputs: PublishInput[], origin: PublishOrigin): Promise<number> {

@@ -21,6 +21,9 @@ export function runLimitsContract(name: string, make: MakeStores) {
       expect(over.ok).toBe(false);
       expect(over.retryAfterS).toBeGreaterThanOrEqual(1);
       expect((await stores().limits.rateLimit("batch-key-2", 5, 3600, 6)).ok).toBe(false);
+      // A refused batch spends nothing: what was left still takes hits.
+      expect((await stores().limits.rateLimit("batch-key", 5, 3600, 2)).ok).toBe(true);
+      expect((await stores().limits.rateLimit("batch-key-2", 5, 3600, 5)).ok).toBe(true);
     });
 
   });

@@ -21,6 +21,12 @@ export class RedisRateLimiter implements RateLimiter {
       });
       this.limiters.set(name, limiter);
     }
+    // The fixed window counts a refused hit too (INCRBY, then the check): a batch that cannot fit is
+    // refused on what remains, before it is counted, so it does not spend the budget it was refused.
+    if (cost > 1) {
+      const { remaining, reset } = await this.redis.counted(() => limiter.getRemaining(key));
+      if (remaining < cost) return { ok: false, retryAfterS: Math.max(1, Math.ceil((reset - Date.now()) / 1000)) };
+    }
     const result = await this.redis.counted(() => limiter.limit(key, { rate: cost }));
     return { ok: result.success, retryAfterS: result.success ? 0 : Math.max(1, Math.ceil((result.reset - Date.now()) / 1000)) };
   }

@@ -58,6 +58,9 @@ export function runLogContract(name: string, make: MakeStores) {
       expect(ids(await log.eventsForAudiences(alices, { before: sent[5]!.id, after: null }, 2))).toEqual([sent[3]!.id, sent[1]!.id]);
       expect(ids(await log.eventsForAudiences(alices, { before: sent[6]!.id, after: sent[1]!.id }, 10))).toEqual([sent[5]!.id, sent[3]!.id]);
       expect(await log.eventsForAudiences(["user:nobody"], { before: null, after: null }, 10)).toEqual([]);
+      // Before the first id there can be: nothing (a cursor "0-0" is valid input, not a store error).
+      expect(await log.eventsForAudiences(alices, { before: "0-0", after: null }, 10)).toEqual([]);
+      expect(await log.eventsBefore("0-0", 10)).toEqual([]);
     });
 
     it("finds a sparse person's few among a busy channel's many, and forgets them with the log", async () => {

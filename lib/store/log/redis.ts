@@ -33,28 +33,38 @@ return id`;
 /**
  * One page of a person's history in one command: the newest ids of each of
  * their audiences' indexes in the range, merged newest first, then those
- * entries from the log. KEYS: the log, then the indexes; ARGV: the range's
- * end and start (XREVRANGE's syntax) and the count.
+ * entries from the log (an id the log trimmed is skipped: it is the
+ * oldest). KEYS: the log, then the indexes; ARGV: the range's end and start
+ * (XREVRANGE's syntax) and the count.
  */
 const AUDIENCE_PAGE_SCRIPT = `
 local count = tonumber(ARGV[3])
-local ids = {}
+-- Each index answers newest first: a k-way merge of their heads, each id parsed once (a sort with a
+-- parsing comparator held Redis for 100 ms with 100 followed channels).
+local lists = {}
 for i = 2, #KEYS do
-  for _, entry in ipairs(redis.call('XREVRANGE', KEYS[i], ARGV[1], ARGV[2], 'COUNT', count)) do ids[#ids + 1] = entry[1] end
+  local entries = redis.call('XREVRANGE', KEYS[i], ARGV[1], ARGV[2], 'COUNT', count)
+  if #entries > 0 then
+    local parsed = {}
+    for j, entry in ipairs(entries) do
+      local ms, seq = string.match(entry[1], '^(%d+)-(%d+)$')
+      parsed[j] = { entry[1], tonumber(ms), tonumber(seq) }
+    end
+    lists[#lists + 1] = { parsed, 1 }
+  end
 end
-local function parts(id)
-  local ms, seq = string.match(id, '^(%d+)-(%d+)$')
-  return tonumber(ms), tonumber(seq)
-end
-table.sort(ids, function(a, b)
-  local am, as = parts(a)
-  local bm, bs = parts(b)
-  if am ~= bm then return am > bm end
-  return as > bs
-end)
 local out = {}
-for i = 1, math.min(count, #ids) do
-  local entry = redis.call('XRANGE', KEYS[1], ids[i], ids[i], 'COUNT', 1)[1]
+for _ = 1, count do
+  local best, bestHead = nil, nil
+  for _, list in ipairs(lists) do
+    local head = list[1][list[2]]
+    if head and (not bestHead or head[2] > bestHead[2] or (head[2] == bestHead[2] and head[3] > bestHead[3])) then
+      best, bestHead = list, head
+    end
+  end
+  if not best then break end
+  best[2] = best[2] + 1
+  local entry = redis.call('XRANGE', KEYS[1], bestHead[1], bestHead[1], 'COUNT', 1)[1]
   if entry then out[#out + 1] = entry end
 end
 return out`;
@@ -141,10 +151,13 @@ export class RedisLog implements NotificationLog {
   }
 
   async eventsBefore(beforeId: string | null, count: number) {
+    if (beforeId === "0-0") return [];
     return fromEntries(await this.redis.one((b) => b.xrevrange(KEY.log, beforeId ? `(${beforeId}` : "+", "-", count)));
   }
 
   async eventsForAudiences(audiences: string[], { before, after }: { before: string | null; after: string | null }, count: number) {
+    // Nothing is before the first id there can be (and Redis refuses the range "(0-0").
+    if (before === "0-0") return [];
     await this.audienceIndexesBuilt();
     const keys = [KEY.log, ...[...new Set(audiences)].map(KEY.audience)];
     const args = [before ? `(${before}` : "+", after ? `(${after}` : "-", String(count)];

@@ -39,7 +39,9 @@ export async function POST(req: NextRequest): Promise<Response> {
       event === "workflow_run"
         ? workflowRunNotification(parseBody(GITHUB_EVENTS.workflow_run, payload), audience)
         : deploymentStatusNotification(parseBody(GITHUB_EVENTS.deployment_status, payload), audience);
-    const published = input ? await publishFromHook(GITHUB, [input], { limitKey: "github", via: "github" }) : 0;
+    // A budget per repository: one busy repository cannot use up another's (GitHub does not retry a 429).
+    const repository = (payload as { repository: { full_name: string } }).repository.full_name;
+    const published = input ? await publishFromHook(GITHUB, [input], { limitKey: `github:${repository}`, via: "github" }) : 0;
     return Response.json({ published }, { status: 202 });
   } catch (error) {
     return errorResponse(error);
