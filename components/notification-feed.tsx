@@ -113,8 +113,8 @@ export function NotificationFeed(props: Props) {
         {shown.map((item, i) => (
           <Fragment key={item.id}>
             {today && (i === 0 || dayKey(item.createdAt) !== dayKey(shown[i - 1]!.createdAt)) && (
-              <li role="presentation" data-testid="feed-day" className="px-1 pt-2 text-xs font-semibold tracking-wide text-slate-600 uppercase dark:text-slate-400">
-                {dayLabel(item.createdAt, currentMinute())}
+              <li data-testid="feed-day" className="px-1 pt-2">
+                <h3 className="text-xs font-semibold tracking-wide text-slate-600 uppercase dark:text-slate-400">{dayLabel(item.createdAt, currentMinute())}</h3>
               </li>
             )}
             <li data-testid="notification-item" data-id={item.id} data-read={String(item.read)} data-seen={String(item.seen)}>
