@@ -7,25 +7,21 @@ import { startNextServer, type NextServer } from "../testing/next-server";
 import { signInCookie } from "../testing/session";
 import { collect } from "../testing/sse-reader";
 import { countLabel } from "@/lib/client/feed-state";
-import { addCookieHeader, ALICE, cardsTitled, expect, test } from "./fixtures";
+import { addCookieHeader, ALICE, cardsTitled, expect, postAs, startFaultServer, test } from "./fixtures";
 
 let server: NextServer;
 let admin: string;
 test.setTimeout(90_000);
 
 test.beforeAll(async () => {
-  server = await startNextServer({ DIAGNOSTICS: "1", RATE_CONNECT_PER_MIN: "100000", RATE_PUBLISH_PER_MIN: "100000", RATE_READ_PER_MIN: "100000" });
-  admin = await signInCookie(server.url, "admin@example.com");
+  ({ server, admin } = await startFaultServer());
 });
 test.afterAll(async () => server?.stop());
 
-async function post(base: string, path: string, cookie: string, body: unknown) {
-  return fetch(`${base}${path}`, { method: "POST", headers: { cookie, origin: base, "content-type": "application/json" }, body: JSON.stringify(body) });
-}
 
 async function publishToAlice(titles: string[], base = server.url, sender = admin) {
   for (let i = 0; i < titles.length; i += 20) {
-    const results = await Promise.all(titles.slice(i, i + 20).map((title) => post(base, "/api/notifications", sender, { title, audience: { kind: "user", userId: ALICE } })));
+    const results = await Promise.all(titles.slice(i, i + 20).map((title) => postAs(base, "/api/notifications", sender, { title, audience: { kind: "user", userId: ALICE } })));
     for (const res of results) expect(res.status).toBe(201);
   }
 }
@@ -35,7 +31,7 @@ async function aliceLive(browser: import("@playwright/test").Browser, setup?: (p
   const context = await browser.newContext();
   const cookie = await signInCookie(base, ALICE);
   await addCookieHeader(context, base, cookie);
-  expect((await post(base, "/api/notifications/read", cookie, { all: true })).status).toBe(200);
+  expect((await postAs(base, "/api/notifications/read", cookie, { all: true })).status).toBe(200);
   const page = await context.newPage();
   await setup?.(page);
   await page.goto(`${base}/`);
@@ -44,7 +40,7 @@ async function aliceLive(browser: import("@playwright/test").Browser, setup?: (p
 }
 
 const badge = (page: Page) => page.getByTestId("bell-badge");
-const endStreams = async () => expect((await post(server.url, "/api/admin/diagnostics", admin, { action: "end-streams" })).status).toBe(200);
+const endStreams = async () => expect((await postAs(server.url, "/api/admin/diagnostics", admin, { action: "end-streams" })).status).toBe(200);
 
 async function closing(context: BrowserContext, run: () => Promise<void>) {
   try {
@@ -57,7 +53,7 @@ async function closing(context: BrowserContext, run: () => Promise<void>) {
 test("8. a failed first history page replays nothing as unread, and its error clears once history loads", async ({ browser }) => {
   const cookie = await signInCookie(server.url, ALICE);
   await publishToAlice(Array.from({ length: 7 }, (_, i) => `already read ${i}`));
-  expect((await post(server.url, "/api/notifications/read", cookie, { all: true })).status).toBe(200);
+  expect((await postAs(server.url, "/api/notifications/read", cookie, { all: true })).status).toBe(200);
   const context = await browser.newContext();
   await addCookieHeader(context, server.url, cookie);
   await closing(context, async () => {
@@ -99,7 +95,7 @@ test("9. a notification that arrives while a reset's history request is slow sta
         await held;
         await route.fulfill({ response });
       });
-      expect((await post(trimmed.url, "/api/admin/diagnostics", trimmedAdmin, { action: "pause-bus", seconds: 2 })).status).toBe(200);
+      expect((await postAs(trimmed.url, "/api/admin/diagnostics", trimmedAdmin, { action: "pause-bus", seconds: 2 })).status).toBe(200);
       await publishToAlice(Array.from({ length: 30 }, (_, i) => `trimmed ${i}`), trimmed.url, trimmedAdmin);
       await expect.poll(() => refetches, { timeout: 10_000 }).toBeGreaterThan(0);
       await publishToAlice(["arrived during a slow refetch"], trimmed.url, trimmedAdmin);
@@ -110,7 +106,7 @@ test("9. a notification that arrives while a reset's history request is slow sta
       await expect(cardsTitled(page, "arrived during a slow refetch")).toHaveCount(1);
       // History this short forgets unread ones as it trims; the next reconnect's count is the server's.
       await page.unroute("**/api/notifications?*");
-      expect((await post(trimmed.url, "/api/admin/diagnostics", trimmedAdmin, { action: "rotate-streams" })).status).toBe(200);
+      expect((await postAs(trimmed.url, "/api/admin/diagnostics", trimmedAdmin, { action: "rotate-streams" })).status).toBe(200);
       const server = (await (await fetch(`${trimmed.url}/api/notifications?limit=1`, { headers: { cookie } })).json()) as { unreadCount: number };
       await expect(badge(page)).toHaveText(countLabel(server.unreadCount));
     });
@@ -129,7 +125,7 @@ test("10. the badge equals the server's count after a reconnect, a stale mark-re
     await context.setOffline(true);
     await endStreams();
     await expect(page.getByTestId("connection-status")).not.toHaveText("Live");
-    expect((await post(server.url, "/api/notifications/read", cookie, { all: true })).status).toBe(200);
+    expect((await postAs(server.url, "/api/notifications/read", cookie, { all: true })).status).toBe(200);
     await context.setOffline(false);
     await expect(page.getByTestId("connection-status")).toHaveText("Live");
     await expect(badge(page)).toHaveCount(0);
@@ -146,7 +142,7 @@ test("10. the badge equals the server's count after a reconnect, a stale mark-re
     });
     await page.locator('[data-testid="notification-item"][data-read="false"]').first().getByTestId("mark-read").click();
     await expect(badge(page)).toHaveText("1");
-    expect((await post(server.url, "/api/notifications/read", cookie, { all: true })).status).toBe(200);
+    expect((await postAs(server.url, "/api/notifications/read", cookie, { all: true })).status).toBe(200);
     await expect(badge(page)).toHaveCount(0);
     replied();
     await page.waitForTimeout(1_000);

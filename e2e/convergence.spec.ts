@@ -2,24 +2,21 @@
 // whatever the network did, in Chromium against a production build. Each
 // numbered test reproduces one drift that the previous feed had.
 import type { BrowserContext, Page } from "@playwright/test";
-import { startNextServer, type NextServer } from "../testing/next-server";
+import type { NextServer } from "../testing/next-server";
 import { signInCookie } from "../testing/session";
 import type { NotificationPage } from "@/lib/types";
-import { addCookieHeader, ALICE, BOB, cardsTitled, expect, test } from "./fixtures";
+import { addCookieHeader, ALICE, BOB, cardsTitled, expect, postAs, startFaultServer, test } from "./fixtures";
 
 let server: NextServer;
 let admin: string;
 test.setTimeout(90_000);
 
 test.beforeAll(async () => {
-  server = await startNextServer({ DIAGNOSTICS: "1", RATE_CONNECT_PER_MIN: "100000", RATE_PUBLISH_PER_MIN: "100000", RATE_READ_PER_MIN: "100000" });
-  admin = await signInCookie(server.url, "admin@example.com");
+  ({ server, admin } = await startFaultServer());
 });
 test.afterAll(async () => server?.stop());
 
-async function post(path: string, cookie: string, body: unknown) {
-  return fetch(`${server.url}${path}`, { method: "POST", headers: { cookie, origin: server.url, "content-type": "application/json" }, body: JSON.stringify(body) });
-}
+const post = (path: string, cookie: string, body: unknown) => postAs(server.url, path, cookie, body);
 
 async function publishTo(email: string, titles: string[]) {
   for (let i = 0; i < titles.length; i += 20) {

@@ -1,6 +1,8 @@
 // Shared helpers for the end-to-end tests: sign a browser context in through
 // next-auth's credentials flow, and publish through the API as a service would.
 import { test as base, expect, type APIRequestContext, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { startNextServer, type NextServer } from "../testing/next-server";
+import { signInCookie } from "../testing/session";
 import type { Notification } from "@/lib/types";
 
 export const ADMIN = "admin@example.com";
@@ -47,15 +49,22 @@ export async function openDashboard(context: BrowserContext, baseURL: string): P
 /** A notification's card in a page's feed. */
 export const cardOf = (page: Page, id: string) => page.locator(`[data-testid="notification-item"][data-id="${id}"]`);
 
+/** POSTs JSON as the person whose session cookie is `cookie`, from the app's own origin. */
+export function postAs(baseURL: string, path: string, cookie: string, body: unknown): Promise<Response> {
+  return fetch(`${baseURL}${path}`, { method: "POST", headers: { cookie, origin: baseURL, "content-type": "application/json" }, body: JSON.stringify(body) });
+}
+
 /** Publishes through the API as the admin whose session cookie is `cookie`. */
 export async function publishAs(cookie: string, baseURL: string, body: Record<string, unknown>): Promise<Notification> {
-  const res = await fetch(`${baseURL}/api/notifications`, {
-    method: "POST",
-    headers: { cookie, origin: baseURL, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
+  const res = await postAs(baseURL, "/api/notifications", cookie, body);
   expect(res.status, await res.clone().text()).toBe(201);
   return res.json();
+}
+
+/** A server of a spec's own with diagnostics on and the limits out of the way, and its admin's cookie. */
+export async function startFaultServer(): Promise<{ server: NextServer; admin: string }> {
+  const server = await startNextServer({ DIAGNOSTICS: "1", RATE_CONNECT_PER_MIN: "100000", RATE_PUBLISH_PER_MIN: "100000", RATE_READ_PER_MIN: "100000" });
+  return { server, admin: await signInCookie(server.url, ADMIN) };
 }
 
 /**

@@ -33,7 +33,6 @@ interface OnScreen {
 
 /** Critical and not yet resolved: its toast waits for the person. */
 const sticks = (n: Notification) => n.severity === "critical" && n.status !== "resolved";
-const isCritical = (t: Toast) => sticks(t.notification);
 const lastOf = <T>(items: T[], n: number) => (n > 0 ? items.slice(-n) : []);
 /** A critical toast waits for the person, or for its alert to expire. */
 const criticalUntil = (n: Notification) => (n.expiresAt ? Date.parse(n.expiresAt) : Infinity);
@@ -50,14 +49,14 @@ export function useToasts() {
       const until = now + TOAST_MS;
       const scope = collapseScope(notification);
       const others = scope ? s.toasts.filter((t) => collapseScope(t.notification) !== scope) : s.toasts;
-      const critical = others.filter(isCritical);
+      const critical = others.filter((t) => sticks(t.notification));
       if (sticks(notification)) {
-        const plain = lastOf(others.filter((t) => !isCritical(t)), MAX_TOASTS - critical.length - 1);
+        const plain = lastOf(others.filter((t) => !sticks(t.notification)), MAX_TOASTS - critical.length - 1);
         return { ...s, toasts: [...plain, ...critical, { notification, until: criticalUntil(notification) }] };
       }
       if (s.folded && s.folded.until > now) return { toasts: critical, folded: { count: s.folded.count + 1, until } };
       if (burst > FOLD_AFTER) return { toasts: critical, folded: { count: burst, until } };
-      const plain = others.filter((t) => !isCritical(t));
+      const plain = others.filter((t) => !sticks(t.notification));
       return { toasts: [...lastOf(plain, MAX_TOASTS - critical.length - 1), ...critical, { notification, until }], folded: null };
     });
   }, []);

@@ -60,7 +60,8 @@ export async function startProduct(context: LaunchContext, mode: "embedded" | "u
           };
     const commandsSent = async () => (await Promise.all(servers.map(stats))).reduce((sum, s) => sum + s.thisInstance.storeCommands, 0);
     // What asking costs: two readings in a row differ by one reading's own commands.
-    const askingCost = mode === "embedded" ? 0 : -((await commandsSent()) - (await commandsSent()));
+    const firstReading = mode === "embedded" ? 0 : await commandsSent();
+    const askingCost = mode === "embedded" ? 0 : (await commandsSent()) - firstReading;
     const history = {
       page: async () => {
         const res = await fetch(`${servers[0]!.url}/api/notifications?limit=30`, { headers: { cookie: sparse } });

@@ -35,13 +35,11 @@ export async function POST(req: NextRequest): Promise<Response> {
     } catch {
       throw new ApiError(400, "The request body is not valid JSON.");
     }
-    const input =
-      event === "workflow_run"
-        ? workflowRunNotification(parseBody(GITHUB_EVENTS.workflow_run, payload), audience)
-        : deploymentStatusNotification(parseBody(GITHUB_EVENTS.deployment_status, payload), audience);
+    const parsed = event === "workflow_run" ? parseBody(GITHUB_EVENTS.workflow_run, payload) : parseBody(GITHUB_EVENTS.deployment_status, payload);
+    const input = "workflow_run" in parsed ? workflowRunNotification(parsed, audience) : deploymentStatusNotification(parsed, audience);
     // A budget per repository: one busy repository cannot use up another's (GitHub does not retry a 429).
-    const repository = (payload as { repository: { full_name: string } }).repository.full_name;
-    const published = input ? await publishFromHook(GITHUB, [input], { limitKey: `github:${repository}`, via: "github" }) : 0;
+    const limitKey = `github:${parsed.repository.full_name}`;
+    const published = input ? await publishFromHook(GITHUB, [input], { limitKey, via: "github" }) : 0;
     return Response.json({ published }, { status: 202 });
   } catch (error) {
     return errorResponse(error);
