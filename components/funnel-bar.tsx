@@ -1,10 +1,11 @@
-// One alert's funnel as bars: targeted, delivered, displayed, read, opened,
-// each against the largest, and the time from publish to screen.
+// One alert's funnel as bars: targeted, delivered, muted, displayed, read,
+// opened, each against the largest, and the time from publish to screen.
 import { FUNNEL_STAGES, type Funnel } from "@/lib/types";
 
 const STAGE_LABELS: Record<(typeof FUNNEL_STAGES)[number], string> = {
   targeted: "Targeted",
   delivered: "Delivered",
+  muted: "Muted",
   displayed: "Displayed",
   read: "Read",
   opened: "Opened",
@@ -15,7 +16,7 @@ export function FunnelBar({ funnel }: { funnel: Funnel }) {
   const latency = funnel.displayLatencyMs;
   return (
     <div data-testid="funnel" className="space-y-1 text-xs">
-      <dl className="grid grid-cols-5 gap-1">
+      <dl className="grid grid-cols-3 gap-1 sm:grid-cols-6">
         {FUNNEL_STAGES.map((stage) => (
           <div key={stage} data-testid={`funnel-${stage}`} data-value={funnel[stage]}>
             <dt className="text-slate-600 dark:text-slate-400">{STAGE_LABELS[stage]}</dt>

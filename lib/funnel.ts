@@ -1,5 +1,6 @@
 // Each alert's funnel: targeted (streams connected at publish), delivered
-// (stream writes, counted by each instance's hub), displayed (browsers'
+// (stream writes, counted by each instance's hub), muted (people whose
+// preferences muted it as it reached them), displayed (browsers'
 // acknowledgements, with the time from publish to screen), read and opened
 // (people). Written with store.recordFunnel (one command however many steps)
 // and read for the admin pages.
@@ -44,7 +45,7 @@ export async function acknowledge(user: SessionUser, ack: AckInput): Promise<Ack
   const store = getStores();
   const limit = await store.limits.rateLimit(`ack:${user.id}`, config().rateAckPerMin, 60);
   if (!limit.ok) throw tooMany(limit.retryAfterS, "acknowledgements");
-  const asked = [...new Set([...ack.displayed.map((d) => d.id), ...ack.opened])];
+  const asked = [...new Set([...ack.displayed.map((d) => d.id), ...ack.opened, ...ack.muted])];
   const mine = new Map((await storedAndAddressed(user, asked)).map((n) => [n.id, n]));
   const bad = asked.filter((id) => !mine.has(id));
   if (bad.length) throw new ApiError(400, `Unknown notifications, or not addressed to you: ${bad.join(", ")}. Nothing was counted.`, { field: "ids", ids: bad });
@@ -64,8 +65,10 @@ export async function acknowledge(user: SessionUser, ack: AckInput): Promise<Ack
     });
   }
   for (const id of ack.opened) marks.push({ notificationId: id, stage: "opened", member: userMember, count: 1 });
+  // Muted for them as it reached them (the browser holds their preferences when it arrives): not shown on purpose.
+  for (const id of ack.muted) marks.push({ notificationId: id, stage: "muted", member: userMember, count: 1 });
   await store.funnel.recordFunnel(marks, { id: user.id, label: `${user.name} <${user.email}>` });
-  return { displayed: ack.displayed.length, opened: ack.opened.length };
+  return { displayed: ack.displayed.length, opened: ack.opened.length, muted: ack.muted.length };
 }
 
 /** From publish to screen; the browser's time is already on the server's clock, and is kept within what is possible. */
@@ -108,7 +111,8 @@ export async function alertDetail(id: string, cursor: string | null): Promise<Al
     return {
       userId,
       label: labels.get(userId) ?? null,
-      delivered: reached.has("delivered") || reached.has("displayed"),
+      delivered: reached.has("delivered") || reached.has("displayed") || reached.has("muted"),
+      muted: reached.has("muted"),
       displayed: reached.has("displayed"),
       read: reached.has("read"),
       opened: reached.has("opened"),

@@ -37,3 +37,19 @@ export function isNewerId(id: string, than: string | null): boolean {
 export function newestId(a: string | null, b: string | null): string | null {
   return a && isNewerId(a, b) ? a : b;
 }
+
+/** The largest sequence an id may have (16 digits, within Redis's 64 bits). */
+const MAX_SEQ = "9999999999999999";
+
+/**
+ * Exclusive id bounds for a time range (ms, inclusive): ids minted at or
+ * after `since` and at or before `until`. A `before` already given (a page's
+ * cursor) stays when it is the nearer bound.
+ */
+export function idRangeOf({ since, until, before }: { since?: number; until?: number; before: string | null }): { after: string | null; before: string | null } {
+  const untilBound = until === undefined ? null : `${Math.max(0, Math.floor(until) + 1)}-0`;
+  return {
+    after: since === undefined || since <= 0 ? null : `${Math.floor(since) - 1}-${MAX_SEQ}`,
+    before: before === null ? untilBound : untilBound === null || compareIds(before, untilBound) < 0 ? before : untilBound,
+  };
+}

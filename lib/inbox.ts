@@ -1,6 +1,6 @@
-// Changes to one user's inbox: read, seen, archived. Each is stored, then
-// told to the user's other tabs and devices as a stream event (`read`,
-// `seen`, `archived`) with the counts after it. Only ids that are stored and
+// Changes to one user's inbox: read, seen, archived, muted. Each is stored,
+// then told to the user's other tabs and devices as a stream event (`read`,
+// `seen`, `archived`, `preferences`) with the counts after it. Only ids that are stored and
 // addressed to the user are kept, so a client cannot fill the store with
 // made-up ids.
 import "server-only";
@@ -10,8 +10,9 @@ import { tooMany } from "./errors";
 import { recordRead } from "./funnel";
 import { compareIds } from "./ids";
 import { countInbox, recipientOf, storedAndAddressed } from "./notifications";
+import type { Preferences } from "./preferences";
 import { getStores } from "./store";
-import type { ArchiveResult, InboxCounts, MarkReadResult, MarkSeenResult } from "./types";
+import type { ArchiveResult, InboxCounts, MarkReadResult, MarkSeenResult, PreferencesEventData } from "./types";
 
 async function limitInboxWrites(user: SessionUser) {
   const limit = await getStores().limits.rateLimit(`read:${user.id}`, config().rateReadPerMin, 60);
@@ -94,4 +95,18 @@ export async function archive(user: SessionUser, request: { ids: string[] } | { 
   const counts = await inboxCountsFor(user);
   if (ids.length) await store.inbox.publishInboxEvent(user.id, { event: "archived", data: { ids, ...counts } });
   return { ...counts, ids };
+}
+
+export async function preferencesOf(user: SessionUser): Promise<Preferences> {
+  return (await getStores().inbox.getInboxState(user.id)).preferences;
+}
+
+/** Replaces what the person mutes; every tab and device of theirs hears it with the counts under it. */
+export async function setPreferences(user: SessionUser, preferences: Preferences): Promise<PreferencesEventData> {
+  await limitInboxWrites(user);
+  const store = getStores();
+  await store.inbox.setPreferences(user.id, preferences);
+  const data = { ...preferences, ...(await inboxCountsFor(user)) };
+  await store.inbox.publishInboxEvent(user.id, { event: "preferences", data });
+  return data;
 }

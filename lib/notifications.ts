@@ -2,13 +2,15 @@
 // its inbox state and counts. Audience checks go through lib/audience.ts only;
 // changes to the inbox (read, seen, archived) live in lib/inbox.ts.
 import "server-only";
-import { audienceKeysOf, collapseScope, isAddressedTo, type Recipient } from "./audience";
+import { audienceKey, audienceKeysOf, collapseScope, isAddressedTo, type Recipient } from "./audience";
 import type { SessionUser } from "./auth/users";
 import { normalizeEmail, userIdFor } from "./auth/users";
 import { config } from "./config";
 import { ApiError, tooMany } from "./errors";
-import { compareIds } from "./ids";
-import type { PublishInput } from "./schemas";
+import { compareIds, idRangeOf } from "./ids";
+import { channelNameOf, EVERYONE, isMuted } from "./preferences";
+import type { HistoryQuery, PublishInput } from "./schemas";
+import { hasWords, wordIndexKey } from "./search-words";
 import { getStores } from "./store";
 import { presenceKey } from "./store/presence/types";
 import type { InboxState } from "./store/inbox/types";
@@ -21,6 +23,8 @@ const SCAN_PAGE = 200;
 export const COUNT_CAP = 100;
 /** Counting looks at no more than this many of a person's notifications past their read mark. */
 const COUNT_SCAN_MAX = 2_000;
+/** A filtered page looks at no more than this many candidates; when it stops short, nextCursor says where to go on. */
+const LIST_SCAN_MAX = 5_000;
 
 /** Who sent a publish and how: the budget it counts against, the token and the integration it came through. */
 export interface PublishOrigin {
@@ -113,7 +117,7 @@ function isSeen(id: string, state: InboxState) {
 }
 
 function inboxItem(n: Notification, state: InboxState): NotificationWithRead {
-  return { ...n, read: isRead(n.id, state), seen: isSeen(n.id, state), archived: isArchived(n.id, state) };
+  return { ...n, read: isRead(n.id, state), seen: isSeen(n.id, state), archived: isArchived(n.id, state), muted: isMuted(n, state.preferences) };
 }
 
 /** The notifications on a page that a newer one with the same collapse key replaced. */
@@ -124,27 +128,38 @@ async function supersededIn(page: Notification[]): Promise<Set<string>> {
   return new Set(page.filter((n) => latest.has(collapseScope(n) ?? "") && latest.get(collapseScope(n)!) !== n.id).map((n) => n.id));
 }
 
-export async function listHistory(
-  user: SessionUser,
-  query: { cursor?: string; limit: number; unread: boolean; archived: boolean },
-): Promise<NotificationPage> {
+/**
+ * One page of the person's history, newest first, filtered by the query.
+ * Reads one index (or a person's few) per page, never the whole log: the
+ * person's audiences', or, for a search, the smallest of its words' indexes
+ * when that is smaller. Filters that leave pages short read on, up to
+ * LIST_SCAN_MAX candidates a request; then the page may be short and
+ * nextCursor goes on from where it stopped.
+ */
+export async function listHistory(user: SessionUser, query: HistoryQuery): Promise<NotificationPage> {
   const store = getStores();
   const [recipient, state] = await Promise.all([recipientOf(user), store.inbox.getInboxState(user.id)]);
-  const audiences = audienceKeysOf(recipient);
+  const indexes = await indexesFor(recipient, query);
   const items: NotificationPage["items"] = [];
   const now = Date.now();
-  let before = query.cursor ?? null;
+  const range = idRangeOf({ since: query.since, until: query.until, before: query.cursor ?? null });
+  let before = range.before;
   // A page's worth first (the usual newest page costs that); more per read only when filters leave it short.
   let count = query.limit;
-  for (let scanned = 0; items.length < query.limit && scanned < config().historyMax; ) {
-    const page = await store.log.eventsForAudiences(audiences, { before, after: null }, count);
+  let stoppedAt: string | null = null;
+  for (let scanned = 0; indexes.length && items.length < query.limit; ) {
+    if (scanned >= LIST_SCAN_MAX) {
+      stoppedAt = before;
+      break;
+    }
+    const page = await store.log.eventsInIndexes(indexes, { before, after: range.after }, count);
     scanned += page.length;
     const mine = page.filter((n) => isAddressedTo(n.audience, recipient));
     const superseded = await supersededIn(mine);
     for (const n of mine) {
       if (superseded.has(n.id) || isExpired(n, now)) continue;
       const item = inboxItem(n, state);
-      if (item.archived !== query.archived || (query.unread && item.read)) continue;
+      if (!matches(item, query)) continue;
       items.push(item);
       if (items.length === query.limit) break;
     }
@@ -156,14 +171,51 @@ export async function listHistory(
     items,
     ...(await countInbox(recipient, state)).counts,
     // A full page may have more behind it; the next call answers an empty page if not.
-    nextCursor: items.length === query.limit ? items[items.length - 1]!.id : null,
+    nextCursor: items.length === query.limit ? items[items.length - 1]!.id : stoppedAt,
+    preferences: state.preferences,
   };
+}
+
+function matches(item: NotificationWithRead, query: HistoryQuery): boolean {
+  return (
+    item.archived === query.archived &&
+    !(query.unread && item.read) &&
+    (query.muted === undefined || item.muted === query.muted) &&
+    (query.severity === undefined || item.severity === query.severity) &&
+    (query.channel === undefined || channelNameOf(item.audience) === query.channel) &&
+    hasWords(item, query.q)
+  );
+}
+
+/**
+ * The indexes a page reads: the person's audiences (only the asked channel's,
+ * with a channel filter), or for a search the smallest of its words' indexes
+ * when it is smaller than those (one command more, for the sizes). A word no
+ * notification holds matches nothing: no index at all.
+ */
+async function indexesFor(recipient: Recipient, query: HistoryQuery): Promise<string[]> {
+  const audiences =
+    query.channel === undefined
+      ? audienceKeysOf(recipient)
+      : query.channel === EVERYONE
+        ? ["all"]
+        : recipient.following.has(query.channel)
+          ? [audienceKey({ kind: "channel", channel: query.channel })]
+          : [];
+  if (!query.q.length || !audiences.length) return audiences;
+  const words = query.q.map(wordIndexKey);
+  const sizes = await getStores().log.indexSizes([...words, ...audiences]);
+  const wordSizes = sizes.slice(0, words.length);
+  const rarest = Math.min(...wordSizes);
+  if (rarest === 0) return [];
+  const audienceTotal = sizes.slice(words.length).reduce((a, b) => a + b, 0);
+  return rarest < audienceTotal ? [words[wordSizes.indexOf(rarest)]!] : audiences;
 }
 
 /**
  * The unread and unseen counts, and the newest notification they account
  * for: a client adds the ones it holds that are newer, whatever order the
- * counts and live events reach it in. Archived, expired and replaced
+ * counts and live events reach it in. Archived, expired, muted and replaced
  * (collapsed) notifications count in neither. Read newest first from the
  * person's audience indexes, back to their read mark, and bounded: counts
  * stop at COUNT_CAP (the badge shows "99+"), and at most COUNT_SCAN_MAX
@@ -188,7 +240,7 @@ export async function countInbox(
   let before: string | null = null;
   let count = COUNT_CAP;
   for (let scanned = 0; unreadIds.length < COUNT_CAP && scanned < COUNT_SCAN_MAX; ) {
-    const page = await store.log.eventsForAudiences(audiences, { before, after: state.watermark }, count);
+    const page = await store.log.eventsInIndexes(audiences, { before, after: state.watermark }, count);
     scanned += page.length;
     for (const n of page) {
       if (!isAddressedTo(n.audience, recipient)) continue;
@@ -198,7 +250,7 @@ export async function countInbox(
         if (scopesSeen.has(scope)) continue;
         scopesSeen.add(scope);
       }
-      if (isRead(n.id, state) || isArchived(n.id, state) || isExpired(n, now)) continue;
+      if (isRead(n.id, state) || isArchived(n.id, state) || isExpired(n, now) || isMuted(n, state.preferences)) continue;
       unreadIds.push(n.id);
       if (!isSeen(n.id, state)) unseenCount++;
       if (unreadIds.length === COUNT_CAP) break;

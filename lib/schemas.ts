@@ -2,6 +2,8 @@
 // the admin form so that both sides enforce the same rules.
 import { z } from "zod";
 import { notificationLinkTarget } from "./links";
+import { EVERYONE, MUTE_BELOW } from "./preferences";
+import { MIN_WORD, queryWords } from "./search-words";
 import { ALERT_STATUSES, SEVERITIES } from "./types";
 
 export const LIMITS = {
@@ -15,6 +17,7 @@ export const LIMITS = {
   pageSize: 100,
   collapseKey: 64,
   ackIds: 100,
+  query: 200,
 } as const;
 
 const notificationId = z.string().regex(/^\d{1,16}-\d{1,16}$/, "Not a notification id.");
@@ -41,7 +44,10 @@ export const audienceInputSchema = z.discriminatedUnion("kind", [
     kind: z.literal("user"),
     userId: z.string().trim().min(1, "Name the user (id or email).").max(254, "User ids are at most 254 characters."),
   }),
-  z.object({ kind: z.literal("channel"), channel: channelName }),
+  z.object({
+    kind: z.literal("channel"),
+    channel: channelName.refine((name) => name !== EVERYONE, `"${EVERYONE}" is the broadcast audience's name: send to { "kind": "all" }.`),
+  }),
 ]);
 
 export const publishSchema = z.object({
@@ -102,9 +108,11 @@ export const ackSchema = z
       .max(LIMITS.ackIds, `At most ${LIMITS.ackIds} displayed ids per request.`)
       .default([]),
     opened: z.array(notificationId).max(LIMITS.ackIds, `At most ${LIMITS.ackIds} opened ids per request.`).default([]),
+    // Reached this browser live, and the person's preferences muted it (lib/preferences.ts).
+    muted: z.array(notificationId).max(LIMITS.ackIds, `At most ${LIMITS.ackIds} muted ids per request.`).default([]),
   })
   .strict()
-  .refine((ack) => ack.displayed.length + ack.opened.length > 0, { message: "Acknowledge at least one id.", path: ["displayed"] });
+  .refine((ack) => ack.displayed.length + ack.opened.length + ack.muted.length > 0, { message: "Acknowledge at least one id.", path: ["displayed"] });
 export type AckInput = z.infer<typeof ackSchema>;
 
 export const DIAGNOSTIC_PAUSE_MAX_S = 300;
@@ -137,12 +145,55 @@ export const createTokenSchema = z.object({
 const flag = z.enum(["0", "1", "true", "false"]).optional().transform((v) => v === "1" || v === "true");
 const cursor = z.string().regex(/^\d{1,16}-\d{1,16}$/, "Not a cursor.").optional();
 
-export const historyQuerySchema = z.object({
-  cursor,
-  limit: z.coerce.number().int().min(1).max(LIMITS.pageSize).default(20),
-  unread: flag,
-  archived: flag,
-});
+export const preferencesSchema = z
+  .object({
+    mutedChannels: z
+      .array(z.union([channelName, z.literal(EVERYONE)], { error: `A muted channel is a channel's name or "${EVERYONE}".` }))
+      .max(LIMITS.following + 1, `At most ${LIMITS.following + 1} muted channels.`)
+      .transform((names) => [...new Set(names)].sort()),
+    muteBelow: z.enum(MUTE_BELOW, { error: `muteBelow is null or one of ${MUTE_BELOW.join(", ")} (critical is never muted).` }).nullable(),
+  })
+  .strict();
+
+/** A day ("2026-12-01": all of it, in UTC) or an ISO time, as ms: `since` takes a day's start, `until` its end. */
+const when = (edge: "start" | "end") =>
+  z
+    .union([z.iso.date(), z.iso.datetime({ offset: true })], { error: "Dates are ISO: 2026-12-01 or 2026-12-01T09:30:00Z." })
+    .optional()
+    .transform((value) => {
+      if (value === undefined) return undefined;
+      if (value.includes("T")) return Date.parse(value);
+      return Date.parse(`${value}T00:00:00Z`) + (edge === "end" ? 86_400_000 - 1 : 0);
+    });
+
+export const historyQuerySchema = z
+  .object({
+    cursor,
+    limit: z.coerce.number().int().min(1).max(LIMITS.pageSize).default(20),
+    unread: flag,
+    archived: flag,
+    /** Absent: muted and not; "1": only muted; "0": none muted (the feed). */
+    muted: z.enum(["0", "1", "true", "false"]).optional().transform((v) => (v === undefined ? undefined : v === "1" || v === "true")),
+    q: z
+      .string()
+      .max(LIMITS.query, `Searches are at most ${LIMITS.query} characters.`)
+      .optional()
+      .transform((value, ctx) => {
+        if (value === undefined || !value.trim()) return [];
+        const words = queryWords(value);
+        if (!words.length) ctx.addIssue({ code: "custom", message: `Search for a word of ${MIN_WORD} letters or more.` });
+        return words;
+      }),
+    severity: z.enum(SEVERITIES, { error: `Severity is one of ${SEVERITIES.join(", ")}.` }).optional(),
+    channel: z.union([channelName, z.literal(EVERYONE)], { error: `A channel's name, or "${EVERYONE}".` }).optional(),
+    since: when("start"),
+    until: when("end"),
+  })
+  .refine((query) => query.since === undefined || query.until === undefined || query.since <= query.until, {
+    message: "since is after until.",
+    path: ["since"],
+  });
+export type HistoryQuery = z.infer<typeof historyQuerySchema>;
 
 export const alertsQuerySchema = z.object({ cursor });
 

@@ -1,4 +1,5 @@
 // Types shared by the server, the client and the tests: the product's wire shapes.
+import type { Preferences } from "./preferences";
 
 /** Lowest first: `critical` is above `error`. */
 export const SEVERITIES = ["info", "success", "warning", "error", "critical"] as const;
@@ -54,6 +55,8 @@ export interface NotificationWithRead extends Notification {
   seen: boolean;
   /** Left the feed; listed under the "Archived" filter. */
   archived: boolean;
+  /** Muted by the person's preferences: kept and listed (the "Muted" filter), but in no count, toast or desktop notification. */
+  muted: boolean;
 }
 
 /** A user's unread and unseen counts as the server last saw them (archived ones count in neither). */
@@ -73,7 +76,10 @@ export interface InboxCounts {
 
 export interface NotificationPage extends InboxCounts {
   items: NotificationWithRead[];
+  /** A full page, or a search that stopped at its scan budget, continues from here; null: nothing more. */
   nextCursor: string | null;
+  /** What the person muted, at the page's version: the browser mutes live notifications by it. */
+  preferences: Preferences;
 }
 
 export interface Channel {
@@ -142,6 +148,9 @@ export type SeenEventData = { upTo: string } & InboxCounts;
 /** `allRead`: every notification that was read when it was asked is archived. */
 export type ArchivedEventData = ({ ids: string[] } | { allRead: true }) & InboxCounts;
 
+/** What the person now mutes, and the counts under it. */
+export type PreferencesEventData = Preferences & InboxCounts;
+
 /** The answers of POST /api/notifications/read, /seen and /archive. */
 export type MarkReadResult = InboxCounts & { ids?: string[] };
 export type MarkSeenResult = InboxCounts;
@@ -151,7 +160,8 @@ export type ArchiveResult = InboxCounts & { ids?: string[] };
 export type InboxEvent =
   | { event: "read"; data: ReadEventData }
   | { event: "seen"; data: SeenEventData }
-  | { event: "archived"; data: ArchivedEventData };
+  | { event: "archived"; data: ArchivedEventData }
+  | { event: "preferences"; data: PreferencesEventData };
 
 export interface StreamEventMap {
   connected: ConnectedEventData;
@@ -159,6 +169,7 @@ export interface StreamEventMap {
   read: ReadEventData;
   seen: SeenEventData;
   archived: ArchivedEventData;
+  preferences: PreferencesEventData;
   reset: Record<string, never>;
   reconnect: Record<string, never>;
 }
@@ -173,12 +184,13 @@ export interface ApiErrorBody {
 }
 
 /** The stages of one alert's funnel, in order. */
-export const FUNNEL_STAGES = ["targeted", "delivered", "displayed", "read", "opened"] as const;
+export const FUNNEL_STAGES = ["targeted", "delivered", "muted", "displayed", "read", "opened"] as const;
 export type FunnelStage = (typeof FUNNEL_STAGES)[number];
 
 /**
  * One alert's funnel. `targeted`: streams connected when it was published;
  * `delivered`: stream writes (a stream that connects later counts then);
+ * `muted`: people whose preferences muted it when it reached them (never toasted, so not displayed);
  * `displayed`: browsers that rendered it on a screen; `read` and `opened`: people.
  */
 export interface Funnel extends Record<FunnelStage, number> {
@@ -202,6 +214,8 @@ export interface RecipientState {
   /** "Name <email>" once the person has acknowledged anything, else null. */
   label: string | null;
   delivered: boolean;
+  /** Their preferences muted it: not shown to them on purpose, not a failure to deliver. */
+  muted: boolean;
   displayed: boolean;
   read: boolean;
   opened: boolean;
@@ -217,6 +231,7 @@ export interface AlertDetail {
 /** POST /api/notifications/ack. */
 export interface AckResult {
   displayed: number;
+  muted: number;
   opened: number;
 }
 

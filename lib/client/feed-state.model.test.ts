@@ -1,5 +1,6 @@
 // The feed converges, as a property: random sequences of publishes (with
-// collapse keys), marks and archives here and on another device, reconnects,
+// collapse keys, to everyone or a channel, info or warning), marks, archives
+// and mute changes here and on another device, reconnects,
 // and replies and events delivered late, reordered or failed, against a model
 // of the server. Once the network is quiet, the feed's items, their marks and
 // its counts equal the server's. The client side is feed-state.ts driven the
@@ -8,10 +9,12 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { collapseScope } from "../audience";
 import { compareIds } from "../ids";
+import { isMuted, NO_PREFERENCES, type Preferences } from "../preferences";
 import type { InboxCounts, Notification, NotificationPage, NotificationWithRead } from "../types";
 import {
   addLive,
   applyArchivedEvent,
+  applyPreferencesEvent,
   applyReadEvent,
   applySeenEvent,
   archiveLocally,
@@ -33,23 +36,37 @@ interface ServerItem extends Notification {
   archived: boolean;
 }
 
-type Change = { kind: "read"; ids: string[] } | { kind: "readAll" } | { kind: "seen"; upTo: string } | { kind: "archive"; ids: string[] } | { kind: "archiveRead" };
+type Change =
+  | { kind: "read"; ids: string[] }
+  | { kind: "readAll" }
+  | { kind: "seen"; upTo: string }
+  | { kind: "archive"; ids: string[] }
+  | { kind: "archiveRead" }
+  | { kind: "preferences"; preferences: Preferences };
 
-type StreamEvent = { event: "notification"; n: Notification } | { event: "read" | "seen" | "archived"; data: never };
+type StreamEvent = { event: "notification"; n: Notification } | { event: "read" | "seen" | "archived" | "preferences"; data: never };
+
+const MUTES: Preferences[] = [
+  NO_PREFERENCES,
+  { mutedChannels: ["everyone"], muteBelow: null },
+  { mutedChannels: ["ops"], muteBelow: null },
+  { mutedChannels: [], muteBelow: "warning" },
+];
 
 /** The server, as lib/notifications.ts and lib/inbox.ts behave for one person. */
 class ModelServer {
   items: ServerItem[] = [];
   version = 0;
+  preferences = NO_PREFERENCES;
   private ms = 1_000;
 
-  publish(collapseKey: string | null): Notification {
+  publish(collapseKey: string | null, kind: number): Notification {
     const n: Notification = {
       id: `${this.ms++}-0`,
       title: "t",
       body: "",
-      severity: "info",
-      audience: { kind: "all" },
+      severity: kind % 2 ? "warning" : "info",
+      audience: kind < 2 ? { kind: "all" } : { kind: "channel", channel: "ops" },
       createdAt: new Date(0).toISOString(),
       sender: { id: "u", name: "U" },
       ...(collapseKey ? { collapseKey } : {}),
@@ -58,14 +75,16 @@ class ModelServer {
     return n;
   }
 
-  /** Newest first: not archived, and the newest of its collapse scope. */
+  /** Newest first: not archived, not muted (the feed's view), and the newest of its collapse scope (muted or not). */
   visible(): ServerItem[] {
     const newestInScope = new Map<string, string>();
     for (const i of this.items) {
       const scope = collapseScope(i);
       if (scope) newestInScope.set(scope, i.id);
     }
-    return this.items.filter((i) => !i.archived && (!collapseScope(i) || newestInScope.get(collapseScope(i)!) === i.id)).reverse();
+    return this.items
+      .filter((i) => !i.archived && !isMuted(i, this.preferences) && (!collapseScope(i) || newestInScope.get(collapseScope(i)!) === i.id))
+      .reverse();
   }
 
   counts(): InboxCounts {
@@ -81,8 +100,8 @@ class ModelServer {
   page(): NotificationPage {
     const items = this.visible()
       .slice(0, PAGE)
-      .map((i): NotificationWithRead => ({ ...i }));
-    return { items, ...this.counts(), nextCursor: items.length === PAGE ? items.at(-1)!.id : null };
+      .map((i): NotificationWithRead => ({ ...i, muted: false }));
+    return { items, ...this.counts(), nextCursor: items.length === PAGE ? items.at(-1)!.id : null, preferences: this.preferences };
   }
 
   /** Applies a change; answers its counts and the event every stream of the person hears. */
@@ -97,6 +116,7 @@ class ModelServer {
       if (change.kind === "archive" && ids.includes(i.id)) i.archived = true;
       if (change.kind === "archiveRead" && i.read) i.archived = true;
     }
+    if (change.kind === "preferences") this.preferences = change.preferences;
     const counts = this.counts();
     const data =
       change.kind === "read"
@@ -107,8 +127,11 @@ class ModelServer {
             ? { upTo: change.upTo, ...counts }
             : change.kind === "archive"
               ? { ids, ...counts }
-              : { allRead: true, ...counts };
-    const event = change.kind === "read" || change.kind === "readAll" ? "read" : change.kind === "seen" ? "seen" : "archived";
+              : change.kind === "preferences"
+                ? { ...change.preferences, ...counts }
+                : { allRead: true, ...counts };
+    const event =
+      change.kind === "read" || change.kind === "readAll" ? "read" : change.kind === "seen" ? "seen" : change.kind === "preferences" ? "preferences" : "archived";
     return { counts, event: { event, data: data as never } };
   }
 }
@@ -149,6 +172,7 @@ class ModelClient {
       if (e.n.collapseKey !== undefined) this.requests.push({ kind: "page" });
     } else if (e.event === "read") this.set(applyReadEvent(this.feed, e.data));
     else if (e.event === "seen") this.set(applySeenEvent(this.feed, e.data));
+    else if (e.event === "preferences") this.set(applyPreferencesEvent(this.feed, e.data));
     else this.set(applyArchivedEvent(this.feed, e.data));
   }
 
@@ -160,7 +184,7 @@ class ModelClient {
 }
 
 type Step =
-  | { op: "publish"; key: number | null }
+  | { op: "publish"; key: number | null; kind: number }
   | { op: "elsewhere"; change: number; pick: number }
   | { op: "here"; change: number; pick: number }
   | { op: "serve"; pick: number; fail: boolean }
@@ -169,8 +193,9 @@ type Step =
   | { op: "reconnect" };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ op: fc.constant("publish" as const), key: fc.option(fc.integer({ min: 0, max: 2 }), { freq: 3 }) }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant("elsewhere" as const), change: fc.nat(4), pick: fc.nat() }) },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant("publish" as const), key: fc.option(fc.integer({ min: 0, max: 2 }), { freq: 3 }), kind: fc.nat(3) }) },
+  // Only another device changes mutes (the settings page); the feed hears them as an event.
+  { weight: 2, arbitrary: fc.record({ op: fc.constant("elsewhere" as const), change: fc.nat(5), pick: fc.nat() }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant("here" as const), change: fc.nat(4), pick: fc.nat() }) },
   // One answer in five fails (the request is refused or the network drops it).
   { weight: 3, arbitrary: fc.record({ op: fc.constant("serve" as const), pick: fc.nat(), fail: fc.nat(4).map((n) => n === 0) }) },
@@ -191,8 +216,10 @@ function changeFor(kind: number, pick: number, ids: string[]): Change | null {
       return id ? { kind: "seen", upTo: ids[0]! } : null;
     case 3:
       return id ? { kind: "archive", ids: [id] } : null;
-    default:
+    case 4:
       return { kind: "archiveRead" };
+    default:
+      return { kind: "preferences", preferences: MUTES[pick % MUTES.length]! };
   }
 }
 
@@ -211,7 +238,7 @@ function run(steps: Step[]) {
   for (const s of steps) {
     switch (s.op) {
       case "publish":
-        client.events.push({ event: "notification", n: server.publish(s.key === null ? null : `k${s.key}`) });
+        client.events.push({ event: "notification", n: server.publish(s.key === null ? null : `k${s.key}`, s.kind) });
         break;
       case "elsewhere": {
         const change = changeFor(s.change, s.pick, server.visible().map((i) => i.id));

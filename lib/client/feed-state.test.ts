@@ -2,12 +2,14 @@
 // events and replies arrive in, nothing is lost or doubled and the unread
 // count equals the server's.
 import { describe, expect, it } from "vitest";
+import { NO_PREFERENCES } from "../preferences";
 import type { Notification, NotificationPage, NotificationWithRead } from "../types";
 import {
   addLive,
   appendOlderPage,
   applyCount,
   applyArchivedEvent,
+  applyPreferencesEvent,
   applyReadEvent,
   applySeenEvent,
   archiveLocally,
@@ -30,7 +32,7 @@ const n = (ms: number): Notification => ({
   createdAt: new Date(ms).toISOString(),
   sender: { id: "u", name: "U" },
 });
-const item = (ms: number, read = false): NotificationWithRead => ({ ...n(ms), read, seen: read, archived: false });
+const item = (ms: number, read = false): NotificationWithRead => ({ ...n(ms), read, seen: read, archived: false, muted: false });
 /** A page of the newest items (ids given newest first), as the server would answer. */
 const page = (ids: number[], unreadCount: number, unreadAsOf: number | null, nextCursor: string | null = null, read = false, version = 0): NotificationPage => ({
   items: ids.map((id) => item(id, read)),
@@ -39,10 +41,32 @@ const page = (ids: number[], unreadCount: number, unreadAsOf: number | null, nex
   unreadAsOf: unreadAsOf === null ? null : `${unreadAsOf}-0`,
   nextCursor,
   version,
+  preferences: NO_PREFERENCES,
 });
 const ids = (f: FeedState) => f.items.map((i) => Number(i.id.split("-")[0]));
 
 describe("feed state", () => {
+  it("holds no muted notification: a live one muted by the preferences held is neither shown nor counted", () => {
+    const muteInfo = { mutedChannels: [], muteBelow: "warning" as const };
+    let feed = mergeFirstPage(emptyFeed, { ...page([10], 1, 10), items: [{ ...item(10), severity: "warning" }], preferences: muteInfo });
+    feed = addLive(feed, n(11));
+    expect(ids(feed)).toEqual([10]);
+    expect(feed.unreadCount).toBe(1);
+    feed = addLive(feed, { ...n(12), severity: "critical" });
+    expect(ids(feed)).toEqual([12, 10]);
+    expect(feed.unreadCount).toBe(2);
+  });
+
+  it("a preferences event drops what it mutes, takes its counts, and fetches the newest page for what it unmutes", () => {
+    let feed = mergeFirstPage(emptyFeed, page([12, 11, 10], 3, 12));
+    const muteAll = { mutedChannels: ["everyone"], muteBelow: null };
+    feed = applyPreferencesEvent(feed, { ...muteAll, unreadCount: 0, unseenCount: 0, unreadAsOf: "12-0", version: 1 });
+    expect(ids(feed)).toEqual([]);
+    expect([feed.unreadCount, feed.version, feed.resync]).toEqual([0, 1, 1]);
+    // An older event (read before this one) changes nothing.
+    expect(applyPreferencesEvent(feed, { ...NO_PREFERENCES, unreadCount: 3, unseenCount: 3, unreadAsOf: "12-0", version: 0 })).toBe(feed);
+  });
+
   it("counts a live notification that arrived before a slower history reply once", () => {
     // The page was read on the server before 11 was published; 11 arrived live first.
     let feed = addLive(emptyFeed, n(11));

@@ -16,10 +16,25 @@
 // items it does not cover instead of keeping their old marks. While a change
 // made here is on its way, a page is not taken (it may predate it): it is
 // fetched again once the change is answered.
+//
+// Mutes: the feed holds only what the person's preferences leave unmuted
+// (the "Muted" filter lists the rest from the server). A live notification
+// is muted by the preferences the feed holds; a page brings the server's,
+// and a `preferences` event the new ones.
 import { collapseScope } from "../audience";
+import { isMuted, NO_PREFERENCES, type Preferences } from "../preferences";
 import { compareIds, isNewerId } from "../ids";
 import { isExpired } from "../lifecycle";
-import type { ArchivedEventData, InboxCounts, Notification, NotificationPage, NotificationWithRead, ReadEventData, SeenEventData } from "../types";
+import type {
+  ArchivedEventData,
+  InboxCounts,
+  Notification,
+  NotificationPage,
+  NotificationWithRead,
+  PreferencesEventData,
+  ReadEventData,
+  SeenEventData,
+} from "../types";
 
 /** A long-lived tab keeps this many items; older ones page back in on demand. */
 export const MAX_FEED_ITEMS = 100;
@@ -33,6 +48,8 @@ export interface FeedState {
   countAsOf: string | null;
   /** The person's inbox version the marks and counts shown stand at (-1 before the first page). */
   version: number;
+  /** What the person mutes, at that version. */
+  preferences: Preferences;
   /** Changes made here whose answer has not come yet. */
   inFlight: number;
   /** Bumped when the newest page must be fetched again (a missed change, a dropped reply); fetched once nothing is in flight. */
@@ -56,6 +73,7 @@ export const emptyFeed: FeedState = {
   unseenCount: 0,
   countAsOf: null,
   version: -1,
+  preferences: NO_PREFERENCES,
   inFlight: 0,
   resync: 0,
   stalePages: 0,
@@ -71,12 +89,13 @@ const newer = isNewerId;
 const unreadOf = (i: NotificationWithRead) => (i.read ? 0 : 1);
 const unseenOf = (i: NotificationWithRead) => (i.read || i.seen ? 0 : 1);
 
-/** A live notification (ids only grow on the stream); the feed unchanged when already held. */
+/** A live notification (ids only grow on the stream); the feed unchanged when already held, or muted. */
 export function addLive(feed: FeedState, n: Notification): FeedState {
+  if (isMuted(n, feed.preferences)) return feed;
   // The usual case: newer than everything held, so it goes on top (no search, no sort).
   const onTop = newer(n.id, feed.items[0]?.id ?? null);
   if (!onTop && feed.items.some((i) => i.id === n.id)) return feed;
-  const item: NotificationWithRead = { ...n, read: false, seen: false, archived: false };
+  const item: NotificationWithRead = { ...n, read: false, seen: false, archived: false, muted: false };
   const scope = collapseScope(n);
   // Held items of its scope are older, and it replaces them; unless one is newer and already replaced it.
   const replaced = scope ? feed.items.filter((i) => collapseScope(i) === scope) : [];
@@ -116,10 +135,12 @@ export function mergeFirstPage(feed: FeedState, page: NotificationPage): FeedSta
   const current = page.version === feed.version;
   const joins = current && page.nextCursor !== null && oldest !== null && feed.items.some((i) => i.id === oldest);
   const older = joins ? feed.items.filter((i) => compareIds(i.id, oldest) < 0) : [];
-  const all = [...liveNewer, ...page.items, ...older];
+  // What the page's preferences mute (held from before they changed) goes; the page itself holds none.
+  const all = [...liveNewer, ...page.items, ...older].filter((i) => !isMuted(i, page.preferences));
   const items = newestPerScope(all);
   const merged: FeedState = {
     ...feed,
+    preferences: page.preferences,
     items,
     nextCursor: older.length ? feed.nextCursor : page.nextCursor,
     loading: false,
@@ -195,6 +216,18 @@ export function applyArchivedEvent(feed: FeedState, data: ArchivedEventData): Fe
     { ...feed, items: feed.items.filter((i) => !isArchived(i.id)), archiveVersion: feed.archiveVersion + 1, resync: feed.resync + (unsure ? 1 : 0) },
     data,
   );
+}
+
+/**
+ * A `preferences` event: the person changed what they mute (here or on
+ * another device). What is muted now leaves the feed; what is no longer
+ * muted is in no page held, so the newest page is fetched again.
+ */
+export function applyPreferencesEvent(feed: FeedState, data: PreferencesEventData): FeedState {
+  if (data.version < feed.version) return feed;
+  const preferences: Preferences = { mutedChannels: data.mutedChannels, muteBelow: data.muteBelow };
+  const items = feed.items.filter((i) => !isMuted(i, preferences));
+  return applyCount({ ...feed, preferences, items, resync: feed.resync + 1 }, data);
 }
 
 /**

@@ -1,6 +1,6 @@
 // The embedded funnels: per alert, dropped with the alert from the log.
 import { percentiles } from "../../percentiles";
-import type { FunnelStage } from "../../types";
+import { FUNNEL_STAGES, type FunnelStage } from "../../types";
 import { entriesOf } from "../embedded/bus";
 import type { FunnelMark, FunnelRecord, FunnelStore } from "./types";
 
@@ -34,7 +34,7 @@ export class MemoryFunnel implements FunnelStore {
       const funnel = this.funnelData.get(id);
       const count = (stage: FunnelStage) => funnel?.counts.get(stage) ?? 0;
       return {
-        counts: { targeted: count("targeted"), delivered: count("delivered"), displayed: count("displayed"), read: count("read"), opened: count("opened") },
+        counts: Object.fromEntries(FUNNEL_STAGES.map((stage) => [stage, count(stage)])) as Record<FunnelStage, number>,
         latency: percentiles([...(funnel?.latency.values() ?? [])].sort((a, b) => a - b)),
       };
     });

@@ -1,5 +1,6 @@
 // The embedded inbox state: one record per person.
 import { compareIds } from "../../ids";
+import { NO_PREFERENCES, type Preferences } from "../../preferences";
 import type { InboxEvent } from "../../types";
 import type { MemoryBus } from "../embedded/bus";
 import type { InboxState, InboxStore } from "./types";
@@ -11,7 +12,12 @@ export class MemoryInbox implements InboxStore {
 
   async getInboxState(userId: string): Promise<InboxState> {
     const state = this.stateOf(userId);
-    return { ...state, readIds: new Set(state.readIds), archivedIds: new Set(state.archivedIds) };
+    return {
+      ...state,
+      readIds: new Set(state.readIds),
+      archivedIds: new Set(state.archivedIds),
+      preferences: { ...state.preferences, mutedChannels: [...state.preferences.mutedChannels] },
+    };
   }
 
   async markRead(userId: string, ids: string[]) {
@@ -44,6 +50,10 @@ export class MemoryInbox implements InboxStore {
     for (const id of state.archivedIds) if (state.archivedUpTo && compareIds(id, state.archivedUpTo) <= 0) state.archivedIds.delete(id);
   }
 
+  async setPreferences(userId: string, preferences: Preferences) {
+    this.changing(userId).preferences = { ...preferences, mutedChannels: [...preferences.mutedChannels] };
+  }
+
   async publishInboxEvent(userId: string, change: InboxEvent) {
     this.bus.send({ type: "inbox", userId, change });
   }
@@ -57,7 +67,7 @@ export class MemoryInbox implements InboxStore {
 
   private stateOf(userId: string): InboxState {
     let state = this.inboxes.get(userId);
-    if (!state) this.inboxes.set(userId, (state = { watermark: null, readIds: new Set(), seenUpTo: null, archivedUpTo: null, archivedIds: new Set(), version: 0 }));
+    if (!state) this.inboxes.set(userId, (state = { watermark: null, readIds: new Set(), seenUpTo: null, archivedUpTo: null, archivedIds: new Set(), preferences: NO_PREFERENCES, version: 0 }));
     return state;
   }
 }

@@ -1,5 +1,6 @@
 // The Redis-backed inbox state: per person, a read watermark and set, a seen
-// watermark, an archive watermark and set.
+// watermark, an archive watermark and set, and their mutes as JSON.
+import { NO_PREFERENCES, type Preferences } from "../../preferences";
 import type { InboxEvent } from "../../types";
 import type { RedisConnection } from "../redis/connection";
 import { KEY } from "../redis/keys";
@@ -65,13 +66,14 @@ return #ids`;
 /**
  * The whole state in one command (a script is atomic, and Upstash bills it as
  * one: as a transaction it was eight). KEYS: read watermark, read ids, seen
- * watermark, archive watermark, archived ids, version. Missing strings come
- * back as false.
+ * watermark, archive watermark, archived ids, version, preferences. Missing
+ * strings come back as false.
  */
 const INBOX_STATE_SCRIPT = `
 return {
   redis.call('GET', KEYS[1]), redis.call('SMEMBERS', KEYS[2]), redis.call('GET', KEYS[3]),
-  redis.call('GET', KEYS[4]), redis.call('SMEMBERS', KEYS[5]), redis.call('GET', KEYS[6])
+  redis.call('GET', KEYS[4]), redis.call('SMEMBERS', KEYS[5]), redis.call('GET', KEYS[6]),
+  redis.call('GET', KEYS[7])
 }`;
 
 export class RedisInbox implements InboxStore {
@@ -79,8 +81,16 @@ export class RedisInbox implements InboxStore {
 
   async getInboxState(userId: string): Promise<InboxState> {
     // One script: the version and the marks it stands for are read at one moment.
-    const keys = [KEY.watermark(userId), KEY.readIds(userId), KEY.seenUpTo(userId), KEY.archivedUpTo(userId), KEY.archivedIds(userId), KEY.inboxVersion(userId)];
-    const [watermark, readIds, seenUpTo, archivedUpTo, archivedIds, version] = (await this.redis.one<unknown[]>((b) => b.eval(INBOX_STATE_SCRIPT, keys, []))).map(
+    const keys = [
+      KEY.watermark(userId),
+      KEY.readIds(userId),
+      KEY.seenUpTo(userId),
+      KEY.archivedUpTo(userId),
+      KEY.archivedIds(userId),
+      KEY.inboxVersion(userId),
+      KEY.preferences(userId),
+    ];
+    const [watermark, readIds, seenUpTo, archivedUpTo, archivedIds, version, preferences] = (await this.redis.one<unknown[]>((b) => b.eval(INBOX_STATE_SCRIPT, keys, []))).map(
       (value) => (value === false || value === undefined ? null : value),
     );
     return {
@@ -89,6 +99,7 @@ export class RedisInbox implements InboxStore {
       seenUpTo: (seenUpTo as string | null) ?? null,
       archivedUpTo: (archivedUpTo as string | null) ?? null,
       archivedIds: new Set(archivedIds as string[]),
+      preferences: preferences ? (JSON.parse(String(preferences)) as Preferences) : NO_PREFERENCES,
       version: Number(version ?? 0),
     };
   }
@@ -121,6 +132,10 @@ export class RedisInbox implements InboxStore {
         [],
       ),
     );
+  }
+
+  async setPreferences(userId: string, preferences: Preferences) {
+    await this.redis.run((b) => b.set(KEY.preferences(userId), JSON.stringify(preferences)).incrby(KEY.inboxVersion(userId), 1), true);
   }
 
   async publishInboxEvent(userId: string, change: InboxEvent) {

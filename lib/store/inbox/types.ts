@@ -1,4 +1,7 @@
-// Each person's marks on the shared history: read, seen, archived.
+// Each person's marks on the shared history (read, seen, archived) and what
+// they muted: one state, one version, so a page, its counts and its muted
+// flags are always read at one moment.
+import type { Preferences } from "../../preferences";
 import type { InboxEvent } from "../../types";
 
 /** One user's marks on the shared history. */
@@ -13,6 +16,8 @@ export interface InboxState {
   archivedUpTo: string | null;
   /** Ids archived one by one, or read one by one when all read ones were archived. */
   archivedIds: Set<string>;
+  /** What the person muted (lib/preferences.ts). */
+  preferences: Preferences;
   /** Moves on by one with every change above (each method below that writes). */
   version: number;
 }
@@ -27,6 +32,8 @@ export interface InboxStore {
   archive(userId: string, ids: string[]): Promise<void>;
   /** Archives what is read now: up to the read watermark, and the ids read one by one. */
   archiveAllRead(userId: string): Promise<void>;
+  /** Replaces what the person muted. */
+  setPreferences(userId: string, preferences: Preferences): Promise<void>;
   /** Tells every stream of the user (on every instance) what changed. */
   publishInboxEvent(userId: string, change: InboxEvent): Promise<void>;
 }

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compareIds } from "../../ids";
 import { audienceKey, collapseScope } from "../../audience";
+import { wordIndexKey } from "../../search-words";
 import { until } from "@/testing/until";
 import type { BusMessage } from "../bus";
 import { alert, useStores, type MakeStores, type StoresFixture } from "../contract-fixture";
@@ -53,13 +54,13 @@ export function runLogContract(name: string, make: MakeStores) {
       const alices = ["all", "user:alice", "channel:deploys", "all"];
       const ids = (list: { id: string }[]) => list.map((n) => n.id);
       const mine = [sent[6]!, sent[5]!, sent[3]!, sent[1]!, sent[0]!];
-      expect(await log.eventsForAudiences(alices, { before: null, after: null }, 10)).toEqual(mine);
-      expect(ids(await log.eventsForAudiences(alices, { before: null, after: null }, 2))).toEqual(ids(mine.slice(0, 2)));
-      expect(ids(await log.eventsForAudiences(alices, { before: sent[5]!.id, after: null }, 2))).toEqual([sent[3]!.id, sent[1]!.id]);
-      expect(ids(await log.eventsForAudiences(alices, { before: sent[6]!.id, after: sent[1]!.id }, 10))).toEqual([sent[5]!.id, sent[3]!.id]);
-      expect(await log.eventsForAudiences(["user:nobody"], { before: null, after: null }, 10)).toEqual([]);
+      expect(await log.eventsInIndexes(alices, { before: null, after: null }, 10)).toEqual(mine);
+      expect(ids(await log.eventsInIndexes(alices, { before: null, after: null }, 2))).toEqual(ids(mine.slice(0, 2)));
+      expect(ids(await log.eventsInIndexes(alices, { before: sent[5]!.id, after: null }, 2))).toEqual([sent[3]!.id, sent[1]!.id]);
+      expect(ids(await log.eventsInIndexes(alices, { before: sent[6]!.id, after: sent[1]!.id }, 10))).toEqual([sent[5]!.id, sent[3]!.id]);
+      expect(await log.eventsInIndexes(["user:nobody"], { before: null, after: null }, 10)).toEqual([]);
       // Before the first id there can be: nothing (a cursor "0-0" is valid input, not a store error).
-      expect(await log.eventsForAudiences(alices, { before: "0-0", after: null }, 10)).toEqual([]);
+      expect(await log.eventsInIndexes(alices, { before: "0-0", after: null }, 10)).toEqual([]);
       expect(await log.eventsBefore("0-0", 10)).toEqual([]);
     });
 
@@ -68,12 +69,32 @@ export function runLogContract(name: string, make: MakeStores) {
       const first = await log.publish(alert("yours 1", { kind: "user", userId: "alice" }));
       for (let i = 0; i < 45; i++) await log.publish(alert(`busy ${i}`, { kind: "channel", channel: "busy" }));
       const second = await log.publish(alert("yours 2", { kind: "user", userId: "alice" }));
-      expect(await log.eventsForAudiences(["all", "user:alice"], { before: null, after: null }, 20)).toEqual([second, first]);
-      const busy = await log.eventsForAudiences(["channel:busy"], { before: null, after: null }, 20);
+      expect(await log.eventsInIndexes(["all", "user:alice"], { before: null, after: null }, 20)).toEqual([second, first]);
+      const busy = await log.eventsInIndexes(["channel:busy"], { before: null, after: null }, 20);
       expect(busy.map((n) => n.title)).toEqual(Array.from({ length: 20 }, (_, i) => `busy ${44 - i}`));
       // HISTORY_MAX is 50 here: once the log no longer keeps them, neither does their page.
       for (let i = 0; i < 80; i++) await log.publish(alert(`more ${i}`, { kind: "channel", channel: "busy" }));
-      expect(await log.eventsForAudiences(["all", "user:alice"], { before: null, after: null }, 20)).toEqual([]);
+      expect(await log.eventsInIndexes(["all", "user:alice"], { before: null, after: null }, 20)).toEqual([]);
+    });
+
+    it("indexes each notification's words: a word's index finds what holds it, and forgets it with the log", async () => {
+      const log = stores().log;
+      const needle = await log.publish({ ...alert("Needle in the Haystack", { kind: "user", userId: "bob" }), body: "Größe 95%" });
+      for (let i = 0; i < 3; i++) await log.publish(alert(`hay ${i}`, { kind: "channel", channel: "busy" }));
+      const word = (w: string) => log.eventsInIndexes([wordIndexKey(w)], { before: null, after: null }, 10);
+      expect(await word("needle")).toEqual([needle]);
+      expect(await word("größe")).toEqual([needle]);
+      expect(await word("95")).toEqual([needle]);
+      expect((await word("hay")).map((n) => n.title)).toEqual(["hay 2", "hay 1", "hay 0"]);
+      expect(await log.indexSizes([wordIndexKey("needle"), wordIndexKey("hay"), wordIndexKey("absent"), "user:bob", "all"])).toEqual([1, 3, 0, 1, 0]);
+      // HISTORY_MAX is 50 here: once the log no longer keeps it, its words' indexes forget it (a word nothing
+      // kept holds is dropped whole, once a later millisecond's publish sees it is older than the log's oldest).
+      for (let i = 0; i < 130; i++) await log.publish(alert(`more ${i}`, { kind: "channel", channel: "busy" }));
+      const last = (await log.latestId())!;
+      await until(() => Date.now() > Number(last.split("-")[0]));
+      await log.publish(alert("later", { kind: "channel", channel: "busy" }));
+      expect(await word("needle")).toEqual([]);
+      expect(await log.indexSizes([wordIndexKey("needle"), wordIndexKey("größe")])).toEqual([0, 0]);
     });
 
     it("knows the newest id per collapse scope", async () => {
@@ -144,13 +165,22 @@ export function runLargeHistoryContract(name: string, make: MakeStores) {
         else for (const n of batch) await log.publish(n);
       }
       // The first read of a process may build the indexes (once, from a log an older release wrote); then one round trip a page.
-      await log.eventsForAudiences(["user:nobody"], { before: null, after: null }, 1);
+      await log.eventsInIndexes(["user:nobody"], { before: null, after: null }, 1);
       const before = fixture.stores.roundTrips;
-      const page = await log.eventsForAudiences(["all", "user:alice", "channel:deploys"], { before: null, after: null }, 20);
+      const page = await log.eventsInIndexes(["all", "user:alice", "channel:deploys"], { before: null, after: null }, 20);
       expect(fixture.stores.roundTrips - before).toBeLessThanOrEqual(1);
       expect(page.map((n) => n.title)).toEqual(yours.reverse().map((n) => n.title));
-      const busy = await log.eventsForAudiences(["channel:busy"], { before: null, after: null }, 3);
+      const busy = await log.eventsInIndexes(["channel:busy"], { before: null, after: null }, 3);
       expect(busy.map((n) => n.title)).toEqual(["busy 99999", "busy 99998", "busy 99997"]);
     }, 600_000);
+
+    it("sizes a search's indexes and reads a rare word's among 100,000 kept, in two round trips", async () => {
+      const log = fixture.stores.log;
+      const before = fixture.stores.roundTrips;
+      expect(await log.indexSizes([wordIndexKey("yours"), wordIndexKey("busy"), "user:alice"])).toEqual([4, 99_996, 4]);
+      const found = await log.eventsInIndexes([wordIndexKey("yours")], { before: null, after: null }, 20);
+      expect(fixture.stores.roundTrips - before).toBeLessThanOrEqual(2);
+      expect(found.map((n) => n.title)).toEqual(["yours 75000", "yours 50000", "yours 25000", "yours 0"]);
+    });
   });
 }

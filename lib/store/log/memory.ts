@@ -1,7 +1,8 @@
 // The embedded log: an id-ordered array bounded by HISTORY_MAX, and one
-// id-ordered array per audience (references into it, a pointer each) for
-// one person's pages.
+// id-ordered array per index (references into it, a pointer each): per
+// audience, for one person's pages, and per word, for searches.
 import { audienceKey, collapseScope } from "../../audience";
+import { wordIndexKey, wordsOf } from "../../search-words";
 import { compareIds, nextId } from "../../ids";
 import type { Notification } from "../../types";
 import type { BusMessage, BusSubscription } from "../bus";
@@ -17,7 +18,7 @@ export interface LogHooks {
 
 export class MemoryLog implements NotificationLog {
   private readonly log: Notification[] = [];
-  private readonly byAudience = new Map<string, Notification[]>();
+  private readonly byIndex = new Map<string, Notification[]>();
   /** Newest id dropped from the log: a resume from before it has a gap. */
   private maxTrimmedId: string | null = null;
   private lastId: string | null = null;
@@ -36,10 +37,11 @@ export class MemoryLog implements NotificationLog {
     const notification: Notification = { id, ...input, createdAt: new Date(Number(id.split("-")[0])).toISOString() };
     this.lastId = id;
     this.log.push(notification);
-    const audience = audienceKey(notification.audience);
-    const index = this.byAudience.get(audience);
-    if (index) index.push(notification);
-    else this.byAudience.set(audience, [notification]);
+    for (const key of indexKeysOf(notification)) {
+      const index = this.byIndex.get(key);
+      if (index) index.push(notification);
+      else this.byIndex.set(key, [notification]);
+    }
     const scope = collapseScope(notification);
     if (scope) this.collapsed.set(scope, id);
     if (this.log.length > this.historyMax) {
@@ -47,10 +49,12 @@ export class MemoryLog implements NotificationLog {
       this.maxTrimmedId = dropped[dropped.length - 1]!.id;
       for (const n of dropped) {
         this.hooks.trimmed(n);
-        // Trimmed oldest first: it is the oldest of its audience's index too.
-        const audienceIndex = this.byAudience.get(audienceKey(n.audience))!;
-        audienceIndex.shift();
-        if (!audienceIndex.length) this.byAudience.delete(audienceKey(n.audience));
+        // Trimmed oldest first: it is the oldest of each of its indexes too.
+        for (const key of indexKeysOf(n)) {
+          const index = this.byIndex.get(key)!;
+          index.shift();
+          if (!index.length) this.byIndex.delete(key);
+        }
         const droppedScope = collapseScope(n);
         if (droppedScope && this.collapsed.get(droppedScope) === n.id) this.collapsed.delete(droppedScope);
       }
@@ -72,16 +76,20 @@ export class MemoryLog implements NotificationLog {
     return this.log.slice(Math.max(0, end - count), end).reverse();
   }
 
-  async eventsForAudiences(audiences: string[], { before, after }: { before: string | null; after: string | null }, count: number) {
+  async eventsInIndexes(indexes: string[], { before, after }: { before: string | null; after: string | null }, count: number) {
     const candidates: Notification[] = [];
-    for (const audience of new Set(audiences)) {
-      const index = this.byAudience.get(audience);
+    for (const key of new Set(indexes)) {
+      const index = this.byIndex.get(key);
       if (!index) continue;
       const end = before ? firstIndexWhere(index, (id) => compareIds(id, before) >= 0) : index.length;
       const start = after ? firstIndexWhere(index, (id) => compareIds(id, after) > 0) : 0;
       candidates.push(...index.slice(Math.max(start, end - count), end));
     }
     return candidates.sort((a, b) => compareIds(b.id, a.id)).slice(0, count);
+  }
+
+  async indexSizes(indexes: string[]) {
+    return indexes.map((key) => this.byIndex.get(key)?.length ?? 0);
   }
 
   async latestId() {
@@ -142,6 +150,11 @@ export class MemoryLog implements NotificationLog {
   private firstIndexAtOrAfter(id: string) {
     return firstIndexWhere(this.log, (candidate) => compareIds(candidate, id) >= 0);
   }
+}
+
+/** The indexes a notification is in: its audience's, and one per word of it. */
+function indexKeysOf(n: Notification): string[] {
+  return [audienceKey(n.audience), ...wordsOf(n).map(wordIndexKey)];
 }
 
 /** Binary search over id-ordered notifications for the first whose id matches `pred`. */

@@ -1,8 +1,10 @@
 // The Redis-backed log: a Redis stream (XADD mints ids strictly increasing
 // across instances), published on the bus in the same script, and one
-// stream of ids per audience that a person's pages merge.
+// stream of ids per audience that a person's pages merge, and per word that
+// a search reads.
 import { audienceKey, collapseScope } from "../../audience";
 import { compareIds } from "../../ids";
+import { wordsOf } from "../../search-words";
 import type { BusMessage, BusSubscription } from "../bus";
 import { FUNNEL_TTL_S } from "../funnel/types";
 import type { RedisConnection } from "../redis/connection";
@@ -14,13 +16,30 @@ import type { NewNotification, NotificationLog } from "./types";
 /**
  * Stores and publishes in one atomic round trip: XADD mints the id, then the
  * bus message carries it; the channel is learnt, the collapse scope's newest
- * id kept and the funnel started in the same step. The payload is spliced
- * in as raw JSON so the script needs no JSON library.
+ * id kept, the funnel started and the words indexed in the same step. The
+ * payload is spliced in as raw JSON so the script needs no JSON library.
+ * KEYS: log, bus, channels, collapse, the audience's index, the words' set,
+ * then one index per word; ARGV: HISTORY_MAX, the payload, channel, collapse
+ * scope, targeted, the funnel's TTL, the word index key prefix, then the
+ * words (ARGV[i + 1] is the word of KEYS[i]).
  */
 const PUBLISH_SCRIPT = `
 local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'n', ARGV[2])
 -- The audience's index is bounded as the log is; ids it holds that the log trimmed are skipped when read (they are its oldest).
 redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[1], id, 'i', '')
+-- A word's index keeps what the log keeps (MINID: its oldest id); a word no notification kept holds any
+-- more goes whole (its index is never written again to be trimmed), a few per publish, which keeps up.
+local oldest = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)[1][1]
+local ms = tonumber(string.match(id, '^(%d+)'))
+for i = 7, #KEYS do
+  redis.call('XADD', KEYS[i], 'MINID', '~', oldest, id, 'i', '')
+  redis.call('ZADD', KEYS[6], ms, ARGV[i + 1])
+end
+local oldestMs = tonumber(string.match(oldest, '^(%d+)'))
+for _, word in ipairs(redis.call('ZRANGEBYSCORE', KEYS[6], '-inf', '(' .. oldestMs, 'LIMIT', 0, 16)) do
+  redis.call('DEL', ARGV[7] .. word)
+  redis.call('ZREM', KEYS[6], word)
+end
 redis.call('PUBLISH', KEYS[2], '{"type":"notification","id":"' .. id .. '","n":' .. ARGV[2] .. '}')
 if ARGV[3] ~= '' then redis.call('HSETNX', KEYS[3], ARGV[3], '') end
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[4], ARGV[4], id) end
@@ -31,13 +50,13 @@ end
 return id`;
 
 /**
- * One page of a person's history in one command: the newest ids of each of
- * their audiences' indexes in the range, merged newest first, then those
- * entries from the log (an id the log trimmed is skipped: it is the
- * oldest). KEYS: the log, then the indexes; ARGV: the range's end and start
- * (XREVRANGE's syntax) and the count.
+ * One page of a person's history (or a search) in one command: the newest
+ * ids of each index in the range, merged newest first, then those entries
+ * from the log (an id the log trimmed is skipped: it is the oldest). KEYS:
+ * the log, then the indexes; ARGV: the range's end and start (XREVRANGE's
+ * syntax) and the count.
  */
-const AUDIENCE_PAGE_SCRIPT = `
+const INDEX_PAGE_SCRIPT = `
 local count = tonumber(ARGV[3])
 -- Each index answers newest first: a k-way merge of their heads, each id parsed once (a sort with a
 -- parsing comparator held Redis for 100 ms with 100 followed channels).
@@ -96,6 +115,12 @@ end
 redis.call('SET', KEYS[2], '1')
 return 1`;
 
+/** The length of each index, in one command. */
+const INDEX_SIZES_SCRIPT = `
+local out = {}
+for i = 1, #KEYS do out[i] = redis.call('XLEN', KEYS[i]) end
+return out`;
+
 /** Several entries of the log by id, in one command (an acknowledgement batch costs O(1) commands). */
 const EVENTS_BY_IDS_SCRIPT = `
 local out = {}
@@ -133,8 +158,9 @@ export class RedisLog implements NotificationLog {
     const payload = JSON.stringify(input);
     const channel = input.audience.kind === "channel" ? input.audience.channel : "";
     const scope = collapseScope(input) ?? "";
-    const args = [String(this.historyMax), payload, channel, scope, targeted === undefined ? "" : String(targeted), String(FUNNEL_TTL_S)];
-    const keys = [KEY.log, KEY.bus, KEY.channels, KEY.collapse, KEY.audience(audienceKey(input.audience))];
+    const words = wordsOf(input);
+    const args = [String(this.historyMax), payload, channel, scope, targeted === undefined ? "" : String(targeted), String(FUNNEL_TTL_S), KEY.word(""), ...words];
+    const keys = [KEY.log, KEY.bus, KEY.channels, KEY.collapse, KEY.audience(audienceKey(input.audience)), KEY.words, ...words.map(KEY.word)];
     const id = await this.redis.one<string>((b) => b.eval(PUBLISH_SCRIPT, keys, args));
     return toNotification(id, input);
   }
@@ -155,13 +181,19 @@ export class RedisLog implements NotificationLog {
     return fromEntries(await this.redis.one((b) => b.xrevrange(KEY.log, beforeId ? `(${beforeId}` : "+", "-", count)));
   }
 
-  async eventsForAudiences(audiences: string[], { before, after }: { before: string | null; after: string | null }, count: number) {
+  async eventsInIndexes(indexes: string[], { before, after }: { before: string | null; after: string | null }, count: number) {
     // Nothing is before the first id there can be (and Redis refuses the range "(0-0").
     if (before === "0-0") return [];
     await this.audienceIndexesBuilt();
-    const keys = [KEY.log, ...[...new Set(audiences)].map(KEY.audience)];
+    const keys = [KEY.log, ...[...new Set(indexes)].map(KEY.index)];
     const args = [before ? `(${before}` : "+", after ? `(${after}` : "-", String(count)];
-    return fromEntries(await this.redis.one((b) => b.eval(AUDIENCE_PAGE_SCRIPT, keys, args)));
+    return fromEntries(await this.redis.one((b) => b.eval(INDEX_PAGE_SCRIPT, keys, args)));
+  }
+
+  async indexSizes(indexes: string[]) {
+    if (!indexes.length) return [];
+    await this.audienceIndexesBuilt();
+    return (await this.redis.one<number[]>((b) => b.eval(INDEX_SIZES_SCRIPT, indexes.map(KEY.index), []))).map(Number);
   }
 
   /** Once per process: indexes a log that a release without audience indexes wrote (a no-op where they exist). */

@@ -20,12 +20,16 @@ export interface NotificationLog {
   /** Up to `count` notifications with id < beforeId (or the newest), newest first. */
   eventsBefore(beforeId: string | null, count: number): Promise<Notification[]>;
   /**
-   * Up to `count` notifications sent to any of `audiences` (audienceKey),
-   * newest first, with `after` < id < `before` (null: no bound). Reads an
-   * index per audience, so a page costs O(count), however much else the log
-   * holds: one person's history is never a scan of everyone's.
+   * Up to `count` notifications in any of `indexes`, newest first, with
+   * `after` < id < `before` (null: no bound). The log keeps an index per
+   * audience (audienceKey: what was sent to it) and per word (wordIndexKey:
+   * what holds it, lib/search-words.ts), so a page costs O(count), however
+   * much else the log holds: one person's history, or a search, is never a
+   * scan of everyone's.
    */
-  eventsForAudiences(audiences: string[], range: { before: string | null; after: string | null }, count: number): Promise<Notification[]>;
+  eventsInIndexes(indexes: string[], range: { before: string | null; after: string | null }, count: number): Promise<Notification[]>;
+  /** How many entries each index holds (a search reads the smallest that covers it); 0 for an unknown one. */
+  indexSizes(indexes: string[]): Promise<number[]>;
   latestId(): Promise<string | null>;
   /** The stored notifications among `ids` (unknown or trimmed ones are left out), in id order. */
   eventsByIds(ids: string[]): Promise<Notification[]>;

@@ -1,0 +1,31 @@
+// A person's mutes, and the one rule that applies them: the server (counts,
+// pages, the funnel) and the browser (toasts, desktop notifications, the
+// badge and title) both ask isMuted, so they never disagree.
+import { SEVERITIES, type Audience, type Severity } from "./types";
+
+/** How mutedChannels names the broadcast audience ({ kind: "all" }); no channel may take the name. */
+export const EVERYONE = "everyone";
+
+/** The severities muteBelow may name: `critical` is never muted, so nothing is below it to ask for. */
+export const MUTE_BELOW = ["info", "success", "warning", "error"] as const satisfies readonly Severity[];
+
+export interface Preferences {
+  /** Channel names, and EVERYONE for the broadcast audience. */
+  mutedChannels: string[];
+  /** Mutes what is strictly below this severity (so "info" mutes nothing); null mutes none by severity. */
+  muteBelow: (typeof MUTE_BELOW)[number] | null;
+}
+
+export const NO_PREFERENCES: Preferences = { mutedChannels: [], muteBelow: null };
+
+/** The name of a notification's audience in mutes and filters: its channel, or EVERYONE (a person's direct ones have none). */
+export function channelNameOf(audience: Audience): string | null {
+  return audience.kind === "all" ? EVERYONE : audience.kind === "channel" ? audience.channel : null;
+}
+
+export function isMuted(n: { audience: Audience; severity: Severity }, preferences: Preferences): boolean {
+  if (n.severity === "critical") return false;
+  if (preferences.muteBelow !== null && SEVERITIES.indexOf(n.severity) < SEVERITIES.indexOf(preferences.muteBelow)) return true;
+  const channel = channelNameOf(n.audience);
+  return channel !== null && preferences.mutedChannels.includes(channel);
+}
