@@ -9,7 +9,8 @@ import { FunnelBar } from "./funnel-bar";
 import { NotificationCard } from "./notification-card";
 
 const POLL_MS = 2_000;
-const STATES = ["delivered", "displayed", "read", "opened"] as const;
+// "muted": their mutes silenced it as it reached them, on purpose (not a failure to deliver).
+const STATES = ["delivered", "muted", "displayed", "read", "opened"] as const;
 
 export function AlertDetailView({ id }: { id: string }) {
   const [cursors, setCursors] = useState<(string | null)[]>([null]);

@@ -49,8 +49,17 @@ export function Dashboard({ userId }: { userId: string }) {
     [acks, attention, show, userId],
   );
 
+  // Muted ones stay out of the feed; the "Muted" list reads them again when one arrives.
+  const [mutedArrivals, setMutedArrivals] = useState(0);
+  const onMuted = useCallback(
+    (n: Notification) => {
+      acks?.mutedLive(n.id);
+      setMutedArrivals((count) => count + 1);
+    },
+    [acks],
+  );
   const onConnected = useCallback((data: ConnectedEventData) => acks?.setServerTime(data.serverTime), [acks]);
-  const { feed, stream, markRead, markSeen, archive, loadMore } = useNotificationFeed(userId, { onNew: alert, onConnected });
+  const { feed, stream, markRead, markSeen, archive, loadMore } = useNotificationFeed(userId, { onNew: alert, onMuted, onConnected });
   const markOne = useCallback((id: string) => void markRead([id]), [markRead]);
   const markAll = useCallback(() => void markRead("all"), [markRead]);
   const archiveOne = useCallback((id: string) => void archive([id]), [archive]);
@@ -85,7 +94,7 @@ export function Dashboard({ userId }: { userId: string }) {
           loading={feed.loading}
           error={feed.actionError ?? feed.loadError}
           hasMore={feed.nextCursor !== null}
-          archiveVersion={feed.archiveVersion}
+          listReloadKey={`${feed.archiveVersion}:${feed.version}:${feed.items[0]?.id ?? ""}:${mutedArrivals}`}
           onMarkRead={markOne}
           onMarkAllRead={markAll}
           onArchive={archiveOne}

@@ -10,6 +10,8 @@ import { ExactTime, RelativeTime } from "./time-label";
 interface Props {
   notification: Notification;
   read?: boolean;
+  /** The person's mutes silence it (shown under the "Muted" filter). */
+  muted?: boolean;
   onMarkRead?: (id: string) => void;
   onArchive?: (id: string) => void;
   /** Its link was followed (for the funnel's "opened"). */
@@ -17,7 +19,7 @@ interface Props {
 }
 
 /** Memoised: a new notification re-renders its own card, not the other hundred. */
-export const NotificationCard = memo(function NotificationCard({ notification, read = false, onMarkRead, onArchive, onOpenLink }: Props) {
+export const NotificationCard = memo(function NotificationCard({ notification, read = false, muted = false, onMarkRead, onArchive, onOpenLink }: Props) {
   const { title, body, link, severity, sender, createdAt, audience, status, expiresAt } = notification;
   return (
     <article
@@ -28,6 +30,11 @@ export const NotificationCard = memo(function NotificationCard({ notification, r
           <div className="mb-1 flex flex-wrap items-center gap-2 text-xs text-slate-600 dark:text-slate-400">
             <SeverityBadge severity={severity} />
             {status && <StatusBadge status={status} />}
+            {muted && (
+              <span data-testid="notification-muted" className="rounded bg-slate-100 px-1.5 py-0.5 font-medium text-slate-700 dark:bg-slate-800 dark:text-slate-300">
+                Muted
+              </span>
+            )}
             {audience.kind === "channel" && <span className="rounded bg-slate-100 px-1.5 py-0.5 dark:bg-slate-800">#{audience.channel}</span>}
             {audience.kind === "user" && <span className="rounded bg-slate-100 px-1.5 py-0.5 dark:bg-slate-800">direct</span>}
             <RelativeTime iso={createdAt} />

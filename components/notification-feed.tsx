@@ -1,12 +1,16 @@
 "use client";
-// The feed with its filters (all/unread/archived, severity, channel), empty,
-// loading and error states, and "load more". Archived notifications left the
-// feed; the "Archived" filter lists them from the history. Cards are grouped
-// under their day ("Today", "Yesterday", a date), in the reader's time zone.
+// The feed with its views (all, unread, muted, archived), its search (words,
+// severity, channel, dates), empty, loading and error states, and "load
+// more". All and Unread show the live feed; the muted, the archived and any
+// search are lists read from the history (GET /api/notifications), read
+// again when `listReloadKey` changes. Cards are grouped under their day
+// ("Today", "Yesterday", a date), in the reader's time zone.
 import { Fragment, useEffect, useState, useSyncExternalStore } from "react";
-import { useArchived } from "@/hooks/use-archived";
+import { useHistoryList } from "@/hooks/use-history-list";
 import { currentDay, currentMinute, subscribeMinutes } from "@/lib/client/minute-clock";
 import { dayKey, dayLabel } from "@/lib/client/relative-time";
+import { EVERYONE } from "@/lib/preferences";
+import { queryWords } from "@/lib/search-words";
 import { SEVERITIES, type NotificationWithRead, type Severity } from "@/lib/types";
 import { NotificationCard } from "./notification-card";
 
@@ -15,14 +19,14 @@ interface Props {
   loading: boolean;
   error: string | null;
   hasMore: boolean;
-  /** Bumped whenever something is archived: the "Archived" list loads again. */
-  archiveVersion: number;
+  /** Changes when a list read from the history may be out of date (archived, muted, marked, arrived). */
+  listReloadKey: string;
   onMarkRead: (id: string) => void;
   onMarkAllRead: () => void;
   onArchive: (id: string) => void;
   onArchiveRead: () => void;
   onOpenLink: (id: string) => void;
-  /** The inbox items rendered now (none while "Archived" shows). */
+  /** The live feed's items rendered now (none while a list from the history shows). */
   onShown: (ids: string[]) => void;
   onLoadMore: () => void;
 }
@@ -30,29 +34,58 @@ interface Props {
 const VIEWS = [
   { view: "all", label: "All" },
   { view: "unread", label: "Unread" },
+  { view: "muted", label: "Muted" },
   { view: "archived", label: "Archived" },
 ] as const;
 type View = (typeof VIEWS)[number]["view"];
 
+interface Search {
+  q: string;
+  severity: Severity | "";
+  channel: string;
+  /** Days as the date inputs give them (the reader's calendar), or "". */
+  from: string;
+  to: string;
+}
+const NO_SEARCH: Search = { q: "", severity: "", channel: "", from: "", to: "" };
+/** Typing settles this long before a search is sent. */
+const TYPING_MS = 300;
+
+/** The query of a list read from the history, or null for the live feed (All or Unread, nothing searched). */
+function historyQuery(view: View, search: Search): string | null {
+  const words = queryWords(search.q);
+  const searching = words.length > 0 || search.severity || search.channel || search.from || search.to;
+  if (!searching && (view === "all" || view === "unread")) return null;
+  const params = new URLSearchParams(view === "archived" ? { archived: "1" } : { muted: view === "muted" ? "1" : "0" });
+  if (view === "unread") params.set("unread", "1");
+  if (words.length) params.set("q", words.join(" "));
+  if (search.severity) params.set("severity", search.severity);
+  if (search.channel) params.set("channel", search.channel);
+  // The reader's days, from their first to their last millisecond, as the server's ISO times.
+  if (search.from) params.set("since", new Date(`${search.from}T00:00:00`).toISOString());
+  if (search.to) params.set("until", new Date(`${search.to}T23:59:59.999`).toISOString());
+  return params.toString();
+}
+
 export function NotificationFeed(props: Props) {
   const { onMarkRead, onMarkAllRead, onArchive, onArchiveRead, onOpenLink, onShown } = props;
   const [view, setView] = useState<View>("all");
+  const [search, setSearch] = useState<Search>(NO_SEARCH);
+  // The words as typed; the search takes them once typing settles.
+  const [typed, setTyped] = useState("");
+  useEffect(() => {
+    const timer = setTimeout(() => setSearch((s) => (s.q === typed ? s : { ...s, q: typed })), TYPING_MS);
+    return () => clearTimeout(timer);
+  }, [typed]);
   // Changes only at midnight: the headings follow the day, not every minute. Empty on the server (its time zone is not the reader's).
   const today = useSyncExternalStore(subscribeMinutes, currentDay, () => "");
-  const archived = useArchived(view === "archived", props.archiveVersion);
-  const { items, loading, error, hasMore, onLoadMore } =
-    view === "archived" ? { ...archived, error: archived.error ?? props.error, onLoadMore: archived.loadMore } : props;
-  const [severity, setSeverity] = useState<Severity | "">("");
-  const [channel, setChannel] = useState("");
-  const channels = [...new Set(items.flatMap((i) => (i.audience.kind === "channel" ? [i.audience.channel] : [])))].sort();
-  const shown = items.filter(
-    (i) =>
-      (view !== "unread" || !i.read) &&
-      (!severity || i.severity === severity) &&
-      (!channel || (i.audience.kind === "channel" && i.audience.channel === channel)),
-  );
-  const inbox = view !== "archived";
-  const shownKey = inbox ? shown.map((i) => i.id).join(",") : "";
+  const query = historyQuery(view, search);
+  const list = useHistoryList(query, props.listReloadKey);
+  const live = query === null;
+  const { items, loading, error, hasMore, onLoadMore } = live ? props : { ...list, error: list.error ?? props.error, onLoadMore: list.loadMore };
+  const channels = [...new Set(props.items.flatMap((i) => (i.audience.kind === "channel" ? [i.audience.channel] : [])))].sort();
+  const shown = live && view === "unread" ? items.filter((i) => !i.read) : items;
+  const shownKey = live ? shown.map((i) => i.id).join(",") : "";
   useEffect(() => onShown(shownKey ? shownKey.split(",") : []), [shownKey, onShown]);
   const select = "rounded-lg border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900";
 
@@ -77,21 +110,7 @@ export function NotificationFeed(props: Props) {
             </button>
           ))}
         </div>
-        <label className="sr-only" htmlFor="filter-severity">Severity</label>
-        <select id="filter-severity" data-testid="filter-severity" value={severity} onChange={(e) => setSeverity(e.target.value as Severity | "")} className={select}>
-          <option value="">Severity</option>
-          {SEVERITIES.map((s) => (
-            <option key={s} value={s}>{s}</option>
-          ))}
-        </select>
-        <label className="sr-only" htmlFor="filter-channel">Channel</label>
-        <select id="filter-channel" data-testid="filter-channel" value={channel} onChange={(e) => setChannel(e.target.value)} className={select}>
-          <option value="">Channel</option>
-          {channels.map((c) => (
-            <option key={c} value={c}>#{c}</option>
-          ))}
-        </select>
-        {inbox && (
+        {live && (
           <>
             <button type="button" data-testid="archive-read" onClick={onArchiveRead} className="rounded-lg px-2.5 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-100 sm:px-3 dark:ring-slate-700 dark:hover:bg-slate-800">
               Archive read
@@ -102,6 +121,55 @@ export function NotificationFeed(props: Props) {
           </>
         )}
       </div>
+      <form role="search" aria-label="Search notifications" data-testid="feed-search" onSubmit={(e) => e.preventDefault()} className="flex flex-wrap items-center gap-2">
+        <label className="sr-only" htmlFor="search-q">Search words</label>
+        <input
+          id="search-q"
+          type="search"
+          data-testid="search-q"
+          value={typed}
+          onChange={(e) => setTyped(e.target.value)}
+          placeholder="Search words"
+          maxLength={200}
+          className={`${select} min-w-0 flex-1 basis-40`}
+        />
+        <label className="sr-only" htmlFor="filter-severity">Severity</label>
+        <select id="filter-severity" data-testid="filter-severity" value={search.severity} onChange={(e) => setSearch({ ...search, severity: e.target.value as Severity | "" })} className={select}>
+          <option value="">Severity</option>
+          {SEVERITIES.map((s) => (
+            <option key={s} value={s}>{s}</option>
+          ))}
+        </select>
+        <label className="sr-only" htmlFor="filter-channel">Channel</label>
+        <select id="filter-channel" data-testid="filter-channel" value={search.channel} onChange={(e) => setSearch({ ...search, channel: e.target.value })} className={select}>
+          <option value="">Channel</option>
+          <option value={EVERYONE}>Everyone</option>
+          {channels.map((c) => (
+            <option key={c} value={c}>#{c}</option>
+          ))}
+        </select>
+        <label className="flex items-center gap-1 text-sm">
+          From
+          <input type="date" data-testid="search-from" value={search.from} max={search.to || undefined} onChange={(e) => setSearch({ ...search, from: e.target.value })} className={select} />
+        </label>
+        <label className="flex items-center gap-1 text-sm">
+          To
+          <input type="date" data-testid="search-to" value={search.to} min={search.from || undefined} onChange={(e) => setSearch({ ...search, to: e.target.value })} className={select} />
+        </label>
+        {(typed || Object.values(search).some(Boolean)) && (
+          <button
+            type="button"
+            data-testid="search-clear"
+            onClick={() => {
+              setTyped("");
+              setSearch(NO_SEARCH);
+            }}
+            className="rounded-lg px-2.5 py-1.5 text-sm font-medium text-brand-600 hover:bg-brand-500/10 dark:text-brand-300"
+          >
+            Clear
+          </button>
+        )}
+      </form>
 
       {error && (
         <p role="alert" data-testid="feed-error" className="rounded-lg bg-rose-50 p-3 text-sm text-rose-800 dark:bg-rose-950 dark:text-rose-200">
@@ -117,12 +185,13 @@ export function NotificationFeed(props: Props) {
                 <h3 className="text-xs font-semibold tracking-wide text-slate-600 uppercase dark:text-slate-400">{dayLabel(item.createdAt, currentMinute())}</h3>
               </li>
             )}
-            <li data-testid="notification-item" data-id={item.id} data-read={String(item.read)} data-seen={String(item.seen)}>
+            <li data-testid="notification-item" data-id={item.id} data-read={String(item.read)} data-seen={String(item.seen)} data-muted={String(item.muted)}>
               <NotificationCard
                 notification={item}
                 read={item.read}
-                onMarkRead={inbox ? onMarkRead : undefined}
-                onArchive={inbox ? onArchive : undefined}
+                muted={item.muted}
+                onMarkRead={live ? onMarkRead : undefined}
+                onArchive={live ? onArchive : undefined}
                 onOpenLink={onOpenLink}
               />
             </li>
@@ -131,11 +200,7 @@ export function NotificationFeed(props: Props) {
       </ul>
       {!loading && shown.length === 0 && (
         <p className="rounded-xl border border-dashed border-slate-300 p-8 text-center text-sm text-slate-600 dark:text-slate-400 dark:border-slate-700">
-          {!inbox && items.length === 0
-            ? "Nothing archived. Archived notifications are kept here."
-            : items.length === 0
-              ? "No notifications yet. New ones appear here the moment they are sent."
-              : "Nothing matches these filters."}
+          {emptyText(view, live, items.length)}
         </p>
       )}
       {hasMore && (
@@ -145,4 +210,11 @@ export function NotificationFeed(props: Props) {
       )}
     </section>
   );
+}
+
+function emptyText(view: View, live: boolean, held: number) {
+  if (!live && view === "archived") return "Nothing archived. Archived notifications are kept here.";
+  if (!live && view === "muted") return "Nothing muted here. What your mutes (in Settings) silence is kept under this filter.";
+  if (!live) return "Nothing matches this search.";
+  return held === 0 ? "No notifications yet. New ones appear here the moment they are sent." : "Nothing unread.";
 }

@@ -1,9 +1,8 @@
 // Accessibility: axe-core finds no serious or critical violation on any page,
 // light or dark, and the bell's menu works from the keyboard.
-import AxeBuilder from "@axe-core/playwright";
 import type { Browser, Page } from "@playwright/test";
 import { signInCookie } from "../testing/session";
-import { addCookieHeader, embeddedUrl, expect, publish, signIn, test } from "./fixtures";
+import { addCookieHeader, embeddedUrl, expect, publish, seriousViolations, signIn, test } from "./fixtures";
 
 const PAGES = [
   { path: "/signin", as: null },
@@ -21,13 +20,6 @@ async function openAs(browser: Browser, colorScheme: "light" | "dark", email: st
   const page = await context.newPage();
   await page.goto(`${embeddedUrl()}${path}`);
   return page;
-}
-
-async function seriousViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  return violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
 }
 
 test.beforeAll(async ({ request }) => {

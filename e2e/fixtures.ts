@@ -1,5 +1,6 @@
 // Shared helpers for the end-to-end tests: sign a browser context in through
 // next-auth's credentials flow, and publish through the API as a service would.
+import AxeBuilder from "@axe-core/playwright";
 import { test as base, expect, type APIRequestContext, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { startNextServer, type NextServer } from "../testing/next-server";
 import { signInCookie } from "../testing/session";
@@ -109,6 +110,14 @@ export async function publish(request: APIRequestContext, baseURL: string, body:
   const res = await request.post(`${baseURL}/api/notifications`, { data: body, headers: { origin: baseURL } });
   expect(res.status(), await res.text()).toBe(201);
   return res.json();
+}
+
+/** What axe-core finds serious or critical on the page as it is now (WCAG 2.1 A and AA). */
+export async function seriousViolations(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
 }
 
 /** The feed cards a page shows with exactly this title (count them: each notification must show once). */

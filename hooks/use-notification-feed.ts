@@ -3,15 +3,18 @@
 // is fetched (again after every reconnect, reset or wake-up) and merged in, so
 // nothing published meanwhile is missed, nothing shows twice, and the unread
 // count matches the server's after any reconnect, race or failure. The rules
-// for merging live in lib/client/feed-state.ts.
+// for merging live in lib/client/feed-state.ts. The feed holds what the
+// person's mutes leave (the "Muted" filter lists the rest from the server).
 import { useCallback, useEffect, useRef, useState } from "react";
 import { apiFetch } from "@/lib/api-client";
 import { nextExpiry } from "@/lib/lifecycle";
+import { isMuted, NO_PREFERENCES } from "@/lib/preferences";
 import { backoffDelay } from "@/lib/client/sse-connection";
 import {
   addLive,
   appendOlderPage,
   applyArchivedEvent,
+  applyPreferencesEvent,
   applyReadEvent,
   applySeenEvent,
   archiveLocally,
@@ -31,6 +34,7 @@ import type {
   InboxCounts,
   Notification,
   NotificationPage,
+  PreferencesEventData,
   ReadEventData,
   SeenEventData,
   StreamEventMap,
@@ -38,7 +42,9 @@ import type {
 import { useSSE, type SSEMessage } from "./use-sse";
 
 const PAGE_SIZE = 30;
-const STREAM_EVENTS = ["connected", "notification", "read", "seen", "archived", "reset"] as const;
+/** The feed's pages: none of what the person muted. */
+const FEED_PAGE = `/api/notifications?limit=${PAGE_SIZE}&muted=0`;
+const STREAM_EVENTS = ["connected", "notification", "read", "seen", "archived", "preferences", "reset"] as const;
 const HISTORY_RETRY_BASE_MS = 2_000;
 /** setTimeout's longest delay (about 24 days; a longer one would fire at once): a later expiry is timed again when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -48,8 +54,10 @@ type StreamMessage = SSEMessage<StreamEventMap[(typeof STREAM_EVENTS)[number]]>;
 export type { FeedState };
 
 interface FeedCallbacks {
-  /** A live notification. */
+  /** A live notification the person's preferences leave unmuted. */
   onNew(n: Notification): void;
+  /** A live notification their preferences mute (no toast, no desktop notification). */
+  onMuted?(n: Notification): void;
   /** The stream (re)connected and said the server's time. */
   onConnected?(data: ConnectedEventData): void;
 }
@@ -62,6 +70,12 @@ export function useNotificationFeed(scope: string, callbacks: FeedCallbacks) {
     callbacksRef.current = callbacks;
   });
   const sync = useHistorySync(setFeed);
+  // The preferences the feed holds, for the callbacks: set with the event at once (a notification right
+  // behind it is muted by the new ones), and after every page.
+  const preferences = useRef(NO_PREFERENCES);
+  useEffect(() => {
+    preferences.current = feed.preferences;
+  }, [feed.preferences]);
   // The browser now holds another account's session (signed in as someone else in another tab).
   const otherAccount = useRef(false);
 
@@ -81,7 +95,8 @@ export function useNotificationFeed(scope: string, callbacks: FeedCallbacks) {
           // The stream hands each on once (ids only grow); the feed also may have it from history.
           const n = message.data as Notification;
           setFeed((f) => expireItems(addLive(f, n), Date.now()));
-          callbacksRef.current.onNew(n);
+          if (isMuted(n, preferences.current)) callbacksRef.current.onMuted?.(n);
+          else callbacksRef.current.onNew(n);
           // It may replace one this page does not hold (older than the feed reaches): the server's counts know.
           if (n.collapseKey !== undefined) sync();
           return;
@@ -92,6 +107,11 @@ export function useNotificationFeed(scope: string, callbacks: FeedCallbacks) {
           return setFeed((f) => applySeenEvent(f, message.data as SeenEventData));
         case "archived":
           return setFeed((f) => applyArchivedEvent(f, message.data as ArchivedEventData));
+        case "preferences": {
+          const data = message.data as PreferencesEventData;
+          preferences.current = { mutedChannels: data.mutedChannels, muteBelow: data.muteBelow };
+          return setFeed((f) => applyPreferencesEvent(f, data));
+        }
         // Read marks are not replayed (see `connected`) and a reset means a hole: fetch the newest page again.
         case "reset":
           return sync();
@@ -158,7 +178,7 @@ export function useNotificationFeed(scope: string, callbacks: FeedCallbacks) {
   const loadMore = useCallback(async () => {
     if (!feed.nextCursor) return;
     try {
-      const page = await apiFetch<NotificationPage>(`/api/notifications?limit=${PAGE_SIZE}&cursor=${encodeURIComponent(feed.nextCursor)}`);
+      const page = await apiFetch<NotificationPage>(`${FEED_PAGE}&cursor=${encodeURIComponent(feed.nextCursor)}`);
       setFeed((f) => expireItems(appendOlderPage(f, page), Date.now()));
     } catch (error) {
       setFeed((f) => ({ ...f, actionError: (error as Error).message }));
@@ -201,7 +221,7 @@ function useHistorySync(setFeed: React.Dispatch<React.SetStateAction<FeedState>>
     if (retry.current.timer) clearTimeout(retry.current.timer);
     retry.current.timer = null;
     try {
-      const page = await apiFetch<NotificationPage>(`/api/notifications?limit=${PAGE_SIZE}`);
+      const page = await apiFetch<NotificationPage>(FEED_PAGE);
       retry.current.attempt = 0;
       setFeed((f) => expireItems(mergeFirstPage(f, page), Date.now()));
     } catch (error) {

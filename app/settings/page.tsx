@@ -1,6 +1,7 @@
 import { AppShell } from "@/components/app-shell";
 import { ChannelFollows } from "@/components/channel-follows";
 import { DesktopNotificationsSetting } from "@/components/desktop-notifications-setting";
+import { MuteSettings } from "@/components/mute-settings";
 import { TokenManager } from "@/components/token-manager";
 import { requireUser } from "@/lib/session";
 
@@ -12,6 +13,7 @@ export default async function SettingsPage() {
         <TokenManager canPublish={user.role === "admin"} />
         <div className="space-y-6">
           <ChannelFollows />
+          <MuteSettings />
           <DesktopNotificationsSetting userId={user.id} />
         </div>
       </div>

@@ -1,5 +1,5 @@
-// Tells the server which notifications reached this browser's screen, and
-// which links were opened, for the alerts' funnels (POST
+// Tells the server which notifications reached this browser's screen, which
+// links were opened, and which arrived muted, for the alerts' funnels (POST
 // /api/notifications/ack). Once per browser and person: acknowledged ids
 // are remembered in localStorage (per user), which every tab shares, and only
 // the tab the person looks at acknowledges. At most one request a second; an
@@ -29,6 +29,7 @@ const LIVE_KEEP = 200;
 export class DisplayAcks {
   private pending = new Map<string, Displayed>();
   private opened = new Set<string>();
+  private muted = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private lastSentAt = 0;
   private sending = false;
@@ -79,6 +80,13 @@ export class DisplayAcks {
     if (this.pending.size) this.schedule();
   }
 
+  /** It came over the stream, and the person's preferences muted it: it is not shown, on purpose. */
+  mutedLive(id: string) {
+    if (readAcked(this.userId).has(id)) return;
+    this.muted.add(id);
+    this.schedule();
+  }
+
   /** The person opened the notification's link (which also reads it). */
   openedLink(id: string) {
     this.opened.add(id);
@@ -102,30 +110,32 @@ export class DisplayAcks {
     this.cancelTimer();
     const displayed = [...this.pending.values()].slice(0, MAX_IDS);
     const opened = [...this.opened].slice(0, MAX_IDS);
-    if (!displayed.length && !opened.length) return;
+    const muted = [...this.muted].slice(0, MAX_IDS);
+    if (!displayed.length && !opened.length && !muted.length) return;
     this.sending = true;
     this.lastSentAt = Date.now();
     try {
-      await this.post({ browserId: sharedBrowserId(), displayed, opened }, keepalive);
-      this.forget(displayed.map((d) => d.id), opened);
-      remember(this.userId, displayed.map((d) => d.id));
+      await this.post({ browserId: sharedBrowserId(), displayed, opened, muted }, keepalive);
+      this.forget(displayed.map((d) => d.id), opened, muted);
+      remember(this.userId, [...displayed.map((d) => d.id), ...muted]);
     } catch (error) {
       // Ids the server does not know as ours (trimmed, or a channel left) are dropped and
       // remembered, so they are not offered again; the rest go again.
       if (error instanceof ApiClientError && error.status === 400) {
-        const refused = error.body.ids ?? [...displayed.map((d) => d.id), ...opened];
-        this.forget(refused, refused);
+        const refused = error.body.ids ?? [...displayed.map((d) => d.id), ...opened, ...muted];
+        this.forget(refused, refused, refused);
         remember(this.userId, refused);
       }
     } finally {
       this.sending = false;
     }
-    if (this.pending.size || this.opened.size) this.schedule();
+    if (this.pending.size || this.opened.size || this.muted.size) this.schedule();
   }
 
-  private forget(displayed: string[], opened: string[]) {
+  private forget(displayed: string[], opened: string[], muted: string[]) {
     for (const id of displayed) this.pending.delete(id);
     for (const id of opened) this.opened.delete(id);
+    for (const id of muted) this.muted.delete(id);
   }
 }
 

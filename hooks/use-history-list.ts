@@ -1,0 +1,70 @@
+"use client";
+// A list read from the history with a query: the "Archived" and "Muted"
+// filters, and searches. Loaded when a query is set, and again when the query
+// or `reloadKey` changes (something was archived, muted, or arrived).
+import { useCallback, useEffect, useRef, useState } from "react";
+import { apiFetch } from "@/lib/api-client";
+import type { NotificationPage, NotificationWithRead } from "@/lib/types";
+
+const PAGE_SIZE = 30;
+
+function fetchPage(query: string, cursor: string | null) {
+  return apiFetch<NotificationPage>(`/api/notifications?${query}&limit=${PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+}
+
+/** `query`: URL parameters of GET /api/notifications (null: no list wanted). */
+export function useHistoryList(query: string | null, reloadKey: string) {
+  const [items, setItems] = useState<NotificationWithRead[]>([]);
+  const [nextCursor, setNextCursor] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  /** What the list last loaded for: until it matches the asked one, the list is loading. */
+  const wanted = query === null ? null : `${query}\n${reloadKey}`;
+  const [loadedFor, setLoadedFor] = useState<string | null>(null);
+  /** What an older page is being loaded for, or null: one at a time, and none mixed into a newer list. */
+  const loadingMore = useRef<string | null>(null);
+  const current = useRef(wanted);
+  useEffect(() => {
+    current.current = wanted;
+  });
+
+  useEffect(() => {
+    if (query === null || wanted === null) return;
+    let live = true;
+    fetchPage(query, null).then(
+      (page) => {
+        if (!live) return;
+        setItems(page.items);
+        setNextCursor(page.nextCursor);
+        setError(null);
+        setLoadedFor(wanted);
+      },
+      (e: Error) => {
+        if (!live) return;
+        setError(e.message);
+        setLoadedFor(wanted);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [query, wanted]);
+
+  const loadMore = useCallback(() => {
+    if (query === null || !nextCursor || loadingMore.current !== null) return;
+    const asked = (loadingMore.current = current.current);
+    fetchPage(query, nextCursor).then(
+      (page) => {
+        loadingMore.current = null;
+        if (asked !== current.current) return; // the list loaded again meanwhile
+        setItems((held) => [...held, ...page.items.filter((i) => !held.some((h) => h.id === i.id))]);
+        setNextCursor(page.nextCursor);
+      },
+      (e: Error) => {
+        loadingMore.current = null;
+        setError(e.message);
+      },
+    );
+  }, [query, nextCursor]);
+
+  return { items, loading: loadedFor !== wanted, error, hasMore: nextCursor !== null, loadMore };
+}
