@@ -56,7 +56,8 @@ function RecipientsTable({ recipients, audienceKind }: { recipients: RecipientSt
     );
   }
   return (
-    <div className="overflow-x-auto rounded-xl ring-1 ring-slate-200 dark:ring-slate-800">
+    // Scrolls sideways on a phone: focusable, so a keyboard can scroll it too.
+    <div tabIndex={0} role="region" aria-label="Recipients" className="overflow-x-auto rounded-xl ring-1 ring-slate-200 dark:ring-slate-800">
       <table data-testid="recipients" className="w-full bg-white text-sm dark:bg-slate-900">
         <thead className="text-left text-xs text-slate-600 dark:text-slate-400">
           <tr>

@@ -120,6 +120,18 @@ export async function seriousViolations(page: Page) {
     .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
 }
 
+/** seriousViolations in light and in dark (the page's colour scheme is emulated in turn, then put back). */
+export async function seriousViolationsInBothSchemes(page: Page) {
+  const found: string[] = [];
+  const initial = await page.evaluate(() => (matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light"));
+  for (const colorScheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme });
+    found.push(...(await seriousViolations(page)).map((v) => `${colorScheme}: ${v}`));
+  }
+  await page.emulateMedia({ colorScheme: initial });
+  return found;
+}
+
 /** The feed cards a page shows with exactly this title (count them: each notification must show once). */
 export const cardsTitled = (page: Page, title: string) => page.getByTestId("notification-title").filter({ hasText: new RegExp(`^${title}$`) });
 

@@ -1,8 +1,9 @@
 // Times people read (issue 30's relative times), in Chromium: a card says how
 // long ago, in the browser's language, kept current as the page's clock moves
 // (moved here, never waited for), with the exact time in <time datetime> and
-// its title; the feed groups cards under their day.
-import { ADMIN, ALICE, cardOf, expect, publish, signIn, signedInBrowser, test } from "./fixtures";
+// its title; the feed groups cards under their day; axe finds nothing serious
+// in light or dark.
+import { ADMIN, ALICE, cardOf, expect, publish, seriousViolationsInBothSchemes, signIn, signedInBrowser, test } from "./fixtures";
 
 for (const { width, height, colorScheme, locale, now, minutesAgo, today } of [
   { width: 390, height: 844, colorScheme: "dark", locale: "en-US", now: "now", minutesAgo: "5 minutes ago", today: "Today" },
@@ -26,6 +27,8 @@ for (const { width, height, colorScheme, locale, now, minutesAgo, today } of [
 
       await page.clock.fastForward("05:00");
       await expect(time).toHaveText(minutesAgo);
+      // Light and dark both: the times' grey must stay readable.
+      expect(await seriousViolationsInBothSchemes(page)).toEqual([]);
     } finally {
       await Promise.all([admin.close(), member.close()]);
     }
