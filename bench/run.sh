@@ -8,4 +8,6 @@ source scripts/ensure-system-deps.sh
 ensure_debian_packages redis-server:redis-server taskset:util-linux
 [ -f node_modules/.package-lock.json ] || npm ci --no-audit --no-fund
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+# --team-day: what a team's month costs on Upstash (bench/team-day/run.ts), instead of the fan-out table.
+for arg in "$@"; do [ "$arg" = "--team-day" ] && exec npx tsx bench/team-day/run.ts "$@"; done
 exec npx tsx bench/run.ts "$@"

@@ -6,6 +6,10 @@
 //   POST /multi-exec       the same, atomically (MULTI/EXEC)
 //   POST /subscribe/<ch>   text/event-stream: "data: subscribe,<ch>,1", "data: message,<ch>,<payload>"
 //   POST /psubscribe/<p>   the same with "pmessage,<p>,<ch>,<payload>"
+//   GET /_local/billing    this endpoint's own: the commands received as Upstash
+//                          bills them (each of a pipeline or transaction, a
+//                          script as one, a subscribe as one), by command and
+//                          keys ("EVALSHA ntf:log ntf:aud:all #3"); ?reset=1 starts over
 // Like the service, each subscribe stream holds its own Redis connection.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -55,6 +59,14 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   return text ? JSON.parse(text) : null;
 }
 
+/** How the billing tally names a command: its name and first key; a script's first two keys and its number of arguments ("#3"). */
+function billedAs([name, ...args]: Command): string {
+  const command = String(name).toUpperCase();
+  if (command !== "EVAL" && command !== "EVALSHA") return [command, ...args.slice(0, 1)].join(" ");
+  const keyCount = Number(args[1]);
+  return [command, ...args.slice(2, 2 + Math.min(2, keyCount)), `#${args.length - 2 - keyCount}`].join(" ");
+}
+
 function sendJson(res: ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
 }
@@ -72,6 +84,8 @@ export async function startUpstashLocal(options: UpstashLocalOptions = {}): Prom
   });
   const subscribers = new Set<Redis>();
   const rewrite = scriptRewriter();
+  const billed = new Map<string, number>();
+  const bill = (what: string) => billed.set(what, (billed.get(what) ?? 0) + 1);
 
   async function run(commands: Command[], atomic: boolean): Promise<({ result: Reply } | { error: string })[]> {
     const batch = atomic ? redis.multi() : redis.pipeline();
@@ -82,6 +96,7 @@ export async function startUpstashLocal(options: UpstashLocalOptions = {}): Prom
   }
 
   function subscribe(req: IncomingMessage, res: ServerResponse, pattern: boolean, target: string) {
+    bill(`${pattern ? "PSUBSCRIBE" : "SUBSCRIBE"} ${target}`);
     // One connection per stream, never re-established: a lost Redis ends the
     // stream, so the client knows to subscribe again and catch up.
     const connection = new Redis(redisUrl, { maxRetriesPerRequest: 0, retryStrategy: () => null, autoResubscribe: false });
@@ -110,7 +125,13 @@ export async function startUpstashLocal(options: UpstashLocalOptions = {}): Prom
   async function handle(req: IncomingMessage, res: ServerResponse) {
     if (req.headers.authorization !== `Bearer ${token}`) return sendJson(res, 401, { error: "Unauthorized" });
     if (req.method !== "POST" && req.method !== "GET") return sendJson(res, 405, { error: "Method not allowed" });
-    const path = (req.url ?? "/").split("?")[0]!.split("/").filter(Boolean).map(decodeURIComponent);
+    const [pathname, search] = (req.url ?? "/").split("?") as [string, string | undefined];
+    const path = pathname.split("/").filter(Boolean).map(decodeURIComponent);
+    if (req.method === "GET" && path[0] === "_local" && path[1] === "billing") {
+      const commands = Object.fromEntries(billed);
+      if (new URLSearchParams(search).get("reset") === "1") billed.clear();
+      return sendJson(res, 200, { commands });
+    }
     const base64 = String(req.headers["upstash-encoding"] ?? "").toLowerCase() === "base64";
     if ((path[0] === "subscribe" || path[0] === "psubscribe") && path[1]) {
       req.resume();
@@ -121,12 +142,14 @@ export async function startUpstashLocal(options: UpstashLocalOptions = {}): Prom
     try {
       if (path.length === 0) {
         if (!isCommand(body)) return sendJson(res, 400, { error: "ERR the body must be a command array" });
+        bill(billedAs(body));
         const [name, ...args] = rewrite(body);
         const result = (await redis.call(String(name), ...args)) as Reply;
         return sendJson(res, 200, { result: encodeReply(result, base64) });
       }
       if (path[0] === "pipeline" || path[0] === "multi-exec") {
         if (!Array.isArray(body) || !body.every(isCommand)) return sendJson(res, 400, { error: "ERR the body must be an array of commands" });
+        for (const command of body) bill(billedAs(command));
         const results = await run(body, path[0] === "multi-exec");
         return sendJson(res, 200, results.map((r) => ("result" in r ? { result: encodeReply(r.result, base64) } : r)));
       }

@@ -1,0 +1,62 @@
+// The local Upstash endpoint's billing tally (GET /_local/billing: commands as Upstash bills them, by
+// command and first keys), sorted into what they were for by the keys they touch (lib/store/redis/keys.ts).
+
+export const CATEGORIES = [
+  "admission",
+  "resume",
+  "subscription",
+  "presence",
+  "history",
+  "acknowledgements",
+  "marks",
+  "signOutChecks",
+  "admin",
+  "publish",
+  "other",
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+/** "EVALSHA ntf:log ntf:aud:all #3" → what it was for (a script's second key, or its argument count, when the first says too little). */
+export function categoryOf(billedAs: string): Category {
+  const parts = billedAs.split(" ");
+  const [command = "", first = ""] = parts;
+  const second = parts[2]?.startsWith("#") ? "" : (parts[2] ?? "");
+  const scriptArgs = parts.at(-1)?.startsWith("#") ? Number(parts.at(-1)!.slice(1)) : null;
+  if (command === "SUBSCRIBE" || command === "PSUBSCRIBE") return "subscription";
+  if (first.startsWith("ntf:stream-") || first.startsWith("ntf:rl:connect")) return "admission";
+  if (first.startsWith("ntf:alive:") || first === "ntf:presence" || first === "ntf:delivered") return "presence";
+  if (first.startsWith("ntf:revoked:")) return "signOutChecks";
+  if (first.startsWith("ntf:rl:publish") || (first === "ntf:log" && second === "ntf:bus")) return "publish";
+  // The history page and every count: follows, the inbox state, the page scripts, collapse scopes, the search's sizes.
+  if (
+    first.startsWith("ntf:rl:history") ||
+    first.startsWith("ntf:follows:") ||
+    first.startsWith("ntf:read-upto:") ||
+    first === "ntf:collapse" ||
+    second.startsWith("ntf:aud:") ||
+    first.startsWith("ntf:aud:")
+  )
+    return "history";
+  if (first.startsWith("ntf:rl:ack") || first.startsWith("ntf:funnel:") || first === "ntf:users") return "acknowledgements";
+  if (["ntf:rl:read", "ntf:read:", "ntf:seen-upto:", "ntf:archived", "ntf:inbox-version:", "ntf:prefs:"].some((p) => first.startsWith(p))) return "marks";
+  // The log alone: the ids an acknowledgement or mark names (a script with them as arguments), the admin's
+  // alert list (XREVRANGE), or a resume's stream info (a script without arguments) and range.
+  if (first === "ntf:log") return scriptArgs ? "acknowledgements" : command === "XREVRANGE" ? "admin" : "resume";
+  return "other";
+}
+
+/** Billed commands by category since the last reset (and resets when asked). */
+export async function billedSince(upstash: { url: string; token: string }, reset = false): Promise<Record<Category, number>> {
+  const res = await fetch(`${upstash.url}/_local/billing${reset ? "?reset=1" : ""}`, { headers: { authorization: `Bearer ${upstash.token}` } });
+  if (!res.ok) throw new Error(`billing tally: ${res.status} ${await res.text()}`);
+  const { commands } = (await res.json()) as { commands: Record<string, number> };
+  const byCategory = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
+  const unsorted: string[] = [];
+  for (const [billedAs, count] of Object.entries(commands)) {
+    const category = categoryOf(billedAs);
+    byCategory[category] += count;
+    if (category === "other") unsorted.push(`${billedAs} ×${count}`);
+  }
+  if (unsorted.length) console.log(`  not sorted: ${unsorted.slice(0, 10).join(", ")}`);
+  return byCategory;
+}

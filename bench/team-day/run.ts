@@ -1,0 +1,234 @@
+// npm run bench -- --team-day: what a team's month costs on Upstash, measured as Upstash bills it (at
+// the local endpoint: each command of a pipeline or transaction, a script as one, a subscribe as one)
+// and as Redis runs it (INFO commandstats, scripts' inner commands included).
+//
+// A day is assembled from measured parts, each in real time with the product's real timers:
+//   quiet:  PEOPLE browsers hold their streams (rotating at SSE_MAX_DURATION_S, resuming by id), nothing sent;
+//   alerts: ALERTS published, every browser acknowledges them, some read them or open the bell;
+//   admin:  one admin with /admin open in Chromium, otherwise quiet;
+//   scale:  an instance stops (SIGTERM) and a new one starts, its streams moving over.
+// Each part's cost beyond the quiet rate is its own; the day is quiet × stream-minutes + the rest × how
+// often it happens. Writes bench/results/team-day.json.
+import { randomUUID } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { encode } from "next-auth/jwt";
+import { chromium } from "@playwright/test";
+import { CHROMIUM_LAUNCH } from "../../testing/chromium";
+import { startNextServer, TEST_SECRET, type NextServer } from "../../testing/next-server";
+import { signInCookie } from "../../testing/session";
+import { PRODUCT_SOURCES, ensureBuilt } from "../build";
+import { InfraManager } from "../infra";
+import { guardRun, stopDescendants } from "../lifecycle";
+import { round } from "../measure/stats";
+import { billedSince, CATEGORIES, type Category } from "./billing";
+import { SimulatedBrowser } from "./browser";
+
+const ROOT = path.resolve(__dirname, "../..");
+
+interface Options {
+  people: number;
+  quietMinutes: number;
+  adminMinutes: number;
+  lifetimeS: number | null;
+  mode: "upstash" | "redis";
+  out: string;
+  noBuild: boolean;
+}
+
+/** What the day is made of (the issue's team): 50 people, 8 hours, 22 workdays, 20 alerts a day, one admin, 4 instance restarts a day. */
+const DAY = { hoursPerDay: 8, workdaysPerMonth: 22, alertsPerDay: 20, adminHoursPerDay: 8, instanceRestartsPerDay: 4 };
+
+function parse(argv: string[]): Options {
+  const value = (name: string) => {
+    const i = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+    if (i < 0) return undefined;
+    return argv[i]!.includes("=") ? argv[i]!.split("=").slice(1).join("=") : argv[i + 1];
+  };
+  const number = (name: string, fallback: number) => (value(name) === undefined ? fallback : Number(value(name)));
+  return {
+    people: number("people", 50),
+    quietMinutes: number("quiet-minutes", 10),
+    adminMinutes: number("admin-minutes", 3),
+    lifetimeS: value("lifetime-s") === undefined ? null : Number(value("lifetime-s")),
+    mode: value("mode") === "redis" ? "redis" : "upstash",
+    out: value("out") ?? path.join(ROOT, "bench/results/team-day.json"),
+    noBuild: argv.includes("--no-build"),
+  };
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+async function until(check: () => boolean, what: string, timeoutMs = 120_000) {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+/** A member's session cookie, minted as next-auth would (one secret on every instance). */
+async function memberCookie(i: number, cookieName: string) {
+  const email = `person${i}@team.example`;
+  const token = await encode({ token: { email, name: `Person ${i}`, uid: `u_team${String(i).padStart(4, "0")}`, role: "member", sid: randomUUID() }, secret: TEST_SECRET });
+  return `${cookieName}=${token}`;
+}
+
+async function main() {
+  const options = parse(process.argv.slice(2));
+  guardRun((options.quietMinutes + options.adminMinutes + 20) * 60_000);
+  ensureBuilt(ROOT, ROOT, PRODUCT_SOURCES, options.noBuild);
+  const infra = new InfraManager(ROOT);
+  const { redis, meter, upstash } = await infra.get();
+  const billing = (reset = false) => billedSince(upstash, reset);
+  const env = (i: number) => ({
+    UPSTASH_REDIS_REST_URL: options.mode === "upstash" ? upstash.url : "",
+    UPSTASH_REDIS_REST_TOKEN: options.mode === "upstash" ? upstash.token : "",
+    REDIS_URL: options.mode === "redis" ? redis.url : "",
+    INSTANCE_ID: `team-${i}`,
+    RATE_PUBLISH_PER_MIN: "100000",
+    RATE_CONNECT_PER_MIN: "100000",
+    RATE_READ_PER_MIN: "100000",
+    RATE_ACK_PER_MIN: "100000",
+    RATE_HISTORY_PER_MIN: "100000",
+    ...(options.lifetimeS ? { SSE_MAX_DURATION_S: String(options.lifetimeS) } : {}),
+  });
+  const servers: NextServer[] = [await startNextServer(env(0)), await startNextServer(env(1))];
+  const urls = servers.map((s) => s.url);
+  const browsers: SimulatedBrowser[] = [];
+  const chrome = await chromium.launch(CHROMIUM_LAUNCH);
+  try {
+    const admin = await signInCookie(urls[0]!, "admin@example.com");
+    const cookieName = /(?:^|; )((?:__Secure-)?next-auth\.session-token)=/.exec(admin)![1]!;
+    for (let i = 0; i < options.people; i++) {
+      browsers.push(new SimulatedBrowser({ urls, cookie: await memberCookie(i, cookieName), browserId: `team-browser-${i}`, reads: i % 3 === 0, opensBell: i % 5 === 0 }));
+    }
+    // The morning: people arrive over half a minute.
+    for (const b of browsers) {
+      b.start();
+      await sleep(30_000 / options.people);
+    }
+    const connects = () => browsers.reduce((n, b) => n + b.tally.connects, 0);
+    await until(() => browsers.every((b) => b.tally.connects > 0 && b.tally.historyFetches > 0), "every browser's first stream and page");
+    await sleep(5_000);
+
+    const phase = async (name: string, run: () => Promise<void>) => {
+      await billing(true);
+      await meter.reset();
+      const started = Date.now();
+      const connectsBefore = connects();
+      const historyBefore = browsers.reduce((n, b) => n + b.tally.historyFetches, 0);
+      await run();
+      const minutes = (Date.now() - started) / 60_000;
+      const byCategory = await billing();
+      const inner = await meter.commands();
+      const result = {
+        minutes,
+        billed: Object.values(byCategory).reduce((a, b) => a + b, 0),
+        byCategory,
+        inner,
+        streamConnects: connects() - connectsBefore,
+        historyFetches: browsers.reduce((n, b) => n + b.tally.historyFetches, 0) - historyBefore,
+      };
+      console.log(`${name}: ${round(minutes, 2)} min, ${result.billed} billed (${inner} run), ${result.streamConnects} stream connects, ${result.historyFetches} history pages`, JSON.stringify(byCategory));
+      return result;
+    };
+
+    const quiet = await phase("quiet", () => sleep(options.quietMinutes * 60_000));
+    const quietRate = (category: Category) => quiet.byCategory[category] / quiet.minutes;
+    const quietInnerRate = quiet.inner / quiet.minutes;
+
+    const alerts = await phase("alerts", async () => {
+      const acksBefore = browsers.reduce((n, b) => n + b.tally.acks, 0);
+      for (let i = 0; i < DAY.alertsPerDay; i++) {
+        const res = await fetch(`${urls[i % urls.length]}/api/notifications`, {
+          method: "POST",
+          headers: { cookie: admin, origin: urls[i % urls.length]!, "content-type": "application/json" },
+          body: JSON.stringify({ audience: { kind: "all" }, title: `Alert ${i}`, body: "Something the team should see.", severity: i % 4 === 0 ? "error" : "warning" }),
+        });
+        if (res.status !== 201) throw new Error(`publish: ${res.status} ${await res.text()}`);
+        await sleep(3_000);
+      }
+      await until(() => browsers.reduce((n, b) => n + b.tally.acks, 0) - acksBefore >= browsers.length, "acknowledgements");
+      await sleep(5_000);
+    });
+
+    const adminPhase = await phase("admin", async () => {
+      const context = await chrome.newContext();
+      const [name, value] = admin.split("; ").find((c) => c.startsWith(cookieName))!.split("=") as [string, string];
+      await context.addCookies([{ name, value, url: urls[0]! }]);
+      const page = await context.newPage();
+      await page.goto(`${urls[0]}/admin`);
+      await page.getByTestId("funnel").first().waitFor();
+      await sleep(options.adminMinutes * 60_000);
+      await context.close();
+    });
+
+    const scale = await phase("scale", async () => {
+      const before = connects();
+      const leaving = servers[1]!;
+      await leaving.stop(); // SIGTERM: its streams are told to reconnect, and go to the other instance
+      urls.splice(1, 1);
+      await until(() => connects() - before >= browsers.length / 2 - 1, "the stopped instance's streams to reconnect");
+      const replacement = await startNextServer(env(2));
+      servers[1] = replacement;
+      urls.push(replacement.url);
+      await sleep(10_000);
+    });
+
+    // The day, assembled.
+    const streamMinutesPerDay = options.people * DAY.hoursPerDay * 60;
+    const excess = (part: typeof quiet, category: Category) => Math.max(0, part.byCategory[category] - quietRate(category) * part.minutes);
+    const where = Object.fromEntries(
+      CATEGORIES.map((category) => {
+        const quietDay = (quiet.byCategory[category] / (quiet.minutes * options.people)) * streamMinutesPerDay;
+        const perAlert = excess(alerts, category) / DAY.alertsPerDay;
+        const adminDay = (excess(adminPhase, category) / adminPhase.minutes) * DAY.adminHoursPerDay * 60;
+        const scaleDay = excess(scale, category) * DAY.instanceRestartsPerDay;
+        return [category, Math.round(quietDay + perAlert * DAY.alertsPerDay + adminDay + scaleDay)];
+      }),
+    ) as Record<Category, number>;
+    const billedPerDay = Object.values(where).reduce((a, b) => a + b, 0);
+    const innerExcess = (part: typeof quiet) => Math.max(0, part.inner - quietInnerRate * part.minutes);
+    const innerPerDay =
+      (quiet.inner / (quiet.minutes * options.people)) * streamMinutesPerDay +
+      innerExcess(alerts) +
+      (innerExcess(adminPhase) / adminPhase.minutes) * DAY.adminHoursPerDay * 60 +
+      innerExcess(scale) * DAY.instanceRestartsPerDay;
+    const perStreamMinute = billedPerDay / streamMinutesPerDay;
+    const result = {
+      mode: options.mode,
+      people: options.people,
+      hoursPerDay: DAY.hoursPerDay,
+      workdaysPerMonth: DAY.workdaysPerMonth,
+      alertsPerDay: DAY.alertsPerDay,
+      adminHoursPerDay: DAY.adminHoursPerDay,
+      instanceRestartsPerDay: DAY.instanceRestartsPerDay,
+      streamLifetimeS: options.lifetimeS ?? 300,
+      billedCommandsPerStreamMinute: round(perStreamMinute, 3),
+      innerCommandsPerStreamMinute: round(innerPerDay / streamMinutesPerDay, 3),
+      billedPerDay: Math.round(billedPerDay),
+      billedPerMonth: Math.round(billedPerDay * DAY.workdaysPerMonth),
+      where,
+      parts: { quiet, alerts, admin: adminPhase, scale },
+      measuredAt: new Date().toISOString(),
+    };
+    console.log(JSON.stringify({ billedCommandsPerStreamMinute: result.billedCommandsPerStreamMinute, billedPerMonth: result.billedPerMonth, where }, null, 2));
+    mkdirSync(path.dirname(options.out), { recursive: true });
+    writeFileSync(options.out, `${JSON.stringify(result, null, 2)}\n`);
+    console.log(`wrote ${path.relative(ROOT, options.out)}`);
+  } finally {
+    await Promise.all(browsers.map((b) => b.stop()));
+    await chrome.close();
+    await Promise.all(servers.map((s) => s.stop()));
+    await infra.stop();
+    await stopDescendants();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
