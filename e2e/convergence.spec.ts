@@ -101,7 +101,9 @@ test("2. a slow history reply does not undo a mark made or a bell opened meanwhi
       await held;
       await route.fulfill({ response });
     });
-    await endStreams(); // the reconnect refetches the newest page
+    // One with a collapse key makes the page fetch the newest page (it may replace one the page does not hold).
+    // (A reconnect no longer does: `connected` says the inbox version, and the feed is at it.)
+    expect((await post("/api/notifications", admin, { title: "slow f", collapseKey: "slow", audience: { kind: "user", userId: ALICE } })).status).toBe(201);
     await expect.poll(() => refetches).toBeGreaterThan(0);
     await cards(page, false).first().getByTestId("mark-read").click();
     await page.getByTestId("bell-button").click();
@@ -203,5 +205,35 @@ test("7. the tab title counts unread, the chart counts what just arrived, and a 
     const row = (await page.getByTestId("filter-all").boundingBox())!.height;
     expect(toolbar!.height).toBeLessThan(row * 2.6);
     await page.screenshot({ path: "test-results/convergence-phone.png", fullPage: true });
+  });
+});
+
+test("6. a stream that reconnects with nothing changed fetches no page; one that missed a mark fetches it", async ({ browser }) => {
+  const cookie = await freshAlice();
+  const { context, page } = await device(browser, cookie);
+  await closing([context], async () => {
+    await publishTo(ALICE, ["rotate a"]);
+    await expect(badge(page)).toHaveText("1");
+    const pages: string[] = [];
+    page.on("request", (r) => r.url().includes("/api/notifications?") && pages.push(r.url()));
+    // Every stream ends as a planned rotation does; the next resumes by id. What is sent next arrives live,
+    // so the new stream's `connected` (which would have asked for a page) came before it.
+    await endStreams();
+    await publishTo(ALICE, ["rotate b"]);
+    await expect(cardsTitled(page, "rotate b")).toHaveCount(1);
+    await expect(badge(page)).toHaveText("2");
+    expect(pages).toEqual([]);
+
+    // Away while another device marks everything read: its stream ends and cannot come back until the mark is
+    // made, so its event is missed, and the next `connected` says a newer version: the page is fetched.
+    let refused = 0;
+    await page.route("**/api/events*", (route) => (refused++, route.abort()));
+    await endStreams();
+    await expect.poll(() => refused).toBeGreaterThan(0);
+    expect((await post("/api/notifications/read", cookie, { all: true })).status).toBe(200);
+    await page.unroute("**/api/events*");
+    await expect.poll(() => pages.length).toBeGreaterThan(0);
+    await expect(badge(page)).toHaveCount(0);
+    await expect(cards(page, true)).toHaveCount(2);
   });
 });

@@ -37,6 +37,9 @@ test("seen and archived sync across two tabs and another device", async ({ brows
     // Opening the bell marks what it shows seen: the badge goes, everywhere; nothing is read.
     await tab1.getByTestId("bell-button").click();
     await expect(tab1.getByTestId("bell-menu")).toContainText("to archive");
+    // Closed again: an open menu marks what arrives seen too (convergence.spec.ts, 4), and "after the bell" must stay unseen.
+    await tab1.keyboard.press("Escape");
+    await expect(tab1.getByTestId("bell-menu")).toHaveCount(0);
     for (const page of pages) {
       await expect(badge(page)).toBeHidden();
       await expect(cardOf(page, toArchive.id)).toHaveAttribute("data-read", "false");

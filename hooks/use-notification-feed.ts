@@ -76,6 +76,12 @@ export function useNotificationFeed(scope: string, callbacks: FeedCallbacks) {
   useEffect(() => {
     preferences.current = feed.preferences;
   }, [feed.preferences]);
+  // The inbox version shown, and whether the stream has an item to resume after, for `connected`: at that
+  // version, with a resume point, the resume is all a new stream needs.
+  const resumable = useRef({ version: feed.version, from: feed.items[0]?.id ?? null });
+  useEffect(() => {
+    resumable.current = { version: feed.version, from: feed.items[0]?.id ?? null };
+  }, [feed.version, feed.items]);
   // The browser now holds another account's session (signed in as someone else in another tab).
   const otherAccount = useRef(false);
 
@@ -90,6 +96,9 @@ export function useNotificationFeed(scope: string, callbacks: FeedCallbacks) {
             return;
           }
           callbacksRef.current.onConnected?.(message.data as ConnectedEventData);
+          // A planned rotation or a short drop: the stream resumes by id, and no mark changed meanwhile.
+          const { version, from } = resumable.current;
+          if (from !== null && version >= 0 && (message.data as ConnectedEventData).inboxVersion === version) return;
           return sync();
         case "notification": {
           // The stream hands each on once (ids only grow); the feed also may have it from history.

@@ -1,33 +1,61 @@
 "use client";
-// A GET polled every few seconds while the page is visible (admin figures).
-// A 403 or 404 stops it: asking again would not change the answer.
+// A GET polled while the page is visible (admin figures): every `intervalMs`
+// while its answer changes, then less and less often while it does not (up
+// to SLOW_MS), back to every `intervalMs` as soon as it changes or the page
+// is shown again. An /admin left open all day costs a few requests a minute,
+// not thirty (on Upstash each is billed: issue 28). A 403 or 404 stops it:
+// asking again would not change the answer.
 import { useEffect, useState } from "react";
 import { ApiClientError, apiFetch } from "@/lib/api-client";
+
+/** The longest wait between two polls of an answer that stopped changing. */
+export const SLOW_MS = 30_000;
 
 export function usePolled<T>(url: string, intervalMs: number) {
   const [data, setData] = useState<{ url: string; value: T } | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let active = true;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    let waitMs = intervalMs;
+    let last: string | null = null;
     const stop = () => {
       active = false;
-      clearInterval(timer);
-      document.removeEventListener("visibilitychange", load);
+      if (timer) clearTimeout(timer);
+      document.removeEventListener("visibilitychange", shown);
+    };
+    const next = () => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(load, waitMs);
     };
     const load = () => {
-      if (!active || document.visibilityState !== "visible") return;
+      if (!active) return;
+      // Hidden: no poll until it is shown again (shown() loads at once).
+      if (document.visibilityState !== "visible") return;
       apiFetch<T>(url).then(
-        (value) => active && (setData({ url, value }), setError(null)),
+        (value) => {
+          if (!active) return;
+          const text = JSON.stringify(value);
+          waitMs = text === last ? Math.min(waitMs * 2, SLOW_MS) : intervalMs;
+          last = text;
+          setData({ url, value });
+          setError(null);
+          next();
+        },
         (e: Error) => {
           if (!active) return;
           setError(e.message);
-          if (e instanceof ApiClientError && (e.status === 403 || e.status === 404)) stop();
+          if (e instanceof ApiClientError && (e.status === 403 || e.status === 404)) return stop();
+          next();
         },
       );
     };
-    const timer = setInterval(load, intervalMs);
+    const shown = () => {
+      waitMs = intervalMs;
+      load();
+    };
     load();
-    document.addEventListener("visibilitychange", load);
+    document.addEventListener("visibilitychange", shown);
     return stop;
   }, [url, intervalMs]);
   // What another URL answered is not shown for this one.

@@ -137,6 +137,11 @@ export interface ConnectedEventData {
   serverTime: string;
   /** How often the stream sends a heartbeat: a client that hears nothing for a few of these may presume it dead. */
   heartbeatMs: number;
+  /**
+   * The person's inbox version as this stream starts (every read, seen, archive or mute change after it
+   * follows as an event): a client whose feed is at it needs no new page, the resume brings the rest.
+   */
+  inboxVersion: number;
 }
 
 /** `all`: everything up to `upTo` (the newest notification when it was marked) is read. */

@@ -37,7 +37,12 @@ export function categoryOf(billedAs: string): Category {
     first.startsWith("ntf:aud:")
   )
     return "history";
-  if (first.startsWith("ntf:rl:ack") || first.startsWith("ntf:funnel:") || first === "ntf:users") return "acknowledgements";
+  // The funnel: its keyless scripts (records from acknowledgements and delivery reports; the alert pages' reads
+  // are the admin's, found as the admin part's excess).
+  if (first.startsWith("ntf:rl:ack") || first.startsWith("ntf:funnel:") || first === "ntf:users" || (command.startsWith("EVAL") && first.startsWith("#")))
+    return "acknowledgements";
+  // What a mark tells the person's other tabs and devices.
+  if (command === "PUBLISH" && first === "ntf:bus") return "marks";
   if (["ntf:rl:read", "ntf:read:", "ntf:seen-upto:", "ntf:archived", "ntf:inbox-version:", "ntf:prefs:"].some((p) => first.startsWith(p))) return "marks";
   // The log alone: the ids an acknowledgement or mark names (a script with them as arguments), the admin's
   // alert list (XREVRANGE), or a resume's stream info (a script without arguments) and range.

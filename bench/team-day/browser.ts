@@ -28,6 +28,8 @@ const RETRY_MS = 1_000;
 
 export class SimulatedBrowser {
   readonly tally: BrowserTally = { connects: 0, historyFetches: 0, notifications: 0, acks: 0 };
+  /** The instance holding this browser's stream now (null between streams). */
+  streamUrl: string | null = null;
   private lastEventId: string | null = null;
   /** The inbox version the feed shows (from its last page or event), -1 before the first page. */
   private version = -1;
@@ -63,16 +65,21 @@ export class SimulatedBrowser {
   private async loop() {
     while (!this.stopped) {
       this.controller = new AbortController();
+      const url = this.url();
       try {
-        const res = await fetch(`${this.url()}/api/events?browserId=${this.options.browserId}`, {
+        const res = await fetch(`${url}/api/events?browserId=${this.options.browserId}`, {
           headers: this.headers(this.lastEventId ? { "last-event-id": this.lastEventId } : {}),
           signal: this.controller.signal,
         });
-        if (res.ok && res.body) await this.read(res.body);
+        if (res.ok && res.body) {
+          this.streamUrl = url;
+          await this.read(res.body);
+        }
         else await res.arrayBuffer().catch(() => undefined);
       } catch {
         // Dropped or aborted: reconnect (below) unless stopped.
       }
+      this.streamUrl = null;
       if (!this.stopped) await new Promise((r) => setTimeout(r, this.lastEnd === "reconnect" ? 0 : RETRY_MS));
     }
   }
@@ -93,7 +100,7 @@ export class SimulatedBrowser {
         this.tally.connects++;
         const { inboxVersion } = JSON.parse(event.data) as { inboxVersion?: number };
         // A resume by id brings every notification missed; only a change of marks or mutes needs the page.
-        if (inboxVersion === undefined || inboxVersion !== this.version) void this.fetchNewestPage();
+        if (this.lastEventId === null || inboxVersion !== this.version) void this.fetchNewestPage();
         return;
       }
       case "notification":

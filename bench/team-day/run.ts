@@ -164,11 +164,10 @@ async function main() {
     });
 
     const scale = await phase("scale", async () => {
-      const before = connects();
       const leaving = servers[1]!;
       await leaving.stop(); // SIGTERM: its streams are told to reconnect, and go to the other instance
       urls.splice(1, 1);
-      await until(() => connects() - before >= browsers.length / 2 - 1, "the stopped instance's streams to reconnect");
+      await until(() => browsers.every((b) => b.streamUrl !== null && b.streamUrl !== leaving.url), "the stopped instance's streams to reconnect");
       const replacement = await startNextServer(env(2));
       servers[1] = replacement;
       urls.push(replacement.url);
@@ -182,7 +181,11 @@ async function main() {
       CATEGORIES.map((category) => {
         const quietDay = (quiet.byCategory[category] / (quiet.minutes * options.people)) * streamMinutesPerDay;
         const perAlert = excess(alerts, category) / DAY.alertsPerDay;
-        const adminDay = (excess(adminPhase, category) / adminPhase.minutes) * DAY.adminHoursPerDay * 60;
+        // Whatever the admin's page added beyond the quiet rate is the admin's.
+        const adminDay =
+          category === "admin"
+            ? (CATEGORIES.reduce((sum, c) => sum + excess(adminPhase, c), 0) / adminPhase.minutes) * DAY.adminHoursPerDay * 60
+            : 0;
         const scaleDay = excess(scale, category) * DAY.instanceRestartsPerDay;
         return [category, Math.round(quietDay + perAlert * DAY.alertsPerDay + adminDay + scaleDay)];
       }),

@@ -14,6 +14,8 @@ export class Connection {
   /** Live events are held back while the replay runs, then sent after it. */
   replaying = true;
   held: Notification[] = [];
+  /** Inbox changes heard before `connected` was sent: they follow it (its version is read before them). */
+  heldInbox: Uint8Array[] = [];
   /** Set after a replay: live events at or before it were already sent. */
   sentUpTo: string | null;
   closed = false;
@@ -78,6 +80,7 @@ export class Connection {
     if (this.closed) return;
     this.closed = true;
     this.held = [];
+    this.heldInbox = [];
     this.onClose(this);
   };
 }

@@ -156,7 +156,7 @@ describe("hub", () => {
     await alice.stream.waitFor((e) => notificationIds(e).includes(live.id));
   });
 
-  it("never writes an inbox event before a stream's connected event", async () => {
+  it("never writes an inbox event before a stream's connected event: one heard before it follows it", async () => {
     const store = embeddedStores(100);
     let live!: () => void;
     const subscribe = store.log.subscribe.bind(store.log);
@@ -167,8 +167,26 @@ describe("hub", () => {
     const stream = collect(hub.open({ userId: "alice", following: [], lastEventId: null, signal: controller.signal }));
     await store.inbox.publishInboxEvent("alice", { event: "read", data: { all: true, upTo: null, unreadCount: 0, unseenCount: 0, unreadAsOf: null, version: 0 } });
     live();
-    await stream.waitFor((events) => events.some((e) => e.event === "connected"));
-    expect(stream.events.map((e) => e.event)).toEqual(["connected"]);
+    await stream.waitFor((events) => events.some((e) => e.event === "read"));
+    // Held, not dropped: a client whose feed is at `connected`'s version fetches no page, so it must hear it.
+    expect(stream.events.map((e) => e.event)).toEqual(["connected", "read"]);
+  });
+
+  it("says the person's inbox version in connected, and resumes from the newest notification it heard without reading the log", async () => {
+    const { store, open } = setup();
+    await store.inbox.markSeen("alice", "1-0");
+    const first = await open("alice");
+    expect(JSON.parse(first.stream.events[0]!.data).inboxVersion).toBe(1);
+    const sent = await store.log.publish(alert("heard live"));
+    await first.stream.waitFor((e) => notificationIds(e).includes(sent.id));
+    const eventsAfter = vi.spyOn(store.log, "eventsAfter");
+    // A planned rotation: the next stream resumes from the newest heard, so nothing was missed.
+    await open("alice", sent.id);
+    expect(eventsAfter).not.toHaveBeenCalled();
+    // One resuming from before it reads the log and gets it.
+    const behind = await open("alice", "1-0");
+    await behind.stream.waitFor((e) => notificationIds(e).includes(sent.id));
+    expect(eventsAfter).toHaveBeenCalled();
   });
 
   it("sends inbox events (read, seen, archived) to the user's streams only", async () => {
@@ -360,6 +378,37 @@ describe("hub", () => {
 
   // Issue 10.5: a report that was awaited while the last stream left and a new
   // one came set presenceTimer to null over the new timer: two report chains.
+  it("reports no presence for a planned rotation: one stream closes, the next opens, the counts stay", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
+    try {
+      const store = embeddedStores(100);
+      const report = vi.spyOn(store.presence, "reportPresence");
+      const hub = new Hub(store, { ...OPTIONS, presenceIntervalMs: 60_000 });
+      const stream = (userId: string) => {
+        const controller = new AbortController();
+        opened.push(controller);
+        hub.open({ userId, following: ["ops"], lastEventId: null, signal: controller.signal });
+        return controller;
+      };
+      stream("bob"); // someone else's stream stays open throughout
+      const first = stream("alice");
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(report).toHaveBeenCalledTimes(1);
+      first.abort();
+      stream("alice");
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(report).toHaveBeenCalledTimes(1);
+      // A real change is reported, and the interval's report always goes (it renews the instance's alive key).
+      stream("carol");
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(report).toHaveBeenCalledTimes(2);
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(report).toHaveBeenCalledTimes(3);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("keeps one presence report chain across a close and reopen during a slow report", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
     try {

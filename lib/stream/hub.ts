@@ -72,6 +72,12 @@ export class Hub {
   private pendingFlush: PendingFlush | null = null;
   /** The subscription once its `ready` settled (a new one is not live until then). */
   private liveSubscription: BusSubscription | null = null;
+  /**
+   * The newest notification heard on the subscription (none after a break, until the next): a stream
+   * resuming from it, while that subscription stays live, missed nothing and reads nothing from the log
+   * (a planned rotation of a quiet team costs no resume read: issue 28).
+   */
+  private newestHeard: { subscription: BusSubscription; id: string } | null = null;
   /** A flush's chunks are being written out (Next's pipe runs as promise chains after the flush). */
   private fanningOut = false;
   private fanOutStart = 0;
@@ -92,7 +98,7 @@ export class Hub {
   private readonly slots: SlotKeeper;
 
   constructor(
-    private readonly store: Pick<Stores, "log" | "credentials" | "presence" | "funnel" | "directory">,
+    private readonly store: Pick<Stores, "log" | "credentials" | "presence" | "funnel" | "directory" | "inbox">,
     private readonly options: HubOptions,
   ) {
     this.tally = new DeliveryTally(store.funnel, options.deliveryReportMs);
@@ -216,16 +222,23 @@ export class Hub {
       await subscription?.ready;
       if (subscription === this.subscription) this.liveSubscription = subscription;
       if (connection.credential && (await this.revocations.wasRevoked(connection.credential, wasLive))) return this.rotate(connection);
+      // Read once the subscription is live and the connection holds inbox changes: one made before the
+      // read is in the version, one after it follows `connected`. A client whose feed is at this version
+      // needs no new page (the resume brings what it missed): a planned rotation costs no history read.
+      const inboxVersion = await this.store.inbox.getVersion(connection.userId);
       const connected: ConnectedEventData = {
         connectionId: connection.id,
         userId: connection.userId,
         instance: this.options.instanceId,
         serverTime: new Date().toISOString(),
         heartbeatMs: this.options.heartbeatMs,
+        inboxVersion,
       };
-      connection.send(concatChunks([encodeFrame({ retry: this.options.retryMs }), encodeJsonEvent("connected", connected)]));
+      connection.send(concatChunks([encodeFrame({ retry: this.options.retryMs }), encodeJsonEvent("connected", connected), ...connection.heldInbox]));
+      connection.heldInbox = [];
       connection.started = true;
-      if (lastEventId !== null) await replay(this.store.log, connection, lastEventId, this.deliver);
+      const upToDate = wasLive && this.newestHeard?.subscription === subscription && this.newestHeard.id === lastEventId;
+      if (lastEventId !== null && !upToDate) await replay(this.store.log, connection, lastEventId, this.deliver);
     } catch (error) {
       console.error(`[hub] replay failed for a stream: ${(error as Error).message}`);
       return connection.fail(new Error("replay failed"));
@@ -263,6 +276,7 @@ export class Hub {
   private onBusMessage = (message: BusMessage) => {
     switch (message.type) {
       case "notification":
+        if (this.subscription) this.newestHeard = { subscription: this.subscription, id: message.notification.id };
         this.batch.push(message.notification);
         this.scheduleFlush();
         return;
@@ -284,10 +298,12 @@ export class Hub {
         }
         return;
       case "gap":
+        this.newestHeard = null;
         // The bus lost messages the log no longer holds: every live stream may have a hole.
         for (const connection of this.connections) if (!connection.replaying) connection.send(RESET);
         return;
       case "resubscribed":
+        this.newestHeard = null;
         return void this.catchUpAfterBreak();
     }
   };
@@ -374,7 +390,10 @@ export class Hub {
 
   /** A stream not yet `connected` skips it: its client reads the state after `connected` anyway. */
   private sendToUser(userId: string, chunk: Uint8Array) {
-    for (const connection of this.byUser.get(userId) ?? []) if (connection.started) connection.send(chunk);
+    for (const connection of this.byUser.get(userId) ?? []) {
+      if (connection.started) connection.send(chunk);
+      else connection.heldInbox.push(chunk);
+    }
   }
 
   private updateFollowing(userId: string, following: string[]) {

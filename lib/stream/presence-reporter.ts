@@ -1,13 +1,17 @@
 // This instance's open-stream counts (all, per user, per channel) and their
-// reports to the store, which make limits and recipient counts exact across
-// instances. Presence is reported per instance, never per stream: every
-// interval while streams are open, and soon after a change (debounced), so
-// counts on other instances are fresh within a second while an idle stream
-// costs nothing.
+// reports to the store, which make recipient counts exact across instances
+// (the per-user limit is kept by the slots, not by these). Presence is
+// reported per instance, never per stream: every interval while streams are
+// open, and soon after a change (debounced), so counts on other instances
+// are fresh within a second while an idle stream costs nothing. A change that
+// changed nothing by the time it is reported (a stream's planned rotation:
+// one closes, its next opens) is not reported: on Upstash every report is
+// billed (issue 28).
 import type { Presence } from "../store/presence/types";
 import { presenceKey } from "../store/presence/types";
 
-const PRESENCE_INTERVAL_MS = 10_000;
+/** Every report renews this instance's alive key; a process that dies without a word counts for 3 intervals (ttlMs) at most. */
+const PRESENCE_INTERVAL_MS = 30_000;
 /** A change in open streams is reported this soon (debounced), so limits and counts elsewhere are fresh within a second. */
 const PRESENCE_CHANGE_DELAY_MS = 250;
 
@@ -18,6 +22,8 @@ export class PresenceReporter {
   private deliveredUnreported = 0;
   /** Set by silence(): the instance is stopping and its presence is gone; no report may bring it back. */
   private silenced = false;
+  /** The counts last reported (a change that leaves them as they were is not reported). */
+  private reportedCounts = "";
 
   private readonly intervalMs: number;
 
@@ -75,7 +81,8 @@ export class PresenceReporter {
     this.dueAt = dueAt;
     const timer = setTimeout(async () => {
       this.timer = null;
-      await this.report();
+      // A change's report goes only if the counts changed; the interval's always (it renews the alive key).
+      await this.report(delayMs < this.intervalMs ? "if-changed" : "always");
       // A change during the report, or the last stream leaving and a new one
       // coming, scheduled a report of its own: then that chain goes on, not this one.
       if (!this.timer) this.schedule(this.intervalMs);
@@ -88,14 +95,14 @@ export class PresenceReporter {
   stop() {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    void this.report();
+    void this.report("always");
   }
 
   /** One last report (its delivery counts), then none: settles when that one is done. */
   silence(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const last = this.report();
+    const last = this.report("always");
     this.silenced = true;
     return last;
   }
@@ -106,8 +113,11 @@ export class PresenceReporter {
     else this.counts.delete(key);
   }
 
-  private async report() {
+  private async report(when: "always" | "if-changed") {
     if (this.silenced) return;
+    const counts = JSON.stringify([...this.counts].sort());
+    if (when === "if-changed" && counts === this.reportedCounts) return;
+    this.reportedCounts = counts;
     const delivered = this.deliveredUnreported;
     this.deliveredUnreported = 0;
     try {
@@ -115,6 +125,7 @@ export class PresenceReporter {
       if (lapsed) this.events.onLapsed();
     } catch (error) {
       this.deliveredUnreported += delivered;
+      this.reportedCounts = "";
       console.error(`[hub] presence report failed: ${(error as Error).message}`);
     }
   }

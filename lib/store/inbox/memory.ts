@@ -20,6 +20,10 @@ export class MemoryInbox implements InboxStore {
     };
   }
 
+  async getVersion(userId: string) {
+    return this.inboxes.get(userId)?.version ?? 0;
+  }
+
   async markRead(userId: string, ids: string[]) {
     const state = this.changing(userId);
     for (const id of ids) if (!state.watermark || compareIds(id, state.watermark) > 0) state.readIds.add(id);

@@ -104,6 +104,10 @@ export class RedisInbox implements InboxStore {
     };
   }
 
+  async getVersion(userId: string) {
+    return Number((await this.redis.one<string | null>((b) => b.get(KEY.inboxVersion(userId)))) ?? 0);
+  }
+
   async markRead(userId: string, ids: string[]) {
     const [first, ...rest] = ids;
     if (first === undefined) return;

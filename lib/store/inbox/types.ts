@@ -25,6 +25,8 @@ export interface InboxState {
 /** Each write moves the person's version on by one, atomically with the change. */
 export interface InboxStore {
   getInboxState(userId: string): Promise<InboxState>;
+  /** The person's version alone (one command): what a new stream's `connected` says. */
+  getVersion(userId: string): Promise<number>;
   markRead(userId: string, ids: string[]): Promise<void>;
   markAllRead(userId: string, upToId: string): Promise<void>;
   /** Moves the seen watermark forward (never back). */

@@ -10,6 +10,19 @@ import { presenceKey, type InstancePresence, type Presence, type SlotClaim, type
 /** Other instances' counts are read again after this long (they report changes within PRESENCE_CHANGE_DELAY_MS). */
 const PRESENCE_FRESH_MS = 250;
 
+/**
+ * One report in one command (Upstash bills a script as one; as a pipeline it
+ * was four or five): whether this process was still alive, its alive key and
+ * counts renewed, the deliveries added, and every instance's counts read.
+ * KEYS: alive key, presence hash, delivered counter. ARGV: ttl ms, instance id, its entry, deliveries.
+ */
+const REPORT_SCRIPT = `
+local wasAlive = redis.call('EXISTS', KEYS[1])
+redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+if tonumber(ARGV[4]) > 0 then redis.call('INCRBY', KEYS[3], ARGV[4]) end
+return {wasAlive, redis.call('HGETALL', KEYS[2])}`;
+
 interface InstanceReport {
   expiresAt: number;
   counts: Record<string, number>;
@@ -26,11 +39,10 @@ export class RedisPresence implements Presence {
   async reportPresence(instanceId: string, counts: Map<string, number>, deliveredDelta: number, ttlMs: number) {
     const entry = JSON.stringify({ expiresAt: Date.now() + ttlMs, counts: Object.fromEntries(counts) });
     const alive = KEY.alive(this.redis.processId(instanceId));
-    const [wasAlive, , , all] = await this.redis.run((b) => {
-      // Alive as long as its presence (Redis expires the key): its stream slots count for as long.
-      b.exists(alive).set(alive, "1", ttlMs).hset(KEY.presence, { [instanceId]: entry }).hgetall(KEY.presence);
-      return deliveredDelta > 0 ? b.incrby(KEY.delivered, deliveredDelta) : b;
-    });
+    // Alive as long as its presence (Redis expires the key): its stream slots count for as long.
+    const [wasAlive, all] = await this.redis.one<[number, unknown]>((b) =>
+      b.eval(REPORT_SCRIPT, [alive, KEY.presence, KEY.delivered], [String(ttlMs), instanceId, entry, String(deliveredDelta)]),
+    );
     await this.updateView(hashOf(all));
     return { lapsed: Number(wasAlive) === 0 };
   }
