@@ -4,6 +4,7 @@
 // is looking at, or a desktop notification (if turned on) when none is in view.
 import { memo, useCallback, useEffect, useState } from "react";
 import { useDisplayAcks } from "@/hooks/use-display-acks";
+import { useHiddenDrop } from "@/hooks/use-hidden-drop";
 import { useNotificationFeed } from "@/hooks/use-notification-feed";
 import { useToasts } from "@/hooks/use-toasts";
 import { DisplayAcks } from "@/lib/client/display-acks";
@@ -30,7 +31,8 @@ const Sidebar = memo(function Sidebar({ items }: { items: Notification[] }) {
   );
 });
 
-export function Dashboard({ userId }: { userId: string }) {
+/** `hiddenStreamDropMs`: HIDDEN_STREAM_DROP_MIN, in ms (0: the stream is kept while every tab is hidden). */
+export function Dashboard({ userId, hiddenStreamDropMs = 0 }: { userId: string; hiddenStreamDropMs?: number }) {
   const { toasts, folded, show, dismiss } = useToasts();
   const [attention] = useState(() => (typeof window === "undefined" ? null : new TabAttention()));
   const [acks] = useState(() => (typeof window === "undefined" ? null : new DisplayAcks(userId)));
@@ -59,7 +61,8 @@ export function Dashboard({ userId }: { userId: string }) {
     [acks],
   );
   const onConnected = useCallback((data: ConnectedEventData) => acks?.setServerTime(data.serverTime), [acks]);
-  const { feed, stream, markRead, markSeen, archive, loadMore } = useNotificationFeed(userId, { onNew: alert, onMuted, onConnected });
+  const dropped = useHiddenDrop(attention, userId, hiddenStreamDropMs);
+  const { feed, stream, markRead, markSeen, archive, loadMore } = useNotificationFeed(userId, { onNew: alert, onMuted, onConnected }, { dropped });
   const markOne = useCallback((id: string) => void markRead([id]), [markRead]);
   const markAll = useCallback(() => void markRead("all"), [markRead]);
   const archiveOne = useCallback((id: string) => void archive([id]), [archive]);

@@ -62,8 +62,11 @@ interface FeedCallbacks {
   onConnected?(data: ConnectedEventData): void;
 }
 
-/** `scope`: the signed-in user's id (tabs share a stream only within it). */
-export function useNotificationFeed(scope: string, callbacks: FeedCallbacks) {
+/**
+ * `scope`: the signed-in user's id (tabs share a stream only within it).
+ * `dropped`: this tab lets go of the stream (useHiddenDrop); when it takes it again, the stream resumes by id.
+ */
+export function useNotificationFeed(scope: string, callbacks: FeedCallbacks, { dropped = false }: { dropped?: boolean } = {}) {
   const [feed, setFeed] = useState<FeedState>(emptyFeed);
   const callbacksRef = useRef(callbacks);
   useEffect(() => {
@@ -129,7 +132,7 @@ export function useNotificationFeed(scope: string, callbacks: FeedCallbacks) {
     [scope, sync],
   );
 
-  const stream = useSSE<StreamMessage["data"]>("/api/events", {
+  const stream = useSSE<StreamMessage["data"]>(dropped ? null : "/api/events", {
     events: STREAM_EVENTS,
     scope,
     // A later resume starts after the newest item shown, never from the start.

@@ -24,6 +24,7 @@ const schema = z.object({
   DEMO_PASSWORD: z.string().min(1).default("demo"),
   SSE_HEARTBEAT_MS: intSetting(15_000, 50, 300_000),
   SSE_MAX_DURATION_S: intSetting(300, 2, 86_400),
+  HIDDEN_STREAM_DROP_MIN: intSetting(0, 0, 1_440),
   SSE_RETRY_MS: intSetting(3_000, 0, 600_000),
   HISTORY_MAX: intSetting(10_000, 10, 1_000_000),
   MAX_CONNECTIONS_PER_USER: intSetting(6, 1, 10_000_000),
@@ -79,6 +80,8 @@ function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     demoPassword: e.DEMO_PASSWORD,
     heartbeatMs: e.SSE_HEARTBEAT_MS,
     maxDurationMs: e.SSE_MAX_DURATION_S * 1000,
+    /** A browser whose tabs were all hidden this long drops its stream until one is seen (0: never); not while desktop notifications are on. */
+    hiddenStreamDropMs: e.HIDDEN_STREAM_DROP_MIN * 60_000,
     retryMs: e.SSE_RETRY_MS,
     historyMax: e.HISTORY_MAX,
     maxConnectionsPerUser: e.MAX_CONNECTIONS_PER_USER,
