@@ -43,6 +43,8 @@ export function categoryOf(billedAs: string): Category {
     return "acknowledgements";
   // What a mark tells the person's other tabs and devices.
   if (command === "PUBLISH" && first === "ntf:bus") return "marks";
+  // A new stream's `connected` says the inbox version (GET); a mark moves it on (INCRBY, with the mark).
+  if (command === "GET" && first.startsWith("ntf:inbox-version:")) return "resume";
   if (["ntf:rl:read", "ntf:read:", "ntf:seen-upto:", "ntf:archived", "ntf:inbox-version:", "ntf:prefs:"].some((p) => first.startsWith(p))) return "marks";
   // The log alone: the ids an acknowledgement or mark names (a script with them as arguments), the admin's
   // alert list (XREVRANGE), or a resume's stream info (a script without arguments) and range.

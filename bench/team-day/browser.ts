@@ -62,6 +62,11 @@ export class SimulatedBrowser {
     return { cookie: this.options.cookie, ...extra };
   }
 
+  /** It holds a notification id to resume from. */
+  get resumesFromAnId() {
+    return this.lastEventId !== null;
+  }
+
   private async loop() {
     while (!this.stopped) {
       this.controller = new AbortController();

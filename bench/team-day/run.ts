@@ -20,6 +20,7 @@ import { signInCookie } from "../../testing/session";
 import { PRODUCT_SOURCES, ensureBuilt } from "../build";
 import { InfraManager } from "../infra";
 import { guardRun, stopDescendants } from "../lifecycle";
+import { cpuSeconds, processTree, rssBytes } from "../measure/proc";
 import { round } from "../measure/stats";
 import { billedSince, CATEGORIES, type Category } from "./billing";
 import { SimulatedBrowser } from "./browser";
@@ -102,19 +103,32 @@ async function main() {
     for (let i = 0; i < options.people; i++) {
       browsers.push(new SimulatedBrowser({ urls, cookie: await memberCookie(i, cookieName), browserId: `team-browser-${i}`, reads: i % 3 === 0, opensBell: i % 5 === 0 }));
     }
+    // Yesterday's alerts: the feed has history, so a stream resumes from an id (as a dashboard in use does).
+    const publish = async (i: number, title: string) => {
+      const url = urls[i % urls.length]!;
+      const res = await fetch(`${url}/api/notifications`, {
+        method: "POST",
+        headers: { cookie: admin, origin: url, "content-type": "application/json" },
+        body: JSON.stringify({ audience: { kind: "all" }, title, body: "Something the team should see.", severity: i % 4 === 0 ? "error" : "warning" }),
+      });
+      if (res.status !== 201) throw new Error(`publish: ${res.status} ${await res.text()}`);
+    };
+    for (let i = 0; i < 5; i++) await publish(i, `Yesterday ${i}`);
     // The morning: people arrive over half a minute.
     for (const b of browsers) {
       b.start();
       await sleep(30_000 / options.people);
     }
     const connects = () => browsers.reduce((n, b) => n + b.tally.connects, 0);
-    await until(() => browsers.every((b) => b.tally.connects > 0 && b.tally.historyFetches > 0), "every browser's first stream and page");
+    await until(() => browsers.every((b) => b.tally.connects > 0 && b.tally.historyFetches > 0 && b.resumesFromAnId), "every browser's first stream and page");
     await sleep(5_000);
 
     const phase = async (name: string, run: () => Promise<void>) => {
       await billing(true);
       await meter.reset();
       const started = Date.now();
+      const serverPids = () => processTree(servers.map((s) => s.process.pid!));
+      const cpuBefore = cpuSeconds(serverPids());
       const connectsBefore = connects();
       const historyBefore = browsers.reduce((n, b) => n + b.tally.historyFetches, 0);
       await run();
@@ -126,6 +140,9 @@ async function main() {
         billed: Object.values(byCategory).reduce((a, b) => a + b, 0),
         byCategory,
         inner,
+        /** The product servers' CPU over the part, and their resident memory at its end (for the Vercel estimate). */
+        serverCpuSeconds: cpuSeconds(serverPids()) - cpuBefore,
+        serverRssBytes: rssBytes(serverPids()),
         streamConnects: connects() - connectsBefore,
         historyFetches: browsers.reduce((n, b) => n + b.tally.historyFetches, 0) - historyBefore,
       };
@@ -140,12 +157,7 @@ async function main() {
     const alerts = await phase("alerts", async () => {
       const acksBefore = browsers.reduce((n, b) => n + b.tally.acks, 0);
       for (let i = 0; i < DAY.alertsPerDay; i++) {
-        const res = await fetch(`${urls[i % urls.length]}/api/notifications`, {
-          method: "POST",
-          headers: { cookie: admin, origin: urls[i % urls.length]!, "content-type": "application/json" },
-          body: JSON.stringify({ audience: { kind: "all" }, title: `Alert ${i}`, body: "Something the team should see.", severity: i % 4 === 0 ? "error" : "warning" }),
-        });
-        if (res.status !== 201) throw new Error(`publish: ${res.status} ${await res.text()}`);
+        await publish(i, `Alert ${i}`);
         await sleep(3_000);
       }
       await until(() => browsers.reduce((n, b) => n + b.tally.acks, 0) - acksBefore >= browsers.length, "acknowledgements");
@@ -207,6 +219,9 @@ async function main() {
       adminHoursPerDay: DAY.adminHoursPerDay,
       instanceRestartsPerDay: DAY.instanceRestartsPerDay,
       streamLifetimeS: options.lifetimeS ?? 300,
+      /** Server CPU per open stream-hour while quiet (heartbeats, rotations, presence): what Vercel bills as active CPU. */
+      serverCpuSecondsPerStreamHour: round((quiet.serverCpuSeconds / (quiet.minutes * options.people)) * 60, 3),
+      serverRssBytesPerInstance: Math.round(quiet.serverRssBytes / servers.length),
       billedCommandsPerStreamMinute: round(perStreamMinute, 3),
       innerCommandsPerStreamMinute: round(innerPerDay / streamMinutesPerDay, 3),
       billedPerDay: Math.round(billedPerDay),
