@@ -189,8 +189,8 @@ for (const mode of ["redis", "upstash"] as const) {
       const redisAdmin = new IORedis(redis.url);
       try {
         proxy.cut();
-        // A stops counting as alive when its key expires (its presence TTL): B may then admit the person again.
-        await expect.poll(async () => (await redisAdmin.keys("ntf:alive:a~*")).length, { timeout: 60_000 }).toBe(0);
+        // A stops counting as alive when its key expires (its presence TTL, 3 × 20 s after its last report): B may then admit the person again.
+        await expect.poll(async () => (await redisAdmin.keys("ntf:alive:a~*")).length, { timeout: 100_000 }).toBe(0);
         const onB = [await open(b.url, { cookie: member }), await open(b.url, { cookie: member }), await open(b.url, { cookie: member })];
         expect(onB.map((s) => s.status)).toEqual([200, 200, 200]);
         proxy.heal();

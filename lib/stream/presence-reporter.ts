@@ -11,7 +11,7 @@ import type { Presence } from "../store/presence/types";
 import { presenceKey } from "../store/presence/types";
 
 /** Every report renews this instance's alive key; a process that dies without a word counts for 3 intervals (ttlMs) at most. */
-const PRESENCE_INTERVAL_MS = 30_000;
+const PRESENCE_INTERVAL_MS = 20_000;
 /** A change in open streams is reported this soon (debounced), so limits and counts elsewhere are fresh within a second. */
 const PRESENCE_CHANGE_DELAY_MS = 250;
 
