@@ -5,13 +5,18 @@
 // is shown again. An /admin left open all day costs a few requests a minute,
 // not thirty (on Upstash each is billed: issue 28). A 403 or 404 stops it:
 // asking again would not change the answer.
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { ApiClientError, apiFetch } from "@/lib/api-client";
 
 /** The longest wait between two polls of an answer that stopped changing. */
 export const SLOW_MS = 30_000;
 
-export function usePolled<T>(url: string, intervalMs: number) {
+/** `shownOf`: the part of an answer the page shows (a change elsewhere, such as a server's memory, does not count as one). */
+export function usePolled<T>(url: string, intervalMs: number, shownOf: (value: T) => unknown = (value) => value) {
+  const shown = useRef(shownOf);
+  useEffect(() => {
+    shown.current = shownOf;
+  });
   const [data, setData] = useState<{ url: string; value: T } | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -22,7 +27,7 @@ export function usePolled<T>(url: string, intervalMs: number) {
     const stop = () => {
       active = false;
       if (timer) clearTimeout(timer);
-      document.removeEventListener("visibilitychange", shown);
+      document.removeEventListener("visibilitychange", onShown);
     };
     const next = () => {
       if (timer) clearTimeout(timer);
@@ -35,7 +40,7 @@ export function usePolled<T>(url: string, intervalMs: number) {
       apiFetch<T>(url).then(
         (value) => {
           if (!active) return;
-          const text = JSON.stringify(value);
+          const text = JSON.stringify(shown.current(value));
           waitMs = text === last ? Math.min(waitMs * 2, SLOW_MS) : intervalMs;
           last = text;
           setData({ url, value });
@@ -50,12 +55,12 @@ export function usePolled<T>(url: string, intervalMs: number) {
         },
       );
     };
-    const shown = () => {
+    const onShown = () => {
       waitMs = intervalMs;
       load();
     };
     load();
-    document.addEventListener("visibilitychange", shown);
+    document.addEventListener("visibilitychange", onShown);
     return stop;
   }, [url, intervalMs]);
   // What another URL answered is not shown for this one.

@@ -22,7 +22,8 @@ import { InfraManager } from "../infra";
 import { guardRun, stopDescendants } from "../lifecycle";
 import { cpuSeconds, processTree, rssBytes } from "../measure/proc";
 import { round } from "../measure/stats";
-import { billedSince, CATEGORIES, type Category } from "./billing";
+import { billedSince } from "./billing";
+import { assembleDay } from "./day";
 import { SimulatedBrowser } from "./browser";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -151,8 +152,6 @@ async function main() {
     };
 
     const quiet = await phase("quiet", () => sleep(options.quietMinutes * 60_000));
-    const quietRate = (category: Category) => quiet.byCategory[category] / quiet.minutes;
-    const quietInnerRate = quiet.inner / quiet.minutes;
 
     const alerts = await phase("alerts", async () => {
       const acksBefore = browsers.reduce((n, b) => n + b.tally.acks, 0);
@@ -186,30 +185,11 @@ async function main() {
       await sleep(10_000);
     });
 
-    // The day, assembled.
-    const streamMinutesPerDay = options.people * DAY.hoursPerDay * 60;
-    const excess = (part: typeof quiet, category: Category) => Math.max(0, part.byCategory[category] - quietRate(category) * part.minutes);
-    const where = Object.fromEntries(
-      CATEGORIES.map((category) => {
-        const quietDay = (quiet.byCategory[category] / (quiet.minutes * options.people)) * streamMinutesPerDay;
-        const perAlert = excess(alerts, category) / DAY.alertsPerDay;
-        // Whatever the admin's page added beyond the quiet rate is the admin's.
-        const adminDay =
-          category === "admin"
-            ? (CATEGORIES.reduce((sum, c) => sum + excess(adminPhase, c), 0) / adminPhase.minutes) * DAY.adminHoursPerDay * 60
-            : 0;
-        const scaleDay = excess(scale, category) * DAY.instanceRestartsPerDay;
-        return [category, Math.round(quietDay + perAlert * DAY.alertsPerDay + adminDay + scaleDay)];
-      }),
-    ) as Record<Category, number>;
-    const billedPerDay = Object.values(where).reduce((a, b) => a + b, 0);
-    const innerExcess = (part: typeof quiet) => Math.max(0, part.inner - quietInnerRate * part.minutes);
-    const innerPerDay =
-      (quiet.inner / (quiet.minutes * options.people)) * streamMinutesPerDay +
-      innerExcess(alerts) +
-      (innerExcess(adminPhase) / adminPhase.minutes) * DAY.adminHoursPerDay * 60 +
-      innerExcess(scale) * DAY.instanceRestartsPerDay;
-    const perStreamMinute = billedPerDay / streamMinutesPerDay;
+    const day = assembleDay({ quiet, alerts, admin: adminPhase, scale }, DAY.alertsPerDay, {
+      ...DAY,
+      people: options.people,
+      maxStreamMs: (options.lifetimeS ?? 300) * 1000,
+    });
     const result = {
       mode: options.mode,
       people: options.people,
@@ -222,15 +202,16 @@ async function main() {
       /** Server CPU per open stream-hour while quiet (heartbeats, rotations, presence): what Vercel bills as active CPU. */
       serverCpuSecondsPerStreamHour: round((quiet.serverCpuSeconds / (quiet.minutes * options.people)) * 60, 3),
       serverRssBytesPerInstance: Math.round(quiet.serverRssBytes / servers.length),
-      billedCommandsPerStreamMinute: round(perStreamMinute, 3),
-      innerCommandsPerStreamMinute: round(innerPerDay / streamMinutesPerDay, 3),
-      billedPerDay: Math.round(billedPerDay),
-      billedPerMonth: Math.round(billedPerDay * DAY.workdaysPerMonth),
-      where,
+      billedCommandsPerStreamMinute: round(day.billedCommandsPerStreamMinute, 3),
+      innerCommandsPerStreamMinute: round(day.innerCommandsPerStreamMinute, 3),
+      streamOpensPerDay: day.opensPerDay,
+      billedPerDay: day.billedPerDay,
+      billedPerMonth: day.billedPerDay * DAY.workdaysPerMonth,
+      where: day.where,
       parts: { quiet, alerts, admin: adminPhase, scale },
       measuredAt: new Date().toISOString(),
     };
-    console.log(JSON.stringify({ billedCommandsPerStreamMinute: result.billedCommandsPerStreamMinute, billedPerMonth: result.billedPerMonth, where }, null, 2));
+    console.log(JSON.stringify({ billedCommandsPerStreamMinute: result.billedCommandsPerStreamMinute, billedPerMonth: result.billedPerMonth, where: day.where }, null, 2));
     mkdirSync(path.dirname(options.out), { recursive: true });
     writeFileSync(options.out, `${JSON.stringify(result, null, 2)}\n`);
     console.log(`wrote ${path.relative(ROOT, options.out)}`);

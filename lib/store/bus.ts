@@ -23,10 +23,16 @@ export type BusMessage =
    * meanwhile (sign-outs, revoked tokens, follows, read state) are not in
    * the log, so the hub reads what they would have told it.
    */
-  | { type: "resubscribed" };
+  | { type: "resubscribed" }
+  /**
+   * Raised locally once the subscription is live (again): the newest id it
+   * has handed on, or the log's newest when it started (null: an empty log).
+   * Every later notification follows as a message.
+   */
+  | { type: "live"; newestId: string | null };
 
 /** A message another concern sends to every instance (never a notification: only a publish sends those). */
-export type ControlMessage = Exclude<BusMessage, { type: "notification" | "gap" | "resubscribed" }>;
+export type ControlMessage = Exclude<BusMessage, { type: "notification" | "gap" | "resubscribed" | "live" }>;
 
 export interface BusSubscription {
   /** Settles once messages published from now on will be received. */

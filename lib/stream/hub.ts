@@ -73,7 +73,8 @@ export class Hub {
   /** The subscription once its `ready` settled (a new one is not live until then). */
   private liveSubscription: BusSubscription | null = null;
   /**
-   * The newest notification heard on the subscription (none after a break, until the next): a stream
+   * The newest notification heard on the subscription, or the log's newest when it went live (none after
+   * a break, until it is live again): a stream
    * resuming from it, while that subscription stays live, missed nothing and reads nothing from the log
    * (a planned rotation of a quiet team costs no resume read: issue 28).
    */
@@ -305,6 +306,9 @@ export class Hub {
       case "resubscribed":
         this.newestHeard = null;
         return void this.catchUpAfterBreak();
+      case "live":
+        this.newestHeard = message.newestId !== null && this.subscription ? { subscription: this.subscription, id: message.newestId } : null;
+        return;
     }
   };
 

@@ -121,7 +121,9 @@ export function runLogContract(name: string, make: MakeStores) {
       const n = await stores().log.publish(alert("bus"));
       await stores().inbox.publishInboxEvent("alice", { event: "read", data: { all: true, upTo: null, unreadCount: 0, unseenCount: 0, unreadAsOf: null, version: 0 } });
       await stores().directory.setFollowing("alice", ["deploys"]);
-      await until(() => received.length === 3);
+      await until(() => received.length === 4);
+      // First it says it is live, and from which id on (an empty log: none); then what is sent.
+      expect(received.shift()).toEqual({ type: "live", newestId: null });
       expect(received[0]).toEqual({ type: "notification", notification: n });
       expect(received[1]).toEqual({
         type: "inbox",

@@ -118,6 +118,9 @@ export class MemoryLog implements NotificationLog {
     let resumeTimer: ReturnType<typeof setTimeout> | null = null;
     const detach = () => this.bus.off(onMessage);
     this.bus.on(onMessage);
+    // Live at once; said after this call returns (the subscriber may not be set up yet).
+    const newestAtStart = this.lastId;
+    queueMicrotask(() => !closed && onMessage({ type: "live", newestId: newestAtStart }));
     return {
       ready: Promise.resolve(),
       close: () => {
@@ -137,6 +140,7 @@ export class MemoryLog implements NotificationLog {
           // what the log no longer holds is a gap every stream must be told of.
           if (this.maxTrimmedId && compareIds(pausedAfter, this.maxTrimmedId) < 0) onMessage({ type: "gap" });
           for (const notification of this.log.slice(this.firstIndexAfter(pausedAfter))) onMessage({ type: "notification", notification });
+          onMessage({ type: "live", newestId: this.lastId });
           this.bus.on(onMessage);
         }, ms);
       },

@@ -114,6 +114,7 @@ export class RedisSubscription implements BusSubscription {
     handover.live = true;
     this.attempt = 0;
     this.wasLive = true;
+    this.onMessage({ type: "live", newestId: this.lastId ?? (this.baseline === "0-0" ? null : this.baseline) });
     this.markReady();
   }
 
