@@ -187,7 +187,7 @@ test.describe("as member", () => {
     while (!text.includes("event: connected")) text += new TextDecoder().decode((await reader.read()).value);
     controller.abort();
     expect(text.startsWith("retry: ")).toBe(true);
-    expect(text).toMatch(/event: connected\ndata: \{"connectionId":"[^"]+","userId":"u_[0-9a-f]+","instance":"[^"]+","serverTime":"[^"]+","heartbeatMs":\d+\}/);
+    expect(text).toMatch(/event: connected\ndata: \{"connectionId":"[^"]+","userId":"u_[0-9a-f]+","instance":"[^"]+","serverTime":"[^"]+","heartbeatMs":\d+,"inboxVersion":\d+\}/);
   });
 
   test("GET /api/notifications – bad limit is a 400 naming the field", async ({ request, baseURL }) => {
