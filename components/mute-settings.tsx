@@ -5,7 +5,7 @@
 // ones are never muted. Saved at once; every tab and device hears it.
 import { useEffect, useState } from "react";
 import { apiFetch } from "@/lib/api-client";
-import { EVERYONE, MUTE_BELOW, type Preferences } from "@/lib/preferences";
+import { EVERYONE, MUTE_BELOW, preferencesIn, type Preferences } from "@/lib/preferences";
 import { SEVERITIES, type ChannelsResponse } from "@/lib/types";
 
 /** "info" mutes nothing (nothing is below it), as null does: the menu offers the three that mute. */
@@ -27,7 +27,7 @@ export function MuteSettings() {
     setPreferences(next);
     try {
       const saved = await apiFetch<Preferences>("/api/preferences", { method: "PUT", body: next });
-      setPreferences({ mutedChannels: saved.mutedChannels, muteBelow: saved.muteBelow });
+      setPreferences(preferencesIn(saved));
       setError(null);
     } catch (e) {
       setPreferences(before);

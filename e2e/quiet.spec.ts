@@ -8,7 +8,7 @@ import type { BrowserContext, Page } from "@playwright/test";
 import { startNextServer, type NextServer } from "../testing/next-server";
 import { signInCookie } from "../testing/session";
 import type { AlertDetail } from "@/lib/types";
-import { ADMIN, ALICE, BOB, addCookieHeader, cardOf, cardsTitled, expect, postAs, publishAs, seriousViolationsInBothSchemes, test } from "./fixtures";
+import { ADMIN, ALICE, BOB, addCookieHeader, cardOf, cardsTitled, expect, openDashboard, postAs, publishAs, seriousViolationsInBothSchemes, test } from "./fixtures";
 
 let server: NextServer;
 let admin: string;
@@ -36,13 +36,6 @@ async function member(browser: import("@playwright/test").Browser, email: string
   return context;
 }
 
-async function dashboard(context: BrowserContext): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${server.url}/`);
-  await expect(page.getByTestId("connection-status")).toHaveText("Live");
-  return page;
-}
-
 const badge = (page: Page) => page.getByTestId("bell-badge");
 const toastTitled = (page: Page, title: string) => page.getByTestId("toast").filter({ hasText: title });
 
@@ -63,7 +56,7 @@ for (const viewport of VIEWPORTS) {
       expect(await seriousViolationsInBothSchemes(settings)).toEqual([]);
       await settings.screenshot({ path: test.info().outputPath(`settings-${width}.png`), fullPage: true });
 
-      const [tab, other] = [await dashboard(laptop), await dashboard(phone)];
+      const [tab, other] = [await openDashboard(laptop, server.url), await openDashboard(phone, server.url)];
       const quiet = await publishAs(admin, server.url, { audience: { kind: "all" }, title: `Muted broadcast ${width}`, severity: "warning" });
       const low = await publishAs(admin, server.url, { audience: { kind: "user", userId: email }, title: `Muted low ${width}`, severity: "success" });
       const loud = await publishAs(admin, server.url, { audience: { kind: "all" }, title: `Critical broadcast ${width}`, severity: "critical" });
@@ -124,7 +117,7 @@ for (const viewport of VIEWPORTS) {
   test(`${width} px, ${colorScheme}: the feed's search finds by words, severity and dates, and never another person's`, async ({ browser }) => {
     const context = await member(browser, email, viewport);
     try {
-      const page = await dashboard(context);
+      const page = await openDashboard(context, server.url);
       const tag = `w${width}`;
       const db = await publishAs(admin, server.url, { audience: { kind: "all" }, title: `Database failover ${tag}`, body: "The primary went away.", severity: "error" });
       const deploy = await publishAs(admin, server.url, { audience: { kind: "all" }, title: `Deploy done ${tag}`, body: "Database migrations ran.", severity: "success" });

@@ -8,7 +8,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { apiFetch } from "@/lib/api-client";
 import { nextExpiry } from "@/lib/lifecycle";
-import { isMuted, NO_PREFERENCES } from "@/lib/preferences";
+import { isMuted, preferencesIn } from "@/lib/preferences";
 import { backoffDelay } from "@/lib/client/sse-connection";
 import {
   addLive,
@@ -73,18 +73,13 @@ export function useNotificationFeed(scope: string, callbacks: FeedCallbacks, { d
     callbacksRef.current = callbacks;
   });
   const sync = useHistorySync(setFeed);
-  // The preferences the feed holds, for the callbacks: set with the event at once (a notification right
-  // behind it is muted by the new ones), and after every page.
-  const preferences = useRef(NO_PREFERENCES);
+  // The feed as last rendered, for the stream's handlers: its preferences mute live notifications (a
+  // `preferences` event sets them here at once, so one right behind it is muted by the new ones), and its
+  // version and newest item say whether a new stream's resume is all it needs.
+  const shown = useRef(feed);
   useEffect(() => {
-    preferences.current = feed.preferences;
-  }, [feed.preferences]);
-  // The inbox version shown, and whether the stream has an item to resume after, for `connected`: at that
-  // version, with a resume point, the resume is all a new stream needs.
-  const resumable = useRef({ version: feed.version, from: feed.items[0]?.id ?? null });
-  useEffect(() => {
-    resumable.current = { version: feed.version, from: feed.items[0]?.id ?? null };
-  }, [feed.version, feed.items]);
+    shown.current = feed;
+  });
   // The browser now holds another account's session (signed in as someone else in another tab).
   const otherAccount = useRef(false);
 
@@ -100,14 +95,14 @@ export function useNotificationFeed(scope: string, callbacks: FeedCallbacks, { d
           }
           callbacksRef.current.onConnected?.(message.data as ConnectedEventData);
           // A planned rotation or a short drop: the stream resumes by id, and no mark changed meanwhile.
-          const { version, from } = resumable.current;
-          if (from !== null && version >= 0 && (message.data as ConnectedEventData).inboxVersion === version) return;
+          const { version, items } = shown.current;
+          if (items.length && version >= 0 && (message.data as ConnectedEventData).inboxVersion === version) return;
           return sync();
         case "notification": {
           // The stream hands each on once (ids only grow); the feed also may have it from history.
           const n = message.data as Notification;
           setFeed((f) => expireItems(addLive(f, n), Date.now()));
-          if (isMuted(n, preferences.current)) callbacksRef.current.onMuted?.(n);
+          if (isMuted(n, shown.current.preferences)) callbacksRef.current.onMuted?.(n);
           else callbacksRef.current.onNew(n);
           // It may replace one this page does not hold (older than the feed reaches): the server's counts know.
           if (n.collapseKey !== undefined) sync();
@@ -121,7 +116,7 @@ export function useNotificationFeed(scope: string, callbacks: FeedCallbacks, { d
           return setFeed((f) => applyArchivedEvent(f, message.data as ArchivedEventData));
         case "preferences": {
           const data = message.data as PreferencesEventData;
-          preferences.current = { mutedChannels: data.mutedChannels, muteBelow: data.muteBelow };
+          shown.current = { ...shown.current, preferences: preferencesIn(data) };
           return setFeed((f) => applyPreferencesEvent(f, data));
         }
         // Read marks are not replayed (see `connected`) and a reset means a hole: fetch the newest page again.

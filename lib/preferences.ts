@@ -18,6 +18,11 @@ export interface Preferences {
 
 export const NO_PREFERENCES: Preferences = { mutedChannels: [], muteBelow: null };
 
+/** The preferences alone, out of an answer or event that carries them beside other fields (counts). */
+export function preferencesIn({ mutedChannels, muteBelow }: Preferences): Preferences {
+  return { mutedChannels, muteBelow };
+}
+
 /** The name of a notification's audience in mutes and filters: its channel, or EVERYONE (a person's direct ones have none). */
 export function channelNameOf(audience: Audience): string | null {
   return audience.kind === "all" ? EVERYONE : audience.kind === "channel" ? audience.channel : null;

@@ -22,7 +22,7 @@
 // is muted by the preferences the feed holds; a page brings the server's,
 // and a `preferences` event the new ones.
 import { collapseScope } from "../audience";
-import { isMuted, NO_PREFERENCES, type Preferences } from "../preferences";
+import { isMuted, NO_PREFERENCES, preferencesIn, type Preferences } from "../preferences";
 import { compareIds, isNewerId } from "../ids";
 import { isExpired } from "../lifecycle";
 import type {
@@ -225,7 +225,7 @@ export function applyArchivedEvent(feed: FeedState, data: ArchivedEventData): Fe
  */
 export function applyPreferencesEvent(feed: FeedState, data: PreferencesEventData): FeedState {
   if (data.version < feed.version) return feed;
-  const preferences: Preferences = { mutedChannels: data.mutedChannels, muteBelow: data.muteBelow };
+  const preferences = preferencesIn(data);
   const items = feed.items.filter((i) => !isMuted(i, preferences));
   return applyCount({ ...feed, preferences, items, resync: feed.resync + 1 }, data);
 }
