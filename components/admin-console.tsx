@@ -1,9 +1,11 @@
 "use client";
 // The admin page: send-alert form with preview and result, live stats, and
 // every recent alert (from the history, whoever sent it) with its funnel,
-// polled while the page is in view.
+// polled while the page is in view: fast after something was published (the
+// admin's stream says so), slowly while nothing is.
 import Link from "next/link";
 import { useState } from "react";
+import { useActivityWake } from "@/hooks/use-activity-wake";
 import { usePolled } from "@/hooks/use-polled";
 import { apiFetch } from "@/lib/api-client";
 import { collapseScope } from "@/lib/audience";
@@ -15,11 +17,13 @@ import { SendAlertForm } from "./send-alert-form";
 
 const POLL_MS = 2_000;
 
-export function AdminConsole() {
+/** `userId`: the admin's, the scope the browser's one stream is shared under. */
+export function AdminConsole({ userId }: { userId: string }) {
+  const wake = useActivityWake(userId);
   // Pages back through older alerts; null is the newest page.
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const cursor = cursors.at(-1)!;
-  const { data: page, error } = usePolled<AlertPage>(`/api/admin/alerts${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`, POLL_MS);
+  const { data: page, error } = usePolled<AlertPage>(`/api/admin/alerts${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`, POLL_MS, { wake });
   const [resolveError, setResolveError] = useState<string | null>(null);
   const resolvable = resolvableIn(page?.items ?? []);
 
@@ -37,7 +41,7 @@ export function AdminConsole() {
     <div className="grid gap-6 lg:grid-cols-[1fr_26rem]">
       <SendAlertForm onSent={() => setCursors([null])} />
       <aside className="space-y-4">
-        <AdminStats />
+        <AdminStats wake={wake} />
         <section aria-labelledby="recent-heading">
           <h2 id="recent-heading" className="mb-2 font-semibold">Recent alerts</h2>
           {(error ?? resolveError) && <p role="alert" className="text-sm text-rose-700 dark:text-rose-300">{error ?? resolveError}</p>}

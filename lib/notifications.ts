@@ -94,8 +94,15 @@ async function connectedRecipients(audience: Audience): Promise<number> {
   return hub.localCount(key) + (await getStores().presence.countElsewhere(key, config().instanceId));
 }
 
+/** Who the user is to an audience; the follows come from the hub when its bus says they cannot have changed. */
 export async function recipientOf(user: SessionUser): Promise<Recipient> {
-  return { userId: user.id, following: new Set(await getStores().directory.getFollowing(user.id)) };
+  const hub = getHub();
+  const known = hub.knownFollowing(user.id);
+  if (known) return { userId: user.id, following: new Set(known) };
+  const readAt = Date.now();
+  const following = await getStores().directory.getFollowing(user.id);
+  hub.learnFollowing(user.id, following, readAt);
+  return { userId: user.id, following: new Set(following) };
 }
 
 /** The notifications among `ids` that are stored and addressed to the user (a client cannot name others'). */

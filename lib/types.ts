@@ -168,8 +168,14 @@ export type InboxEvent =
   | { event: "archived"; data: ArchivedEventData }
   | { event: "preferences"; data: PreferencesEventData };
 
+/** To an admin's streams, for every batch of notifications published (whoever they are for): the admin's figures changed. */
+export interface ActivityEventData {
+  newestId: string;
+}
+
 export interface StreamEventMap {
   connected: ConnectedEventData;
+  activity: ActivityEventData;
   notification: Notification;
   read: ReadEventData;
   seen: SeenEventData;

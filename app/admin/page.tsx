@@ -22,7 +22,7 @@ export default async function AdminPage() {
       )}
       {user.role === "admin" ? (
         <>
-          <AdminConsole />
+          <AdminConsole userId={user.id} />
           {diagnostics && <DiagnosticsPanel />}
         </>
       ) : (

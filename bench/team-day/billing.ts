@@ -52,8 +52,8 @@ export function categoryOf(billedAs: string): Category {
   return "other";
 }
 
-/** Billed commands by category since the last reset (and resets when asked). */
-export async function billedSince(upstash: { url: string; token: string }, reset = false): Promise<Record<Category, number>> {
+/** Billed commands by category since the last reset (and resets when asked); `detail` logs the most billed, as counted. */
+export async function billedSince(upstash: { url: string; token: string }, reset = false, detail = false): Promise<Record<Category, number>> {
   const res = await fetch(`${upstash.url}/_local/billing${reset ? "?reset=1" : ""}`, { headers: { authorization: `Bearer ${upstash.token}` } });
   if (!res.ok) throw new Error(`billing tally: ${res.status} ${await res.text()}`);
   const { commands } = (await res.json()) as { commands: Record<string, number> };
@@ -65,5 +65,9 @@ export async function billedSince(upstash: { url: string; token: string }, reset
     if (category === "other") unsorted.push(`${billedAs} ×${count}`);
   }
   if (unsorted.length) console.log(`  not sorted: ${unsorted.slice(0, 10).join(", ")}`);
+  if (detail) {
+    const top = Object.entries(commands).sort((a, b) => b[1] - a[1]).slice(0, 25);
+    for (const [billedAs, count] of top) console.log(`  ${String(count).padStart(6)}  ${categoryOf(billedAs).padEnd(16)} ${billedAs}`);
+  }
   return byCategory;
 }

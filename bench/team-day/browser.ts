@@ -7,7 +7,7 @@ import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { compareIds } from "../../lib/ids";
 
 export interface BrowserOptions {
-  /** The instances behind the load balancer: each request goes to the next one. */
+  /** The instances behind the load balancer: each request goes to any one of them (no affinity). */
   urls: string[];
   cookie: string;
   browserId: string;
@@ -33,7 +33,6 @@ export class SimulatedBrowser {
   private lastEventId: string | null = null;
   /** The inbox version the feed shows (from its last page or event), -1 before the first page. */
   private version = -1;
-  private next = 0;
   private stopped = false;
   private controller: AbortController | null = null;
   private pendingAcks: string[] = [];
@@ -53,9 +52,14 @@ export class SimulatedBrowser {
     await this.running;
   }
 
+  /**
+   * Any instance, as a load balancer without affinity picks. (Taking each browser's next one in turn
+   * sent every quiet rotation back to the instance it came from, since a stream and a page alternate:
+   * one instance held every stream, and presence looked cheaper than it is.)
+   */
   private url() {
     const { urls } = this.options;
-    return urls[this.next++ % urls.length]!;
+    return urls[Math.floor(Math.random() * urls.length)]!;
   }
 
   private headers(extra: Record<string, string> = {}) {

@@ -36,6 +36,8 @@ interface Options {
   mode: "upstash" | "redis";
   out: string;
   noBuild: boolean;
+  /** --detail: each part's most billed commands, as the endpoint counted them. */
+  detail: boolean;
 }
 
 /** What the day is made of (the team): 50 people, 8 hours, 22 workdays, 20 alerts a day, one admin, 4 instance restarts a day. */
@@ -56,6 +58,7 @@ function parse(argv: string[]): Options {
     mode: value("mode") === "redis" ? "redis" : "upstash",
     out: value("out") ?? path.join(ROOT, "bench/results/team-day.json"),
     noBuild: argv.includes("--no-build"),
+    detail: argv.includes("--detail"),
   };
 }
 
@@ -81,7 +84,7 @@ async function main() {
   ensureBuilt(ROOT, ROOT, PRODUCT_SOURCES, options.noBuild);
   const infra = new InfraManager(ROOT);
   const { redis, meter, upstash } = await infra.get();
-  const billing = (reset = false) => billedSince(upstash, reset);
+  const billing = (reset = false) => billedSince(upstash, reset, !reset && options.detail);
   const env = (i: number) => ({
     UPSTASH_REDIS_REST_URL: options.mode === "upstash" ? upstash.url : "",
     UPSTASH_REDIS_REST_TOKEN: options.mode === "upstash" ? upstash.token : "",

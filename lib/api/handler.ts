@@ -29,6 +29,8 @@ interface HandlerOptions<Schema extends z.ZodType | undefined> {
   body?: Schema;
   /** A larger body than MAX_BODY_BYTES (a webhook's payload). */
   maxBodyBytes?: number;
+  /** The route asks whether the session was signed out itself, in a round trip it makes anyway (the stream's admission). */
+  signOutCheckedByRoute?: boolean;
 }
 
 type RouteContext = { params: Promise<Record<string, string>> };
@@ -39,7 +41,7 @@ export function apiHandler<Schema extends z.ZodType | undefined = undefined>(
 ) {
   return async (req: NextRequest, route: RouteContext): Promise<Response> => {
     try {
-      const auth = await authenticate(req);
+      const auth = await authenticate(req, { signOutCheckedByCaller: options.signOutCheckedByRoute });
       if (options.tokenOnly && auth?.via !== "token") throw new ApiError(401, options.tokenOnly);
       if (!auth) throw unauthorized();
       if (options.sessionOnly && auth.via !== "session") throw new ApiError(403, "Sign in to do this; an API token cannot.");

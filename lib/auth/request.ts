@@ -20,10 +20,25 @@ export const SESSION_MAX_AGE_S = 8 * 60 * 60;
 // One cache per process (route bundles may each load this module): a sign-out
 // must reach the cache every route reads.
 const CACHE_KEY = Symbol.for("notifications.session-cache");
-const g = globalThis as typeof globalThis & { [CACHE_KEY]?: SessionCache };
+const HEARD_KEY = Symbol.for("notifications.sign-outs-heard-since");
+const g = globalThis as typeof globalThis & { [CACHE_KEY]?: SessionCache; [HEARD_KEY]?: () => number | null };
 const sessions = (g[CACHE_KEY] ??= new SessionCache());
 
-export async function authenticate(req: NextRequest): Promise<Authenticated | null> {
+/**
+ * Since when every sign-out reaches this process as it happens (the hub's bus
+ * subscription, which forgets signed-out sessions here: forgetSignedOutSession).
+ * Until the hub says so, the store is asked.
+ */
+export function hearSignOutsSince(since: () => number | null) {
+  g[HEARD_KEY] = since;
+}
+
+/**
+ * `signOutCheckedByCaller`: whether a session was signed out is left to the
+ * caller, who asks the store in a round trip of its own (the stream's
+ * admission): such a session is not cached as checked.
+ */
+export async function authenticate(req: NextRequest, { signOutCheckedByCaller = false } = {}): Promise<Authenticated | null> {
   const authorization = req.headers.get("authorization");
   if (authorization?.toLowerCase().startsWith("bearer ")) {
     const found = await userForToken(authorization.slice(7).trim());
@@ -31,9 +46,9 @@ export async function authenticate(req: NextRequest): Promise<Authenticated | nu
   }
   const key = sessionCookieKey(req.cookies.getAll());
   if (!key) return null;
-  const cached = sessions.get(key);
+  const cached = sessions.get(key, g[HEARD_KEY]?.() ?? null);
   if (cached) {
-    if (cached.recheck) {
+    if (cached.recheck && !signOutCheckedByCaller) {
       // Marked first: the requests that arrive while this one asks the store
       // trust the cache as they did a moment ago, rather than all asking too.
       sessions.markChecked(key);
@@ -42,7 +57,9 @@ export async function authenticate(req: NextRequest): Promise<Authenticated | nu
     return viaSession(cached.session);
   }
   const session = await decode(req);
-  if (!session || (await isSignedOut(session))) return null;
+  if (!session) return null;
+  if (signOutCheckedByCaller) return viaSession(session);
+  if (await isSignedOut(session)) return null;
   sessions.set(key, session);
   return viaSession(session);
 }

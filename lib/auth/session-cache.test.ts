@@ -74,4 +74,22 @@ describe("session cache", () => {
       vi.useRealTimers();
     }
   });
+
+  it("asks the store again only when sign-outs were not heard over the bus since the last check", () => {
+    vi.useFakeTimers();
+    try {
+      const cache = new SessionCache();
+      const busLiveSince = Date.now();
+      vi.advanceTimersByTime(10);
+      cache.set("k1", session("s1"));
+      vi.advanceTimersByTime(REVOCATION_RECHECK_MS * 5);
+      // Live since before the check: a sign-out since then would have been heard (and forgotten the session).
+      expect(cache.get("k1", busLiveSince)?.recheck).toBe(false);
+      // The bus went live (again) after the check: one could have been missed.
+      expect(cache.get("k1", Date.now())?.recheck).toBe(true);
+      expect(cache.get("k1", null)?.recheck).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

@@ -2,7 +2,8 @@
 // publish, so a cookie already decrypted is trusted again until its own expiry,
 // at most a minute (ADMIN_EMAILS changes still apply within a minute). Whether
 // the session was signed out is asked of the store again after a second (one
-// read per session and instance a second, however many requests). Keyed by a
+// read per session and instance a second, however many requests), unless
+// sign-outs have reached this process over the bus since it was last asked. Keyed by a
 // hash of the session cookie alone: the rest of the Cookie header is the
 // client's to pad, and must not mint cache entries.
 import { createHash } from "node:crypto";
@@ -51,12 +52,19 @@ export class SessionCache {
 
   constructor(private readonly max = SESSION_CACHE_MAX) {}
 
-  /** The cached session, and whether its sign-out state must be asked again first. */
-  get(key: string): { session: SessionInfo; recheck: boolean } | null {
+  /**
+   * The cached session, and whether its sign-out state must be asked again
+   * first. `signOutsHeardSince`: since when every sign-out reaches this
+   * process as it happens (the hub's live bus subscription); a session
+   * checked after that needs no asking again (issue 28: a request cost a
+   * command a second per session).
+   */
+  get(key: string, signOutsHeardSince: number | null = null): { session: SessionInfo; recheck: boolean } | null {
     const entry = this.entries.get(key);
     if (!entry) return null;
     const now = Date.now();
-    if (entry.until > now) return { session: entry.session, recheck: now - entry.checkedAt >= REVOCATION_RECHECK_MS };
+    const heard = signOutsHeardSince !== null && signOutsHeardSince <= entry.checkedAt;
+    if (entry.until > now) return { session: entry.session, recheck: !heard && now - entry.checkedAt >= REVOCATION_RECHECK_MS };
     this.entries.delete(key);
     return null;
   }

@@ -18,6 +18,12 @@ export type BusMessage =
   /** Raised locally by a subscription that lost messages the log no longer holds. */
   | { type: "gap" }
   /**
+   * Raised locally as soon as a live subscription knows it lost the bus, before
+   * it tries again: until the next `live`, messages may be missed (a sign-out
+   * among them), so nothing may be trusted to arrive.
+   */
+  | { type: "interrupted" }
+  /**
    * Raised locally by a subscription that came back after a break, before it
    * hands on what the log holds of the break: control messages sent
    * meanwhile (sign-outs, revoked tokens, follows, read state) are not in
@@ -32,7 +38,7 @@ export type BusMessage =
   | { type: "live"; newestId: string | null };
 
 /** A message another concern sends to every instance (never a notification: only a publish sends those). */
-export type ControlMessage = Exclude<BusMessage, { type: "notification" | "gap" | "resubscribed" | "live" }>;
+export type ControlMessage = Exclude<BusMessage, { type: "notification" | "gap" | "interrupted" | "resubscribed" | "live" }>;
 
 export interface BusSubscription {
   /** Settles once messages published from now on will be received. */

@@ -16,6 +16,14 @@ export class Connection {
   held: Notification[] = [];
   /** Inbox changes heard before `connected` was sent: they follow it (its version is read before them). */
   heldInbox: Uint8Array[] = [];
+  /** The inbox version the admission read, when every change after it reached this stream (else `connected` reads it). */
+  admittedInboxVersion: number | null = null;
+  /** A session's sign-out after the admission checked it reached this hub: the store need not be asked again. */
+  admittedWhileLive = false;
+  /** Opened with a browser id: at its rotation the browser's next admission takes its slot over. */
+  browserBound = false;
+  /** Ended by its rotation: the slot is handed over, not released. */
+  handsOverSlot = false;
   /** Set after a replay: live events at or before it were already sent. */
   sentUpTo: string | null;
   closed = false;

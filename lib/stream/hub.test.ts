@@ -26,10 +26,12 @@ afterEach(() => {
 function setup(options: Partial<HubOptions> = {}, historyMax = 10_000) {
   const store = embeddedStores(historyMax);
   const hub = new Hub(store, { ...OPTIONS, ...options });
+  /** As the route opens one: the bus marked, then the admission's reads (the sign-out check, follows, inbox version). */
   const open = async (userId: string, lastEventId: string | null = null, credential: StreamCredential | null = null) => {
     const controller = new AbortController();
     opened.push(controller);
-    const stream = collect(hub.open({ userId, following: await store.directory.getFollowing(userId), lastEventId, credential, signal: controller.signal }));
+    const admitted = { liveMark: hub.liveMark(), at: Date.now(), inboxVersion: await store.inbox.getVersion(userId) };
+    const stream = collect(hub.open({ userId, following: await store.directory.getFollowing(userId), lastEventId, credential, signal: controller.signal, admitted }));
     await stream.waitFor((events) => events.some((e) => e.event === "connected"));
     return { stream, abort: () => controller.abort() };
   };
@@ -261,7 +263,7 @@ describe("hub", () => {
     expect(revoked.events.map((e) => e.event)).toEqual(["reconnect"]);
   });
 
-  it("checks a stream's sign-in with the store only when the bus subscription is new; through a live one it remembers revocations", async () => {
+  it("checks a stream's sign-in with the store only when its admission did not run through a live subscription; through one it remembers revocations", async () => {
     const { store, hub, open } = setup();
     const checks = vi.spyOn(store.credentials, "isSessionRevoked");
     const session = (sessionId: string): StreamCredential => ({ kind: "session", sessionId, expiresAt: Date.now() + 60_000 });
@@ -269,12 +271,73 @@ describe("hub", () => {
     expect(checks).toHaveBeenCalledTimes(1);
     await open("alice", null, session("s2"));
     expect(checks).toHaveBeenCalledTimes(1);
-    // Revoked just before this stream started: it heard of it through the live subscription.
+    // Revoked after its admission asked the store, before this stream started: it heard of it through the live subscription.
+    const admitted = { liveMark: hub.liveMark(), at: Date.now(), inboxVersion: 0 };
     await store.credentials.revokeSession("s3", Date.now() + 60_000);
-    const late = collect(hub.open({ userId: "alice", following: [], lastEventId: null, credential: session("s3") }));
+    const late = collect(hub.open({ userId: "alice", following: [], lastEventId: null, credential: session("s3"), admitted }));
     await late.ended;
     expect(late.events.map((e) => e.event)).toEqual(["reconnect"]);
     expect(checks).toHaveBeenCalledTimes(1);
+    // Opened without an admission made while the bus was live: the store is asked.
+    const unadmitted = collect(hub.open({ userId: "alice", following: [], lastEventId: null, credential: session("s4") }));
+    await unadmitted.waitFor((events) => events.some((e) => e.event === "connected"));
+    expect(checks).toHaveBeenCalledTimes(2);
+  });
+
+  it("says the admission's inbox version in `connected`, and a change made after that read follows it, however early it was heard", async () => {
+    const { store, hub, open } = setup();
+    const first = await open("alice");
+    await store.inbox.markRead("alice", ["1700000000000-0"]);
+    const admitted = { liveMark: hub.liveMark(), at: Date.now(), inboxVersion: await store.inbox.getVersion("alice") };
+    const getVersion = vi.spyOn(store.inbox, "getVersion");
+    // A change made after the admission read the version, heard before the new stream opened.
+    await store.inbox.markRead("alice", ["1700000000001-0"]);
+    const counts = { unreadCount: 0, unseenCount: 0, unreadAsOf: null, version: admitted.inboxVersion + 1 };
+    await store.inbox.publishInboxEvent("alice", { event: "read", data: { ids: ["1700000000001-0"], ...counts } });
+    await first.stream.waitFor((events) => events.some((e) => e.event === "read"));
+    const second = collect(hub.open({ userId: "alice", following: [], lastEventId: null, admitted }));
+    await second.waitFor((events) => events.some((e) => e.event === "read"));
+    expect(second.events.map((e) => e.event)).toEqual(["connected", "read"]);
+    expect(JSON.parse(second.events[0]!.data).inboxVersion).toBe(admitted.inboxVersion);
+    expect(JSON.parse(second.events[1]!.data).version).toBe(admitted.inboxVersion + 1);
+    expect(getVersion).not.toHaveBeenCalled();
+    // The bus broke since a mark was taken: the version is read again.
+    const stale = { liveMark: -1, at: Date.now(), inboxVersion: 0 };
+    const third = collect(hub.open({ userId: "alice", following: [], lastEventId: null, admitted: stale }));
+    await third.waitFor((events) => events.some((e) => e.event === "connected"));
+    expect(JSON.parse(third.events[0]!.data).inboxVersion).toBe(admitted.inboxVersion + 1);
+    expect(getVersion).toHaveBeenCalledTimes(1);
+  });
+
+  it("tells an admin's streams, and only theirs, that something was published, whoever it was for", async () => {
+    const { store, hub, open } = setup();
+    const admin = collect(hub.open({ userId: "root", following: [], lastEventId: null, seesActivity: true }));
+    await admin.waitFor((events) => events.some((e) => e.event === "connected"));
+    const member = await open("alice");
+    const sent = await store.log.publish(alert("to bob only", { kind: "user", userId: "bob" }));
+    await admin.waitFor((events) => events.some((e) => e.event === "activity"));
+    expect(admin.events.filter((e) => e.event === "activity").map((e) => JSON.parse(e.data))).toEqual([{ newestId: sent.id }]);
+    expect(notificationIds(admin.events)).toEqual([]);
+    const toAlice = await store.log.publish(alert("to alice", { kind: "user", userId: "alice" }));
+    await member.stream.waitFor((events) => notificationIds(events).includes(toAlice.id));
+    expect(member.stream.events.map((e) => e.event)).not.toContain("activity");
+  });
+
+  it("at a rotation, hands a browser's slot over to its next admission; a stream without a browser id, or one that ends otherwise, releases it", async () => {
+    const { store, hub } = setup({ maxDurationMs: 600 });
+    const released = vi.spyOn(store.presence, "releaseStream");
+    const handedOver = vi.spyOn(store.presence, "handOverStream");
+    const rotating = collect(hub.open({ userId: "alice", following: [], lastEventId: null, slotId: "browser-slot", browserBound: true }));
+    const tokenStream = collect(hub.open({ userId: "alice", following: [], lastEventId: null, slotId: "token-slot" }));
+    await Promise.all([rotating.ended, tokenStream.ended]);
+    expect(handedOver.mock.calls.map((call) => call[1])).toEqual(["browser-slot"]);
+    expect(released.mock.calls.map((call) => call[1])).toEqual(["token-slot"]);
+    const controller = new AbortController();
+    const closed = collect(hub.open({ userId: "alice", following: [], lastEventId: null, slotId: "closed-slot", browserBound: true, signal: controller.signal }));
+    await closed.waitFor((events) => events.some((e) => e.event === "connected"));
+    controller.abort();
+    await closed.ended;
+    expect(released.mock.calls.map((call) => call[1])).toEqual(["token-slot", "closed-slot"]);
   });
 
   it("sends heartbeats as comments and a reconnect event before the time limit, then ends", async () => {
@@ -409,6 +472,36 @@ describe("hub", () => {
     }
   });
 
+  it("reports a stream that moved between instances (a browser's rotation) with the interval, not at once, on either side", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"] });
+    try {
+      const store = embeddedStores(100);
+      const report = vi.spyOn(store.presence, "reportPresence");
+      const hub = new Hub(store, { ...OPTIONS, presenceIntervalMs: 60_000, maxDurationMs: 600_000 });
+      const controller = new AbortController();
+      opened.push(controller);
+      hub.open({ userId: "bob", following: [], lastEventId: null, signal: controller.signal });
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(report).toHaveBeenCalledTimes(1);
+      // Arrived from another instance, its browser's older stream still holding a slot there.
+      // (Its session's expiry rotates it first: the hub's deadlines are its to pick.)
+      const credential: StreamCredential = { kind: "session", sessionId: "s1", expiresAt: Date.now() + 10_000 };
+      hub.open({ userId: "alice", following: [], lastEventId: null, slotId: "moved-in", browserBound: true, moved: true, credential });
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(report).toHaveBeenCalledTimes(1);
+      // Rotated away, handing its slot over to its browser's next stream (wherever that opens).
+      await vi.advanceTimersByTimeAsync(20_000);
+      expect(hub.resources().connections).toBe(1);
+      expect(report).toHaveBeenCalledTimes(1);
+      // The interval's report carries the counts as they are.
+      await vi.advanceTimersByTimeAsync(40_000);
+      expect(report).toHaveBeenCalledTimes(2);
+      expect(Object.fromEntries(report.mock.calls[1]![1])).toEqual({ all: 1, "user:bob": 1 });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("keeps one presence report chain across a close and reopen during a slow report", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
     try {
@@ -475,5 +568,20 @@ describe("hub", () => {
     const after = await store.log.publish(alert("after"));
     await alice.stream.waitFor((e) => notificationIds(e).includes(after.id));
     expect(notificationIds(alice.stream.events)).toEqual([...during.map((n) => n.id), after.id]);
+  });
+
+  it("says since when every sign-out is heard: from its subscription going live, again from the end of a break, never without one", async () => {
+    const { hub, open } = setup();
+    expect(hub.liveSince()).toBeNull();
+    const alice = await open("alice");
+    const first = hub.liveSince();
+    expect(first).not.toBeNull();
+    hub.pauseBus(100);
+    expect(hub.liveSince()).toBeNull(); // what is sent during the break may be missed
+    expect(hub.liveMark()).toBeNull();
+    await until(() => (hub.liveSince() ?? 0) > first!);
+    alice.abort();
+    await alice.stream.ended;
+    expect(hub.liveSince()).toBeNull();
   });
 });

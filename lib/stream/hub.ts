@@ -17,6 +17,7 @@ import { streamDeadline, tickIntervalMs } from "./lifetime";
 import { PresenceReporter } from "./presence-reporter";
 import { replay, RESET } from "./replay";
 import { catchUpAfterBreak } from "./bus-break";
+import { BusTrustedCache } from "./bus-trusted-cache";
 import { RecentRevocations } from "./revocations";
 import { SlotKeeper } from "./slot-keeper";
 
@@ -51,7 +52,31 @@ export interface OpenOptions {
   credential?: StreamCredential | null;
   lastEventId: string | null;
   signal?: AbortSignal;
+  /** What the route's admission read, and when (liveMark() as it began): `connected` reads nothing more. */
+  admitted?: AdmittedWith;
+  /** The stream was opened with a browser id (its next admission replaces this one's slot). */
+  browserBound?: boolean;
+  /**
+   * The browser's older stream still held its slot (Presence admission's `replacedOlder`): this one moved
+   * rather than arrived. Like the departure of a stream that hands its slot over, its count goes in this
+   * instance's next interval report (within PRESENCE_INTERVAL_MS), not in one of its own: on Upstash
+   * every report is billed, and rotations moved streams between instances every few seconds (issue 28).
+   */
+  moved?: boolean;
+  /** An admin's: `activity` follows every batch published, so /admin refreshes its figures when they change, not by a fast poll. */
+  seesActivity?: boolean;
 }
+
+export interface AdmittedWith {
+  /** liveMark() just before the admission was sent (null: the bus was not live). */
+  liveMark: number | null;
+  /** Date.now() then. */
+  at: number;
+  inboxVersion: number;
+}
+
+/** Inbox changes heard are kept this long per user, for a stream whose admission read the version before it attached. */
+const INBOX_MEMORY_MS = 30_000;
 
 const PING = encodeFrame({ comment: "ping" });
 const RECONNECT = encodeJsonEvent("reconnect", {});
@@ -67,7 +92,17 @@ const REPLACED = encodeJsonEvent("replaced", {});
 export class Hub {
   private readonly connections = new Set<Connection>();
   private readonly byUser = new Map<string, Set<Connection>>();
+  /** Users' follows, trusted while the bus stays live (every change is a `follows` message). */
+  private readonly follows = new BusTrustedCache<string[]>();
+  /** The streams opened with `seesActivity`. */
+  private readonly activityWatchers = new Set<Connection>();
   private subscription: BusSubscription | null = null;
+  /** Moves on whenever the subscription changes or breaks: the same mark at two moments means nothing was missed between. */
+  private epoch = 0;
+  /** When the current mark began: while it holds, every message sent since then has been heard. */
+  private epochStartedAt = 0;
+  /** Inbox changes heard lately, per user (INBOX_MEMORY_MS): what a just-admitted stream may have missed before it attached. */
+  private readonly recentInbox = new Map<string, { at: number; version: number; chunk: Uint8Array }[]>();
   private tickTimer: ReturnType<typeof setInterval> | null = null;
   private pendingFlush: PendingFlush | null = null;
   /** The subscription once its `ready` settled (a new one is not live until then). */
@@ -127,7 +162,7 @@ export class Hub {
   }
 
   /** Opens a stream for a user. The route checks limits before calling this. */
-  open({ userId, following, slotId, credential = null, lastEventId, signal }: OpenOptions): ReadableStream<Uint8Array> {
+  open({ userId, following, slotId, credential = null, lastEventId, signal, admitted, browserBound = false, moved = false, seesActivity = false }: OpenOptions): ReadableStream<Uint8Array> {
     let connection: Connection | undefined;
     return new ReadableStream<Uint8Array>(
       {
@@ -145,9 +180,12 @@ export class Hub {
             (c) => this.detach(c, signal),
             this.noteBacklog,
           );
+          connection.browserBound = browserBound;
           if (signal?.aborted) return connection.end();
           signal?.addEventListener("abort", connection.end, { once: true });
-          this.attach(connection);
+          this.attach(connection, moved);
+          if (seesActivity) this.activityWatchers.add(connection);
+          if (admitted) this.takeAdmitted(connection, admitted);
           void this.begin(connection, lastEventId);
         },
         cancel: () => connection?.release(),
@@ -176,6 +214,34 @@ export class Hub {
     if (!this.subscription) return false;
     this.subscription.pause(ms);
     return true;
+  }
+
+  /**
+   * A mark of the bus subscription as live now, or null when it is not: a
+   * stream admitted under a mark that still holds when it opens missed no
+   * revocation or inbox change sent after its admission read the store.
+   */
+  liveMark(): number | null {
+    return this.subscription !== null && this.subscription === this.liveSubscription ? this.epoch : null;
+  }
+
+  /**
+   * Since when the bus subscription has been live without a break, or null: a
+   * sign-out on any instance since then reached this hub (and its session
+   * cache, through onSessionRevoked).
+   */
+  liveSince(): number | null {
+    return this.liveMark() === null ? null : this.epochStartedAt;
+  }
+
+  /** The user's follows as this instance knows them for sure (null: read them, then learnFollowing). */
+  knownFollowing(userId: string): string[] | null {
+    return this.follows.get(userId, this.liveSince());
+  }
+
+  /** Follows read from the store by a read that started at `readAt`. */
+  learnFollowing(userId: string, following: string[], readAt: number) {
+    if (this.liveSince() !== null) this.follows.learn(userId, following, readAt);
   }
 
   /** Local open streams counted by presenceKey (all, user:<id>, channel:<name>). */
@@ -221,12 +287,14 @@ export class Hub {
       const subscription = this.subscription;
       const wasLive = subscription !== null && subscription === this.liveSubscription;
       await subscription?.ready;
-      if (subscription === this.subscription) this.liveSubscription = subscription;
-      if (connection.credential && (await this.revocations.wasRevoked(connection.credential, wasLive))) return this.rotate(connection);
-      // Read once the subscription is live and the connection holds inbox changes: one made before the
-      // read is in the version, one after it follows `connected`. A client whose feed is at this version
-      // needs no new page (the resume brings what it missed): a planned rotation costs no history read.
-      const inboxVersion = await this.store.inbox.getVersion(connection.userId);
+      if (subscription && subscription === this.subscription) this.markLive(subscription);
+      // The admission asked the store about the session while the bus was live: a later revocation was heard.
+      if (connection.credential && (await this.revocations.wasRevoked(connection.credential, connection.admittedWhileLive))) return this.rotate(connection);
+      // The version, with every inbox change after it following `connected`: as the admission read it (the
+      // changes heard since then are held, takeAdmitted), or read now that the subscription is live. A client
+      // whose feed is at this version needs no new page (the resume brings what it missed): a planned rotation
+      // costs no history read.
+      const inboxVersion = connection.admittedInboxVersion ?? (await this.store.inbox.getVersion(connection.userId));
       const connected: ConnectedEventData = {
         connectionId: connection.id,
         userId: connection.userId,
@@ -249,6 +317,32 @@ export class Hub {
     const held = connection.held;
     connection.held = [];
     if (held.length) this.deliver(connection, held.map((n) => encodeJsonEvent("notification", n, n.id)), held, true);
+  }
+
+  /**
+   * The admission ran while the bus was live and nothing broke since: the revocations and inbox changes
+   * after it reached this hub (the inbox ones within INBOX_MEMORY_MS are held for `connected`).
+   */
+  private takeAdmitted(connection: Connection, admitted: AdmittedWith) {
+    if (admitted.liveMark === null || admitted.liveMark !== this.liveMark()) return;
+    // Only a session's sign-out is checked by the admission; a token was looked up before the mark.
+    connection.admittedWhileLive = connection.credential?.kind === "session";
+    if (Date.now() - admitted.at >= INBOX_MEMORY_MS) return;
+    connection.admittedInboxVersion = admitted.inboxVersion;
+    for (const change of this.recentInbox.get(connection.userId) ?? []) {
+      if (change.version > admitted.inboxVersion) connection.heldInbox.push(change.chunk);
+    }
+  }
+
+  private nextEpoch() {
+    this.epoch++;
+    this.epochStartedAt = Date.now();
+  }
+
+  private markLive(subscription: BusSubscription) {
+    if (this.liveSubscription === subscription) return;
+    this.liveSubscription = subscription;
+    this.nextEpoch();
   }
 
   /** Ends the stream with `reconnect`: the client comes back at once and learns where it stands (a new stream, or 401). */
@@ -281,9 +375,13 @@ export class Hub {
         this.batch.push(message.notification);
         this.scheduleFlush();
         return;
-      case "inbox":
-        return this.sendToUser(message.userId, encodeJsonEvent(message.change.event, message.change.data));
+      case "inbox": {
+        const chunk = encodeJsonEvent(message.change.event, message.change.data);
+        this.rememberInbox(message.userId, message.change.data.version, chunk);
+        return this.sendToUser(message.userId, chunk);
+      }
       case "follows":
+        this.follows.learn(message.userId, message.following, Date.now());
         return this.updateFollowing(message.userId, message.following);
       case "session-revoked":
         this.options.onSessionRevoked?.(message.sessionId);
@@ -300,14 +398,23 @@ export class Hub {
         return;
       case "gap":
         this.newestHeard = null;
+        this.nextEpoch();
         // The bus lost messages the log no longer holds: every live stream may have a hole.
         for (const connection of this.connections) if (!connection.replaying) connection.send(RESET);
         return;
       case "resubscribed":
         this.newestHeard = null;
+        this.nextEpoch();
         return void this.catchUpAfterBreak();
+      case "interrupted":
+        // Not live until it says so again: admissions and session checks ask the store meanwhile.
+        this.newestHeard = null;
+        this.liveSubscription = null;
+        this.nextEpoch();
+        return;
       case "live":
         this.newestHeard = message.newestId !== null && this.subscription ? { subscription: this.subscription, id: message.newestId } : null;
+        if (this.subscription) this.markLive(this.subscription);
         return;
     }
   };
@@ -367,6 +474,9 @@ export class Hub {
         count.users?.add(connection.userId);
       }
     }
+    if (!this.activityWatchers.size || !events.length) return;
+    const activity = encodeJsonEvent("activity", { newestId: events.at(-1)!.id });
+    for (const watcher of this.activityWatchers) if (watcher.started) watcher.send(activity);
   };
 
   /** Live events wait while what the break's lost control messages would have said is read again (bus-break.ts). */
@@ -392,7 +502,14 @@ export class Hub {
     if (this.batch.length) this.scheduleFlush();
   };
 
-  /** A stream not yet `connected` skips it: its client reads the state after `connected` anyway. */
+  private rememberInbox(userId: string, version: number, chunk: Uint8Array) {
+    const now = Date.now();
+    const kept = (this.recentInbox.get(userId) ?? []).filter((change) => now - change.at < INBOX_MEMORY_MS);
+    kept.push({ at: now, version, chunk });
+    this.recentInbox.set(userId, kept);
+  }
+
+  /** A stream not yet `connected` holds it: it follows `connected`, whose version is read before it. */
   private sendToUser(userId: string, chunk: Uint8Array) {
     for (const connection of this.byUser.get(userId) ?? []) {
       if (connection.started) connection.send(chunk);
@@ -418,12 +535,20 @@ export class Hub {
     // Lifetimes differ (streamLifetimeMs), so every stream is looked at: a
     // comparison each per tick, at most one tick a second.
     for (const connection of this.connections) {
-      if (connection.deadline <= now) this.rotate(connection);
+      if (connection.deadline > now) continue;
+      connection.handsOverSlot = connection.browserBound;
+      this.rotate(connection);
+    }
+    for (const [userId, changes] of this.recentInbox) {
+      if (now - changes.at(-1)!.at >= INBOX_MEMORY_MS) this.recentInbox.delete(userId);
     }
   };
 
-  private attach(connection: Connection) {
-    if (!this.subscription) this.subscription = this.store.log.subscribe(this.onBusMessage);
+  private attach(connection: Connection, moved: boolean) {
+    if (!this.subscription) {
+      this.subscription = this.store.log.subscribe(this.onBusMessage);
+      this.nextEpoch();
+    }
     this.connections.add(connection);
     let mine = this.byUser.get(connection.userId);
     if (!mine) this.byUser.set(connection.userId, (mine = new Set()));
@@ -433,23 +558,28 @@ export class Hub {
       this.lastHeartbeat = Date.now();
       this.tickTimer = setInterval(this.tick, tickIntervalMs(this.options.heartbeatMs, this.options.maxDurationMs));
     }
-    this.presence.schedule();
+    // The interval's chain starts with the first stream; a moved stream waits for it.
+    if (!moved || !this.presence.pending) this.presence.schedule();
   }
 
   private detach(connection: Connection, signal?: AbortSignal) {
     signal?.removeEventListener("abort", connection.end);
     // Also for a stream aborted before it was attached: its slot was taken.
-    if (connection.slotId && !this.stopping) this.slots.release(connection.userId, connection.slotId);
+    if (connection.slotId && !this.stopping) this.slots.release(connection.userId, connection.slotId, connection.handsOverSlot);
+    this.activityWatchers.delete(connection);
     if (!this.connections.delete(connection)) return;
     const mine = this.byUser.get(connection.userId);
     mine?.delete(connection);
     if (mine?.size === 0) this.byUser.delete(connection.userId);
     this.presence.countStream(connection.userId, connection.following, -1);
-    if (this.connections.size > 0) return this.presence.schedule();
+    if (this.connections.size > 0) return connection.handsOverSlot ? undefined : this.presence.schedule();
     // The last stream is gone: release everything the instance held for streams.
     this.subscription?.close();
     this.subscription = null;
     this.liveSubscription = null;
+    this.nextEpoch();
+    this.recentInbox.clear();
+    this.follows.clear();
     if (this.tickTimer) clearInterval(this.tickTimer);
     this.tickTimer = null;
     if (this.catchUpTimer) clearTimeout(this.catchUpTimer);

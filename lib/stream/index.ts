@@ -1,6 +1,6 @@
 // The instance's hub, created once per process on first use.
 import "server-only";
-import { forgetSignedOutSession } from "../auth/request";
+import { forgetSignedOutSession, hearSignOutsSince } from "../auth/request";
 import { config } from "../config";
 import { onShutdown } from "../shutdown";
 import { getStores } from "../store";
@@ -24,6 +24,7 @@ export function getHub(): Hub {
       slotTtlMs: c.maxDurationMs + STREAM_SLOT_GRACE_MS,
     });
     const hub = g[HUB_KEY];
+    hearSignOutsSince(() => hub.liveSince());
     onShutdown(() => hub.shutdown());
   }
   return g[HUB_KEY];

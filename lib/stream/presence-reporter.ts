@@ -5,8 +5,10 @@
 // open, and soon after a change (debounced), so counts on other instances
 // are fresh within a second while an idle stream costs nothing. A change that
 // changed nothing by the time it is reported (a stream's planned rotation:
-// one closes, its next opens) is not reported: on Upstash every report is
-// billed (issue 28).
+// one closes, its next opens) is not reported, and a browser's stream moving
+// between instances (its rotation's departure, and the arrival that replaces
+// it) waits for the interval's report (the hub does not schedule one): on
+// Upstash every report is billed (issue 28).
 import type { Presence } from "../store/presence/types";
 import { presenceKey } from "../store/presence/types";
 

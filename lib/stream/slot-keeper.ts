@@ -32,7 +32,7 @@ export class SlotKeeper {
   private running = false;
 
   constructor(
-    private readonly presence: Pick<Presence, "releaseStream" | "reclaimSlots">,
+    private readonly presence: Pick<Presence, "releaseStream" | "handOverStream" | "reclaimSlots">,
     private readonly options: SlotKeeperOptions,
   ) {}
 
@@ -40,8 +40,10 @@ export class SlotKeeper {
     return this.timer !== null;
   }
 
-  release(userId: string, slotId: string) {
-    this.presence.releaseStream(userId, slotId, this.options.instanceId).catch((error: Error) => {
+  /** `handOver`: the stream rotated and its browser's next admission takes the slot over (Presence.handOverStream). */
+  release(userId: string, slotId: string, handOver = false) {
+    const released = handOver ? this.presence.handOverStream(userId, slotId, this.options.instanceId) : this.presence.releaseStream(userId, slotId, this.options.instanceId);
+    released.catch((error: Error) => {
       console.error(`[hub] releasing a stream slot failed (${error.message}); reconciling once the store answers`);
       this.doubt(userId);
     });

@@ -3,6 +3,7 @@ import { apiHandler } from "@/lib/api/handler";
 import { ApiError } from "@/lib/errors";
 import { followSchema } from "@/lib/schemas";
 import { getStores } from "@/lib/store";
+import { getHub } from "@/lib/stream";
 import type { ChannelsResponse } from "@/lib/types";
 
 export const runtime = "nodejs";
@@ -21,6 +22,9 @@ export const PUT = apiHandler({ body: followSchema }, async ({ user, body }) => 
   const known = new Set((await store.directory.listChannels()).map((c) => c.name));
   const unknown = body.following.find((name) => !known.has(name));
   if (unknown) throw new ApiError(400, `There is no channel named "${unknown}".`, { field: "following" });
-  await store.directory.setFollowing(user.id, [...new Set(body.following)]);
+  const following = [...new Set(body.following)];
+  await store.directory.setFollowing(user.id, following);
+  // Known here at once: this person's next request must not wait for the bus to bring it back.
+  getHub().learnFollowing(user.id, following, Date.now());
   return Response.json(await channelsOf(user.id));
 });

@@ -1,7 +1,8 @@
 // The live stream: GET /api/events (wire format in API.md, "The stream").
 import { apiHandler, fromAnotherSite } from "@/lib/api/handler";
 import { config } from "@/lib/config";
-import { ApiError, tooMany } from "@/lib/errors";
+import { forgetSignedOutSession } from "@/lib/auth/request";
+import { ApiError, tooMany, unauthorized } from "@/lib/errors";
 import { isShuttingDown } from "@/lib/shutdown";
 import { getStores } from "@/lib/store";
 import { getHub } from "@/lib/stream";
@@ -18,7 +19,8 @@ const BROWSER_ID = /^[A-Za-z0-9_-]{1,64}$/;
 /** Closing the connection sends the client's retry to a new one, and so to a process that is not stopping. */
 const SHUTTING_DOWN_HEADERS = { "Retry-After": "1", Connection: "close" };
 
-export const GET = apiHandler({}, async ({ req, user, auth }) => {
+// The admission asks whether the session was signed out (one billed command opens a stream: issue 28).
+export const GET = apiHandler({ signOutCheckedByRoute: true }, async ({ req, user, auth }) => {
   // Opening a stream takes a slot: a page on another site steering a popup or frame here must not (Sec-Fetch-Site is
   // sent by every browser; scripts send none).
   if (fromAnotherSite(req)) throw new ApiError(403, "Open the live stream from the app's own pages.");
@@ -30,9 +32,11 @@ export const GET = apiHandler({}, async ({ req, user, auth }) => {
   }
   const hub = getHub();
   const store = getStores();
-  // One round trip: the per-user stream limit (exact over every instance),
-  // the connect rate limit and the user's follows.
+  // One round trip: the sign-out check, the per-user stream limit (exact over every instance),
+  // the connect rate limit, the user's follows and inbox version. Marked first: what the bus
+  // carries from then on (revocations, inbox changes) reaches the stream if the mark still holds.
   const slotId = crypto.randomUUID();
+  const admitted = { liveMark: hub.liveMark(), at: Date.now() };
   const admission = await store.presence
     .admitStream({
       userId: user.id,
@@ -43,17 +47,23 @@ export const GET = apiHandler({}, async ({ req, user, auth }) => {
       opensPerMinute: rateConnectPerMin,
       maxStreamMs: maxDurationMs + STREAM_SLOT_GRACE_MS,
       instanceTtlMs: hub.presenceTtlMs,
+      sessionId: auth.via === "session" ? auth.sessionId : undefined,
     })
     .catch((error: unknown) => {
       // Its answer may be lost while the script ran (a stalled store): the slot it took must not stay.
       hub.admissionFailed(user.id);
       throw error;
     });
+  if (!admission.ok && admission.refused === "signed-out") {
+    forgetSignedOutSession(auth.via === "session" ? auth.sessionId : "");
+    throw unauthorized();
+  }
   if (!admission.ok) {
     throw admission.refused === "streams"
       ? tooMany(admission.retryAfterS, `devices connected (at most ${maxConnectionsPerUser} per user): close one`)
       : tooMany(admission.retryAfterS, "stream connections");
   }
+  hub.learnFollowing(user.id, admission.following, admitted.at);
   const lastEventId = req.headers.get("last-event-id") ?? req.nextUrl.searchParams.get("lastEventId");
   const stream = hub.open({
     userId: user.id,
@@ -65,6 +75,10 @@ export const GET = apiHandler({}, async ({ req, user, auth }) => {
         : { kind: "session", sessionId: auth.sessionId, expiresAt: auth.expiresAt },
     lastEventId,
     signal: req.signal,
+    admitted: { ...admitted, inboxVersion: admission.inboxVersion },
+    browserBound: browserId !== undefined,
+    moved: admission.replacedOlder,
+    seesActivity: user.role === "admin",
   });
   // Connection: close once the stream ends, so the client's next stream opens a new connection: a
   // kept-alive one could lead back to a process that is stopping.

@@ -28,16 +28,23 @@ export function embeddedStores(historyMax: number): EmbeddedStores {
     },
     trimmed: (n) => funnel.forget(n.id),
   });
+  const inbox = new MemoryInbox(bus);
+  const credentials = new MemoryCredentials(bus);
+  const standing = async (userId: string, sessionId?: string) => ({
+    following: await directory.getFollowing(userId),
+    inboxVersion: await inbox.getVersion(userId),
+    signedOut: sessionId !== undefined && (await credentials.isSessionRevoked(sessionId)),
+  });
   return {
     mode: "embedded",
     roundTrips: 0,
     commandsSent: 0,
     log,
-    inbox: new MemoryInbox(bus),
+    inbox,
     funnel,
     directory,
-    credentials: new MemoryCredentials(bus),
-    presence: new MemoryPresence(bus, limits, (userId) => directory.getFollowing(userId)),
+    credentials,
+    presence: new MemoryPresence(bus, limits, standing),
     limits,
     ping: async () => {},
     get subscriberCount() {

@@ -25,7 +25,7 @@ export interface InboxState {
 /** Each write moves the person's version on by one, atomically with the change. */
 export interface InboxStore {
   getInboxState(userId: string): Promise<InboxState>;
-  /** The person's version alone (one command): what a new stream's `connected` says. */
+  /** The person's version alone (one command): what a new stream's `connected` says when its admission's read cannot be used. */
   getVersion(userId: string): Promise<number>;
   markRead(userId: string, ids: string[]): Promise<void>;
   markAllRead(userId: string, upToId: string): Promise<void>;

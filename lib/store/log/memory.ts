@@ -131,6 +131,7 @@ export class MemoryLog implements NotificationLog {
       pause: (ms) => {
         if (closed || resumeTimer) return;
         detach();
+        onMessage({ type: "interrupted" });
         const pausedAfter = this.lastId ?? "0-0";
         resumeTimer = setTimeout(() => {
           resumeTimer = null;

@@ -90,6 +90,7 @@ export class RedisSubscription implements BusSubscription {
       throw new Error("the subscription ended");
     } catch (error) {
       if (this.closed) return;
+      if (this.wasLive) this.onMessage({ type: "interrupted" });
       const reason = abort.signal.aborted && abort.signal.reason instanceof Error ? abort.signal.reason : (error as Error);
       const delay = this.pauseMs ?? Math.min(RESUBSCRIBE_MAX_MS, 250 * 2 ** this.attempt++) * (0.5 + Math.random() / 2);
       this.pauseMs = null;

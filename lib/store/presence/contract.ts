@@ -34,7 +34,7 @@ export function runPresenceContract(name: string, make: MakeStores) {
 
     it("admits streams up to the per-user limit over every instance, and frees a slot on release", async () => {
       await stores().directory.setFollowing("alice", ["deploys"]);
-      expect(await stores().presence.admitStream(admission("alice", "s1", "a"))).toEqual({ ok: true, following: ["deploys"] });
+      expect(await stores().presence.admitStream(admission("alice", "s1", "a"))).toEqual({ ok: true, following: ["deploys"], inboxVersion: 0, replacedOlder: false });
       expect((await stores().presence.admitStream(admission("alice", "s2", "a"))).ok).toBe(true);
       expect((await stores().presence.admitStream(admission("alice", "s3", "b"))).ok).toBe(true);
       for (const instance of ["a", "b"]) {
@@ -60,7 +60,29 @@ export function runPresenceContract(name: string, make: MakeStores) {
       expect((await stores().presence.admitStream(admission("carol", "s2", "a", limits))).ok).toBe(true);
       const refused = await stores().presence.admitStream(admission("carol", "s3", "a", limits));
       expect(refused).toMatchObject({ ok: false, refused: "rate" });
-      expect(refused.ok === false && refused.retryAfterS).toBeGreaterThanOrEqual(1);
+      expect(refused.ok === false && "retryAfterS" in refused && refused.retryAfterS).toBeGreaterThanOrEqual(1);
+    });
+
+    it("answers the user's inbox version and refuses a signed-out session, before taking anything", async () => {
+      await stores().inbox.markRead("hana", ["1700000000000-0"]);
+      const version = await stores().inbox.getVersion("hana");
+      expect(version).toBeGreaterThan(0);
+      const limits = { maxStreams: 1, opensPerMinute: 1 };
+      await stores().credentials.revokeSession("sess-out", Date.now() + 60_000);
+      expect(await stores().presence.admitStream({ ...admission("hana", "s0", "a", limits), sessionId: "sess-out" })).toEqual({ ok: false, refused: "signed-out" });
+      // The refusal took neither the slot nor the connect budget: the next open, from a live session, gets both.
+      expect(await stores().presence.admitStream({ ...admission("hana", "s1", "a", limits), sessionId: "sess-in" })).toEqual({ ok: true, following: [], inboxVersion: version, replacedOlder: false });
+      expect(await stores().presence.admitStream(admission("ivan", "s1", "a"))).toMatchObject({ ok: true, inboxVersion: 0 });
+    });
+
+    it("hands a rotated stream's slot over to its browser's next admission, at the limit, on any instance", async () => {
+      const limits = { maxStreams: 1 };
+      const browser = (slotId: string, instanceId: string) => ({ ...admission("jude", slotId, instanceId, limits), browserId: "laptop" });
+      expect((await stores().presence.admitStream(browser("s1", "a"))).ok).toBe(true);
+      await stores().presence.handOverStream("jude", "s1", "a");
+      expect((await stores().presence.admitStream(browser("s2", "b"))).ok).toBe(true);
+      // The slot is the new stream's: another browser is still over the limit.
+      expect(await stores().presence.admitStream({ ...admission("jude", "s3", "a", limits), browserId: "phone" })).toMatchObject({ ok: false, refused: "streams" });
     });
 
     it("lets a browser's new stream replace its older one, wherever it is, so the limit counts browsers", async () => {
@@ -72,7 +94,7 @@ export function runPresenceContract(name: string, make: MakeStores) {
       expect((await stores().presence.admitStream(browser("s1", "laptop", "a"))).ok).toBe(true);
       expect((await stores().presence.admitStream(browser("s2", "phone", "b"))).ok).toBe(true);
       // At the limit, the laptop's reload still gets in, on another instance: its older stream is told to end.
-      expect((await stores().presence.admitStream(browser("s3", "laptop", "b"))).ok).toBe(true);
+      expect(await stores().presence.admitStream(browser("s3", "laptop", "b"))).toMatchObject({ ok: true, replacedOlder: true });
       await until(() => received.some((m) => m.type === "stream-replaced"));
       expect(received.filter((m) => m.type === "stream-replaced")).toEqual([{ type: "stream-replaced", userId: "erin", slotId: "s1" }]);
       // A third browser is over the limit; a stream without a browser id replaces nothing.

@@ -28,7 +28,8 @@ export class MemoryPresence implements Presence {
   constructor(
     private readonly bus: MemoryBus,
     private readonly limiter: MemoryRateLimiter,
-    private readonly getFollowing: (userId: string) => Promise<string[]>,
+    /** What an admission answers besides the slot: the user's follows and inbox version, and whether the session was signed out. */
+    private readonly standing: (userId: string, sessionId?: string) => Promise<{ following: string[]; inboxVersion: number; signedOut: boolean }>,
   ) {}
 
   async reportPresence(instanceId: string, counts: Map<string, number>, deliveredDelta: number, ttlMs: number) {
@@ -58,9 +59,11 @@ export class MemoryPresence implements Presence {
     return this.delivered;
   }
 
-  async admitStream({ userId, slotId, browserId, instanceId, maxStreams, opensPerMinute }: StreamAdmission): Promise<AdmissionResult> {
-    // Checked and taken in one synchronous step, as the Redis script does: an
+  async admitStream({ userId, slotId, browserId, instanceId, maxStreams, opensPerMinute, sessionId }: StreamAdmission): Promise<AdmissionResult> {
+    // Read first, then checked and taken in one synchronous step, as the Redis script does: an
     // await in between let every one of a burst of opens pass the check.
+    const { following, inboxVersion, signedOut } = await this.standing(userId, sessionId);
+    if (signedOut) return { ok: false, refused: "signed-out" };
     const slots = this.streamSlots.get(userId) ?? new Map<string, string>();
     const browsers = this.browserSlots.get(userId) ?? new Map<string, string>();
     const replaced = browserId === undefined ? undefined : browsers.get(browserId);
@@ -68,13 +71,24 @@ export class MemoryPresence implements Presence {
     if (counted >= maxStreams) return { ok: false, refused: "streams", retryAfterS: STREAMS_RETRY_AFTER_S };
     const limit = this.limiter.hit(`connect:${userId}`, opensPerMinute, 60);
     if (!limit.ok) return { ok: false, refused: "rate", retryAfterS: limit.retryAfterS };
-    if (replaced !== undefined && slots.delete(replaced)) this.bus.send({ type: "stream-replaced", userId, slotId: replaced });
+    const replacedOlder = replaced !== undefined && slots.delete(replaced);
+    if (replacedOlder) this.bus.send({ type: "stream-replaced", userId, slotId: replaced });
     this.streamSlots.set(userId, slots.set(slotId, instanceId));
     if (browserId !== undefined) this.browserSlots.set(userId, browsers.set(browserId, slotId));
-    return { ok: true, following: await this.getFollowing(userId) };
+    return { ok: true, following, inboxVersion, replacedOlder };
   }
 
+
   async releaseStream(userId: string, slotId: string) {
+    this.freeSlot(userId, slotId);
+  }
+
+  /** Releasing costs nothing here, and a slot in memory never lapses: a rotation releases it. */
+  async handOverStream(userId: string, slotId: string) {
+    this.freeSlot(userId, slotId);
+  }
+
+  private freeSlot(userId: string, slotId: string) {
     const slots = this.streamSlots.get(userId);
     slots?.delete(slotId);
     if (slots?.size === 0) this.streamSlots.delete(userId);

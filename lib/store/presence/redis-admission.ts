@@ -50,12 +50,17 @@ end`;
  * through the user's browsers hash, "<process>|<slot>") does not count, and
  * once admitted it is dropped and a `stream-replaced` message tells whichever
  * instance holds that stream to end it.
+ * A signed-out session is refused before anything is taken, and an admitted
+ * stream learns the user's inbox version too: one billed command opens a
+ * stream (issue 28), where a sign-out check and a version read were two more.
  * KEYS: the user's processes, this process's alive key, connect window, follows, this process's slots,
- *       the user's browsers, the bus.
+ *       the user's browsers, the bus, the session's sign-out mark, the user's inbox version.
  * ARGV: slot id, alive key prefix, alive ttl ms, max streams, opens per window, window ms left, max stream ms,
- *       this process's id, slots key prefix, browser id ('' for none), the stream-replaced message up to its slot id.
+ *       this process's id, slots key prefix, browser id ('' for none), the stream-replaced message up to its slot id,
+ *       '1' when a session signed the stream in.
  */
 const ADMIT_SCRIPT = `${LUA_LIVE_SLOTS}
+if ARGV[12] == '1' and redis.call('EXISTS', KEYS[8]) == 1 then return {'signed-out'} end
 redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
 local live = live_slots(KEYS[1], ARGV[2], ARGV[9], nil)
 local replaced = nil
@@ -86,7 +91,7 @@ redis.call('ZADD', KEYS[5], now + tonumber(ARGV[7]), ARGV[1])
 redis.call('PEXPIRE', KEYS[5], ARGV[7])
 redis.call('SADD', KEYS[1], ARGV[8])
 redis.call('PEXPIRE', KEYS[1], ARGV[7])
-return {'ok', redis.call('SMEMBERS', KEYS[4])}`;
+return {'ok', redis.call('SMEMBERS', KEYS[4]), redis.call('GET', KEYS[9]) or '0', replaced and 1 or 0}`;
 
 /**
  * Makes one process's slots for a user exactly the given ones, as far as the
@@ -123,7 +128,7 @@ const ADMISSIONS_PER_ROUND_TRIP = 100;
  */
 const ADMISSION_SPACING_MS = 50;
 
-type AdmissionReply = [string, string[]?];
+type AdmissionReply = [string, string[]?, (string | number)?, number?];
 
 interface PendingAdmission {
   request: StreamAdmission;
@@ -137,8 +142,9 @@ function connectWindowLeftMs(at: number) {
   return (Math.floor(at / CONNECT_WINDOW_MS) + 1) * CONNECT_WINDOW_MS - at;
 }
 
-function admissionResult([verdict, following]: AdmissionReply, at: number): AdmissionResult {
-  if (verdict === "ok") return { ok: true, following: (following ?? []).map(String).sort() };
+function admissionResult([verdict, following, inboxVersion, replaced]: AdmissionReply, at: number): AdmissionResult {
+  if (verdict === "ok") return { ok: true, following: (following ?? []).map(String).sort(), inboxVersion: Number(inboxVersion ?? 0), replacedOlder: Number(replaced) === 1 };
+  if (verdict === "signed-out") return { ok: false, refused: "signed-out" };
   if (verdict === "rate") return { ok: false, refused: "rate", retryAfterS: Math.max(1, Math.ceil(connectWindowLeftMs(at) / 1000)) };
   return { ok: false, refused: "streams", retryAfterS: STREAMS_RETRY_AFTER_S };
 }
@@ -205,6 +211,8 @@ export class RedisAdmissions {
         KEY.streamSlots(userId, processId),
         KEY.streamBrowsers(userId),
         KEY.bus,
+        KEY.revokedSession(request.sessionId ?? ""),
+        KEY.inboxVersion(userId),
       ],
       [
         slotId,
@@ -219,12 +227,9 @@ export class RedisAdmissions {
         request.browserId ?? "",
         // Slot ids are UUIDs: the script closes the string after one as it is.
         JSON.stringify({ type: "stream-replaced", userId, slotId: "" }).slice(0, -2),
+        request.sessionId === undefined ? "" : "1",
       ],
     );
-  }
-
-  async releaseStream(userId: string, slotId: string, instanceId: string) {
-    await this.redis.run((b) => b.zrem(KEY.streamSlots(userId, this.redis.processId(instanceId)), slotId));
   }
 
   async release(userId: string, slotId: string, instanceId: string) {

@@ -75,6 +75,9 @@ export class RedisPresence implements Presence {
     return this.admissions.release(userId, slotId, instanceId);
   }
 
+  /** A release is a billed command: the browser's next admission replaces the slot (or it lapses), at no cost. */
+  async handOverStream() {}
+
   reclaimSlots(claim: SlotClaim) {
     return this.admissions.reclaim(claim);
   }

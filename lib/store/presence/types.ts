@@ -27,11 +27,19 @@ export interface StreamAdmission {
   maxStreamMs: number;
   /** How long this instance counts as alive without another sign of life (a presence report or an admission). */
   instanceTtlMs: number;
+  /** The session that signed the stream in: a signed-out one is refused, in the same round trip (issue 28). */
+  sessionId?: string;
 }
 
 export type AdmissionResult =
-  | { ok: true; following: string[] }
-  | { ok: false; refused: "streams" | "rate"; retryAfterS: number };
+  /**
+   * `inboxVersion`: the user's inbox version as admitted, so `connected` needs no read of its own;
+   * `replacedOlder`: this browser's older stream still held its slot (a rotation or a reload: the browser's
+   * stream moved, it did not arrive).
+   */
+  | { ok: true; following: string[]; inboxVersion: number; replacedOlder: boolean }
+  | { ok: false; refused: "streams" | "rate"; retryAfterS: number }
+  | { ok: false; refused: "signed-out" };
 
 export interface Presence {
   /**
@@ -47,13 +55,22 @@ export interface Presence {
   /** Notifications delivered to streams, over every instance. */
   deliveredCount(): Promise<number>;
   /**
-   * One round trip, atomic: a slot under the per-user stream limit (counted
-   * exactly over every instance; slots of dead instances do not count), the
-   * connect rate limit, and the user's followed channels.
+   * One round trip, atomic: whether the session was signed out, a slot under
+   * the per-user stream limit (counted exactly over every instance; slots of
+   * dead instances do not count), the connect rate limit, the user's followed
+   * channels and inbox version.
    */
   admitStream(request: StreamAdmission): Promise<AdmissionResult>;
   /** Frees the stream's slot at once, for every instance. */
   releaseStream(userId: string, slotId: string, instanceId: string): Promise<void>;
+  /**
+   * The stream rotated, and its browser is coming straight back: its next
+   * admission replaces this slot (as a browser's newer stream always does).
+   * Where a release is a billed command, the slot is left to that admission,
+   * or to lapse at its latest (the longest a stream lives, plus a grace);
+   * where it costs nothing, it is released.
+   */
+  handOverStream(userId: string, slotId: string, instanceId: string): Promise<void>;
   /**
    * Makes this instance's slots for the user exactly `slotIds` (its open
    * streams, oldest first), as far as the limit allows beside the other

@@ -176,7 +176,7 @@ export function runRedisBusContract(
       await store.directory.setFollowing("alice", ["deploys"]);
       roundTrips = 0;
       const admitted = await store.presence.admitStream({ userId: "alice", slotId: "s1", instanceId: "a", maxStreams: 3, opensPerMinute: 10, maxStreamMs: 60_000, instanceTtlMs: 30_000 });
-      expect(admitted).toEqual({ ok: true, following: ["deploys"] });
+      expect(admitted).toEqual({ ok: true, following: ["deploys"], inboxVersion: 0, replacedOlder: false });
       expect(roundTrips).toBe(1);
     });
 
