@@ -19,6 +19,8 @@ export interface Day {
   hoursPerDay: number;
   alertsPerDay: number;
   adminHoursPerDay: number;
+  /** How often a day the admin opens /admin; each alert wakes it too (the same burst of fast polls). */
+  adminOpensPerDay: number;
   instanceRestartsPerDay: number;
   /** SSE_MAX_DURATION_S, in ms. */
   maxStreamMs: number;
@@ -35,7 +37,11 @@ function opensPer(minutes: number, maxStreamMs: number) {
   return (minutes * 60_000) / meanMs;
 }
 
-export function assembleDay(parts: { quiet: Part; alerts: Part; admin: Part; scale: Part }, alertsMeasured: number, day: Day) {
+/**
+ * `adminOpen`: the admin's page from its opening until its polls have backed off (the burst an opening or a
+ * publish's wake costs); `admin`: the page left open after that (its rate, all day).
+ */
+export function assembleDay(parts: { quiet: Part; alerts: Part; adminOpen: Part; admin: Part; scale: Part }, alertsMeasured: number, day: Day) {
   const { quiet } = parts;
   const perOpen = (c: Category) => (PER_OPEN.includes(c) ? quiet.byCategory[c] / Math.max(1, quiet.streamConnects) : 0);
   const perMinute = (c: Category) => (PER_OPEN.includes(c) ? 0 : quiet.byCategory[c] / quiet.minutes);
@@ -43,6 +49,7 @@ export function assembleDay(parts: { quiet: Part; alerts: Part; admin: Part; sca
   const dayMinutes = day.hoursPerDay * 60;
   const opensPerDay = day.people * opensPer(dayMinutes, day.maxStreamMs);
   const adminPerMinute = CATEGORIES.reduce((sum, c) => sum + own(parts.admin, c), 0) / parts.admin.minutes;
+  const adminBurst = CATEGORIES.reduce((sum, c) => sum + own(parts.adminOpen, c), 0);
   const where = Object.fromEntries(
     CATEGORIES.map((c) => {
       const cost =
@@ -50,7 +57,7 @@ export function assembleDay(parts: { quiet: Part; alerts: Part; admin: Part; sca
         perMinute(c) * dayMinutes +
         (own(parts.alerts, c) / alertsMeasured) * day.alertsPerDay +
         own(parts.scale, c) * day.instanceRestartsPerDay +
-        (c === "admin" ? adminPerMinute * day.adminHoursPerDay * 60 : 0);
+        (c === "admin" ? adminPerMinute * day.adminHoursPerDay * 60 + adminBurst * (day.adminOpensPerDay + day.alertsPerDay) : 0);
       return [c, Math.round(cost)];
     }),
   ) as Record<Category, number>;
