@@ -237,3 +237,39 @@ test("6. a stream that reconnects with nothing changed fetches no page; one that
     await expect(cards(page, true)).toHaveCount(2);
   });
 });
+
+// The server ends a session's streams before it answers the sign-out, so the stream's 401 could reach the
+// tab first: the tab left on it, and its own sign-out's navigation then aborted that one (a failed CI run),
+// or the page went before it forgot what it had displayed.
+test("8. signing out while the sign-out's answer is slow: the stream's 401 comes first, and the tab still leaves once, having forgotten what it displayed", async ({ browser }) => {
+  const context = await browser.newContext();
+  await context.grantPermissions(["notifications"], { origin: server.url });
+  await closing([context], async () => {
+    await addCookieHeader(context, server.url, await signInCookie(server.url, ALICE));
+    const page = await context.newPage();
+    await page.goto(`${server.url}/settings`);
+    await page.getByTestId("desktop-notifications-toggle").click();
+    await page.goto(`${server.url}/`);
+    await expect(page.getByTestId("connection-status")).toHaveText("Live");
+    await publishTo(ALICE, ["displayed before signing out"]);
+    await expect.poll(() => page.evaluate(() => Object.keys(localStorage).some((k) => k.startsWith("ntf-acked:")))).toBe(true);
+    // The sign-out is recorded (and the stream ended) at once; its answer reaches the tab only after the stream's 401.
+    let streamRefused = false;
+    page.on("response", (res) => {
+      if (new URL(res.url()).pathname === "/api/events" && res.status() === 401) streamRefused = true;
+    });
+    await page.route("**/api/auth/signout", async (route) => {
+      const response = await route.fetch();
+      await expect.poll(() => streamRefused).toBe(true);
+      await route.fulfill({ response });
+    });
+    const toSignIn: string[] = [];
+    page.on("framenavigated", (frame) => {
+      if (frame === page.mainFrame() && new URL(frame.url()).pathname === "/signin") toSignIn.push(frame.url());
+    });
+    await page.getByTestId("sign-out").click();
+    await page.waitForURL(/\/signin$/);
+    expect(toSignIn).toEqual([`${server.url}/signin`]);
+    expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("ntf-acked:")))).toEqual([]);
+  });
+});

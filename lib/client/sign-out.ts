@@ -9,18 +9,31 @@ import type { ApiErrorBody } from "../types";
 const CHANNEL = "ntf-session";
 export const SIGN_IN_PATH = "/signin";
 
+/**
+ * This tab is signing out: its own flow leaves once it has cleaned up. The
+ * server ends the session's streams before it answers, so the stream's 401
+ * arrives about when that answer does; leaving on it too started a second
+ * navigation that aborted the first, and could leave before what was
+ * displayed was forgotten.
+ */
+let signingOut = false;
+/** A navigation to sign-in has started: a second would abort it. */
+let leaving = false;
+// Back from the back/forward cache, the page is here again: it may leave again.
+if (typeof window !== "undefined") {
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) signingOut = leaving = false;
+  });
+}
+
 /** Throws (with the server's sentence) when the sign-out could not be recorded: the session then still holds. */
 export async function signOutEverywhere(userId: string) {
-  // next-auth's own flow (csrf token, then POST), checked: its client helper reports no failure.
-  const { csrfToken } = (await (await fetch("/api/auth/csrf", { cache: "no-store" })).json()) as { csrfToken: string };
-  const res = await fetch("/api/auth/signout", {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ csrfToken, json: "true" }),
-  });
-  if (!res.ok) {
-    const body = (await res.json().catch(() => ({ error: `Signing out failed (${res.status}).` }))) as ApiErrorBody;
-    throw new ApiClientError(res.status, body);
+  signingOut = true;
+  try {
+    await recordSignOut();
+  } catch (error) {
+    signingOut = false;
+    throw error;
   }
   forgetDisplayed(userId);
   if (typeof BroadcastChannel !== "undefined") {
@@ -31,6 +44,20 @@ export async function signOutEverywhere(userId: string) {
   leaveFor(SIGN_IN_PATH);
 }
 
+/** next-auth's own flow (csrf token, then POST), checked: its client helper reports no failure. */
+async function recordSignOut() {
+  const { csrfToken } = (await (await fetch("/api/auth/csrf", { cache: "no-store" })).json()) as { csrfToken: string };
+  const res = await fetch("/api/auth/signout", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ csrfToken, json: "true" }),
+  });
+  if (!res.ok) {
+    const body = (await res.json().catch(() => ({ error: `Signing out failed (${res.status}).` }))) as ApiErrorBody;
+    throw new ApiClientError(res.status, body);
+  }
+}
+
 /** Calls `onSignedOut` when another tab signs out; returns the unsubscribe. */
 export function onSignedOutElsewhere(onSignedOut: () => void): () => void {
   if (typeof BroadcastChannel === "undefined") return () => {};
@@ -39,13 +66,16 @@ export function onSignedOutElsewhere(onSignedOut: () => void): () => void {
   return () => channel.close();
 }
 
-/** Where a tab goes once its session has ended, coming back to this page after signing in. */
+/** Where a tab goes once its session has ended, coming back to this page after signing in (unless it is signing out itself). */
 export function goToSignIn() {
+  if (signingOut) return;
   const here = window.location.pathname + window.location.search;
   leaveFor(`${SIGN_IN_PATH}?callbackUrl=${encodeURIComponent(here)}`);
 }
 
 /** A full page load, not a client-side navigation: nothing of the ended session stays in memory. */
 function leaveFor(path: string) {
+  if (leaving) return;
+  leaving = true;
   window.location.assign(new URL(path, window.location.origin).href);
 }
