@@ -43,6 +43,18 @@ const badge = (page: Page) => page.getByTestId("bell-badge");
 const cards = (page: Page, read?: boolean) => page.locator(`[data-testid="notification-item"]${read === undefined ? "" : `[data-read="${read}"]`}`);
 const endStreams = async () => expect((await post("/api/admin/diagnostics", admin, { action: "end-streams" })).status).toBe(200);
 
+/** Alice signed in, with desktop notifications allowed by the browser and turned on in her settings. */
+async function aliceWithDesktopNotifications(context: BrowserContext): Promise<Page> {
+  await context.grantPermissions(["notifications"], { origin: server.url });
+  await addCookieHeader(context, server.url, await signInCookie(server.url, ALICE));
+  const page = await context.newPage();
+  await page.goto(`${server.url}/settings`);
+  const toggle = page.getByTestId("desktop-notifications-toggle");
+  await toggle.click();
+  await expect(toggle).toHaveAttribute("aria-pressed", "true");
+  return page;
+}
+
 async function closing(contexts: BrowserContext[], run: () => Promise<void>) {
   try {
     await run();
@@ -140,14 +152,8 @@ test("4. the bell's menu closes on an outside click and on Escape anywhere; what
 
 test("5. desktop notifications are the person's setting: the next person on the browser starts with them off, and nothing displayed is left behind", async ({ browser }) => {
   const context = await browser.newContext();
-  await context.grantPermissions(["notifications"], { origin: server.url });
   await closing([context], async () => {
-    await addCookieHeader(context, server.url, await signInCookie(server.url, ALICE));
-    const page = await context.newPage();
-    await page.goto(`${server.url}/settings`);
-    const toggle = page.getByTestId("desktop-notifications-toggle");
-    await toggle.click();
-    await expect(toggle).toHaveAttribute("aria-pressed", "true");
+    const page = await aliceWithDesktopNotifications(context);
     await page.goto(`${server.url}/`);
     await expect(page.getByTestId("connection-status")).toHaveText("Live");
     await publishTo(ALICE, ["seen before signing out"]);
@@ -243,12 +249,8 @@ test("6. a stream that reconnects with nothing changed fetches no page; one that
 // or the page went before it forgot what it had displayed.
 test("8. signing out while the sign-out's answer is slow: the stream's 401 comes first, and the tab still leaves once, having forgotten what it displayed", async ({ browser }) => {
   const context = await browser.newContext();
-  await context.grantPermissions(["notifications"], { origin: server.url });
   await closing([context], async () => {
-    await addCookieHeader(context, server.url, await signInCookie(server.url, ALICE));
-    const page = await context.newPage();
-    await page.goto(`${server.url}/settings`);
-    await page.getByTestId("desktop-notifications-toggle").click();
+    const page = await aliceWithDesktopNotifications(context);
     await page.goto(`${server.url}/`);
     await expect(page.getByTestId("connection-status")).toHaveText("Live");
     await publishTo(ALICE, ["displayed before signing out"]);

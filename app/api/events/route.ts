@@ -36,6 +36,7 @@ export const GET = apiHandler({ signOutCheckedByRoute: true }, async ({ req, use
   // the connect rate limit, the user's follows and inbox version. Marked first: what the bus
   // carries from then on (revocations, inbox changes) reaches the stream if the mark still holds.
   const slotId = crypto.randomUUID();
+  const sessionId = auth.via === "session" ? auth.sessionId : undefined;
   const admitted = { liveMark: hub.liveMark(), at: Date.now() };
   const admission = await store.presence
     .admitStream({
@@ -47,7 +48,7 @@ export const GET = apiHandler({ signOutCheckedByRoute: true }, async ({ req, use
       opensPerMinute: rateConnectPerMin,
       maxStreamMs: maxDurationMs + STREAM_SLOT_GRACE_MS,
       instanceTtlMs: hub.presenceTtlMs,
-      sessionId: auth.via === "session" ? auth.sessionId : undefined,
+      sessionId,
     })
     .catch((error: unknown) => {
       // Its answer may be lost while the script ran (a stalled store): the slot it took must not stay.
@@ -55,7 +56,7 @@ export const GET = apiHandler({ signOutCheckedByRoute: true }, async ({ req, use
       throw error;
     });
   if (!admission.ok && admission.refused === "signed-out") {
-    forgetSignedOutSession(auth.via === "session" ? auth.sessionId : "");
+    forgetSignedOutSession(sessionId!);
     throw unauthorized();
   }
   if (!admission.ok) {
