@@ -3,11 +3,11 @@
 // down gracefully (lib/shutdown.ts).
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs" && process.env.NEXT_PHASE !== "phase-production-build") {
-    const { refuseUnsafeProductionStart } = await import("./lib/startup-check");
+    const { refuseUnsafeProductionStart } = await import("./lib/server/startup-check");
     refuseUnsafeProductionStart();
-    const { installShutdownHandlers } = await import("./lib/shutdown");
+    const { installShutdownHandlers } = await import("./lib/server/shutdown");
     installShutdownHandlers();
-    const { stampPeerAddress } = await import("./lib/peer-address");
+    const { stampPeerAddress } = await import("./lib/server/peer-address");
     stampPeerAddress();
   }
 }

@@ -1,7 +1,7 @@
 import { AppShell } from "@/components/app-shell";
 import { Dashboard } from "@/components/dashboard";
-import { config } from "@/lib/config";
-import { requireUser } from "@/lib/session";
+import { config } from "@/lib/server/config";
+import { requireUser } from "@/lib/auth/session";
 
 export default async function DashboardPage() {
   const user = await requireUser("/");

@@ -1,7 +1,7 @@
 "use client";
 // Notifications per minute over the last 15 minutes, as plain SVG bars.
 import { useEffect, useState } from "react";
-import type { Notification } from "@/lib/types";
+import type { Notification } from "@/lib/shared/types";
 
 const MINUTES = 15;
 

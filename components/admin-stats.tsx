@@ -1,7 +1,7 @@
 "use client";
 // Open streams over all instances, published and delivered counts, polled: fast when something was published (`wake`), slowly otherwise.
 import { usePolled } from "@/hooks/use-polled";
-import type { Stats } from "@/lib/types";
+import type { Stats } from "@/lib/shared/types";
 
 const POLL_MS = 3_000;
 

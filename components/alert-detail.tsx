@@ -4,7 +4,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import { usePolled } from "@/hooks/use-polled";
-import type { AlertDetail, RecipientState } from "@/lib/types";
+import type { AlertDetail, RecipientState } from "@/lib/shared/types";
 import { FunnelBar } from "./funnel-bar";
 import { NotificationCard } from "./notification-card";
 

@@ -5,7 +5,7 @@
 // anywhere, or a click outside, closes the menu.
 import { useEffect, useRef, useState } from "react";
 import { countLabel } from "@/lib/client/feed-state";
-import type { NotificationWithRead } from "@/lib/types";
+import type { NotificationWithRead } from "@/lib/shared/types";
 
 interface Props {
   unseenCount: number;

@@ -1,8 +1,8 @@
 "use client";
 // Which channels the user follows: channel alerts reach only their followers.
 import { useEffect, useState } from "react";
-import { apiFetch } from "@/lib/api-client";
-import type { ChannelsResponse } from "@/lib/types";
+import { apiFetch } from "@/lib/client/api-client";
+import type { ChannelsResponse } from "@/lib/shared/types";
 
 export function ChannelFollows() {
   const [data, setData] = useState<ChannelsResponse | null>(null);

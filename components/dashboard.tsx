@@ -13,7 +13,7 @@ import { desktopNotificationsOn, showDesktopNotification } from "@/lib/client/de
 import { goToSignIn } from "@/lib/client/sign-out";
 import { StreamError } from "@/lib/client/sse-types";
 import { TabAttention } from "@/lib/client/tab-attention";
-import type { ConnectedEventData, Notification } from "@/lib/types";
+import type { ConnectedEventData, Notification } from "@/lib/shared/types";
 import { ActivityChart } from "./activity-chart";
 import { Bell } from "./bell";
 import { ChannelFollows } from "./channel-follows";

@@ -3,9 +3,9 @@
 // stream, or cut its bus subscription for a while) and watch the dashboards
 // recover with nothing lost. Shown in development, or with DIAGNOSTICS=1.
 import { useState } from "react";
-import { apiFetch } from "@/lib/api-client";
-import { DIAGNOSTIC_PAUSE_MAX_S, type DiagnosticsInput } from "@/lib/schemas";
-import type { DiagnosticsResult } from "@/lib/types";
+import { apiFetch } from "@/lib/client/api-client";
+import { DIAGNOSTIC_PAUSE_MAX_S, type DiagnosticsInput } from "@/lib/shared/schemas";
+import type { DiagnosticsResult } from "@/lib/shared/types";
 
 function describe(result: DiagnosticsResult) {
   if (result.action === "pause-bus") {

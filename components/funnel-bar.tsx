@@ -1,6 +1,6 @@
 // One alert's funnel as bars: targeted, delivered, muted, displayed, read,
 // opened, each against the largest, and the time from publish to screen.
-import { FUNNEL_STAGES, type Funnel } from "@/lib/types";
+import { FUNNEL_STAGES, type Funnel } from "@/lib/shared/types";
 
 const STAGE_LABELS: Record<(typeof FUNNEL_STAGES)[number], string> = {
   targeted: "Targeted",

@@ -4,9 +4,9 @@
 // feed's "Muted" filter) but never count, toast or reach the desktop; critical
 // ones are never muted. Saved at once; every tab and device hears it.
 import { useEffect, useState } from "react";
-import { apiFetch } from "@/lib/api-client";
-import { EVERYONE, MUTE_BELOW, preferencesIn, type Preferences } from "@/lib/preferences";
-import { SEVERITIES, type ChannelsResponse } from "@/lib/types";
+import { apiFetch } from "@/lib/client/api-client";
+import { EVERYONE, MUTE_BELOW, preferencesIn, type Preferences } from "@/lib/shared/preferences";
+import { SEVERITIES, type ChannelsResponse } from "@/lib/shared/types";
 
 /** "info" mutes nothing (nothing is below it), as null does: the menu offers the three that mute. */
 const BELOW_CHOICES = MUTE_BELOW.filter((s) => s !== "info");

@@ -2,8 +2,8 @@
 // Every user-written value is rendered as React text, never as HTML.
 import Link from "next/link";
 import { memo } from "react";
-import { notificationLinkTarget } from "@/lib/links";
-import { INTEGRATIONS, type AlertStatus, type Notification } from "@/lib/types";
+import { notificationLinkTarget } from "@/lib/shared/links";
+import { INTEGRATIONS, type AlertStatus, type Notification } from "@/lib/shared/types";
 import { SeverityBadge } from "./severity-badge";
 import { ExactTime, RelativeTime } from "./time-label";
 

@@ -9,9 +9,9 @@ import { Fragment, useEffect, useState, useSyncExternalStore } from "react";
 import { useHistoryList } from "@/hooks/use-history-list";
 import { currentDay, currentMinute, subscribeMinutes } from "@/lib/client/minute-clock";
 import { dayKey, dayLabel } from "@/lib/client/relative-time";
-import { EVERYONE } from "@/lib/preferences";
-import { queryWords } from "@/lib/search-words";
-import { SEVERITIES, type NotificationWithRead, type Severity } from "@/lib/types";
+import { EVERYONE } from "@/lib/shared/preferences";
+import { queryWords } from "@/lib/shared/search-words";
+import { SEVERITIES, type NotificationWithRead, type Severity } from "@/lib/shared/types";
 import { NotificationCard } from "./notification-card";
 
 interface Props {

@@ -2,9 +2,9 @@
 // The send-alert form: the same zod schema as the API validates it here, a
 // preview shows the card members will see, and the result names the new id.
 import { useState } from "react";
-import { ApiClientError, apiFetch } from "@/lib/api-client";
-import { fieldErrors, LIMITS, publishSchema } from "@/lib/schemas";
-import { SEVERITIES, type Notification, type PublishResult, type Severity } from "@/lib/types";
+import { ApiClientError, apiFetch } from "@/lib/client/api-client";
+import { fieldErrors, LIMITS, publishSchema } from "@/lib/shared/schemas";
+import { SEVERITIES, type Notification, type PublishResult, type Severity } from "@/lib/shared/types";
 import { NotificationCard } from "./notification-card";
 
 type AudienceKind = "all" | "user" | "channel";

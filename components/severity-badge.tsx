@@ -1,5 +1,5 @@
 // The coloured label of a severity, shared by cards, toasts and the form.
-import type { Severity } from "@/lib/types";
+import type { Severity } from "@/lib/shared/types";
 
 const STYLES: Record<Severity, string> = {
   info: "bg-sky-100 text-sky-800 dark:bg-sky-900/50 dark:text-sky-200",

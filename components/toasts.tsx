@@ -2,7 +2,7 @@
 // Toasts for new notifications, announced to screen readers through a polite
 // live region; each disappears after a few seconds or when dismissed. A
 // burst shows as one folded toast with its count.
-import type { Notification } from "@/lib/types";
+import type { Notification } from "@/lib/shared/types";
 import { SeverityBadge } from "./severity-badge";
 
 interface Props {

@@ -2,8 +2,8 @@
 // API tokens: create (shown once, with a copy button), list with last use, revoke.
 import Link from "next/link";
 import { useEffect, useState } from "react";
-import { apiFetch } from "@/lib/api-client";
-import type { ApiToken, CreatedApiToken } from "@/lib/types";
+import { apiFetch } from "@/lib/client/api-client";
+import type { ApiToken, CreatedApiToken } from "@/lib/shared/types";
 
 export function TokenManager({ canPublish }: { canPublish: boolean }) {
   const [tokens, setTokens] = useState<ApiToken[] | null>(null);

@@ -3,7 +3,7 @@
 import { request as playwrightRequest } from "@playwright/test";
 import fc from "fast-check";
 import { collect } from "../testing/sse-reader";
-import type { Notification } from "@/lib/types";
+import type { Notification } from "@/lib/shared/types";
 import { ADMIN, ALICE, expect, publish, signIn, test } from "./fixtures";
 
 test.describe("signed out", () => {

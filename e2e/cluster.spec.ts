@@ -9,7 +9,7 @@ import { startRedis, subscribedConnections, type RedisServer } from "../testing/
 import { signInCookie } from "../testing/session";
 import { collect, notificationIds, type CollectedStream } from "../testing/sse-reader";
 import { assertDeliversLive, churnStreamsDuringPublishes } from "../testing/live-checks";
-import type { Notification, Stats } from "@/lib/types";
+import type { Notification, Stats } from "@/lib/shared/types";
 import { addCookieHeader, asAdminAndMember, expect, test, signIn } from "./fixtures";
 
 for (const mode of ["upstash", "redis"] as const) {

@@ -4,7 +4,7 @@
 import type { BrowserContext, Page } from "@playwright/test";
 import type { NextServer } from "../testing/next-server";
 import { signInCookie } from "../testing/session";
-import type { NotificationPage } from "@/lib/types";
+import type { NotificationPage } from "@/lib/shared/types";
 import { addCookieHeader, ALICE, BOB, cardsTitled, expect, postAs, startFaultServer, test } from "./fixtures";
 
 let server: NextServer;

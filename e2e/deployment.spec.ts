@@ -11,7 +11,7 @@ import { collect, type CollectedStream } from "../testing/sse-reader";
 import { startHoldingProxy } from "../testing/tcp-proxy";
 import { SSEConnection } from "@/lib/client/sse-connection";
 import type { SSERawEvent } from "@/lib/client/sse-types";
-import type { Notification, Stats } from "@/lib/types";
+import type { Notification, Stats } from "@/lib/shared/types";
 import { ADMIN, ALICE, BOB, addCookieHeader, expect, test } from "./fixtures";
 
 test.describe.configure({ mode: "serial" });

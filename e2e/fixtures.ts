@@ -4,7 +4,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { test as base, expect, type APIRequestContext, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { startNextServer, type NextServer } from "../testing/next-server";
 import { signInCookie } from "../testing/session";
-import type { Notification } from "@/lib/types";
+import type { Notification } from "@/lib/shared/types";
 
 export const ADMIN = "admin@example.com";
 export const ALICE = "alice@example.com";

@@ -3,7 +3,7 @@
 // recipients' states; acknowledgements that are bad count nothing.
 import { startNextServer, type NextServer } from "../testing/next-server";
 import { signInCookie } from "../testing/session";
-import type { AlertDetail, AlertPage, Stats } from "@/lib/types";
+import type { AlertDetail, AlertPage, Stats } from "@/lib/shared/types";
 import { ADMIN, ALICE, allowHiding, BOB, cardOf, cardsTitled, expect, openDashboard, publishAs, setHidden, signedInBrowser, test } from "./fixtures";
 
 let server: NextServer;

@@ -2,7 +2,7 @@
 // stream (on Vercel an open stream keeps a function instance alive), and takes it back the moment one is
 // seen, resuming by id: what was sent meanwhile shows once. Not while desktop notifications are on: they
 // need the stream while nothing is in view. The page's clock is moved, never waited for.
-import type { Stats } from "@/lib/types";
+import type { Stats } from "@/lib/shared/types";
 import { startNextServer, type NextServer } from "../testing/next-server";
 import { signInCookie } from "../testing/session";
 import { ALICE, ADMIN, allowHiding, cardsTitled, expect, publishAs, setHidden, signedInBrowser, test } from "./fixtures";

@@ -5,7 +5,7 @@
 import type { Page } from "@playwright/test";
 import { startNextServer, type NextServer } from "../testing/next-server";
 import { signInCookie } from "../testing/session";
-import type { Notification } from "@/lib/types";
+import type { Notification } from "@/lib/shared/types";
 import { ADMIN, ALICE, BOB, cardOf, cardsTitled, expect, openDashboard, publishAs, signedInBrowser, test } from "./fixtures";
 
 let server: NextServer;

@@ -7,14 +7,14 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { startNextServer, type NextServer } from "../testing/next-server";
 import { signInCookie } from "../testing/session";
-import type { AlertPage, NotificationPage } from "@/lib/types";
+import type { AlertPage, NotificationPage } from "@/lib/shared/types";
 import { ADMIN, ALICE, expect, test } from "./fixtures";
 
 test.describe.configure({ mode: "serial" });
 
 const SECRET = "github-secret-for-the-tests";
 const BUDGET = 20;
-const fixture = (name: string) => JSON.parse(readFileSync(path.join(__dirname, "../lib/hooks/fixtures", name), "utf8"));
+const fixture = (name: string) => JSON.parse(readFileSync(path.join(__dirname, "../lib/integrations/fixtures", name), "utf8"));
 
 let server: NextServer;
 let admin: string;

@@ -7,7 +7,7 @@
 import type { BrowserContext, Page } from "@playwright/test";
 import { startNextServer, type NextServer } from "../testing/next-server";
 import { signInCookie } from "../testing/session";
-import type { AlertDetail } from "@/lib/types";
+import type { AlertDetail } from "@/lib/shared/types";
 import { ADMIN, ALICE, BOB, addCookieHeader, cardOf, cardsTitled, expect, openDashboard, postAs, publishAs, seriousViolationsInBothSchemes, test } from "./fixtures";
 
 let server: NextServer;

@@ -9,7 +9,7 @@ import { startRedis, type RedisServer } from "../testing/redis";
 import { signInCookie, signOut } from "../testing/session";
 import { collect, notificationIds, type CollectedStream } from "../testing/sse-reader";
 import { startCuttableProxy, type CuttableProxy } from "../testing/tcp-proxy";
-import type { Notification } from "@/lib/types";
+import type { Notification } from "@/lib/shared/types";
 import { ADMIN, ALICE, BOB, expect, test } from "./fixtures";
 
 test.describe.configure({ mode: "serial" });

@@ -5,8 +5,8 @@ import { createParser } from "eventsource-parser";
 import { collect, notificationIds } from "../testing/sse-reader";
 import { productNodeFlags, startNextServer, type NextServer } from "../testing/next-server";
 import { signInCookie } from "../testing/session";
-import { compareIds } from "@/lib/ids";
-import type { Stats } from "@/lib/types";
+import { compareIds } from "@/lib/shared/ids";
+import type { Stats } from "@/lib/shared/types";
 import { expect, test } from "./fixtures";
 
 let server: NextServer;

@@ -6,7 +6,7 @@
 import { startNextServer, type NextServer } from "../testing/next-server";
 import { signInCookie, signOut } from "../testing/session";
 import { collect } from "../testing/sse-reader";
-import type { Notification, NotificationPage } from "@/lib/types";
+import type { Notification, NotificationPage } from "@/lib/shared/types";
 import { ADMIN, ALICE, BOB, expect, test } from "./fixtures";
 
 test.describe.configure({ mode: "serial" });

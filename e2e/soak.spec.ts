@@ -7,7 +7,7 @@ import type { BrowserContext, CDPSession, Page } from "@playwright/test";
 import { startNextServer, type NextServer } from "../testing/next-server";
 import { startRedis, type RedisServer } from "../testing/redis";
 import { signInCookie } from "../testing/session";
-import type { NotificationPage } from "@/lib/types";
+import type { NotificationPage } from "@/lib/shared/types";
 import { addCookieHeader, ALICE, expect, test } from "./fixtures";
 
 const SOAK_MS = 60_000;

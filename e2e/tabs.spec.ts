@@ -6,7 +6,7 @@ import type { BrowserContext, Page } from "@playwright/test";
 import { startNextServer, type NextServer } from "../testing/next-server";
 import { signInCookie } from "../testing/session";
 import { collect } from "../testing/sse-reader";
-import type { Stats } from "@/lib/types";
+import type { Stats } from "@/lib/shared/types";
 import { addCookieHeader, cardsTitled, expect, test } from "./fixtures";
 
 let server: NextServer;

@@ -3,8 +3,8 @@
 // filters, and searches. Loaded when a query is set, and again when the query
 // or `reloadKey` changes (something was archived, muted, or arrived).
 import { useCallback, useEffect, useRef, useState } from "react";
-import { apiFetch } from "@/lib/api-client";
-import type { NotificationPage, NotificationWithRead } from "@/lib/types";
+import { apiFetch } from "@/lib/client/api-client";
+import type { NotificationPage, NotificationWithRead } from "@/lib/shared/types";
 
 const PAGE_SIZE = 30;
 

@@ -6,9 +6,9 @@
 // for merging live in lib/client/feed-state.ts. The feed holds what the
 // person's mutes leave (the "Muted" filter lists the rest from the server).
 import { useCallback, useEffect, useRef, useState } from "react";
-import { apiFetch } from "@/lib/api-client";
-import { nextExpiry } from "@/lib/lifecycle";
-import { isMuted, preferencesIn } from "@/lib/preferences";
+import { apiFetch } from "@/lib/client/api-client";
+import { nextExpiry } from "@/lib/shared/expiry";
+import { isMuted, preferencesIn } from "@/lib/shared/preferences";
 import { backoffDelay } from "@/lib/client/sse-connection";
 import {
   addLive,
@@ -38,7 +38,7 @@ import type {
   ReadEventData,
   SeenEventData,
   StreamEventMap,
-} from "@/lib/types";
+} from "@/lib/shared/types";
 import { useSSE, type SSEMessage } from "./use-sse";
 
 const PAGE_SIZE = 30;

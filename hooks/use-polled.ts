@@ -8,7 +8,7 @@
 // command is billed: issue 28). A 403 or 404 stops it: asking again would
 // not change the answer.
 import { useEffect, useRef, useState } from "react";
-import { ApiClientError, apiFetch } from "@/lib/api-client";
+import { ApiClientError, apiFetch } from "@/lib/client/api-client";
 
 /** The longest wait between two polls of an answer that stopped changing (and so how stale a figure nothing announces, such as open streams, may be). */
 export const SLOW_MS = 120_000;

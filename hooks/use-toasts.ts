@@ -8,8 +8,8 @@
 // one (not yet resolved) never folds and stays until dismissed, replaced
 // or expired.
 import { useCallback, useEffect, useRef, useState } from "react";
-import { collapseScope } from "@/lib/audience";
-import type { Notification } from "@/lib/types";
+import { collapseScope } from "@/lib/shared/audience";
+import type { Notification } from "@/lib/shared/types";
 
 const TOAST_MS = 6_000;
 const MAX_TOASTS = 4;

@@ -1,4 +1,4 @@
-import type { Role } from "@/lib/types";
+import type { Role } from "@/lib/shared/types";
 
 declare module "next-auth" {
   interface Session {

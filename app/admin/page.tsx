@@ -1,9 +1,9 @@
 import { AdminConsole } from "@/components/admin-console";
 import { AppShell } from "@/components/app-shell";
 import { DiagnosticsPanel } from "@/components/diagnostics-panel";
-import { config } from "@/lib/config";
-import { EMBEDDED_FORGETS, forgetsOnRestart } from "@/lib/startup-check";
-import { requireUser } from "@/lib/session";
+import { config } from "@/lib/server/config";
+import { EMBEDDED_FORGETS, forgetsOnRestart } from "@/lib/server/startup-check";
+import { requireUser } from "@/lib/auth/session";
 
 export default async function AdminPage() {
   const user = await requireUser("/admin");

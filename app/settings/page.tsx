@@ -3,7 +3,7 @@ import { ChannelFollows } from "@/components/channel-follows";
 import { DesktopNotificationsSetting } from "@/components/desktop-notifications-setting";
 import { MuteSettings } from "@/components/mute-settings";
 import { TokenManager } from "@/components/token-manager";
-import { requireUser } from "@/lib/session";
+import { requireUser } from "@/lib/auth/session";
 
 export default async function SettingsPage() {
   const user = await requireUser("/settings");

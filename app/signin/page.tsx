@@ -2,8 +2,8 @@ import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/sign-in-form";
 import { NOT_ALLOWED } from "@/lib/auth/allow";
 import { authOptions } from "@/lib/auth/options";
-import { config } from "@/lib/config";
-import { getCurrentUser, safeCallbackUrl } from "@/lib/session";
+import { config } from "@/lib/server/config";
+import { getCurrentUser, safeCallbackUrl } from "@/lib/auth/session";
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;

@@ -1,6 +1,6 @@
 // Starts this product (`next start` of its production build): embedded (one instance), or Upstash or Redis
 // mode (two instances on one Redis, four past 5,000 streams), with its reconnect storm and its Redis round-trip count.
-import type { Stats } from "../../lib/types";
+import type { Stats } from "../../lib/shared/types";
 import { startNextServer, TEST_SECRET, type NextServer } from "../../testing/next-server";
 import { signInCookie } from "../../testing/session";
 import { postJson, serverNodeOf, type LaunchContext, type RunningSystem } from "./types";

@@ -6,7 +6,7 @@ import { performance } from "node:perf_hooks";
 import { parentPort } from "node:worker_threads";
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { io, type Socket } from "socket.io-client";
-import { compareIds, isNotificationId } from "../../lib/ids";
+import { compareIds, isNotificationId } from "../../lib/shared/ids";
 import { STAMP as STAMP_EXPORT, now as nowExport, type Command, type Reply } from "./protocol";
 
 const OPEN_TIMEOUT_MS = 60_000;

@@ -4,7 +4,7 @@
 // `connected` says the inbox is at the version shown); each live notification acknowledged as
 // displayed (the tab is in view) a moment later, in one batch; some read, some bells opened.
 import { createParser, type EventSourceMessage } from "eventsource-parser";
-import { compareIds } from "../../lib/ids";
+import { compareIds } from "../../lib/shared/ids";
 
 export interface BrowserOptions {
   /** The instances behind the load balancer: each request goes to any one of them (no affinity). */

@@ -7,9 +7,9 @@ import type { NextRequest } from "next/server";
 import type { z } from "zod";
 import { authenticate, type Authenticated } from "../auth/request";
 import type { SessionUser } from "../auth/users";
-import { config } from "../config";
-import { ApiError, errorResponse, forbidden, unauthorized } from "../errors";
-import { fieldErrors } from "../schemas";
+import { config } from "../server/config";
+import { ApiError, errorResponse, forbidden, unauthorized } from "../server/errors";
+import { fieldErrors } from "../shared/schemas";
 
 interface HandlerContext<Body> {
   req: NextRequest;

@@ -1,7 +1,7 @@
 // Who may sign in at all, whatever the provider: with ALLOWED_EMAILS or
 // ALLOWED_EMAIL_DOMAINS set, only those accounts and ADMIN_EMAILS.
 import "server-only";
-import { config } from "../config";
+import { config } from "../server/config";
 import { normalizeEmail } from "./users";
 
 export const NOT_ALLOWED = "This account may not sign in here. Ask an admin to add your email to ALLOWED_EMAILS.";

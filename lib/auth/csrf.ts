@@ -4,7 +4,7 @@
 import "server-only";
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { NextRequest } from "next/server";
-import { config } from "../config";
+import { config } from "../server/config";
 
 const COOKIE_NAMES = ["__Host-next-auth.csrf-token", "next-auth.csrf-token"];
 

@@ -4,7 +4,7 @@
 import "server-only";
 import { getToken } from "next-auth/jwt";
 import type { NextRequest } from "next/server";
-import { config } from "../config";
+import { config } from "../server/config";
 import { getStores } from "../store";
 import { SessionCache, sessionCookieKey, type SessionInfo } from "./session-cache";
 import { userForToken } from "./tokens";

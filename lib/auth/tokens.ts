@@ -2,10 +2,10 @@
 // SHA-256 hash (a token is already high-entropy, so a slow hash adds nothing).
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
-import { ApiError } from "../errors";
+import { ApiError, notFound } from "../server/errors";
 import { getStores } from "../store";
 import type { TokenRecord } from "../store/credentials/types";
-import type { ApiToken, CreatedApiToken } from "../types";
+import type { ApiToken, CreatedApiToken } from "../shared/types";
 import { toSessionUser, type SessionUser } from "./users";
 
 const PREFIX = "ntf_";
@@ -18,8 +18,17 @@ function hashToken(token: string) {
   return createHash("sha256").update(token).digest("hex");
 }
 
-export function toApiToken(record: TokenRecord): ApiToken {
+function toApiToken(record: TokenRecord): ApiToken {
   return { id: record.id, name: record.label, createdAt: record.createdAt, lastUsedAt: record.lastUsedAt };
+}
+
+export async function listApiTokens(user: SessionUser): Promise<ApiToken[]> {
+  return (await getStores().credentials.listTokens(user.id)).map(toApiToken);
+}
+
+/** Revokes one of the person's tokens (404 for any other id); the streams it opened end on every instance (the store tells them on the bus). */
+export async function revokeApiToken(user: SessionUser, tokenId: string) {
+  if (!(await getStores().credentials.deleteToken(user.id, tokenId))) throw notFound("That token");
 }
 
 export async function createApiToken(user: SessionUser, label: string): Promise<CreatedApiToken> {

@@ -3,8 +3,8 @@
 // "send to this email" in the admin form, all name the same user.
 import "server-only";
 import { createHash } from "node:crypto";
-import { config } from "../config";
-import type { Role } from "../types";
+import { config } from "../server/config";
+import type { Role } from "../shared/types";
 import { hashPassword, verifyPassword } from "./password";
 
 export interface SessionUser {

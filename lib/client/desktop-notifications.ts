@@ -4,7 +4,7 @@
 // id, so tabs that show the same one make one desktop notification. The
 // setting is the person's, not the browser's: someone else signing in on the
 // same browser starts with them off.
-import type { Notification as AppNotification } from "../types";
+import type { Notification as AppNotification } from "../shared/types";
 
 const PREFERENCE_KEY = (userId: string) => `ntf:desktop-notifications:${userId}`;
 const listeners = new Set<() => void>();

@@ -5,9 +5,9 @@
 // the tab the person looks at acknowledges. At most one request a second; an
 // opened link, and what is pending when the page goes, are sent at once with
 // keepalive, since the page may be leaving.
-import { ApiClientError, apiFetch } from "../api-client";
+import { ApiClientError, apiFetch } from "./api-client";
 import { sharedBrowserId } from "./browser-id";
-import type { AckResult } from "../types";
+import type { AckResult } from "../shared/types";
 
 const ACKED_KEY = (userId: string) => `ntf-acked:${userId}`;
 /** Remembered acknowledged ids (the feed holds at most 100). */

@@ -7,10 +7,10 @@
 // way hooks/use-notification-feed.ts drives it.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { collapseScope } from "../audience";
-import { compareIds } from "../ids";
-import { isMuted, NO_PREFERENCES, type Preferences } from "../preferences";
-import type { InboxCounts, Notification, NotificationPage, NotificationWithRead } from "../types";
+import { collapseScope } from "../shared/audience";
+import { compareIds } from "../shared/ids";
+import { isMuted, NO_PREFERENCES, type Preferences } from "../shared/preferences";
+import type { InboxCounts, Notification, NotificationPage, NotificationWithRead } from "../shared/types";
 import {
   addLive,
   applyArchivedEvent,

@@ -2,8 +2,8 @@
 // events and replies arrive in, nothing is lost or doubled and the unread
 // count equals the server's.
 import { describe, expect, it } from "vitest";
-import { NO_PREFERENCES } from "../preferences";
-import type { Notification, NotificationPage, NotificationWithRead } from "../types";
+import { NO_PREFERENCES } from "../shared/preferences";
+import type { Notification, NotificationPage, NotificationWithRead } from "../shared/types";
 import {
   addLive,
   appendOlderPage,

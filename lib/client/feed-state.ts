@@ -21,10 +21,10 @@
 // (the "Muted" filter lists the rest from the server). A live notification
 // is muted by the preferences the feed holds; a page brings the server's,
 // and a `preferences` event the new ones.
-import { collapseScope } from "../audience";
-import { isMuted, NO_PREFERENCES, preferencesIn, type Preferences } from "../preferences";
-import { compareIds, isNewerId } from "../ids";
-import { isExpired } from "../lifecycle";
+import { collapseScope } from "../shared/audience";
+import { isMuted, NO_PREFERENCES, preferencesIn, type Preferences } from "../shared/preferences";
+import { compareIds, isNewerId } from "../shared/ids";
+import { isExpired } from "../shared/expiry";
 import type {
   ArchivedEventData,
   InboxCounts,
@@ -34,7 +34,7 @@ import type {
   PreferencesEventData,
   ReadEventData,
   SeenEventData,
-} from "../types";
+} from "../shared/types";
 
 /** A long-lived tab keeps this many items; older ones page back in on demand. */
 export const MAX_FEED_ITEMS = 100;

@@ -2,9 +2,9 @@
 // that signs out tells the others over a BroadcastChannel. (The server has
 // revoked the session too, so a tab that misses the message gets 401 from
 // its stream and leaves all the same.)
-import { ApiClientError } from "../api-client";
+import { ApiClientError } from "./api-client";
 import { forgetDisplayed } from "./display-acks";
-import type { ApiErrorBody } from "../types";
+import type { ApiErrorBody } from "../shared/types";
 
 const CHANNEL = "ntf-session";
 export const SIGN_IN_PATH = "/signin";

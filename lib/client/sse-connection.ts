@@ -4,7 +4,7 @@
 // jitter and resuming from the last event id. A planned rotation (`event:
 // reconnect`) reconnects at once and never shows as an interruption.
 import { createParser } from "eventsource-parser";
-import { isNewerId, newestId } from "../ids";
+import { isNewerId, newestId } from "../shared/ids";
 import { StreamError, type SSERawEvent, type SSEState } from "./sse-types";
 
 export interface ConnectionOptions {

@@ -11,7 +11,7 @@
 //
 // Without Web Locks or BroadcastChannel (older browsers, plain-http origins
 // other than localhost) every tab leads its own connection, as before.
-import { isNewerId, newestId } from "../ids";
+import { isNewerId, newestId } from "../shared/ids";
 import { pageStreamId, sharedBrowserId } from "./browser-id";
 import { SSEConnection } from "./sse-connection";
 import { fromWire, toWire, type SSERawEvent, type SSEState, type WireState } from "./sse-types";

@@ -1,8 +1,7 @@
 // Every concern's contract suite, for one backend: embedded.test.ts,
-// redis/redis.test.ts and redis/upstash.test.ts each run all of them, and
-// the history queries built on them. A new concern adds its suite here; a
-// new backend runs this.
-import { runHistoryQueryContract } from "../history-query.contract";
+// redis.test.ts and upstash.test.ts each run all of them (the history
+// queries built on them run in lib/notifications/history.test.ts). A new
+// concern adds its suite here; a new backend runs this.
 import type { MakeStores } from "./contract-fixture";
 import { runCredentialsContract } from "./credentials/contract";
 import { runDirectoryContract } from "./directory/contract";
@@ -21,5 +20,4 @@ export function runStoreContracts(name: string, make: MakeStores) {
   runCredentialsContract(name, make);
   runPresenceContract(name, make);
   runLimitsContract(name, make);
-  runHistoryQueryContract(name, make);
 }

@@ -1,4 +1,4 @@
 import { runStoreContracts } from "./contract";
-import { embeddedStores } from "./embedded/stores";
+import { embeddedStores } from "./embedded";
 
 runStoreContracts("embedded", async ({ historyMax }) => ({ stores: embeddedStores(historyMax), cleanup: async () => {} }));

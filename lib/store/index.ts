@@ -2,9 +2,9 @@
 // set, plain Redis when REDIS_URL is, else the embedded in-memory store. One
 // per process; callers take the parts they use.
 import "server-only";
-import { config } from "../config";
-import { embeddedStores } from "./embedded/stores";
-import { redisStores, upstashStores } from "./redis/stores";
+import { config } from "../server/config";
+import { embeddedStores } from "./embedded";
+import { redisStores, upstashStores } from "./redis-backed";
 import type { Stores } from "./stores";
 
 const STORE_KEY = Symbol.for("notifications.store");

@@ -9,7 +9,7 @@
 // ending every stream instead would send every client into admissions
 // against a store that is still coming back.
 import type { Directory } from "../store/directory/types";
-import type { Connection, StreamCredential } from "./connection";
+import type { Connection, CredentialRef, StreamCredential } from "./connection";
 import { RESET } from "./replay";
 import type { RecentRevocations } from "./revocations";
 
@@ -18,7 +18,7 @@ export interface BreakCatchUpHost {
   users(): string[];
   updateFollowing(userId: string, following: string[]): void;
   /** Ends the streams this credential opened (and, for a session, stops trusting its cookie). */
-  revoked(credential: StreamCredential): void;
+  revoked(credential: CredentialRef): void;
 }
 
 /** True once done; false when the store did not answer (try again). */

@@ -1,6 +1,6 @@
 // One open stream: its response controller, who it is for, what it has
 // been sent, and the one way it closes (whatever closes it).
-import type { Notification } from "../types";
+import type { Notification } from "../shared/types";
 
 export type StreamCredential = { kind: "token"; tokenId: string } | { kind: "session"; sessionId: string; expiresAt: number };
 
@@ -93,7 +93,10 @@ export class Connection {
   };
 }
 
+/** What names a credential, without what a stream keeps of it. */
+export type CredentialRef = { kind: "token"; tokenId: string } | { kind: "session"; sessionId: string };
+
 /** The name a revocation goes by: matched against each stream's credential. */
-export function credentialKey(credential: { kind: "token"; tokenId: string } | { kind: "session"; sessionId: string }) {
+export function credentialKey(credential: CredentialRef) {
   return credential.kind === "token" ? `token:${credential.tokenId}` : `session:${credential.sessionId}`;
 }

@@ -4,7 +4,7 @@
 // store at most once a second, in one command however many notifications
 // (store.recordFunnel), so a fan-out costs the store nothing per stream.
 import { funnelMember, type FunnelMark, type FunnelStore } from "../store/funnel/types";
-import type { Notification } from "../types";
+import type { Notification } from "../shared/types";
 
 export const DELIVERY_REPORT_MS = 1_000;
 

@@ -4,8 +4,8 @@ import { createParser, type EventSourceMessage } from "eventsource-parser";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { collect } from "@/testing/sse-reader";
-import { publishSchema } from "../schemas";
-import { embeddedStores } from "../store/embedded/stores";
+import { publishSchema } from "../shared/schemas";
+import { embeddedStores } from "../store/embedded";
 import { encodeJsonEvent, formatFrame } from "./encode";
 import { Hub } from "./hub";
 

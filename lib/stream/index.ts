@@ -1,10 +1,11 @@
 // The instance's hub, created once per process on first use.
 import "server-only";
 import { forgetSignedOutSession, hearSignOutsSince } from "../auth/request";
-import { config } from "../config";
-import { onShutdown } from "../shutdown";
+import { config } from "../server/config";
+import { onShutdown } from "../server/shutdown";
 import { getStores } from "../store";
-import { Hub, STREAM_SLOT_GRACE_MS } from "./hub";
+import { Hub } from "./hub";
+import { STREAM_SLOT_GRACE_MS } from "./hub-options";
 
 const HUB_KEY = Symbol.for("notifications.hub");
 type WithHub = typeof globalThis & { [HUB_KEY]?: Hub };

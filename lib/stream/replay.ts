@@ -1,11 +1,11 @@
 // A stream that comes back with Last-Event-ID is sent what it missed from the
 // log, page by page at the pace its client reads, or told to refetch
 // (`reset`) when the log no longer holds it all.
-import { collapseScope, isAddressedTo } from "../audience";
-import { isNotificationId } from "../ids";
-import { isExpired } from "../lifecycle";
+import { collapseScope, isAddressedTo } from "../shared/audience";
+import { isNotificationId } from "../shared/ids";
+import { isExpired } from "../shared/expiry";
 import type { NotificationLog } from "../store/log/types";
-import type { Notification } from "../types";
+import type { Notification } from "../shared/types";
 import type { Connection } from "./connection";
 import { encodeJsonEvent } from "./encode";
 

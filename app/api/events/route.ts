@@ -1,13 +1,6 @@
-// The live stream: GET /api/events (wire format in API.md, "The stream").
-import { apiHandler, fromAnotherSite } from "@/lib/api/handler";
-import { config } from "@/lib/config";
-import { forgetSignedOutSession } from "@/lib/auth/request";
-import { ApiError, tooMany, unauthorized } from "@/lib/errors";
-import { isShuttingDown } from "@/lib/shutdown";
-import { getStores } from "@/lib/store";
-import { getHub } from "@/lib/stream";
-import { STREAM_SLOT_GRACE_MS } from "@/lib/stream/hub";
-import { SSE_HEADERS } from "@/lib/stream/encode";
+// The live stream: GET /api/events (wire format in docs/api.md, "The stream").
+import { apiHandler } from "@/lib/api/handler";
+import { openStream } from "@/lib/stream/open-stream";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -15,73 +8,5 @@ export const dynamic = "force-dynamic";
 // A literal, as Next requires: it equals EVENTS_ROUTE_MAX_DURATION_S (a test checks; docs/deploy-vercel.md says how to change both).
 export const maxDuration = 300;
 
-const BROWSER_ID = /^[A-Za-z0-9_-]{1,64}$/;
-/** Closing the connection sends the client's retry to a new one, and so to a process that is not stopping. */
-const SHUTTING_DOWN_HEADERS = { "Retry-After": "1", Connection: "close" };
-
-// The admission asks whether the session was signed out (one billed command opens a stream: issue 28).
-export const GET = apiHandler({ signOutCheckedByRoute: true }, async ({ req, user, auth }) => {
-  // Opening a stream takes a slot: a page on another site steering a popup or frame here must not (Sec-Fetch-Site is
-  // sent by every browser; scripts send none).
-  if (fromAnotherSite(req)) throw new ApiError(403, "Open the live stream from the app's own pages.");
-  if (isShuttingDown()) throw new ApiError(503, "This server is restarting: reconnect to another.", {}, SHUTTING_DOWN_HEADERS);
-  const { maxConnectionsPerUser, rateConnectPerMin, instanceId, maxDurationMs } = config();
-  const browserId = req.headers.get("x-browser-id") ?? req.nextUrl.searchParams.get("browserId") ?? undefined;
-  if (browserId !== undefined && !BROWSER_ID.test(browserId)) {
-    throw new ApiError(400, "The browser id must be 1 to 64 letters, digits, '-' or '_'.", { field: "browserId" });
-  }
-  const hub = getHub();
-  const store = getStores();
-  // One round trip: the sign-out check, the per-user stream limit (exact over every instance),
-  // the connect rate limit, the user's follows and inbox version. Marked first: what the bus
-  // carries from then on (revocations, inbox changes) reaches the stream if the mark still holds.
-  const slotId = crypto.randomUUID();
-  const sessionId = auth.via === "session" ? auth.sessionId : undefined;
-  const admitted = { liveMark: hub.liveMark(), at: Date.now() };
-  const admission = await store.presence
-    .admitStream({
-      userId: user.id,
-      slotId,
-      browserId,
-      instanceId,
-      maxStreams: maxConnectionsPerUser,
-      opensPerMinute: rateConnectPerMin,
-      maxStreamMs: maxDurationMs + STREAM_SLOT_GRACE_MS,
-      instanceTtlMs: hub.presenceTtlMs,
-      sessionId,
-    })
-    .catch((error: unknown) => {
-      // Its answer may be lost while the script ran (a stalled store): the slot it took must not stay.
-      hub.admissionFailed(user.id);
-      throw error;
-    });
-  if (!admission.ok && admission.refused === "signed-out") {
-    forgetSignedOutSession(sessionId!);
-    throw unauthorized();
-  }
-  if (!admission.ok) {
-    throw admission.refused === "streams"
-      ? tooMany(admission.retryAfterS, `devices connected (at most ${maxConnectionsPerUser} per user): close one`)
-      : tooMany(admission.retryAfterS, "stream connections");
-  }
-  hub.learnFollowing(user.id, admission.following, admitted.at);
-  const lastEventId = req.headers.get("last-event-id") ?? req.nextUrl.searchParams.get("lastEventId");
-  const stream = hub.open({
-    userId: user.id,
-    following: admission.following,
-    slotId,
-    credential:
-      auth.via === "token"
-        ? { kind: "token", tokenId: auth.tokenId }
-        : { kind: "session", sessionId: auth.sessionId, expiresAt: auth.expiresAt },
-    lastEventId,
-    signal: req.signal,
-    admitted: { ...admitted, inboxVersion: admission.inboxVersion },
-    browserBound: browserId !== undefined,
-    moved: admission.replacedOlder,
-    seesActivity: user.role === "admin",
-  });
-  // Connection: close once the stream ends, so the client's next stream opens a new connection: a
-  // kept-alive one could lead back to a process that is stopping.
-  return new Response(stream, { headers: { ...SSE_HEADERS, Connection: "close" } });
-});
+// The admission asks whether the session was signed out: opening a stream costs one billed command.
+export const GET = apiHandler({ signOutCheckedByRoute: true }, openStream);

@@ -1,6 +1,6 @@
 // GET /api/health: 200 when the store answers, 503 naming the failing part.
-import { config } from "@/lib/config";
-import { isShuttingDown } from "@/lib/shutdown";
+import { config } from "@/lib/server/config";
+import { isShuttingDown } from "@/lib/server/shutdown";
 import { getStores } from "@/lib/store";
 
 export const runtime = "nodejs";

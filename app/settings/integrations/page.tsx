@@ -3,7 +3,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { AppShell } from "@/components/app-shell";
-import { requireUser } from "@/lib/session";
+import { requireUser } from "@/lib/auth/session";
 
 export default async function IntegrationsPage() {
   const user = await requireUser("/settings/integrations");

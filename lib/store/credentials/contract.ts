@@ -1,7 +1,7 @@
 // What every backend of credentials must do (run against each by contract.ts).
 import { describe, expect, it } from "vitest";
 import { until } from "@/testing/until";
-import type { BusMessage } from "../bus";
+import type { BusMessage } from "../bus/types";
 import type { TokenRecord } from "../credentials/types";
 import { useStores, type MakeStores } from "../contract-fixture";
 

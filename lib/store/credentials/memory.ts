@@ -1,5 +1,5 @@
 // The embedded credentials: tokens and signed-out sessions in maps.
-import type { MemoryBus } from "../embedded/bus";
+import type { MemoryBus } from "../bus/memory";
 import type { Credentials, TokenRecord } from "./types";
 
 export class MemoryCredentials implements Credentials {

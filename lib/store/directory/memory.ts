@@ -1,6 +1,6 @@
 // The embedded directory: channels and follows in maps.
-import type { Channel } from "../../types";
-import type { MemoryBus } from "../embedded/bus";
+import type { Channel } from "../../shared/types";
+import type { MemoryBus } from "../bus/memory";
 import { DEFAULT_CHANNELS, type Directory } from "./types";
 
 export class MemoryDirectory implements Directory {

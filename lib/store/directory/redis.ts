@@ -1,5 +1,5 @@
 // The Redis-backed directory: a hash of channels, a set of follows per person.
-import type { Channel } from "../../types";
+import type { Channel } from "../../shared/types";
 import { hashOf, type RedisConnection } from "../redis/connection";
 import { KEY } from "../redis/keys";
 import { DEFAULT_CHANNELS, type Directory } from "./types";

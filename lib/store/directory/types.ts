@@ -1,5 +1,5 @@
 // Channels and who follows which.
-import type { Channel } from "../../types";
+import type { Channel } from "../../shared/types";
 
 export interface Directory {
   listChannels(): Promise<Channel[]>;

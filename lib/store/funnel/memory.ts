@@ -1,7 +1,7 @@
 // The embedded funnels: per alert, dropped with the alert from the log.
-import { percentiles } from "../../percentiles";
-import { FUNNEL_STAGES, type FunnelStage } from "../../types";
-import { entriesOf } from "../embedded/bus";
+import { percentiles } from "./percentiles";
+import { FUNNEL_STAGES, type FunnelStage } from "../../shared/types";
+import { entriesOf } from "../map-entries";
 import type { FunnelMark, FunnelRecord, FunnelStore } from "./types";
 
 interface AlertFunnel {

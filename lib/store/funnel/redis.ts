@@ -1,7 +1,7 @@
 // The Redis-backed funnels: a hash per alert (stage counts and one field per
 // member and stage) and a sorted set of display latencies, both expiring
 // FUNNEL_TTL_S after their last change.
-import { FUNNEL_STAGES, type FunnelStage } from "../../types";
+import { FUNNEL_STAGES, type FunnelStage } from "../../shared/types";
 import { hashOf, type RedisConnection } from "../redis/connection";
 import { KEY } from "../redis/keys";
 import { FUNNEL_TTL_S, type FunnelMark, type FunnelRecord, type FunnelStore } from "./types";

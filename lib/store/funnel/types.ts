@@ -1,6 +1,6 @@
 // Each alert's funnel: how many were targeted, reached, shown, read, opened,
 // and who acknowledged it.
-import type { FunnelStage } from "../../types";
+import type { FunnelStage } from "../../shared/types";
 
 /**
  * One step of an alert's funnel. With a `member` ("u:<user id>"), it counts once per member (adding `count`, which may be

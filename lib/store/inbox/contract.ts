@@ -1,6 +1,6 @@
 // What every backend of inbox state must do (run against each by contract.ts).
 import { describe, expect, it } from "vitest";
-import { compareIds } from "../../ids";
+import { compareIds } from "../../shared/ids";
 import { alert, useStores, type MakeStores } from "../contract-fixture";
 
 export function runInboxContract(name: string, make: MakeStores) {

@@ -1,8 +1,8 @@
 // The embedded inbox state: one record per person.
-import { compareIds } from "../../ids";
-import { NO_PREFERENCES, type Preferences } from "../../preferences";
-import type { InboxEvent } from "../../types";
-import type { MemoryBus } from "../embedded/bus";
+import { compareIds } from "../../shared/ids";
+import { NO_PREFERENCES, type Preferences } from "../../shared/preferences";
+import type { InboxEvent } from "../../shared/types";
+import type { MemoryBus } from "../bus/memory";
 import type { InboxState, InboxStore } from "./types";
 
 export class MemoryInbox implements InboxStore {

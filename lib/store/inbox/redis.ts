@@ -1,7 +1,7 @@
 // The Redis-backed inbox state: per person, a read watermark and set, a seen
 // watermark, an archive watermark and set, and their mutes as JSON.
-import { NO_PREFERENCES, type Preferences } from "../../preferences";
-import type { InboxEvent } from "../../types";
+import { NO_PREFERENCES, type Preferences } from "../../shared/preferences";
+import type { InboxEvent } from "../../shared/types";
 import type { RedisConnection } from "../redis/connection";
 import { KEY } from "../redis/keys";
 import type { InboxState, InboxStore } from "./types";

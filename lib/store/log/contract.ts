@@ -1,10 +1,10 @@
 // What every backend of the log and the bus must do (run against each by contract.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compareIds } from "../../ids";
-import { audienceKey, collapseScope } from "../../audience";
-import { wordIndexKey } from "../../search-words";
+import { compareIds } from "../../shared/ids";
+import { audienceKey, collapseScope } from "../../shared/audience";
+import { wordIndexKey } from "../../shared/search-words";
 import { until } from "@/testing/until";
-import type { BusMessage } from "../bus";
+import type { BusMessage } from "../bus/types";
 import { alert, useStores, type MakeStores, type StoresFixture } from "../contract-fixture";
 
 export function runLogContract(name: string, make: MakeStores) {

@@ -1,12 +1,13 @@
 // The embedded log: an id-ordered array bounded by HISTORY_MAX, and one
 // id-ordered array per index (references into it, a pointer each): per
 // audience, for one person's pages, and per word, for searches.
-import { audienceKey, collapseScope } from "../../audience";
-import { wordIndexKey, wordsOf } from "../../search-words";
-import { compareIds, nextId } from "../../ids";
-import type { Notification } from "../../types";
-import type { BusMessage, BusSubscription } from "../bus";
-import { entriesOf, type MemoryBus } from "../embedded/bus";
+import { audienceKey, collapseScope } from "../../shared/audience";
+import { wordIndexKey, wordsOf } from "../../shared/search-words";
+import { compareIds, nextId } from "../../shared/ids";
+import type { Notification } from "../../shared/types";
+import type { BusMessage, BusSubscription } from "../bus/types";
+import type { MemoryBus } from "../bus/memory";
+import { entriesOf } from "../map-entries";
 import type { NewNotification, NotificationLog } from "./types";
 
 /** What the other embedded concerns learn from the log (in Redis the publish script writes their keys itself). */

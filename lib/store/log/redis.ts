@@ -2,15 +2,15 @@
 // across instances), published on the bus in the same script, and one
 // stream of ids per audience that a person's pages merge, and per word that
 // a search reads.
-import { audienceKey, collapseScope } from "../../audience";
-import { compareIds } from "../../ids";
-import { wordsOf } from "../../search-words";
-import type { BusMessage, BusSubscription } from "../bus";
+import { audienceKey, collapseScope } from "../../shared/audience";
+import { compareIds } from "../../shared/ids";
+import { wordsOf } from "../../shared/search-words";
+import type { BusMessage, BusSubscription } from "../bus/types";
 import { FUNNEL_TTL_S } from "../funnel/types";
 import type { RedisConnection } from "../redis/connection";
 import { KEY } from "../redis/keys";
 import { fromEntries, toNotification } from "../redis/wire";
-import { RedisSubscription } from "./redis-subscription";
+import { RedisSubscription } from "../bus/redis";
 import type { NewNotification, NotificationLog } from "./types";
 
 /**

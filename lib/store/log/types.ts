@@ -1,7 +1,7 @@
 // The notification log: every notification ever published (up to
 // HISTORY_MAX), in id order, and the bus that carries new ones live.
-import type { Notification } from "../../types";
-import type { BusMessage, BusSubscription } from "../bus";
+import type { Notification } from "../../shared/types";
+import type { BusMessage, BusSubscription } from "../bus/types";
 
 export type NewNotification = Omit<Notification, "id" | "createdAt">;
 

@@ -1,6 +1,6 @@
 // The embedded presence and stream admission: one process, so every slot is
 // this instance's.
-import type { MemoryBus } from "../embedded/bus";
+import type { MemoryBus } from "../bus/memory";
 import type { MemoryRateLimiter } from "../limits/memory";
 import {
   presenceKey,

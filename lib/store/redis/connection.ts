@@ -1,8 +1,8 @@
 // The one connection every Redis-backed concern shares: it counts round
 // trips, turns any failure into BackendUnavailableError, and sends control
 // messages on the bus.
-import { BackendUnavailableError } from "../../errors";
-import type { ControlMessage } from "../bus";
+import { BackendUnavailableError } from "../../server/errors";
+import type { ControlMessage } from "../bus/types";
 import type { RedisBatch, RedisClient } from "./client";
 import { KEY } from "./keys";
 

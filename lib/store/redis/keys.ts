@@ -1,7 +1,7 @@
 // Every key the Redis-backed store writes, in one place: a concern's scripts
 // sometimes touch another's keys in the same atomic step (a publish learns
 // its channel; an admission reads follows). docs/operations.md says what each holds.
-import { wordIndexKey } from "../../search-words";
+import { wordIndexKey } from "../../shared/search-words";
 
 const WORD_PREFIX = wordIndexKey("");
 

@@ -1,6 +1,6 @@
 // What the Redis-backed bus carries, and how log entries become notifications.
-import type { ReadEventData, Notification } from "../../types";
-import type { ControlMessage } from "../bus";
+import type { ReadEventData, Notification } from "../../shared/types";
+import type { ControlMessage } from "../bus/types";
 import type { NewNotification } from "../log/types";
 
 /** A notification travels without id/createdAt, which derive from the stream id. */

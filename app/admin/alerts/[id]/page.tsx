@@ -1,6 +1,6 @@
 import { AlertDetailView } from "@/components/alert-detail";
 import { AppShell } from "@/components/app-shell";
-import { requireUser } from "@/lib/session";
+import { requireUser } from "@/lib/auth/session";
 
 export default async function AlertPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;

@@ -1,5 +1,5 @@
 // POST: a Grafana webhook contact point, one notification per alert.
-import { alertHookRoute } from "@/lib/hooks/alert-route";
+import { alertHookRoute } from "@/lib/integrations/alert-route";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

@@ -2,15 +2,10 @@
 // { browserId, displayed: [{ id, displayedAt }], opened: [id] }, for the
 // alerts' funnels. Opened ones are marked read too.
 import { apiHandler } from "@/lib/api/handler";
-import { acknowledge } from "@/lib/funnel";
-import { markRead } from "@/lib/inbox";
-import { ackSchema } from "@/lib/schemas";
+import { takeAcknowledgements } from "@/lib/notifications/inbox";
+import { ackSchema } from "@/lib/shared/schemas";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const POST = apiHandler({ body: ackSchema }, async ({ user, body }) => {
-  const result = await acknowledge(user, body);
-  if (body.opened.length) await markRead(user, { ids: body.opened }, { limited: false });
-  return Response.json(result);
-});
+export const POST = apiHandler({ body: ackSchema }, async ({ user, body }) => Response.json(await takeAcknowledgements(user, body)));

@@ -1,8 +1,8 @@
 // POST /api/notifications/seen: { upTo } (the newest id shown when the bell's
 // menu opened); answers the counts. The badge counts unseen ones.
 import { apiHandler } from "@/lib/api/handler";
-import { markSeen } from "@/lib/inbox";
-import { markSeenSchema } from "@/lib/schemas";
+import { markSeen } from "@/lib/notifications/inbox";
+import { markSeenSchema } from "@/lib/shared/schemas";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

@@ -1,14 +1,11 @@
-// DELETE /api/tokens/<id>: revoke one of the signed-in user's tokens; the
-// streams it opened end on every instance (the store tells them on the bus).
+// DELETE /api/tokens/<id>: revoke one of the signed-in user's tokens.
 import { apiHandler } from "@/lib/api/handler";
-import { notFound } from "@/lib/errors";
-import { getStores } from "@/lib/store";
+import { revokeApiToken } from "@/lib/auth/tokens";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export const DELETE = apiHandler({ sessionOnly: true }, async ({ user, params }) => {
-  const deleted = await getStores().credentials.deleteToken(user.id, params.id ?? "");
-  if (!deleted) throw notFound("That token");
+  await revokeApiToken(user, params.id ?? "");
   return new Response(null, { status: 204 });
 });

@@ -1,9 +1,9 @@
 // GET /api/admin/alerts/<id>?cursor=: one alert's funnel and its recipients' states, paged.
 import { apiHandler, parseQuery } from "@/lib/api/handler";
-import { ApiError } from "@/lib/errors";
-import { alertDetail } from "@/lib/funnel";
-import { isNotificationId } from "@/lib/ids";
-import { alertDetailQuerySchema } from "@/lib/schemas";
+import { ApiError } from "@/lib/server/errors";
+import { alertDetail } from "@/lib/notifications/funnel";
+import { isNotificationId } from "@/lib/shared/ids";
+import { alertDetailQuerySchema } from "@/lib/shared/schemas";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

@@ -1,8 +1,8 @@
 // POST /api/admin/alerts/<id>/resolve: publishes the alert again as resolved, replacing the firing one.
 import { apiHandler } from "@/lib/api/handler";
-import { ApiError } from "@/lib/errors";
-import { isNotificationId } from "@/lib/ids";
-import { resolveAlert } from "@/lib/resolve-alert";
+import { ApiError } from "@/lib/server/errors";
+import { isNotificationId } from "@/lib/shared/ids";
+import { resolveAlert } from "@/lib/notifications/resolve-alert";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

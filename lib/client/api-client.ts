@@ -1,0 +1,27 @@
+// Browser-side calls to the product's API: JSON in and out, and the server's
+// error sentence (with field errors) surfaced as an ApiClientError.
+import type { ApiErrorBody } from "../shared/types";
+
+export class ApiClientError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ApiErrorBody,
+  ) {
+    super(body.error);
+  }
+}
+
+/** `keepalive`: the request outlives the page (a link that navigates away). */
+export async function apiFetch<T>(path: string, init: { method?: string; body?: unknown; keepalive?: boolean } = {}): Promise<T> {
+  const res = await fetch(path, {
+    method: init.method ?? "GET",
+    keepalive: init.keepalive,
+    headers: init.body === undefined ? undefined : { "content-type": "application/json" },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    cache: "no-store",
+  });
+  if (res.status === 204) return undefined as T;
+  const json = await res.json().catch(() => ({ error: `The server answered ${res.status}.` }));
+  if (!res.ok) throw new ApiClientError(res.status, json as ApiErrorBody);
+  return json as T;
+}

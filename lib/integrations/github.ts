@@ -1,0 +1,86 @@
+// GitHub's webhooks: the signature check, and the two events worth an alert
+// (a workflow run that completed, a deployment's status) as notifications.
+// Everything else GitHub may send is accepted and ignored.
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { z } from "zod";
+import type { PublishInput } from "../shared/schemas";
+import type { Audience, Severity } from "../shared/types";
+import { asBody, asLink, asTitle } from "./text";
+
+/** X-Hub-Signature-256 is "sha256=" and the HMAC of the raw body, in hex; compared in constant time. */
+export function isSignedByGitHub(rawBody: Buffer, signature: string | null, secret: string): boolean {
+  if (!signature?.startsWith("sha256=")) return false;
+  const expected = createHmac("sha256", secret).update(rawBody).digest();
+  const given = Buffer.from(signature.slice("sha256=".length), "hex");
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+const repository = z.object({ full_name: z.string() });
+
+const workflowRunSchema = z.object({
+  action: z.string(),
+  workflow_run: z.object({
+    id: z.number(),
+    name: z.string().nullish(),
+    run_number: z.number().optional(),
+    conclusion: z.string().nullish(),
+    head_branch: z.string().nullish(),
+    html_url: z.string(),
+    display_title: z.string().optional(),
+  }),
+  repository,
+});
+
+const deploymentStatusSchema = z.object({
+  deployment_status: z.object({
+    state: z.string(),
+    target_url: z.string().nullish(),
+    environment_url: z.string().nullish(),
+    log_url: z.string().nullish(),
+    description: z.string().nullish(),
+  }),
+  deployment: z.object({ id: z.number(), environment: z.string(), ref: z.string() }),
+  repository,
+});
+
+export const GITHUB_EVENTS = { workflow_run: workflowRunSchema, deployment_status: deploymentStatusSchema } as const;
+export type GitHubEvent = keyof typeof GITHUB_EVENTS;
+
+const RUN_OUTCOMES: Record<string, { word: string; severity: Severity }> = {
+  success: { word: "succeeded", severity: "success" },
+  failure: { word: "failed", severity: "error" },
+  timed_out: { word: "timed out", severity: "error" },
+  cancelled: { word: "was cancelled", severity: "info" },
+};
+
+/** A completed run is one notification; its other actions (requested, in progress) are none. */
+export function workflowRunNotification(event: z.infer<typeof workflowRunSchema>, audience: Audience): PublishInput | null {
+  if (event.action !== "completed") return null;
+  const run = event.workflow_run;
+  const outcome = RUN_OUTCOMES[run.conclusion ?? ""] ?? { word: `ended: ${run.conclusion ?? "unknown"}`, severity: "info" as const };
+  const link = asLink(run.html_url);
+  return {
+    title: asTitle(`${run.name ?? "Workflow"} ${outcome.word}${run.head_branch ? ` on ${run.head_branch}` : ""}`),
+    body: asBody([event.repository.full_name, run.display_title, run.run_number !== undefined ? `run #${run.run_number}` : ""].filter(Boolean).join(" · ")),
+    severity: outcome.severity,
+    ...(link ? { link } : {}),
+    audience,
+    collapseKey: `github:run:${run.id}`,
+  };
+}
+
+const DEPLOY_SEVERITY: Partial<Record<string, Severity>> = { success: "success", failure: "error", error: "error" };
+
+/** Each status change of a deployment is one notification; a later one replaces the earlier (one collapse key per deployment). */
+export function deploymentStatusNotification(event: z.infer<typeof deploymentStatusSchema>, audience: Audience): PublishInput {
+  const { deployment, deployment_status: status } = event;
+  const link = asLink(status.target_url ?? undefined) ?? asLink(status.log_url ?? undefined) ?? asLink(status.environment_url ?? undefined);
+  return {
+    title: asTitle(`Deploy of ${deployment.ref} to ${deployment.environment}: ${status.state.replace(/_/g, " ")}`),
+    body: asBody([event.repository.full_name, status.description].filter(Boolean).join(" · ")),
+    severity: DEPLOY_SEVERITY[status.state] ?? "info",
+    ...(link ? { link } : {}),
+    audience,
+    collapseKey: `github:deployment:${deployment.id}`,
+  };
+}

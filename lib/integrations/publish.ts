@@ -1,0 +1,52 @@
+// What every webhook does once its payload is understood: the audience from
+// `?channel=`, the notifications checked against the publish schema (the
+// mapping is ours, but the rules are the API's), and the batch published
+// whole against its sender's budget.
+import "server-only";
+import type { NextRequest } from "next/server";
+import { z } from "zod";
+import { parseQuery } from "../api/handler";
+import type { SessionUser } from "../auth/users";
+import { config } from "../server/config";
+import { ApiError } from "../server/errors";
+import { publishNotifications, type PublishOrigin } from "../notifications/publish";
+import { channelName, fieldErrors, publishSchema, type PublishInput } from "../shared/schemas";
+import type { Audience, Sender } from "../shared/types";
+
+/** Alertmanager groups many alerts in one message, and GitHub's payloads are tens of kB: more room than MAX_BODY_BYTES. */
+export const HOOK_MAX_BODY_BYTES = 1_048_576;
+
+const hookQuerySchema = z.object({ channel: channelName.optional() });
+
+/** The channel named by `?channel=`, else everyone. */
+export function hookAudience(req: NextRequest): Audience {
+  const { channel } = parseQuery(hookQuerySchema, req);
+  return channel ? { kind: "channel", channel } : { kind: "all" };
+}
+
+/**
+ * Publishes a webhook's notifications. A payload with more than a minute's
+ * publish budget (RATE_PUBLISH_PER_MIN) could never be sent whole, so it is
+ * refused with 413 and nothing is sent; within it, a payload the budget left
+ * this minute cannot take is 429 with Retry-After, and also sends nothing
+ * (Alertmanager and Grafana retry; GitHub does not, but its delivery log
+ * redelivers by hand). A retry sends the same collapse keys: it replaces
+ * rather than repeats.
+ */
+export async function publishFromHook(sender: SessionUser | Sender, inputs: PublishInput[], origin: PublishOrigin): Promise<number> {
+  const budget = config().ratePublishPerMin;
+  if (inputs.length > budget) {
+    throw new ApiError(
+      413,
+      `This payload carries ${inputs.length} alerts and at most ${budget} are published a minute (RATE_PUBLISH_PER_MIN): send fewer per message (Alertmanager's max_alerts).`,
+      { field: "alerts" },
+    );
+  }
+  inputs.forEach((input, i) => {
+    const checked = publishSchema.safeParse(input);
+    if (checked.success) return;
+    const [field, message] = Object.entries(fieldErrors(checked.error))[0]!;
+    throw new ApiError(400, `Alert ${i + 1}: ${message}`, { field: `alerts.${i}.${field}` });
+  });
+  return (await publishNotifications(sender, inputs, origin)).length;
+}

@@ -1,0 +1,118 @@
+// A person's history, a page at a time, filtered and searched: reads their
+// audiences' indexes (or a search word's), never the whole log.
+import "server-only";
+import type { SessionUser } from "../auth/users";
+import { config } from "../server/config";
+import { tooMany } from "../server/errors";
+import { audienceKey, audienceKeysOf, collapseScope, isAddressedTo, type Recipient } from "../shared/audience";
+import { isExpired } from "../shared/expiry";
+import { idRangeOf } from "../shared/ids";
+import { channelNameOf, EVERYONE } from "../shared/preferences";
+import type { HistoryQuery } from "../shared/schemas";
+import { hasWords, wordIndexKey } from "../shared/search-words";
+import type { Notification, NotificationPage, NotificationWithRead } from "../shared/types";
+import { getStores } from "../store";
+import { countInbox, inboxItem, SCAN_PAGE } from "./counts";
+import { recipientOf } from "./recipients";
+
+/** A filtered page looks at no more than this many candidates; when it stops short, nextCursor says where to go on. */
+const LIST_SCAN_MAX = 5_000;
+
+/** A history request of the person's, within their budget (RATE_HISTORY_PER_MIN). */
+export async function readHistory(user: SessionUser, query: HistoryQuery): Promise<NotificationPage> {
+  const limit = await getStores().limits.rateLimit(`history:${user.id}`, config().rateHistoryPerMin, 60);
+  if (!limit.ok) throw tooMany(limit.retryAfterS, "history requests");
+  return listHistory(user, query);
+}
+
+/** The notifications on a page that a newer one with the same collapse key replaced. */
+async function supersededIn(page: Notification[]): Promise<Set<string>> {
+  const scopes = [...new Set(page.flatMap((n) => collapseScope(n) ?? []))];
+  if (!scopes.length) return new Set();
+  const latest = await getStores().log.latestInCollapseScopes(scopes);
+  return new Set(page.filter((n) => latest.has(collapseScope(n) ?? "") && latest.get(collapseScope(n)!) !== n.id).map((n) => n.id));
+}
+
+/**
+ * One page of the person's history, newest first, filtered by the query.
+ * Reads one index (or a person's few) per page, never the whole log: the
+ * person's audiences', or, for a search, the smallest of its words' indexes
+ * when that is smaller. Filters that leave pages short read on, up to
+ * LIST_SCAN_MAX candidates a request; then the page may be short and
+ * nextCursor goes on from where it stopped.
+ */
+export async function listHistory(user: SessionUser, query: HistoryQuery): Promise<NotificationPage> {
+  const store = getStores();
+  const [recipient, state] = await Promise.all([recipientOf(user), store.inbox.getInboxState(user.id)]);
+  const indexes = await indexesFor(recipient, query);
+  const items: NotificationPage["items"] = [];
+  const now = Date.now();
+  const range = idRangeOf({ since: query.since, until: query.until, before: query.cursor ?? null });
+  let before = range.before;
+  // A page's worth first (the usual newest page costs that); more per read only when filters leave it short.
+  let count = query.limit;
+  let stoppedAt: string | null = null;
+  for (let scanned = 0; indexes.length && items.length < query.limit; ) {
+    if (scanned >= LIST_SCAN_MAX) {
+      stoppedAt = before;
+      break;
+    }
+    const page = await store.log.eventsInIndexes(indexes, { before, after: range.after }, count);
+    scanned += page.length;
+    const mine = page.filter((n) => isAddressedTo(n.audience, recipient));
+    const superseded = await supersededIn(mine);
+    for (const n of mine) {
+      if (superseded.has(n.id) || isExpired(n, now)) continue;
+      const item = inboxItem(n, state);
+      if (!matches(item, query)) continue;
+      items.push(item);
+      if (items.length === query.limit) break;
+    }
+    if (page.length < count) break;
+    before = page[page.length - 1]!.id;
+    count = Math.min(count * 2, SCAN_PAGE);
+  }
+  return {
+    items,
+    ...(await countInbox(recipient, state)).counts,
+    // A full page may have more behind it; the next call answers an empty page if not.
+    nextCursor: items.length === query.limit ? items[items.length - 1]!.id : stoppedAt,
+    preferences: state.preferences,
+  };
+}
+
+function matches(item: NotificationWithRead, query: HistoryQuery): boolean {
+  return (
+    item.archived === query.archived &&
+    !(query.unread && item.read) &&
+    (query.muted === undefined || item.muted === query.muted) &&
+    (query.severity === undefined || item.severity === query.severity) &&
+    (query.channel === undefined || channelNameOf(item.audience) === query.channel) &&
+    hasWords(item, query.q)
+  );
+}
+
+/**
+ * The indexes a page reads: the person's audiences (only the asked channel's,
+ * with a channel filter), or for a search the smallest of its words' indexes
+ * when it is smaller than those (one command more, for the sizes). A word no
+ * notification holds matches nothing: no index at all.
+ */
+async function indexesFor(recipient: Recipient, query: HistoryQuery): Promise<string[]> {
+  const audiences =
+    query.channel === undefined
+      ? audienceKeysOf(recipient)
+      : query.channel === EVERYONE
+        ? ["all"]
+        : recipient.following.has(query.channel)
+          ? [audienceKey({ kind: "channel", channel: query.channel })]
+          : [];
+  if (!query.q.length || !audiences.length) return audiences;
+  const words = query.q.map(wordIndexKey);
+  const sizes = await getStores().log.indexSizes([...words, ...audiences]);
+  const wordSizes = sizes.slice(0, words.length);
+  const rarest = Math.min(...wordSizes);
+  if (rarest === 0) return [];
+  const audienceTotal = sizes.slice(words.length).reduce((a, b) => a + b, 0);
+  return rarest < audienceTotal ? [words[wordSizes.indexOf(rarest)]!] : audiences;
+}

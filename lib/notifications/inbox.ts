@@ -1,0 +1,123 @@
+// Changes to one user's inbox: read, seen, archived, muted. Each is stored,
+// then told to the user's other tabs and devices as a stream event (`read`,
+// `seen`, `archived`, `preferences`) with the counts after it. Only ids that are stored and
+// addressed to the user are kept, so a client cannot fill the store with
+// made-up ids.
+import "server-only";
+import type { SessionUser } from "../auth/users";
+import { config } from "../server/config";
+import { tooMany } from "../server/errors";
+import { acknowledge, recordRead } from "./funnel";
+import { compareIds } from "../shared/ids";
+import { checkChannelsExist } from "./channels";
+import { countInbox } from "./counts";
+import { recipientOf, storedAndAddressed } from "./recipients";
+import { EVERYONE, type Preferences } from "../shared/preferences";
+import { getStores } from "../store";
+import type { AckInput } from "../shared/schemas";
+import type { AckResult, ArchiveResult, InboxCounts, MarkReadResult, MarkSeenResult, PreferencesEventData } from "../shared/types";
+
+async function limitInboxWrites(user: SessionUser) {
+  const limit = await getStores().limits.rateLimit(`read:${user.id}`, config().rateReadPerMin, 60);
+  if (!limit.ok) throw tooMany(limit.retryAfterS, "read, seen or archive requests");
+}
+
+async function idsAddressedTo(user: SessionUser, ids: string[]) {
+  return (await storedAndAddressed(user, ids)).map((n) => n.id);
+}
+
+async function countsFor(user: SessionUser) {
+  const store = getStores();
+  const [recipient, state] = await Promise.all([recipientOf(user), store.inbox.getInboxState(user.id)]);
+  return countInbox(recipient, state);
+}
+
+export async function inboxCountsFor(user: SessionUser): Promise<InboxCounts> {
+  return (await countsFor(user)).counts;
+}
+
+/**
+ * Marks read; the funnel counts the user as having read each (for "all",
+ * each that was unread). `limited: false` for a link opened, whose
+ * acknowledgement was already rate limited.
+ */
+export async function markRead(user: SessionUser, request: { ids: string[] } | { all: true }, { limited = true } = {}): Promise<MarkReadResult> {
+  if (limited) await limitInboxWrites(user);
+  const store = getStores();
+  if ("all" in request) {
+    // Up to the newest addressed to them, not the log's newest: the event and the mark say nothing of others' alerts.
+    const { unreadIds, newestMine: upTo } = await countsFor(user);
+    if (upTo) {
+      await store.inbox.markAllRead(user.id, upTo);
+      await recordRead(user, unreadIds);
+    }
+    const counts = await inboxCountsFor(user);
+    await store.inbox.publishInboxEvent(user.id, { event: "read", data: { all: true, upTo, ...counts } });
+    return counts;
+  }
+  const ids = await idsAddressedTo(user, request.ids);
+  if (ids.length) {
+    await store.inbox.markRead(user.id, ids);
+    await recordRead(user, ids);
+  }
+  const counts = await inboxCountsFor(user);
+  if (ids.length) await store.inbox.publishInboxEvent(user.id, { event: "read", data: { ids, ...counts } });
+  return { ...counts, ids };
+}
+
+/** A browser's acknowledgements for the funnel (funnel.ts); the links it opened are marked read too. */
+export async function takeAcknowledgements(user: SessionUser, ack: AckInput): Promise<AckResult> {
+  const result = await acknowledge(user, ack);
+  if (ack.opened.length) await markRead(user, { ids: ack.opened }, { limited: false });
+  return result;
+}
+
+/** Everything up to `upTo` (never past the newest notification) was seen: the bell's menu opened. */
+export async function markSeen(user: SessionUser, upTo: string): Promise<MarkSeenResult> {
+  await limitInboxWrites(user);
+  const store = getStores();
+  // Up to one of theirs (what the bell showed, normally): echoing any other id could tell them of others' alerts.
+  // Only a made-up id pays for finding their newest.
+  let seenUpTo = upTo;
+  if (!(await storedAndAddressed(user, [upTo])).length) {
+    const newest = (await countsFor(user)).newestMine;
+    if (newest === null) return inboxCountsFor(user);
+    if (compareIds(upTo, newest) > 0) seenUpTo = newest;
+  }
+  await store.inbox.markSeen(user.id, seenUpTo);
+  const counts = await inboxCountsFor(user);
+  await store.inbox.publishInboxEvent(user.id, { event: "seen", data: { upTo: seenUpTo, ...counts } });
+  return counts;
+}
+
+/** Archives some notifications, or every one read now. */
+export async function archive(user: SessionUser, request: { ids: string[] } | { allRead: true }): Promise<ArchiveResult> {
+  await limitInboxWrites(user);
+  const store = getStores();
+  if ("allRead" in request) {
+    await store.inbox.archiveAllRead(user.id);
+    const counts = await inboxCountsFor(user);
+    await store.inbox.publishInboxEvent(user.id, { event: "archived", data: { allRead: true, ...counts } });
+    return counts;
+  }
+  const ids = await idsAddressedTo(user, request.ids);
+  if (ids.length) await store.inbox.archive(user.id, ids);
+  const counts = await inboxCountsFor(user);
+  if (ids.length) await store.inbox.publishInboxEvent(user.id, { event: "archived", data: { ids, ...counts } });
+  return { ...counts, ids };
+}
+
+export async function preferencesOf(user: SessionUser): Promise<Preferences> {
+  return (await getStores().inbox.getInboxState(user.id)).preferences;
+}
+
+/** Replaces what the person mutes; every tab and device of theirs hears it with the counts under it. */
+export async function setPreferences(user: SessionUser, preferences: Preferences): Promise<PreferencesEventData> {
+  await checkChannelsExist(preferences.mutedChannels, "mutedChannels", [EVERYONE]);
+  await limitInboxWrites(user);
+  const store = getStores();
+  await store.inbox.setPreferences(user.id, preferences);
+  const data = { ...preferences, ...(await inboxCountsFor(user)) };
+  await store.inbox.publishInboxEvent(user.id, { event: "preferences", data });
+  return data;
+}

@@ -1,0 +1,254 @@
+// Types shared by the server, the client and the tests: the product's wire shapes.
+import type { Preferences } from "./preferences";
+
+/** Lowest first: `critical` is above `error`. */
+export const SEVERITIES = ["info", "success", "warning", "error", "critical"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export type Role = "admin" | "member";
+
+export type Audience =
+  | { kind: "all" }
+  | { kind: "user"; userId: string }
+  | { kind: "channel"; channel: string };
+
+export interface Sender {
+  id: string;
+  name: string;
+  /** The name of the API token it was sent with; absent when sent from the admin form. */
+  token?: string;
+  /** The integration that translated it (a webhook of lib/integrations); absent for the API and the form. */
+  via?: Integration;
+}
+
+export const INTEGRATIONS = { alertmanager: "Alertmanager", grafana: "Grafana", github: "GitHub" } as const;
+export type Integration = keyof typeof INTEGRATIONS;
+
+/** Where an alert stands: a `resolved` one replaces its `firing` one through the collapse key. */
+export const ALERT_STATUSES = ["firing", "resolved"] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+export interface Notification {
+  /** Redis-stream style "<ms>-<seq>", strictly increasing in publish order. */
+  id: string;
+  title: string;
+  body: string;
+  severity: Severity;
+  link?: string;
+  audience: Audience;
+  createdAt: string;
+  sender: Sender;
+  /**
+   * A newer notification with the same key and the same audience replaces
+   * this one in history, feeds and toasts (e.g. "deploy:42").
+   */
+  collapseKey?: string;
+  status?: AlertStatus;
+  /** ISO time: from then on it leaves every feed and count (the admins' alert list keeps it). */
+  expiresAt?: string;
+}
+
+/** A notification as one user's inbox holds it. */
+export interface NotificationWithRead extends Notification {
+  read: boolean;
+  /** Shown in the bell's menu (or read): the badge counts those not seen. */
+  seen: boolean;
+  /** Left the feed; listed under the "Archived" filter. */
+  archived: boolean;
+  /** Muted by the person's preferences: kept and listed (the "Muted" filter), but in no count, toast or desktop notification. */
+  muted: boolean;
+}
+
+/** A user's unread and unseen counts as the server last saw them (archived ones count in neither). */
+export interface InboxCounts {
+  unreadCount: number;
+  /** Unread and not yet seen in the bell's menu: what the badge shows. */
+  unseenCount: number;
+  /** The newest notification the counts account for: newer ones are not in them. */
+  unreadAsOf: string | null;
+  /**
+   * The person's inbox version these counts (and a page's flags) were read at:
+   * every read, seen or archive change moves it on by one. A client drops what
+   * is older than what it shows, and refetches on a gap.
+   */
+  version: number;
+}
+
+export interface NotificationPage extends InboxCounts {
+  items: NotificationWithRead[];
+  /** A full page, or a search that stopped at its scan budget, continues from here; null: nothing more. */
+  nextCursor: string | null;
+  /** What the person muted, at the page's version: the browser mutes live notifications by it. */
+  preferences: Preferences;
+}
+
+export interface Channel {
+  name: string;
+  description: string;
+}
+
+export interface ChannelsResponse {
+  channels: Channel[];
+  following: string[];
+}
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+export interface CreatedApiToken extends ApiToken {
+  token: string;
+}
+
+export interface Stats {
+  connections: { total: number; instances: { id: string; connections: number }[] };
+  published: number;
+  delivered: number;
+  thisInstance: {
+    id: string;
+    connections: number;
+    users: number;
+    subscriptions: number;
+    timers: number;
+    /** The most bytes any stream has had waiting for a slow client (capped by STREAM_QUEUE_MAX_BYTES). */
+    backlogPeakBytes: number;
+    rssBytes: number;
+    heapUsedBytes: number;
+    /** Round trips this instance has made to Redis since it started (0 in embedded mode): the benchmark's cost per connect. */
+    storeRoundTrips: number;
+    /** Commands this instance sent to Redis, as Upstash bills them (each of a pipeline, a script as one). */
+    storeCommands: number;
+  };
+}
+
+export interface PublishResult extends Notification {
+  /** Streams addressed by this notification that are connected right now, over all instances. */
+  connectedRecipients: number;
+}
+
+/** Payloads of the named SSE events on GET /api/events. */
+export interface ConnectedEventData {
+  connectionId: string;
+  userId: string;
+  instance: string;
+  serverTime: string;
+  /** How often the stream sends a heartbeat: a client that hears nothing for a few of these may presume it dead. */
+  heartbeatMs: number;
+  /**
+   * The person's inbox version as this stream starts (every read, seen, archive or mute change after it
+   * follows as an event): a client whose feed is at it needs no new page, the resume brings the rest.
+   */
+  inboxVersion: number;
+}
+
+/** `all`: everything up to `upTo` (the newest notification when it was marked) is read. */
+export type ReadEventData = ({ ids: string[] } | { all: true; upTo: string | null }) & InboxCounts;
+
+/** Everything up to `upTo` was seen (the bell's menu was opened). */
+export type SeenEventData = { upTo: string } & InboxCounts;
+
+/** `allRead`: every notification that was read when it was asked is archived. */
+export type ArchivedEventData = ({ ids: string[] } | { allRead: true }) & InboxCounts;
+
+/** What the person now mutes, and the counts under it. */
+export type PreferencesEventData = Preferences & InboxCounts;
+
+/** The answers of POST /api/notifications/read, /seen and /archive. */
+export type MarkReadResult = InboxCounts & { ids?: string[] };
+export type MarkSeenResult = InboxCounts;
+export type ArchiveResult = InboxCounts & { ids?: string[] };
+
+/** What changed in one user's inbox, sent to all their streams. */
+export type InboxEvent =
+  | { event: "read"; data: ReadEventData }
+  | { event: "seen"; data: SeenEventData }
+  | { event: "archived"; data: ArchivedEventData }
+  | { event: "preferences"; data: PreferencesEventData };
+
+/** To an admin's streams, for every batch of notifications published (whoever they are for): the admin's figures changed. */
+export interface ActivityEventData {
+  newestId: string;
+}
+
+export interface StreamEventMap {
+  connected: ConnectedEventData;
+  activity: ActivityEventData;
+  notification: Notification;
+  read: ReadEventData;
+  seen: SeenEventData;
+  archived: ArchivedEventData;
+  preferences: PreferencesEventData;
+  reset: Record<string, never>;
+  reconnect: Record<string, never>;
+}
+export type StreamEventName = keyof StreamEventMap;
+
+export interface ApiErrorBody {
+  error: string;
+  field?: string;
+  fields?: Record<string, string>;
+  /** Acknowledged ids that are unknown or not addressed to the user. */
+  ids?: string[];
+}
+
+/** The stages of one alert's funnel, in order. */
+export const FUNNEL_STAGES = ["targeted", "delivered", "muted", "displayed", "read", "opened"] as const;
+export type FunnelStage = (typeof FUNNEL_STAGES)[number];
+
+/**
+ * One alert's funnel. `targeted`: streams connected when it was published;
+ * `delivered`: stream writes (a stream that connects later counts then);
+ * `muted`: people whose preferences muted it when it reached them (never toasted, so not displayed);
+ * `displayed`: browsers that rendered it on a screen; `read` and `opened`: people.
+ */
+export interface Funnel extends Record<FunnelStage, number> {
+  /** Publish to display, from the browsers' acknowledgements (clock skew corrected); null before the first. */
+  displayLatencyMs: { p50: number; p95: number; max: number } | null;
+}
+
+export interface AlertWithFunnel extends Notification {
+  funnel: Funnel;
+}
+
+/** GET /api/admin/alerts: every alert, newest first. */
+export interface AlertPage {
+  items: AlertWithFunnel[];
+  nextCursor: string | null;
+}
+
+/** A recipient's progress through one alert's funnel. */
+export interface RecipientState {
+  userId: string;
+  /** "Name <email>" once the person has acknowledged anything, else null. */
+  label: string | null;
+  delivered: boolean;
+  /** Their preferences muted it: not shown to them on purpose, not a failure to deliver. */
+  muted: boolean;
+  displayed: boolean;
+  read: boolean;
+  opened: boolean;
+}
+
+/** GET /api/admin/alerts/<id>. */
+export interface AlertDetail {
+  alert: AlertWithFunnel;
+  recipients: RecipientState[];
+  nextCursor: string | null;
+}
+
+/** POST /api/notifications/ack. */
+export interface AckResult {
+  displayed: number;
+  muted: number;
+  opened: number;
+}
+
+/** The answer of POST /api/admin/diagnostics. */
+export type DiagnosticsResult =
+  | { instance: string; action: "end-streams" | "rotate-streams"; streams: number }
+  | { instance: string; action: "pause-bus"; paused: boolean; seconds: number }
+  /** heapUsedBytes after a full collection; null when Node runs without --expose-gc (nothing collected). */
+  | { instance: string; action: "collect-garbage"; heapUsedBytes: number | null };
