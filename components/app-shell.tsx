@@ -1,6 +1,6 @@
 // The frame of every signed-in page: product name, navigation, who is signed in.
 import Link from "next/link";
-import type { SessionUser } from "@/lib/auth/users";
+import type { SessionUser } from "@/lib/shared/types";
 import { SignOutButton } from "./sign-out-button";
 
 export function AppShell({ user, children }: { user: SessionUser; children: React.ReactNode }) {

@@ -5,7 +5,8 @@
 // ones are never muted. Saved at once; every tab and device hears it.
 import { useEffect, useState } from "react";
 import { apiFetch } from "@/lib/client/api-client";
-import { EVERYONE, MUTE_BELOW, preferencesIn, type Preferences } from "@/lib/shared/preferences";
+import { EVERYONE, preferencesIn } from "@/lib/shared/preferences";
+import { MUTE_BELOW, type Preferences } from "@/lib/shared/types";
 import { SEVERITIES, type ChannelsResponse } from "@/lib/shared/types";
 
 /** "info" mutes nothing (nothing is below it), as null does: the menu offers the three that mute. */

@@ -6,7 +6,7 @@ import "server-only";
 import type { NextRequest } from "next/server";
 import type { z } from "zod";
 import { authenticate, type Authenticated } from "../auth/request";
-import type { SessionUser } from "../auth/users";
+import type { SessionUser } from "../shared/types";
 import { config } from "../server/config";
 import { ApiError, errorResponse, forbidden, unauthorized } from "../server/errors";
 import { fieldErrors } from "../shared/schemas";

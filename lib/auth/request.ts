@@ -8,7 +8,8 @@ import { config } from "../server/config";
 import { getStores } from "../store";
 import { SessionCache, sessionCookieKey, type SessionInfo } from "./session-cache";
 import { userForToken } from "./tokens";
-import { toSessionUser, type SessionUser } from "./users";
+import type { SessionUser } from "../shared/types";
+import { toSessionUser } from "./users";
 
 export type Authenticated =
   | { user: SessionUser; via: "session"; sessionId: string; expiresAt: number }

@@ -7,7 +7,7 @@
 // hash of the session cookie alone: the rest of the Cookie header is the
 // client's to pad, and must not mint cache entries.
 import { createHash } from "node:crypto";
-import type { SessionUser } from "./users";
+import type { SessionUser } from "../shared/types";
 
 const SESSION_CACHE_MS = 60_000;
 /** A sign-out on another instance is seen within this long (on this one, at once). */

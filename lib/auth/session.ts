@@ -4,7 +4,8 @@ import "server-only";
 import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
 import { authOptions } from "./options";
-import { toSessionUser, type SessionUser } from "./users";
+import type { SessionUser } from "../shared/types";
+import { toSessionUser } from "./users";
 import { sameOriginPath } from "../shared/links";
 
 export async function getCurrentUser(): Promise<SessionUser | null> {

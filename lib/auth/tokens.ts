@@ -5,8 +5,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { ApiError, notFound } from "../server/errors";
 import { getStores } from "../store";
 import type { TokenRecord } from "../store/credentials/types";
-import type { ApiToken, CreatedApiToken } from "../shared/types";
-import { toSessionUser, type SessionUser } from "./users";
+import type { ApiToken, CreatedApiToken, SessionUser } from "../shared/types";
+import { toSessionUser } from "./users";
 
 const PREFIX = "ntf_";
 /** Per person: each token is a credential to keep track of (and used to be a publish budget of its own). */

@@ -4,15 +4,8 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { config } from "../server/config";
-import type { Role } from "../shared/types";
+import type { Role, SessionUser } from "../shared/types";
 import { hashPassword, verifyPassword } from "./password";
-
-export interface SessionUser {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-}
 
 interface Account {
   email: string;

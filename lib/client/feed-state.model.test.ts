@@ -9,8 +9,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { collapseScope } from "../shared/audience";
 import { compareIds } from "../shared/ids";
-import { isMuted, NO_PREFERENCES, type Preferences } from "../shared/preferences";
-import type { InboxCounts, Notification, NotificationPage, NotificationWithRead } from "../shared/types";
+import { isMuted, NO_PREFERENCES } from "../shared/preferences";
+import type { InboxCounts, Notification, NotificationPage, NotificationWithRead, Preferences } from "../shared/types";
 import {
   addLive,
   applyArchivedEvent,

@@ -22,7 +22,7 @@
 // is muted by the preferences the feed holds; a page brings the server's,
 // and a `preferences` event the new ones.
 import { collapseScope } from "../shared/audience";
-import { isMuted, NO_PREFERENCES, preferencesIn, type Preferences } from "../shared/preferences";
+import { isMuted, NO_PREFERENCES, preferencesIn } from "../shared/preferences";
 import { compareIds, isNewerId } from "../shared/ids";
 import { isExpired } from "../shared/expiry";
 import type {
@@ -31,6 +31,7 @@ import type {
   Notification,
   NotificationPage,
   NotificationWithRead,
+  Preferences,
   PreferencesEventData,
   ReadEventData,
   SeenEventData,

@@ -6,12 +6,11 @@ import "server-only";
 import type { NextRequest } from "next/server";
 import { z } from "zod";
 import { parseQuery } from "../api/handler";
-import type { SessionUser } from "../auth/users";
 import { config } from "../server/config";
 import { ApiError } from "../server/errors";
 import { publishNotifications, type PublishOrigin } from "../notifications/publish";
 import { channelName, fieldErrors, publishSchema, type PublishInput } from "../shared/schemas";
-import type { Audience, Sender } from "../shared/types";
+import type { Audience, Sender, SessionUser } from "../shared/types";
 
 /** Alertmanager groups many alerts in one message, and GitHub's payloads are tens of kB: more room than MAX_BODY_BYTES. */
 export const HOOK_MAX_BODY_BYTES = 1_048_576;

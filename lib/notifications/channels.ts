@@ -1,11 +1,10 @@
 // The channel catalog and what a person follows: the list, a person's
 // follows changed, and the one check that a name is a channel.
 import "server-only";
-import type { SessionUser } from "../auth/users";
 import { ApiError } from "../server/errors";
-import type { ChannelsResponse } from "../shared/types";
+import type { ChannelsResponse, SessionUser } from "../shared/types";
 import { getStores } from "../store";
-import { getHub } from "../stream";
+import { instanceStreams } from "../stream";
 
 export async function channelsOf(user: SessionUser): Promise<ChannelsResponse> {
   const store = getStores();
@@ -26,6 +25,6 @@ export async function setFollowing(user: SessionUser, names: string[]): Promise<
   const following = [...new Set(names)];
   await getStores().directory.setFollowing(user.id, following);
   // Known here at once: this person's next request must not wait for the bus to bring it back.
-  getHub().learnFollowing(user.id, following, Date.now());
+  instanceStreams().learnFollowing(user.id, following, Date.now());
   return channelsOf(user);
 }

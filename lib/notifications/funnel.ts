@@ -5,14 +5,13 @@
 // (people). Written with store.recordFunnel (one command however many steps)
 // and read for the admin pages.
 import "server-only";
-import type { SessionUser } from "../auth/users";
 import { config } from "../server/config";
 import { ApiError, notFound, tooMany } from "../server/errors";
 import { storedAndAddressed } from "./recipients";
 import type { AckInput } from "../shared/schemas";
 import { getStores } from "../store";
 import { funnelMember, type FunnelMark, type FunnelRecord } from "../store/funnel/types";
-import type { AckResult, AlertDetail, AlertPage, AlertWithFunnel, Funnel, Notification, RecipientState } from "../shared/types";
+import type { AckResult, AlertDetail, AlertPage, AlertWithFunnel, Funnel, Notification, RecipientState, SessionUser } from "../shared/types";
 
 export const ALERTS_PAGE_SIZE = 20;
 export const RECIPIENTS_PAGE_SIZE = 50;

@@ -4,7 +4,6 @@
 // combined with paging, never finding what is not theirs. Drives
 // lib/notifications.ts and lib/inbox.ts over the backend under test.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { SessionUser } from "../auth/users";
 import { inboxCountsFor, setPreferences } from "./inbox";
 import { listHistory } from "./history";
 import { NO_PREFERENCES } from "../shared/preferences";
@@ -12,7 +11,7 @@ import { historyQuerySchema, type HistoryQuery } from "../shared/schemas";
 import { alert, type MakeStores, type StoresFixture } from "../store/contract-fixture";
 import type { NewNotification } from "../store/log/types";
 import type { Stores } from "../store/stores";
-import type { Notification, NotificationWithRead, Severity } from "../shared/types";
+import type { Notification, NotificationWithRead, SessionUser, Severity } from "../shared/types";
 
 const STORE_KEY = Symbol.for("notifications.store");
 const alice: SessionUser = { id: "alice", email: "alice@example.com", name: "Alice", role: "member" };

@@ -1,7 +1,6 @@
 // A person's history, a page at a time, filtered and searched: reads their
 // audiences' indexes (or a search word's), never the whole log.
 import "server-only";
-import type { SessionUser } from "../auth/users";
 import { config } from "../server/config";
 import { tooMany } from "../server/errors";
 import { audienceKey, audienceKeysOf, collapseScope, isAddressedTo, type Recipient } from "../shared/audience";
@@ -10,7 +9,7 @@ import { idRangeOf } from "../shared/ids";
 import { channelNameOf, EVERYONE } from "../shared/preferences";
 import type { HistoryQuery } from "../shared/schemas";
 import { hasWords, wordIndexKey } from "../shared/search-words";
-import type { Notification, NotificationPage, NotificationWithRead } from "../shared/types";
+import type { Notification, NotificationPage, NotificationWithRead, SessionUser } from "../shared/types";
 import { getStores } from "../store";
 import { countInbox, inboxItem, SCAN_PAGE } from "./counts";
 import { recipientOf } from "./recipients";

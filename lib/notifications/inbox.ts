@@ -4,7 +4,6 @@
 // addressed to the user are kept, so a client cannot fill the store with
 // made-up ids.
 import "server-only";
-import type { SessionUser } from "../auth/users";
 import { config } from "../server/config";
 import { tooMany } from "../server/errors";
 import { acknowledge, recordRead } from "./funnel";
@@ -12,10 +11,10 @@ import { compareIds } from "../shared/ids";
 import { checkChannelsExist } from "./channels";
 import { countInbox } from "./counts";
 import { recipientOf, storedAndAddressed } from "./recipients";
-import { EVERYONE, type Preferences } from "../shared/preferences";
+import { EVERYONE } from "../shared/preferences";
 import { getStores } from "../store";
 import type { AckInput } from "../shared/schemas";
-import type { AckResult, ArchiveResult, InboxCounts, MarkReadResult, MarkSeenResult, PreferencesEventData } from "../shared/types";
+import type { AckResult, ArchiveResult, InboxCounts, MarkReadResult, MarkSeenResult, Preferences, PreferencesEventData, SessionUser } from "../shared/types";
 
 async function limitInboxWrites(user: SessionUser) {
   const limit = await getStores().limits.rateLimit(`read:${user.id}`, config().rateReadPerMin, 60);

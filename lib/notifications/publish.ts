@@ -1,12 +1,11 @@
 // Publishing: a notification (or a webhook's batch) stored, then sent on the
 // bus to every instance, against its sender's publish budget.
 import "server-only";
-import type { SessionUser } from "../auth/users";
 import { normalizeEmail, userIdFor } from "../auth/users";
 import { config } from "../server/config";
 import { ApiError, tooMany } from "../server/errors";
 import type { PublishInput } from "../shared/schemas";
-import type { Audience, Integration, PublishResult, Sender } from "../shared/types";
+import type { Audience, Integration, PublishResult, Sender, SessionUser } from "../shared/types";
 import { getStores } from "../store";
 import { connectedRecipients } from "./recipients";
 

@@ -4,24 +4,22 @@
 // lib/shared/audience.ts only.
 import "server-only";
 import { isAddressedTo, type Recipient } from "../shared/audience";
-import type { SessionUser } from "../auth/users";
 import { config } from "../server/config";
-import type { Audience, Notification } from "../shared/types";
+import type { Audience, Notification, SessionUser } from "../shared/types";
 import { getStores } from "../store";
 import { presenceKey } from "../store/presence/types";
-import { getHub } from "../stream";
+import { instanceStreams } from "../stream";
 
 /** Streams connected to the audience now, over every instance: the funnel's first stage. */
 export async function connectedRecipients(audience: Audience): Promise<number> {
   const key =
     audience.kind === "all" ? presenceKey.all : audience.kind === "user" ? presenceKey.user(audience.userId) : presenceKey.channel(audience.channel);
-  const hub = getHub();
-  return hub.localCount(key) + (await getStores().presence.countElsewhere(key, config().instanceId));
+  return instanceStreams().localCount(key) + (await getStores().presence.countElsewhere(key, config().instanceId));
 }
 
 /** Who the user is to an audience; the follows come from the hub when its bus says they cannot have changed. */
 export async function recipientOf(user: SessionUser): Promise<Recipient> {
-  const hub = getHub();
+  const hub = instanceStreams();
   const known = hub.knownFollowing(user.id);
   if (known) return { userId: user.id, following: new Set(known) };
   const readAt = Date.now();

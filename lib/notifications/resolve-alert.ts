@@ -3,12 +3,11 @@
 // one in every feed, live, as a resolved notice from a tool would.
 import "server-only";
 import { collapseScope } from "../shared/audience";
-import type { SessionUser } from "../auth/users";
 import { ApiError, notFound } from "../server/errors";
 import { isExpired } from "../shared/expiry";
 import { publishNotification } from "./publish";
 import { getStores } from "../store";
-import type { PublishResult } from "../shared/types";
+import type { PublishResult, SessionUser } from "../shared/types";
 
 export async function resolveAlert(admin: SessionUser, id: string): Promise<PublishResult> {
   const store = getStores();

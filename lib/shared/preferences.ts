@@ -1,20 +1,10 @@
 // A person's mutes, and the one rule that applies them: the server (counts,
 // pages, the funnel) and the browser (toasts, desktop notifications, the
 // badge and title) both ask isMuted, so they never disagree.
-import { SEVERITIES, type Audience, type Severity } from "./types";
+import { SEVERITIES, type Audience, type Preferences, type Severity } from "./types";
 
 /** How mutedChannels names the broadcast audience ({ kind: "all" }); no channel may take the name. */
 export const EVERYONE = "everyone";
-
-/** The severities muteBelow may name: `critical` is never muted, so nothing is below it to ask for. */
-export const MUTE_BELOW = ["info", "success", "warning", "error"] as const satisfies readonly Severity[];
-
-export interface Preferences {
-  /** Channel names, and EVERYONE for the broadcast audience. */
-  mutedChannels: string[];
-  /** Mutes what is strictly below this severity (so "info" mutes nothing); null mutes none by severity. */
-  muteBelow: (typeof MUTE_BELOW)[number] | null;
-}
 
 export const NO_PREFERENCES: Preferences = { mutedChannels: [], muteBelow: null };
 

@@ -2,9 +2,9 @@
 // the admin form so that both sides enforce the same rules.
 import { z } from "zod";
 import { notificationLinkTarget } from "./links";
-import { EVERYONE, MUTE_BELOW } from "./preferences";
+import { EVERYONE } from "./preferences";
 import { MIN_WORD, queryWords } from "./search-words";
-import { ALERT_STATUSES, SEVERITIES } from "./types";
+import { ALERT_STATUSES, MUTE_BELOW, SEVERITIES } from "./types";
 
 export const LIMITS = {
   title: 120,

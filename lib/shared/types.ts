@@ -1,11 +1,29 @@
 // Types shared by the server, the client and the tests: the product's wire shapes.
-import type { Preferences } from "./preferences";
 
 /** Lowest first: `critical` is above `error`. */
 export const SEVERITIES = ["info", "success", "warning", "error", "critical"] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
+/** The severities muteBelow may name: `critical` is never muted, so nothing is below it to ask for. */
+export const MUTE_BELOW = ["info", "success", "warning", "error"] as const satisfies readonly Severity[];
+
+/** What a person mutes (lib/shared/preferences.ts applies it). */
+export interface Preferences {
+  /** Channel names, and "everyone" (EVERYONE) for the broadcast audience. */
+  mutedChannels: string[];
+  /** Mutes what is strictly below this severity (so "info" mutes nothing); null mutes none by severity. */
+  muteBelow: (typeof MUTE_BELOW)[number] | null;
+}
+
 export type Role = "admin" | "member";
+
+/** A signed-in person as the server and their pages know them. */
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+}
 
 export type Audience =
   | { kind: "all" }

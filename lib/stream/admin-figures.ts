@@ -6,10 +6,11 @@ import type { Stats } from "../shared/types";
 import { getStores } from "../store";
 import { presenceKey } from "../store/presence/types";
 import { getHub } from ".";
+import type { Hub } from "./hub";
 
 export async function adminStats(): Promise<Stats> {
   const store = getStores();
-  const hub = getHub();
+  const hub: Pick<Hub, "localCount" | "resources" | "backlogPeakBytes"> = getHub();
   const { instanceId } = config();
   const [reported, published, delivered] = await Promise.all([
     store.presence.liveInstances(),

@@ -6,11 +6,12 @@ import { notFound } from "../server/errors";
 import type { DiagnosticsInput } from "../shared/schemas";
 import type { DiagnosticsResult } from "../shared/types";
 import { getHub } from ".";
+import type { Hub } from "./hub";
 
 export function runDiagnostics(body: DiagnosticsInput): DiagnosticsResult {
   const { diagnostics, instanceId } = config();
   if (!diagnostics) throw notFound("Diagnostics (set DIAGNOSTICS=1 to turn them on)");
-  const hub = getHub();
+  const hub: Pick<Hub, "endAllStreams" | "rotateAllStreams" | "pauseBus"> = getHub();
   switch (body.action) {
     case "end-streams":
       return { instance: instanceId, action: body.action, streams: hub.endAllStreams() };

@@ -30,3 +30,8 @@ export function getHub(): Hub {
   }
   return g[HUB_KEY];
 }
+
+/** What the notification use cases ask of this instance's streams: local counts, and the follows it knows for sure. */
+export function instanceStreams(): Pick<Hub, "localCount" | "knownFollowing" | "learnFollowing"> {
+  return getHub();
+}

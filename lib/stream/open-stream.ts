@@ -6,12 +6,13 @@ import "server-only";
 import type { NextRequest } from "next/server";
 import { fromAnotherSite } from "../api/handler";
 import { forgetSignedOutSession, type Authenticated } from "../auth/request";
-import type { SessionUser } from "../auth/users";
+import type { SessionUser } from "../shared/types";
 import { config } from "../server/config";
 import { ApiError, tooMany, unauthorized } from "../server/errors";
 import { isShuttingDown } from "../server/shutdown";
 import { getStores } from "../store";
 import { SSE_HEADERS } from "./encode";
+import type { Hub } from "./hub";
 import { STREAM_SLOT_GRACE_MS } from "./hub-options";
 import { getHub } from ".";
 
@@ -29,7 +30,7 @@ export async function openStream({ req, user, auth }: { req: NextRequest; user: 
   if (browserId !== undefined && !BROWSER_ID.test(browserId)) {
     throw new ApiError(400, "The browser id must be 1 to 64 letters, digits, '-' or '_'.", { field: "browserId" });
   }
-  const hub = getHub();
+  const hub: Pick<Hub, "liveMark" | "admissionFailed" | "learnFollowing" | "presenceTtlMs" | "open"> = getHub();
   const store = getStores();
   // One round trip: the sign-out check, the per-user stream limit (exact over every instance),
   // the connect rate limit, the user's follows and inbox version. Marked first: what the bus

@@ -1,6 +1,7 @@
 // The embedded inbox state: one record per person.
 import { compareIds } from "../../shared/ids";
-import { NO_PREFERENCES, type Preferences } from "../../shared/preferences";
+import { NO_PREFERENCES } from "../../shared/preferences";
+import type { Preferences } from "../../shared/types";
 import type { InboxEvent } from "../../shared/types";
 import type { MemoryBus } from "../bus/memory";
 import type { InboxState, InboxStore } from "./types";

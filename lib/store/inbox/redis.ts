@@ -1,6 +1,7 @@
 // The Redis-backed inbox state: per person, a read watermark and set, a seen
 // watermark, an archive watermark and set, and their mutes as JSON.
-import { NO_PREFERENCES, type Preferences } from "../../shared/preferences";
+import { NO_PREFERENCES } from "../../shared/preferences";
+import type { Preferences } from "../../shared/types";
 import type { InboxEvent } from "../../shared/types";
 import type { RedisConnection } from "../redis/connection";
 import { KEY } from "../redis/keys";

@@ -1,8 +1,7 @@
 // Each person's marks on the shared history (read, seen, archived) and what
 // they muted: one state, one version, so a page, its counts and its muted
 // flags are always read at one moment.
-import type { Preferences } from "../../shared/preferences";
-import type { InboxEvent } from "../../shared/types";
+import type { InboxEvent, Preferences } from "../../shared/types";
 
 /** One user's marks on the shared history. */
 export interface InboxState {

@@ -1,4 +1,4 @@
-// next-auth's routes, with a body limit and sign-out as a revocation (lib/auth/sign-in-routes.ts).
-import { signInRoutes } from "@/lib/auth/sign-in-routes";
+// next-auth's routes, with a body limit and sign-out as a revocation (lib/api/sign-in-routes.ts).
+import { signInRoutes } from "@/lib/api/sign-in-routes";
 
 export const { GET, POST } = signInRoutes;

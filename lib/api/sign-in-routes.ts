@@ -10,10 +10,10 @@
 import "server-only";
 import NextAuth from "next-auth";
 import { NextRequest } from "next/server";
-import { assertSameOrigin, readBodyLimited } from "../api/handler";
-import { validCsrfToken } from "./csrf";
-import { authOptions } from "./options";
-import { revokeRequestSession } from "./request";
+import { assertSameOrigin, readBodyLimited } from "./handler";
+import { validCsrfToken } from "../auth/csrf";
+import { authOptions } from "../auth/options";
+import { revokeRequestSession } from "../auth/request";
 import { errorResponse } from "../server/errors";
 
 const nextAuth = NextAuth(authOptions);
