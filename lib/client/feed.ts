@@ -1,0 +1,252 @@
+// The dashboard's feed, without React: the stream's events applied, the
+// newest history page fetched (at once, and again after every reconnect,
+// reset or wake-up) and merged in, so nothing published meanwhile is missed,
+// nothing shows twice, and the unread count matches the server's after any
+// reconnect, race or failure. The merge rules are pure functions in
+// feed-state.ts; this runs them, the requests and the timers. The feed holds
+// what the person's mutes leave (the "Muted" filter lists the rest from the
+// server). hooks/use-notification-feed.ts subscribes a component to it.
+import { nextExpiry } from "../shared/expiry";
+import { isMuted } from "../shared/preferences";
+import type {
+  ArchivedEventData,
+  ConnectedEventData,
+  InboxCounts,
+  Notification,
+  NotificationPage,
+  PreferencesEventData,
+  ReadEventData,
+  SeenEventData,
+  StreamEventMap,
+} from "../shared/types";
+import { apiFetch } from "./api-client";
+import {
+  addLive,
+  appendOlderPage,
+  applyArchivedEvent,
+  applyPreferencesEvent,
+  applyReadEvent,
+  applySeenEvent,
+  archiveLocally,
+  emptyFeed,
+  expireItems,
+  markReadLocally,
+  markSeenLocally,
+  mergeFirstPage,
+  revert,
+  settleChange,
+  type FeedState,
+  type LocalChange,
+} from "./feed-state";
+import { backoffDelay } from "./sse-connection";
+
+const PAGE_SIZE = 30;
+/** The feed's pages: none of what the person muted. */
+const FEED_PAGE = `/api/notifications?limit=${PAGE_SIZE}&muted=0`;
+export const FEED_STREAM_EVENTS = ["connected", "notification", "read", "seen", "archived", "preferences", "reset"] as const;
+const HISTORY_RETRY_BASE_MS = 2_000;
+/** setTimeout's longest delay (about 24 days; a longer one would fire at once): a later expiry is timed again when it fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export type FeedStreamMessage = { event: string; data: StreamEventMap[(typeof FEED_STREAM_EVENTS)[number]] };
+
+export interface FeedCallbacks {
+  /** A live notification the person's preferences leave unmuted. */
+  onNew(n: Notification): void;
+  /** A live notification their preferences mute (no toast, no desktop notification). */
+  onMuted?(n: Notification): void;
+  /** The stream (re)connected and said the server's time. */
+  onConnected?(data: ConnectedEventData): void;
+}
+
+export class NotificationFeed {
+  private state: FeedState = emptyFeed;
+  private readonly listeners = new Set<() => void>();
+  /** The browser now holds another account's session (signed in as someone else in another tab). */
+  private otherAccount = false;
+  /** The last `resync` asked for by the feed that a fetch answered (feed-state.ts counts them). */
+  private resyncHandled = 0;
+  private expiryTimer: ReturnType<typeof setTimeout> | null = null;
+  private expiryTimedFor: FeedState["items"] | null = null;
+  /** The history fetch: one at a time, a request made while one runs runs once after it, failures retried with backoff. */
+  private syncing = false;
+  private syncAgain = false;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private retryAttempt = 0;
+  private stopped = true;
+
+  /** `scope`: the signed-in user's id (a `connected` for anyone else reloads the page). */
+  constructor(
+    private scope: string,
+    private callbacks: FeedCallbacks,
+  ) {}
+
+  /** Who the feed is for now, and what to tell them (a component's latest callbacks). */
+  heardBy(scope: string, callbacks: FeedCallbacks) {
+    this.scope = scope;
+    this.callbacks = callbacks;
+  }
+
+  readonly subscribe = (listener: () => void) => {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  };
+
+  readonly snapshot = () => this.state;
+
+  /** Fetches the newest page now; the timers run until stop(). */
+  start() {
+    this.stopped = false;
+    this.timeNextExpiry();
+    void this.sync();
+  }
+
+  stop() {
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.retryTimer = this.expiryTimer = null;
+    this.expiryTimedFor = null;
+  }
+
+  readonly onMessage = (message: FeedStreamMessage) => {
+    if (this.otherAccount) return;
+    switch (message.event) {
+      case "connected": {
+        const data = message.data as ConnectedEventData;
+        if (data.userId !== this.scope) {
+          this.otherAccount = true;
+          window.location.reload();
+          return;
+        }
+        this.callbacks.onConnected?.(data);
+        // A planned rotation or a short drop: the stream resumes by id, and no mark changed meanwhile.
+        const { version, items } = this.state;
+        if (items.length && version >= 0 && data.inboxVersion === version) return;
+        return void this.sync();
+      }
+      case "notification": {
+        // The stream hands each on once (ids only grow); the feed also may have it from history.
+        const n = message.data as Notification;
+        this.update((f) => expireItems(addLive(f, n), Date.now()));
+        if (isMuted(n, this.state.preferences)) this.callbacks.onMuted?.(n);
+        else this.callbacks.onNew(n);
+        // It may replace one this page does not hold (older than the feed reaches): the server's counts know.
+        if (n.collapseKey !== undefined) void this.sync();
+        return;
+      }
+      case "read":
+        return this.update((f) => applyReadEvent(f, message.data as ReadEventData));
+      case "seen":
+        return this.update((f) => applySeenEvent(f, message.data as SeenEventData));
+      case "archived":
+        return this.update((f) => applyArchivedEvent(f, message.data as ArchivedEventData));
+      case "preferences": {
+        const data = message.data as PreferencesEventData;
+        return this.update((f) => applyPreferencesEvent(f, data));
+      }
+      // Read marks are not replayed (see `connected`) and a reset means a hole: fetch the newest page again.
+      case "reset":
+        return void this.sync();
+    }
+  };
+
+  readonly markRead = (which: string[] | "all") =>
+    this.act((f) => markReadLocally(f, which), "/api/notifications/read", which === "all" ? { all: true } : { ids: which });
+
+  /** The bell's menu opened on what was shown, up to `newestShown`: that is seen now (the badge counts unseen ones). */
+  readonly markSeen = (newestShown: string | null) => {
+    if (newestShown && this.state.unseenCount > 0) void this.act(markSeenLocally, "/api/notifications/seen", { upTo: newestShown });
+  };
+
+  readonly archive = (which: string[] | "allRead") =>
+    this.act((f) => archiveLocally(f, which), "/api/notifications/archive", which === "allRead" ? { allRead: true } : { ids: which });
+
+  readonly loadMore = async () => {
+    const cursor = this.state.nextCursor;
+    if (!cursor) return;
+    try {
+      const page = await apiFetch<NotificationPage>(`${FEED_PAGE}&cursor=${encodeURIComponent(cursor)}`);
+      this.update((f) => expireItems(appendOlderPage(f, page), Date.now()));
+    } catch (error) {
+      this.update((f) => ({ ...f, actionError: (error as Error).message }));
+    }
+  };
+
+  private update(change: (f: FeedState) => FeedState) {
+    const next = change(this.state);
+    if (next === this.state) return;
+    this.state = next;
+    for (const listener of this.listeners) listener();
+    // A missed change or a dropped reply asks for the newest page again (once per ask), when no change made here is on its way.
+    if (next.resync > this.resyncHandled && next.inFlight === 0) {
+      this.resyncHandled = next.resync;
+      void this.sync();
+    }
+    if (next.items !== this.expiryTimedFor) this.timeNextExpiry();
+  }
+
+  /**
+   * Changes the feed at once, then asks the server; its answer's counts are
+   * applied by version (feed-state.ts). On failure the change is undone, the
+   * error shows, and the newest page is fetched again.
+   */
+  private async act(local: (f: FeedState) => { feed: FeedState; undo: LocalChange }, path: string, body: unknown) {
+    let undo: LocalChange | null = null;
+    this.update((f) => {
+      const result = local(f);
+      undo = result.undo;
+      return result.feed;
+    });
+    try {
+      const counts = await apiFetch<InboxCounts>(path, { method: "POST", body });
+      this.update((f) => settleChange(f, counts));
+    } catch (error) {
+      this.update((f) => ({ ...revert(f, undo!), actionError: (error as Error).message }));
+    }
+  }
+
+  /** Fetches the newest page and merges it; a failure shows and is retried with backoff until one succeeds. */
+  private async sync() {
+    if (this.syncing) {
+      this.syncAgain = true;
+      return;
+    }
+    this.syncing = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    try {
+      const page = await apiFetch<NotificationPage>(FEED_PAGE);
+      this.retryAttempt = 0;
+      this.update((f) => expireItems(mergeFirstPage(f, page), Date.now()));
+    } catch (error) {
+      this.update((f) => ({ ...f, loading: false, loadError: (error as Error).message }));
+      if (!this.stopped) this.retryTimer = setTimeout(() => void this.sync(), backoffDelay(this.retryAttempt++, HISTORY_RETRY_BASE_MS));
+    } finally {
+      this.syncing = false;
+    }
+    if (this.syncAgain && !this.stopped) {
+      this.syncAgain = false;
+      void this.sync();
+    }
+  }
+
+  /**
+   * An alert that expires leaves the feed and the counts at its time, without a reload. The timer is set
+   * again after every firing, also when it fired early (timers and the wall clock may differ by a
+   * millisecond) or was capped at MAX_TIMER_MS and nothing expired yet.
+   */
+  private timeNextExpiry() {
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.expiryTimer = null;
+    this.expiryTimedFor = this.state.items;
+    if (this.stopped) return;
+    const at = nextExpiry(this.state.items, Date.now());
+    if (at === null) return;
+    this.expiryTimer = setTimeout(() => {
+      this.expiryTimer = null;
+      this.update((f) => expireItems(f, Date.now()));
+      this.timeNextExpiry();
+    }, Math.min(at - Date.now(), MAX_TIMER_MS));
+  }
+}
