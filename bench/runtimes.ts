@@ -10,7 +10,7 @@ export interface Runtime {
   path: string;
 }
 
-/** The systems measured on every runtime of the run; the others run on the first only (issue 15: Node 24 as Vercel runs it). */
+/** The systems measured on every runtime of the run; the others run on the first only (Node 24, as Vercel runs it). */
 export const COMPARED_ON_EVERY_RUNTIME: readonly string[] = ["floor", "floor-batched", "minimal-next", "better-sse", "product-embedded", "product-upstash"];
 
 function versionOf(binary: string): string {

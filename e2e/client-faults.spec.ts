@@ -1,4 +1,4 @@
-// The browser side under faults (issue 11, items 8–14), each reproduced in
+// The browser side under faults, each reproduced in
 // Chromium against a production build: failed and slow history and
 // mark-read requests, cut streams, lost sessions, bursts, planned rotations,
 // a network that comes back, and a refused stream.
@@ -226,7 +226,7 @@ test.describe("with short streams and one device per user", () => {
   });
 });
 
-// Issue 25.8: with 4 s streams, the holder's stream could rotate (and free its slot) before a busy page looked.
+// Regression: with 4 s streams, the holder's stream could rotate (and free its slot) before a busy page looked.
 test.describe("with one device per user", () => {
   let single: NextServer;
   test.beforeAll(async () => {

@@ -88,7 +88,7 @@ for (const mode of ["upstash", "redis"] as const) {
       expect(JSON.parse(onB.events.find((e) => e.id === n.id)!.data)).toEqual(stored);
     });
 
-    // Issue 10.2: a new subscription broken before its first event lost what was published meanwhile.
+    // Regression: a new subscription broken before its first event lost what was published meanwhile.
     test("a fresh instance whose subscription breaks before its first event still delivers what was published meanwhile", async () => {
       const fresh = await startNextServer(instanceEnv("fresh"));
       const r = redisAdmin();
@@ -109,14 +109,14 @@ for (const mode of ["upstash", "redis"] as const) {
       }
     });
 
-    // Issue 10.1 in Upstash mode: streams that leave while publishes are batched.
+    // Regression, in Upstash mode: streams that leave while publishes are batched.
     test("streams aborted while publishes are batched do not stop live delivery on an instance", async () => {
       const target = { url: a.url, admin, member };
       await churnStreamsDuringPublishes(target);
       await assertDeliversLive(target);
     });
 
-    // Issue 13.1 and 13.2: the limit read presence reports up to 10 s old, both ways.
+    // Regression: the limit read presence reports up to 10 s old, both ways.
     test("MAX_CONNECTIONS_PER_USER holds exactly over two instances, a closed stream frees its slot at once, counts are fresh", async () => {
       const limited = { ...instanceEnv("limited"), MAX_CONNECTIONS_PER_USER: "3" };
       const [c, d] = await Promise.all([startNextServer({ ...limited, INSTANCE_ID: "c" }), startNextServer({ ...limited, INSTANCE_ID: "d" })]);
@@ -154,7 +154,7 @@ for (const mode of ["upstash", "redis"] as const) {
       }
     });
 
-    // Issue 13.8: the diagnostics an admin uses to watch recovery.
+    // Regression: the diagnostics an admin uses to watch recovery.
     const diagnose = async (server: NextServer, body: Record<string, unknown>) => {
       const res = await fetch(`${server.url}/api/admin/diagnostics`, {
         method: "POST",
@@ -299,7 +299,7 @@ for (const mode of ["upstash", "redis"] as const) {
       for (const n of [before, ...after]) expect(historyIds).toContain(n.id);
     });
 
-    // Issue 13.5: one publish of a burst was answered 500 while Redis died.
+    // Regression: one publish of a burst was answered 500 while Redis died.
     test("Redis down: signing out answers 503 and the session stays, never a cleared cookie over a session that lives on", async () => {
       const cookie = await signInCookie(a.url, "bob@example.com");
       const { csrfToken } = (await (await fetch(`${a.url}/api/auth/csrf`, { headers: { cookie } })).json()) as { csrfToken: string };

@@ -1,4 +1,4 @@
-// The screen converges (issue 25): what a person sees equals the server,
+// The screen converges: what a person sees equals the server,
 // whatever the network did, in Chromium against a production build. Each
 // numbered test reproduces one drift that the previous feed had.
 import type { BrowserContext, Page } from "@playwright/test";

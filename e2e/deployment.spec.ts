@@ -1,4 +1,4 @@
-// Deployed as it really runs (issue 23), through real `next start` processes:
+// Deployed as it really runs, through real `next start` processes:
 // a platform that never reports a closed request (a TCP proxy that holds the
 // server side open), signals to real processes, same-port restarts, Vercel's
 // storage names, and who may sign in.

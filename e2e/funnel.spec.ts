@@ -1,4 +1,4 @@
-// What happened to an alert (issue 14): the funnel on /admin fills live as
+// What happened to an alert: the funnel on /admin fills live as
 // members' browsers display, read and open it; one alert's page lists its
 // recipients' states; acknowledgements that are bad count nothing.
 import { startNextServer, type NextServer } from "../testing/next-server";
@@ -153,7 +153,7 @@ test("acknowledgements: bad ones get a clear 400 and count nothing; a person cou
   expect(await funnelOf(forAll.id)).toMatchObject({ displayed: 1 });
   expect((await ack(displayed(forAll.id, "browser-alice-2"))).status).toBe(200);
   const funnel = await funnelOf(forAll.id);
-  expect(funnel.displayed).toBe(1); // the contract's "the funnel counts people" (issue 26.1): made-up browser ids add nothing
+  expect(funnel.displayed).toBe(1); // "the funnel counts people" (docs/api.md): made-up browser ids add nothing
   expect(funnel.displayLatencyMs!.max).toBeGreaterThanOrEqual(0);
   // A clock far ahead cannot make a latency longer than the time since publish.
   const future = await publishAs(admin, server.url, { audience: { kind: "all" }, title: "clock skew" });

@@ -1,4 +1,4 @@
-// HIDDEN_STREAM_DROP_MIN (issue 28): a browser whose tabs have all been hidden that long (here one tab) lets go of its
+// HIDDEN_STREAM_DROP_MIN: a browser whose tabs have all been hidden that long (here one tab) lets go of its
 // stream (on Vercel an open stream keeps a function instance alive), and takes it back the moment one is
 // seen, resuming by id: what was sent meanwhile shows once. Not while desktop notifications are on: they
 // need the stream while nothing is in view. The page's clock is moved, never waited for.

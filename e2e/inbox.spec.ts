@@ -1,4 +1,4 @@
-// An inbox people can tame (issue 14): seen vs read (the badge counts unseen;
+// An inbox people can tame: seen vs read (the badge counts unseen;
 // opening the bell marks them seen), archive (one, or all read) with an
 // "Archived" filter, synced across tabs and devices; and collapse keys that
 // replace, not stack, live and after a resume.

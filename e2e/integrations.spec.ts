@@ -1,4 +1,4 @@
-// The webhooks as Alertmanager, Grafana and GitHub call them (issue 29), on a
+// The webhooks as Alertmanager, Grafana and GitHub call them, on a
 // real `next start` with a GitHub secret and a small publish budget: happy
 // paths, auth failures, malformed and oversized bodies, the budget, and what
 // members and admins then see through the API.

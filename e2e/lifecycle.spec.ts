@@ -1,4 +1,4 @@
-// An alert's life on screen (issue 29), in Chromium: an Alertmanager firing
+// An alert's life on screen, in Chromium: an Alertmanager firing
 // then resolved pair is one card that turns resolved; an alert that expires
 // leaves the feed and the badge at its time without a reload (the page's clock
 // is moved, not waited for); a critical toast stays until dismissed; an admin

@@ -1,4 +1,4 @@
-// Issue 10.1 through a production server: streams that leave while a flush
+// Regression, through a production server: streams that leave while a flush
 // waits in the batching gap, and a client rotating every 2 s under steady
 // publishing, once stopped the instance from delivering anything live.
 import { startNextServer, type NextServer } from "../testing/next-server";

@@ -1,4 +1,4 @@
-// Quiet when you want, found when you need (issue 30), in Chromium at phone
+// Quiet when you want, found when you need, in Chromium at phone
 // and desktop widths, light and dark: mutes set in /settings silence a
 // notification everywhere at once (no card in the feed, no toast, no badge,
 // no count in the title) while it stays under "Muted", critical ones are

@@ -1,4 +1,4 @@
-// When Redis blinks (issue 24): the state around the notifications survives
+// When Redis blinks: the state around the notifications survives
 // too. Real `next start` instances on a real redis-server that is stopped,
 // SIGSTOPped, or cut off from one instance by a TCP proxy; in Redis mode and,
 // where the fault means the same there, in Upstash mode.

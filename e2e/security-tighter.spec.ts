@@ -1,4 +1,4 @@
-// The third security review (issue 26), each hole through the API of a real
+// The third security review, each hole through the API of a real
 // production server: bodies on next-auth's routes, history floods, forced and
 // variant sign-outs, what counts and replays tell of others' alerts, stream
 // opens from other sites, token floods, sign-in limits per address, and

@@ -1,4 +1,4 @@
-// The holes a security review found (issue 12), each reproduced as an attacker
+// The holes a security review found, each reproduced as an attacker
 // would: through the API, and in Chromium where a browser is what gets fooled.
 import { request as httpRequest } from "node:http";
 import IORedis from "ioredis";
@@ -187,7 +187,7 @@ test.describe("tokens", () => {
     // Either the padding is dropped on the way (same token: limited) or it spoils the token (401): never a fresh budget.
     for (const status of padded) expect([429, 401]).toContain(status);
     expect(padded).toContain(429);
-    // A second token of the same admin is no fresh budget (issue 26.8), and neither is their session.
+    // A second token of the same admin is no fresh budget, and neither is their session.
     const other = await createToken(server.url, admin, "other");
     expect(await publishWithAuthorization(server.url, `Bearer ${other.token}`)).toBe(429);
     await own.stop();

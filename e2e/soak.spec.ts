@@ -1,4 +1,4 @@
-// A soak (issue 25): two devices of one person, four tabs, and a minute of
+// A soak: two devices of one person, four tabs, and a minute of
 // random faults (networks dropped, replies slowed, the server restarted, the
 // tab holding the stream paused) mixed with publishes, marks and archives.
 // Then quiet: every tab's badge and feed must equal the server's. The faults

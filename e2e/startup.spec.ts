@@ -22,7 +22,7 @@ test("demo accounts are off in production unless DEMO_USERS=1", async () => {
   }
 });
 
-// Issue 13.7: on Vercel, the embedded store would silently split into one per function instance.
+// Regression: on Vercel, the embedded store would silently split into one per function instance.
 test("on Vercel without shared-store settings, health, publishing and /admin refuse and say which settings", async ({ browser }) => {
   const server = await startNextServer({ VERCEL: "1" }, { expectHealthy: false });
   try {

@@ -1,4 +1,4 @@
-// One browser, one stream (issue 11): tabs share the connection, hand it
+// One browser, one stream: tabs share the connection, hand it
 // over without loss, fall back to a stream each without Web Locks, alert
 // once, and end together on sign-out. Against `next start` over plain
 // HTTP/1.1, in Debian's Chromium.
@@ -197,7 +197,7 @@ test("a hung tab that holds the stream (its script paused) has it taken over; wh
       });
     expect((await send("while the leader hangs")).status).toBe(201);
     await expect(cardsTitled(follower, "while the leader hangs")).toHaveCount(1, { timeout: 30_000 });
-    // Issue 25.3: more arrive while it is still paused; it must not miss them for good when it wakes.
+    // Regression: more arrive while it is still paused; it must not miss them for good when it wakes.
     for (let i = 0; i < 6; i++) expect((await send(`still hung ${i}`)).status).toBe(201);
     await expect(cardsTitled(follower, "still hung 5")).toHaveCount(1);
     await debuggerSession.send("Debugger.resume");

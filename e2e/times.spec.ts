@@ -1,4 +1,4 @@
-// Times people read (issue 30's relative times), in Chromium: a card says how
+// Times people read (relative times), in Chromium: a card says how
 // long ago, in the browser's language, kept current as the page's clock moves
 // (moved here, never waited for), with the exact time in <time datetime> and
 // its title; the feed groups cards under their day; axe finds nothing serious

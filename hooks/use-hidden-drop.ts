@@ -4,7 +4,7 @@
 // which need the stream while nothing is in view, are off. Shown again, it
 // takes the stream back at once and resumes by id. An open stream keeps a
 // function instance alive on Vercel: a browser left in the background all day
-// costs that for nothing (issue 28).
+// costs that for nothing (docs/bill.md).
 import { useEffect, useState } from "react";
 import { desktopNotificationsOn } from "@/lib/client/desktop-notifications";
 import type { TabAttention } from "@/lib/client/tab-attention";

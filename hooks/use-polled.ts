@@ -5,7 +5,7 @@
 // shown again, or `wake` moves on (something was published:
 // use-activity-wake.ts). An /admin left open all day costs a request every
 // two minutes while nothing happens, not thirty a minute (on Upstash each
-// command is billed: issue 28). A 403 or 404 stops it: asking again would
+// command is billed). A 403 or 404 stops it: asking again would
 // not change the answer.
 import { useEffect, useRef, useState } from "react";
 import { ApiClientError, apiFetch } from "@/lib/client/api-client";

@@ -1,5 +1,5 @@
 // Sequences that once stopped an instance from delivering live for good
-// (issue 10): streams that leave while publishes are being batched, and a
+//: streams that leave while publishes are being batched, and a
 // client that rotates its stream under steady publishing. Shared by the
 // embedded and the cluster end-to-end suites.
 import { setTimeout as sleep } from "node:timers/promises";

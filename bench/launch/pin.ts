@@ -1,4 +1,4 @@
-// CPU pinning with taskset, as PERF.md measured: servers on one core, the load generator on the other.
+// CPU pinning with taskset, as docs/benchmark.md describes: servers on one core, the load generator on the other.
 import { spawnSync } from "node:child_process";
 import os from "node:os";
 import { processTree } from "../measure/proc";

@@ -22,7 +22,7 @@ const PRODUCT_ENV = {
 /** How many publishes the history fill keeps in flight. */
 const FILL_IN_FLIGHT = 16;
 
-/** A cluster grows with the load, as a deployment would: 4 instances for 20,000 streams (issue 15). */
+/** A cluster grows with the load, as a deployment would: 4 instances for 20,000 streams. */
 const clusterSize = (streams: number) => (streams > 5_000 ? 4 : 2);
 
 export async function startProduct(context: LaunchContext, mode: "embedded" | "upstash" | "redis", streams: number): Promise<RunningSystem> {

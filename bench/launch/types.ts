@@ -91,7 +91,7 @@ export function serverNodeOf(context: LaunchContext): ServerNode {
 
 /**
  * A filler that brings the bench's own events to about the size of the product's notification JSON
- * (~200 bytes of data, as PERF.md's ~220-byte events).
+ * (~200 bytes of data, as the ~220-byte events of docs/benchmark.md).
  */
 export const PAD = "x".repeat(170);
 

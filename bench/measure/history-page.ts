@@ -1,4 +1,4 @@
-// A sparse person's newest history page (issue 27): timed on an empty history,
+// A sparse person's newest history page: timed on an empty history,
 // then again with `kept` notifications stored, nearly all to a channel that
 // person does not follow. O(page) means the two cost about the same.
 import type { HistoryProbe } from "../launch/types";

@@ -14,7 +14,7 @@ export interface TargetCheck {
 
 /** Idle Redis commands per instance-minute that count as "a small per-instance constant" (presence: ~3 per 10 s). */
 export const IDLE_CONSTANT_PER_INSTANCE_MINUTE = 30;
-/** What a browser may add to the stream's own delay: parsing, the hook, React and a frame (issue 15). */
+/** What a browser may add to the stream's own delay: parsing, the hook, React and a frame. */
 const SCREEN_MARGIN_MS = 50;
 /** Targets are set at N = 5,000; a run without it is judged at its largest N. */
 export const TARGET_N = 5_000;
@@ -48,7 +48,7 @@ export function checkTargets(results: Result[], n: number, ran: readonly string[
   }
   const batched = at("floor-batched");
   if (inRun("product-embedded", "floor-batched")) {
-    // The floor that batches as the hub does: the honest limit of this design (issue 15).
+    // The floor that batches as the hub does: the honest limit of this design.
     compare("embedded: burst deliveries/s ≥ 0.5 × batched floor", "product / floor-batched", embedded?.deliveriesPerSec, batched?.deliveriesPerSec, "ge", 0.5);
     compare("embedded: server CPU per delivery ≤ 2 × batched floor", "product / floor-batched", embedded?.cpuSecPer10k, batched?.cpuSecPer10k, "le", 2);
   }
@@ -76,7 +76,7 @@ export function checkTargets(results: Result[], n: number, ran: readonly string[
       compare(`${mode}: memory per stream below ${rival}`, `product-${mode} / ${rival}`, product?.rssPerStreamKb, r?.rssPerStreamKb, "lt", 1);
     }
   }
-  // The peers self-hosters pick (issue 27): each against the product mode it stands beside.
+  // The peers self-hosters pick: each against the product mode it stands beside.
   for (const [system, peer] of [
     ["product-embedded", "better-sse"],
     ["product-redis", "socketio-redis"],
@@ -88,7 +88,7 @@ export function checkTargets(results: Result[], n: number, ran: readonly string[
     compare(`${system}: server CPU per delivery below ${peer}`, `${system} / ${peer}`, product?.cpuSecPer10k, rival?.cpuSecPer10k, "lt", 1);
     compare(`${system}: steady p99 ahead of ${peer}`, `${system} / ${peer}`, product?.steadyP99Ms, rival?.steadyP99Ms, "lt", 1);
   }
-  // A sparse person's history page with 100,000 kept costs about what it costs on an empty history (issue 27).
+  // A sparse person's history page with 100,000 kept costs about what it costs on an empty history.
   for (const system of ["product-embedded", "product-upstash", "product-redis"] as const) {
     const page = at(system)?.historyPage;
     if (!page) continue;

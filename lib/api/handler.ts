@@ -1,7 +1,7 @@
 // The one wrapper every API route goes through, so each route reads as:
 // authenticate, validate, act, respond. It refuses cross-site writes, bodies
 // over MAX_BODY_BYTES (before parsing), bad JSON and invalid fields, and maps
-// every error to the JSON shape of the contract.
+// every error to the JSON shape of docs/api.md.
 import "server-only";
 import type { NextRequest } from "next/server";
 import type { z } from "zod";

@@ -4,7 +4,7 @@ import { REVOCATION_RECHECK_MS, SessionCache, sessionCookieKey } from "./session
 const user = { id: "u_1", email: "a@example.com", name: "A", role: "member" as const };
 
 describe("session cache", () => {
-  // Issue 12.7: the cache was keyed by the whole Cookie header, so padding it
+  // Regression: the cache was keyed by the whole Cookie header, so padding it
   // minted a new ~16 KB entry per request.
   it("keys on the session cookie alone, whatever else the Cookie header carries", () => {
     const session = { name: "next-auth.session-token", value: "eyJhbGciOi.jwe" };

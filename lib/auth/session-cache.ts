@@ -56,7 +56,7 @@ export class SessionCache {
    * The cached session, and whether its sign-out state must be asked again
    * first. `signOutsHeardSince`: since when every sign-out reaches this
    * process as it happens (the hub's live bus subscription); a session
-   * checked after that needs no asking again (issue 28: a request cost a
+   * checked after that needs no asking again (a request cost a
    * command a second per session).
    */
   get(key: string, signOutsHeardSince: number | null = null): { session: SessionInfo; recheck: boolean } | null {

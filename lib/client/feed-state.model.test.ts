@@ -53,7 +53,7 @@ const MUTES: Preferences[] = [
   { mutedChannels: [], muteBelow: "warning" },
 ];
 
-/** The server, as lib/notifications.ts and lib/inbox.ts behave for one person. */
+/** The server, as lib/notifications/ (history, counts, inbox) behaves for one person. */
 class ModelServer {
   items: ServerItem[] = [];
   version = 0;

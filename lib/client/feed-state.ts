@@ -337,7 +337,7 @@ function bound(feed: FeedState): FeedState {
   return { ...feed, items, nextCursor: items.at(-1)!.id };
 }
 
-/** A count as a badge or title shows it: the server counts up to 100 (lib/notifications.ts), so from 100 on it is "99+". */
+/** A count as a badge or title shows it: the server counts up to 100 (lib/notifications/counts.ts), so from 100 on it is "99+". */
 export function countLabel(count: number): string {
   return count > 99 ? "99+" : String(count);
 }

@@ -1,8 +1,8 @@
 // Prometheus Alertmanager's webhook payload (version 4) and Grafana's
 // (unified alerting, the same `alerts[]` shape), as notifications: one per
 // alert, a resolved one replacing its firing one through a collapse key made
-// from the alert's fingerprint. The mapping is the contract's ("Alerts from
-// the tools teams run" in docs/api.md).
+// from the alert's fingerprint. The mapping is the one docs/api.md gives
+// ("Alerts from the tools teams run").
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { PublishInput } from "../shared/schemas";

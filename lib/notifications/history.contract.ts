@@ -2,7 +2,7 @@
 // store/contract.ts for each backend): mutes (flagged, listed under their
 // filter, in no count) and searches by words, severity, channel and dates,
 // combined with paging, never finding what is not theirs. Drives
-// lib/notifications.ts and lib/inbox.ts over the backend under test.
+// history.ts and inbox.ts over the backend under test.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { inboxCountsFor, setPreferences } from "./inbox";
 import { listHistory } from "./history";

@@ -202,7 +202,6 @@ export interface StreamEventMap {
   reset: Record<string, never>;
   reconnect: Record<string, never>;
 }
-export type StreamEventName = keyof StreamEventMap;
 
 export interface ApiErrorBody {
   error: string;

@@ -22,7 +22,7 @@ runRedisBusContract("upstash", { admin: modes.admin, fresh, client: () => upstas
 const alert = (title: string): NewNotification => ({ title, body: "", severity: "info", audience: { kind: "all" }, sender: { id: "u", name: "A" } });
 
 describe("upstash adapter", () => {
-  // Issue 10.3: the subscribe confirmation and a message in one chunk; the
+  // Regression: the subscribe confirmation and a message in one chunk; the
   // message went into a buffer that had just been emptied.
   it("hands on a message that arrives in the same chunk as the subscribe confirmation", async () => {
     await fresh(10_000);

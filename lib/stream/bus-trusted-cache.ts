@@ -2,7 +2,7 @@
 // once, they are trusted for as long as this instance's bus subscription has
 // been live since the read, since any change after it arrives as a message
 // and replaces the value. Upstash bills every read; an acknowledgement or a
-// mark read the follows each time (issue 28).
+// mark read the follows each time.
 
 /** Bounds the memory: the oldest entry goes first. */
 const MAX_ENTRIES = 10_000;

@@ -1,7 +1,7 @@
 // Batching under load, the rule the hub follows (and the benchmark's
 // floor-batched server, to compare like with like).
 //
-// Next's pipe costs per chunk (PERF.md), and a fan-out to thousands of streams
+// Next's pipe costs per chunk (docs/benchmark.md), and a fan-out to thousands of streams
 // keeps the event loop busy for a long while; publishes that arrive meanwhile
 // can only be handled after it. So the next flush waits a gap after the
 // previous fan-out was written out: a fifth of that fan-out's time, within the

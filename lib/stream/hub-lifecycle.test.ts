@@ -131,7 +131,7 @@ describe("hub", () => {
     await reader.cancel();
   });
 
-  // Issue 10.1: a flush handle of the wrong kind given to clearImmediate
+  // Regression: a flush handle of the wrong kind given to clearImmediate
   // corrupted Node's immediate count, and no flush ever ran again.
   it("keeps delivering after the last stream left while a flush waited in the batching gap", async () => {
     const { store, open } = setup();
@@ -151,7 +151,7 @@ describe("hub", () => {
     await second.stream.waitFor((e) => notificationIds(e).includes(c.id), 2_000);
   });
 
-  // Issue 10.4: trimming that overtakes a slow replay after its first page.
+  // Regression: trimming that overtakes a slow replay after its first page.
   it("sends reset when trimming overtakes a replay between its pages, and never skips silently", async () => {
     const { store, hub } = setup({}, 500);
     const ids: string[] = [];
@@ -185,7 +185,7 @@ describe("hub", () => {
     expect(new Set(received).size).toBe(received.length);
   });
 
-  // Issue 10.5: a report that was awaited while the last stream left and a new
+  // Regression: a report that was awaited while the last stream left and a new
   // one came set presenceTimer to null over the new timer: two report chains.
   it("reports no presence for a planned rotation: one stream closes, the next opens, the counts stay", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
@@ -281,7 +281,7 @@ describe("hub", () => {
     }
   });
 
-  // Issue 13.4: streams opened together all reconnected together, for ever.
+  // Regression: streams opened together all reconnected together, for ever.
   it("spreads stream lifetimes over the last fifth of the limit, ending before the reconnect margin", () => {
     expect(streamLifetimeMs(300_000, 0)).toBe(295_000);
     expect(streamLifetimeMs(300_000, 1)).toBe(235_000);
@@ -302,7 +302,7 @@ describe("hub", () => {
     expect(hub.resources().connections).toBe(0);
   });
 
-  // Issue 13.8, embedded: the diagnostics' bus cut recovers from the log.
+  // Regression: the diagnostics' bus cut recovers from the log.
   it("a paused bus delivers nothing meanwhile, then what was published during the pause, once", async () => {
     const { store, hub, open } = setup();
     const alice = await open("alice");

@@ -8,7 +8,7 @@
 // one closes, its next opens) is not reported, and a browser's stream moving
 // between instances (its rotation's departure, and the arrival that replaces
 // it) waits for the interval's report (the hub does not schedule one): on
-// Upstash every report is billed (issue 28).
+// Upstash every report is billed.
 import type { Presence } from "../store/presence/types";
 import { presenceKey } from "../store/presence/types";
 

@@ -141,7 +141,7 @@ export function runRedisBusContract(
     subscription.close();
   });
 
-  // Issue 10.2: a new subscription had no last id, so a break before its first
+  // Regression: a new subscription had no last id, so a break before its first
   // event skipped the gap fill and lost what was published meanwhile.
   it("fills the gap after a break that comes before the subscription handed on anything", async () => {
     const store = await fresh(10_000);
@@ -158,7 +158,7 @@ export function runRedisBusContract(
     subscription.close();
   });
 
-    // Issue 13.1 and 13.3.
+    // Regression: a subscription that broke lost what was published meanwhile.
     it("admits a stream in one round trip", async () => {
       await fresh();
       const client = fixture.client();

@@ -141,7 +141,7 @@ export function runLogContract(name: string, make: MakeStores) {
 }
 
 /**
- * A person's page with 100,000 kept (issue 27): found among them, in one
+ * A person's page with 100,000 kept: found among them, in one
  * round trip to the store whatever it holds. `publishMany` fills the log the
  * fastest way the backend allows.
  */

@@ -52,7 +52,7 @@ end`;
  * instance holds that stream to end it.
  * A signed-out session is refused before anything is taken, and an admitted
  * stream learns the user's inbox version too: one billed command opens a
- * stream (issue 28), where a sign-out check and a version read were two more.
+ * stream, where a sign-out check and a version read were two more.
  * KEYS: the user's processes, this process's alive key, connect window, follows, this process's slots,
  *       the user's browsers, the bus, the session's sign-out mark, the user's inbox version.
  * ARGV: slot id, alive key prefix, alive ttl ms, max streams, opens per window, window ms left, max stream ms,

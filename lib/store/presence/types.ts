@@ -27,7 +27,7 @@ export interface StreamAdmission {
   maxStreamMs: number;
   /** How long this instance counts as alive without another sign of life (a presence report or an admission). */
   instanceTtlMs: number;
-  /** The session that signed the stream in: a signed-out one is refused, in the same round trip (issue 28). */
+  /** The session that signed the stream in: a signed-out one is refused, in the same round trip. */
   sessionId?: string;
 }
 

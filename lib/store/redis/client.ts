@@ -1,7 +1,7 @@
 // The Redis commands the shared store sends, as one small interface with two
 // adapters: @upstash/redis over REST (serverless) and ioredis over TCP (your
 // own servers). The store, its keys and its scripts are written once against
-// this (redis/stores.ts and each concern's redis.ts); each adapter only translates calls and replies.
+// this (redis-backed.ts and each concern's redis.ts); each adapter only translates calls and replies.
 import type { Ratelimit } from "@upstash/ratelimit";
 
 /** Commands queued into one round trip; `exec()` answers their replies in order (raw: strings, arrays, numbers). */
