@@ -97,6 +97,8 @@ export class NotificationFeed {
   /** Fetches the newest page now; the timers run until stop(). */
   start() {
     this.stopped = false;
+    // This fetch answers any ask made while stopped, too.
+    if (this.state.inFlight === 0) this.resyncHandled = Math.max(this.resyncHandled, this.state.resync);
     this.timeNextExpiry();
     void this.sync();
   }
@@ -179,7 +181,7 @@ export class NotificationFeed {
     this.state = next;
     for (const listener of this.listeners) listener();
     // A missed change or a dropped reply asks for the newest page again (once per ask), when no change made here is on its way.
-    if (next.resync > this.resyncHandled && next.inFlight === 0) {
+    if (!this.stopped && next.resync > this.resyncHandled && next.inFlight === 0) {
       this.resyncHandled = next.resync;
       void this.sync();
     }
