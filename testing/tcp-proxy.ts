@@ -84,3 +84,59 @@ export async function startCuttableProxy(targetPort: number): Promise<CuttablePr
     },
   };
 }
+
+export interface SilencingProxy {
+  /** host:port to point a client at. */
+  port: number;
+  /**
+   * The open connections whose client last sent `marker` (a subscriber's
+   * CLIENT SETNAME; the request line of a long-lived HTTP request, on a
+   * connection a pool may have used before) go silent: bytes are swallowed both
+   * ways and neither side is told, as when a NAT gateway or load balancer
+   * forgets an idle connection. New connections pass as before. Answers how
+   * many went silent.
+   */
+  silence(marker: string): number;
+  close(): Promise<void>;
+}
+
+/** A TCP proxy between one instance and its Redis (or Upstash endpoint) that can drop a connection without a FIN or an RST. */
+export async function startSilencingProxy(targetPort: number): Promise<SilencingProxy> {
+  const connections = new Set<{ client: Socket; upstream: Socket; lastSent: string; silent: boolean }>();
+  const server = createServer((client) => {
+    const upstream = connect(targetPort, "127.0.0.1");
+    const connection = { client, upstream, lastSent: "", silent: false };
+    connections.add(connection);
+    client.on("data", (chunk: Buffer) => {
+      connection.lastSent = (connection.lastSent + chunk.toString("latin1")).slice(-1024);
+      if (!connection.silent) upstream.write(chunk);
+    });
+    upstream.on("data", (chunk: Buffer) => connection.silent || client.write(chunk));
+    for (const socket of [client, upstream]) socket.on("error", () => {});
+    client.on("close", () => {
+      connections.delete(connection);
+      upstream.destroy();
+    });
+    upstream.on("close", () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    silence(marker) {
+      let silenced = 0;
+      for (const connection of connections) {
+        if (connection.silent || !connection.lastSent.includes(marker)) continue;
+        connection.silent = true;
+        silenced++;
+      }
+      return silenced;
+    },
+    close: async () => {
+      for (const { client, upstream } of connections) {
+        client.destroy();
+        upstream.destroy();
+      }
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -2,6 +2,16 @@
 // message to the hub, whether the subscription is live (and since when), the
 // follows trusted while it stays live, and the catch-up after a break
 // (bus-break.ts). The hub (hub.ts) holds the streams; this holds the bus.
+//
+// A network may drop a quiet connection without a FIN or an RST reaching
+// this process (NAT gateways, load balancers and firewalls do): a
+// subscription then hears nothing, for ever, and says nothing. So every
+// presence report carries a beat on the bus, and an instance that does not
+// hear its own within ECHO_MS of reporting subscribes again (a noticed break:
+// the gap is filled from the log, the control messages read again). And a
+// subscription that has heard nothing for a report's interval and ECHO_MS is
+// not trusted meanwhile: admissions, sign-in checks and resumes ask the store.
+// Both cost no command of their own: the beat rides in the report's script.
 import type { BusMessage, BusSubscription } from "../store/bus/types";
 import type { Stores } from "../store/stores";
 import type { Notification } from "../shared/types";
@@ -12,6 +22,8 @@ import type { RecentRevocations } from "./revocations";
 
 /** A catch-up after a bus break that the store could not answer is tried again this soon. */
 const CATCH_UP_RETRY_MS = 2_000;
+/** A report's own beat not heard this long after the report went through: the subscription stopped receiving. */
+export const ECHO_MS = 8_000;
 
 /** What the hub does with what the bus says. */
 export interface BusListenerHost extends BreakCatchUpHost {
@@ -44,10 +56,17 @@ export class BusListener {
   /** After a bus break, live events wait until what the lost control messages would have said is read (catchUpAfterBreak). */
   private catching = false;
   private catchUpTimer: ReturnType<typeof setTimeout> | null = null;
+  /** When the subscription last heard anything from the bus (or went live). */
+  private lastHeardAt = 0;
+  /** When it last heard this instance's own beat. */
+  private ownBeatAt = 0;
+  private echoTimer: ReturnType<typeof setTimeout> | null = null;
 
+  /** `heardWithinMs`: the subscription is trusted only while it heard something that recently (a report's interval and ECHO_MS). */
   constructor(
     private readonly store: Pick<Stores, "log" | "directory">,
     private readonly revocations: RecentRevocations,
+    private readonly own: { instanceId: string; heardWithinMs: number },
     private readonly host: BusListenerHost,
   ) {}
 
@@ -67,6 +86,8 @@ export class BusListener {
     this.follows.clear();
     if (this.catchUpTimer) clearTimeout(this.catchUpTimer);
     this.catchUpTimer = null;
+    if (this.echoTimer) clearTimeout(this.echoTimer);
+    this.echoTimer = null;
   }
 
   get subscribed() {
@@ -74,7 +95,28 @@ export class BusListener {
   }
 
   get timers() {
-    return this.catchUpTimer ? 1 : 0;
+    return (this.catchUpTimer ? 1 : 0) + (this.echoTimer ? 1 : 0);
+  }
+
+  /** idle: no subscription (no stream open here); live; or not live (subscribing again, or heard nothing lately). */
+  get state(): "idle" | "live" | "not live" {
+    return !this.subscription ? "idle" : this.liveMark() !== null ? "live" : "not live";
+  }
+
+  /**
+   * A presence report that started at `sentAt` went through, and with it a beat: unless the
+   * subscription hears it within ECHO_MS, it stopped receiving and subscribes again.
+   */
+  expectEcho(sentAt: number) {
+    const subscription = this.subscription;
+    if (!subscription || subscription !== this.liveSubscription || this.ownBeatAt >= sentAt || this.echoTimer) return;
+    this.echoTimer = setTimeout(() => {
+      this.echoTimer = null;
+      if (subscription !== this.subscription || this.ownBeatAt >= sentAt) return;
+      console.error(`[bus] heard nothing of this instance's presence report for ${ECHO_MS / 1000} s: the subscription stopped receiving; subscribing again`);
+      subscription.restart(`silent for ${ECHO_MS / 1000} s after a presence report`);
+    }, ECHO_MS);
+    this.echoTimer.unref?.();
   }
 
   /** Live events wait while a catch-up after a break runs. */
@@ -95,7 +137,8 @@ export class BusListener {
    * revocation or inbox change sent after its admission read the store.
    */
   liveMark(): number | null {
-    return this.subscription !== null && this.subscription === this.liveSubscription ? this.epoch : null;
+    const heardLately = Date.now() - this.lastHeardAt <= this.own.heardWithinMs;
+    return this.subscription !== null && this.subscription === this.liveSubscription && heardLately ? this.epoch : null;
   }
 
   /** Since when the subscription has been live without a break, or null. */
@@ -134,11 +177,23 @@ export class BusListener {
   private markLive(subscription: BusSubscription) {
     if (this.liveSubscription === subscription) return;
     this.liveSubscription = subscription;
+    this.lastHeardAt = Date.now();
     this.nextEpoch();
   }
 
+  /** A message came over the bus: after a silence longer than trusted, what it missed meanwhile is not known (a new mark). */
+  private heard() {
+    const now = Date.now();
+    if (now - this.lastHeardAt > this.own.heardWithinMs) this.nextEpoch();
+    this.lastHeardAt = now;
+  }
+
   private onMessage = (message: BusMessage) => {
+    if (message.type !== "interrupted" && message.type !== "resubscribed" && message.type !== "gap" && message.type !== "live") this.heard();
     switch (message.type) {
+      case "beat":
+        if (message.instanceId === this.own.instanceId) this.ownBeatAt = Date.now();
+        return;
       case "notification":
         if (this.subscription) this.newestHeard = { subscription: this.subscription, id: message.notification.id };
         return this.host.notification(message.notification);

@@ -10,12 +10,12 @@ import type { Stores } from "../store/stores";
 import type { Notification } from "../shared/types";
 import { AdmittedInbox } from "./admitted-inbox";
 import { Batcher } from "./batcher";
-import { BusListener } from "./bus-listener";
+import { BusListener, ECHO_MS } from "./bus-listener";
 import { Connection, credentialKey, type CredentialRef } from "./connection";
 import { DeliveryTally } from "./delivery-tally";
 import { concatChunks, encodeFrame, encodeJsonEvent } from "./encode";
 import { streamDeadline, tickIntervalMs } from "./lifetime";
-import { PresenceReporter } from "./presence-reporter";
+import { PRESENCE_INTERVAL_MS, PresenceReporter } from "./presence-reporter";
 import { RESET } from "./replay";
 import { RecentRevocations } from "./revocations";
 import { SlotKeeper } from "./slot-keeper";
@@ -59,7 +59,9 @@ export class Hub {
   ) {
     this.tally = new DeliveryTally(store.funnel, options.deliveryReportMs);
     this.revocations = new RecentRevocations(store.credentials);
-    this.bus = new BusListener(store, this.revocations, {
+    const presenceIntervalMs = options.presenceIntervalMs ?? PRESENCE_INTERVAL_MS;
+    const heard = { instanceId: options.instanceId, heardWithinMs: presenceIntervalMs + ECHO_MS };
+    this.bus = new BusListener(store, this.revocations, heard, {
       notification: (notification) => this.batcher.add(notification),
       inboxChanged: (userId, version, chunk) => {
         this.admittedInbox.remember(userId, version, chunk);
@@ -79,7 +81,8 @@ export class Hub {
     this.presence = new PresenceReporter(store.presence, options.instanceId, {
       hasStreams: () => this.connections.size > 0,
       onLapsed: () => this.slots.doubtAll(),
-      intervalMs: options.presenceIntervalMs,
+      onReported: (startedAt) => this.bus.expectEcho(startedAt),
+      intervalMs: presenceIntervalMs,
     });
     this.slots = new SlotKeeper(store.presence, {
       instanceId: options.instanceId,
@@ -91,15 +94,8 @@ export class Hub {
         for (const connection of [...(this.byUser.get(userId) ?? [])]) if (connection.slotId && slotIds.includes(connection.slotId)) this.rotate(connection);
       },
     });
-    this.streamStart = {
-      bus: this.bus,
-      revocations: this.revocations,
-      inbox: store.inbox,
-      log: store.log,
-      options,
-      rotate: (connection) => this.rotate(connection),
-      deliver: this.deliver,
-    };
+    const { inbox, log } = store;
+    this.streamStart = { bus: this.bus, revocations: this.revocations, inbox, log, options, rotate: (c) => this.rotate(c), deliver: this.deliver };
   }
 
   /** An admission failed (its answer lost, the store away): the store may hold a slot for it that no stream has. */
@@ -158,6 +154,11 @@ export class Hub {
   /** Diagnostics: this instance's bus subscription drops for `ms`, then recovers; false when it holds none (no streams). */
   pauseBus(ms: number): boolean {
     return this.bus.pause(ms);
+  }
+
+  /** Whether this instance hears the bus: idle (no stream open here), live, or not live. */
+  busState() {
+    return this.bus.state;
   }
 
   /**

@@ -31,6 +31,11 @@ export function getHub(): Hub {
   return g[HUB_KEY];
 }
 
+/** Whether this instance hears the bus (health): idle with no stream open here, live, or not live. */
+export function busState() {
+  return getHub().busState();
+}
+
 /** What the notification use cases ask of this instance's streams: local counts, and the follows it knows for sure. */
 export function instanceStreams(): Pick<Hub, "localCount" | "knownFollowing" | "learnFollowing"> {
   return getHub();

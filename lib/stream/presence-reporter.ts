@@ -13,7 +13,7 @@ import type { Presence } from "../store/presence/types";
 import { presenceKey } from "../store/presence/types";
 
 /** Every report renews this instance's alive key; a process that dies without a word counts for 3 intervals (ttlMs) at most. */
-const PRESENCE_INTERVAL_MS = 20_000;
+export const PRESENCE_INTERVAL_MS = 20_000;
 /** A change in open streams is reported this soon (debounced), so limits and counts elsewhere are fresh within a second. */
 const PRESENCE_CHANGE_DELAY_MS = 250;
 
@@ -37,6 +37,8 @@ export class PresenceReporter {
       hasStreams: () => boolean;
       /** A report found that this instance had stopped counting as alive. */
       onLapsed: () => void;
+      /** A report went through; it started at `startedAt` (Date.now()), and the bus carries a beat from it. */
+      onReported?: (startedAt: number) => void;
       intervalMs?: number;
     },
   ) {
@@ -123,8 +125,10 @@ export class PresenceReporter {
     const delivered = this.deliveredUnreported;
     this.deliveredUnreported = 0;
     try {
+      const startedAt = Date.now();
       const { lapsed } = await this.presence.reportPresence(this.instanceId, new Map(this.counts), delivered, this.ttlMs);
       if (lapsed) this.events.onLapsed();
+      this.events.onReported?.(startedAt);
     } catch (error) {
       this.deliveredUnreported += delivered;
       this.reportedCounts = "";

@@ -1,7 +1,8 @@
-// GET /api/health: 200 when the store answers, 503 naming the failing part.
+// GET /api/health: 200 when the store answers and the bus is heard, 503 naming the failing part.
 import { config } from "@/lib/server/config";
 import { isShuttingDown } from "@/lib/server/shutdown";
 import { getStores } from "@/lib/store";
+import { busState } from "@/lib/stream";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -12,6 +13,10 @@ export async function GET() {
   if (deploymentProblem) return Response.json({ ok: false, mode, error: deploymentProblem, failing: "settings" }, { status: 503 });
   try {
     await getStores().ping();
+    // Streams are open here but the bus is not heard (subscribing again, or silent lately): live events may be late.
+    if (busState() === "not live") {
+      return Response.json({ ok: false, mode, error: "This instance does not hear the bus right now: live events may be late.", failing: "bus" }, { status: 503 });
+    }
     return Response.json(upstashSettings ? { ok: true, mode, settings: upstashSettings } : { ok: true, mode });
   } catch (error) {
     console.error(`[health] the ${mode} store is unreachable: ${(error as Error).message}`);

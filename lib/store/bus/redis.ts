@@ -57,6 +57,11 @@ export class RedisSubscription implements BusSubscription {
     this.markReady(); // nobody waits on a closed subscription
   }
 
+  restart(reason: string) {
+    if (this.closed) return;
+    this.abort?.abort(new Error(reason));
+  }
+
   pause(ms: number) {
     if (this.closed) return;
     this.pauseMs = ms;

@@ -13,6 +13,12 @@ export type BusMessage =
   | { type: "token-revoked"; tokenId: string }
   /** A signed-out session: every instance ends its streams and stops trusting its cookie. */
   | { type: "session-revoked"; sessionId: string }
+  /**
+   * Sent with every presence report: an instance that does not hear its own
+   * soon after reporting has a subscription that stopped receiving (a network
+   * that dropped it without a word), and subscribes again.
+   */
+  | { type: "beat"; instanceId: string }
   /** The browser that held this stream opened a new one: whichever instance holds the old one ends it. */
   | { type: "stream-replaced"; userId: string; slotId: string }
   /** Raised locally by a subscription that lost messages the log no longer holds. */
@@ -50,4 +56,6 @@ export interface BusSubscription {
    * was published meanwhile from the log.
    */
   pause(ms: number): void;
+  /** Drops the subscription and subscribes again, as after a noticed break: it stopped receiving without a word. */
+  restart(reason: string): void;
 }

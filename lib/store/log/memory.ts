@@ -122,13 +122,14 @@ export class MemoryLog implements NotificationLog {
     // Live at once; said after this call returns (the subscriber may not be set up yet).
     const newestAtStart = this.lastId;
     queueMicrotask(() => !closed && onMessage({ type: "live", newestId: newestAtStart }));
-    return {
+    const subscription: BusSubscription = {
       ready: Promise.resolve(),
       close: () => {
         closed = true;
         if (resumeTimer) clearTimeout(resumeTimer);
         detach();
       },
+      restart: () => subscription.pause(0),
       pause: (ms) => {
         if (closed || resumeTimer) return;
         detach();
@@ -147,6 +148,7 @@ export class MemoryLog implements NotificationLog {
         }, ms);
       },
     };
+    return subscription;
   }
 
   private firstIndexAfter(id: string) {

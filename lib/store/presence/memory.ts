@@ -35,6 +35,7 @@ export class MemoryPresence implements Presence {
   async reportPresence(instanceId: string, counts: Map<string, number>, deliveredDelta: number, ttlMs: number) {
     this.reports.set(instanceId, { counts: new Map(counts), expiresAt: Date.now() + ttlMs });
     this.delivered += deliveredDelta;
+    this.bus.send({ type: "beat", instanceId });
     return { lapsed: false };
   }
 

@@ -2,6 +2,7 @@
 // counts and expiry. One round trip per report writes this instance's counts
 // and reads every other's, so limits and recipient counts need no command of
 // their own.
+import type { ControlMessage } from "../bus/types";
 import { hashOf, type RedisConnection } from "../redis/connection";
 import { KEY } from "../redis/keys";
 import { RedisAdmissions } from "./redis-admission";
@@ -21,6 +22,7 @@ local wasAlive = redis.call('EXISTS', KEYS[1])
 redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
 redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
 if tonumber(ARGV[4]) > 0 then redis.call('INCRBY', KEYS[3], ARGV[4]) end
+redis.call('PUBLISH', KEYS[4], ARGV[5])
 return {wasAlive, redis.call('HGETALL', KEYS[2])}`;
 
 interface InstanceReport {
@@ -39,9 +41,11 @@ export class RedisPresence implements Presence {
   async reportPresence(instanceId: string, counts: Map<string, number>, deliveredDelta: number, ttlMs: number) {
     const entry = JSON.stringify({ expiresAt: Date.now() + ttlMs, counts: Object.fromEntries(counts) });
     const alive = KEY.alive(this.redis.processId(instanceId));
+    // Heard back by this instance's own subscription, in the same billed command (bus-listener.ts).
+    const beat: ControlMessage = { type: "beat", instanceId };
     // Alive as long as its presence (Redis expires the key): its stream slots count for as long.
     const [wasAlive, all] = await this.redis.one<[number, unknown]>((b) =>
-      b.eval(REPORT_SCRIPT, [alive, KEY.presence, KEY.delivered], [String(ttlMs), instanceId, entry, String(deliveredDelta)]),
+      b.eval(REPORT_SCRIPT, [alive, KEY.presence, KEY.delivered, KEY.bus], [String(ttlMs), instanceId, entry, String(deliveredDelta), JSON.stringify(beat)]),
     );
     await this.updateView(hashOf(all));
     return { lapsed: Number(wasAlive) === 0 };
