@@ -10,4 +10,5 @@ ensure_debian_packages redis-server:redis-server taskset:util-linux
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 # --team-day: what a team's month costs on Upstash (bench/team-day/run.ts), instead of the fan-out table.
 for arg in "$@"; do [ "$arg" = "--team-day" ] && exec npx tsx bench/team-day/run.ts "$@"; done
+for arg in "$@"; do [ "$arg" = "--search-index" ] && exec npx tsx --conditions=react-server bench/search-index/measure.ts "$@"; done
 exec npx tsx bench/run.ts "$@"

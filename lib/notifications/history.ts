@@ -8,7 +8,7 @@ import { isExpired } from "../shared/expiry";
 import { idRangeOf } from "../shared/ids";
 import { channelNameOf, EVERYONE } from "../shared/preferences";
 import type { HistoryQuery } from "../shared/schemas";
-import { hasWords, wordIndexKey } from "../shared/search-words";
+import { hasWords } from "../shared/search-words";
 import type { Notification, NotificationPage, NotificationWithRead, SessionUser } from "../shared/types";
 import { getStores } from "../store";
 import { countInbox, inboxItem, SCAN_PAGE } from "./counts";
@@ -16,6 +16,8 @@ import { recipientOf } from "./recipients";
 
 /** A filtered page looks at no more than this many candidates; when it stops short, nextCursor says where to go on. */
 const LIST_SCAN_MAX = 5_000;
+/** A search looks at this many of the person's notifications a round trip, matching words in the store (one billed command). */
+const SEARCH_LOOK_PAGE = 1_000;
 
 /** A history request of the person's, within their budget (RATE_HISTORY_PER_MIN). */
 export async function readHistory(user: SessionUser, query: HistoryQuery): Promise<NotificationPage> {
@@ -34,16 +36,16 @@ async function supersededIn(page: Notification[]): Promise<Set<string>> {
 
 /**
  * One page of the person's history, newest first, filtered by the query.
- * Reads one index (or a person's few) per page, never the whole log: the
- * person's audiences', or, for a search, the smallest of its words' indexes
- * when that is smaller. Filters that leave pages short read on, up to
- * LIST_SCAN_MAX candidates a request; then the page may be short and
- * nextCursor goes on from where it stopped.
+ * Reads the person's audiences' indexes (only the asked channel's, with a
+ * channel filter), never the whole log; a search's words are matched in the
+ * store, SEARCH_LOOK_PAGE a round trip. Filters that leave pages short read
+ * on, up to LIST_SCAN_MAX candidates a request; then the page may be short
+ * and nextCursor goes on from where it stopped.
  */
 export async function listHistory(user: SessionUser, query: HistoryQuery): Promise<NotificationPage> {
   const store = getStores();
   const [recipient, state] = await Promise.all([recipientOf(user), store.inbox.getInboxState(user.id)]);
-  const indexes = await indexesFor(recipient, query);
+  const indexes = indexesFor(recipient, query);
   const items: NotificationPage["items"] = [];
   const now = Date.now();
   const range = idRangeOf({ since: query.since, until: query.until, before: query.cursor ?? null });
@@ -56,8 +58,8 @@ export async function listHistory(user: SessionUser, query: HistoryQuery): Promi
       stoppedAt = before;
       break;
     }
-    const page = await store.log.eventsInIndexes(indexes, { before, after: range.after }, count);
-    scanned += page.length;
+    const { page, lookedAt, lastLookedAt } = await lookAt(indexes, { before, after: range.after }, count, query.q);
+    scanned += lookedAt;
     const mine = page.filter((n) => isAddressedTo(n.audience, recipient));
     const superseded = await supersededIn(mine);
     for (const n of mine) {
@@ -67,8 +69,8 @@ export async function listHistory(user: SessionUser, query: HistoryQuery): Promi
       items.push(item);
       if (items.length === query.limit) break;
     }
-    if (page.length < count) break;
-    before = page[page.length - 1]!.id;
+    if (lastLookedAt === null) break;
+    before = lastLookedAt;
     count = Math.min(count * 2, SCAN_PAGE);
   }
   return {
@@ -92,26 +94,22 @@ function matches(item: NotificationWithRead, query: HistoryQuery): boolean {
 }
 
 /**
- * The indexes a page reads: the person's audiences (only the asked channel's,
- * with a channel filter), or for a search the smallest of its words' indexes
- * when it is smaller than those (one command more, for the sizes). A word no
- * notification holds matches nothing: no index at all.
+ * The next candidates of the indexes, newest first: `count` of them, or for a search (words) those of the
+ * next SEARCH_LOOK_PAGE that hold every word. `lastLookedAt` is where the next call goes on (null: no more).
  */
-async function indexesFor(recipient: Recipient, query: HistoryQuery): Promise<string[]> {
-  const audiences =
-    query.channel === undefined
-      ? audienceKeysOf(recipient)
-      : query.channel === EVERYONE
-        ? ["all"]
-        : recipient.following.has(query.channel)
-          ? [audienceKey({ kind: "channel", channel: query.channel })]
-          : [];
-  if (!query.q.length || !audiences.length) return audiences;
-  const words = query.q.map(wordIndexKey);
-  const sizes = await getStores().log.indexSizes([...words, ...audiences]);
-  const wordSizes = sizes.slice(0, words.length);
-  const rarest = Math.min(...wordSizes);
-  if (rarest === 0) return [];
-  const audienceTotal = sizes.slice(words.length).reduce((a, b) => a + b, 0);
-  return rarest < audienceTotal ? [words[wordSizes.indexOf(rarest)]!] : audiences;
+async function lookAt(indexes: string[], range: { before: string | null; after: string | null }, count: number, words: string[]) {
+  const { log } = getStores();
+  if (words.length) {
+    const { events, lastLookedAt } = await log.searchIndexes(indexes, range, SEARCH_LOOK_PAGE, words);
+    return { page: events, lookedAt: SEARCH_LOOK_PAGE, lastLookedAt };
+  }
+  const page = await log.eventsInIndexes(indexes, range, count);
+  return { page, lookedAt: page.length, lastLookedAt: page.length < count ? null : page.at(-1)!.id };
+}
+
+/** The indexes a page reads: the person's audiences (only the asked channel's, with a channel filter). */
+function indexesFor(recipient: Recipient, query: HistoryQuery): string[] {
+  if (query.channel === undefined) return audienceKeysOf(recipient);
+  if (query.channel === EVERYONE) return ["all"];
+  return recipient.following.has(query.channel) ? [audienceKey({ kind: "channel", channel: query.channel })] : [];
 }

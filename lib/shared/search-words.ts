@@ -35,7 +35,10 @@ export function hasWords(n: { title: string; body: string }, words: string[]): b
   return words.every((w) => held.has(w));
 }
 
-/** The index key of a word, beside the audiences' keys (audienceKey) in the log's indexes. */
-export function wordIndexKey(word: string): string {
-  return `word:${word}`;
+/**
+ * A notification's words as the log keeps them beside it: space-separated
+ * and space-ended, so a word is found with a plain search for " word ".
+ */
+export function wordField(n: { title: string; body: string }): string {
+  return ` ${wordsOf(n).join(" ")} `;
 }

@@ -1,8 +1,8 @@
 // The embedded log: an id-ordered array bounded by HISTORY_MAX, and one
-// id-ordered array per index (references into it, a pointer each): per
-// audience, for one person's pages, and per word, for searches.
+// id-ordered array per audience (references into it, a pointer each), for
+// one person's pages and searches.
 import { audienceKey, collapseScope } from "../../shared/audience";
-import { wordIndexKey, wordsOf } from "../../shared/search-words";
+import { hasWords } from "../../shared/search-words";
 import { compareIds, nextId } from "../../shared/ids";
 import type { Notification } from "../../shared/types";
 import type { BusMessage, BusSubscription } from "../bus/types";
@@ -89,8 +89,9 @@ export class MemoryLog implements NotificationLog {
     return candidates.sort((a, b) => compareIds(b.id, a.id)).slice(0, count);
   }
 
-  async indexSizes(indexes: string[]) {
-    return indexes.map((key) => this.byIndex.get(key)?.length ?? 0);
+  async searchIndexes(indexes: string[], range: { before: string | null; after: string | null }, count: number, words: string[]) {
+    const lookedAt = await this.eventsInIndexes(indexes, range, count);
+    return { events: lookedAt.filter((n) => hasWords(n, words)), lastLookedAt: lookedAt.length < count ? null : lookedAt.at(-1)!.id };
   }
 
   async latestId() {
@@ -160,9 +161,9 @@ export class MemoryLog implements NotificationLog {
   }
 }
 
-/** The indexes a notification is in: its audience's, and one per word of it. */
+/** The indexes a notification is in: its audience's. */
 function indexKeysOf(n: Notification): string[] {
-  return [audienceKey(n.audience), ...wordsOf(n).map(wordIndexKey)];
+  return [audienceKey(n.audience)];
 }
 
 /** Binary search over id-ordered notifications for the first whose id matches `pred`. */

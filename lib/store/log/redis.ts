@@ -1,10 +1,10 @@
 // The Redis-backed log: a Redis stream (XADD mints ids strictly increasing
 // across instances), published on the bus in the same script, and one
-// stream of ids per audience that a person's pages merge, and per word that
-// a search reads.
+// stream of ids per audience that a person's pages merge and a search
+// looks through (each entry keeps its words).
 import { audienceKey, collapseScope } from "../../shared/audience";
 import { compareIds } from "../../shared/ids";
-import { wordsOf } from "../../shared/search-words";
+import { wordField } from "../../shared/search-words";
 import type { BusMessage, BusSubscription } from "../bus/types";
 import { FUNNEL_TTL_S } from "../funnel/types";
 import type { RedisConnection } from "../redis/connection";
@@ -16,30 +16,17 @@ import type { NewNotification, NotificationLog } from "./types";
 /**
  * Stores and publishes in one atomic round trip: XADD mints the id, then the
  * bus message carries it; the channel is learnt, the collapse scope's newest
- * id kept, the funnel started and the words indexed in the same step. The
- * payload is spliced in as raw JSON so the script needs no JSON library.
- * KEYS: log, bus, channels, collapse, the audience's index, the words' set,
- * then one index per word; ARGV: HISTORY_MAX, the payload, channel, collapse
- * scope, targeted, the funnel's TTL, the word index key prefix, then the
- * words (ARGV[i + 1] is the word of KEYS[i]).
+ * id kept and the funnel started in the same step. The entry keeps its words
+ * beside it (`w`, wordField): that is the search index, trimmed with the
+ * entry. The payload is spliced in as raw JSON so the script needs no JSON
+ * library. KEYS: log, bus, channels, collapse, the audience's index; ARGV:
+ * HISTORY_MAX, the payload, channel, collapse scope, targeted, the funnel's
+ * TTL, the words.
  */
 const PUBLISH_SCRIPT = `
-local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'n', ARGV[2])
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'n', ARGV[2], 'w', ARGV[7])
 -- The audience's index is bounded as the log is; ids it holds that the log trimmed are skipped when read (they are its oldest).
 redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[1], id, 'i', '')
--- A word's index keeps what the log keeps (MINID: its oldest id); a word no notification kept holds any
--- more goes whole (its index is never written again to be trimmed), a few per publish, which keeps up.
-local oldest = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)[1][1]
-local ms = tonumber(string.match(id, '^(%d+)'))
-for i = 7, #KEYS do
-  redis.call('XADD', KEYS[i], 'MINID', '~', oldest, id, 'i', '')
-  redis.call('ZADD', KEYS[6], ms, ARGV[i + 1])
-end
-local oldestMs = tonumber(string.match(oldest, '^(%d+)'))
-for _, word in ipairs(redis.call('ZRANGEBYSCORE', KEYS[6], '-inf', '(' .. oldestMs, 'LIMIT', 0, 16)) do
-  redis.call('DEL', ARGV[7] .. word)
-  redis.call('ZREM', KEYS[6], word)
-end
 redis.call('PUBLISH', KEYS[2], '{"type":"notification","id":"' .. id .. '","n":' .. ARGV[2] .. '}')
 if ARGV[3] ~= '' then redis.call('HSETNX', KEYS[3], ARGV[3], '') end
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[4], ARGV[4], id) end
@@ -50,13 +37,11 @@ end
 return id`;
 
 /**
- * One page of a person's history (or a search) in one command: the newest
- * ids of each index in the range, merged newest first, then those entries
- * from the log (an id the log trimmed is skipped: it is the oldest). KEYS:
- * the log, then the indexes; ARGV: the range's end and start (XREVRANGE's
- * syntax) and the count.
+ * Lua shared by the page and search scripts: the ids of the indexes (KEYS[2]
+ * on) in the range ARGV[1] (end) to ARGV[2] (start), at most ARGV[3] of each,
+ * merged newest first: nextId() answers the next, or nil.
  */
-const INDEX_PAGE_SCRIPT = `
+const MERGED_INDEXES = `
 local count = tonumber(ARGV[3])
 -- Each index answers newest first: a k-way merge of their heads, each id parsed once (a sort with a
 -- parsing comparator held Redis for 100 ms with 100 followed channels).
@@ -72,8 +57,7 @@ for i = 2, #KEYS do
     lists[#lists + 1] = { parsed, 1 }
   end
 end
-local out = {}
-for _ = 1, count do
+local function nextId()
   local best, bestHead = nil, nil
   for _, list in ipairs(lists) do
     local head = list[1][list[2]]
@@ -81,12 +65,69 @@ for _ = 1, count do
       best, bestHead = list, head
     end
   end
-  if not best then break end
+  if not best then return nil end
   best[2] = best[2] + 1
-  local entry = redis.call('XRANGE', KEYS[1], bestHead[1], bestHead[1], 'COUNT', 1)[1]
+  return bestHead[1]
+end`;
+
+/**
+ * One page of a person's history in one command: the newest ids of their
+ * indexes in the range, then those entries from the log (an id the log
+ * trimmed is skipped: it is the oldest). KEYS: the log, then the indexes;
+ * ARGV: the range's end and start (XREVRANGE's syntax) and the count.
+ */
+const INDEX_PAGE_SCRIPT = `${MERGED_INDEXES}
+local out = {}
+for _ = 1, count do
+  local id = nextId()
+  if not id then break end
+  local entry = redis.call('XRANGE', KEYS[1], id, id, 'COUNT', 1)[1]
   if entry then out[#out + 1] = entry end
 end
 return out`;
+
+/**
+ * A search in one command: looks at the next ARGV[3] ids of the indexes as
+ * INDEX_PAGE_SCRIPT does and answers the entries holding every word (ARGV[4]
+ * on) in their `w` field, and the last id looked at ('' when the indexes ran
+ * out). An entry an older release wrote has no `w`: its lowercased JSON is
+ * searched instead, and the caller matches what it answers exactly.
+ */
+const SEARCH_SCRIPT = `${MERGED_INDEXES}
+local out, last = {}, ''
+for _ = 1, count do
+  local id = nextId()
+  if not id then last = '' break end
+  last = id
+  local entry = redis.call('XRANGE', KEYS[1], id, id, 'COUNT', 1)[1]
+  if entry then
+    local fields, words, json = entry[2], nil, ''
+    for f = 1, #fields, 2 do
+      if fields[f] == 'w' then words = fields[f + 1] elseif fields[f] == 'n' then json = fields[f + 1] end
+    end
+    local found = true
+    for a = 4, #ARGV do
+      local hit = words and string.find(words, ' ' .. ARGV[a] .. ' ', 1, true) or (not words and string.find(string.lower(json), ARGV[a], 1, true))
+      if not hit then
+        found = false
+        break
+      end
+    end
+    if found then out[#out + 1] = entry end
+  end
+end
+return {out, last}`;
+
+/**
+ * Drops up to 1,000 of the word indexes an older release kept (a stream per
+ * word, and the set naming them) a call: the search index is now the words
+ * each entry keeps. KEYS: the old set; ARGV: the old streams' prefix.
+ */
+const DROP_OLD_WORD_INDEXES_SCRIPT = `
+local words = redis.call('ZRANGE', KEYS[1], 0, 999)
+for _, word in ipairs(words) do redis.call('DEL', ARGV[1] .. word) end
+if #words > 0 then redis.call('ZREM', KEYS[1], unpack(words)) end
+return #words`;
 
 /**
  * Builds the audience indexes from the log, once: a log written by a release
@@ -114,12 +155,6 @@ for _, entry in ipairs(redis.call('XRANGE', KEYS[1], '-', '+')) do
 end
 redis.call('SET', KEYS[2], '1')
 return 1`;
-
-/** The length of each index, in one command. */
-const INDEX_SIZES_SCRIPT = `
-local out = {}
-for i = 1, #KEYS do out[i] = redis.call('XLEN', KEYS[i]) end
-return out`;
 
 /** Several entries of the log by id, in one command (an acknowledgement batch costs O(1) commands). */
 const EVENTS_BY_IDS_SCRIPT = `
@@ -158,9 +193,8 @@ export class RedisLog implements NotificationLog {
     const payload = JSON.stringify(input);
     const channel = input.audience.kind === "channel" ? input.audience.channel : "";
     const scope = collapseScope(input) ?? "";
-    const words = wordsOf(input);
-    const args = [String(this.historyMax), payload, channel, scope, targeted === undefined ? "" : String(targeted), String(FUNNEL_TTL_S), KEY.word(""), ...words];
-    const keys = [KEY.log, KEY.bus, KEY.channels, KEY.collapse, KEY.audience(audienceKey(input.audience)), KEY.words, ...words.map(KEY.word)];
+    const args = [String(this.historyMax), payload, channel, scope, targeted === undefined ? "" : String(targeted), String(FUNNEL_TTL_S), wordField(input)];
+    const keys = [KEY.log, KEY.bus, KEY.channels, KEY.collapse, KEY.audience(audienceKey(input.audience))];
     const id = await this.redis.one<string>((b) => b.eval(PUBLISH_SCRIPT, keys, args));
     return toNotification(id, input);
   }
@@ -184,23 +218,28 @@ export class RedisLog implements NotificationLog {
   async eventsInIndexes(indexes: string[], { before, after }: { before: string | null; after: string | null }, count: number) {
     // Nothing is before the first id there can be (and Redis refuses the range "(0-0").
     if (before === "0-0") return [];
-    await this.audienceIndexesBuilt();
-    const keys = [KEY.log, ...[...new Set(indexes)].map(KEY.index)];
-    const args = [before ? `(${before}` : "+", after ? `(${after}` : "-", String(count)];
-    return fromEntries(await this.redis.one((b) => b.eval(INDEX_PAGE_SCRIPT, keys, args)));
+    await this.upgraded();
+    return fromEntries(await this.redis.one((b) => b.eval(INDEX_PAGE_SCRIPT, ...pageArgs(indexes, { before, after }, count))));
   }
 
-  async indexSizes(indexes: string[]) {
-    if (!indexes.length) return [];
-    await this.audienceIndexesBuilt();
-    return (await this.redis.one<number[]>((b) => b.eval(INDEX_SIZES_SCRIPT, indexes.map(KEY.index), []))).map(Number);
+  async searchIndexes(indexes: string[], range: { before: string | null; after: string | null }, count: number, words: string[]) {
+    if (range.before === "0-0") return { events: [], lastLookedAt: null };
+    await this.upgraded();
+    const [keys, args] = pageArgs(indexes, range, count);
+    const [entries, last] = await this.redis.one<[unknown, string]>((b) => b.eval(SEARCH_SCRIPT, keys, [...args, ...words]));
+    return { events: fromEntries(entries), lastLookedAt: last || null };
   }
 
-  /** Once per process: indexes a log that a release without audience indexes wrote (a no-op where they exist). */
-  private audienceIndexesBuilt(): Promise<void> {
-    this.indexesBuilt ??= this.redis
-      .one((b) => b.eval(BUILD_AUDIENCE_INDEXES_SCRIPT, [KEY.log, KEY.audienceIndexesBuilt], [KEY.audience("")]))
-      .then(
+  /**
+   * Once per process: indexes a log that a release without audience indexes wrote, and drops the word
+   * indexes a release before this one kept (each a no-op where there is nothing to do).
+   */
+  private upgraded(): Promise<void> {
+    this.indexesBuilt ??= (async () => {
+      await this.redis.one((b) => b.eval(BUILD_AUDIENCE_INDEXES_SCRIPT, [KEY.log, KEY.audienceIndexesBuilt], [KEY.audience("")]));
+      const { set, prefix } = KEY.oldWordIndexes;
+      while ((await this.redis.one<number>((b) => b.eval(DROP_OLD_WORD_INDEXES_SCRIPT, [set], [prefix]))) > 0);
+    })().then(
         () => undefined,
         (error: unknown) => {
           this.indexesBuilt = null;
@@ -232,6 +271,14 @@ export class RedisLog implements NotificationLog {
   subscribe(onMessage: (message: BusMessage) => void): BusSubscription {
     return new RedisSubscription(this.redis.client.subscribe, onMessage, this);
   }
+}
+
+/** KEYS and ARGV of the page and search scripts: the log and the indexes; the range (XREVRANGE's syntax) and the count. */
+function pageArgs(indexes: string[], { before, after }: { before: string | null; after: string | null }, count: number): [string[], string[]] {
+  return [
+    [KEY.log, ...[...new Set(indexes)].map(KEY.audience)],
+    [before ? `(${before}` : "+", after ? `(${after}` : "-", String(count)],
+  ];
 }
 
 /**

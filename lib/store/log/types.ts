@@ -22,14 +22,26 @@ export interface NotificationLog {
   /**
    * Up to `count` notifications in any of `indexes`, newest first, with
    * `after` < id < `before` (null: no bound). The log keeps an index per
-   * audience (audienceKey: what was sent to it) and per word (wordIndexKey:
-   * what holds it, lib/search-words.ts), so a page costs O(count), however
-   * much else the log holds: one person's history, or a search, is never a
-   * scan of everyone's.
+   * audience (audienceKey: what was sent to it), so a page costs O(count),
+   * however much else the log holds: one person's history is never a scan of
+   * everyone's.
    */
   eventsInIndexes(indexes: string[], range: { before: string | null; after: string | null }, count: number): Promise<Notification[]>;
-  /** How many entries each index holds (a search reads the smallest that covers it); 0 for an unknown one. */
-  indexSizes(indexes: string[]): Promise<number[]>;
+  /**
+   * A search: looks at the next `count` notifications of `indexes` (newest
+   * first, as eventsInIndexes) and answers those holding every one of
+   * `words` (lib/shared/search-words.ts), with the last id looked at (null:
+   * the indexes ran out), where the next call goes on. Each entry keeps its
+   * words beside it, so the search index costs less than the log and goes
+   * with each entry it indexes; a search costs O(what it looks at) in one
+   * round trip.
+   */
+  searchIndexes(
+    indexes: string[],
+    range: { before: string | null; after: string | null },
+    count: number,
+    words: string[],
+  ): Promise<{ events: Notification[]; lastLookedAt: string | null }>;
   latestId(): Promise<string | null>;
   /** The stored notifications among `ids` (unknown or trimmed ones are left out), in id order. */
   eventsByIds(ids: string[]): Promise<Notification[]>;

@@ -1,22 +1,14 @@
 // Every key the Redis-backed store writes, in one place: a concern's scripts
 // sometimes touch another's keys in the same atomic step (a publish learns
 // its channel; an admission reads follows). docs/operations.md says what each holds.
-import { wordIndexKey } from "../../shared/search-words";
-
-const WORD_PREFIX = wordIndexKey("");
-
 export const KEY = {
   log: "ntf:log",
   /** The ids sent to one audience ("all", "user:<id>", "channel:<name>"), a stream trimmed with the log: one person's pages read these. */
   audience: (audience: string) => `ntf:aud:${audience}`,
-  /** The ids of the notifications holding one word (lib/search-words.ts), a stream trimmed to the log's oldest id. */
-  word: (word: string) => `ntf:word:${word}`,
-  /** Every indexed word, scored by the time of the newest notification holding it: a word whose newest the log trimmed goes. */
-  words: "ntf:words",
+  /** What a release before this one kept per word (a stream each, and a sorted set naming them): dropped once (log/redis.ts). */
+  oldWordIndexes: { set: "ntf:words", prefix: "ntf:word:" },
   /** Set once the audience indexes hold every notification of the log (built from it when a release without them wrote it). */
   audienceIndexesBuilt: "ntf:aud-built",
-  /** The stream of one of the log's indexes: an audience's (audienceKey) or a word's (wordIndexKey). */
-  index: (key: string) => (key.startsWith(WORD_PREFIX) ? KEY.word(key.slice(WORD_PREFIX.length)) : KEY.audience(key)),
   bus: "ntf:bus",
   channels: "ntf:channels",
   delivered: "ntf:delivered",
