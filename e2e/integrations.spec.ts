@@ -2,7 +2,7 @@
 // real `next start` with a GitHub secret and a small publish budget: happy
 // paths, auth failures, malformed and oversized bodies, the budget, and what
 // members and admins then see through the API.
-import { createHmac } from "node:crypto";
+import { createHmac, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { startNextServer, type NextServer } from "../testing/next-server";
@@ -51,7 +51,7 @@ async function history(cookie: string): Promise<NotificationPage> {
 test("Alertmanager: one notification per alert, to the channel named, listed with the hook and the token", async () => {
   const res = await post("alertmanager?channel=ops", fixture("alertmanager-v4.json"), asAdmin());
   expect(res.status).toBe(202);
-  expect(await res.json()).toEqual({ published: 2 });
+  expect(await res.json()).toEqual({ published: 2, unchanged: 0 });
   const alerts = ((await (await fetch(`${server.url}/api/admin/alerts`, { headers: { cookie: admin } })).json()) as AlertPage).items;
   const probe = alerts.find((a) => a.title === "Probe failing: https://shop.example.org")!;
   expect(probe).toMatchObject({ severity: "critical", status: "firing", audience: { kind: "channel", channel: "ops" }, collapseKey: "alertmanager:1a30ba71cca2921f" });
@@ -63,7 +63,7 @@ test("Grafana: the firing one published and the resolved one replacing nothing y
   const payload = fixture("grafana.json");
   const res = await post("grafana", payload, asAdmin());
   expect(res.status).toBe(202);
-  expect(await res.json()).toEqual({ published: 2 });
+  expect(await res.json()).toEqual({ published: 2, unchanged: 0 });
   const before = (await history(alice)).items.filter((n) => n.sender.via === "grafana");
   expect(before.map((n) => n.status).sort()).toEqual(["firing", "resolved"]);
 
@@ -118,24 +118,25 @@ test("GitHub: signed events publish; ping is answered; others are ignored; a bad
   const send = (event: string, payload: unknown, sign = true) => {
     const body = JSON.stringify(payload);
     const signature = `sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}`;
-    return post("github?channel=deploys", body, { "x-github-event": event, ...(sign ? { "x-hub-signature-256": signature } : {}) });
+    return post("github?channel=deploys", body, { "x-github-event": event, "x-github-delivery": randomUUID(), ...(sign ? { "x-hub-signature-256": signature } : {}) });
   };
   const ping = await send("ping", { zen: "Keep it logically awesome.", hook_id: 1 });
   expect(ping.status).toBe(200);
   const run = await send("workflow_run", fixture("github-workflow-run.json"));
   expect(run.status).toBe(202);
-  expect(await run.json()).toEqual({ published: 1 });
+  expect(await run.json()).toEqual({ published: 1, unchanged: 0 });
   const deploy = await send("deployment_status", fixture("github-deployment-status.json"));
-  expect(await deploy.json()).toEqual({ published: 1 });
+  expect(await deploy.json()).toEqual({ published: 1, unchanged: 0 });
   const push = await send("push", { ref: "refs/heads/main" });
   expect(push.status).toBe(202);
-  expect(await push.json()).toEqual({ published: 0 });
+  expect(await push.json()).toEqual({ published: 0, unchanged: 0 });
   const requested = await send("workflow_run", { ...fixture("github-workflow-run.json"), action: "requested" });
-  expect(await requested.json()).toEqual({ published: 0 });
+  expect(await requested.json()).toEqual({ published: 0, unchanged: 0 });
 
   expect((await send("workflow_run", fixture("github-workflow-run.json"), false)).status).toBe(401);
   const forged = await post("github", JSON.stringify(fixture("github-workflow-run.json")), {
     "x-github-event": "workflow_run",
+    "x-github-delivery": randomUUID(),
     "x-hub-signature-256": `sha256=${createHmac("sha256", "a-guessed-secret-value").update("{}").digest("hex")}`,
   });
   expect(forged.status).toBe(401);

@@ -16,9 +16,8 @@ export function alertHookRoute(via: "alertmanager" | "grafana") {
     async ({ req, user, auth, body }) => {
       const audience = hookAudience(req);
       const tokenName = auth.via === "token" ? auth.tokenName : undefined;
-      const inputs = body.alerts.map((alert) => alertToNotification(alert, via, audience));
-      const published = await publishFromHook(user, inputs, { limitKey: `user:${user.id}`, tokenName, via });
-      return Response.json({ published }, { status: 202 });
+      const items = body.alerts.map((alert) => alertToNotification(alert, via, audience));
+      return Response.json(await publishFromHook(user, items, { limitKey: `user:${user.id}`, tokenName, via }), { status: 202 });
     },
   );
 }

@@ -5,7 +5,7 @@
 // ("Alerts from the tools teams run").
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import type { PublishInput } from "../shared/schemas";
+import type { PublishItem } from "../notifications/publish";
 import type { Audience, Integration, Severity } from "../shared/types";
 import { asBody, asLink, asTitle } from "./text";
 
@@ -17,6 +17,8 @@ const alertSchema = z.object({
   annotations: labelSet.default({}),
   generatorURL: z.string().optional(),
   fingerprint: z.string().max(200).optional(),
+  startsAt: z.string().max(64).optional(),
+  endsAt: z.string().max(64).optional(),
 });
 
 /** Both tools send more (receiver, groupKey, Grafana's values…); only `alerts` is needed, and unknown fields are theirs to add. */
@@ -45,16 +47,20 @@ function collapseKeyOf(alert: Alert, via: Integration): string {
   return `${via}:${key}`;
 }
 
-export function alertToNotification(alert: Alert, via: Integration, audience: Audience): PublishInput {
+/** One notification per alert; re-sent with the same status, start and end (a retry, a repeat), it is the same revision and adds nothing. */
+export function alertToNotification(alert: Alert, via: Integration, audience: Audience): PublishItem {
   const title = asTitle(alert.annotations.summary ?? "") || asTitle(alert.labels.alertname ?? "") || "Alert";
   const link = asLink(alert.generatorURL);
   return {
-    title,
-    body: asBody(alert.annotations.description ?? ""),
-    severity: severityOf(alert),
-    ...(link ? { link } : {}),
-    audience,
-    collapseKey: collapseKeyOf(alert, via),
-    status: alert.status,
+    input: {
+      title,
+      body: asBody(alert.annotations.description ?? ""),
+      severity: severityOf(alert),
+      ...(link ? { link } : {}),
+      audience,
+      collapseKey: collapseKeyOf(alert, via),
+      status: alert.status,
+    },
+    revision: { signature: [alert.status, alert.startsAt ?? "", alert.endsAt ?? ""].join(" ") },
   };
 }

@@ -1,16 +1,23 @@
 // GitHub's webhooks (POST /api/hooks/github), signed with
 // GITHUB_WEBHOOK_SECRET. A completed workflow run or a deployment status is
 // one notification; ping is answered; other events are accepted and ignored.
+// A signature covers the body only, not the query string nor the time: a
+// captured delivery replayed would publish again (to any ?channel=), so each
+// delivery id is taken once, on any instance, for DELIVERY_MEMORY_S.
 import "server-only";
 import type { NextRequest } from "next/server";
 import { parseBody, readBodyLimited } from "../api/handler";
 import { config } from "../server/config";
 import { ApiError, errorResponse } from "../server/errors";
 import type { Sender } from "../shared/types";
+import { getStores } from "../store";
 import { deploymentStatusNotification, GITHUB_EVENTS, isSignedByGitHub, workflowRunNotification } from "./github";
 import { HOOK_MAX_BODY_BYTES, hookAudience, publishFromHook } from "./publish";
 
 const GITHUB: Sender = { id: "github", name: "GitHub" };
+/** How long a delivery id is remembered: GitHub redelivers by hand within days, replays come at any time; a day bounds what is kept. */
+const DELIVERY_MEMORY_S = 24 * 60 * 60;
+const DELIVERY_ID = /^[\w-]{1,100}$/;
 
 export async function receiveGitHubHook(req: NextRequest): Promise<Response> {
   try {
@@ -23,7 +30,7 @@ export async function receiveGitHubHook(req: NextRequest): Promise<Response> {
     const event = req.headers.get("x-github-event");
     if (event === "ping") return Response.json({ ok: true });
     const audience = hookAudience(req);
-    if (event !== "workflow_run" && event !== "deployment_status") return Response.json({ published: 0 }, { status: 202 });
+    if (event !== "workflow_run" && event !== "deployment_status") return Response.json({ published: 0, unchanged: 0 }, { status: 202 });
     if (!(req.headers.get("content-type") ?? "").toLowerCase().startsWith("application/json")) {
       throw new ApiError(415, "Set the webhook's content type to application/json.");
     }
@@ -34,12 +41,29 @@ export async function receiveGitHubHook(req: NextRequest): Promise<Response> {
       throw new ApiError(400, "The request body is not valid JSON.");
     }
     const parsed = event === "workflow_run" ? parseBody(GITHUB_EVENTS.workflow_run, payload) : parseBody(GITHUB_EVENTS.deployment_status, payload);
-    const input = "workflow_run" in parsed ? workflowRunNotification(parsed, audience) : deploymentStatusNotification(parsed, audience);
-    // A budget per repository: one busy repository cannot use up another's (GitHub does not retry a 429).
-    const limitKey = `github:${parsed.repository.full_name}`;
-    const published = input ? await publishFromHook(GITHUB, [input], { limitKey, via: "github" }) : 0;
-    return Response.json({ published }, { status: 202 });
+    const item = "workflow_run" in parsed ? workflowRunNotification(parsed, audience) : deploymentStatusNotification(parsed, audience);
+    if (!item) return Response.json({ published: 0, unchanged: 0 }, { status: 202 });
+    const delivery = deliveryOf(req);
+    const limits = getStores().limits;
+    if (!(await limits.claimOnce(delivery, DELIVERY_MEMORY_S))) {
+      throw new ApiError(409, `This delivery (X-GitHub-Delivery ${delivery.slice("github-delivery:".length)}) was received already: nothing was published.`);
+    }
+    try {
+      // A budget per repository: one busy repository cannot use up another's (GitHub does not retry a 429).
+      return Response.json(await publishFromHook(GITHUB, [item], { limitKey: `github:${parsed.repository.full_name}`, via: "github" }), { status: 202 });
+    } catch (error) {
+      // Not published: GitHub's redelivery (the same id) must be taken then.
+      await limits.release(delivery).catch(() => {});
+      throw error;
+    }
   } catch (error) {
     return errorResponse(error);
   }
+}
+
+/** The claim key of the request's X-GitHub-Delivery (every delivery carries one). */
+function deliveryOf(req: NextRequest): string {
+  const id = req.headers.get("x-github-delivery") ?? "";
+  if (!DELIVERY_ID.test(id)) throw new ApiError(400, "The X-GitHub-Delivery header is missing or not a delivery id.");
+  return `github-delivery:${id}`;
 }

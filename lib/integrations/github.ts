@@ -3,7 +3,7 @@
 // Everything else GitHub may send is accepted and ignored.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
-import type { PublishInput } from "../shared/schemas";
+import type { PublishItem } from "../notifications/publish";
 import type { Audience, Severity } from "../shared/types";
 import { asBody, asLink, asTitle } from "./text";
 
@@ -27,12 +27,15 @@ const workflowRunSchema = z.object({
     head_branch: z.string().nullish(),
     html_url: z.string(),
     display_title: z.string().optional(),
+    run_attempt: z.number().optional(),
+    updated_at: z.string().optional(),
   }),
   repository,
 });
 
 const deploymentStatusSchema = z.object({
   deployment_status: z.object({
+    id: z.number(),
     state: z.string(),
     target_url: z.string().nullish(),
     environment_url: z.string().nullish(),
@@ -53,34 +56,48 @@ const RUN_OUTCOMES: Record<string, { word: string; severity: Severity }> = {
   cancelled: { word: "was cancelled", severity: "info" },
 };
 
-/** A completed run is one notification; its other actions (requested, in progress) are none. */
-export function workflowRunNotification(event: z.infer<typeof workflowRunSchema>, audience: Audience): PublishInput | null {
+/**
+ * A completed run is one notification; its other actions (requested, in progress) are none. A run's
+ * attempts complete in order of their update time: one arriving after a later one adds nothing.
+ */
+export function workflowRunNotification(event: z.infer<typeof workflowRunSchema>, audience: Audience): PublishItem | null {
   if (event.action !== "completed") return null;
   const run = event.workflow_run;
   const outcome = RUN_OUTCOMES[run.conclusion ?? ""] ?? { word: `ended: ${run.conclusion ?? "unknown"}`, severity: "info" as const };
   const link = asLink(run.html_url);
+  const updatedAt = Date.parse(run.updated_at ?? "");
   return {
-    title: asTitle(`${run.name ?? "Workflow"} ${outcome.word}${run.head_branch ? ` on ${run.head_branch}` : ""}`),
-    body: asBody([event.repository.full_name, run.display_title, run.run_number !== undefined ? `run #${run.run_number}` : ""].filter(Boolean).join(" · ")),
-    severity: outcome.severity,
-    ...(link ? { link } : {}),
-    audience,
-    collapseKey: `github:run:${run.id}`,
+    input: {
+      title: asTitle(`${run.name ?? "Workflow"} ${outcome.word}${run.head_branch ? ` on ${run.head_branch}` : ""}`),
+      body: asBody([event.repository.full_name, run.display_title, run.run_number !== undefined ? `run #${run.run_number}` : ""].filter(Boolean).join(" · ")),
+      severity: outcome.severity,
+      ...(link ? { link } : {}),
+      audience,
+      collapseKey: `github:run:${run.id}`,
+    },
+    revision: { signature: `attempt ${run.run_attempt ?? 1} ${run.conclusion ?? ""}`, ...(Number.isFinite(updatedAt) ? { order: updatedAt } : {}) },
   };
 }
 
 const DEPLOY_SEVERITY: Partial<Record<string, Severity>> = { success: "success", failure: "error", error: "error" };
 
-/** Each status change of a deployment is one notification; a later one replaces the earlier (one collapse key per deployment). */
-export function deploymentStatusNotification(event: z.infer<typeof deploymentStatusSchema>, audience: Audience): PublishInput {
+/**
+ * Each status change of a deployment is one notification; a later one replaces the earlier (one collapse
+ * key per deployment). GitHub numbers statuses in the order they were made: an older one arriving late
+ * (or a replay) adds nothing.
+ */
+export function deploymentStatusNotification(event: z.infer<typeof deploymentStatusSchema>, audience: Audience): PublishItem {
   const { deployment, deployment_status: status } = event;
   const link = asLink(status.target_url ?? undefined) ?? asLink(status.log_url ?? undefined) ?? asLink(status.environment_url ?? undefined);
   return {
-    title: asTitle(`Deploy of ${deployment.ref} to ${deployment.environment}: ${status.state.replace(/_/g, " ")}`),
-    body: asBody([event.repository.full_name, status.description].filter(Boolean).join(" · ")),
-    severity: DEPLOY_SEVERITY[status.state] ?? "info",
-    ...(link ? { link } : {}),
-    audience,
-    collapseKey: `github:deployment:${deployment.id}`,
+    input: {
+      title: asTitle(`Deploy of ${deployment.ref} to ${deployment.environment}: ${status.state.replace(/_/g, " ")}`),
+      body: asBody([event.repository.full_name, status.description].filter(Boolean).join(" · ")),
+      severity: DEPLOY_SEVERITY[status.state] ?? "info",
+      ...(link ? { link } : {}),
+      audience,
+      collapseKey: `github:deployment:${deployment.id}`,
+    },
+    revision: { signature: `status ${status.id}`, order: status.id },
   };
 }

@@ -14,7 +14,7 @@ const everyone = { kind: "all" } as const;
 
 describe("Alertmanager and Grafana payloads", () => {
   it("maps each Alertmanager v4 alert as the contract says", () => {
-    const [probe, disk] = alertGroupSchema.parse(alertmanager).alerts.map((a) => alertToNotification(a, "alertmanager", { kind: "channel", channel: "ops" }));
+    const [probe, disk] = alertGroupSchema.parse(alertmanager).alerts.map((a) => alertToNotification(a, "alertmanager", { kind: "channel", channel: "ops" }).input);
     expect(probe).toEqual({
       title: "Probe failing: https://shop.example.org",
       body: "Instance https://shop.example.org has been down for over 5m. Job: http_checks",
@@ -30,16 +30,16 @@ describe("Alertmanager and Grafana payloads", () => {
   });
 
   it("maps Grafana's payload (the same alerts[]), resolved ones included", () => {
-    const [memory, cpu] = alertGroupSchema.parse(grafana).alerts.map((a) => alertToNotification(a, "grafana", everyone));
+    const [memory, cpu] = alertGroupSchema.parse(grafana).alerts.map((a) => alertToNotification(a, "grafana", everyone).input);
     expect(memory).toMatchObject({ title: "This alert was triggered for zone us-1", severity: "warning", collapseKey: "grafana:c6eadffa33fcdf37", status: "firing" });
     expect(cpu).toMatchObject({ status: "resolved", collapseKey: "grafana:bc97ff14869b13e3", link: "https://grafana.example.org/alerting/d1rdpdv7k/edit" });
   });
 
   it("pairs firing and resolved by fingerprint, else by the sorted labels whatever their order", () => {
     const base = { status: "firing" as const, labels: { alertname: "A", zone: "eu" }, annotations: {} };
-    const firing = alertToNotification(base, "alertmanager", everyone);
-    const resolved = alertToNotification({ ...base, status: "resolved", labels: { zone: "eu", alertname: "A" } }, "alertmanager", everyone);
-    const other = alertToNotification({ ...base, labels: { alertname: "A", zone: "us" } }, "alertmanager", everyone);
+    const firing = alertToNotification(base, "alertmanager", everyone).input;
+    const resolved = alertToNotification({ ...base, status: "resolved", labels: { zone: "eu", alertname: "A" } }, "alertmanager", everyone).input;
+    const other = alertToNotification({ ...base, labels: { alertname: "A", zone: "us" } }, "alertmanager", everyone).input;
     expect(firing.collapseKey).toBe(resolved.collapseKey);
     expect(other.collapseKey).not.toBe(firing.collapseKey);
     expect(firing.collapseKey!.length).toBeLessThanOrEqual(64);
@@ -53,7 +53,7 @@ describe("Alertmanager and Grafana payloads", () => {
       generatorURL: "javascript:alert(1)",
       fingerprint: "../../../../etc/passwd".repeat(5),
     };
-    const n = alertToNotification(alert, "alertmanager", everyone);
+    const n = alertToNotification(alert, "alertmanager", everyone).input;
     expect(publishSchema.safeParse(n).success).toBe(true);
     expect([...n.title]).toHaveLength(120);
     expect(n.title.endsWith("…")).toBe(true);
@@ -87,7 +87,7 @@ describe("GitHub", () => {
 
   it("maps a completed workflow run, and ignores the other actions", () => {
     const event = GITHUB_EVENTS.workflow_run.parse(workflowRun);
-    expect(workflowRunNotification(event, everyone)).toEqual({
+    expect(workflowRunNotification(event, everyone)?.input).toEqual({
       title: "CI failed on main",
       body: "acme/shop · Fix the checkout total · run #512",
       severity: "error",
@@ -95,20 +95,31 @@ describe("GitHub", () => {
       audience: everyone,
       collapseKey: "github:run:7012345678",
     });
-    expect(workflowRunNotification({ ...event, workflow_run: { ...event.workflow_run, conclusion: "success" } }, everyone)?.severity).toBe("success");
-    expect(workflowRunNotification({ ...event, workflow_run: { ...event.workflow_run, conclusion: "timed_out" } }, everyone)?.severity).toBe("error");
-    expect(workflowRunNotification({ ...event, workflow_run: { ...event.workflow_run, conclusion: "skipped" } }, everyone)?.severity).toBe("info");
+    expect(workflowRunNotification({ ...event, workflow_run: { ...event.workflow_run, conclusion: "success" } }, everyone)?.input.severity).toBe("success");
+    expect(workflowRunNotification({ ...event, workflow_run: { ...event.workflow_run, conclusion: "timed_out" } }, everyone)?.input.severity).toBe("error");
+    expect(workflowRunNotification({ ...event, workflow_run: { ...event.workflow_run, conclusion: "skipped" } }, everyone)?.input.severity).toBe("info");
     expect(workflowRunNotification({ ...event, action: "requested" }, everyone)).toBeNull();
+  });
+
+  it("knows a re-send by its revision: an alert's status, start and end; a run's attempt and update time; a deployment status's id", () => {
+    const [probe] = alertGroupSchema.parse(alertmanager).alerts;
+    const once = alertToNotification(probe!, "alertmanager", everyone).revision;
+    expect(alertToNotification({ ...probe! }, "alertmanager", everyone).revision).toEqual(once);
+    expect(alertToNotification({ ...probe!, status: "resolved", endsAt: "2026-12-06T10:00:00Z" }, "alertmanager", everyone).revision).not.toEqual(once);
+    const run = GITHUB_EVENTS.workflow_run.parse(workflowRun);
+    expect(workflowRunNotification(run, everyone)?.revision).toEqual({ signature: "attempt 1 failure", order: Date.parse("2026-11-30T12:06:41Z") });
+    const deploy = GITHUB_EVENTS.deployment_status.parse(deploymentStatus);
+    expect(deploymentStatusNotification(deploy, everyone).revision).toEqual({ signature: "status 991122", order: 991122 });
   });
 
   it("maps a deployment status, one collapse key per deployment", () => {
     const event = GITHUB_EVENTS.deployment_status.parse(deploymentStatus);
-    const n = deploymentStatusNotification(event, everyone);
+    const n = deploymentStatusNotification(event, everyone).input;
     expect(n).toMatchObject({ title: "Deploy of v2.3.1 to production: success", severity: "success", collapseKey: "github:deployment:445566" });
     expect(n.link).toBe("https://github.com/acme/shop/deployments/production");
-    const failed = deploymentStatusNotification({ ...event, deployment_status: { ...event.deployment_status, state: "failure" } }, everyone);
+    const failed = deploymentStatusNotification({ ...event, deployment_status: { ...event.deployment_status, state: "failure" } }, everyone).input;
     expect(failed).toMatchObject({ severity: "error", collapseKey: n.collapseKey });
-    const pending = deploymentStatusNotification({ ...event, deployment_status: { ...event.deployment_status, state: "in_progress" } }, everyone);
+    const pending = deploymentStatusNotification({ ...event, deployment_status: { ...event.deployment_status, state: "in_progress" } }, everyone).input;
     expect(pending).toMatchObject({ severity: "info", title: "Deploy of v2.3.1 to production: in progress" });
   });
 });

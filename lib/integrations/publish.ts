@@ -8,8 +8,8 @@ import { z } from "zod";
 import { parseQuery } from "../api/handler";
 import { config } from "../server/config";
 import { ApiError } from "../server/errors";
-import { publishNotifications, type PublishOrigin } from "../notifications/publish";
-import { channelName, fieldErrors, publishSchema, type PublishInput } from "../shared/schemas";
+import { publishNotifications, type PublishItem, type PublishOrigin } from "../notifications/publish";
+import { channelName, fieldErrors, publishSchema } from "../shared/schemas";
 import type { Audience, Sender, SessionUser } from "../shared/types";
 
 /** Alertmanager groups many alerts in one message, and GitHub's payloads are tens of kB: more room than MAX_BODY_BYTES. */
@@ -24,7 +24,9 @@ export function hookAudience(req: NextRequest): Audience {
 }
 
 /**
- * Publishes a webhook's notifications. A payload with more than a minute's
+ * Publishes a webhook's notifications, whole or not at all; an alert re-sent
+ * unchanged (a retry, Alertmanager's repeat_interval) counts as unchanged and
+ * adds nothing. A payload with more than a minute's
  * publish budget (RATE_PUBLISH_PER_MIN) could never be sent whole, so it is
  * refused with 413 and nothing is sent; within it, a payload the budget left
  * this minute cannot take is 429 with Retry-After, and also sends nothing
@@ -32,7 +34,8 @@ export function hookAudience(req: NextRequest): Audience {
  * redelivers by hand). A retry sends the same collapse keys: it replaces
  * rather than repeats.
  */
-export async function publishFromHook(sender: SessionUser | Sender, inputs: PublishInput[], origin: PublishOrigin): Promise<number> {
+export async function publishFromHook(sender: SessionUser | Sender, items: PublishItem[], origin: PublishOrigin): Promise<{ published: number; unchanged: number }> {
+  const inputs = items.map((item) => item.input);
   const budget = config().ratePublishPerMin;
   if (inputs.length > budget) {
     throw new ApiError(
@@ -47,5 +50,6 @@ export async function publishFromHook(sender: SessionUser | Sender, inputs: Publ
     const [field, message] = Object.entries(fieldErrors(checked.error))[0]!;
     throw new ApiError(400, `Alert ${i + 1}: ${message}`, { field: `alerts.${i}.${field}` });
   });
-  return (await publishNotifications(sender, inputs, origin)).length;
+  const published = (await publishNotifications(sender, items, origin)).length;
+  return { published, unchanged: items.length - published };
 }

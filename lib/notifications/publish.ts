@@ -7,6 +7,7 @@ import { ApiError, tooMany } from "../server/errors";
 import type { PublishInput } from "../shared/schemas";
 import type { Audience, Integration, PublishResult, Sender, SessionUser } from "../shared/types";
 import { getStores } from "../store";
+import type { NewNotification, Revision } from "../store/log/types";
 import { connectedRecipients } from "./recipients";
 
 /** Who sent a publish and how: the budget it counts against, the token and the integration it came through. */
@@ -16,21 +17,29 @@ export interface PublishOrigin {
   via?: Integration;
 }
 
+/** One notification to publish, and what a tool's re-send of it is known by (lib/store/log/types.ts). */
+export interface PublishItem {
+  input: PublishInput;
+  revision?: Revision;
+}
+
 export async function publishNotification(sender: SessionUser | Sender, input: PublishInput, origin: PublishOrigin): Promise<PublishResult> {
-  return (await publishNotifications(sender, [input], origin))[0]!;
+  return (await publishNotifications(sender, [{ input }], origin))[0]!;
 }
 
 /**
- * Publishes each in order. The whole batch is taken from the sender's
- * publish budget at once: a webhook's payload is sent whole or not at all
- * (429), so its retry never sends half of it twice.
+ * Publishes a batch in order, in one atomic step of the store: all of it or
+ * none, so a webhook's retry never sends part of it twice. The whole batch
+ * is taken from the sender's publish budget at once (429 otherwise). What a
+ * revision says was applied already is left out of the answer: a retried
+ * payload, or an alert re-sent unchanged, adds no card and no toast.
  */
-export async function publishNotifications(sender: SessionUser | Sender, inputs: PublishInput[], origin: PublishOrigin): Promise<PublishResult[]> {
+export async function publishNotifications(sender: SessionUser | Sender, items: PublishItem[], origin: PublishOrigin): Promise<PublishResult[]> {
   const { deploymentProblem } = config();
   if (deploymentProblem) throw new ApiError(503, deploymentProblem);
   const store = getStores();
-  if (!inputs.length) return [];
-  const limit = await store.limits.rateLimit(`publish:${origin.limitKey}`, config().ratePublishPerMin, 60, inputs.length);
+  if (!items.length) return [];
+  const limit = await store.limits.rateLimit(`publish:${origin.limitKey}`, config().ratePublishPerMin, 60, items.length);
   if (!limit.ok) throw tooMany(limit.retryAfterS, "notifications sent");
   const from: Sender = {
     id: sender.id,
@@ -38,30 +47,25 @@ export async function publishNotifications(sender: SessionUser | Sender, inputs:
     ...(origin.tokenName !== undefined ? { token: origin.tokenName } : {}),
     ...(origin.via !== undefined ? { via: origin.via } : {}),
   };
-  const published: PublishResult[] = [];
-  for (const input of inputs) published.push(await publishOne(from, input));
-  return published;
+  const batch = items.map(({ input, revision }) => ({ notification: toStored(from, input), ...(revision ? { revision } : {}) }));
+  // Counted as they go out, so the funnel's first stage costs no round trip of its own.
+  const connected = await Promise.all(batch.map(({ notification }) => connectedRecipients(notification.audience)));
+  const published = await store.log.publishAll(batch.map((item, i) => ({ ...item, targeted: connected[i] })));
+  return published.flatMap((notification, i) => (notification ? [{ ...notification, connectedRecipients: connected[i]! }] : []));
 }
 
-async function publishOne(sender: Sender, input: PublishInput): Promise<PublishResult> {
-  const audience = resolveAudience(input.audience);
-  // Counted as it goes out, so the funnel's first stage costs no round trip of its own.
-  const connected = await connectedRecipients(audience);
-  const notification = await getStores().log.publish(
-    {
-      title: input.title,
-      body: input.body,
-      severity: input.severity,
-      ...(input.link ? { link: input.link } : {}),
-      audience,
-      sender,
-      ...(input.collapseKey ? { collapseKey: input.collapseKey } : {}),
-      ...(input.status ? { status: input.status } : {}),
-      ...(input.expiresAt ? { expiresAt: input.expiresAt } : {}),
-    },
-    connected,
-  );
-  return { ...notification, connectedRecipients: connected };
+function toStored(sender: Sender, input: PublishInput): NewNotification {
+  return {
+    title: input.title,
+    body: input.body,
+    severity: input.severity,
+    ...(input.link ? { link: input.link } : {}),
+    audience: resolveAudience(input.audience),
+    sender,
+    ...(input.collapseKey ? { collapseKey: input.collapseKey } : {}),
+    ...(input.status ? { status: input.status } : {}),
+    ...(input.expiresAt ? { expiresAt: input.expiresAt } : {}),
+  };
 }
 
 /** An email in a user audience becomes that user's id. */

@@ -26,5 +26,14 @@ export function runLimitsContract(name: string, make: MakeStores) {
       expect((await stores().limits.rateLimit("batch-key-2", 5, 3600, 5)).ok).toBe(true);
     });
 
+    it("allows a claim once while it lives, and again once released", async () => {
+      const limits = stores().limits;
+      expect(await limits.claimOnce("delivery-1", 3600)).toBe(true);
+      expect(await limits.claimOnce("delivery-1", 3600)).toBe(false);
+      expect(await limits.claimOnce("delivery-2", 3600)).toBe(true);
+      await limits.release("delivery-1");
+      expect(await limits.claimOnce("delivery-1", 3600)).toBe(true);
+    });
+
   });
 }

@@ -4,10 +4,31 @@ import type { RateLimiter, RateLimitResult } from "./types";
 
 /** Windows are swept this often (in hits): a key not hit since its window ended holds nothing worth keeping. */
 const SWEEP_EVERY = 1_000;
+/** Claims held at most; past it the oldest goes (a bound on memory, whatever a sender does). */
+const CLAIMS_MAX = 100_000;
 
 export class MemoryRateLimiter implements RateLimiter {
   private readonly windows = new Map<string, { window: number; count: number; endsAt: number }>();
   private hits = 0;
+  /** Claims by key, with when each lapses (insertion order: the oldest first). */
+  private readonly claims = new Map<string, number>();
+
+  async claimOnce(key: string, ttlS: number): Promise<boolean> {
+    const now = Date.now();
+    const lapsesAt = this.claims.get(key);
+    if (lapsesAt !== undefined && lapsesAt > now) return false;
+    this.claims.delete(key);
+    if (this.claims.size >= CLAIMS_MAX) {
+      for (const [held, at] of this.claims) if (at <= now) this.claims.delete(held);
+      if (this.claims.size >= CLAIMS_MAX) this.claims.delete(this.claims.keys().next().value!);
+    }
+    this.claims.set(key, now + ttlS * 1000);
+    return true;
+  }
+
+  async release(key: string) {
+    this.claims.delete(key);
+  }
 
   async rateLimit(key: string, limit: number, windowS: number, cost = 1): Promise<RateLimitResult> {
     return this.hit(key, limit, windowS, cost);

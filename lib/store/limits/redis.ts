@@ -2,12 +2,24 @@
 // limiter per budget, through whichever client the mode uses.
 import { Ratelimit } from "@upstash/ratelimit";
 import type { RedisConnection } from "../redis/connection";
+import { KEY } from "../redis/keys";
 import type { RateLimiter, RateLimitResult } from "./types";
+
+/** SET NX with a TTL: the first claim answers OK, the others nil until the key lapses. */
+const CLAIM_SCRIPT = `return redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1])`;
 
 export class RedisRateLimiter implements RateLimiter {
   private readonly limiters = new Map<string, Ratelimit>();
 
   constructor(private readonly redis: RedisConnection) {}
+
+  async claimOnce(key: string, ttlS: number) {
+    return (await this.redis.one<string | null>((b) => b.eval(CLAIM_SCRIPT, [KEY.once(key)], [String(ttlS)]))) !== null;
+  }
+
+  async release(key: string) {
+    await this.redis.run((b) => b.del(KEY.once(key)));
+  }
 
   async rateLimit(key: string, limit: number, windowS: number, cost = 1): Promise<RateLimitResult> {
     const name = `${limit}/${windowS}`;

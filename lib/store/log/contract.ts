@@ -98,6 +98,31 @@ export function runLogContract(name: string, make: MakeStores) {
       expect((await log.searchIndexes(everything, { before: null, after: null }, 100, ["needle"])).events).toEqual([]);
     });
 
+    it("publishes a batch in order in one step, leaving out a revision applied already or older than the last one", async () => {
+      const log = stores().log;
+      const received: string[] = [];
+      const subscription = log.subscribe((m) => m.type === "notification" && received.push(m.notification.title));
+      await subscription.ready;
+      const firing = { ...alert("disk full"), collapseKey: "am:1" };
+      const first = await log.publishAll([
+        { notification: firing, revision: { signature: "firing|t1" } },
+        { notification: alert("plain") },
+        { notification: { ...alert("deploy: success"), collapseKey: "gh:7" }, revision: { signature: "status 12", order: 12 } },
+      ]);
+      expect(first.map((n) => n?.title)).toEqual(["disk full", "plain", "deploy: success"]);
+      // A retried payload: the same revisions add nothing; the older status arriving late neither; a change does.
+      const again = await log.publishAll([
+        { notification: firing, revision: { signature: "firing|t1" } },
+        { notification: { ...alert("deploy: failure"), collapseKey: "gh:7" }, revision: { signature: "status 11", order: 11 } },
+        { notification: { ...alert("disk fine"), collapseKey: "am:1", status: "resolved" }, revision: { signature: "resolved|t1|t2" } },
+      ]);
+      expect(again.map((n) => n?.title ?? null)).toEqual([null, null, "disk fine"]);
+      await until(() => received.length === 4);
+      expect(received).toEqual(["disk full", "plain", "deploy: success", "disk fine"]);
+      expect((await log.eventsBefore(null, 10)).map((n) => n.title)).toEqual(["disk fine", "deploy: success", "plain", "disk full"]);
+      subscription.close();
+    });
+
     it("knows the newest id per collapse scope", async () => {
       const scope = collapseScope({ audience: { kind: "all" }, collapseKey: "deploy:42" })!;
       await stores().log.publish({ ...alert("building"), collapseKey: "deploy:42" });

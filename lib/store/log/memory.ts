@@ -8,7 +8,7 @@ import type { Notification } from "../../shared/types";
 import type { BusMessage, BusSubscription } from "../bus/types";
 import type { MemoryBus } from "../bus/memory";
 import { entriesOf } from "../map-entries";
-import type { NewNotification, NotificationLog } from "./types";
+import type { NewNotification, NotificationLog, Outgoing, Revision } from "./types";
 
 /** What the other embedded concerns learn from the log (in Redis the publish script writes their keys itself). */
 export interface LogHooks {
@@ -26,6 +26,8 @@ export class MemoryLog implements NotificationLog {
   /** Newest id per collapse scope. */
   private readonly collapsed = new Map<string, string>();
   private published = 0;
+  /** The last revision applied per collapse scope. */
+  private readonly revisions = new Map<string, Revision>();
 
   constructor(
     private readonly historyMax: number,
@@ -34,6 +36,23 @@ export class MemoryLog implements NotificationLog {
   ) {}
 
   async publish(input: NewNotification, targeted?: number): Promise<Notification> {
+    return this.publishOne(input, targeted);
+  }
+
+  /** One process, no await between them: the batch is applied whole. */
+  async publishAll(batch: Outgoing[]): Promise<(Notification | null)[]> {
+    return batch.map(({ notification, targeted, revision }) => {
+      const scope = collapseScope(notification);
+      if (scope && revision) {
+        const last = this.revisions.get(scope);
+        if (last && (last.signature === revision.signature || (revision.order ?? Infinity) < (last.order ?? -Infinity))) return null;
+        this.revisions.set(scope, revision);
+      }
+      return this.publishOne(notification, targeted);
+    });
+  }
+
+  private publishOne(input: NewNotification, targeted?: number): Notification {
     const id = nextId(this.lastId, Date.now());
     const notification: Notification = { id, ...input, createdAt: new Date(Number(id.split("-")[0])).toISOString() };
     this.lastId = id;

@@ -11,30 +11,52 @@ import type { RedisConnection } from "../redis/connection";
 import { KEY } from "../redis/keys";
 import { fromEntries, toNotification } from "../redis/wire";
 import { RedisSubscription } from "../bus/redis";
-import type { NewNotification, NotificationLog } from "./types";
+import type { NewNotification, NotificationLog, Outgoing } from "./types";
 
 /**
- * Stores and publishes in one atomic round trip: XADD mints the id, then the
- * bus message carries it; the channel is learnt, the collapse scope's newest
- * id kept and the funnel started in the same step. The entry keeps its words
- * beside it (`w`, wordField): that is the search index, trimmed with the
- * entry. The payload is spliced in as raw JSON so the script needs no JSON
- * library. KEYS: log, bus, channels, collapse, the audience's index; ARGV:
- * HISTORY_MAX, the payload, channel, collapse scope, targeted, the funnel's
- * TTL, the words.
+ * Stores and publishes a batch in one atomic round trip, in order: XADD
+ * mints each id, then the bus message carries it; the channel is learnt, the
+ * collapse scope's newest id kept and the funnel started in the same step.
+ * Each entry keeps its words beside it (`w`, wordField): that is the search
+ * index, trimmed with the entry. One whose revision (signature, order) was
+ * applied under its collapse scope already, or is older than the last one
+ * applied, is left out (''). The payload is spliced in as raw JSON so the
+ * script needs no JSON library. KEYS: log, bus, channels, collapse,
+ * revisions, then each one's audience index; ARGV: HISTORY_MAX, the funnel's
+ * TTL, then PUBLISH_ARGS for each: payload, channel, collapse scope,
+ * targeted, words, signature, order.
  */
-const PUBLISH_SCRIPT = `
-local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'n', ARGV[2], 'w', ARGV[7])
--- The audience's index is bounded as the log is; ids it holds that the log trimmed are skipped when read (they are its oldest).
-redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[1], id, 'i', '')
-redis.call('PUBLISH', KEYS[2], '{"type":"notification","id":"' .. id .. '","n":' .. ARGV[2] .. '}')
-if ARGV[3] ~= '' then redis.call('HSETNX', KEYS[3], ARGV[3], '') end
-if ARGV[4] ~= '' then redis.call('HSET', KEYS[4], ARGV[4], id) end
-if ARGV[5] ~= '' then
-  redis.call('HSET', 'ntf:funnel:' .. id, 'targeted', ARGV[5])
-  redis.call('EXPIRE', 'ntf:funnel:' .. id, ARGV[6])
+const PUBLISH_ALL_SCRIPT = `
+local ids = {}
+for k = 6, #KEYS do
+  local a = 2 + (k - 6) * 7
+  local payload, channel, scope, targeted, words, signature, order = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[a + 6], ARGV[a + 7]
+  local applied = false
+  if scope ~= '' and signature ~= '' then
+    local last = redis.call('HGET', KEYS[5], scope)
+    if last then
+      local lastOrder, lastSignature = string.match(last, '^([^|]*)|(.*)$')
+      applied = lastSignature == signature or (order ~= '' and lastOrder ~= '' and tonumber(order) < tonumber(lastOrder))
+    end
+  end
+  if applied then
+    ids[#ids + 1] = ''
+  else
+    local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'n', payload, 'w', words)
+    -- The audience's index is bounded as the log is; ids it holds that the log trimmed are skipped when read (they are its oldest).
+    redis.call('XADD', KEYS[k], 'MAXLEN', '~', ARGV[1], id, 'i', '')
+    redis.call('PUBLISH', KEYS[2], '{"type":"notification","id":"' .. id .. '","n":' .. payload .. '}')
+    if channel ~= '' then redis.call('HSETNX', KEYS[3], channel, '') end
+    if scope ~= '' then redis.call('HSET', KEYS[4], scope, id) end
+    if scope ~= '' and signature ~= '' then redis.call('HSET', KEYS[5], scope, order .. '|' .. signature) end
+    if targeted ~= '' then
+      redis.call('HSET', 'ntf:funnel:' .. id, 'targeted', targeted)
+      redis.call('EXPIRE', 'ntf:funnel:' .. id, ARGV[2])
+    end
+    ids[#ids + 1] = id
+  end
 end
-return id`;
+return ids`;
 
 /**
  * Lua shared by the page and search scripts: the ids of the indexes (KEYS[2]
@@ -190,13 +212,15 @@ export class RedisLog implements NotificationLog {
   ) {}
 
   async publish(input: NewNotification, targeted?: number) {
-    const payload = JSON.stringify(input);
-    const channel = input.audience.kind === "channel" ? input.audience.channel : "";
-    const scope = collapseScope(input) ?? "";
-    const args = [String(this.historyMax), payload, channel, scope, targeted === undefined ? "" : String(targeted), String(FUNNEL_TTL_S), wordField(input)];
-    const keys = [KEY.log, KEY.bus, KEY.channels, KEY.collapse, KEY.audience(audienceKey(input.audience))];
-    const id = await this.redis.one<string>((b) => b.eval(PUBLISH_SCRIPT, keys, args));
-    return toNotification(id, input);
+    return (await this.publishAll([{ notification: input, targeted }]))[0]!;
+  }
+
+  async publishAll(batch: Outgoing[]) {
+    if (!batch.length) return [];
+    const keys = [KEY.log, KEY.bus, KEY.channels, KEY.collapse, KEY.revisions, ...batch.map(({ notification }) => KEY.audience(audienceKey(notification.audience)))];
+    const args = [String(this.historyMax), String(FUNNEL_TTL_S), ...batch.flatMap(publishArgs)];
+    const ids = await this.redis.one<string[]>((b) => b.eval(PUBLISH_ALL_SCRIPT, keys, args));
+    return batch.map(({ notification }, i) => (ids[i] ? toNotification(ids[i], notification) : null));
   }
 
   async eventsAfter(afterId: string, max: number) {
@@ -271,6 +295,19 @@ export class RedisLog implements NotificationLog {
   subscribe(onMessage: (message: BusMessage) => void): BusSubscription {
     return new RedisSubscription(this.redis.client.subscribe, onMessage, this);
   }
+}
+
+/** One notification's ARGV in PUBLISH_ALL_SCRIPT. */
+function publishArgs({ notification, targeted, revision }: Outgoing): string[] {
+  return [
+    JSON.stringify(notification),
+    notification.audience.kind === "channel" ? notification.audience.channel : "",
+    collapseScope(notification) ?? "",
+    targeted === undefined ? "" : String(targeted),
+    wordField(notification),
+    revision?.signature ?? "",
+    revision?.order === undefined ? "" : String(revision.order),
+  ];
 }
 
 /** KEYS and ARGV of the page and search scripts: the log and the indexes; the range (XREVRANGE's syntax) and the count. */

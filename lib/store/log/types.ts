@@ -5,6 +5,24 @@ import type { BusMessage, BusSubscription } from "../bus/types";
 
 export type NewNotification = Omit<Notification, "id" | "createdAt">;
 
+/**
+ * What a tool's re-send is known by, under the notification's collapse
+ * scope: one whose signature is the last one applied there (a retried
+ * webhook, an alert re-sent unchanged) adds nothing, and so does one whose
+ * order is below the last one's (an older status arriving late).
+ */
+export interface Revision {
+  signature: string;
+  order?: number;
+}
+
+export interface Outgoing {
+  notification: NewNotification;
+  /** Streams connected to its audience now: its funnel starts with it. */
+  targeted?: number;
+  revision?: Revision;
+}
+
 export interface NotificationLog {
   /**
    * Stores the notification (id minted by the store) and publishes it,
@@ -12,6 +30,12 @@ export interface NotificationLog {
    * same round trip.
    */
   publish(notification: NewNotification, targeted?: number): Promise<Notification>;
+  /**
+   * Stores and publishes a batch in one atomic step, in order: all of it or
+   * none (a webhook's payload). A notification its revision says was applied
+   * already, or is older than what was, is left out: null in its place.
+   */
+  publishAll(batch: Outgoing[]): Promise<(Notification | null)[]>;
   /**
    * Notifications with id > afterId, oldest first, at most `max`. `reset` is
    * true when some notification after afterId is no longer kept.

@@ -27,6 +27,8 @@ export const KEY = {
   inboxVersion: (userId: string) => `ntf:inbox-version:${userId}`,
   /** Newest id per collapse scope. */
   collapse: "ntf:collapse",
+  /** The last revision a tool's notification applied per collapse scope, "<order>|<signature>" (log/types.ts, Revision). */
+  revisions: "ntf:revisions",
   /** "Name <email>" of people who acknowledged anything, for the alert pages (the funnel's record script writes it). */
   users: "ntf:users",
   /** One alert's funnel: stage counts and "<stage>|<member>" fields (funnel/redis.ts). */
@@ -42,4 +44,6 @@ export const KEY = {
   /** Set with a TTL while the process is alive: its stream slots count while it exists. */
   alive: (processId: string) => `ntf:alive:${processId}`,
   connectWindow: (userId: string, window: number) => `ntf:rl:connect:${userId}:${window}`,
+  /** Something allowed once while the key lives (limits/redis.ts claimOnce): a GitHub delivery id, for 24 h. */
+  once: (key: string) => `ntf:once:${key}`,
 };

@@ -1,11 +1,14 @@
-// Never deaf: a network that drops an instance's bus subscription without a
-// word (no FIN, no RST: what NAT gateways, load balancers and firewalls do to
-// idle connections). Two real `next start` instances on a real redis-server
-// (Redis mode, and Upstash mode behind the local endpoint); A reaches the
-// store through a TCP proxy that swallows the subscription's bytes both ways
-// and tells neither side. A hears no beat of its own presence report,
-// subscribes again, fills the gap from the log, and reads the sign-outs it
-// missed (lib/stream/bus-listener.ts).
+// The Redis-backed modes: never deaf, never bloated, never doubled. Two real
+// `next start` instances on a real redis-server (Redis mode, and Upstash
+// mode behind the local endpoint); A reaches the store through a TCP proxy
+// that can swallow a connection's bytes both ways and tell neither side, as
+// NAT gateways, load balancers and firewalls do to idle connections: A hears
+// no beat of its own presence report, subscribes again, fills the gap from
+// the log, and reads the sign-outs it missed (lib/stream/bus-listener.ts).
+// Then: the search index holds no key per word, a webhook payload is applied
+// whole or not at all and once, and a GitHub delivery is taken once.
+import { createHmac, randomUUID } from "node:crypto";
+import IORedis from "ioredis";
 import { startUpstashLocal, type UpstashLocal } from "../scripts/upstash-local/server";
 import { startNextServer, type NextServer } from "../testing/next-server";
 import { startRedis, type RedisServer } from "../testing/redis";
@@ -24,7 +27,8 @@ const SUBSCRIPTION_OPENS = { redis: "ntf-bus", upstash: "POST /subscribe/" } as 
 /** Well past the 30 s a silence takes to be noticed, and short of the 60 s a cached session lived before it was. */
 const NOTICED_WITHIN_MS = 45_000;
 
-const env = { DIAGNOSTICS: "1", SSE_HEARTBEAT_MS: "300", RATE_CONNECT_PER_MIN: "10000", RATE_PUBLISH_PER_MIN: "10000", RATE_SIGNIN_PER_MIN: "1000" };
+const GITHUB_SECRET = "github-secret-for-the-tests";
+const env = { GITHUB_WEBHOOK_SECRET: GITHUB_SECRET, DIAGNOSTICS: "1", SSE_HEARTBEAT_MS: "300", RATE_CONNECT_PER_MIN: "10000", RATE_PUBLISH_PER_MIN: "10000", RATE_SIGNIN_PER_MIN: "1000" };
 
 async function open(url: string, headers: Record<string, string>): Promise<CollectedStream & { close(): void }> {
   const controller = new AbortController();
@@ -132,6 +136,110 @@ for (const mode of ["redis", "upstash"] as const) {
       expect(down.status).toBe(503);
       expect(await down.json()).toMatchObject({ ok: false, failing: "bus" });
       await expect.poll(async () => (await fetch(`${a.url}/api/health`)).status, { timeout: 20_000 }).toBe(200);
+    });
+
+    /** Titles the log holds, oldest first (read from Redis itself). */
+    async function titlesInLog(prefix: string): Promise<string[]> {
+      const redisAdmin = new IORedis(redis.url);
+      try {
+        const entries = await redisAdmin.xrange("ntf:log", "-", "+");
+        return entries.map(([, fields]) => (JSON.parse(fields[fields.indexOf("n") + 1]!) as { title: string }).title).filter((t) => t.startsWith(prefix));
+      } finally {
+        redisAdmin.disconnect();
+      }
+    }
+
+    async function adminToken(server: NextServer): Promise<string> {
+      const res = await fetch(`${server.url}/api/tokens`, {
+        method: "POST",
+        headers: { cookie: admin, origin: server.url, "content-type": "application/json" },
+        body: JSON.stringify({ name: `alertmanager-${randomUUID().slice(0, 8)}` }),
+      });
+      expect(res.status).toBe(201);
+      return ((await res.json()) as { token: string }).token;
+    }
+
+    test("4. the search index keeps no key per word, and a search through the API finds by words", async () => {
+      const digest = `sha256${randomUUID().replace(/-/g, "")}`;
+      await publishedOnB(`KubePodCrashLooping ${digest}`);
+      const redisAdmin = new IORedis(redis.url);
+      try {
+        expect(await redisAdmin.keys("ntf:word*")).toEqual([]);
+      } finally {
+        redisAdmin.disconnect();
+      }
+      const alice = await signInCookie(a.url, ALICE);
+      const found = await (await fetch(`${a.url}/api/notifications?q=${digest}&limit=10`, { headers: { cookie: alice } })).json();
+      expect(found.items.map((n: Notification) => n.title)).toEqual([`KubePodCrashLooping ${digest}`]);
+    });
+
+    test("5. an Alertmanager payload is applied whole or not at all, and its retry (on the other instance) adds nothing", async () => {
+      const tag = `batch-${randomUUID().slice(0, 8)}`;
+      const payload = {
+        alerts: Array.from({ length: 150 }, (_, i) => ({
+          status: "firing",
+          labels: { alertname: `${tag} ${i}` },
+          annotations: {},
+          fingerprint: `${tag}-${i}`,
+          startsAt: "2026-12-06T08:00:00Z",
+          endsAt: "0001-01-01T00:00:00Z",
+        })),
+      };
+      const send = async (server: NextServer) =>
+        fetch(`${server.url}/api/hooks/alertmanager`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${await adminToken(server)}`, "content-type": "application/json" },
+          body: JSON.stringify(payload),
+        });
+      // Redis stops answering once the first of the payload is in the log: the payload is in it whole, or not at all.
+      const first = send(a);
+      await expect.poll(async () => (await titlesInLog(tag)).length, { intervals: [5] }).toBeGreaterThan(0);
+      process.kill(redis.pid!, "SIGSTOP");
+      try {
+        await first;
+      } finally {
+        process.kill(redis.pid!, "SIGCONT");
+      }
+      expect((await titlesInLog(tag)).length).toBe(150);
+      // Alertmanager retries (here on the other instance), and re-sends at its repeat_interval: nothing is added.
+      const retry = await send(b);
+      expect(retry.status).toBe(202);
+      expect(await retry.json()).toEqual({ published: 0, unchanged: 150 });
+      const titles = await titlesInLog(tag);
+      expect(titles).toHaveLength(150);
+      expect(new Set(titles).size).toBe(150);
+    });
+
+    test("6. a GitHub delivery is taken once on any instance, and an older deployment status never replaces a newer one", async () => {
+      const deployment = Number(`${Date.now()}`.slice(-9));
+      const status = (id: number, state: string) => ({
+        deployment_status: { id, state, target_url: null, environment_url: null, log_url: null, description: null },
+        deployment: { id: deployment, environment: "production", ref: `v${deployment}` },
+        repository: { full_name: "acme/shop" },
+      });
+      const deliver = (server: NextServer, body: unknown, delivery: string) => {
+        const raw = JSON.stringify(body);
+        return fetch(`${server.url}/api/hooks/github`, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            "x-github-event": "deployment_status",
+            "x-github-delivery": delivery,
+            "x-hub-signature-256": `sha256=${createHmac("sha256", GITHUB_SECRET).update(raw).digest("hex")}`,
+          },
+          body: raw,
+        });
+      };
+      const success = randomUUID();
+      expect(await (await deliver(a, status(2, "success"), success)).json()).toEqual({ published: 1, unchanged: 0 });
+      // A captured delivery replayed, on the other instance: refused.
+      const replayed = await deliver(b, status(2, "success"), success);
+      expect(replayed.status).toBe(409);
+      expect((await replayed.json()).error).toMatch(/received already/);
+      // An older status that arrives late (its own delivery) adds nothing: the deployment still reads success.
+      expect(await (await deliver(b, status(1, "failure"), randomUUID())).json()).toEqual({ published: 0, unchanged: 1 });
+      const titles = await titlesInLog(`Deploy of v${deployment}`);
+      expect(titles).toEqual([`Deploy of v${deployment} to production: success`]);
     });
   });
 }
