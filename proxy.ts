@@ -1,8 +1,19 @@
-// Runs before every page (not the API): a fresh CSP nonce per request, so the
-// only inline scripts that run are the ones Next itself renders with it.
+// Runs before every request but Next's static files: a path that is not
+// valid percent-encoding gets a JSON 400 (Next would answer a plain-text
+// 500 while decoding it); every page gets a fresh CSP nonce, so the only
+// inline scripts that run are the ones Next itself renders with it (also on
+// prefetches, and on the 404 of any path that merely starts with "api");
+// HSTS when the app is served over https (lib/server/transport-security.ts).
 import { NextResponse, type NextRequest } from "next/server";
+import { transportSecurityHeader } from "./lib/server/transport-security";
 
 export function proxy(request: NextRequest) {
+  const { pathname } = request.nextUrl;
+  if (!isDecodable(pathname)) {
+    return NextResponse.json({ error: "This path is not valid percent-encoding." }, { status: 400, headers: { "Cache-Control": "no-store" } });
+  }
+  // The API's answers carry their own headers (lib/api/handler.ts).
+  if (pathname === "/api" || pathname.startsWith("/api/")) return NextResponse.next();
   const nonce = btoa(crypto.randomUUID());
   const dev = process.env.NODE_ENV === "development";
   const csp = [
@@ -24,17 +35,22 @@ export function proxy(request: NextRequest) {
   requestHeaders.set("Content-Security-Policy", csp);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("Content-Security-Policy", csp);
+  const hsts = transportSecurityHeader();
+  if (hsts) response.headers.set("Strict-Transport-Security", hsts);
   return response;
 }
 
+function isDecodable(pathname: string) {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const config = {
-  matcher: [
-    {
-      source: "/((?!api|_next/static|_next/image|favicon.ico|icon.svg).*)",
-      missing: [
-        { type: "header", key: "next-router-prefetch" },
-        { type: "header", key: "purpose", value: "prefetch" },
-      ],
-    },
-  ],
+  // Everything but Next's own static files and the icons: pages (prefetches too) and the API, whose
+  // malformed paths this answers.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg).*)"],
 };

@@ -1,13 +1,23 @@
 "use client";
-// API tokens: create (shown once, with a copy button), list with last use, revoke.
+// API tokens: create with a scope (shown once, with a copy button), list with scope and last use, revoke.
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import { apiFetch } from "@/lib/client/api-client";
-import type { ApiToken, CreatedApiToken } from "@/lib/shared/types";
+import type { ApiToken, CreatedApiToken, TokenScope } from "@/lib/shared/types";
+
+/** What each scope lets a token do, as the form offers them (the least first: a tool's token needs no more). */
+const SCOPE_LABELS: Record<TokenScope, string> = {
+  hooks: "Webhooks only (Alertmanager, Grafana, CI)",
+  publish: "Publish and webhooks",
+  read: "Read my history and stream",
+  admin: "Everything I can do",
+};
 
 export function TokenManager({ canPublish }: { canPublish: boolean }) {
   const [tokens, setTokens] = useState<ApiToken[] | null>(null);
   const [name, setName] = useState("");
+  const scopes: TokenScope[] = canPublish ? ["hooks", "publish", "read", "admin"] : ["read", "admin"];
+  const [scope, setScope] = useState<TokenScope>(scopes[0]!);
   const [created, setCreated] = useState<CreatedApiToken | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -19,7 +29,7 @@ export function TokenManager({ canPublish }: { canPublish: boolean }) {
   async function create(event: React.FormEvent) {
     event.preventDefault();
     try {
-      setCreated(await apiFetch<CreatedApiToken>("/api/tokens", { method: "POST", body: { name } }));
+      setCreated(await apiFetch<CreatedApiToken>("/api/tokens", { method: "POST", body: { name, scope } }));
       setName("");
       setError(null);
       await load();
@@ -55,9 +65,15 @@ export function TokenManager({ canPublish }: { canPublish: boolean }) {
           </p>
         )}
       </div>
-      <form onSubmit={create} className="flex gap-2">
+      <form onSubmit={create} className="flex flex-wrap gap-2">
         <label htmlFor="token-name" className="sr-only">Token name</label>
-        <input id="token-name" data-testid="token-name" required placeholder="e.g. deploy pipeline" value={name} onChange={(e) => setName(e.target.value)} className="min-w-0 flex-1 rounded-lg border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900" />
+        <input id="token-name" data-testid="token-name" required placeholder="e.g. deploy pipeline" value={name} onChange={(e) => setName(e.target.value)} className="min-w-0 flex-1 basis-40 rounded-lg border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900" />
+        <label htmlFor="token-scope" className="sr-only">What the token may do</label>
+        <select id="token-scope" data-testid="token-scope" value={scope} onChange={(e) => setScope(e.target.value as TokenScope)} className="min-w-0 rounded-lg border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900">
+          {scopes.map((s) => (
+            <option key={s} value={s}>{SCOPE_LABELS[s]}</option>
+          ))}
+        </select>
         <button type="submit" data-testid="token-create" className="rounded-lg bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700">Create</button>
       </form>
       {error && <p role="alert" className="text-sm text-rose-700 dark:text-rose-300">{error}</p>}
@@ -77,7 +93,7 @@ export function TokenManager({ canPublish }: { canPublish: boolean }) {
             <span className="min-w-0">
               <span className="block font-medium break-words">{t.name}</span>
               <span className="text-slate-600 dark:text-slate-400">
-                created {new Date(t.createdAt).toLocaleString()} · {t.lastUsedAt ? `last used ${new Date(t.lastUsedAt).toLocaleString()}` : "never used"}
+                {SCOPE_LABELS[t.scope]} · created {new Date(t.createdAt).toLocaleString()} · {t.lastUsedAt ? `last used ${new Date(t.lastUsedAt).toLocaleString()}` : "never used"}
               </span>
             </span>
             <button type="button" data-testid="token-revoke" onClick={() => void revoke(t.id)} className="rounded px-2 py-1 text-rose-700 dark:text-rose-300 hover:bg-rose-50 dark:hover:bg-rose-950">Revoke</button>

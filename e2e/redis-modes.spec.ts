@@ -129,13 +129,11 @@ for (const mode of ["redis", "upstash"] as const) {
       const res = await fetch(`${a.url}/api/admin/diagnostics`, {
         method: "POST",
         headers: { cookie: await signInCookie(a.url, ADMIN), origin: a.url, "content-type": "application/json" },
-        body: JSON.stringify({ action: "pause-bus", seconds: 5 }),
+        body: JSON.stringify({ action: "pause-bus", seconds: 15 }),
       });
       expect(await res.json()).toMatchObject({ paused: true });
-      const down = await fetch(`${a.url}/api/health`);
-      expect(down.status).toBe(503);
-      expect(await down.json()).toMatchObject({ ok: false, failing: "bus" });
-      await expect.poll(async () => (await fetch(`${a.url}/api/health`)).status, { timeout: 20_000 }).toBe(200);
+      await expect.poll(async () => (await (await fetch(`${a.url}/api/health`)).json()).failing).toBe("bus");
+      await expect.poll(async () => (await fetch(`${a.url}/api/health`)).status, { timeout: 45_000 }).toBe(200);
     });
 
     /** Titles the log holds, oldest first (read from Redis itself). */
@@ -191,14 +189,20 @@ for (const mode of ["redis", "upstash"] as const) {
           headers: { authorization: `Bearer ${await adminToken(server)}`, "content-type": "application/json" },
           body: JSON.stringify(payload),
         });
-      // Redis stops answering once the first of the payload is in the log: the payload is in it whole, or not at all.
-      const first = send(a);
-      await expect.poll(async () => (await titlesInLog(tag)).length, { intervals: [5] }).toBeGreaterThan(0);
-      process.kill(redis.pid!, "SIGSTOP");
+      // Redis stops answering as soon as the log grew: the payload is in it whole, or not at all.
+      const watcher = new IORedis(redis.url);
       try {
-        await first;
+        const before = await watcher.xlen("ntf:log");
+        const first = send(a);
+        await expect.poll(() => watcher.xlen("ntf:log"), { intervals: [20] }).toBeGreaterThan(before);
+        process.kill(redis.pid!, "SIGSTOP");
+        try {
+          await first;
+        } finally {
+          process.kill(redis.pid!, "SIGCONT");
+        }
       } finally {
-        process.kill(redis.pid!, "SIGCONT");
+        watcher.disconnect();
       }
       expect((await titlesInLog(tag)).length).toBe(150);
       // Alertmanager retries (here on the other instance), and re-sends at its repeat_interval: nothing is added.

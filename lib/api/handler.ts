@@ -1,14 +1,19 @@
 // The one wrapper every API route goes through, so each route reads as:
-// authenticate, validate, act, respond. It refuses cross-site writes, bodies
-// over MAX_BODY_BYTES (before parsing), bad JSON and invalid fields, and maps
-// every error to the JSON shape of docs/api.md.
+// authenticate, validate, act, respond. It refuses cross-site writes, tokens
+// whose scope does not reach the route, requests past the person's budget,
+// bodies over MAX_BODY_BYTES (before parsing), bad JSON and invalid fields,
+// maps every error to the JSON shape of docs/api.md, and marks every answer
+// as one no cache may keep (it depends on who asks).
 import "server-only";
 import type { NextRequest } from "next/server";
 import type { z } from "zod";
 import { authenticate, type Authenticated } from "../auth/request";
-import type { SessionUser } from "../shared/types";
+import { scopeAllows } from "../auth/tokens";
+import type { SessionUser, TokenScope } from "../shared/types";
 import { config } from "../server/config";
-import { ApiError, errorResponse, forbidden, unauthorized } from "../server/errors";
+import { transportSecurityHeader } from "../server/transport-security";
+import { ApiError, errorResponse, forbidden, tooMany, unauthorized } from "../server/errors";
+import { getStores } from "../store";
 import { fieldErrors } from "../shared/schemas";
 
 interface HandlerContext<Body> {
@@ -31,6 +36,15 @@ interface HandlerOptions<Schema extends z.ZodType | undefined> {
   maxBodyBytes?: number;
   /** The route asks whether the session was signed out itself, in a round trip it makes anyway (the stream's admission). */
   signOutCheckedByRoute?: boolean;
+  /** The token scope the route needs (an `admin` token reaches every route): `admin` unless said. */
+  tokenScope?: TokenScope;
+  /**
+   * The route takes from a budget of its own (publish, history, read marks, acknowledgements, stream
+   * connections); every other one takes from the person's RATE_REQUESTS_PER_MIN, over every instance.
+   */
+  ownBudget?: true;
+  /** Off in this deployment: 404 to everyone, whatever they send, as if the route did not exist. */
+  off?: () => ApiError | null;
 }
 
 type RouteContext = { params: Promise<Record<string, string>> };
@@ -41,19 +55,43 @@ export function apiHandler<Schema extends z.ZodType | undefined = undefined>(
 ) {
   return async (req: NextRequest, route: RouteContext): Promise<Response> => {
     try {
+      const off = options.off?.();
+      if (off) throw off;
       const auth = await authenticate(req, { signOutCheckedByCaller: options.signOutCheckedByRoute });
       if (options.tokenOnly && auth?.via !== "token") throw new ApiError(401, options.tokenOnly);
       if (!auth) throw unauthorized();
       if (options.sessionOnly && auth.via !== "session") throw new ApiError(403, "Sign in to do this; an API token cannot.");
+      const scope = options.tokenScope ?? "admin";
+      if (auth.via === "token" && !scopeAllows(auth.scope, scope)) {
+        throw new ApiError(403, `This token's scope is "${auth.scope}": this needs a "${scope}" token (or an "admin" one).`);
+      }
       if (auth.via === "session" && isUnsafe(req.method)) assertSameOrigin(req);
       if (options.role === "admin" && auth.user.role !== "admin") throw forbidden("do this; it needs the admin role");
+      if (!options.ownBudget) await takeRequestBudget(auth.user);
       const body = options.body ? parseBody(options.body, await readJson(req, options.maxBodyBytes)) : undefined;
       const params = (await route?.params) ?? {};
-      return await handler({ req, user: auth.user, auth, body: body as never, params });
+      return privateAnswer(await handler({ req, user: auth.user, auth, body: body as never, params }));
     } catch (error) {
-      return errorResponse(error);
+      return privateAnswer(errorResponse(error));
     }
   };
+}
+
+/**
+ * What depends on who asks is kept by no cache, shared or not (a stream sets its own no-cache); HSTS
+ * when the app is served over https. Copied when the answer's headers are not ours to change.
+ */
+export function privateAnswer(answer: Response): Response {
+  const response = new Response(answer.body, { status: answer.status, statusText: answer.statusText, headers: new Headers(answer.headers) });
+  if (!response.headers.has("cache-control")) response.headers.set("Cache-Control", "private, no-store");
+  const hsts = transportSecurityHeader();
+  if (hsts) response.headers.set("Strict-Transport-Security", hsts);
+  return response;
+}
+
+async function takeRequestBudget(user: SessionUser) {
+  const limit = await getStores().limits.rateLimit(`requests:${user.id}`, config().rateRequestsPerMin, 60);
+  if (!limit.ok) throw tooMany(limit.retryAfterS, "requests");
 }
 
 /** A route's query string, validated: a 400 names the first field at fault. */

@@ -10,7 +10,7 @@
 import "server-only";
 import NextAuth from "next-auth";
 import { NextRequest } from "next/server";
-import { assertSameOrigin, readBodyLimited } from "./handler";
+import { assertSameOrigin, privateAnswer, readBodyLimited } from "./handler";
 import { validCsrfToken } from "../auth/csrf";
 import { authOptions } from "../auth/options";
 import { revokeRequestSession } from "../auth/request";
@@ -30,11 +30,16 @@ async function signInRoutePost(req: NextRequest, context: Context) {
       // A wrong or missing token: next-auth refuses it, and nothing is revoked.
       if (validCsrfToken(req, new URLSearchParams(body.toString("utf8")).get("csrfToken"))) await revokeRequestSession(req);
     }
-    return await nextAuth(forwarded, context);
+    return privateAnswer(await nextAuth(forwarded, context));
   } catch (error) {
-    return errorResponse(error);
+    return privateAnswer(errorResponse(error));
   }
 }
 
+/** next-auth's GETs (the session, the providers, the CSRF token) answer who asks: no cache may keep them. */
+async function signInRouteGet(req: NextRequest, context: Context) {
+  return privateAnswer(await nextAuth(req, context));
+}
+
 /** GET and POST of /api/auth/*. */
-export const signInRoutes = { GET: nextAuth, POST: signInRoutePost };
+export const signInRoutes = { GET: signInRouteGet, POST: signInRoutePost };

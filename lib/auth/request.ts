@@ -8,12 +8,12 @@ import { config } from "../server/config";
 import { getStores } from "../store";
 import { SessionCache, sessionCookieKey, type SessionInfo } from "./session-cache";
 import { userForToken } from "./tokens";
-import type { SessionUser } from "../shared/types";
+import type { SessionUser, TokenScope } from "../shared/types";
 import { toSessionUser } from "./users";
 
 export type Authenticated =
   | { user: SessionUser; via: "session"; sessionId: string; expiresAt: number }
-  | { user: SessionUser; via: "token"; tokenId: string; tokenName: string };
+  | { user: SessionUser; via: "token"; tokenId: string; tokenName: string; scope: TokenScope };
 
 /** A session cookie lives this long, renewed whenever next-auth re-issues it. */
 export const SESSION_MAX_AGE_S = 8 * 60 * 60;
@@ -43,7 +43,7 @@ export async function authenticate(req: NextRequest, { signOutCheckedByCaller = 
   const authorization = req.headers.get("authorization");
   if (authorization?.toLowerCase().startsWith("bearer ")) {
     const found = await userForToken(authorization.slice(7).trim());
-    return found ? { user: found.user, via: "token", tokenId: found.tokenId, tokenName: found.tokenName } : null;
+    return found ? { user: found.user, via: "token", tokenId: found.tokenId, tokenName: found.tokenName, scope: found.scope } : null;
   }
   const key = sessionCookieKey(req.cookies.getAll());
   if (!key) return null;

@@ -5,7 +5,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { ApiError, notFound } from "../server/errors";
 import { getStores } from "../store";
 import type { TokenRecord } from "../store/credentials/types";
-import type { ApiToken, CreatedApiToken, SessionUser } from "../shared/types";
+import { TOKEN_SCOPES, type ApiToken, type CreatedApiToken, type SessionUser, type TokenScope } from "../shared/types";
 import { toSessionUser } from "./users";
 
 const PREFIX = "ntf_";
@@ -19,7 +19,15 @@ function hashToken(token: string) {
 }
 
 function toApiToken(record: TokenRecord): ApiToken {
-  return { id: record.id, name: record.label, createdAt: record.createdAt, lastUsedAt: record.lastUsedAt };
+  return { id: record.id, name: record.label, scope: record.scope ?? "admin", createdAt: record.createdAt, lastUsedAt: record.lastUsedAt };
+}
+
+/** What each scope lets a token reach besides itself: `admin` everything, `publish` the webhooks too. */
+const SCOPES_COVERED: Record<TokenScope, readonly TokenScope[]> = { admin: TOKEN_SCOPES, publish: ["publish", "hooks"], hooks: ["hooks"], read: ["read"] };
+
+/** Whether a token of `scope` may call a route that needs `needed`. */
+export function scopeAllows(scope: TokenScope, needed: TokenScope): boolean {
+  return SCOPES_COVERED[scope].includes(needed);
 }
 
 export async function listApiTokens(user: SessionUser): Promise<ApiToken[]> {
@@ -31,7 +39,7 @@ export async function revokeApiToken(user: SessionUser, tokenId: string) {
   if (!(await getStores().credentials.deleteToken(user.id, tokenId))) throw notFound("That token");
 }
 
-export async function createApiToken(user: SessionUser, label: string): Promise<CreatedApiToken> {
+export async function createApiToken(user: SessionUser, label: string, scope: TokenScope): Promise<CreatedApiToken> {
   if ((await getStores().credentials.listTokens(user.id)).length >= MAX_TOKENS_PER_PERSON) {
     throw new ApiError(409, `You have ${MAX_TOKENS_PER_PERSON} API tokens, the most a person may hold: revoke one first.`, { field: "name" });
   }
@@ -42,6 +50,7 @@ export async function createApiToken(user: SessionUser, label: string): Promise<
     email: user.email,
     name: user.name,
     label,
+    scope,
     hash: hashToken(token),
     createdAt: new Date().toISOString(),
     lastUsedAt: null,
@@ -51,7 +60,7 @@ export async function createApiToken(user: SessionUser, label: string): Promise<
 }
 
 /** The token's owner and the token's id, or null for an unknown or revoked token. */
-export async function userForToken(token: string): Promise<{ user: SessionUser; tokenId: string; tokenName: string } | null> {
+export async function userForToken(token: string): Promise<{ user: SessionUser; tokenId: string; tokenName: string; scope: TokenScope } | null> {
   if (!token.startsWith(PREFIX) || token.length > 200) return null;
   const store = getStores();
   const record = await store.credentials.findTokenByHash(hashToken(token));
@@ -61,5 +70,5 @@ export async function userForToken(token: string): Promise<{ user: SessionUser; 
     await store.credentials.touchToken(record.id, new Date(now).toISOString());
   }
   // The owner's role now, not at creation: an admin removed from ADMIN_EMAILS loses it for their tokens too.
-  return { user: toSessionUser(record.email, record.name), tokenId: record.id, tokenName: record.label };
+  return { user: toSessionUser(record.email, record.name), tokenId: record.id, tokenName: record.label, scope: record.scope ?? "admin" };
 }

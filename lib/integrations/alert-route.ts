@@ -12,6 +12,9 @@ export function alertHookRoute(via: "alertmanager" | "grafana") {
       tokenOnly: "Send an admin's API token: Authorization: Bearer <token> (Settings → API tokens).",
       body: alertGroupSchema,
       maxBodyBytes: HOOK_MAX_BODY_BYTES,
+      tokenScope: "hooks",
+      // The publish budget of the token's owner.
+      ownBudget: true,
     },
     async ({ req, user, auth, body }) => {
       const audience = hookAudience(req);

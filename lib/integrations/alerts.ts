@@ -47,6 +47,16 @@ function collapseKeyOf(alert: Alert, via: Integration): string {
   return `${via}:${key}`;
 }
 
+/**
+ * When the alert last changed: a firing one when it started, a resolved one when it ended. A notice older
+ * than the last one applied (a firing notice from a peer Alertmanager after the resolved one) adds nothing;
+ * a new firing starts later than the last resolved one ended.
+ */
+function orderOf(alert: Alert): { order?: number } {
+  const at = Date.parse((alert.status === "resolved" ? alert.endsAt : alert.startsAt) ?? "");
+  return Number.isFinite(at) ? { order: at } : {};
+}
+
 /** One notification per alert; re-sent with the same status, start and end (a retry, a repeat), it is the same revision and adds nothing. */
 export function alertToNotification(alert: Alert, via: Integration, audience: Audience): PublishItem {
   const title = asTitle(alert.annotations.summary ?? "") || asTitle(alert.labels.alertname ?? "") || "Alert";
@@ -61,6 +71,6 @@ export function alertToNotification(alert: Alert, via: Integration, audience: Au
       collapseKey: collapseKeyOf(alert, via),
       status: alert.status,
     },
-    revision: { signature: [alert.status, alert.startsAt ?? "", alert.endsAt ?? ""].join(" ") },
+    revision: { signature: [alert.status, alert.startsAt ?? "", alert.endsAt ?? ""].join(" "), ...orderOf(alert) },
   };
 }

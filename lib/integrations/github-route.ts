@@ -17,6 +17,8 @@ import { HOOK_MAX_BODY_BYTES, hookAudience, publishFromHook } from "./publish";
 const GITHUB: Sender = { id: "github", name: "GitHub" };
 /** How long a delivery id is remembered: GitHub redelivers by hand within days, replays come at any time; a day bounds what is kept. */
 const DELIVERY_MEMORY_S = 24 * 60 * 60;
+/** How long a delivery is claimed while it is published: a process that dies meanwhile does not refuse its redelivery for a day. */
+const DELIVERY_CLAIM_S = 60;
 const DELIVERY_ID = /^[\w-]{1,100}$/;
 
 export async function receiveGitHubHook(req: NextRequest): Promise<Response> {
@@ -45,12 +47,15 @@ export async function receiveGitHubHook(req: NextRequest): Promise<Response> {
     if (!item) return Response.json({ published: 0, unchanged: 0 }, { status: 202 });
     const delivery = deliveryOf(req);
     const limits = getStores().limits;
-    if (!(await limits.claimOnce(delivery, DELIVERY_MEMORY_S))) {
+    if (!(await limits.claimOnce(delivery, DELIVERY_CLAIM_S))) {
       throw new ApiError(409, `This delivery (X-GitHub-Delivery ${delivery.slice("github-delivery:".length)}) was received already: nothing was published.`);
     }
     try {
       // A budget per repository: one busy repository cannot use up another's (GitHub does not retry a 429).
-      return Response.json(await publishFromHook(GITHUB, [item], { limitKey: `github:${parsed.repository.full_name}`, via: "github" }), { status: 202 });
+      const published = await publishFromHook(GITHUB, [item], { limitKey: `github:${parsed.repository.full_name}`, via: "github" });
+      // Published: kept a day. Should that fail, the claim lapses in a minute and a redelivery finds the revision applied.
+      await limits.keep(delivery, DELIVERY_MEMORY_S).catch((error: Error) => console.error(`[github] keeping a delivery id failed: ${error.message}`));
+      return Response.json(published, { status: 202 });
     } catch (error) {
       // Not published: GitHub's redelivery (the same id) must be taken then.
       await limits.release(delivery).catch(() => {});

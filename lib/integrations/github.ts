@@ -1,7 +1,7 @@
 // GitHub's webhooks: the signature check, and the two events worth an alert
 // (a workflow run that completed, a deployment's status) as notifications.
 // Everything else GitHub may send is accepted and ignored.
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import type { PublishItem } from "../notifications/publish";
 import type { Audience, Severity } from "../shared/types";
@@ -49,6 +49,15 @@ const deploymentStatusSchema = z.object({
 export const GITHUB_EVENTS = { workflow_run: workflowRunSchema, deployment_status: deploymentStatusSchema } as const;
 export type GitHubEvent = keyof typeof GITHUB_EVENTS;
 
+/**
+ * A collapse key within the repository: ids are GitHub's, but a webhook's secret may be shared by many
+ * repositories, and one must never replace another's card. A long name is hashed to fit the key's 64 characters.
+ */
+function repositoryKey(repository: string, thing: string): string {
+  const key = `github:${repository}:${thing}`;
+  return key.length <= 64 ? key : `github:${createHash("sha256").update(repository).digest("hex").slice(0, 16)}:${thing}`;
+}
+
 const RUN_OUTCOMES: Record<string, { word: string; severity: Severity }> = {
   success: { word: "succeeded", severity: "success" },
   failure: { word: "failed", severity: "error" },
@@ -73,7 +82,7 @@ export function workflowRunNotification(event: z.infer<typeof workflowRunSchema>
       severity: outcome.severity,
       ...(link ? { link } : {}),
       audience,
-      collapseKey: `github:run:${run.id}`,
+      collapseKey: repositoryKey(event.repository.full_name, `run:${run.id}`),
     },
     revision: { signature: `attempt ${run.run_attempt ?? 1} ${run.conclusion ?? ""}`, ...(Number.isFinite(updatedAt) ? { order: updatedAt } : {}) },
   };
@@ -96,7 +105,7 @@ export function deploymentStatusNotification(event: z.infer<typeof deploymentSta
       severity: DEPLOY_SEVERITY[status.state] ?? "info",
       ...(link ? { link } : {}),
       audience,
-      collapseKey: `github:deployment:${deployment.id}`,
+      collapseKey: repositoryKey(event.repository.full_name, `deployment:${deployment.id}`),
     },
     revision: { signature: `status ${status.id}`, order: status.id },
   };

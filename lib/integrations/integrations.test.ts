@@ -93,7 +93,7 @@ describe("GitHub", () => {
       severity: "error",
       link: "https://github.com/acme/shop/actions/runs/7012345678",
       audience: everyone,
-      collapseKey: "github:run:7012345678",
+      collapseKey: "github:acme/shop:run:7012345678",
     });
     expect(workflowRunNotification({ ...event, workflow_run: { ...event.workflow_run, conclusion: "success" } }, everyone)?.input.severity).toBe("success");
     expect(workflowRunNotification({ ...event, workflow_run: { ...event.workflow_run, conclusion: "timed_out" } }, everyone)?.input.severity).toBe("error");
@@ -112,10 +112,19 @@ describe("GitHub", () => {
     expect(deploymentStatusNotification(deploy, everyone).revision).toEqual({ signature: "status 991122", order: 991122 });
   });
 
+  it("keeps GitHub's collapse keys within their repository, hashing a name too long for the key", () => {
+    const run = GITHUB_EVENTS.workflow_run.parse(workflowRun);
+    const elsewhere = workflowRunNotification({ ...run, repository: { full_name: "other/shop" } }, everyone)!.input.collapseKey;
+    expect(elsewhere).toBe("github:other/shop:run:7012345678");
+    expect(elsewhere).not.toBe(workflowRunNotification(run, everyone)!.input.collapseKey);
+    const long = workflowRunNotification({ ...run, repository: { full_name: `acme/${"x".repeat(90)}` } }, everyone)!.input.collapseKey!;
+    expect(long).toMatch(/^github:[0-9a-f]{16}:run:7012345678$/);
+  });
+
   it("maps a deployment status, one collapse key per deployment", () => {
     const event = GITHUB_EVENTS.deployment_status.parse(deploymentStatus);
     const n = deploymentStatusNotification(event, everyone).input;
-    expect(n).toMatchObject({ title: "Deploy of v2.3.1 to production: success", severity: "success", collapseKey: "github:deployment:445566" });
+    expect(n).toMatchObject({ title: "Deploy of v2.3.1 to production: success", severity: "success", collapseKey: "github:acme/shop:deployment:445566" });
     expect(n.link).toBe("https://github.com/acme/shop/deployments/production");
     const failed = deploymentStatusNotification({ ...event, deployment_status: { ...event.deployment_status, state: "failure" } }, everyone).input;
     expect(failed).toMatchObject({ severity: "error", collapseKey: n.collapseKey });

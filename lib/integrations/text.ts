@@ -3,6 +3,7 @@
 // cleaned or dropped here, so a long summary or a stray escape never costs
 // the team its alert.
 import { notificationLinkTarget } from "../shared/links";
+import { withoutDisguises } from "../shared/plain-text";
 import { LIMITS } from "../shared/schemas";
 
 /** At most `max` characters (code points, so an emoji is never cut in half), with an ellipsis when cut. */
@@ -11,9 +12,9 @@ function fit(text: string, max: number): string {
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join("").trimEnd()}…`;
 }
 
-/** Line breaks kept (as \n); every other control character becomes a space. */
+/** Line breaks kept (as \n); every other control character becomes a space; what disguises text goes. */
 function clean(text: string, { tabs }: { tabs: boolean }): string {
-  const normalized = text.replace(/\r\n?/g, "\n");
+  const normalized = withoutDisguises(text.replace(/\r\n?/g, "\n"));
   return (tabs ? normalized.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, " ") : normalized.replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, " ")).trim();
 }
 

@@ -36,6 +36,8 @@ const schema = z.object({
   RATE_READ_PER_MIN: intSetting(120, 1, 1_000_000_000),
   /** History pages per user (GET /api/notifications). */
   RATE_HISTORY_PER_MIN: intSetting(120, 1, 1_000_000_000),
+  /** Every other request of a person's that reads or writes the store (follows, mutes, tokens, the admin pages). */
+  RATE_REQUESTS_PER_MIN: intSetting(120, 1, 1_000_000_000),
   /** Display and open acknowledgements per user: a browser sends at most one a second. */
   RATE_ACK_PER_MIN: intSetting(600, 1, 1_000_000_000),
   MAX_BODY_BYTES: intSetting(16_384, 256, 1_048_576),
@@ -93,6 +95,7 @@ function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     rateReadPerMin: e.RATE_READ_PER_MIN,
     rateHistoryPerMin: e.RATE_HISTORY_PER_MIN,
     rateAckPerMin: e.RATE_ACK_PER_MIN,
+    rateRequestsPerMin: e.RATE_REQUESTS_PER_MIN,
     maxBodyBytes: e.MAX_BODY_BYTES,
     githubWebhookSecret: e.GITHUB_WEBHOOK_SECRET ?? null,
     streamQueueMaxBytes: e.STREAM_QUEUE_MAX_BYTES,

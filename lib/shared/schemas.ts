@@ -2,9 +2,10 @@
 // the admin form so that both sides enforce the same rules.
 import { z } from "zod";
 import { notificationLinkTarget } from "./links";
+import { withoutDisguises } from "./plain-text";
 import { EVERYONE } from "./preferences";
 import { MIN_WORD, queryWords } from "./search-words";
-import { ALERT_STATUSES, MUTE_BELOW, SEVERITIES } from "./types";
+import { ALERT_STATUSES, MUTE_BELOW, SEVERITIES, TOKEN_SCOPES } from "./types";
 
 export const LIMITS = {
   title: 120,
@@ -29,12 +30,14 @@ export const channelName = z
 // Windows line ends (\r\n, as many scripts and forms send) and lone \r are
 // stored as \n. Other control characters (but a tab in the body) have no place
 // in a notification and can break terminals and logs that show it.
-const normalizeLineEnds = (value: string) => value.replace(/\r\n?/g, "\n");
+// Characters that disguise text (bidi overrides, C1 controls) are removed: lib/shared/plain-text.ts.
+const storedText = (value: string) => withoutDisguises(value.replace(/\r\n?/g, "\n"));
 const TITLE_CHARS = /^[^\u0000-\u0009\u000b-\u001f\u007f]*$/;
 const BODY_CHARS = /^[^\u0000-\u0008\u000b-\u001f\u007f]*$/;
 
 const link = z
   .string()
+  .trim()
   .max(LIMITS.link, `Links are at most ${LIMITS.link} characters.`)
   .refine((value) => notificationLinkTarget(value) !== null, "A link is a path of this app starting with / or an https:// URL.");
 
@@ -53,14 +56,14 @@ export const audienceInputSchema = z.discriminatedUnion("kind", [
 export const publishSchema = z.object({
   title: z
     .string({ error: "A title is required." })
-    .overwrite(normalizeLineEnds)
+    .overwrite(storedText)
     .trim()
     .min(1, "A title is required.")
     .max(LIMITS.title, `Titles are at most ${LIMITS.title} characters.`)
     .regex(TITLE_CHARS, "Titles cannot contain control characters (line breaks are fine)."),
   body: z
     .string()
-    .overwrite(normalizeLineEnds)
+    .overwrite(storedText)
     .max(LIMITS.body, `Bodies are at most ${LIMITS.body} characters.`)
     .regex(BODY_CHARS, "Bodies cannot contain control characters (line breaks and tabs are fine).")
     .default(""),
@@ -139,7 +142,9 @@ export const followSchema = z.object({
 });
 
 export const createTokenSchema = z.object({
-  name: z.string().trim().min(1, "Give the token a name.").max(LIMITS.tokenName, `Token names are at most ${LIMITS.tokenName} characters.`),
+  name: z.string().overwrite(withoutDisguises).trim().min(1, "Give the token a name.").max(LIMITS.tokenName, `Token names are at most ${LIMITS.tokenName} characters.`),
+  // What scripts that made tokens before scopes got; the settings page offers `hooks` first.
+  scope: z.enum(TOKEN_SCOPES, { error: `A token's scope is one of ${TOKEN_SCOPES.join(", ")}.` }).default("admin"),
 });
 
 const flag = z.enum(["0", "1", "true", "false"]).optional().transform((v) => v === "1" || v === "true");

@@ -110,9 +110,17 @@ export interface ChannelsResponse {
   following: string[];
 }
 
+/**
+ * What an API token may do: `hooks` only the webhooks (/api/hooks/*), `publish` publishing and the
+ * webhooks, `read` its owner's streams and history, `admin` everything its owner may.
+ */
+export const TOKEN_SCOPES = ["hooks", "publish", "read", "admin"] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
 export interface ApiToken {
   id: string;
   name: string;
+  scope: TokenScope;
   createdAt: string;
   lastUsedAt: string | null;
 }

@@ -58,15 +58,14 @@ export class BusListener {
   private catchUpTimer: ReturnType<typeof setTimeout> | null = null;
   /** When the subscription last heard anything from the bus (or went live). */
   private lastHeardAt = 0;
-  /** When it last heard this instance's own beat. */
-  private ownBeatAt = 0;
+
   private echoTimer: ReturnType<typeof setTimeout> | null = null;
 
   /** `heardWithinMs`: the subscription is trusted only while it heard something that recently (a report's interval and ECHO_MS). */
   constructor(
     private readonly store: Pick<Stores, "log" | "directory">,
     private readonly revocations: RecentRevocations,
-    private readonly own: { instanceId: string; heardWithinMs: number },
+    private readonly heardWithinMs: number,
     private readonly host: BusListenerHost,
   ) {}
 
@@ -86,8 +85,7 @@ export class BusListener {
     this.follows.clear();
     if (this.catchUpTimer) clearTimeout(this.catchUpTimer);
     this.catchUpTimer = null;
-    if (this.echoTimer) clearTimeout(this.echoTimer);
-    this.echoTimer = null;
+    this.stopWaitingForEcho();
   }
 
   get subscribed() {
@@ -109,14 +107,24 @@ export class BusListener {
    */
   expectEcho(sentAt: number) {
     const subscription = this.subscription;
-    if (!subscription || subscription !== this.liveSubscription || this.ownBeatAt >= sentAt || this.echoTimer) return;
+    if (!subscription || subscription !== this.liveSubscription || this.lastHeardAt >= sentAt || this.echoTimer) return;
+    // Anything heard since the report went proves the subscription receives (its own beat is the one thing sure to come).
+    const silent = () => subscription === this.subscription && subscription === this.liveSubscription && this.lastHeardAt < sentAt;
     this.echoTimer = setTimeout(() => {
       this.echoTimer = null;
-      if (subscription !== this.subscription || this.ownBeatAt >= sentAt) return;
-      console.error(`[bus] heard nothing of this instance's presence report for ${ECHO_MS / 1000} s: the subscription stopped receiving; subscribing again`);
-      subscription.restart(`silent for ${ECHO_MS / 1000} s after a presence report`);
+      // After a stalled event loop, the beat may wait in the socket: what is read in this turn goes first.
+      setImmediate(() => {
+        if (!silent()) return;
+        console.error(`[bus] heard nothing of this instance's presence report for ${ECHO_MS / 1000} s: the subscription stopped receiving; subscribing again`);
+        subscription.restart(`silent for ${ECHO_MS / 1000} s after a presence report`);
+      });
     }, ECHO_MS);
     this.echoTimer.unref?.();
+  }
+
+  private stopWaitingForEcho() {
+    if (this.echoTimer) clearTimeout(this.echoTimer);
+    this.echoTimer = null;
   }
 
   /** Live events wait while a catch-up after a break runs. */
@@ -137,7 +145,7 @@ export class BusListener {
    * revocation or inbox change sent after its admission read the store.
    */
   liveMark(): number | null {
-    const heardLately = Date.now() - this.lastHeardAt <= this.own.heardWithinMs;
+    const heardLately = Date.now() - this.lastHeardAt <= this.heardWithinMs;
     return this.subscription !== null && this.subscription === this.liveSubscription && heardLately ? this.epoch : null;
   }
 
@@ -184,7 +192,7 @@ export class BusListener {
   /** A message came over the bus: after a silence longer than trusted, what it missed meanwhile is not known (a new mark). */
   private heard() {
     const now = Date.now();
-    if (now - this.lastHeardAt > this.own.heardWithinMs) this.nextEpoch();
+    if (now - this.lastHeardAt > this.heardWithinMs) this.nextEpoch();
     this.lastHeardAt = now;
   }
 
@@ -192,7 +200,7 @@ export class BusListener {
     if (message.type !== "interrupted" && message.type !== "resubscribed" && message.type !== "gap" && message.type !== "live") this.heard();
     switch (message.type) {
       case "beat":
-        if (message.instanceId === this.own.instanceId) this.ownBeatAt = Date.now();
+        // Heard: that is all a beat says.
         return;
       case "notification":
         if (this.subscription) this.newestHeard = { subscription: this.subscription, id: message.notification.id };
@@ -214,11 +222,13 @@ export class BusListener {
         return this.host.gap();
       case "resubscribed":
         this.newestHeard = null;
+        this.stopWaitingForEcho();
         this.nextEpoch();
         return void this.catchUpAfterBreak();
       case "interrupted":
         // Not live until it says so again: admissions and session checks ask the store meanwhile.
         this.newestHeard = null;
+        this.stopWaitingForEcho();
         this.liveSubscription = null;
         this.nextEpoch();
         return;

@@ -8,9 +8,13 @@ import type { DiagnosticsResult } from "../shared/types";
 import { getHub } from ".";
 import type { Hub } from "./hub";
 
+/** Off (in production unless DIAGNOSTICS=1): the route answers 404 to anyone, whatever they send. */
+export function diagnosticsOff() {
+  return config().diagnostics ? null : notFound("Diagnostics (set DIAGNOSTICS=1 to turn them on)");
+}
+
 export function runDiagnostics(body: DiagnosticsInput): DiagnosticsResult {
-  const { diagnostics, instanceId } = config();
-  if (!diagnostics) throw notFound("Diagnostics (set DIAGNOSTICS=1 to turn them on)");
+  const { instanceId } = config();
   const hub: Pick<Hub, "endAllStreams" | "rotateAllStreams" | "pauseBus"> = getHub();
   switch (body.action) {
     case "end-streams":

@@ -60,8 +60,7 @@ export class Hub {
     this.tally = new DeliveryTally(store.funnel, options.deliveryReportMs);
     this.revocations = new RecentRevocations(store.credentials);
     const presenceIntervalMs = options.presenceIntervalMs ?? PRESENCE_INTERVAL_MS;
-    const heard = { instanceId: options.instanceId, heardWithinMs: presenceIntervalMs + ECHO_MS };
-    this.bus = new BusListener(store, this.revocations, heard, {
+    this.bus = new BusListener(store, this.revocations, presenceIntervalMs + ECHO_MS, {
       notification: (notification) => this.batcher.add(notification),
       inboxChanged: (userId, version, chunk) => {
         this.admittedInbox.remember(userId, version, chunk);

@@ -26,6 +26,8 @@ export class PresenceReporter {
   private silenced = false;
   /** The counts last reported (a change that leaves them as they were is not reported). */
   private reportedCounts = "";
+  /** When the last report went (performance.now()): the interval's report is never further than intervalMs after it. */
+  private lastReportAt = performance.now();
 
   private readonly intervalMs: number;
 
@@ -75,7 +77,11 @@ export class PresenceReporter {
     this.deliveredUnreported += n;
   }
 
-  schedule(delayMs = PRESENCE_CHANGE_DELAY_MS) {
+  /**
+   * A report after `delayMs`: a change's (sent only if the counts changed), or the interval's (always
+   * sent: it renews the alive key and carries the beat the bus listener waits for).
+   */
+  schedule(delayMs = PRESENCE_CHANGE_DELAY_MS, when: "if-changed" | "always" = delayMs < this.intervalMs ? "if-changed" : "always") {
     if (this.silenced || !this.events.hasStreams()) return;
     const dueAt = performance.now() + delayMs;
     if (this.timer) {
@@ -85,11 +91,11 @@ export class PresenceReporter {
     this.dueAt = dueAt;
     const timer = setTimeout(async () => {
       this.timer = null;
-      // A change's report goes only if the counts changed; the interval's always (it renews the alive key).
-      await this.report(delayMs < this.intervalMs ? "if-changed" : "always");
+      await this.report(when);
       // A change during the report, or the last stream leaving and a new one
       // coming, scheduled a report of its own: then that chain goes on, not this one.
-      if (!this.timer) this.schedule(this.intervalMs);
+      // A change's report that found nothing to say keeps the interval's deadline.
+      if (!this.timer) this.schedule(Math.max(0, this.lastReportAt + this.intervalMs - performance.now()), "always");
     }, delayMs);
     this.timer = timer;
     timer.unref?.();
@@ -122,6 +128,7 @@ export class PresenceReporter {
     const counts = JSON.stringify([...this.counts].sort());
     if (when === "if-changed" && counts === this.reportedCounts) return;
     this.reportedCounts = counts;
+    this.lastReportAt = performance.now();
     const delivered = this.deliveredUnreported;
     this.deliveredUnreported = 0;
     try {

@@ -8,5 +8,5 @@ export const dynamic = "force-dynamic";
 // A literal, as Next requires: it equals EVENTS_ROUTE_MAX_DURATION_S (a test checks; docs/deploy-vercel.md says how to change both).
 export const maxDuration = 300;
 
-// The admission asks whether the session was signed out: opening a stream costs one billed command.
-export const GET = apiHandler({ signOutCheckedByRoute: true }, openStream);
+// The admission asks whether the session was signed out and takes from the connect budget: opening a stream costs one billed command.
+export const GET = apiHandler({ signOutCheckedByRoute: true, tokenScope: "read", ownBudget: true }, openStream);

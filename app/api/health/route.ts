@@ -1,4 +1,5 @@
 // GET /api/health: 200 when the store answers and the bus is heard, 503 naming the failing part.
+import { privateAnswer } from "@/lib/api/handler";
 import { config } from "@/lib/server/config";
 import { isShuttingDown } from "@/lib/server/shutdown";
 import { getStores } from "@/lib/store";
@@ -8,6 +9,10 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export async function GET() {
+  return privateAnswer(await health());
+}
+
+async function health(): Promise<Response> {
   if (isShuttingDown()) return Response.json({ ok: false, error: "shutting down" }, { status: 503, headers: { Connection: "close" } });
   const { mode, deploymentProblem, upstashSettings } = config();
   if (deploymentProblem) return Response.json({ ok: false, mode, error: deploymentProblem, failing: "settings" }, { status: 503 });

@@ -8,4 +8,4 @@ export const dynamic = "force-dynamic";
 
 export const GET = apiHandler({}, async ({ user }) => Response.json(await preferencesOf(user)));
 
-export const PUT = apiHandler({ body: preferencesSchema }, async ({ user, body }) => Response.json(await setPreferences(user, body)));
+export const PUT = apiHandler({ body: preferencesSchema, ownBudget: true }, async ({ user, body }) => Response.json(await setPreferences(user, body)));

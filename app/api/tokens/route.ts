@@ -9,5 +9,5 @@ export const dynamic = "force-dynamic";
 export const GET = apiHandler({ sessionOnly: true }, async ({ user }) => Response.json({ tokens: await listApiTokens(user) }));
 
 export const POST = apiHandler({ sessionOnly: true, body: createTokenSchema }, async ({ user, body }) => {
-  return Response.json(await createApiToken(user, body.name), { status: 201 });
+  return Response.json(await createApiToken(user, body.name, body.scope), { status: 201 });
 });

@@ -1,4 +1,5 @@
 // API tokens and signed-out sessions: what may still act for a person.
+import type { TokenScope } from "../../shared/types";
 
 /** A token acts as its owner with the owner's current role, derived from the email on every use. */
 export interface TokenRecord {
@@ -7,6 +8,8 @@ export interface TokenRecord {
   email: string;
   name: string;
   label: string;
+  /** Absent on tokens made before scopes: they act as `admin`, as they always did. */
+  scope?: TokenScope;
   hash: string;
   createdAt: string;
   lastUsedAt: string | null;

@@ -33,6 +33,9 @@ export function runLimitsContract(name: string, make: MakeStores) {
       expect(await limits.claimOnce("delivery-2", 3600)).toBe(true);
       await limits.release("delivery-1");
       expect(await limits.claimOnce("delivery-1", 3600)).toBe(true);
+      // Kept longer once what it allowed is done: still refused.
+      await limits.keep("delivery-1", 86_400);
+      expect(await limits.claimOnce("delivery-1", 3600)).toBe(false);
     });
 
   });

@@ -17,17 +17,23 @@ export class MemoryRateLimiter implements RateLimiter {
     const now = Date.now();
     const lapsesAt = this.claims.get(key);
     if (lapsesAt !== undefined && lapsesAt > now) return false;
-    this.claims.delete(key);
-    if (this.claims.size >= CLAIMS_MAX) {
-      for (const [held, at] of this.claims) if (at <= now) this.claims.delete(held);
-      if (this.claims.size >= CLAIMS_MAX) this.claims.delete(this.claims.keys().next().value!);
-    }
-    this.claims.set(key, now + ttlS * 1000);
+    this.keepUntil(key, now + ttlS * 1000);
     return true;
   }
 
   async release(key: string) {
     this.claims.delete(key);
+  }
+
+  async keep(key: string, ttlS: number) {
+    this.keepUntil(key, Date.now() + ttlS * 1000);
+  }
+
+  private keepUntil(key: string, lapsesAt: number) {
+    // Moved to the end: the first one is the one kept or claimed the longest ago, which goes when full.
+    this.claims.delete(key);
+    if (this.claims.size >= CLAIMS_MAX) this.claims.delete(this.claims.keys().next().value!);
+    this.claims.set(key, lapsesAt);
   }
 
   async rateLimit(key: string, limit: number, windowS: number, cost = 1): Promise<RateLimitResult> {

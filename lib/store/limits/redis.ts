@@ -21,6 +21,10 @@ export class RedisRateLimiter implements RateLimiter {
     await this.redis.run((b) => b.del(KEY.once(key)));
   }
 
+  async keep(key: string, ttlS: number) {
+    await this.redis.run((b) => b.set(KEY.once(key), "1", ttlS * 1000));
+  }
+
   async rateLimit(key: string, limit: number, windowS: number, cost = 1): Promise<RateLimitResult> {
     const name = `${limit}/${windowS}`;
     let limiter = this.limiters.get(name);

@@ -13,4 +13,6 @@ export interface RateLimiter {
   claimOnce(key: string, ttlS: number): Promise<boolean>;
   /** Gives a claim back (what it allowed failed: a retry may have it). */
   release(key: string): Promise<void>;
+  /** Keeps a claim `ttlS` from now (what it allowed is done: claimed briefly, kept long). */
+  keep(key: string, ttlS: number): Promise<void>;
 }

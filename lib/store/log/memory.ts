@@ -26,7 +26,7 @@ export class MemoryLog implements NotificationLog {
   /** Newest id per collapse scope. */
   private readonly collapsed = new Map<string, string>();
   private published = 0;
-  /** The last revision applied per collapse scope. */
+  /** The last revision applied per collapse scope (kept as Redis keeps ntf:revisions: one per scope a tool used, beyond the log's trimming). */
   private readonly revisions = new Map<string, Revision>();
 
   constructor(

@@ -60,35 +60,41 @@ return ids`;
 
 /**
  * Lua shared by the page and search scripts: the ids of the indexes (KEYS[2]
- * on) in the range ARGV[1] (end) to ARGV[2] (start), at most ARGV[3] of each,
- * merged newest first: nextId() answers the next, or nil.
+ * on) in the range ARGV[1] (end) to ARGV[2] (start), merged newest first:
+ * nextId() answers the next, or nil; ARGV[3] is how many the caller takes.
  */
 const MERGED_INDEXES = `
 local count = tonumber(ARGV[3])
--- Each index answers newest first: a k-way merge of their heads, each id parsed once (a sort with a
--- parsing comparator held Redis for 100 ms with 100 followed channels).
+-- Each index is read newest first, a chunk at a time (a search that looks at a thousand among a hundred
+-- followed channels reads what it merges, not a thousand of each), and merged by their heads, each id
+-- parsed once (a sort with a parsing comparator held Redis for 100 ms with 100 followed channels).
+local chunk = math.min(count, 100)
+local function fill(list)
+  local entries = redis.call('XREVRANGE', list.key, list.before, ARGV[2], 'COUNT', chunk)
+  list.items, list.at, list.done = {}, 1, #entries < chunk
+  for j, entry in ipairs(entries) do
+    local ms, seq = string.match(entry[1], '^(%d+)-(%d+)$')
+    list.items[j] = { entry[1], tonumber(ms), tonumber(seq) }
+  end
+  if #entries > 0 then list.before = '(' .. entries[#entries][1] end
+end
 local lists = {}
 for i = 2, #KEYS do
-  local entries = redis.call('XREVRANGE', KEYS[i], ARGV[1], ARGV[2], 'COUNT', count)
-  if #entries > 0 then
-    local parsed = {}
-    for j, entry in ipairs(entries) do
-      local ms, seq = string.match(entry[1], '^(%d+)-(%d+)$')
-      parsed[j] = { entry[1], tonumber(ms), tonumber(seq) }
-    end
-    lists[#lists + 1] = { parsed, 1 }
-  end
+  local list = { key = KEYS[i], before = ARGV[1] }
+  fill(list)
+  if #list.items > 0 then lists[#lists + 1] = list end
 end
 local function nextId()
   local best, bestHead = nil, nil
   for _, list in ipairs(lists) do
-    local head = list[1][list[2]]
+    if not list.items[list.at] and not list.done then fill(list) end
+    local head = list.items[list.at]
     if head and (not bestHead or head[2] > bestHead[2] or (head[2] == bestHead[2] and head[3] > bestHead[3])) then
       best, bestHead = list, head
     end
   end
   if not best then return nil end
-  best[2] = best[2] + 1
+  best.at = best.at + 1
   return bestHead[1]
 end`;
 
@@ -145,9 +151,10 @@ return {out, last}`;
  * word, and the set naming them) a call: the search index is now the words
  * each entry keeps. KEYS: the old set; ARGV: the old streams' prefix.
  */
+const OLD_WORDS_A_CALL = 1_000;
 const DROP_OLD_WORD_INDEXES_SCRIPT = `
 local words = redis.call('ZRANGE', KEYS[1], 0, 999)
-for _, word in ipairs(words) do redis.call('DEL', ARGV[1] .. word) end
+for _, word in ipairs(words) do redis.call('UNLINK', ARGV[1] .. word) end
 if #words > 0 then redis.call('ZREM', KEYS[1], unpack(words)) end
 return #words`;
 
@@ -255,14 +262,14 @@ export class RedisLog implements NotificationLog {
   }
 
   /**
-   * Once per process: indexes a log that a release without audience indexes wrote, and drops the word
-   * indexes a release before this one kept (each a no-op where there is nothing to do).
+   * Once per process: indexes a log that a release without audience indexes wrote (pages wait for it),
+   * and drops the word indexes a release before this one kept, in the background (a no-op where there
+   * are none; during a rolling deploy an old instance may add a few more, which the next start drops).
    */
   private upgraded(): Promise<void> {
     this.indexesBuilt ??= (async () => {
       await this.redis.one((b) => b.eval(BUILD_AUDIENCE_INDEXES_SCRIPT, [KEY.log, KEY.audienceIndexesBuilt], [KEY.audience("")]));
-      const { set, prefix } = KEY.oldWordIndexes;
-      while ((await this.redis.one<number>((b) => b.eval(DROP_OLD_WORD_INDEXES_SCRIPT, [set], [prefix]))) > 0);
+      void this.dropOldWordIndexes();
     })().then(
         () => undefined,
         (error: unknown) => {
@@ -271,6 +278,15 @@ export class RedisLog implements NotificationLog {
         },
       );
     return this.indexesBuilt;
+  }
+
+  private async dropOldWordIndexes() {
+    const { set, prefix } = KEY.oldWordIndexes;
+    try {
+      while ((await this.redis.one<number>((b) => b.eval(DROP_OLD_WORD_INDEXES_SCRIPT, [set], [prefix]))) === OLD_WORDS_A_CALL);
+    } catch (error) {
+      console.error(`[store] dropping the old word indexes failed (the next start tries again): ${(error as Error).message}`);
+    }
   }
 
   async latestId() {

@@ -8,4 +8,4 @@ import { ackSchema } from "@/lib/shared/schemas";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const POST = apiHandler({ body: ackSchema }, async ({ user, body }) => Response.json(await takeAcknowledgements(user, body)));
+export const POST = apiHandler({ body: ackSchema, ownBudget: true }, async ({ user, body }) => Response.json(await takeAcknowledgements(user, body)));

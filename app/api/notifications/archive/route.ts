@@ -7,6 +7,6 @@ import { archiveSchema } from "@/lib/shared/schemas";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const POST = apiHandler({ body: archiveSchema }, async ({ user, body }) => {
+export const POST = apiHandler({ body: archiveSchema, ownBudget: true }, async ({ user, body }) => {
   return Response.json(await archive(user, body));
 });

@@ -7,6 +7,6 @@ import { markReadSchema } from "@/lib/shared/schemas";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const POST = apiHandler({ body: markReadSchema }, async ({ user, body }) => {
+export const POST = apiHandler({ body: markReadSchema, ownBudget: true }, async ({ user, body }) => {
   return Response.json(await markRead(user, body));
 });

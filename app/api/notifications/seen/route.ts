@@ -7,6 +7,6 @@ import { markSeenSchema } from "@/lib/shared/schemas";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const POST = apiHandler({ body: markSeenSchema }, async ({ user, body }) => {
+export const POST = apiHandler({ body: markSeenSchema, ownBudget: true }, async ({ user, body }) => {
   return Response.json(await markSeen(user, body.upTo));
 });
