@@ -1,6 +1,7 @@
-// Runs before every request but Next's static files: a path that is not
-// valid percent-encoding gets a JSON 400 (Next would answer a plain-text
-// 500 while decoding it); every page gets a fresh CSP nonce, so the only
+// Runs before every page, and before the API only for a path holding a
+// percent sign (its hot paths, streams and publishes, pay nothing): a path
+// that is not valid percent-encoding gets a JSON 400 (Next would answer a
+// plain-text 500 while decoding it); every page gets a fresh CSP nonce, so the only
 // inline scripts that run are the ones Next itself renders with it (also on
 // prefetches, and on the 404 of any path that merely starts with "api");
 // HSTS when the app is served over https (lib/server/transport-security.ts).
@@ -50,7 +51,10 @@ function isDecodable(pathname: string) {
 }
 
 export const config = {
-  // Everything but Next's own static files and the icons: pages (prefetches too) and the API, whose
-  // malformed paths this answers.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg).*)"],
+  matcher: [
+    // Every page (prefetches too, and any path that merely starts with "api"), but Next's own static files and the icons.
+    "/((?!api(?:/|$)|_next/static|_next/image|favicon.ico|icon.svg).*)",
+    // An API path with a percent sign: the only ones that can be malformed.
+    "/api/:rest(.*%.*)",
+  ],
 };

@@ -19,6 +19,8 @@ test.beforeAll(async () => {
       MAX_CONNECTIONS_PER_USER: "10000",
       RATE_CONNECT_PER_MIN: "1000000",
       RATE_PUBLISH_PER_MIN: "1000000",
+      // It polls /api/admin/stats while it loads the server.
+      RATE_REQUESTS_PER_MIN: "1000000",
       DIAGNOSTICS: "1",
     },
     // --expose-gc: the leak check reads the heap after a full collection.

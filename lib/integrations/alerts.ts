@@ -48,13 +48,14 @@ function collapseKeyOf(alert: Alert, via: Integration): string {
 }
 
 /**
- * When the alert last changed: a firing one when it started, a resolved one when it ended. A notice older
- * than the last one applied (a firing notice from a peer Alertmanager after the resolved one) adds nothing;
- * a new firing starts later than the last resolved one ended.
+ * When the alert last changed: a firing one when it started, a resolved one when it ended (or started,
+ * when a tool sends no end: Alertmanager's zero time, year 1). A notice older than the last one applied
+ * (a firing notice from a peer Alertmanager after the resolved one) adds nothing; a new firing starts
+ * later than the last resolved one ended.
  */
 function orderOf(alert: Alert): { order?: number } {
-  const at = Date.parse((alert.status === "resolved" ? alert.endsAt : alert.startsAt) ?? "");
-  return Number.isFinite(at) ? { order: at } : {};
+  const times = [alert.startsAt, ...(alert.status === "resolved" ? [alert.endsAt] : [])].map((t) => Date.parse(t ?? "")).filter(Number.isFinite);
+  return times.length ? { order: Math.max(...times) } : {};
 }
 
 /** One notification per alert; re-sent with the same status, start and end (a retry, a repeat), it is the same revision and adds nothing. */

@@ -106,6 +106,11 @@ describe("GitHub", () => {
     const once = alertToNotification(probe!, "alertmanager", everyone).revision;
     expect(alertToNotification({ ...probe! }, "alertmanager", everyone).revision).toEqual(once);
     expect(alertToNotification({ ...probe!, status: "resolved", endsAt: "2026-12-06T10:00:00Z" }, "alertmanager", everyone).revision).not.toEqual(once);
+    // Ordered by when it last changed: a resolved notice without an end (the zero time) is no older than its firing one.
+    const firingAt = Date.parse(probe!.startsAt!);
+    expect(once?.order).toBe(firingAt);
+    expect(alertToNotification({ ...probe!, status: "resolved", endsAt: "0001-01-01T00:00:00Z" }, "alertmanager", everyone).revision?.order).toBe(firingAt);
+    expect(alertToNotification({ ...probe!, status: "resolved", endsAt: "2026-12-06T10:00:00Z" }, "alertmanager", everyone).revision?.order).toBe(Date.parse("2026-12-06T10:00:00Z"));
     const run = GITHUB_EVENTS.workflow_run.parse(workflowRun);
     expect(workflowRunNotification(run, everyone)?.revision).toEqual({ signature: "attempt 1 failure", order: Date.parse("2026-11-30T12:06:41Z") });
     const deploy = GITHUB_EVENTS.deployment_status.parse(deploymentStatus);
