@@ -49,12 +49,12 @@ export function TokenManager({ canPublish }: { canPublish: boolean }) {
   }
 
   return (
-    <section aria-labelledby="tokens-heading" className="space-y-4 rounded-xl bg-white p-5 ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-800">
+    <section aria-labelledby="tokens-heading" className="min-w-0 space-y-4 rounded-xl bg-white p-5 ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-800">
       <div>
         <h1 id="tokens-heading" className="text-lg font-semibold">API tokens</h1>
         <p className="text-sm text-slate-600 dark:text-slate-400">
-          For scripts and services: send <code>Authorization: Bearer &lt;token&gt;</code>. A token acts as you
-          {canPublish ? ", so it can publish alerts." : " (read and stream, not publish)."}
+          For scripts and services: send <code>Authorization: Bearer &lt;token&gt;</code>. A token acts as you, within
+          its scope: give a tool no more than it needs{canPublish ? " (Alertmanager, Grafana and CI: webhooks only)." : "."}
         </p>
         {canPublish && (
           <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">
@@ -69,7 +69,7 @@ export function TokenManager({ canPublish }: { canPublish: boolean }) {
         <label htmlFor="token-name" className="sr-only">Token name</label>
         <input id="token-name" data-testid="token-name" required placeholder="e.g. deploy pipeline" value={name} onChange={(e) => setName(e.target.value)} className="min-w-0 flex-1 basis-40 rounded-lg border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900" />
         <label htmlFor="token-scope" className="sr-only">What the token may do</label>
-        <select id="token-scope" data-testid="token-scope" value={scope} onChange={(e) => setScope(e.target.value as TokenScope)} className="min-w-0 rounded-lg border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900">
+        <select id="token-scope" data-testid="token-scope" value={scope} onChange={(e) => setScope(e.target.value as TokenScope)} className="w-full min-w-0 rounded-lg border border-slate-300 bg-white px-3 py-2 sm:w-auto dark:border-slate-700 dark:bg-slate-900">
           {scopes.map((s) => (
             <option key={s} value={s}>{SCOPE_LABELS[s]}</option>
           ))}
