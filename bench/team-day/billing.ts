@@ -26,6 +26,8 @@ export function categoryOf(billedAs: string): Category {
   if (first.startsWith("ntf:stream-") || first.startsWith("ntf:rl:connect")) return "admission";
   if (first.startsWith("ntf:alive:") || first === "ntf:presence" || first === "ntf:delivered") return "presence";
   if (first.startsWith("ntf:revoked:")) return "signOutChecks";
+  // The budget of requests that have none of their own (RATE_REQUESTS_PER_MIN): in a team's day, /admin's figures and alerts.
+  if (first.startsWith("ntf:rl:requests")) return "admin";
   if (first.startsWith("ntf:rl:publish") || (first === "ntf:log" && second === "ntf:bus")) return "publish";
   // The history page and every count: follows, the inbox state, the page scripts, collapse scopes, the search's sizes.
   if (
