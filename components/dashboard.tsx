@@ -96,6 +96,7 @@ export function Dashboard({ userId, hiddenStreamDropMs = 0 }: { userId: string; 
           items={feed.items}
           loading={feed.loading}
           error={feed.actionError ?? feed.loadError}
+          notice={feed.startedOver ? "The server started over: notifications sent before it restarted are gone." : null}
           hasMore={feed.nextCursor !== null}
           listReloadKey={`${feed.archiveVersion}:${feed.version}:${feed.items[0]?.id ?? ""}:${mutedArrivals}`}
           onMarkRead={markOne}

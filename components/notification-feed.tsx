@@ -18,6 +18,8 @@ interface Props {
   items: NotificationWithRead[];
   loading: boolean;
   error: string | null;
+  /** Something the person should know about the feed itself (the server started over). */
+  notice: string | null;
   hasMore: boolean;
   /** Changes when a list read from the history may be out of date (archived, muted, marked, arrived). */
   listReloadKey: string;
@@ -171,6 +173,11 @@ export function NotificationFeed(props: Props) {
         )}
       </form>
 
+      {props.notice && (
+        <p role="status" data-testid="feed-notice" className="rounded-lg bg-amber-50 p-3 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100">
+          {props.notice}
+        </p>
+      )}
       {error && (
         <p role="alert" data-testid="feed-error" className="rounded-lg bg-rose-50 p-3 text-sm text-rose-800 dark:bg-rose-950 dark:text-rose-200">
           {error}

@@ -3,8 +3,10 @@
 // and mute changes here and on another device, reconnects,
 // and replies and events delivered late, reordered or failed, against a model
 // of the server. Once the network is quiet, the feed's items, their marks and
-// its counts equal the server's. The client side is feed-state.ts driven the
-// way hooks/use-notification-feed.ts drives it.
+// its counts equal the server's; also when the server restarts with an empty
+// history (an embedded store) while requests, replies and events are on their
+// way. The client side is feed-state.ts driven the way lib/client/feed.ts
+// drives it.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { collapseScope } from "../shared/audience";
@@ -24,6 +26,7 @@ import {
   mergeFirstPage,
   revert,
   settleChange,
+  startOver,
   type FeedState,
   type LocalChange,
 } from "./feed-state";
@@ -44,7 +47,10 @@ type Change =
   | { kind: "archiveRead" }
   | { kind: "preferences"; preferences: Preferences };
 
-type StreamEvent = { event: "notification"; n: Notification } | { event: "read" | "seen" | "archived" | "preferences"; data: never };
+type StreamEvent =
+  | { event: "notification"; n: Notification }
+  | { event: "read" | "seen" | "archived" | "preferences"; data: never }
+  | { event: "startedOver" };
 
 const MUTES: Preferences[] = [
   NO_PREFERENCES,
@@ -58,7 +64,14 @@ class ModelServer {
   items: ServerItem[] = [];
   version = 0;
   preferences = NO_PREFERENCES;
-  private ms = 1_000;
+
+  /** `ms`: the clock, which a restart does not turn back. */
+  constructor(private ms = 1_000) {}
+
+  /** The process restarts with an empty embedded store. */
+  restarted(): ModelServer {
+    return new ModelServer(this.ms);
+  }
 
   publish(collapseKey: string | null, kind: number): Notification {
     const n: Notification = {
@@ -136,8 +149,11 @@ class ModelServer {
   }
 }
 
-type Request = { kind: "page" } | { kind: "change"; change: Change; undo: LocalChange };
-type Reply = { kind: "page"; page: NotificationPage } | { kind: "change"; counts: InboxCounts } | { kind: "failed"; undo: LocalChange };
+type Request = { kind: "page"; askedIn: number } | { kind: "change"; change: Change; undo: LocalChange };
+type Reply =
+  | { kind: "page"; page: NotificationPage; askedIn: number }
+  | { kind: "change"; counts: InboxCounts; undo: LocalChange }
+  | { kind: "failed"; undo: LocalChange };
 
 /** The page's side: feed-state.ts, plus what the hook does around it. */
 class ModelClient {
@@ -148,7 +164,11 @@ class ModelClient {
   private resyncHandled = 0;
 
   constructor() {
-    this.requests.push({ kind: "page" }); // the hook's first sync on mount
+    this.askForPage(); // the first sync on start
+  }
+
+  askForPage() {
+    this.requests.push({ kind: "page", askedIn: this.feed.history });
   }
 
   set(feed: FeedState) {
@@ -156,7 +176,7 @@ class ModelClient {
     // The hook's effect: a wanted refetch goes once nothing made here is in flight.
     if (feed.resync > this.resyncHandled && feed.inFlight === 0) {
       this.resyncHandled = feed.resync;
-      this.requests.push({ kind: "page" });
+      this.askForPage();
     }
   }
 
@@ -169,16 +189,17 @@ class ModelClient {
   hear(e: StreamEvent) {
     if (e.event === "notification") {
       this.set(addLive(this.feed, e.n));
-      if (e.n.collapseKey !== undefined) this.requests.push({ kind: "page" });
-    } else if (e.event === "read") this.set(applyReadEvent(this.feed, e.data));
+      if (e.n.collapseKey !== undefined) this.askForPage();
+    } else if (e.event === "startedOver") this.set(startOver(this.feed));
+    else if (e.event === "read") this.set(applyReadEvent(this.feed, e.data));
     else if (e.event === "seen") this.set(applySeenEvent(this.feed, e.data));
     else if (e.event === "preferences") this.set(applyPreferencesEvent(this.feed, e.data));
     else this.set(applyArchivedEvent(this.feed, e.data));
   }
 
   receive(reply: Reply) {
-    if (reply.kind === "page") this.set(mergeFirstPage(this.feed, reply.page));
-    else if (reply.kind === "change") this.set(settleChange(this.feed, reply.counts));
+    if (reply.kind === "page") this.set(mergeFirstPage(this.feed, reply.page, reply.askedIn));
+    else if (reply.kind === "change") this.set(settleChange(this.feed, reply.counts, reply.undo));
     else this.set(revert(this.feed, reply.undo));
   }
 }
@@ -190,7 +211,8 @@ type Step =
   | { op: "serve"; pick: number; fail: boolean }
   | { op: "reply"; pick: number }
   | { op: "event" }
-  | { op: "reconnect" };
+  | { op: "reconnect" }
+  | { op: "restart" };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ op: fc.constant("publish" as const), key: fc.option(fc.integer({ min: 0, max: 2 }), { freq: 3 }), kind: fc.nat(3) }) },
@@ -202,6 +224,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ op: fc.constant("reply" as const), pick: fc.nat() }) },
   { weight: 4, arbitrary: fc.constant({ op: "event" as const }) },
   { weight: 1, arbitrary: fc.constant({ op: "reconnect" as const }) },
+  { weight: 1, arbitrary: fc.constant({ op: "restart" as const }) },
 );
 
 /** Which change a step makes, on what the client shows (here) or the server holds (elsewhere). */
@@ -224,16 +247,18 @@ function changeFor(kind: number, pick: number, ids: string[]): Change | null {
 }
 
 function run(steps: Step[]) {
-  const server = new ModelServer();
+  let server = new ModelServer();
   const client = new ModelClient();
+  // The stream resumes from the newest id it heard: one from before the restart until a new one comes.
+  let resumesFromOldHistory = false;
   const serve = (index: number, fail: boolean) => {
     const [request] = client.requests.splice(index, 1);
     if (!request) return;
-    if (request.kind === "page") return void client.replies.push({ kind: "page", page: server.page() });
+    if (request.kind === "page") return void client.replies.push({ kind: "page", page: server.page(), askedIn: request.askedIn });
     if (fail) return void client.replies.push({ kind: "failed", undo: request.undo });
     const { counts, event } = server.apply(request.change);
     client.events.push(event);
-    client.replies.push({ kind: "change", counts });
+    client.replies.push({ kind: "change", counts, undo: request.undo });
   };
   for (const s of steps) {
     switch (s.op) {
@@ -265,13 +290,21 @@ function run(steps: Step[]) {
         break;
       case "event": {
         const next = client.events.shift();
+        if (next?.event === "notification") resumesFromOldHistory = false;
         if (next) client.hear(next);
         break;
       }
       case "reconnect":
-        // What was in flight on the old stream is lost; `connected` makes the hook fetch the newest page.
-        client.events = [];
-        client.requests.push({ kind: "page" });
+        // What was in flight on the old stream is lost; `connected` makes the feed fetch the newest page.
+        client.events = resumesFromOldHistory ? [{ event: "startedOver" }] : [];
+        client.askForPage();
+        break;
+      case "restart":
+        // Replies already on their way still arrive; requests not yet served reach the new process. The
+        // stream resumes there from an id it never issued: `connected`, then a reset that says so.
+        server = server.restarted();
+        resumesFromOldHistory = true;
+        client.events = [{ event: "startedOver" }];
         break;
     }
   }

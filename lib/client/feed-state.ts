@@ -66,6 +66,10 @@ export interface FeedState {
   loadError: string | null;
   /** The person's last action (mark read, archive, load more) failed (cleared by the next that succeeds). */
   actionError: string | null;
+  /** The server started over with an empty history: what the feed held before is gone (the dashboard says so). */
+  startedOver: boolean;
+  /** Which of the server's histories the feed holds, counted from 0 here: a reply asked for in an earlier one says nothing of this one. */
+  history: number;
 }
 
 export const emptyFeed: FeedState = {
@@ -83,7 +87,25 @@ export const emptyFeed: FeedState = {
   loading: true,
   loadError: null,
   actionError: null,
+  startedOver: false,
+  history: 0,
 };
+
+/**
+ * The server's history is not the one the feed came from: nothing held is
+ * kept (no card, no count, no version), and the newest page starts it again.
+ * Changes on their way and asks to resync still count.
+ */
+export function startOver(feed: FeedState): FeedState {
+  return {
+    ...emptyFeed,
+    inFlight: feed.inFlight,
+    resync: feed.resync + 1,
+    archiveVersion: feed.archiveVersion + 1,
+    startedOver: true,
+    history: feed.history + 1,
+  };
+}
 
 const newer = isNewerId;
 
@@ -122,11 +144,12 @@ export function addLive(feed: FeedState, n: Notification): FeedState {
  * items the page joins onto stay while their marks are current (the page is
  * at the version shown); when the page does not reach them there may be a
  * hole, and when it is newer their marks may be old: then they go and page
- * back in on demand. A page older than the version shown, or taken while a
- * change made here is on its way, is dropped and fetched again.
+ * back in on demand. A page older than the version shown, taken while a
+ * change made here is on its way, or asked for before the server started
+ * over (`askedIn`: the feed's history then), is dropped and fetched again.
  */
-export function mergeFirstPage(feed: FeedState, page: NotificationPage): FeedState {
-  if (feed.inFlight > 0) return { ...feed, loading: false, resync: feed.resync + 1 };
+export function mergeFirstPage(feed: FeedState, page: NotificationPage, askedIn = feed.history): FeedState {
+  if (feed.inFlight > 0 || askedIn !== feed.history) return { ...feed, loading: false, resync: feed.resync + 1 };
   // Older twice in a row is no race: the server started over (an embedded store restarted, Redis was wiped).
   if (page.version < feed.version && feed.stalePages === 0) return { ...feed, loading: false, resync: feed.resync + 1, stalePages: 1 };
   const oldest = page.items.at(-1)?.id ?? null;
@@ -188,8 +211,11 @@ export function applyCount(feed: FeedState, counts: InboxCounts): FeedState {
 }
 
 /** A change made here was answered: its counts, at the version it made. */
-export function settleChange(feed: FeedState, counts: InboxCounts): FeedState {
-  return applyCount({ ...feed, inFlight: Math.max(0, feed.inFlight - 1), actionError: null }, counts);
+export function settleChange(feed: FeedState, counts: InboxCounts, made: LocalChange): FeedState {
+  const settled = { ...feed, inFlight: Math.max(0, feed.inFlight - 1), actionError: null };
+  // Counts of a history the server no longer holds: the newest page tells this one's.
+  if (made.history !== feed.history) return { ...settled, resync: feed.resync + 1 };
+  return applyCount(settled, counts);
 }
 
 /** A `read` event: another tab or device (or this one) marked read. */
@@ -252,10 +278,11 @@ export interface LocalChange {
   /** The items as they were before (changed or removed). */
   before: NotificationWithRead[];
   unreadDrop: number;
+  /** The feed's history it was made in (startOver). */
+  history: number;
   unseenDrop: number;
 }
 
-const noChange: LocalChange = { before: [], unreadDrop: 0, unseenDrop: 0 };
 
 /** Marks read at once, before the server answers. "All" also covers unread items never loaded: the counts go to zero. */
 export function markReadLocally(feed: FeedState, which: string[] | "all"): { feed: FeedState; undo: LocalChange } {
@@ -288,9 +315,9 @@ export function archiveLocally(feed: FeedState, which: string[] | "allRead"): { 
 }
 
 /** Undoes a local change after its request failed; the newest page is fetched again. */
-export function revert(feed: FeedState, { before, unreadDrop, unseenDrop }: LocalChange): FeedState {
+export function revert(feed: FeedState, { before, unreadDrop, unseenDrop, history }: LocalChange): FeedState {
   const settled = { ...feed, inFlight: Math.max(0, feed.inFlight - 1), resync: feed.resync + 1 };
-  if (!before.length && !unreadDrop && !unseenDrop) return settled;
+  if ((!before.length && !unreadDrop && !unseenDrop) || history !== feed.history) return settled;
   const restored = new Map(before.map((i) => [i.id, i]));
   const items = sortNewestFirst([...feed.items.filter((i) => !restored.has(i.id)), ...restored.values()]);
   return { ...settled, items, unreadCount: feed.unreadCount + unreadDrop, unseenCount: feed.unseenCount + unseenDrop };
@@ -298,8 +325,8 @@ export function revert(feed: FeedState, { before, unreadDrop, unseenDrop }: Loca
 
 /** Every local change is then sent; it is in flight until settleChange() or revert(). */
 function change(feed: FeedState, before: NotificationWithRead[], next: FeedState): { feed: FeedState; undo: LocalChange } {
-  const undo = { before, unreadDrop: feed.unreadCount - next.unreadCount, unseenDrop: feed.unseenCount - next.unseenCount };
-  if (!before.length && !undo.unreadDrop && !undo.unseenDrop) return { feed: { ...feed, inFlight: feed.inFlight + 1 }, undo: noChange };
+  const undo = { before, unreadDrop: feed.unreadCount - next.unreadCount, unseenDrop: feed.unseenCount - next.unseenCount, history: feed.history };
+  if (!before.length && !undo.unreadDrop && !undo.unseenDrop) return { feed: { ...feed, inFlight: feed.inFlight + 1 }, undo };
   return { feed: { ...next, inFlight: feed.inFlight + 1 }, undo };
 }
 

@@ -16,6 +16,7 @@ import type {
   NotificationPage,
   PreferencesEventData,
   ReadEventData,
+  ResetEventData,
   SeenEventData,
   StreamEventMap,
 } from "../shared/types";
@@ -35,6 +36,7 @@ import {
   mergeFirstPage,
   revert,
   settleChange,
+  startOver,
   type FeedState,
   type LocalChange,
 } from "./feed-state";
@@ -148,7 +150,9 @@ export class NotificationFeed {
         return this.update((f) => applyPreferencesEvent(f, data));
       }
       // Read marks are not replayed (see `connected`) and a reset means a hole: fetch the newest page again.
+      // Another history: drop what is held first (startOver asks for the page).
       case "reset":
+        if ((message.data as ResetEventData).startedOver) return this.update(startOver);
         return void this.sync();
     }
   };
@@ -202,7 +206,7 @@ export class NotificationFeed {
     });
     try {
       const counts = await apiFetch<InboxCounts>(path, { method: "POST", body });
-      this.update((f) => settleChange(f, counts));
+      this.update((f) => settleChange(f, counts, undo!));
     } catch (error) {
       this.update((f) => ({ ...revert(f, undo!), actionError: (error as Error).message }));
     }
@@ -218,9 +222,10 @@ export class NotificationFeed {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     try {
+      const askedIn = this.state.history;
       const page = await apiFetch<NotificationPage>(FEED_PAGE);
       this.retryAttempt = 0;
-      this.update((f) => expireItems(mergeFirstPage(f, page), Date.now()));
+      this.update((f) => expireItems(mergeFirstPage(f, page, askedIn), Date.now()));
     } catch (error) {
       this.update((f) => ({ ...f, loading: false, loadError: (error as Error).message }));
       if (!this.stopped) this.retryTimer = setTimeout(() => void this.sync(), backoffDelay(this.retryAttempt++, HISTORY_RETRY_BASE_MS));

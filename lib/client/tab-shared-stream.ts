@@ -165,11 +165,15 @@ export class SharedStream {
       return new Promise<void>((release) => (this.releaseLock = release));
     }).catch(() => {
       // Withdrawn because this tab left; or, while leading, stolen by a tab
-      // that found this one hung: step down and queue again.
+      // that found this one hung: step down and queue again. What the new
+      // leader relayed while this script was stopped did not all reach it
+      // (seen in Chromium: e2e/restart-and-hang.spec.ts): the subscribers
+      // refetch, as after a sleep.
       if (this.lockRequest !== request || request.signal.aborted) return;
       this.dropConnection();
       this.releaseLock = null;
       this.queueForLock(false);
+      this.deliver([RESYNC_EVENT]);
     });
   }
 

@@ -207,8 +207,17 @@ export interface StreamEventMap {
   seen: SeenEventData;
   archived: ArchivedEventData;
   preferences: PreferencesEventData;
-  reset: Record<string, never>;
+  reset: ResetEventData;
   reconnect: Record<string, never>;
+}
+
+/**
+ * Refetch the newest page. `startedOver`: the stream's resume id is from a
+ * history the server does not hold (an embedded server restarted, a wiped
+ * Redis): what the client shows from before is gone, not just behind.
+ */
+export interface ResetEventData {
+  startedOver?: true;
 }
 
 export interface ApiErrorBody {

@@ -144,7 +144,8 @@ describe("hub", () => {
 
   it("says the person's inbox version in connected, and resumes from the newest notification it heard without reading the log", async () => {
     const { store, open } = setup();
-    await store.inbox.markSeen("alice", "1-0");
+    const earlier = await store.log.publish(alert("earlier"));
+    await store.inbox.markSeen("alice", earlier.id);
     const first = await open("alice");
     expect(JSON.parse(first.stream.events[0]!.data).inboxVersion).toBe(1);
     const sent = await store.log.publish(alert("heard live"));
@@ -154,9 +155,23 @@ describe("hub", () => {
     await open("alice", sent.id);
     expect(eventsAfter).not.toHaveBeenCalled();
     // One resuming from before it reads the log and gets it.
-    const behind = await open("alice", "1-0");
+    const behind = await open("alice", earlier.id);
     await behind.stream.waitFor((e) => notificationIds(e).includes(sent.id));
     expect(eventsAfter).toHaveBeenCalled();
+  });
+
+  it("tells a stream resuming from an id this store never issued (it restarted empty) that the server started over", async () => {
+    const { store, open } = setup();
+    const sent = await store.log.publish(alert("after the restart"));
+    const [ms, seq] = sent.id.split("-");
+    for (const stranger of [`${Number(ms) - 5_000}-0`, `${ms}-${Number(seq) + 7}`]) {
+      const resumed = await open("alice", stranger);
+      await resumed.stream.waitFor((e) => e.some((x) => x.event === "reset"));
+      expect(resumed.stream.events.map((e) => [e.event, e.event === "reset" ? e.data : ""])).toEqual([
+        ["connected", ""],
+        ["reset", JSON.stringify({ startedOver: true })],
+      ]);
+    }
   });
 
   it("sends inbox events (read, seen, archived) to the user's streams only", async () => {

@@ -10,9 +10,9 @@ import type { Connection } from "./connection";
 import { encodeJsonEvent } from "./encode";
 
 const REPLAY_PAGE = 200;
-/** Instances' clocks (and Redis's, which mints the ids) may differ this much. */
-const FUTURE_ID_MARGIN_MS = 60_000;
 export const RESET = encodeJsonEvent("reset", {});
+/** The client's id is from a history this server does not hold: what it shows is gone here, not just behind. */
+const STARTED_OVER = encodeJsonEvent("reset", { startedOver: true });
 
 /** Sends `events` (a page of what the connection missed) unless it has them already. */
 type Deliver = (connection: Connection, frames: Uint8Array[], events: Notification[], live: boolean) => void;
@@ -21,13 +21,14 @@ export async function replay(log: Pick<NotificationLog, "eventsAfter">, connecti
   if (!isNotificationId(lastEventId)) return connection.send(RESET);
   let cursor = lastEventId;
   for (let first = true; !connection.closed; first = false) {
-    const { events, reset } = await log.eventsAfter(cursor, REPLAY_PAGE);
-    // Too old to resume, an id this store never issued (a wiped store), or
-    // trimming overtook a slow replay between two pages: there is a hole,
-    // so the client refetches its history instead.
-    if (reset || (first && events.length === 0 && isFromAnotherHistory(lastEventId))) {
+    const { events, reset, unknownId } = await log.eventsAfter(cursor, REPLAY_PAGE);
+    // Too old to resume, or trimming overtook a slow replay between two
+    // pages: there is a hole, so the client refetches its history instead.
+    // An id this store never issued (a wiped store, an embedded one that
+    // restarted, a made-up id): the client drops what it holds as well.
+    if (reset || (first && unknownId)) {
       connection.sentUpTo = null;
-      return connection.send(RESET);
+      return connection.send(first && unknownId ? STARTED_OVER : RESET);
     }
     // Expired ones go after the collapse: a newer one that expired still replaced the older ones.
     const now = Date.now();
@@ -37,17 +38,6 @@ export async function replay(log: Pick<NotificationLog, "eventsAfter">, connecti
     await connection.waitForDrain();
     cursor = events[events.length - 1]!.id;
   }
-}
-
-/**
- * An id from the future came from another history (a store whose clock ran
- * ahead, or a made-up id). Compared with the clock, not with the log's newest
- * id: that answer would let a member binary-search when anything was last sent
- * to anyone. An id from a wiped store is in the past, and the replay sends all
- * that is newer: what the new history holds.
- */
-function isFromAnotherHistory(lastEventId: string) {
-  return Number(lastEventId.split("-")[0]) > Date.now() + FUTURE_ID_MARGIN_MS;
 }
 
 /**

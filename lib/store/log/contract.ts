@@ -34,6 +34,23 @@ export function runLogContract(name: string, make: MakeStores) {
       expect((await stores().log.eventsAfter(first.id, 10)).reset).toBe(true);
       const latest = (await stores().log.latestId())!;
       expect((await stores().log.eventsAfter(latest, 10)).reset).toBe(false);
+      // Trimmed is not unknown: the log issued it.
+      expect((await stores().log.eventsAfter(first.id, 10)).unknownId).toBe(false);
+    });
+
+    it("says which ids it never issued (a wiped store, an embedded one restarted empty), held or not", async () => {
+      const log = stores().log;
+      const [a, b, c] = [await log.publish(alert("a")), await log.publish(alert("b")), await log.publish(alert("c"))];
+      expect(await log.eventsAfter(a.id, 10)).toEqual({ events: [b, c], reset: false, unknownId: false });
+      expect(await log.eventsAfter(c.id, 10)).toEqual({ events: [], reset: false, unknownId: false });
+      expect(await log.eventsAfter(a.id, 1)).toEqual({ events: [b], reset: false, unknownId: false });
+      // An id from another history: before, between and after what this one holds.
+      const [ms] = a.id.split("-");
+      for (const stranger of [`${Number(ms) - 1}-0`, `${a.id.split("-")[0]}-${Number(a.id.split("-")[1]) + 100}`, `${Number(ms) + 10 * 60_000}-0`]) {
+        const answer = await log.eventsAfter(stranger, 10);
+        expect(answer.unknownId, stranger).toBe(true);
+        expect(answer.reset).toBe(false);
+      }
     });
 
     it("pages one person's audiences newest first, within a range, whatever else the log holds", async () => {

@@ -87,8 +87,10 @@ export class MemoryLog implements NotificationLog {
 
   async eventsAfter(afterId: string, max: number) {
     const reset = this.maxTrimmedId !== null && compareIds(afterId, this.maxTrimmedId) < 0;
+    const trimmed = this.maxTrimmedId !== null && compareIds(afterId, this.maxTrimmedId) <= 0;
     const start = this.firstIndexAfter(afterId);
-    return { events: this.log.slice(start, start + max), reset };
+    const unknownId = !trimmed && this.log[start - 1]?.id !== afterId;
+    return { events: this.log.slice(start, start + max), reset, unknownId };
   }
 
   async eventsBefore(beforeId: string | null, count: number) {

@@ -231,13 +231,18 @@ export class RedisLog implements NotificationLog {
   }
 
   async eventsAfter(afterId: string, max: number) {
-    const [entries, info] = await this.redis.run((b) => b.xrange(KEY.log, `(${afterId}`, "+", max).eval(STREAM_INFO_SCRIPT, [KEY.log], []));
+    // From afterId itself (one entry more): whether the log holds it comes in the same round trip.
+    const [entries, info] = await this.redis.run((b) => b.xrange(KEY.log, afterId, "+", max + 1).eval(STREAM_INFO_SCRIPT, [KEY.log], []));
     const { firstId, entriesAdded, length } = streamInfo(info);
+    const all = fromEntries(entries);
+    const held = all[0]?.id === afterId;
     // Entries before the first kept one were trimmed: a resume from before it may have a gap.
     const trimmed = entriesAdded === null || entriesAdded > length;
+    const beforeKept = firstId !== null && compareIds(afterId, firstId) < 0;
     return {
-      events: fromEntries(entries),
-      reset: trimmed && firstId !== null && compareIds(afterId, firstId) < 0,
+      events: held ? all.slice(1) : all.slice(0, max),
+      reset: trimmed && beforeKept,
+      unknownId: !held && !(trimmed && beforeKept),
     };
   }
 

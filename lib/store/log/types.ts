@@ -23,6 +23,12 @@ export interface Outgoing {
   revision?: Revision;
 }
 
+export interface AfterId {
+  events: Notification[];
+  reset: boolean;
+  unknownId: boolean;
+}
+
 export interface NotificationLog {
   /**
    * Stores the notification (id minted by the store) and publishes it,
@@ -38,9 +44,11 @@ export interface NotificationLog {
   publishAll(batch: Outgoing[]): Promise<(Notification | null)[]>;
   /**
    * Notifications with id > afterId, oldest first, at most `max`. `reset` is
-   * true when some notification after afterId is no longer kept.
+   * true when some notification after afterId is no longer kept; `unknownId`
+   * when afterId is neither held nor trimmed: this log never issued it (it
+   * was wiped, or an embedded store restarted empty), in the same round trip.
    */
-  eventsAfter(afterId: string, max: number): Promise<{ events: Notification[]; reset: boolean }>;
+  eventsAfter(afterId: string, max: number): Promise<AfterId>;
   /** Up to `count` notifications with id < beforeId (or the newest), newest first. */
   eventsBefore(beforeId: string | null, count: number): Promise<Notification[]>;
   /**
