@@ -12,8 +12,14 @@ for (const [name, secret] of [
   });
 }
 
+test("next start refuses an allow list that names nobody, and a deployment nobody could sign in to, before it is ready", async () => {
+  await expect(startNextServer({ ALLOWED_EMAILS: " , " })).rejects.toThrow(/Refusing to start: ALLOWED_EMAILS is set but names no address/);
+  await expect(startNextServer({ DEMO_USERS: "" })).rejects.toThrow(/Refusing to start: nobody could sign in/);
+});
+
 test("demo accounts are off in production unless DEMO_USERS=1", async () => {
-  const server = await startNextServer({ DEMO_USERS: "", NEXTAUTH_SECRET: TEST_SECRET });
+  // A way to sign in that needs no provider here: email links (nothing is sent in this test).
+  const server = await startNextServer({ DEMO_USERS: "", NEXTAUTH_SECRET: TEST_SECRET, SMTP_URL: "smtp://127.0.0.1:9", EMAIL_FROM: "alerts@example.com", ALLOWED_EMAIL_DOMAINS: "example.com" });
   try {
     await expect(signInCookie(server.url, "admin@example.com")).rejects.toThrow(/sign-in failed/);
     expect(server.output()).not.toContain("demo");

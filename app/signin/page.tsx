@@ -8,10 +8,10 @@ import { getCurrentUser, safeCallbackUrl } from "@/lib/auth/session";
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
   const callbackUrl = safeCallbackUrl(params.callbackUrl);
-  const refused = params.error === "not-allowed" || params.error === "AccessDenied" ? NOT_ALLOWED : null;
+  const refused = refusal(params.error);
   if (await getCurrentUser()) redirect(callbackUrl);
   const oauth = authOptions.providers.filter((p) => p.type === "oauth").map((p) => ({ id: p.id, name: p.name }));
-  const { demoUsers, production } = config();
+  const { demoUsers, production, emailLinks } = config();
   return (
     <main className="grid min-h-screen place-items-center px-4">
       <div className="w-full max-w-sm">
@@ -26,7 +26,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
             {refused}
           </p>
         )}
-        <SignInForm callbackUrl={callbackUrl} oauthProviders={oauth} />
+        <SignInForm callbackUrl={callbackUrl} oauthProviders={oauth} password={demoUsers} emailLinks={emailLinks !== null} />
         {demoUsers && !production && (
           <p className="mt-4 rounded-lg bg-slate-100 p-3 text-xs text-slate-600 dark:bg-slate-900 dark:text-slate-400">
             Demo accounts: admin@example.com (admin), alice@example.com and bob@example.com (members). The password is in your DEMO_PASSWORD setting, &quot;demo&quot; by default.
@@ -35,4 +35,12 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       </div>
     </main>
   );
+}
+
+/** What the sign-in page says when a provider's sign-in came back refused. */
+function refusal(error: string | string[] | undefined): string | null {
+  if (error === "not-allowed" || error === "AccessDenied") return NOT_ALLOWED;
+  if (error === "unverified") return "Your account there has no verified email address, so it cannot sign in here. Verify your email with that provider, then try again.";
+  if (error === "OAuthCallback" || error === "OAuthSignin" || error === "Callback") return "The sign-in did not complete: the provider's answer could not be checked. Try again; if it keeps failing, tell an admin.";
+  return null;
 }

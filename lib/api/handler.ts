@@ -161,7 +161,7 @@ export async function readBodyLimited(req: Request, max = config().maxBodyBytes)
 }
 
 /** Reads at most MAX_BODY_BYTES, then parses; 413 before any parsing when larger. */
-async function readJson(req: NextRequest, maxBytes?: number): Promise<unknown> {
+export async function readJson(req: NextRequest, maxBytes?: number): Promise<unknown> {
   // The media type, parsed: "text/plain; application/json" is text, whatever it mentions.
   const mediaType = (req.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (mediaType !== "application/json") throw new ApiError(415, "Send the body as application/json.");

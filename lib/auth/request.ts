@@ -1,6 +1,8 @@
 // Who is making this request: a Bearer API token, else the next-auth session
 // cookie, unless that session was signed out. The role is derived from the
-// email now, so ADMIN_EMAILS changes apply without waiting for sessions to expire.
+// email now, so ADMIN_EMAILS changes apply without waiting for sessions to expire;
+// an OIDC_ADMIN_GROUPS admin is one by the ID token of their sign-in (groups are
+// known only then: a change applies at the next sign-in).
 import "server-only";
 import { getToken } from "next-auth/jwt";
 import type { NextRequest } from "next/server";
@@ -98,5 +100,5 @@ async function decode(req: NextRequest): Promise<SessionInfo | null> {
   const jwt = await getToken({ req, secret: config().authSecret });
   // A session without an id (signed before sessions had one) cannot be signed out, so it is not trusted.
   if (!jwt?.email || typeof jwt.sid !== "string" || typeof jwt.exp !== "number") return null;
-  return { user: toSessionUser(jwt.email, jwt.name), sessionId: jwt.sid, expiresAt: jwt.exp * 1000 };
+  return { user: toSessionUser(jwt.email, jwt.name, { admin: jwt.adminByGroup === true }), sessionId: jwt.sid, expiresAt: jwt.exp * 1000 };
 }

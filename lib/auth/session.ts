@@ -11,7 +11,7 @@ import { sameOriginPath } from "../shared/links";
 export async function getCurrentUser(): Promise<SessionUser | null> {
   const session = await getServerSession(authOptions);
   const email = session?.user?.email;
-  return email ? toSessionUser(email, session.user.name) : null;
+  return email ? toSessionUser(email, session.user.name, { admin: session.user.adminByGroup }) : null;
 }
 
 /** The user, or a redirect to sign-in that comes back to `path`. */

@@ -19,25 +19,20 @@ const DEMO_ACCOUNTS = [
   { email: "bob@example.com", name: "Bob", role: "member" as const },
 ];
 
-/** The one form of an email used for lookups, ids, roles and the sign-in limit's key. */
-export function normalizeEmail(email: string) {
-  return email.normalize("NFC").trim().toLowerCase();
+/** `address`: an email in its one form (parseEmailAddress). */
+export function userIdFor(address: string): string {
+  return `u_${createHash("sha256").update(address).digest("hex").slice(0, 16)}`;
 }
 
-export function userIdFor(email: string): string {
-  return `u_${createHash("sha256").update(normalizeEmail(email)).digest("hex").slice(0, 16)}`;
-}
-
-export function roleFor(email: string): Role {
-  const normalized = normalizeEmail(email);
-  if (config().adminEmails.has(normalized)) return "admin";
-  if (config().demoUsers && DEMO_ACCOUNTS.some((a) => a.email === normalized && a.role === "admin")) return "admin";
+export function roleFor(address: string): Role {
+  if (config().adminEmails.has(address)) return "admin";
+  if (config().demoUsers && DEMO_ACCOUNTS.some((a) => a.email === address && a.role === "admin")) return "admin";
   return "member";
 }
 
-export function toSessionUser(email: string, name?: string | null): SessionUser {
-  const normalized = normalizeEmail(email);
-  return { id: userIdFor(normalized), email: normalized, name: name || normalized.split("@")[0]!, role: roleFor(normalized) };
+/** `admin`: the provider made this person an admin (an OIDC_ADMIN_GROUPS group), whatever ADMIN_EMAILS says. */
+export function toSessionUser(address: string, name?: string | null, { admin = false }: { admin?: boolean } = {}): SessionUser {
+  return { id: userIdFor(address), email: address, name: name || address.split("@")[0]!, role: admin ? "admin" : roleFor(address) };
 }
 
 const ACCOUNTS_KEY = Symbol.for("notifications.accounts");
@@ -56,8 +51,8 @@ function accounts(): Promise<Map<string, Account>> {
   })());
 }
 
-export async function checkPassword(email: string, password: string): Promise<SessionUser | null> {
-  const account = (await accounts()).get(normalizeEmail(email));
+export async function checkPassword(address: string, password: string): Promise<SessionUser | null> {
+  const account = (await accounts()).get(address);
   // Hash anyway when the account is unknown, so timing does not reveal which emails exist.
   const ok = await verifyPassword(password, account?.passwordHash ?? "scrypt$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
   return ok && account ? toSessionUser(account.email, account.name) : null;

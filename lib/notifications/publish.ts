@@ -1,7 +1,8 @@
 // Publishing: a notification (or a webhook's batch) stored, then sent on the
 // bus to every instance, against its sender's publish budget.
 import "server-only";
-import { normalizeEmail, userIdFor } from "../auth/users";
+import { userIdFor } from "../auth/users";
+import { parseEmailAddress } from "../shared/email-address";
 import { config } from "../server/config";
 import { ApiError, tooMany } from "../server/errors";
 import type { PublishInput } from "../shared/schemas";
@@ -68,8 +69,9 @@ function toStored(sender: Sender, input: PublishInput): NewNotification {
   };
 }
 
-/** An email in a user audience becomes that user's id. */
+/** An email in a user audience becomes that user's id (one no address parses to reaches nobody, as an unknown id does). */
 function resolveAudience(audience: PublishInput["audience"]): Audience {
   if (audience.kind !== "user" || !audience.userId.includes("@")) return audience;
-  return { kind: "user", userId: userIdFor(normalizeEmail(audience.userId)) };
+  const address = parseEmailAddress(audience.userId);
+  return address ? { kind: "user", userId: userIdFor(address) } : audience;
 }

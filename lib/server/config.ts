@@ -2,8 +2,9 @@
 // fails with the variable's name instead of surfacing as NaN deep in the code.
 import "server-only";
 import { z } from "zod";
-import { EVENTS_ROUTE_MAX_DURATION_S, upstashPair } from "./deployment-settings";
-import { DEV_AUTH_SECRET } from "./startup-check";
+import { parseList } from "../shared/email-address";
+import { demoUsersOn, emailLinksOn, EVENTS_ROUTE_MAX_DURATION_S, oidcOn, upstashPair } from "./deployment-settings";
+import { DEV_AUTH_SECRET, signInSettingsProblem } from "./startup-check";
 
 const intSetting = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -22,6 +23,18 @@ const schema = z.object({
   ALLOWED_EMAIL_DOMAINS: z.string().default(""),
   DEMO_USERS: z.enum(["0", "1"]).optional(),
   DEMO_PASSWORD: z.string().min(1).default("demo"),
+  /** Any OpenID Connect provider (Okta, Entra ID, Keycloak, Authentik, Google Workspace): its issuer URL, as its discovery document says. */
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The sign-in button's label: "Continue with …". */
+  OIDC_NAME: z.string().min(1).max(60).default("single sign-on"),
+  /** People in any of these groups (the ID token's `groups` claim) are admins. */
+  OIDC_ADMIN_GROUPS: z.string().default(""),
+  /** Email sign-in links go out through this server: smtp://user:password@host:587 or smtps://…:465. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\/\S+$/, "use smtp://… or smtps://…").optional(),
+  /** The sender of sign-in links: "Alerts <alerts@example.com>" or an address. */
+  EMAIL_FROM: z.string().min(3).optional(),
   SSE_HEARTBEAT_MS: intSetting(15_000, 50, 300_000),
   SSE_MAX_DURATION_S: intSetting(300, 2, 86_400),
   HIDDEN_STREAM_DROP_MIN: intSetting(0, 0, 1_440),
@@ -64,7 +77,9 @@ function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const e = parsed.data;
   const production = e.NODE_ENV === "production";
   const upstash = upstashPair(e);
-  const commaList = (value: string) => new Set(value.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean));
+  const signInProblem = signInSettingsProblem(env);
+  if (signInProblem) throw new Error(signInProblem);
+  const addresses = (value: string) => parseList(value, "address").set;
   return {
     production,
     mode: upstash ? ("upstash" as const) : e.REDIS_URL ? ("redis" as const) : ("embedded" as const),
@@ -74,11 +89,21 @@ function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     /** Plain Redis or Valkey over TCP; Upstash's settings win when both are set. */
     redisUrl: upstash ? null : (e.REDIS_URL ?? null),
     authSecret: e.NEXTAUTH_SECRET ?? (production ? "" : DEV_AUTH_SECRET),
-    adminEmails: commaList(e.ADMIN_EMAILS),
-    /** Who may sign in (with ADMIN_EMAILS); both empty: anyone with an account (startup-check.ts refuses that in production with OAuth on). */
-    allowedEmails: commaList(e.ALLOWED_EMAILS),
-    allowedEmailDomains: new Set([...commaList(e.ALLOWED_EMAIL_DOMAINS)].map((d) => d.replace(/^@/, ""))),
-    demoUsers: e.DEMO_USERS ? e.DEMO_USERS === "1" : !production,
+    adminEmails: addresses(e.ADMIN_EMAILS),
+    /** Who may sign in (with ADMIN_EMAILS); both empty: anyone with an account (startup-check.ts refuses that in production with OAuth or email links on). */
+    allowedEmails: addresses(e.ALLOWED_EMAILS),
+    allowedEmailDomains: parseList(e.ALLOWED_EMAIL_DOMAINS, "domain").set,
+    demoUsers: demoUsersOn(env),
+    oidc: oidcOn(env)
+      ? {
+          issuer: e.OIDC_ISSUER!.replace(/\/$/, ""),
+          clientId: e.OIDC_CLIENT_ID!,
+          clientSecret: e.OIDC_CLIENT_SECRET!,
+          name: e.OIDC_NAME,
+          adminGroups: new Set(e.OIDC_ADMIN_GROUPS.split(",").map((g) => g.trim()).filter(Boolean)),
+        }
+      : null,
+    emailLinks: emailLinksOn(env) ? { smtpUrl: e.SMTP_URL!, from: e.EMAIL_FROM! } : null,
     demoPassword: e.DEMO_PASSWORD,
     heartbeatMs: e.SSE_HEARTBEAT_MS,
     maxDurationMs: e.SSE_MAX_DURATION_S * 1000,

@@ -35,6 +35,28 @@ describe("deployment settings", () => {
     expect(productionStartProblem({ ...base, ALLOWED_EMAILS: "a@example.com" })).toBeNull();
     expect(productionStartProblem({ ...base, ALLOWED_EMAIL_DOMAINS: "example.com" })).toBeNull();
     expect(productionStartProblem({ ...base, ALLOW_ANY_SIGNIN: "1" })).toBeNull();
-    expect(productionStartProblem({ NODE_ENV: "production", NEXTAUTH_SECRET: secret })).toBeNull();
+    expect(productionStartProblem({ ...base, ALLOWED_EMAILS: "a@example.com", DEMO_USERS: "0" })).toBeNull();
+  });
+
+  it("fails closed: a list that names nothing, or holds what is no address, stops any start with the setting's name", () => {
+    for (const blank of [",", " , ", " "]) {
+      expect(productionStartProblem({ NODE_ENV: "development", ALLOWED_EMAILS: blank })).toMatch(/^ALLOWED_EMAILS is set but names no address/);
+      expect(productionStartProblem({ NODE_ENV: "production", NEXTAUTH_SECRET: secret, ALLOWED_EMAIL_DOMAINS: blank })).toMatch(/^ALLOWED_EMAIL_DOMAINS is set but names no domain/);
+    }
+    expect(productionStartProblem({ NODE_ENV: "development", ADMIN_EMAILS: "kate@example.com,example.com" })).toMatch(/^ADMIN_EMAILS holds "example.com", which is not an email address/);
+    expect(productionStartProblem({ NODE_ENV: "development", ALLOWED_EMAILS: "\u212Aate@example.com" })).toMatch(/not an email address/);
+    expect(productionStartProblem({ NODE_ENV: "development", OIDC_ADMIN_GROUPS: " , " })).toMatch(/OIDC_ADMIN_GROUPS is set but names no group/);
+  });
+
+  it("a production start with no way for anyone to sign in refuses and names the settings to set", () => {
+    const bare = { NODE_ENV: "production", NEXTAUTH_SECRET: secret } as const;
+    expect(productionStartProblem(bare)).toMatch(/nobody could sign in.*OIDC_ISSUER.*SMTP_URL and EMAIL_FROM/);
+    expect(productionStartProblem({ ...bare, DEMO_USERS: "1" })).toBeNull();
+    const oidc = { OIDC_ISSUER: "https://id.example.com", OIDC_CLIENT_ID: "a", OIDC_CLIENT_SECRET: "s", ALLOWED_EMAIL_DOMAINS: "example.com" };
+    expect(productionStartProblem({ ...bare, ...oidc })).toBeNull();
+    // Email links reach anyone with a mailbox: they need a rule too.
+    const smtp = { SMTP_URL: "smtp://127.0.0.1:2525", EMAIL_FROM: "alerts@example.com" };
+    expect(productionStartProblem({ ...bare, ...smtp })).toMatch(/email sign-in links are on and nothing limits/);
+    expect(productionStartProblem({ ...bare, ...smtp, ALLOWED_EMAILS: "a@example.com" })).toBeNull();
   });
 });

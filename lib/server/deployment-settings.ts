@@ -19,7 +19,20 @@ export function storeMode(env: Record<string, string | undefined>) {
 }
 
 export function oauthProviderOn(env: Record<string, string | undefined>) {
-  return Boolean((env.GITHUB_ID && env.GITHUB_SECRET) || (env.GOOGLE_CLIENT_ID && env.GOOGLE_CLIENT_SECRET));
+  return Boolean((env.GITHUB_ID && env.GITHUB_SECRET) || (env.GOOGLE_CLIENT_ID && env.GOOGLE_CLIENT_SECRET) || oidcOn(env));
+}
+
+export function oidcOn(env: Record<string, string | undefined>) {
+  return Boolean(env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET);
+}
+
+export function emailLinksOn(env: Record<string, string | undefined>) {
+  return Boolean(env.SMTP_URL && env.EMAIL_FROM);
+}
+
+/** Password sign-in has accounts only while the demo users are on: by default in development, never unless asked in production. */
+export function demoUsersOn(env: Record<string, string | undefined>) {
+  return env.DEMO_USERS ? env.DEMO_USERS === "1" : env.NODE_ENV !== "production";
 }
 
 /** What app/api/events/route.ts exports as `maxDuration` (a literal: Next reads it at build time; a test keeps the two equal). */

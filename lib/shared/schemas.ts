@@ -1,6 +1,7 @@
 // zod schemas for every request body and query, shared by the API routes and
 // the admin form so that both sides enforce the same rules.
 import { z } from "zod";
+import { parseEmailAddress } from "./email-address";
 import { notificationLinkTarget } from "./links";
 import { withoutDisguises } from "./plain-text";
 import { EVERYONE } from "./preferences";
@@ -95,6 +96,17 @@ const someIds = z.array(notificationId).min(1).max(LIMITS.readIds);
 export const markReadSchema = z.union([z.object({ all: z.literal(true) }).strict(), z.object({ ids: someIds }).strict()], {
   error: 'Send { "ids": [...] } or { "all": true }.',
 });
+
+/** POST /api/sign-in/email: the address in its one form (email-address.ts). */
+export const emailLinkSchema = z
+  .object({
+    email: z
+      .string()
+      .max(254, "Email addresses are at most 254 characters.")
+      .transform((value, ctx) => parseEmailAddress(value) ?? (ctx.addIssue({ code: "custom", message: "Enter an email address, like name@example.com." }), z.NEVER)),
+    callbackUrl: z.string().max(2_000).optional(),
+  })
+  .strict();
 
 export const markSeenSchema = z.object({ upTo: notificationId }).strict();
 

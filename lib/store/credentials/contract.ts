@@ -55,5 +55,18 @@ export function runCredentialsContract(name: string, make: MakeStores) {
       await until(async () => !(await stores().credentials.isSessionRevoked("s_short")));
       expect(await stores().credentials.isSessionRevoked("s_1")).toBe(true);
     });
+
+    it("gives an email sign-in link's address once, to one of many takers, and never after it expires", async () => {
+      const credentials = stores().credentials;
+      await credentials.keepSignInLink("h_once", "alice@example.com", 60_000);
+      const takes = await Promise.all(Array.from({ length: 5 }, () => credentials.takeSignInLink("h_once")));
+      expect(takes.filter((t) => t !== null)).toEqual(["alice@example.com"]);
+      expect(await credentials.takeSignInLink("h_once")).toBeNull();
+      expect(await credentials.takeSignInLink("h_never")).toBeNull();
+      await credentials.keepSignInLink("h_short", "bob@example.com", 100);
+      // Past its expiry (only ever later on a busy machine).
+      await new Promise((r) => setTimeout(r, 150));
+      expect(await credentials.takeSignInLink("h_short")).toBeNull();
+    });
   });
 }

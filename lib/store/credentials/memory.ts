@@ -8,6 +8,7 @@ export class MemoryCredentials implements Credentials {
   private readonly idByHash = new Map<string, string>();
   /** Signed-out session ids and until when they stay refused (their cookies' expiry). */
   private readonly revokedSessions = new Map<string, number>();
+  private readonly signInLinks = new Map<string, { email: string; untilMs: number }>();
 
   constructor(private readonly bus: MemoryBus) {}
 
@@ -56,5 +57,17 @@ export class MemoryCredentials implements Credentials {
     if (until > Date.now()) return true;
     this.revokedSessions.delete(sessionId);
     return false;
+  }
+
+  async keepSignInLink(hash: string, email: string, ttlMs: number) {
+    const now = Date.now();
+    for (const [key, link] of this.signInLinks) if (link.untilMs <= now) this.signInLinks.delete(key);
+    this.signInLinks.set(hash, { email, untilMs: now + ttlMs });
+  }
+
+  async takeSignInLink(hash: string) {
+    const link = this.signInLinks.get(hash);
+    this.signInLinks.delete(hash);
+    return link && link.untilMs > Date.now() ? link.email : null;
   }
 }

@@ -52,6 +52,16 @@ export class RedisCredentials implements Credentials {
     return (await this.redis.one<string | null>((b) => b.get(KEY.revokedSession(sessionId)))) !== null;
   }
 
+  async keepSignInLink(hash: string, email: string, ttlMs: number) {
+    await this.redis.run((b) => b.set(KEY.signInLink(hash), email, ttlMs));
+  }
+
+  async takeSignInLink(hash: string) {
+    // GET and DEL in one transaction: of two instances taking the same link, one gets it.
+    const [email] = await this.redis.run((b) => b.get(KEY.signInLink(hash)).del(KEY.signInLink(hash)), true);
+    return typeof email === "string" ? email : null;
+  }
+
   private async token(id: string): Promise<TokenRecord | null> {
     const raw = await this.redis.one<string | null>((b) => b.hget(KEY.tokens, id));
     return raw ? (JSON.parse(raw) as TokenRecord) : null;

@@ -1,4 +1,5 @@
-// API tokens and signed-out sessions: what may still act for a person.
+// API tokens, signed-out sessions and email sign-in links: what may still act
+// for a person.
 import type { TokenScope } from "../../shared/types";
 
 /** A token acts as its owner with the owner's current role, derived from the email on every use. */
@@ -31,4 +32,8 @@ export interface Credentials {
    */
   revokeSession(sessionId: string, untilMs: number): Promise<void>;
   isSessionRevoked(sessionId: string): Promise<boolean>;
+  /** Keeps an email sign-in link (by its hash) for `ttlMs`: any instance can take it. */
+  keepSignInLink(hash: string, email: string, ttlMs: number): Promise<void>;
+  /** The link's email, once: the first take of a kept, unexpired link gets it, every later one null. */
+  takeSignInLink(hash: string): Promise<string | null>;
 }

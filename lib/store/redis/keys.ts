@@ -16,6 +16,8 @@ export const KEY = {
   tokens: "ntf:tokens",
   tokenByHash: "ntf:token-hash",
   revokedSession: (sessionId: string) => `ntf:revoked:${sessionId}`,
+  /** An email sign-in link, by its hash, until it is taken or expires. */
+  signInLink: (hash: string) => `ntf:signin-link:${hash}`,
   watermark: (userId: string) => `ntf:read-upto:${userId}`,
   readIds: (userId: string) => `ntf:read:${userId}`,
   seenUpTo: (userId: string) => `ntf:seen-upto:${userId}`,
