@@ -23,8 +23,8 @@ const ROOT = path.resolve(__dirname, "..");
  */
 export function productNodeFlags(dir = ROOT): string[] {
   const start: string = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")).scripts?.start ?? "";
-  const flags = /^node((?: --\S+)*) node_modules\/next\/dist\/bin\/next start -H 127\.0\.0\.1$/.exec(start);
-  if (!flags) throw new Error(`${dir}/package.json's start script is not "node [--flags] node_modules/next/dist/bin/next start -H 127.0.0.1": ${start}`);
+  const flags = /^(?:exec )?node((?: --\S+)*) node_modules\/next\/dist\/bin\/next start -H 127\.0\.0\.1$/.exec(start);
+  if (!flags) throw new Error(`${dir}/package.json's start script is not "[exec ]node [--flags] node_modules/next/dist/bin/next start -H 127.0.0.1": ${start}`);
   return flags[1]!.trim().split(" ").filter(Boolean);
 }
 

@@ -116,22 +116,37 @@ function isUnsafe(method: string) {
 /**
  * Cookie-authenticated writes must come from our own pages. Browsers send
  * Sec-Fetch-Site (and Origin) on every cross-site POST; Bearer requests carry
- * no ambient credentials and are exempt.
+ * no ambient credentials and are exempt. Our pages' origin is the app's
+ * public one, NEXTAUTH_URL, when set: behind a reverse proxy the request's
+ * own Host is whatever the proxy chose to send. Without it, the request's
+ * Host (or X-Forwarded-Host). A refusal names what it saw and what to set.
  */
 export function assertSameOrigin(req: NextRequest) {
-  if (fromAnotherSite(req)) throw new ApiError(403, "Cross-site requests are not allowed.");
+  if (fromAnotherSite(req)) throw new ApiError(403, `Cross-site requests are not allowed: the browser says this request came from another site's page (Sec-Fetch-Site: ${req.headers.get("sec-fetch-site")}).`);
   const origin = req.headers.get("origin");
-  if (origin && origin !== "null") {
-    const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
-    let originHost: string;
-    try {
-      originHost = new URL(origin).host;
-    } catch {
-      throw new ApiError(403, "Cross-site requests are not allowed.");
-    }
-    if (originHost !== host) throw new ApiError(403, "Cross-site requests are not allowed.");
-  } else if (origin === "null") {
-    throw new ApiError(403, "Cross-site requests are not allowed.");
+  if (origin === null) return;
+  const seen = urlOrNull(origin);
+  const configured = process.env.NEXTAUTH_URL;
+  if (configured) {
+    const expected = new URL(configured).origin;
+    if (seen?.origin === expected) return;
+    throw new ApiError(403, `This request came from ${origin}, not from this app's origin ${expected} (NEXTAUTH_URL). If people open the app at ${origin}, set NEXTAUTH_URL to it.`);
+  }
+  // Without a public URL, the host the request names (the scheme a TLS-terminating proxy hides).
+  const forwarded = req.headers.get("x-forwarded-host");
+  const host = forwarded ?? req.headers.get("host");
+  if (seen !== null && seen.host === host) return;
+  throw new ApiError(
+    403,
+    `This request came from ${origin}, but ${forwarded ? "X-Forwarded-Host" : "the Host header"} says ${host ?? "nothing"}. Behind a reverse proxy, set NEXTAUTH_URL to the URL people open (docs/self-hosting.md).`,
+  );
+}
+
+function urlOrNull(text: string): URL | null {
+  try {
+    return text === "null" ? null : new URL(text);
+  } catch {
+    return null;
   }
 }
 

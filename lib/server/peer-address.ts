@@ -1,6 +1,9 @@
-// Who is on the other end of a request, for per-address limits. Behind a
-// proxy you trust (TRUST_PROXY=1: Vercel, a load balancer), the first
-// X-Forwarded-For entry; otherwise the socket's address. Next copies a client's
+// Who is on the other end of a request, for per-address limits. Behind n
+// proxies you run (TRUST_PROXY=n: 1 for Vercel, nginx or a load balancer),
+// the X-Forwarded-For entry n places from the right: each proxy appends the
+// address it was connected from, so that entry was written by the first of
+// yours, and every entry left of it by the client (never trusted);
+// otherwise the socket's address. Next copies a client's
 // own X-Forwarded-For through untouched when one is sent, and a route handler
 // never sees the socket, so `next start` stamps the socket's address on every
 // request (stampPeerAddress, installed by instrumentation.ts), overwriting
@@ -22,14 +25,17 @@ export function stampPeerAddress() {
 
 type Headers = { get(name: string): string | null } | Record<string, string | string[] | undefined>;
 
-export function clientAddress(headers: Headers, trustProxy: boolean): string {
+/** `trustedProxies`: how many proxies you run in front of the app (TRUST_PROXY). */
+export function clientAddress(headers: Headers, trustedProxies: number): string {
   const read = (name: string) => {
     const value = "get" in headers && typeof headers.get === "function" ? headers.get(name) : (headers as Record<string, string | string[] | undefined>)[name];
     return Array.isArray(value) ? value[0] : (value ?? null);
   };
-  if (trustProxy) {
-    const forwarded = read("x-forwarded-for")?.split(",")[0]?.trim();
-    if (forwarded) return forwarded;
+  if (trustedProxies > 0) {
+    // One header or several (a proxy may add a line instead of appending): in order, joined.
+    const forwarded = (read("x-forwarded-for") ?? "").split(",").map((entry) => entry.trim());
+    const entry = forwarded.length >= trustedProxies ? forwarded[forwarded.length - trustedProxies] : undefined;
+    if (entry) return entry;
   }
   return read(PEER_ADDRESS_HEADER) ?? "unknown";
 }

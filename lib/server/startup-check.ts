@@ -54,13 +54,3 @@ export const EMBEDDED_FORGETS =
 export function forgetsOnRestart(env: NodeJS.ProcessEnv = process.env) {
   return env.NODE_ENV === "production" && storeMode(env) === "embedded";
 }
-
-/** Stops the process with the reason when a production start is unsafe. */
-export function refuseUnsafeProductionStart() {
-  const problem = productionStartProblem();
-  if (problem) {
-    console.error(`\n[startup] Refusing to start: ${problem}\n`);
-    process.exit(1);
-  }
-  if (forgetsOnRestart()) console.warn(`[startup] ${EMBEDDED_FORGETS}`);
-}

@@ -1,0 +1,10 @@
+// GET /api/health/ready (a readiness probe), as /api/health: 200 when the store answers and the bus is heard, 503 naming the failing part (lib/stream/readiness.ts).
+import { privateAnswer } from "@/lib/api/handler";
+import { readiness } from "@/lib/stream/readiness";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export async function GET() {
+  return privateAnswer(await readiness());
+}

@@ -1,0 +1,164 @@
+// The repository's reverse-proxy configurations as docs/self-hosting.md tells
+// people to use them: Debian's nginx and Caddy, each in front of two
+// instances on one Redis. Streams pass unbuffered, browser writes are
+// accepted, a client's own X-Forwarded-For is not trusted, 1 MiB webhooks
+// pass, and a rolling restart done as the docs say gives no 5xx and never
+// leaves the dashboard's Live. (Behind Debian's Caddy 2.6 the restart's load
+// is reads: it retries a POST whose connection broke with an empty body,
+// and answers 502; docs/self-hosting.md says so.)
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { startNextServer, type NextServer } from "../testing/next-server";
+import { freePort } from "../testing/ports";
+import { startRedis, type RedisServer } from "../testing/redis";
+import { startReverseProxy, type ReverseProxy } from "../testing/reverse-proxy";
+import { signInCookie } from "../testing/session";
+import { collect, notificationIds } from "../testing/sse-reader";
+import { until } from "../testing/until";
+import { addCookieHeader, ADMIN, cardsTitled, expect, test } from "./fixtures";
+
+test.describe.configure({ mode: "serial" });
+test.setTimeout(120_000);
+
+const alertmanager = JSON.parse(readFileSync(path.join(__dirname, "../lib/integrations/fixtures/alertmanager-v4.json"), "utf8"));
+
+for (const kind of ["nginx", "caddy"] as const) {
+  test.describe(`behind ${kind}`, () => {
+    let redis: RedisServer;
+    let proxy: ReverseProxy;
+    const instances: NextServer[] = [];
+    let env: Record<string, string>;
+    let admin: string;
+    let alice: string;
+
+    test.beforeAll(async () => {
+      redis = await startRedis();
+      const [proxyPort, a, b] = [await freePort(), await freePort(), await freePort()];
+      env = {
+        REDIS_URL: redis.url,
+        NEXTAUTH_URL: `http://127.0.0.1:${proxyPort}`,
+        TRUST_PROXY: "1",
+        SSE_HEARTBEAT_MS: "500",
+        RATE_SIGNIN_ADDRESS_PER_MIN: "8",
+        RATE_PUBLISH_PER_MIN: "100000",
+        RATE_CONNECT_PER_MIN: "100000",
+      };
+      instances.push(await startNextServer(env, { port: a }), await startNextServer(env, { port: b }));
+      proxy = await startReverseProxy(kind, [a, b], proxyPort);
+      // Two of the address's eight sign-ins a minute; the X-Forwarded-For test spends the rest.
+      [admin, alice] = [await signInCookie(proxy.url, ADMIN), await signInCookie(proxy.url, "alice@example.com")];
+    });
+    test.afterAll(async () => {
+      await proxy?.stop();
+      for (const instance of instances) await instance.stop();
+      await redis?.destroy();
+    });
+
+    const publish = (cookie: string, title: string) =>
+      fetch(`${proxy.url}/api/notifications`, {
+        method: "POST",
+        // What a browser sends from the app's page: the public origin.
+        headers: { cookie, origin: proxy.url, "content-type": "application/json" },
+        body: JSON.stringify({ title, audience: { kind: "all" } }),
+      });
+
+    test("streams pass unbuffered with their heartbeats, and writes from the app's pages are accepted", async () => {
+      const res = await fetch(`${proxy.url}/api/events`, { headers: { cookie: admin } });
+      expect(res.status).toBe(200);
+      const stream = collect(res.body!);
+      await stream.waitFor((e) => e.some((x) => x.event === "connected"));
+      await until(() => stream.comments.length >= 3, 30_000);
+      const sent = await publish(admin, `through ${kind}`);
+      expect(sent.status, await sent.clone().text()).toBe(201);
+      const { id } = await sent.json();
+      // Held back by a buffer, it would come only when the buffer filled or the stream ended.
+      await stream.waitFor((e) => notificationIds(e).includes(id), 30_000);
+      const foreign = await fetch(`${proxy.url}/api/notifications`, {
+        method: "POST",
+        headers: { cookie: admin, origin: "https://evil.example", "content-type": "application/json" },
+        body: JSON.stringify({ title: "forged", audience: { kind: "all" } }),
+      });
+      expect(foreign.status).toBe(403);
+      // A proxy that sends its own Host (a bare proxy_pass): the public origin is NEXTAUTH_URL's, not the Host's.
+      const bareHost = await fetch(`${instances[0]!.url}/api/notifications`, {
+        method: "POST",
+        headers: { cookie: admin, origin: proxy.url, "content-type": "application/json" },
+        body: JSON.stringify({ title: "through a proxy that rewrites Host", audience: { kind: "all" } }),
+      });
+      expect(bareHost.status).toBe(201);
+      expect((await foreign.json()).error).toBe(`This request came from https://evil.example, not from this app's origin ${proxy.url} (NEXTAUTH_URL). If people open the app at https://evil.example, set NEXTAUTH_URL to it.`);
+    });
+
+    test("a client's own X-Forwarded-For entries are not trusted: the per-address sign-in limit holds", async () => {
+      const attempts: number[] = [];
+      // 20: past the budget of 8 even when a minute's window turns during the loop.
+      for (let i = 0; i < 20; i++) {
+        const csrf = await fetch(`${proxy.url}/api/auth/csrf`);
+        const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+        const res = await fetch(`${proxy.url}/api/auth/callback/credentials`, {
+          method: "POST",
+          redirect: "manual",
+          headers: {
+            "content-type": "application/x-www-form-urlencoded",
+            "x-forwarded-for": `198.51.100.${i}`,
+            cookie: csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; "),
+          },
+          body: new URLSearchParams({ csrfToken, email: `nobody${i}@example.com`, password: "wrong", json: "true" }),
+        });
+        attempts.push(/Too many sign-in attempts/.test(decodeURIComponent(((await res.json()) as { url: string }).url)) ? 429 : 401);
+      }
+      // Each attempt names a new address of its own; trusted, none would ever be limited.
+      expect(attempts).toContain(429);
+    });
+
+    test("a webhook of 1 MiB passes", async () => {
+      const made = await fetch(`${proxy.url}/api/tokens`, { method: "POST", headers: { cookie: admin, origin: proxy.url, "content-type": "application/json" }, body: JSON.stringify({ name: "alertmanager", scope: "hooks" }) });
+      expect(made.status).toBe(201);
+      const { token } = (await made.json()) as { token: string };
+      const padding = "x".repeat(1024 * 1024 - JSON.stringify(alertmanager).length - 64);
+      const body = JSON.stringify({ ...alertmanager, commonAnnotations: { ...alertmanager.commonAnnotations, padding } });
+      expect(body.length).toBeGreaterThan(1024 * 1024 - 100);
+      const res = await fetch(`${proxy.url}/api/hooks/alertmanager?channel=ops`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body });
+      expect(res.status, await res.clone().text()).toBe(202);
+    });
+
+    test(`a rolling restart as docs/self-hosting.md says: no 5xx ${kind === "nginx" ? "for publishes" : "for reads"}, and the dashboard never leaves Live`, async ({ browser }) => {
+      const context = await browser.newContext();
+      await addCookieHeader(context, proxy.url, alice);
+      const page = await context.newPage();
+      await page.goto(`${proxy.url}/`);
+      await expect(page.getByTestId("connection-status")).toHaveText("Live");
+      await page.evaluate(() => {
+        const seen: string[] = [];
+        (window as unknown as { statuses: string[] }).statuses = seen;
+        const status = document.querySelector('[data-testid="connection-status"]')!;
+        new MutationObserver(() => seen.push(status.textContent ?? "")).observe(status, { childList: true, characterData: true, subtree: true });
+      });
+
+      const statuses: number[] = [];
+      let sending = true;
+      let sent = 0;
+      const read = () => fetch(`${proxy.url}/api/notifications?limit=5`, { headers: { cookie: admin } });
+      const load = (async () => {
+        while (sending) statuses.push((kind === "nginx" ? await publish(admin, `during the restart ${sent++}`) : await read()).status);
+      })();
+      // The procedure: restart one instance, wait until it is ready, then the other.
+      for (const index of [0, 1]) {
+        const port = instances[index]!.port;
+        await instances[index]!.stop();
+        instances[index] = await startNextServer(env, { port });
+        expect((await fetch(`http://127.0.0.1:${port}/api/health/ready`)).status).toBe(200);
+      }
+      sending = false;
+      await load;
+      expect(statuses.filter((s) => s >= 500), proxy.output().split("\n").filter((l) => /error/.test(l)).slice(0, 3).join("\n")).toEqual([]);
+      expect(statuses.length).toBeGreaterThan(0);
+      const last = kind === "nginx" ? `during the restart ${sent - 1}` : "after the restart";
+      if (kind === "caddy") expect((await publish(admin, last)).status).toBe(201);
+      await expect(cardsTitled(page, last)).toHaveCount(1);
+      await expect(page.getByTestId("connection-status")).toHaveText("Live");
+      expect(await page.evaluate(() => (window as unknown as { statuses: string[] }).statuses.filter((s) => s !== "Live"))).toEqual([]);
+      await context.close();
+    });
+  });
+}

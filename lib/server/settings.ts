@@ -1,0 +1,143 @@
+// Settings read from the environment and validated, so that a wrong value
+// stops the start with the variable's name instead of surfacing as NaN deep
+// in the code (or as an empty 500 at the first request). Kept free of
+// "server-only": instrumentation.ts checks them before the server is ready
+// (refuse-start.ts); the code reads them through config.ts.
+import { z } from "zod";
+import { parseList } from "../shared/email-address";
+import { demoUsersOn, emailLinksOn, EVENTS_ROUTE_MAX_DURATION_S, oidcOn, upstashPair } from "./deployment-settings";
+import { DEV_AUTH_SECRET, signInSettingsProblem } from "./startup-check";
+
+const intSetting = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  UPSTASH_REDIS_REST_URL: z.url().optional(),
+  UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
+  /** The same pair under the names Vercel's storage integration injects. */
+  KV_REST_API_URL: z.url().optional(),
+  KV_REST_API_TOKEN: z.string().min(1).optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, "use redis://… or rediss://…").optional(),
+  NEXTAUTH_SECRET: z.string().min(1).optional(),
+  /** The app's public URL: next-auth's callbacks, the same-origin check, sign-in links. */
+  NEXTAUTH_URL: z.url().optional(),
+  ADMIN_EMAILS: z.string().default(""),
+  ALLOWED_EMAILS: z.string().default(""),
+  ALLOWED_EMAIL_DOMAINS: z.string().default(""),
+  DEMO_USERS: z.enum(["0", "1"]).optional(),
+  DEMO_PASSWORD: z.string().min(1).default("demo"),
+  /** Any OpenID Connect provider (Okta, Entra ID, Keycloak, Authentik, Google Workspace): its issuer URL, as its discovery document says. */
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The sign-in button's label: "Continue with …". */
+  OIDC_NAME: z.string().min(1).max(60).default("single sign-on"),
+  /** People in any of these groups (the ID token's `groups` claim) are admins. */
+  OIDC_ADMIN_GROUPS: z.string().default(""),
+  /** Email sign-in links go out through this server: smtp://user:password@host:587 or smtps://…:465. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\/\S+$/, "use smtp://… or smtps://…").optional(),
+  /** The sender of sign-in links: "Alerts <alerts@example.com>" or an address. */
+  EMAIL_FROM: z.string().min(3).optional(),
+  SSE_HEARTBEAT_MS: intSetting(15_000, 50, 300_000),
+  SSE_MAX_DURATION_S: intSetting(300, 2, 86_400),
+  HIDDEN_STREAM_DROP_MIN: intSetting(0, 0, 1_440),
+  SSE_RETRY_MS: intSetting(3_000, 0, 600_000),
+  HISTORY_MAX: intSetting(10_000, 10, 1_000_000),
+  MAX_CONNECTIONS_PER_USER: intSetting(6, 1, 10_000_000),
+  RATE_PUBLISH_PER_MIN: intSetting(60, 1, 1_000_000_000),
+  RATE_CONNECT_PER_MIN: intSetting(30, 1, 1_000_000_000),
+  RATE_SIGNIN_PER_MIN: intSetting(10, 1, 1_000_000_000),
+  /** Password sign-ins per client address over all emails: an office behind one NAT signs in together. */
+  RATE_SIGNIN_ADDRESS_PER_MIN: intSetting(200, 1, 1_000_000_000),
+  RATE_READ_PER_MIN: intSetting(120, 1, 1_000_000_000),
+  /** History pages per user (GET /api/notifications). */
+  RATE_HISTORY_PER_MIN: intSetting(120, 1, 1_000_000_000),
+  /** Every other request of a person's that reads or writes the store (follows, mutes, tokens, the admin pages). */
+  RATE_REQUESTS_PER_MIN: intSetting(120, 1, 1_000_000_000),
+  /** Display and open acknowledgements per user: a browser sends at most one a second. */
+  RATE_ACK_PER_MIN: intSetting(600, 1, 1_000_000_000),
+  MAX_BODY_BYTES: intSetting(16_384, 256, 1_048_576),
+  /** Shared with GitHub's webhook settings; POST /api/hooks/github is off without it. */
+  GITHUB_WEBHOOK_SECRET: z.string().min(16, "use at least 16 characters").optional(),
+  STREAM_QUEUE_MAX_BYTES: intSetting(1_048_576, 1_024, 64 * 1_048_576),
+  INSTANCE_ID: z.string().regex(/^[\w.-]{1,64}$/).optional(),
+  DIAGNOSTICS: z.enum(["0", "1"]).optional(),
+  /** How many proxies you run in front of the app: the client is the X-Forwarded-For entry that many places from the right (peer-address.ts); 0: the socket's address. */
+  TRUST_PROXY: intSetting(0, 0, 10),
+  /** Set by Vercel on every deployment: many function instances, none sharing memory. */
+  VERCEL: z.string().optional(),
+});
+
+export type Config = ReturnType<typeof loadConfig>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  // An empty variable means "not set", as shells and .env files commonly write it.
+  const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== "")));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`Invalid setting ${issue?.path.join(".")}: ${issue?.message}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === "production";
+  const upstash = upstashPair(e);
+  const signInProblem = signInSettingsProblem(env);
+  if (signInProblem) throw new Error(signInProblem);
+  const addresses = (value: string) => parseList(value, "address").set;
+  return {
+    production,
+    mode: upstash ? ("upstash" as const) : e.REDIS_URL ? ("redis" as const) : ("embedded" as const),
+    upstash: upstash && { url: upstash.url, token: upstash.token },
+    /** Which names the Upstash pair came from, for health and the docs. */
+    upstashSettings: upstash?.settings ?? null,
+    /** Plain Redis or Valkey over TCP; Upstash's settings win when both are set. */
+    redisUrl: upstash ? null : (e.REDIS_URL ?? null),
+    authSecret: e.NEXTAUTH_SECRET ?? (production ? "" : DEV_AUTH_SECRET),
+    adminEmails: addresses(e.ADMIN_EMAILS),
+    /** Who may sign in (with ADMIN_EMAILS); both empty: anyone with an account (startup-check.ts refuses that in production with OAuth or email links on). */
+    allowedEmails: addresses(e.ALLOWED_EMAILS),
+    allowedEmailDomains: parseList(e.ALLOWED_EMAIL_DOMAINS, "domain").set,
+    demoUsers: demoUsersOn(env),
+    oidc: oidcOn(env)
+      ? {
+          issuer: e.OIDC_ISSUER!.replace(/\/$/, ""),
+          clientId: e.OIDC_CLIENT_ID!,
+          clientSecret: e.OIDC_CLIENT_SECRET!,
+          name: e.OIDC_NAME,
+          adminGroups: new Set(e.OIDC_ADMIN_GROUPS.split(",").map((g) => g.trim()).filter(Boolean)),
+        }
+      : null,
+    emailLinks: emailLinksOn(env) ? { smtpUrl: e.SMTP_URL!, from: e.EMAIL_FROM! } : null,
+    demoPassword: e.DEMO_PASSWORD,
+    heartbeatMs: e.SSE_HEARTBEAT_MS,
+    maxDurationMs: e.SSE_MAX_DURATION_S * 1000,
+    /** A browser whose tabs were all hidden this long drops its stream until one is seen (0: never); not while desktop notifications are on. */
+    hiddenStreamDropMs: e.HIDDEN_STREAM_DROP_MIN * 60_000,
+    retryMs: e.SSE_RETRY_MS,
+    historyMax: e.HISTORY_MAX,
+    maxConnectionsPerUser: e.MAX_CONNECTIONS_PER_USER,
+    ratePublishPerMin: e.RATE_PUBLISH_PER_MIN,
+    rateConnectPerMin: e.RATE_CONNECT_PER_MIN,
+    rateSigninPerMin: e.RATE_SIGNIN_PER_MIN,
+    rateSigninAddressPerMin: e.RATE_SIGNIN_ADDRESS_PER_MIN,
+    trustProxy: e.TRUST_PROXY,
+    rateReadPerMin: e.RATE_READ_PER_MIN,
+    rateHistoryPerMin: e.RATE_HISTORY_PER_MIN,
+    rateAckPerMin: e.RATE_ACK_PER_MIN,
+    rateRequestsPerMin: e.RATE_REQUESTS_PER_MIN,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    githubWebhookSecret: e.GITHUB_WEBHOOK_SECRET ?? null,
+    streamQueueMaxBytes: e.STREAM_QUEUE_MAX_BYTES,
+    /** The admin diagnostics panel: on in development, in production only with DIAGNOSTICS=1. */
+    diagnostics: e.DIAGNOSTICS ? e.DIAGNOSTICS === "1" : !production,
+    /** A setup that cannot work as deployed; health, publishing and /admin say this sentence. */
+    deploymentProblem:
+      e.VERCEL && !upstash && !e.REDIS_URL
+        ? "This deployment runs on Vercel without UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN (or KV_REST_API_URL and KV_REST_API_TOKEN, or REDIS_URL): each function instance would keep its own notifications and lose what the others publish. Set them, then redeploy."
+        : e.VERCEL && e.SSE_MAX_DURATION_S > EVENTS_ROUTE_MAX_DURATION_S
+          ? `SSE_MAX_DURATION_S (${e.SSE_MAX_DURATION_S}) is longer than /api/events may run on Vercel (its maxDuration, ${EVENTS_ROUTE_MAX_DURATION_S} s): streams would be cut before they say reconnect. Lower SSE_MAX_DURATION_S, or raise both (docs/deploy-vercel.md).`
+          : null,
+    instanceId: e.INSTANCE_ID ?? `i-${process.pid.toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+  };
+}
+
