@@ -1,5 +1,9 @@
-// What a production start refuses, and what it turns off by default.
+// What a production start refuses, what it turns off by default, and that
+// the command the docs give is the server's process.
+import { spawn } from "node:child_process";
+import path from "node:path";
 import { startNextServer, TEST_SECRET } from "../testing/next-server";
+import { freePort } from "../testing/ports";
 import { signInCookie } from "../testing/session";
 import { addCookieHeader, expect, test } from "./fixtures";
 
@@ -15,6 +19,32 @@ for (const [name, secret] of [
 test("next start refuses an allow list that names nobody, and a deployment nobody could sign in to, before it is ready", async () => {
   await expect(startNextServer({ ALLOWED_EMAILS: " , " })).rejects.toThrow(/Refusing to start: ALLOWED_EMAILS is set but names no address/);
   await expect(startNextServer({ DEMO_USERS: "" })).rejects.toThrow(/Refusing to start: nobody could sign in/);
+});
+
+test("a mistyped setting stops the start with its name, before any request is served", async () => {
+  await expect(startNextServer({ REDIS_URL: "127.0.0.1:6379" })).rejects.toThrow(/Refusing to start: Invalid setting REDIS_URL: use redis:\/\/… or rediss:\/\/…/);
+  await expect(startNextServer({ NEXTAUTH_URL: "alerts.example.com" })).rejects.toThrow(/Refusing to start: Invalid setting NEXTAUTH_URL/);
+});
+
+test("SIGTERM to `npm start` reaches the server: it shuts down gracefully and npm exits with it", async () => {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  let output = "";
+  const npm = spawn("npm", ["start", "--", "-p", String(port)], {
+    cwd: path.resolve(__dirname, ".."),
+    env: { ...process.env, NODE_ENV: "production", NEXTAUTH_URL: url, NEXTAUTH_SECRET: TEST_SECRET, DEMO_USERS: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  npm.stdout.on("data", (d) => (output += d));
+  npm.stderr.on("data", (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => npm.once("exit", (code, signal) => resolve(code ?? (signal ? 128 : null))));
+  await expect.poll(async () => (await fetch(`${url}/api/health/ready`).catch(() => null))?.status, { timeout: 60_000 }).toBe(200);
+  expect((await fetch(`${url}/api/health/live`)).status).toBe(200);
+  npm.kill("SIGTERM");
+  await exited;
+  expect(output).toContain("[shutdown] SIGTERM");
+  // Nothing left answering: no orphaned next-server.
+  await expect(fetch(`${url}/api/health/live`)).rejects.toThrow();
 });
 
 test("demo accounts are off in production unless DEMO_USERS=1", async () => {

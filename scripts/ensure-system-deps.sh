@@ -13,5 +13,10 @@ ensure_debian_packages() {
   fi
   echo "› apt-get install ${missing[*]}"
   apt-get update -qq
+  # Packages with a service (nginx, redis-server, prometheus) must not start
+  # it on install: the tests start what they use, on 127.0.0.1 and free ports.
+  local policy=/usr/sbin/policy-rc.d own_policy=0
+  if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy" && own_policy=1; fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  if [ "$own_policy" -eq 1 ]; then rm -f "$policy"; fi
 }

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Every test, from a fresh clone: installs what is missing (npm packages from
-# the lockfile, Debian's chromium and redis-server), then lint, typecheck, unit
+# the lockfile, Debian's chromium, redis-server, and nginx, caddy and
+# prometheus for the reverse-proxy and metrics tests), then lint, typecheck, unit
 # and integration tests (vitest), one production build, and the end-to-end
 # tests (Playwright driving Debian's Chromium). Ends with one summary line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 NEXT_TELEMETRY_DISABLED=1
 source scripts/ensure-system-deps.sh
-ensure_debian_packages chromium:chromium redis-server:redis-server
+ensure_debian_packages chromium:chromium redis-server:redis-server nginx:nginx caddy:caddy promtool:prometheus
 
 # npm ci when node_modules is missing or older than the lockfile.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
