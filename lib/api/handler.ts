@@ -11,6 +11,7 @@ import { authenticate, type Authenticated } from "../auth/request";
 import { scopeAllows } from "../auth/tokens";
 import type { SessionUser, TokenScope } from "../shared/types";
 import { config } from "../server/config";
+import { metrics, routeLabel } from "../server/metrics";
 import { transportSecurityHeader } from "../server/transport-security";
 import { ApiError, errorResponse, forbidden, tooMany, unauthorized } from "../server/errors";
 import { getStores } from "../store";
@@ -72,6 +73,7 @@ export function apiHandler<Schema extends z.ZodType | undefined = undefined>(
       const params = (await route?.params) ?? {};
       return privateAnswer(await handler({ req, user: auth.user, auth, body: body as never, params }));
     } catch (error) {
+      if (error instanceof ApiError && error.status === 429) metrics().rateLimited.inc({ route: routeLabel(req.nextUrl.pathname) });
       return privateAnswer(errorResponse(error));
     }
   };

@@ -3,10 +3,10 @@
 import "server-only";
 import { apiHandler } from "../api/handler";
 import { alertGroupSchema, alertToNotification } from "./alerts";
-import { HOOK_MAX_BODY_BYTES, hookAudience, publishFromHook } from "./publish";
+import { countedHook, HOOK_MAX_BODY_BYTES, hookAudience, publishFromHook } from "./publish";
 
 export function alertHookRoute(via: "alertmanager" | "grafana") {
-  return apiHandler(
+  return countedHook(via, apiHandler(
     {
       role: "admin",
       tokenOnly: "Send an admin's API token: Authorization: Bearer <token> (Settings → API tokens).",
@@ -22,5 +22,5 @@ export function alertHookRoute(via: "alertmanager" | "grafana") {
       const items = body.alerts.map((alert) => alertToNotification(alert, via, audience));
       return Response.json(await publishFromHook(user, items, { limitKey: `user:${user.id}`, tokenName, via }), { status: 202 });
     },
-  );
+  ));
 }

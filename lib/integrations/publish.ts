@@ -8,9 +8,10 @@ import { z } from "zod";
 import { parseQuery } from "../api/handler";
 import { config } from "../server/config";
 import { ApiError } from "../server/errors";
+import { metrics } from "../server/metrics";
 import { publishNotifications, type PublishItem, type PublishOrigin } from "../notifications/publish";
 import { channelName, fieldErrors, publishSchema } from "../shared/schemas";
-import type { Audience, Sender, SessionUser } from "../shared/types";
+import type { Audience, Integration, Sender, SessionUser } from "../shared/types";
 
 /** Alertmanager groups many alerts in one message, and GitHub's payloads are tens of kB: more room than MAX_BODY_BYTES. */
 export const HOOK_MAX_BODY_BYTES = 1_048_576;
@@ -52,4 +53,13 @@ export async function publishFromHook(sender: SessionUser | Sender, items: Publi
   });
   const published = (await publishNotifications(sender, items, origin)).length;
   return { published, unchanged: items.length - published };
+}
+
+/** A webhook route, its requests counted by source and answer (lib/server/metrics.ts). */
+export function countedHook<Args extends unknown[]>(source: Integration, route: (...args: Args) => Promise<Response>) {
+  return async (...args: Args) => {
+    const answer = await route(...args);
+    metrics().webhookRequests.inc({ source, status: String(answer.status) });
+    return answer;
+  };
 }

@@ -4,6 +4,7 @@ import "server-only";
 import { userIdFor } from "../auth/users";
 import { parseEmailAddress } from "../shared/email-address";
 import { config } from "../server/config";
+import { metrics } from "../server/metrics";
 import { ApiError, tooMany } from "../server/errors";
 import type { PublishInput } from "../shared/schemas";
 import type { Audience, Integration, PublishResult, Sender, SessionUser } from "../shared/types";
@@ -52,6 +53,7 @@ export async function publishNotifications(sender: SessionUser | Sender, items: 
   // Counted as they go out, so the funnel's first stage costs no round trip of its own.
   const connected = await Promise.all(batch.map(({ notification }) => connectedRecipients(notification.audience)));
   const published = await store.log.publishAll(batch.map((item, i) => ({ ...item, targeted: connected[i] })));
+  metrics().publishes.inc({ source: origin.via ?? (origin.tokenName !== undefined ? "token" : "session") }, published.filter(Boolean).length);
   return published.flatMap((notification, i) => (notification ? [{ ...notification, connectedRecipients: connected[i]! }] : []));
 }
 

@@ -62,6 +62,8 @@ const schema = z.object({
   GITHUB_WEBHOOK_SECRET: z.string().min(16, "use at least 16 characters").optional(),
   STREAM_QUEUE_MAX_BYTES: intSetting(1_048_576, 1_024, 64 * 1_048_576),
   INSTANCE_ID: z.string().regex(/^[\w.-]{1,64}$/).optional(),
+  /** A bearer token for Prometheus at /api/metrics (off without it). */
+  METRICS_TOKEN: z.string().min(16, "use at least 16 characters").optional(),
   DIAGNOSTICS: z.enum(["0", "1"]).optional(),
   /** How many proxies you run in front of the app: the client is the X-Forwarded-For entry that many places from the right (peer-address.ts); 0: the socket's address. */
   TRUST_PROXY: intSetting(0, 0, 10),
@@ -127,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     rateRequestsPerMin: e.RATE_REQUESTS_PER_MIN,
     maxBodyBytes: e.MAX_BODY_BYTES,
     githubWebhookSecret: e.GITHUB_WEBHOOK_SECRET ?? null,
+    metricsToken: e.METRICS_TOKEN ?? null,
     streamQueueMaxBytes: e.STREAM_QUEUE_MAX_BYTES,
     /** The admin diagnostics panel: on in development, in production only with DIAGNOSTICS=1. */
     diagnostics: e.DIAGNOSTICS ? e.DIAGNOSTICS === "1" : !production,

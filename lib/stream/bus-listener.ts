@@ -33,6 +33,8 @@ export interface BusListenerHost extends BreakCatchUpHost {
   streamReplaced(userId: string, slotId: string): void;
   /** The bus lost messages the log no longer holds. */
   gap(): void;
+  /** The subscription broke (counted for metrics). */
+  interrupted(): void;
   /** A catch-up ended: live events held meanwhile may go. */
   caughtUp(): void;
 }
@@ -227,6 +229,7 @@ export class BusListener {
         return void this.catchUpAfterBreak();
       case "interrupted":
         // Not live until it says so again: admissions and session checks ask the store meanwhile.
+        this.host.interrupted();
         this.newestHeard = null;
         this.stopWaitingForEcho();
         this.liveSubscription = null;

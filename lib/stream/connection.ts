@@ -41,6 +41,8 @@ export class Connection {
     private readonly queueMaxBytes: number,
     private readonly onClose: (connection: Connection) => void,
     private readonly onBacklog: (bytes: number) => void,
+    /** Told when the stream is cut for a client that stopped reading. */
+    private readonly onSlowClient: () => void = () => {},
   ) {
     this.sentUpTo = lastEventId;
     this.credentialKey = credential && credentialKey(credential);
@@ -53,7 +55,10 @@ export class Connection {
     const backlog = this.backlog();
     this.onBacklog(backlog);
     // A replay paces itself (waitForDrain); the cap is for live events a client does not read.
-    if (!this.replaying && backlog > this.queueMaxBytes) this.fail(new Error("client is not reading"));
+    if (!this.replaying && backlog > this.queueMaxBytes) {
+      this.onSlowClient();
+      this.fail(new Error("client is not reading"));
+    }
   }
 
   /** Bytes enqueued that the client has not read yet. */

@@ -3,6 +3,8 @@ import type { StreamCredential } from "./connection";
 
 /** How long a stream slot may outlive a stream whose instance died without releasing it. */
 export const STREAM_SLOT_GRACE_MS = 60_000;
+/** How long a shutdown waits for the store before it ends the streams anyway. */
+export const STORE_CLEANUP_MS = 3_000;
 
 export interface HubOptions {
   instanceId: string;

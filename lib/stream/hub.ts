@@ -20,12 +20,10 @@ import { RESET } from "./replay";
 import { RecentRevocations } from "./revocations";
 import { SlotKeeper } from "./slot-keeper";
 import { startStream, type StreamStartHost } from "./stream-start";
-import { STREAM_SLOT_GRACE_MS, type AdmittedWith, type HubOptions, type OpenOptions } from "./hub-options";
+import { STORE_CLEANUP_MS, STREAM_SLOT_GRACE_MS, type AdmittedWith, type HubOptions, type OpenOptions } from "./hub-options";
 
 const PING = encodeFrame({ comment: "ping" });
 const RECONNECT = encodeJsonEvent("reconnect", {});
-/** How long a shutdown waits for the store before it ends the streams anyway. */
-const STORE_CLEANUP_MS = 3_000;
 /** The browser opened a newer stream: this one ends, and its client must not come back (it would replace that one). */
 const REPLACED = encodeJsonEvent("replaced", {});
 
@@ -41,6 +39,8 @@ export class Hub {
   private stopping = false;
   private lastHeartbeat = Date.now();
   private backlogPeak = 0;
+  /** For /api/metrics: notifications written to streams, streams cut for clients that stopped reading, bus breaks. */
+  readonly totals = { delivered: 0, slowClientCuts: 0, busBreaks: 0 };
   private readonly tally: DeliveryTally;
   private readonly revocations: RecentRevocations;
   private readonly presence: PresenceReporter;
@@ -70,9 +70,8 @@ export class Hub {
       revoked: (credential) => this.revoked(credential),
       streamReplaced: (userId, slotId) => this.streamReplaced(userId, slotId),
       // The bus lost messages the log no longer holds: every live stream may have a hole.
-      gap: () => {
-        for (const connection of this.connections) if (!connection.replaying) connection.send(RESET);
-      },
+      gap: () => this.connections.forEach((c) => !c.replaying && c.send(RESET)),
+      interrupted: () => this.totals.busBreaks++,
       caughtUp: () => this.batcher.schedule(),
       connections: () => this.connections,
       users: () => [...this.byUser.keys()],
@@ -120,6 +119,7 @@ export class Hub {
             this.options.queueMaxBytes,
             (c) => this.detach(c, signal),
             this.noteBacklog,
+            () => this.totals.slowClientCuts++,
           );
           connection.browserBound = browserBound;
           if (signal?.aborted) return connection.end();
@@ -159,6 +159,7 @@ export class Hub {
   busState() {
     return this.bus.state;
   }
+
 
   /**
    * A mark of the bus subscription as live now, or null when it is not: a
@@ -393,6 +394,7 @@ export class Hub {
   }
 
   private countDelivered(n: number) {
+    this.totals.delivered += n;
     this.presence.countDelivered(n);
   }
 }

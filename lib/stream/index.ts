@@ -2,6 +2,7 @@
 import "server-only";
 import { forgetSignedOutSession, hearSignOutsSince } from "../auth/request";
 import { config } from "../server/config";
+import { metrics } from "../server/metrics";
 import { onShutdown } from "../server/shutdown";
 import { getStores } from "../store";
 import { Hub } from "./hub";
@@ -27,6 +28,13 @@ export function getHub(): Hub {
     const hub = g[HUB_KEY];
     hearSignOutsSince(() => hub.liveSince());
     onShutdown(() => hub.shutdown());
+    metrics().sampleHub(() => ({
+      openStreams: hub.resources().connections,
+      deliveries: hub.totals.delivered,
+      busLive: hub.busState() === "not live" ? 0 : 1,
+      busBreaks: hub.totals.busBreaks,
+      slowClientCuts: hub.totals.slowClientCuts,
+    }));
   }
   return g[HUB_KEY];
 }

@@ -9,6 +9,7 @@ import { forgetSignedOutSession, type Authenticated } from "../auth/request";
 import type { SessionUser } from "../shared/types";
 import { config } from "../server/config";
 import { ApiError, tooMany, unauthorized } from "../server/errors";
+import { metrics } from "../server/metrics";
 import { isShuttingDown } from "../server/shutdown";
 import { getStores } from "../store";
 import { SSE_HEADERS } from "./encode";
@@ -23,8 +24,12 @@ const SHUTTING_DOWN_HEADERS = { "Retry-After": "1", Connection: "close" };
 export async function openStream({ req, user, auth }: { req: NextRequest; user: SessionUser; auth: Authenticated }): Promise<Response> {
   // Opening a stream takes a slot: a page on another site steering a popup or frame here must not (Sec-Fetch-Site is
   // sent by every browser; scripts send none).
-  if (fromAnotherSite(req)) throw new ApiError(403, "Open the live stream from the app's own pages.");
-  if (isShuttingDown()) throw new ApiError(503, "This server is restarting: reconnect to another.", {}, SHUTTING_DOWN_HEADERS);
+  const refuse = (reason: string, error: ApiError) => {
+    metrics().refusedAdmissions.inc({ reason });
+    return error;
+  };
+  if (fromAnotherSite(req)) throw refuse("cross-site", new ApiError(403, "Open the live stream from the app's own pages."));
+  if (isShuttingDown()) throw refuse("shutting-down", new ApiError(503, "This server is restarting: reconnect to another.", {}, SHUTTING_DOWN_HEADERS));
   const { maxConnectionsPerUser, rateConnectPerMin, instanceId, maxDurationMs } = config();
   const browserId = req.headers.get("x-browser-id") ?? req.nextUrl.searchParams.get("browserId") ?? undefined;
   if (browserId !== undefined && !BROWSER_ID.test(browserId)) {
@@ -57,12 +62,12 @@ export async function openStream({ req, user, auth }: { req: NextRequest; user: 
     });
   if (!admission.ok && admission.refused === "signed-out") {
     forgetSignedOutSession(sessionId!);
-    throw unauthorized();
+    throw refuse("signed-out", unauthorized());
   }
   if (!admission.ok) {
     throw admission.refused === "streams"
-      ? tooMany(admission.retryAfterS, `devices connected (at most ${maxConnectionsPerUser} per user): close one`)
-      : tooMany(admission.retryAfterS, "stream connections");
+      ? refuse("streams", tooMany(admission.retryAfterS, `devices connected (at most ${maxConnectionsPerUser} per user): close one`))
+      : refuse("rate", tooMany(admission.retryAfterS, "stream connections"));
   }
   hub.learnFollowing(user.id, admission.following, admitted.at);
   const lastEventId = req.headers.get("last-event-id") ?? req.nextUrl.searchParams.get("lastEventId");

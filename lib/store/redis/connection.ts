@@ -2,6 +2,7 @@
 // trips, turns any failure into BackendUnavailableError, and sends control
 // messages on the bus.
 import { BackendUnavailableError } from "../../server/errors";
+import { metrics } from "../../server/metrics";
 import type { ControlMessage } from "../bus/types";
 import type { RedisBatch, RedisClient } from "./client";
 import { KEY } from "./keys";
@@ -77,10 +78,14 @@ export class RedisConnection {
    * answered 500); whatever the cause, the store failed and a retry may work.
    */
   private async call<T>(fn: () => Promise<T>): Promise<T> {
+    const timer = metrics().storeLatency.startTimer();
     try {
       return await fn();
     } catch (error) {
+      metrics().storeErrors.inc();
       throw new BackendUnavailableError(`${(error as Error).name}: ${(error as Error).message}`);
+    } finally {
+      timer();
     }
   }
 }

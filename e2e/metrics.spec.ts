@@ -1,0 +1,64 @@
+// Metrics for Prometheus at /api/metrics, scraped from a real instance on
+// Redis after real traffic, and checked by Debian's promtool.
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { startNextServer, type NextServer } from "../testing/next-server";
+import { startRedis, type RedisServer } from "../testing/redis";
+import { signInCookie } from "../testing/session";
+import { collect, notificationIds } from "../testing/sse-reader";
+import { ADMIN, expect, postAs, test } from "./fixtures";
+
+const TOKEN = "metrics-token-0123456789abcdef";
+let redis: RedisServer;
+let server: NextServer;
+
+test.beforeAll(async () => {
+  redis = await startRedis();
+  server = await startNextServer({ REDIS_URL: redis.url, METRICS_TOKEN: TOKEN, MAX_CONNECTIONS_PER_USER: "1", RATE_HISTORY_PER_MIN: "2" });
+});
+test.afterAll(async () => {
+  await server?.stop();
+  await redis?.destroy();
+});
+
+const scrape = (token = TOKEN) => fetch(`${server.url}/api/metrics`, { headers: { authorization: `Bearer ${token}` } });
+const valueOf = (text: string, series: string) => Number(new RegExp(`^${series.replace(/[{}"]/g, "\\$&")} (\\S+)$`, "m").exec(text)?.[1] ?? NaN);
+
+test("after streams, publishes, a webhook and refusals, the metrics say so, in a format promtool accepts", async () => {
+  const admin = await signInCookie(server.url, ADMIN);
+  const res = await fetch(`${server.url}/api/events`, { headers: { cookie: admin } });
+  const stream = collect(res.body!);
+  await stream.waitFor((e) => e.some((x) => x.event === "connected"));
+  // A second stream of the same person: refused (MAX_CONNECTIONS_PER_USER=1).
+  expect((await fetch(`${server.url}/api/events`, { headers: { cookie: admin } })).status).toBe(429);
+  const sent = await postAs(server.url, "/api/notifications", admin, { title: "counted", audience: { kind: "all" } });
+  expect(sent.status).toBe(201);
+  await stream.waitFor((e) => notificationIds(e).length === 1);
+  const made = await postAs(server.url, "/api/tokens", admin, { name: "am", scope: "hooks" });
+  const { token } = (await made.json()) as { token: string };
+  const payload = readFileSync(path.join(__dirname, "../lib/integrations/fixtures/alertmanager-v4.json"), "utf8");
+  const hook = await fetch(`${server.url}/api/hooks/alertmanager`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: payload });
+  expect(hook.status).toBe(202);
+  for (let i = 0; i < 3; i++) await fetch(`${server.url}/api/notifications`, { headers: { cookie: admin } });
+
+  expect((await scrape("wrong-token-0123456789abcdef")).status).toBe(401);
+  const answer = await scrape();
+  expect(answer.status).toBe(200);
+  expect(answer.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
+  const text = await answer.text();
+  const check = spawnSync("promtool", ["check", "metrics"], { input: text, encoding: "utf8" });
+  expect(check.status, check.stdout + check.stderr).toBe(0);
+
+  expect(valueOf(text, "ntf_open_streams")).toBe(1);
+  expect(valueOf(text, 'ntf_stream_refusals_total{reason="streams"}')).toBe(1);
+  expect(valueOf(text, 'ntf_publishes_total{source="session"}')).toBe(1);
+  expect(valueOf(text, 'ntf_publishes_total{source="alertmanager"}')).toBeGreaterThan(0);
+  expect(valueOf(text, 'ntf_webhook_requests_total{source="alertmanager",status="202"}')).toBe(1);
+  expect(valueOf(text, 'ntf_rate_limit_refusals_total{route="/api/notifications"}')).toBeGreaterThan(0);
+  expect(valueOf(text, "ntf_deliveries_total")).toBeGreaterThan(0);
+  expect(valueOf(text, "ntf_bus_live")).toBe(1);
+  expect(valueOf(text, "ntf_store_round_trip_seconds_count")).toBeGreaterThan(0);
+  expect(valueOf(text, "ntf_store_errors_total")).toBe(0);
+  expect(text).toContain("ntf_process_cpu_seconds_total");
+});
