@@ -16,6 +16,7 @@ import { transportSecurityHeader } from "../server/transport-security";
 import { ApiError, errorResponse, forbidden, tooMany, unauthorized } from "../server/errors";
 import { getStores } from "../store";
 import { fieldErrors } from "../shared/schemas";
+import { withRequestId } from "../server/log";
 
 interface HandlerContext<Body> {
   req: NextRequest;
@@ -54,7 +55,7 @@ export function apiHandler<Schema extends z.ZodType | undefined = undefined>(
   options: HandlerOptions<Schema>,
   handler: (ctx: HandlerContext<Schema extends z.ZodType ? z.infer<Schema> : undefined>) => Promise<Response>,
 ) {
-  return async (req: NextRequest, route: RouteContext): Promise<Response> => {
+  return (req: NextRequest, route: RouteContext): Promise<Response> => withRequestId(req.headers, async () => {
     try {
       const off = options.off?.();
       if (off) throw off;
@@ -76,7 +77,7 @@ export function apiHandler<Schema extends z.ZodType | undefined = undefined>(
       if (error instanceof ApiError && error.status === 429) metrics().rateLimited.inc({ route: routeLabel(req.nextUrl.pathname) });
       return privateAnswer(errorResponse(error));
     }
-  };
+  });
 }
 
 /**

@@ -15,6 +15,7 @@ import { validCsrfToken } from "../auth/csrf";
 import { authOptions } from "../auth/options";
 import { revokeRequestSession } from "../auth/request";
 import { errorResponse } from "../server/errors";
+import { withRequestId } from "../server/log";
 
 const nextAuth = NextAuth(authOptions);
 
@@ -41,5 +42,8 @@ async function signInRouteGet(req: NextRequest, context: Context) {
   return privateAnswer(await nextAuth(req, context));
 }
 
-/** GET and POST of /api/auth/*. */
-export const signInRoutes = { GET: signInRouteGet, POST: signInRoutePost };
+/** GET and POST of /api/auth/*, each line they log with the request's id. */
+export const signInRoutes = {
+  GET: (req: NextRequest, context: Context) => withRequestId(req.headers, () => signInRouteGet(req, context)),
+  POST: (req: NextRequest, context: Context) => withRequestId(req.headers, () => signInRoutePost(req, context)),
+};

@@ -19,6 +19,7 @@ import { takeSignInLink } from "./email-link";
 import { githubVerifiedProfile, inAdminGroup, verifiedAddress, type ProviderClaims } from "./identity";
 import { SESSION_MAX_AGE_S } from "./request";
 import { checkPassword, toSessionUser } from "./users";
+import { audit, log } from "../server/log";
 
 
 const SIGN_IN_UNAVAILABLE = "Sign-in is unavailable for a moment; try again.";
@@ -42,7 +43,7 @@ async function signInLimit(email: string, address: string) {
     return results.find((r) => !r.ok) ?? results[0]!;
   } catch (error) {
     // next-auth shows a thrown message to the person: never a library's, and never "wrong password" for a store that is away.
-    console.error(`[auth] sign-in could not reach the store: ${(error as Error).message}`);
+    log().error({ component: "auth" }, `sign-in could not reach the store: ${(error as Error).message}`);
     throw new Error(SIGN_IN_UNAVAILABLE);
   }
 }
@@ -156,6 +157,7 @@ export const authOptions: NextAuthOptions = {
         token.uid = sessionUser.id;
         token.role = sessionUser.role;
         token.sid = crypto.randomUUID();
+        audit("sign-in", { user: sessionUser.id, provider: account?.provider ?? "credentials", role: sessionUser.role, session: token.sid });
         return token;
       }
       // Every page (getServerSession) and every re-issue of the cookie comes

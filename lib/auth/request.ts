@@ -12,6 +12,7 @@ import { SessionCache, sessionCookieKey, type SessionInfo } from "./session-cach
 import { userForToken } from "./tokens";
 import type { SessionUser, TokenScope } from "../shared/types";
 import { toSessionUser } from "./users";
+import { audit } from "../server/log";
 
 export type Authenticated =
   | { user: SessionUser; via: "session"; sessionId: string; expiresAt: number }
@@ -79,6 +80,7 @@ export async function revokeRequestSession(req: NextRequest) {
   if (typeof jwt?.sid !== "string") return;
   await getStores().credentials.revokeSession(jwt.sid, Date.now() + SESSION_MAX_AGE_S * 1000);
   sessions.forgetSession(jwt.sid);
+  audit("sign-out", { user: jwt.uid, session: jwt.sid });
 }
 
 /** A `session-revoked` bus message: this instance stops trusting the cookie at once. */

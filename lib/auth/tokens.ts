@@ -7,6 +7,7 @@ import { getStores } from "../store";
 import type { TokenRecord } from "../store/credentials/types";
 import { TOKEN_SCOPES, type ApiToken, type CreatedApiToken, type SessionUser, type TokenScope } from "../shared/types";
 import { toSessionUser } from "./users";
+import { audit } from "../server/log";
 
 const PREFIX = "ntf_";
 /** Per person: each token is a credential to keep track of (and used to be a publish budget of its own). */
@@ -37,6 +38,7 @@ export async function listApiTokens(user: SessionUser): Promise<ApiToken[]> {
 /** Revokes one of the person's tokens (404 for any other id); the streams it opened end on every instance (the store tells them on the bus). */
 export async function revokeApiToken(user: SessionUser, tokenId: string) {
   if (!(await getStores().credentials.deleteToken(user.id, tokenId))) throw notFound("That token");
+  audit("token-revoked", { user: user.id, tokenId });
 }
 
 export async function createApiToken(user: SessionUser, label: string, scope: TokenScope): Promise<CreatedApiToken> {
@@ -56,6 +58,7 @@ export async function createApiToken(user: SessionUser, label: string, scope: To
     lastUsedAt: null,
   };
   await getStores().credentials.createToken(record);
+  audit("token-created", { user: user.id, tokenId: record.id, scope });
   return { ...toApiToken(record), token };
 }
 
@@ -69,6 +72,7 @@ export async function userForToken(token: string): Promise<{ user: SessionUser; 
   if (!record.lastUsedAt || now - Date.parse(record.lastUsedAt) > TOUCH_EVERY_MS) {
     await store.credentials.touchToken(record.id, new Date(now).toISOString());
   }
+  audit("token-used", { user: record.userId, tokenId: record.id });
   // The owner's role now, not at creation: an admin removed from ADMIN_EMAILS loses it for their tokens too.
   return { user: toSessionUser(record.email, record.name), tokenId: record.id, tokenName: record.label, scope: record.scope ?? "admin" };
 }

@@ -13,6 +13,7 @@ import type { Sender } from "../shared/types";
 import { getStores } from "../store";
 import { deploymentStatusNotification, GITHUB_EVENTS, isSignedByGitHub, workflowRunNotification } from "./github";
 import { HOOK_MAX_BODY_BYTES, hookAudience, publishFromHook } from "./publish";
+import { log } from "../server/log";
 
 const GITHUB: Sender = { id: "github", name: "GitHub" };
 /** How long a delivery id is remembered: GitHub redelivers by hand within days, replays come at any time; a day bounds what is kept. */
@@ -54,7 +55,7 @@ export async function receiveGitHubHook(req: NextRequest): Promise<Response> {
       // A budget per repository: one busy repository cannot use up another's (GitHub does not retry a 429).
       const published = await publishFromHook(GITHUB, [item], { limitKey: `github:${parsed.repository.full_name}`, via: "github" });
       // Published: kept a day. Should that fail, the claim lapses in a minute and a redelivery finds the revision applied.
-      await limits.keep(delivery, DELIVERY_MEMORY_S).catch((error: Error) => console.error(`[github] keeping a delivery id failed: ${error.message}`));
+      await limits.keep(delivery, DELIVERY_MEMORY_S).catch((error: Error) => log().error({ component: "github" }, `keeping a delivery id failed: ${error.message}`));
       return Response.json(published, { status: 202 });
     } catch (error) {
       // Not published: GitHub's redelivery (the same id) must be taken then.

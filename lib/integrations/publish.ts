@@ -12,6 +12,7 @@ import { metrics } from "../server/metrics";
 import { publishNotifications, type PublishItem, type PublishOrigin } from "../notifications/publish";
 import { channelName, fieldErrors, publishSchema } from "../shared/schemas";
 import type { Audience, Integration, Sender, SessionUser } from "../shared/types";
+import { audit } from "../server/log";
 
 /** Alertmanager groups many alerts in one message, and GitHub's payloads are tens of kB: more room than MAX_BODY_BYTES. */
 export const HOOK_MAX_BODY_BYTES = 1_048_576;
@@ -60,6 +61,7 @@ export function countedHook<Args extends unknown[]>(source: Integration, route: 
   return async (...args: Args) => {
     const answer = await route(...args);
     metrics().webhookRequests.inc({ source, status: String(answer.status) });
+    audit("webhook", { source, status: answer.status });
     return answer;
   };
 }

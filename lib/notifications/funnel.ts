@@ -12,6 +12,7 @@ import type { AckInput } from "../shared/schemas";
 import { getStores } from "../store";
 import { funnelMember, type FunnelMark, type FunnelRecord } from "../store/funnel/types";
 import type { AckResult, AlertDetail, AlertPage, AlertWithFunnel, Funnel, Notification, RecipientState, SessionUser } from "../shared/types";
+import { log } from "../server/log";
 
 export const ALERTS_PAGE_SIZE = 20;
 export const RECIPIENTS_PAGE_SIZE = 50;
@@ -25,7 +26,7 @@ async function recordBestEffort(marks: FunnelMark[]) {
   try {
     await getStores().funnel.recordFunnel(marks);
   } catch (error) {
-    console.error(`[funnel] counts lost: ${(error as Error).message}`);
+    log().error({ component: "funnel" }, `counts lost: ${(error as Error).message}`);
   }
 }
 

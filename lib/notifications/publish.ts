@@ -11,6 +11,7 @@ import type { Audience, Integration, PublishResult, Sender, SessionUser } from "
 import { getStores } from "../store";
 import type { NewNotification, Revision } from "../store/log/types";
 import { connectedRecipients } from "./recipients";
+import { audit } from "../server/log";
 
 /** Who sent a publish and how: the budget it counts against, the token and the integration it came through. */
 export interface PublishOrigin {
@@ -53,7 +54,9 @@ export async function publishNotifications(sender: SessionUser | Sender, items: 
   // Counted as they go out, so the funnel's first stage costs no round trip of its own.
   const connected = await Promise.all(batch.map(({ notification }) => connectedRecipients(notification.audience)));
   const published = await store.log.publishAll(batch.map((item, i) => ({ ...item, targeted: connected[i] })));
-  metrics().publishes.inc({ source: origin.via ?? (origin.tokenName !== undefined ? "token" : "session") }, published.filter(Boolean).length);
+  const source = origin.via ?? (origin.tokenName !== undefined ? "token" : "session");
+  metrics().publishes.inc({ source }, published.filter(Boolean).length);
+  audit("publish", { user: sender.id, source, ids: published.flatMap((n) => (n ? [n.id] : [])), unchanged: published.filter((n) => !n).length });
   return published.flatMap((notification, i) => (notification ? [{ ...notification, connectedRecipients: connected[i]! }] : []));
 }
 

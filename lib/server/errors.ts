@@ -3,6 +3,7 @@
 // a generic sentence, so no stack trace or internal detail reaches a client.
 import "server-only";
 import type { ApiErrorBody } from "../shared/types";
+import { log } from "./log";
 
 export class ApiError extends Error {
   constructor(
@@ -32,12 +33,12 @@ export function errorResponse(error: unknown): Response {
     });
   }
   if (error instanceof BackendUnavailableError) {
-    console.error(`[api] backend unavailable: ${error.message}`);
+    log().error({ component: "api" }, `backend unavailable: ${error.message}`);
     return Response.json({ error: "The notification store is unreachable right now. Try again shortly." }, {
       status: 503,
       headers: { "Retry-After": "5" },
     });
   }
-  console.error("[api] unexpected error", error);
+  log().error({ component: "api", err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) }, "unexpected error");
   return Response.json({ error: "Something went wrong on our side." }, { status: 500 });
 }

@@ -3,14 +3,15 @@
 // with the reason and a non-zero exit, before Next prints "Ready".
 import { loadConfig } from "./settings";
 import { EMBEDDED_FORGETS, forgetsOnRestart, productionStartProblem } from "./startup-check";
+import { log } from "./log";
 
 export function refuseUnsafeStart() {
   const problem = productionStartProblem() ?? settingsProblem();
   if (problem) {
-    console.error(`\n[startup] Refusing to start: ${problem}\n`);
+    log().error({ component: "startup" }, `Refusing to start: ${problem}`);
     process.exit(1);
   }
-  if (forgetsOnRestart()) console.warn(`[startup] ${EMBEDDED_FORGETS}`);
+  if (forgetsOnRestart()) log().warn({ component: "startup" }, `${EMBEDDED_FORGETS}`);
 }
 
 function settingsProblem(): string | null {

@@ -7,6 +7,7 @@
 // deadline whatever its clients do. Kept free of "server-only": instrumentation.ts
 // installs the handlers, and its bundle shares this state with the routes'
 // only through globalThis.
+import { log } from "./log";
 const SHUTDOWN_KEY = Symbol.for("notifications.shutdown");
 
 /** The contract's 10 s, less a margin for a busy machine: platforms give 10 s or more between SIGTERM and SIGKILL. */
@@ -40,10 +41,10 @@ async function shutDown(signal: "SIGTERM" | "SIGINT") {
   const current = state();
   if (current.startedAt !== null) return;
   current.startedAt = Date.now();
-  console.log(`[shutdown] ${signal}: refusing new streams, ending open ones with reconnect; exiting within ${SHUTDOWN_DEADLINE_MS / 1000} s`);
+  log().info({ component: "shutdown" }, `${signal}: refusing new streams, ending open ones with reconnect; exiting within ${SHUTDOWN_DEADLINE_MS / 1000} s`);
   // The exit codes a signal would give, as Next's own handler uses.
   const exit = () => process.exit(signal === "SIGINT" ? 130 : 143);
   setTimeout(exit, SHUTDOWN_DEADLINE_MS);
   const results = await Promise.allSettled([...current.tasks].map((task) => task()));
-  for (const result of results) if (result.status === "rejected") console.error(`[shutdown] a task failed: ${(result.reason as Error).message}`);
+  for (const result of results) if (result.status === "rejected") log().error({ component: "shutdown" }, `a task failed: ${(result.reason as Error).message}`);
 }

@@ -12,6 +12,7 @@ import type { Directory } from "../store/directory/types";
 import type { Connection, CredentialRef, StreamCredential } from "./connection";
 import { RESET } from "./replay";
 import type { RecentRevocations } from "./revocations";
+import { log } from "../server/log";
 
 export interface BreakCatchUpHost {
   connections(): Iterable<Connection>;
@@ -34,7 +35,7 @@ export async function catchUpAfterBreak(host: BreakCatchUpHost, directory: Pick<
     for (const connection of host.connections()) if (!connection.replaying) connection.send(RESET);
     return true;
   } catch (error) {
-    console.error(`[hub] catching up after a bus break failed (${(error as Error).message}); trying again shortly`);
+    log().error({ component: "hub" }, `catching up after a bus break failed (${(error as Error).message}); trying again shortly`);
     return false;
   }
 }

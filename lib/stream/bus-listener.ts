@@ -19,6 +19,7 @@ import { catchUpAfterBreak, type BreakCatchUpHost } from "./bus-break";
 import { BusTrustedCache } from "./bus-trusted-cache";
 import { encodeJsonEvent } from "./encode";
 import type { RecentRevocations } from "./revocations";
+import { log } from "../server/log";
 
 /** A catch-up after a bus break that the store could not answer is tried again this soon. */
 const CATCH_UP_RETRY_MS = 2_000;
@@ -117,7 +118,7 @@ export class BusListener {
       // After a stalled event loop, the beat may wait in the socket: what is read in this turn goes first.
       setImmediate(() => {
         if (!silent()) return;
-        console.error(`[bus] heard nothing of this instance's presence report for ${ECHO_MS / 1000} s: the subscription stopped receiving; subscribing again`);
+        log().error({ component: "bus" }, `heard nothing of this instance's presence report for ${ECHO_MS / 1000} s: the subscription stopped receiving; subscribing again`);
         subscription.restart(`silent for ${ECHO_MS / 1000} s after a presence report`);
       });
     }, ECHO_MS);

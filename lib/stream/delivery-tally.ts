@@ -5,6 +5,7 @@
 // (store.recordFunnel), so a fan-out costs the store nothing per stream.
 import { funnelMember, type FunnelMark, type FunnelStore } from "../store/funnel/types";
 import type { Notification } from "../shared/types";
+import { log } from "../server/log";
 
 export const DELIVERY_REPORT_MS = 1_000;
 
@@ -55,7 +56,7 @@ export class DeliveryTally {
       await this.funnel.recordFunnel(marks);
     } catch (error) {
       // Counts only; the next report may reach the store. Not retried, so a long outage cannot pile them up.
-      console.error(`[hub] delivery counts lost: ${(error as Error).message}`);
+      log().error({ component: "hub" }, `delivery counts lost: ${(error as Error).message}`);
     }
   }
 

@@ -21,6 +21,7 @@ import { RecentRevocations } from "./revocations";
 import { SlotKeeper } from "./slot-keeper";
 import { startStream, type StreamStartHost } from "./stream-start";
 import { STORE_CLEANUP_MS, STREAM_SLOT_GRACE_MS, type AdmittedWith, type HubOptions, type OpenOptions } from "./hub-options";
+import { log } from "../server/log";
 
 const PING = encodeFrame({ comment: "ping" });
 const RECONNECT = encodeJsonEvent("reconnect", {});
@@ -388,7 +389,7 @@ export class Hub {
       await Promise.allSettled([this.presence.silence(), this.tally.report()]);
       await this.store.presence.removePresence(this.options.instanceId);
     };
-    const settled = cleanup().catch((error: Error) => console.error(`[hub] leaving the store failed: ${error.message}`));
+    const settled = cleanup().catch((error: Error) => log().error({ component: "hub" }, `leaving the store failed: ${error.message}`));
     await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, STORE_CLEANUP_MS))]);
     for (const connection of [...this.connections]) this.rotate(connection);
   }

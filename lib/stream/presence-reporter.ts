@@ -11,6 +11,7 @@
 // Upstash every report is billed.
 import type { Presence } from "../store/presence/types";
 import { presenceKey } from "../store/presence/types";
+import { log } from "../server/log";
 
 /** Every report renews this instance's alive key; a process that dies without a word counts for 3 intervals (ttlMs) at most. */
 export const PRESENCE_INTERVAL_MS = 20_000;
@@ -139,7 +140,7 @@ export class PresenceReporter {
     } catch (error) {
       this.deliveredUnreported += delivered;
       this.reportedCounts = "";
-      console.error(`[hub] presence report failed: ${(error as Error).message}`);
+      log().error({ component: "hub" }, `presence report failed: ${(error as Error).message}`);
     }
   }
 }

@@ -8,6 +8,7 @@ import { config } from "../server/config";
 import { isShuttingDown } from "../server/shutdown";
 import { getStores } from "../store";
 import { busState } from "./index";
+import { log } from "../server/log";
 
 export async function readiness(): Promise<Response> {
   if (isShuttingDown()) return Response.json({ ok: false, error: "shutting down" }, { status: 503, headers: { Connection: "close" } });
@@ -21,7 +22,7 @@ export async function readiness(): Promise<Response> {
     }
     return Response.json(upstashSettings ? { ok: true, mode, settings: upstashSettings } : { ok: true, mode });
   } catch (error) {
-    console.error(`[health] the ${mode} store is unreachable: ${(error as Error).message}`);
+    log().error({ component: "health" }, `the ${mode} store is unreachable: ${(error as Error).message}`);
     return Response.json({ ok: false, mode, error: "The notification store is unreachable.", failing: "store" }, { status: 503 });
   }
 }

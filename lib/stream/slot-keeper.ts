@@ -9,6 +9,7 @@
 // the other instances, and the streams that do not fit are ended (their
 // clients come back and are admitted or refused like any new stream).
 import type { Presence } from "../store/presence/types";
+import { log } from "../server/log";
 
 const RETRY_FIRST_MS = 500;
 const RETRY_MAX_MS = 10_000;
@@ -44,7 +45,7 @@ export class SlotKeeper {
   release(userId: string, slotId: string, handOver = false) {
     const released = handOver ? this.presence.handOverStream(userId, slotId, this.options.instanceId) : this.presence.releaseStream(userId, slotId, this.options.instanceId);
     released.catch((error: Error) => {
-      console.error(`[hub] releasing a stream slot failed (${error.message}); reconciling once the store answers`);
+      log().error({ component: "hub" }, `releasing a stream slot failed (${error.message}); reconciling once the store answers`);
       this.doubt(userId);
     });
   }
@@ -85,7 +86,7 @@ export class SlotKeeper {
       }
       this.attempt = 0;
     } catch (error) {
-      console.error(`[hub] reconciling stream slots failed: ${(error as Error).message}`);
+      log().error({ component: "hub" }, `reconciling stream slots failed: ${(error as Error).message}`);
       this.attempt++;
     }
     this.running = false;

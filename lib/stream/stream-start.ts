@@ -11,6 +11,7 @@ import { concatChunks, encodeFrame, encodeJsonEvent } from "./encode";
 import type { HubOptions } from "./hub-options";
 import { replay } from "./replay";
 import type { RecentRevocations } from "./revocations";
+import { log } from "../server/log";
 
 export interface StreamStartHost {
   bus: Pick<BusListener, "untilLive">;
@@ -51,7 +52,7 @@ export async function startStream(host: StreamStartHost, connection: Connection,
       connection.started = true;
       if (lastEventId !== null && !isUpToDate(lastEventId)) await replay(host.log, connection, lastEventId, host.deliver);
     } catch (error) {
-      console.error(`[hub] replay failed for a stream: ${(error as Error).message}`);
+      log().error({ component: "hub" }, `replay failed for a stream: ${(error as Error).message}`);
       return connection.fail(new Error("replay failed"));
     }
     if (connection.closed) return;

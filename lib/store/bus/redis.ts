@@ -6,6 +6,7 @@ import type { BusMessage, BusSubscription } from "./types";
 import type { RedisClient } from "../redis/client";
 import { KEY } from "../redis/keys";
 import { toNotification, type WireMessage } from "../redis/wire";
+import { log } from "../../server/log";
 
 const RESUBSCRIBE_MAX_MS = 10_000;
 const GAP_FILL_PAGE = 1_000;
@@ -99,7 +100,7 @@ export class RedisSubscription implements BusSubscription {
       const reason = abort.signal.aborted && abort.signal.reason instanceof Error ? abort.signal.reason : (error as Error);
       const delay = this.pauseMs ?? Math.min(RESUBSCRIBE_MAX_MS, 250 * 2 ** this.attempt++) * (0.5 + Math.random() / 2);
       this.pauseMs = null;
-      console.error(`[bus] upstream subscription lost (${reason.message}); re-subscribing in ${Math.round(delay)} ms`);
+      log().error({ component: "bus" }, `upstream subscription lost (${reason.message}); re-subscribing in ${Math.round(delay)} ms`);
       this.timer = setTimeout(() => void this.connect(), delay);
     }
   }

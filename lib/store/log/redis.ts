@@ -12,6 +12,7 @@ import { KEY } from "../redis/keys";
 import { fromEntries, toNotification } from "../redis/wire";
 import { RedisSubscription } from "../bus/redis";
 import type { NewNotification, NotificationLog, Outgoing } from "./types";
+import { log } from "../../server/log";
 
 /**
  * Stores and publishes a batch in one atomic round trip, in order: XADD
@@ -290,7 +291,7 @@ export class RedisLog implements NotificationLog {
     try {
       while ((await this.redis.one<number>((b) => b.eval(DROP_OLD_WORD_INDEXES_SCRIPT, [set], [prefix]))) === OLD_WORDS_A_CALL);
     } catch (error) {
-      console.error(`[store] dropping the old word indexes failed (the next start tries again): ${(error as Error).message}`);
+      log().error({ component: "store" }, `dropping the old word indexes failed (the next start tries again): ${(error as Error).message}`);
     }
   }
 

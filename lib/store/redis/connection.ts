@@ -83,7 +83,8 @@ export class RedisConnection {
       return await fn();
     } catch (error) {
       metrics().storeErrors.inc();
-      throw new BackendUnavailableError(`${(error as Error).name}: ${(error as Error).message}`);
+      // The message only: a bundled class name says nothing ("r: Reached the max retries").
+      throw new BackendUnavailableError((error as Error).message);
     } finally {
       timer();
     }

@@ -1,11 +1,13 @@
-// Metrics for Prometheus at /api/metrics, scraped from a real instance on
-// Redis after real traffic, and checked by Debian's promtool.
+// What an operator reads of a real instance on Redis after real traffic:
+// metrics for Prometheus at /api/metrics, checked by Debian's promtool, and
+// JSON log lines with audit lines that never hold a secret.
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { startNextServer, type NextServer } from "../testing/next-server";
 import { startRedis, type RedisServer } from "../testing/redis";
 import { signInCookie } from "../testing/session";
+import { signOut } from "../testing/session";
 import { collect, notificationIds } from "../testing/sse-reader";
 import { ADMIN, expect, postAs, test } from "./fixtures";
 
@@ -61,4 +63,34 @@ test("after streams, publishes, a webhook and refusals, the metrics say so, in a
   expect(valueOf(text, "ntf_store_round_trip_seconds_count")).toBeGreaterThan(0);
   expect(valueOf(text, "ntf_store_errors_total")).toBe(0);
   expect(text).toContain("ntf_process_cpu_seconds_total");
+});
+
+test("the log is JSON lines with time, level, instance and request id; audit lines name who did what, never a secret or a notification's text", async () => {
+  const alice = await signInCookie(server.url, "alice@example.com");
+  const admin = await signInCookie(server.url, ADMIN);
+  const made = await postAs(server.url, "/api/tokens", admin, { name: "ci", scope: "publish" });
+  const { token, id: tokenId } = (await made.json()) as { token: string; id: string };
+  const sent = await fetch(`${server.url}/api/notifications`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "x-request-id": "req-from-the-proxy-1" },
+    body: JSON.stringify({ title: "a private title", body: "a private body", audience: { kind: "all" } }),
+  });
+  expect(sent.status).toBe(201);
+  expect((await fetch(`${server.url}/api/tokens/${tokenId}`, { method: "DELETE", headers: { cookie: admin, origin: server.url } })).status).toBe(204);
+  expect((await signOut(server.url, alice)).status).toBeLessThan(400);
+
+  const lines = server.output().split("\n").filter((line) => line.startsWith("{"));
+  const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  for (const record of records) {
+    expect(typeof record.time === "string" && !Number.isNaN(Date.parse(record.time)), JSON.stringify(record)).toBe(true);
+    expect(["info", "warn", "error"]).toContain(record.level);
+    expect(record.instance).toBeTruthy();
+  }
+  const audits = records.filter((r) => r.audit);
+  const actions = new Set(audits.map((r) => r.audit));
+  for (const action of ["sign-in", "sign-out", "token-created", "token-used", "token-revoked", "publish"]) expect(actions, action).toContain(action);
+  const publish = audits.find((r) => r.audit === "publish" && r.source === "token")!;
+  expect(publish.requestId).toBe("req-from-the-proxy-1");
+  const everything = server.output();
+  for (const secret of [token, "a private title", "a private body", admin.split("session-token=")[1]!.split(";")[0]!, "demo\""]) expect(everything).not.toContain(secret);
 });
