@@ -1,5 +1,6 @@
 "use client";
-// Live / Reconnecting (with a countdown) / Offline, from the stream's state;
+// Live / Delayed (the server cannot reach its store) / Reconnecting (with a
+// countdown) / Offline, from the stream's state;
 // a stream refused for too many devices says so, never just "Connecting…".
 import { useSyncExternalStore } from "react";
 import { StreamError, type SSEStatus } from "@/lib/client/sse-types";
@@ -17,9 +18,11 @@ interface Props {
   status: SSEStatus;
   retryInMs: number | null;
   error?: StreamError | Error | null;
+  /** The stream is open but the server cannot reach its store: new alerts and marks wait. */
+  delayed?: boolean;
 }
 
-export function ConnectionIndicator({ status, retryInMs, error }: Props) {
+export function ConnectionIndicator({ status, retryInMs, error, delayed = false }: Props) {
   const online = useSyncExternalStore(subscribeOnline, () => navigator.onLine, () => true);
   const tooMany = error instanceof StreamError && error.kind === "too-many";
   const seconds = retryInMs !== null ? Math.ceil(retryInMs / 1000) : null;
@@ -28,7 +31,9 @@ export function ConnectionIndicator({ status, retryInMs, error }: Props) {
     !online || status === "closed"
       ? [seconds !== null && status !== "closed" ? `Offline · retrying in ${seconds} s` : "Offline", "bg-slate-400"]
       : status === "open"
-        ? ["Live", "bg-emerald-500"]
+        ? delayed
+          ? ["Delayed: the server cannot reach its store", "bg-amber-500"]
+          : ["Live", "bg-emerald-500"]
         : tooMany
           ? [`Too many devices connected: close one.${countdown}`, "bg-rose-500"]
           : [seconds !== null ? `Reconnecting in ${seconds} s` : "Connecting…", "bg-amber-500 animate-pulse"];

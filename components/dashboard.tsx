@@ -88,7 +88,7 @@ export function Dashboard({ userId, hiddenStreamDropMs = 0 }: { userId: string; 
     <>
       <h1 className="sr-only">Dashboard</h1>
       <div className="mb-4 flex items-center justify-between gap-3">
-        <ConnectionIndicator status={stream.status} retryInMs={stream.retryInMs} error={stream.error} />
+        <ConnectionIndicator status={stream.status} retryInMs={stream.retryInMs} error={stream.error} delayed={!feed.storeReachable} />
         <Bell unseenCount={feed.unseenCount} latest={feed.items.slice(0, 5)} onOpen={markSeen} onMarkAllRead={markAll} />
       </div>
       <div className="grid gap-6 lg:grid-cols-[1fr_18rem]">

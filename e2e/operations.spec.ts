@@ -9,7 +9,7 @@ import { startRedis, type RedisServer } from "../testing/redis";
 import { signInCookie } from "../testing/session";
 import { signOut } from "../testing/session";
 import { collect, notificationIds } from "../testing/sse-reader";
-import { ADMIN, expect, postAs, test } from "./fixtures";
+import { addCookieHeader, ADMIN, cardsTitled, expect, postAs, test } from "./fixtures";
 
 const TOKEN = "metrics-token-0123456789abcdef";
 let redis: RedisServer;
@@ -93,4 +93,22 @@ test("the log is JSON lines with time, level, instance and request id; audit lin
   expect(publish.requestId).toBe("req-from-the-proxy-1");
   const everything = server.output();
   for (const secret of [token, "a private title", "a private body", admin.split("session-token=")[1]!.split(";")[0]!, "demo\""]) expect(everything).not.toContain(secret);
+});
+
+// Last: it stops the Redis the other tests use.
+test("while the server cannot reach its store the dashboard says Delayed, not Live, and Live again once it can", async ({ browser }) => {
+  const context = await browser.newContext();
+  await addCookieHeader(context, server.url, await signInCookie(server.url, "bob@example.com"));
+  const page = await context.newPage();
+  await page.goto(`${server.url}/`);
+  const status = page.getByTestId("connection-status");
+  await expect(status).toHaveText("Live");
+  await redis.stop();
+  await expect(status).toHaveText("Delayed: the server cannot reach its store", { timeout: 30_000 });
+  await redis.start();
+  await expect(status).toHaveText("Live", { timeout: 30_000 });
+  const admin = await signInCookie(server.url, ADMIN);
+  expect((await postAs(server.url, "/api/notifications", admin, { title: "after the outage", audience: { kind: "all" } })).status).toBe(201);
+  await expect(cardsTitled(page, "after the outage")).toHaveCount(1);
+  await context.close();
 });

@@ -68,6 +68,8 @@ export interface FeedState {
   actionError: string | null;
   /** The server started over with an empty history: what the feed held before is gone (the dashboard says so). */
   startedOver: boolean;
+  /** The server says it reaches its store (an `event: store`): else the dashboard says "Delayed". */
+  storeReachable: boolean;
   /** Which of the server's histories the feed holds, counted from 0 here: a reply asked for in an earlier one says nothing of this one. */
   history: number;
 }
@@ -88,6 +90,7 @@ export const emptyFeed: FeedState = {
   loadError: null,
   actionError: null,
   startedOver: false,
+  storeReachable: true,
   history: 0,
 };
 

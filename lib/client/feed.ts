@@ -45,7 +45,7 @@ import { backoffDelay } from "./sse-connection";
 const PAGE_SIZE = 30;
 /** The feed's pages: none of what the person muted. */
 const FEED_PAGE = `/api/notifications?limit=${PAGE_SIZE}&muted=0`;
-export const FEED_STREAM_EVENTS = ["connected", "notification", "read", "seen", "archived", "preferences", "reset"] as const;
+export const FEED_STREAM_EVENTS = ["connected", "notification", "read", "seen", "archived", "preferences", "reset", "store"] as const;
 const HISTORY_RETRY_BASE_MS = 2_000;
 /** setTimeout's longest delay (about 24 days; a longer one would fire at once): a later expiry is timed again when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -124,6 +124,8 @@ export class NotificationFeed {
           return;
         }
         this.callbacks.onConnected?.(data);
+        // Admitted: the server reached its store for it.
+        this.update((f) => (f.storeReachable ? f : { ...f, storeReachable: true }));
         // A planned rotation or a short drop: the stream resumes by id, and no mark changed meanwhile.
         const { version, items } = this.state;
         if (items.length && version >= 0 && data.inboxVersion === version) return;
@@ -151,6 +153,8 @@ export class NotificationFeed {
       }
       // Read marks are not replayed (see `connected`) and a reset means a hole: fetch the newest page again.
       // Another history: drop what is held first (startOver asks for the page).
+      case "store":
+        return this.update((f) => ({ ...f, storeReachable: (message.data as StreamEventMap["store"]).reachable }));
       case "reset":
         if ((message.data as ResetEventData).startedOver) return this.update(startOver);
         return void this.sync();

@@ -209,6 +209,8 @@ export interface StreamEventMap {
   preferences: PreferencesEventData;
   reset: ResetEventData;
   reconnect: Record<string, never>;
+  /** The server lost (false) or regained (true) its store: the dashboard says "Delayed" meanwhile. */
+  store: { reachable: boolean };
 }
 
 /**

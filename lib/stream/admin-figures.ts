@@ -10,7 +10,7 @@ import type { Hub } from "./hub";
 
 export async function adminStats(): Promise<Stats> {
   const store = getStores();
-  const hub: Pick<Hub, "localCount" | "resources" | "backlogPeakBytes"> = getHub();
+  const hub: Pick<Hub, "localCount" | "resources" | "totals"> = getHub();
   const { instanceId } = config();
   const [reported, published, delivered] = await Promise.all([
     store.presence.liveInstances(),
@@ -31,7 +31,7 @@ export async function adminStats(): Promise<Stats> {
     thisInstance: {
       id: instanceId,
       ...hub.resources(),
-      backlogPeakBytes: hub.backlogPeakBytes,
+      backlogPeakBytes: hub.totals.backlogPeakBytes,
       rssBytes: memory.rss,
       heapUsedBytes: memory.heapUsed,
       storeRoundTrips: store.roundTrips,

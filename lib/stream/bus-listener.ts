@@ -34,8 +34,10 @@ export interface BusListenerHost extends BreakCatchUpHost {
   streamReplaced(userId: string, slotId: string): void;
   /** The bus lost messages the log no longer holds. */
   gap(): void;
-  /** The subscription broke (counted for metrics). */
+  /** The subscription broke: the store is away (store-status.ts). */
   interrupted(): void;
+  /** The subscription is live (again). */
+  live(): void;
   /** A catch-up ended: live events held meanwhile may go. */
   caughtUp(): void;
 }
@@ -239,7 +241,7 @@ export class BusListener {
       case "live":
         this.newestHeard = message.newestId !== null && this.subscription ? { subscription: this.subscription, id: message.newestId } : null;
         if (this.subscription) this.markLive(this.subscription);
-        return;
+        return this.host.live();
     }
   };
 

@@ -19,6 +19,7 @@ import { PRESENCE_INTERVAL_MS, PresenceReporter } from "./presence-reporter";
 import { RESET } from "./replay";
 import { RecentRevocations } from "./revocations";
 import { SlotKeeper } from "./slot-keeper";
+import { StoreStatus } from "./store-status";
 import { startStream, type StreamStartHost } from "./stream-start";
 import { STORE_CLEANUP_MS, STREAM_SLOT_GRACE_MS, type AdmittedWith, type HubOptions, type OpenOptions } from "./hub-options";
 import { log } from "../server/log";
@@ -39,9 +40,9 @@ export class Hub {
   /** Set by shutdown(): the store has freed this instance's slots and presence, which nothing may renew. */
   private stopping = false;
   private lastHeartbeat = Date.now();
-  private backlogPeak = 0;
-  /** For /api/metrics: notifications written to streams, streams cut for clients that stopped reading, bus breaks. */
-  readonly totals = { delivered: 0, slowClientCuts: 0, busBreaks: 0 };
+  /** Deliveries and slow-client cuts (/api/metrics), and the most bytes a stream has had waiting (at most queueMaxBytes plus a chunk). */
+  readonly totals = { delivered: 0, slowClientCuts: 0, backlogPeakBytes: 0 };
+  readonly storeStatus = new StoreStatus(() => this.connections);
   private readonly tally: DeliveryTally;
   private readonly revocations: RecentRevocations;
   private readonly presence: PresenceReporter;
@@ -72,7 +73,8 @@ export class Hub {
       streamReplaced: (userId, slotId) => this.streamReplaced(userId, slotId),
       // The bus lost messages the log no longer holds: every live stream may have a hole.
       gap: () => this.connections.forEach((c) => !c.replaying && c.send(RESET)),
-      interrupted: () => this.totals.busBreaks++,
+      interrupted: () => this.storeStatus.broke(),
+      live: () => this.storeStatus.resumed(),
       caughtUp: () => this.batcher.schedule(),
       connections: () => this.connections,
       users: () => [...this.byUser.keys()],
@@ -205,18 +207,13 @@ export class Hub {
     };
   }
 
-  /** The most bytes any stream has had waiting for its client; bounded by queueMaxBytes plus one chunk. */
-  get backlogPeakBytes() {
-    return this.backlogPeak;
-  }
-
   /** How long this instance's presence (and so its streams' slots) counts without a new report. */
   get presenceTtlMs() {
     return this.presence.ttlMs;
   }
 
   private noteBacklog = (bytes: number) => {
-    if (bytes > this.backlogPeak) this.backlogPeak = bytes;
+    if (bytes > this.totals.backlogPeakBytes) this.totals.backlogPeakBytes = bytes;
   };
 
   /**

@@ -32,7 +32,7 @@ export function getHub(): Hub {
       openStreams: hub.resources().connections,
       deliveries: hub.totals.delivered,
       busLive: hub.busState() === "not live" ? 0 : 1,
-      busBreaks: hub.totals.busBreaks,
+      busBreaks: hub.storeStatus.breaks,
       slowClientCuts: hub.totals.slowClientCuts,
     }));
   }
