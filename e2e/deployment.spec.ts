@@ -109,6 +109,22 @@ test.describe("in Redis mode, across instances", () => {
     second.close();
   });
 
+  // Vercel's 500 ms after SIGTERM, or any kill: the stream is cut before `reconnect` and nothing is freed.
+  test("a stream cut with its instance (SIGKILL) locks nobody out: the same browser gets back in on another instance", async () => {
+    const member = await signInCookie(b.url, BOB);
+    const killed = await startNextServer({ ...streamEnv, REDIS_URL: redis.url, INSTANCE_ID: "killed", MAX_CONNECTIONS_PER_USER: "1" });
+    const cut = await openStream(killed.url, member, { "x-browser-id": "bobs-phone" });
+    expect(cut.res.status).toBe(200);
+    killed.process.kill("SIGKILL");
+    await exitOf(killed);
+    // Its slot stays in Redis until its time runs out; the browser's new stream replaces it.
+    const back = await openStream(b.url, member, { "x-browser-id": "bobs-phone" });
+    expect(back.res.status).toBe(200);
+    // A client that sends no browser id (a script) waits for the slot's time: the bound docs/deploy-vercel.md gives.
+    expect((await openStream(b.url, member)).res.status).toBe(429);
+    back.close();
+  });
+
   test("SIGTERM, then a new process on the same port: the client ends on it, and nothing published meanwhile is lost", async () => {
     const admin = await signInCookie(b.url, ADMIN);
     const member = await signInCookie(a.url, ALICE);

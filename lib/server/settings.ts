@@ -140,6 +140,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
         : e.VERCEL && e.SSE_MAX_DURATION_S > EVENTS_ROUTE_MAX_DURATION_S
           ? `SSE_MAX_DURATION_S (${e.SSE_MAX_DURATION_S}) is longer than /api/events may run on Vercel (its maxDuration, ${EVENTS_ROUTE_MAX_DURATION_S} s): streams would be cut before they say reconnect. Lower SSE_MAX_DURATION_S, or raise both (docs/deploy-vercel.md).`
           : null,
+    /** On Vercel (its VERCEL variable): many instances, each ended 500 ms after SIGTERM. */
+    onVercel: Boolean(e.VERCEL),
     instanceId: e.INSTANCE_ID ?? `i-${process.pid.toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
   };
 }

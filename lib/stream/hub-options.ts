@@ -16,6 +16,8 @@ export interface HubOptions {
   presenceIntervalMs?: number;
   /** How often delivery counts go to the store (the funnel). */
   deliveryReportMs?: number;
+  /** How long a shutdown waits for the store before it ends the streams (STORE_CLEANUP_MS; less on Vercel, whose 500 ms must leave time for `reconnect`). */
+  storeCleanupMs?: number;
   /** A sign-out reached this instance: it stops trusting the session's cookie before its streams reconnect. */
   onSessionRevoked?: (sessionId: string) => void;
   /** MAX_CONNECTIONS_PER_USER, for reconciling slots after an outage (slot-keeper.ts). */

@@ -387,7 +387,7 @@ export class Hub {
       await this.store.presence.removePresence(this.options.instanceId);
     };
     const settled = cleanup().catch((error: Error) => log().error({ component: "hub" }, `leaving the store failed: ${error.message}`));
-    await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, STORE_CLEANUP_MS))]);
+    await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, this.options.storeCleanupMs ?? STORE_CLEANUP_MS))]);
     for (const connection of [...this.connections]) this.rotate(connection);
   }
 

@@ -9,6 +9,8 @@ import { Hub } from "./hub";
 import { STREAM_SLOT_GRACE_MS } from "./hub-options";
 
 const HUB_KEY = Symbol.for("notifications.hub");
+/** Of Vercel's 500 ms between SIGTERM and the end. */
+const VERCEL_STORE_CLEANUP_MS = 200;
 type WithHub = typeof globalThis & { [HUB_KEY]?: Hub };
 
 export function getHub(): Hub {
@@ -24,6 +26,9 @@ export function getHub(): Hub {
       onSessionRevoked: forgetSignedOutSession,
       maxStreamsPerUser: c.maxConnectionsPerUser,
       slotTtlMs: c.maxDurationMs + STREAM_SLOT_GRACE_MS,
+      // Vercel ends an instance 500 ms after SIGTERM: the streams hear `reconnect` first, and what the store
+      // does not free in time goes with its TTL (a browser's next stream replaces its slot).
+      ...(c.onVercel ? { storeCleanupMs: VERCEL_STORE_CLEANUP_MS } : {}),
     });
     const hub = g[HUB_KEY];
     hearSignOutsSince(() => hub.liveSince());
