@@ -85,7 +85,7 @@ export function Bell({ unseenCount, latest, onOpen, onMarkAllRead }: Props) {
               {latest.map((n) => (
                 <li key={n.id} className="flex items-start gap-2 rounded-lg px-2 py-2 hover:bg-slate-50 dark:hover:bg-slate-800">
                   <span className={`mt-1.5 h-2 w-2 shrink-0 rounded-full ${n.read ? "bg-transparent" : "bg-brand-500"}`} aria-hidden />
-                  <span className="min-w-0 text-sm break-words">{n.title}</span>
+                  <span dir="auto" className="min-w-0 text-sm wrap-anywhere">{n.title}</span>
                 </li>
               ))}
             </ul>

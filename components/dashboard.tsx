@@ -91,7 +91,8 @@ export function Dashboard({ userId, hiddenStreamDropMs = 0 }: { userId: string; 
         <ConnectionIndicator status={stream.status} retryInMs={stream.retryInMs} error={stream.error} delayed={!feed.storeReachable} />
         <Bell unseenCount={feed.unseenCount} latest={feed.items.slice(0, 5)} onOpen={markSeen} onMarkAllRead={markAll} />
       </div>
-      <div className="grid gap-6 lg:grid-cols-[1fr_18rem]">
+      {/* minmax(0, 1fr): the feed's column takes no min-content width from what a card holds. */}
+      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_18rem]">
         <NotificationFeed
           items={feed.items}
           loading={feed.loading}

@@ -49,11 +49,12 @@ export const NotificationCard = memo(function NotificationCard({ notification, r
               </span>
             )}
           </div>
-          <h3 data-testid="notification-title" className="font-semibold break-words whitespace-pre-line">
+          {/* wrap-anywhere: a long unbroken token (a digest, an exception name) wraps rather than widening the page; dir="auto": right-to-left text reads right to left. */}
+          <h3 data-testid="notification-title" dir="auto" className="font-semibold wrap-anywhere whitespace-pre-line">
             {title}
           </h3>
           {body && (
-            <p data-testid="notification-body" className="mt-1 whitespace-pre-wrap break-words text-sm text-slate-700 dark:text-slate-300">
+            <p data-testid="notification-body" dir="auto" className="mt-1 whitespace-pre-wrap wrap-anywhere text-sm text-slate-700 dark:text-slate-300">
               {body}
             </p>
           )}

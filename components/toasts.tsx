@@ -37,8 +37,8 @@ export function Toasts({ toasts, folded, onDismiss }: Props) {
           <div className="flex items-start justify-between gap-2">
             <div className="min-w-0">
               <SeverityBadge severity={toast.severity} />
-              <p className="mt-1 font-semibold break-words whitespace-pre-line">{toast.title}</p>
-              {toast.body && <p className="mt-0.5 line-clamp-2 text-sm break-words whitespace-pre-line text-slate-600 dark:text-slate-300">{toast.body}</p>}
+              <p dir="auto" className="mt-1 font-semibold wrap-anywhere whitespace-pre-line">{toast.title}</p>
+              {toast.body && <p dir="auto" className="mt-0.5 line-clamp-2 text-sm wrap-anywhere whitespace-pre-line text-slate-600 dark:text-slate-300">{toast.body}</p>}
             </div>
             <button type="button" onClick={() => onDismiss(toast.id)} className="text-slate-500 dark:text-slate-400 hover:text-slate-700" aria-label="Dismiss">
               ×

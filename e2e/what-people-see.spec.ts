@@ -1,0 +1,60 @@
+// What people see is right, whatever a notification holds: a long unbroken
+// token never widens the page past the screen (every control stays on it),
+// and right-to-left text reads right to left. At a phone's and a desktop's
+// width, in light and dark.
+import { startNextServer, type NextServer } from "../testing/next-server";
+import { signInCookie } from "../testing/session";
+import { addCookieHeader, ALICE, cardsTitled, expect, postAs, test } from "./fixtures";
+
+let server: NextServer;
+let admin: string;
+let alice: string;
+
+test.beforeAll(async () => {
+  server = await startNextServer({ RATE_PUBLISH_PER_MIN: "100000" });
+  [admin, alice] = [await signInCookie(server.url, "admin@example.com"), await signInCookie(server.url, ALICE)];
+});
+test.afterAll(async () => server?.stop());
+
+const DIGEST = `sha256:${"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".repeat(3)}`;
+
+for (const [width, height, scheme] of [[390, 844, "light"], [1280, 860, "dark"]] as const) {
+  test(`a long unbroken token keeps the dashboard within a ${width} px screen (${scheme}), and its card can still be archived`, async ({ browser }) => {
+    const context = await browser.newContext({ viewport: { width, height }, colorScheme: scheme });
+    await addCookieHeader(context, server.url, alice);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/`);
+    await expect(page.getByTestId("connection-status")).toHaveText("Live");
+    const title = `Image ${DIGEST.slice(0, 90)}`;
+    const sent = await postAs(server.url, "/api/notifications", admin, { title, body: "x".repeat(2000), audience: { kind: "user", userId: ALICE } });
+    expect(sent.status).toBe(201);
+    await expect(cardsTitled(page, title)).toHaveCount(1);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+    const archive = page.getByTestId("archive").first();
+    const box = (await archive.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(width);
+    await page.screenshot({ path: test.info().outputPath(`long-token-${width}.png`), fullPage: true });
+    await archive.click();
+    await expect(cardsTitled(page, title)).toHaveCount(0);
+    await context.close();
+  });
+}
+
+test("right-to-left titles and bodies read right to left on cards, toasts and the bell", async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  await addCookieHeader(context, server.url, alice);
+  const page = await context.newPage();
+  await page.goto(`${server.url}/`);
+  await expect(page.getByTestId("connection-status")).toHaveText("Live");
+  const title = "انقطاع في واجهة الدفع";
+  expect((await postAs(server.url, "/api/notifications", admin, { title, body: "خطأ 500 على /charge", audience: { kind: "user", userId: ALICE } })).status).toBe(201);
+  const card = cardsTitled(page, title);
+  await expect(card).toHaveCount(1);
+  const direction = (locator: import("@playwright/test").Locator) => locator.evaluate((el) => getComputedStyle(el).direction);
+  expect(await direction(card)).toBe("rtl");
+  expect(await direction(page.getByTestId("notification-body").first())).toBe("rtl");
+  expect(await direction(page.getByTestId("toast").getByText(title))).toBe("rtl");
+  await page.getByTestId("bell-button").click();
+  expect(await direction(page.getByTestId("bell-menu").getByText(title))).toBe("rtl");
+  await context.close();
+});
