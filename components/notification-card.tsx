@@ -3,8 +3,9 @@
 import Link from "next/link";
 import { memo } from "react";
 import { notificationLinkTarget } from "@/lib/shared/links";
-import { INTEGRATIONS, type AlertStatus, type Notification } from "@/lib/shared/types";
+import { INTEGRATIONS, type Notification } from "@/lib/shared/types";
 import { SeverityBadge } from "./severity-badge";
+import { StatusBadge } from "./status-badge";
 import { ExactTime, RelativeTime } from "./time-label";
 
 interface Props {
@@ -76,18 +77,6 @@ export const NotificationCard = memo(function NotificationCard({ notification, r
     </article>
   );
 });
-
-function StatusBadge({ status }: { status: AlertStatus }) {
-  const style =
-    status === "resolved"
-      ? "bg-emerald-100 text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-200"
-      : "bg-slate-100 text-slate-800 ring-1 ring-red-700/40 dark:bg-slate-800 dark:text-slate-100";
-  return (
-    <span data-testid="notification-status" className={`rounded px-1.5 py-0.5 text-xs font-medium ${style}`}>
-      {status === "resolved" ? "✓ Resolved" : "Firing"}
-    </span>
-  );
-}
 
 const ACTION = "rounded-md px-2 py-1 text-xs font-medium text-brand-600 hover:bg-brand-500/10 dark:text-brand-300";
 

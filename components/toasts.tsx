@@ -4,6 +4,7 @@
 // burst shows as one folded toast with its count.
 import type { Notification } from "@/lib/shared/types";
 import { SeverityBadge } from "./severity-badge";
+import { StatusBadge } from "./status-badge";
 
 interface Props {
   toasts: Notification[];
@@ -36,7 +37,10 @@ export function Toasts({ toasts, folded, onDismiss }: Props) {
         >
           <div className="flex items-start justify-between gap-2">
             <div className="min-w-0">
-              <SeverityBadge severity={toast.severity} />
+              <div className="flex flex-wrap items-center gap-2">
+                <SeverityBadge severity={toast.severity} />
+                {toast.status && <StatusBadge status={toast.status} />}
+              </div>
               <p dir="auto" className="mt-1 font-semibold wrap-anywhere whitespace-pre-line">{toast.title}</p>
               {toast.body && <p dir="auto" className="mt-0.5 line-clamp-2 text-sm wrap-anywhere whitespace-pre-line text-slate-600 dark:text-slate-300">{toast.body}</p>}
             </div>

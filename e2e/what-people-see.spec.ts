@@ -58,3 +58,19 @@ test("right-to-left titles and bodies read right to left on cards, toasts and th
   expect(await direction(page.getByTestId("bell-menu").getByText(title))).toBe("rtl");
   await context.close();
 });
+
+test("the toast of a critical alert's resolved notice says Resolved, and the firing one says Firing", async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  await addCookieHeader(context, server.url, alice);
+  const page = await context.newPage();
+  await page.goto(`${server.url}/`);
+  await expect(page.getByTestId("connection-status")).toHaveText("Live");
+  const alert = { title: "Payments API down", body: "5xx on /charge", severity: "critical", collapseKey: "payments-down", audience: { kind: "user", userId: ALICE } };
+  expect((await postAs(server.url, "/api/notifications", admin, { ...alert, status: "firing" })).status).toBe(201);
+  const toasts = page.getByTestId("toast");
+  await expect(toasts.filter({ hasText: "Payments API down" }).getByTestId("notification-status")).toHaveText("Firing");
+  await toasts.getByRole("button", { name: "Dismiss" }).first().click();
+  expect((await postAs(server.url, "/api/notifications", admin, { ...alert, status: "resolved" })).status).toBe(201);
+  await expect(toasts.filter({ hasText: "Payments API down" }).getByTestId("notification-status")).toHaveText("✓ Resolved");
+  await context.close();
+});
