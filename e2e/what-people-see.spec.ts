@@ -74,3 +74,20 @@ test("the toast of a critical alert's resolved notice says Resolved, and the fir
   await expect(toasts.filter({ hasText: "Payments API down" }).getByTestId("notification-status")).toHaveText("✓ Resolved");
   await context.close();
 });
+
+test("a mark that failed offline says so in a sentence, and the sentence goes once the dashboard is Live again", async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  await addCookieHeader(context, server.url, alice);
+  const page = await context.newPage();
+  await page.goto(`${server.url}/`);
+  await expect(page.getByTestId("connection-status")).toHaveText("Live");
+  expect((await postAs(server.url, "/api/notifications", admin, { title: "read me offline", audience: { kind: "user", userId: ALICE } })).status).toBe(201);
+  await expect(cardsTitled(page, "read me offline")).toHaveCount(1);
+  await context.setOffline(true);
+  await page.getByTestId("mark-read").first().click();
+  await expect(page.getByTestId("feed-error")).toHaveText("Could not reach the server: check the connection, then try again.");
+  await context.setOffline(false);
+  await expect(page.getByTestId("connection-status")).toHaveText("Live");
+  await expect(page.getByTestId("feed-error")).toHaveCount(0);
+  await context.close();
+});

@@ -11,6 +11,9 @@ export class ApiClientError extends Error {
   }
 }
 
+/** What a person reads when the request never reached the server (the browser's own words are "Failed to fetch"). */
+export const UNREACHABLE = "Could not reach the server: check the connection, then try again.";
+
 /** `keepalive`: the request outlives the page (a link that navigates away). */
 export async function apiFetch<T>(path: string, init: { method?: string; body?: unknown; keepalive?: boolean } = {}): Promise<T> {
   const res = await fetch(path, {
@@ -19,6 +22,8 @@ export async function apiFetch<T>(path: string, init: { method?: string; body?: 
     headers: init.body === undefined ? undefined : { "content-type": "application/json" },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
     cache: "no-store",
+  }).catch(() => {
+    throw new ApiClientError(0, { error: UNREACHABLE });
   });
   if (res.status === 204) return undefined as T;
   const json = await res.json().catch(() => ({ error: `The server answered ${res.status}.` }));

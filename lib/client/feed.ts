@@ -20,7 +20,7 @@ import type {
   SeenEventData,
   StreamEventMap,
 } from "../shared/types";
-import { apiFetch } from "./api-client";
+import { apiFetch, UNREACHABLE } from "./api-client";
 import {
   addLive,
   appendOlderPage,
@@ -99,6 +99,7 @@ export class NotificationFeed {
   /** Fetches the newest page now; the timers run until stop(). */
   start() {
     this.stopped = false;
+    if (typeof window !== "undefined") window.addEventListener("online", this.networkBack);
     // This fetch answers any ask made while stopped, too.
     if (this.state.inFlight === 0) this.resyncHandled = Math.max(this.resyncHandled, this.state.resync);
     this.timeNextExpiry();
@@ -107,6 +108,7 @@ export class NotificationFeed {
 
   stop() {
     this.stopped = true;
+    if (typeof window !== "undefined") window.removeEventListener("online", this.networkBack);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.retryTimer = this.expiryTimer = null;
@@ -124,8 +126,9 @@ export class NotificationFeed {
           return;
         }
         this.callbacks.onConnected?.(data);
-        // Admitted: the server reached its store for it.
+        // Admitted: the server reached its store for it, and the network is back for what failed to reach it.
         this.update((f) => (f.storeReachable ? f : { ...f, storeReachable: true }));
+        this.networkBack();
         // A planned rotation or a short drop: the stream resumes by id, and no mark changed meanwhile.
         const { version, items } = this.state;
         if (items.length && version >= 0 && data.inboxVersion === version) return;
@@ -182,6 +185,9 @@ export class NotificationFeed {
       this.update((f) => ({ ...f, actionError: (error as Error).message }));
     }
   };
+
+  /** The network is back: an error that said the server could not be reached goes (its cause cleared). */
+  private readonly networkBack = () => this.update((f) => (f.actionError === UNREACHABLE ? { ...f, actionError: null } : f));
 
   private update(change: (f: FeedState) => FeedState) {
     const next = change(this.state);
