@@ -37,7 +37,7 @@ export function DesktopNotificationsSetting({ userId }: { userId: string }) {
           data-testid="desktop-notifications-toggle"
           aria-pressed={on}
           onClick={() => void toggle()}
-          className="rounded-lg bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700 dark:bg-slate-100 dark:text-slate-900"
+          className="rounded-lg bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700 dark:bg-slate-100 dark:text-slate-900 dark:hover:bg-slate-300"
         >
           {on ? "Turn off" : "Turn on"}
         </button>

@@ -117,7 +117,7 @@ export function NotificationFeed(props: Props) {
             <button type="button" data-testid="archive-read" onClick={onArchiveRead} className="rounded-lg px-2.5 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-100 sm:px-3 dark:ring-slate-700 dark:hover:bg-slate-800">
               Archive read
             </button>
-            <button type="button" data-testid="mark-all-read" onClick={onMarkAllRead} className="rounded-lg bg-slate-900 px-2.5 py-1.5 text-sm font-medium text-white hover:bg-slate-700 sm:px-3 dark:bg-slate-100 dark:text-slate-900">
+            <button type="button" data-testid="mark-all-read" onClick={onMarkAllRead} className="rounded-lg bg-slate-900 px-2.5 py-1.5 text-sm font-medium text-white hover:bg-slate-700 sm:px-3 dark:bg-slate-100 dark:text-slate-900 dark:hover:bg-slate-300">
               Mark all read
             </button>
           </>
@@ -184,7 +184,6 @@ export function NotificationFeed(props: Props) {
         </p>
       )}
       <ul data-testid="notification-feed" className="space-y-2">
-        {loading && items.length === 0 && [0, 1, 2].map((i) => <li key={i} className="h-20 animate-pulse rounded-xl bg-slate-200 dark:bg-slate-800" />)}
         {shown.map((item, i) => (
           <Fragment key={item.id}>
             {today && (i === 0 || dayKey(item.createdAt) !== dayKey(shown[i - 1]!.createdAt)) && (
@@ -204,6 +203,8 @@ export function NotificationFeed(props: Props) {
             </li>
           </Fragment>
         ))}
+        {/* After what arrived live meanwhile: until the history is in, the feed must not look complete. */}
+        {loading && [0, 1, 2].map((i) => <li key={`loading-${i}`} data-testid="feed-skeleton" className="h-20 animate-pulse rounded-xl bg-slate-200 dark:bg-slate-800" />)}
       </ul>
       {!loading && shown.length === 0 && (
         <p className="rounded-xl border border-dashed border-slate-300 p-8 text-center text-sm text-slate-600 dark:text-slate-400 dark:border-slate-700">

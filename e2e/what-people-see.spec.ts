@@ -91,3 +91,58 @@ test("a mark that failed offline says so in a sentence, and the sentence goes on
   await expect(page.getByTestId("feed-error")).toHaveCount(0);
   await context.close();
 });
+
+/** WCAG contrast of two colours given as sRGB bytes. */
+function contrast(a: number[], b: number[]) {
+  const luminance = (rgb: number[]) => {
+    const [r, g, bl] = rgb.map((c) => c / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!;
+  };
+  const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (light! + 0.05) / (dark! + 0.05);
+}
+
+test("in dark mode, hovered dark-on-light buttons keep their text readable (4.5:1)", async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, colorScheme: "dark" });
+  await addCookieHeader(context, server.url, alice);
+  const page = await context.newPage();
+  for (const [path, testId] of [["/", "mark-all-read"], ["/settings", "desktop-notifications-toggle"]] as const) {
+    await page.goto(`${server.url}${path}`);
+    const button = page.getByTestId(testId);
+    await button.hover();
+    // Computed colours come as lab() or oklch(): a canvas turns them into sRGB bytes.
+    const [color, background] = await button.evaluate((el) => {
+      const canvas = document.createElement("canvas").getContext("2d")!;
+      const bytes = (css: string) => {
+        canvas.clearRect(0, 0, 1, 1);
+        canvas.fillStyle = css;
+        canvas.fillRect(0, 0, 1, 1);
+        return [...canvas.getImageData(0, 0, 1, 1).data.slice(0, 3)];
+      };
+      return [bytes(getComputedStyle(el).color), bytes(getComputedStyle(el).backgroundColor)];
+    });
+    expect(contrast(color, background), `${testId}: ${color} on ${background}`).toBeGreaterThanOrEqual(4.5);
+  }
+  await context.close();
+});
+
+test("a live arrival while the history is still loading leaves the skeletons: the feed does not look complete", async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  await addCookieHeader(context, server.url, alice);
+  const page = await context.newPage();
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/api/notifications?limit=30&muted=0", async (route) => {
+    await released;
+    await route.continue();
+  });
+  await page.goto(`${server.url}/`);
+  await expect(page.getByTestId("connection-status")).toHaveText("Live");
+  expect((await postAs(server.url, "/api/notifications", admin, { title: "while the history loads", audience: { kind: "user", userId: ALICE } })).status).toBe(201);
+  await expect(cardsTitled(page, "while the history loads")).toHaveCount(1);
+  await expect(page.getByTestId("feed-skeleton")).toHaveCount(3);
+  release();
+  await expect(page.getByTestId("feed-skeleton")).toHaveCount(0);
+  await expect(cardsTitled(page, "while the history loads")).toHaveCount(1);
+  await context.close();
+});
