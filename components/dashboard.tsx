@@ -2,7 +2,7 @@
 // The live dashboard: connection state, bell, feed, toasts, chart, channels.
 // A new notification alerts once per browser: a toast in the tab the person
 // is looking at, or a desktop notification (if turned on) when none is in view.
-import { memo, useCallback, useEffect, useState } from "react";
+import { memo, useCallback, useEffect, useMemo, useState } from "react";
 import { useDisplayAcks } from "@/hooks/use-display-acks";
 import { useHiddenDrop } from "@/hooks/use-hidden-drop";
 import { useNotificationFeed } from "@/hooks/use-notification-feed";
@@ -69,6 +69,10 @@ export function Dashboard({ userId, hiddenStreamDropMs = 0 }: { userId: string; 
   const archiveRead = useCallback(() => void archive("allRead"), [archive]);
   const openedLink = useCallback((id: string) => acks?.openedLink(id), [acks]);
   const more = useCallback(() => void loadMore(), [loadMore]);
+  // A toast stays only while its notification is in the feed and unread: read, archived, muted or
+  // replaced anywhere, it goes.
+  const unreadIds = useMemo(() => new Set(feed.items.flatMap((i) => (i.read ? [] : [i.id]))), [feed.items]);
+  const shownToasts = useMemo(() => toasts.filter((t) => unreadIds.has(t.id)), [toasts, unreadIds]);
   // What the feed renders now (its filters may hide some): those reach the screen.
   const [shownIds, setShownIds] = useState<string[]>([]);
   useDisplayAcks(acks, attention, shownIds);
@@ -110,7 +114,7 @@ export function Dashboard({ userId, hiddenStreamDropMs = 0 }: { userId: string; 
         />
         <Sidebar items={feed.items} />
       </div>
-      <Toasts toasts={toasts} folded={folded} onDismiss={dismiss} />
+      <Toasts toasts={shownToasts} folded={folded} onDismiss={dismiss} />
     </>
   );
 }

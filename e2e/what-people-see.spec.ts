@@ -146,3 +146,28 @@ test("a live arrival while the history is still loading leaves the skeletons: th
   await expect(cardsTitled(page, "while the history loads")).toHaveCount(1);
   await context.close();
 });
+
+test("a toast leaves when its notification is read, here or on another device, or archived", async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  await addCookieHeader(context, server.url, alice);
+  const page = await context.newPage();
+  await page.goto(`${server.url}/`);
+  await expect(page.getByTestId("connection-status")).toHaveText("Live");
+  const toast = (title: string) => page.getByTestId("toast").filter({ hasText: title });
+  const send = async (title: string) => {
+    const res = await postAs(server.url, "/api/notifications", admin, { title, severity: "critical", audience: { kind: "user", userId: ALICE } });
+    expect(res.status).toBe(201);
+    await expect(toast(title)).toHaveCount(1);
+    return ((await res.json()) as { id: string }).id;
+  };
+  await send("read on the card");
+  await cardsTitled(page, "read on the card").locator("xpath=ancestor::article").getByTestId("mark-read").click();
+  await expect(toast("read on the card")).toHaveCount(0);
+  const elsewhere = await send("read on the phone");
+  expect((await postAs(server.url, "/api/notifications/read", alice, { ids: [elsewhere] })).status).toBe(200);
+  await expect(toast("read on the phone")).toHaveCount(0);
+  await send("archived");
+  await cardsTitled(page, "archived").locator("xpath=ancestor::article").getByTestId("archive").click();
+  await expect(toast("archived")).toHaveCount(0);
+  await context.close();
+});
