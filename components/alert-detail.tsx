@@ -26,6 +26,8 @@ export function AlertDetailView({ id }: { id: string }) {
       {error && <p role="alert" className="rounded-lg bg-rose-50 p-3 text-sm text-rose-800 dark:bg-rose-950 dark:text-rose-200">{error}</p>}
       {data && (
         <>
+          {/* The card's title is an h3: the page's outline goes h1, h2, h3. */}
+          <h2 className="sr-only">The alert</h2>
           <NotificationCard notification={data.alert} read />
           <FunnelBar funnel={data.alert.funnel} />
           <RecipientsTable recipients={data.recipients} audienceKind={data.alert.audience.kind} />

@@ -72,6 +72,8 @@ export function SendAlertForm({ onSent }: { onSent: (result: PublishResult) => v
   async function send(event: React.FormEvent) {
     event.preventDefault();
     setFailure(null);
+    // The last send's confirmation goes with a new attempt: beside a refusal it would read as sent.
+    setResult(null);
     const request = toRequest(draft, draft.firing && !draft.collapseKey ? resolvableKey() : draft.collapseKey);
     const parsed = publishSchema.safeParse(request);
     if (!parsed.success) return setErrors(fieldErrors(parsed.error));

@@ -2,6 +2,7 @@
 // token never widens the page past the screen (every control stays on it),
 // and right-to-left text reads right to left. At a phone's and a desktop's
 // width, in light and dark.
+import AxeBuilder from "@axe-core/playwright";
 import { startNextServer, type NextServer } from "../testing/next-server";
 import { signInCookie } from "../testing/session";
 import { addCookieHeader, ALICE, cardsTitled, expect, postAs, test } from "./fixtures";
@@ -169,5 +170,25 @@ test("a toast leaves when its notification is read, here or on another device, o
   await send("archived");
   await cardsTitled(page, "archived").locator("xpath=ancestor::article").getByTestId("archive").click();
   await expect(toast("archived")).toHaveCount(0);
+  await context.close();
+});
+
+test("the admin form drops the last send's confirmation when a new one is refused, and an alert's page outlines h1, h2, h3", async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  await addCookieHeader(context, server.url, admin);
+  const page = await context.newPage();
+  await page.goto(`${server.url}/admin`);
+  await page.getByTestId("admin-title").fill("the first one");
+  await page.getByTestId("admin-send").click();
+  await expect(page.getByTestId("admin-result")).toContainText("Sent as");
+  const id = (await page.getByTestId("admin-result").innerText()).match(/Sent as (\S+)/)![1]!;
+  // A title left empty is refused by the form: nothing of the first send may stay beside that.
+  await page.getByTestId("admin-send").click();
+  await expect(page.getByTestId("admin-result")).toHaveCount(0);
+  await page.goto(`${server.url}/admin/alerts/${id}`);
+  await expect(page.getByRole("heading", { level: 1, name: "Who saw it" })).toBeVisible();
+  await expect(page.getByTestId("notification-title")).toHaveText("the first one");
+  const { violations } = await new AxeBuilder({ page }).withRules(["heading-order"]).analyze();
+  expect(violations.map((v) => v.id)).toEqual([]);
   await context.close();
 });
