@@ -81,10 +81,17 @@ export function NotificationFeed(props: Props) {
   }, [typed]);
   // Changes only at midnight: the headings follow the day, not every minute. Empty on the server (its time zone is not the reader's).
   const today = useSyncExternalStore(subscribeMinutes, currentDay, () => "");
-  const query = historyQuery(view, search);
+  // A "To" before "From" asks nothing: the form says so, rather than the API's refusal over the last results.
+  const datesBackwards = search.from !== "" && search.to !== "" && search.to < search.from;
+  const query = datesBackwards ? null : historyQuery(view, search);
   const list = useHistoryList(query, props.listReloadKey);
-  const live = query === null;
-  const { items, loading, error, hasMore, onLoadMore } = live ? props : { ...list, error: list.error ?? props.error, onLoadMore: list.loadMore };
+  const live = query === null && !datesBackwards;
+  const fromList = datesBackwards
+    ? { items: [], loading: false, error: "The “To” date is before the “From” date: pick a later one.", hasMore: false, onLoadMore: () => {} }
+    : { ...list, error: list.error ?? props.error, onLoadMore: list.loadMore };
+  const { items, loading, error, hasMore, onLoadMore } = live ? props : fromList;
+  // What is typed and not yet searched is no answer yet: "Nothing matches" waits for the search.
+  const settled = typed === search.q;
   const channels = [...new Set(props.items.flatMap((i) => (i.audience.kind === "channel" ? [i.audience.channel] : [])))].sort();
   const shown = live && view === "unread" ? items.filter((i) => !i.read) : items;
   const shownKey = live ? shown.map((i) => i.id).join(",") : "";
@@ -206,7 +213,7 @@ export function NotificationFeed(props: Props) {
         {/* After what arrived live meanwhile: until the history is in, the feed must not look complete. */}
         {loading && [0, 1, 2].map((i) => <li key={`loading-${i}`} data-testid="feed-skeleton" className="h-20 animate-pulse rounded-xl bg-slate-200 dark:bg-slate-800" />)}
       </ul>
-      {!loading && shown.length === 0 && (
+      {!loading && !error && settled && shown.length === 0 && (
         <p className="rounded-xl border border-dashed border-slate-300 p-8 text-center text-sm text-slate-600 dark:text-slate-400 dark:border-slate-700">
           {emptyText(view, live, items.length)}
         </p>

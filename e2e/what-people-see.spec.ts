@@ -192,3 +192,35 @@ test("the admin form drops the last send's confirmation when a new one is refuse
   expect(violations.map((v) => v.id)).toEqual([]);
   await context.close();
 });
+
+test("the Archived view opened offline says why, not \"Nothing archived\", and loads once the network is back", async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  await addCookieHeader(context, server.url, alice);
+  const page = await context.newPage();
+  const sent = await postAs(server.url, "/api/notifications", admin, { title: "kept in the archive", audience: { kind: "user", userId: ALICE } });
+  const { id } = (await sent.json()) as { id: string };
+  expect((await postAs(server.url, "/api/notifications/archive", alice, { ids: [id] })).status).toBe(200);
+  await page.goto(`${server.url}/`);
+  await expect(page.getByTestId("connection-status")).toHaveText("Live");
+  await context.setOffline(true);
+  await page.getByTestId("filter-archived").click();
+  await expect(page.getByTestId("feed-error")).toHaveText("Could not reach the server: check the connection, then try again.");
+  await expect(page.getByText(/Nothing archived/)).toHaveCount(0);
+  await context.setOffline(false);
+  await expect(cardsTitled(page, "kept in the archive")).toHaveCount(1);
+  await expect(page.getByTestId("feed-error")).toHaveCount(0);
+  await context.close();
+});
+
+test("a \"To\" date before \"From\" says so in the form, over no results", async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  await addCookieHeader(context, server.url, alice);
+  const page = await context.newPage();
+  await page.goto(`${server.url}/`);
+  await expect(page.getByTestId("connection-status")).toHaveText("Live");
+  await page.getByTestId("search-from").fill("2026-12-10");
+  await page.getByTestId("search-to").fill("2026-12-01");
+  await expect(page.getByTestId("feed-error")).toHaveText("The “To” date is before the “From” date: pick a later one.");
+  await expect(page.getByTestId("notification-item")).toHaveCount(0);
+  await context.close();
+});

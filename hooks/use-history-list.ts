@@ -1,12 +1,16 @@
 "use client";
 // A list read from the history with a query: the "Archived" and "Muted"
 // filters, and searches. Loaded when a query is set, and again when the query
-// or `reloadKey` changes (something was archived, muted, or arrived).
+// or `reloadKey` changes (something was archived, muted, or arrived). A
+// failed load is tried again, with backoff and at once when the network is
+// back; its error stays until one succeeds.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { apiFetch } from "@/lib/client/api-client";
+import { backoffDelay } from "@/lib/client/sse-connection";
 import type { NotificationPage, NotificationWithRead } from "@/lib/shared/types";
 
 const PAGE_SIZE = 30;
+const RETRY_BASE_MS = 2_000;
 
 function fetchPage(query: string, cursor: string | null) {
   return apiFetch<NotificationPage>(`/api/notifications?${query}&limit=${PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
@@ -20,6 +24,9 @@ export function useHistoryList(query: string | null, reloadKey: string) {
   /** What the list last loaded for: until it matches the asked one, the list is loading. */
   const wanted = query === null ? null : `${query}\n${reloadKey}`;
   const [loadedFor, setLoadedFor] = useState<string | null>(null);
+  /** Bumped to try a failed load again; `failures` (in a row) sets the backoff. */
+  const [retries, setRetries] = useState(0);
+  const failures = useRef(0);
   /** What an older page is being loaded for, or null: one at a time, and none mixed into a newer list. */
   const loadingMore = useRef<string | null>(null);
   const current = useRef(wanted);
@@ -30,6 +37,13 @@ export function useHistoryList(query: string | null, reloadKey: string) {
   useEffect(() => {
     if (query === null || wanted === null) return;
     let live = true;
+    let retry: ReturnType<typeof setTimeout> | null = null;
+    const again = () => {
+      if (retry) clearTimeout(retry);
+      retry = null;
+      window.removeEventListener("online", again);
+      if (live) setRetries((n) => n + 1);
+    };
     fetchPage(query, null).then(
       (page) => {
         if (!live) return;
@@ -37,17 +51,22 @@ export function useHistoryList(query: string | null, reloadKey: string) {
         setNextCursor(page.nextCursor);
         setError(null);
         setLoadedFor(wanted);
+        failures.current = 0;
       },
       (e: Error) => {
         if (!live) return;
         setError(e.message);
         setLoadedFor(wanted);
+        retry = setTimeout(again, backoffDelay(failures.current++, RETRY_BASE_MS));
+        window.addEventListener("online", again);
       },
     );
     return () => {
       live = false;
+      if (retry) clearTimeout(retry);
+      window.removeEventListener("online", again);
     };
-  }, [query, wanted]);
+  }, [query, wanted, retries]);
 
   const loadMore = useCallback(() => {
     if (query === null || !nextCursor || loadingMore.current !== null) return;
