@@ -3,6 +3,7 @@
 // and right-to-left text reads right to left. At a phone's and a desktop's
 // width, in light and dark.
 import AxeBuilder from "@axe-core/playwright";
+import type { Browser, BrowserContextOptions } from "@playwright/test";
 import { startNextServer, type NextServer } from "../testing/next-server";
 import { signInCookie } from "../testing/session";
 import { addCookieHeader, ALICE, cardsTitled, expect, postAs, test } from "./fixtures";
@@ -17,15 +18,21 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => server?.stop());
 
+/** Alice's dashboard in a browser of its own, at `options` (viewport, colour scheme), Live. */
+async function aliceLive(browser: Browser, options: BrowserContextOptions) {
+  const context = await browser.newContext(options);
+  await addCookieHeader(context, server.url, alice);
+  const page = await context.newPage();
+  await page.goto(`${server.url}/`);
+  await expect(page.getByTestId("connection-status")).toHaveText("Live");
+  return { context, page };
+}
+
 const DIGEST = `sha256:${"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".repeat(3)}`;
 
 for (const [width, height, scheme] of [[390, 844, "light"], [1280, 860, "dark"]] as const) {
   test(`a long unbroken token keeps the dashboard within a ${width} px screen (${scheme}), and its card can still be archived`, async ({ browser }) => {
-    const context = await browser.newContext({ viewport: { width, height }, colorScheme: scheme });
-    await addCookieHeader(context, server.url, alice);
-    const page = await context.newPage();
-    await page.goto(`${server.url}/`);
-    await expect(page.getByTestId("connection-status")).toHaveText("Live");
+    const { context, page } = await aliceLive(browser, { viewport: { width, height }, colorScheme: scheme });
     const title = `Image ${DIGEST.slice(0, 90)}`;
     const sent = await postAs(server.url, "/api/notifications", admin, { title, body: "x".repeat(2000), audience: { kind: "user", userId: ALICE } });
     expect(sent.status).toBe(201);
@@ -42,11 +49,7 @@ for (const [width, height, scheme] of [[390, 844, "light"], [1280, 860, "dark"]]
 }
 
 test("right-to-left titles and bodies read right to left on cards, toasts and the bell", async ({ browser }) => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-  await addCookieHeader(context, server.url, alice);
-  const page = await context.newPage();
-  await page.goto(`${server.url}/`);
-  await expect(page.getByTestId("connection-status")).toHaveText("Live");
+  const { context, page } = await aliceLive(browser, { viewport: { width: 390, height: 844 } });
   const title = "انقطاع في واجهة الدفع";
   expect((await postAs(server.url, "/api/notifications", admin, { title, body: "خطأ 500 على /charge", audience: { kind: "user", userId: ALICE } })).status).toBe(201);
   const card = cardsTitled(page, title);
@@ -61,11 +64,7 @@ test("right-to-left titles and bodies read right to left on cards, toasts and th
 });
 
 test("the toast of a critical alert's resolved notice says Resolved, and the firing one says Firing", async ({ browser }) => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-  await addCookieHeader(context, server.url, alice);
-  const page = await context.newPage();
-  await page.goto(`${server.url}/`);
-  await expect(page.getByTestId("connection-status")).toHaveText("Live");
+  const { context, page } = await aliceLive(browser, { viewport: { width: 390, height: 844 } });
   const alert = { title: "Payments API down", body: "5xx on /charge", severity: "critical", collapseKey: "payments-down", audience: { kind: "user", userId: ALICE } };
   expect((await postAs(server.url, "/api/notifications", admin, { ...alert, status: "firing" })).status).toBe(201);
   const toasts = page.getByTestId("toast");
@@ -77,11 +76,7 @@ test("the toast of a critical alert's resolved notice says Resolved, and the fir
 });
 
 test("a mark that failed offline says so in a sentence, and the sentence goes once the dashboard is Live again", async ({ browser }) => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-  await addCookieHeader(context, server.url, alice);
-  const page = await context.newPage();
-  await page.goto(`${server.url}/`);
-  await expect(page.getByTestId("connection-status")).toHaveText("Live");
+  const { context, page } = await aliceLive(browser, { viewport: { width: 1280, height: 860 } });
   expect((await postAs(server.url, "/api/notifications", admin, { title: "read me offline", audience: { kind: "user", userId: ALICE } })).status).toBe(201);
   await expect(cardsTitled(page, "read me offline")).toHaveCount(1);
   await context.setOffline(true);
@@ -149,11 +144,7 @@ test("a live arrival while the history is still loading leaves the skeletons: th
 });
 
 test("a toast leaves when its notification is read, here or on another device, or archived", async ({ browser }) => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-  await addCookieHeader(context, server.url, alice);
-  const page = await context.newPage();
-  await page.goto(`${server.url}/`);
-  await expect(page.getByTestId("connection-status")).toHaveText("Live");
+  const { context, page } = await aliceLive(browser, { viewport: { width: 390, height: 844 } });
   const toast = (title: string) => page.getByTestId("toast").filter({ hasText: title });
   const send = async (title: string) => {
     const res = await postAs(server.url, "/api/notifications", admin, { title, severity: "critical", audience: { kind: "user", userId: ALICE } });
@@ -213,11 +204,7 @@ test("the Archived view opened offline says why, not \"Nothing archived\", and l
 });
 
 test("a \"To\" date before \"From\" says so in the form, over no results", async ({ browser }) => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-  await addCookieHeader(context, server.url, alice);
-  const page = await context.newPage();
-  await page.goto(`${server.url}/`);
-  await expect(page.getByTestId("connection-status")).toHaveText("Live");
+  const { context, page } = await aliceLive(browser, { viewport: { width: 1280, height: 860 } });
   await page.getByTestId("search-from").fill("2026-12-10");
   await page.getByTestId("search-to").fill("2026-12-01");
   await expect(page.getByTestId("feed-error")).toHaveText("The “To” date is before the “From” date: pick a later one.");

@@ -14,8 +14,13 @@ const KILL_AFTER_MS = 5_000;
 
 /** `node`: the binary (the benchmark runs servers on other Node versions too); this process's by default. */
 export function spawnNode(args: string[], { node = process.execPath, ...options }: Pick<SpawnOptions, "cwd" | "env"> & { node?: string }): LoggedChild {
+  return spawnLogged(node, args, options);
+}
+
+/** Any command (nginx, caddy), kept and stopped the same way. */
+export function spawnLogged(command: string, args: string[], options: Pick<SpawnOptions, "cwd" | "env"> = {}): LoggedChild {
   let log = "";
-  const child = spawn(node, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout!.on("data", (d) => (log += d));
   child.stderr!.on("data", (d) => (log += d));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

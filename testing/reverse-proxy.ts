@@ -1,11 +1,10 @@
 // The repository's reverse-proxy configurations (deploy/nginx.conf,
 // deploy/Caddyfile), run by Debian's nginx and Caddy in front of two
 // instances, on free ports of 127.0.0.1, as the tests and docs use them.
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { LoggedChild } from "./child-process";
+import { spawnLogged, type LoggedChild } from "./child-process";
 import { freePort } from "./ports";
 
 export interface ReverseProxy {
@@ -15,22 +14,6 @@ export interface ReverseProxy {
 }
 
 const ROOT = path.resolve(__dirname, "..");
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): LoggedChild {
-  let log = "";
-  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-  child.stdout!.on("data", (d) => (log += d));
-  child.stderr!.on("data", (d) => (log += d));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  return {
-    process: child,
-    output: () => log,
-    async stop() {
-      if (child.exitCode === null) child.kill("SIGTERM");
-      await exited;
-    },
-  };
-}
 
 async function untilAnswering(child: LoggedChild, url: string) {
   for (;;) {
@@ -67,16 +50,18 @@ export async function startReverseProxy(kind: "nginx" | "caddy", upstreams: [num
         `http { access_log off; client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fastcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi; include ${dir}/site.conf; }`,
       ].join("\n"),
     );
-    child = run("nginx", ["-p", dir, "-c", path.join(dir, "nginx.conf"), "-g", "daemon off;"], process.env);
+    child = spawnLogged("nginx", ["-p", dir, "-c", path.join(dir, "nginx.conf"), "-g", "daemon off;"]);
   } else {
-    child = run("caddy", ["run", "--config", path.join(ROOT, "deploy/Caddyfile"), "--adapter", "caddyfile"], {
-      ...process.env,
-      SITE_ADDRESS: url,
-      BIND_HOST: "127.0.0.1",
-      APP_A: `127.0.0.1:${upstreams[0]}`,
-      APP_B: `127.0.0.1:${upstreams[1]}`,
-      XDG_DATA_HOME: dir,
-      XDG_CONFIG_HOME: dir,
+    child = spawnLogged("caddy", ["run", "--config", path.join(ROOT, "deploy/Caddyfile"), "--adapter", "caddyfile"], {
+      env: {
+        ...process.env,
+        SITE_ADDRESS: url,
+        BIND_HOST: "127.0.0.1",
+        APP_A: `127.0.0.1:${upstreams[0]}`,
+        APP_B: `127.0.0.1:${upstreams[1]}`,
+        XDG_DATA_HOME: dir,
+        XDG_CONFIG_HOME: dir,
+      },
     });
   }
   await untilAnswering(child, url);
