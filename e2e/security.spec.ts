@@ -73,10 +73,11 @@ test.describe("sign-in", () => {
       expect(attempt.signedIn, JSON.stringify(spelling)).toBe(false);
       expect(decodeURIComponent(attempt.url)).toMatch(/Too many sign-in attempts/);
     }
-    // Composed and decomposed forms of one address share one budget too.
+    // Composed and decomposed forms of one address's domain share one budget too (a local part that is
+    // not plain ASCII is no address here: refused before any budget or hash, lib/shared/email-address.ts).
     await startOfAWindow();
-    for (let i = 0; i < 3; i++) await signInAttempt(server.url, "zo\u00eb@example.com", "wrong");
-    expect(decodeURIComponent((await signInAttempt(server.url, "zoe\u0308@example.com", "wrong")).url)).toMatch(/Too many sign-in attempts/);
+    for (let i = 0; i < 3; i++) await signInAttempt(server.url, "zoe@caf\u00e9.example", "wrong");
+    expect(decodeURIComponent((await signInAttempt(server.url, "zoe@cafe\u0301.example", "wrong")).url)).toMatch(/Too many sign-in attempts/);
   });
 
   test("2. a callbackUrl that browsers read as another site sends the person home, signing in or signed in", async ({ page }) => {

@@ -10,6 +10,8 @@ import type { Connection } from "./connection";
 import { encodeJsonEvent } from "./encode";
 
 const REPLAY_PAGE = 200;
+/** Instances' clocks (and Redis's, which mints the ids) may differ this much. */
+const FUTURE_ID_MARGIN_MS = 60_000;
 export const RESET = encodeJsonEvent("reset", {});
 /** The client's id is from a history this server does not hold: what it shows is gone here, not just behind. */
 const STARTED_OVER = encodeJsonEvent("reset", { startedOver: true });
@@ -24,9 +26,10 @@ export async function replay(log: Pick<NotificationLog, "eventsAfter">, connecti
     const { events, reset, unknownId } = await log.eventsAfter(cursor, REPLAY_PAGE);
     // Too old to resume, or trimming overtook a slow replay between two
     // pages: there is a hole, so the client refetches its history instead.
-    // An id this store never issued (a wiped store, an embedded one that
-    // restarted, a made-up id): the client drops what it holds as well.
-    if (reset || (first && unknownId)) {
+    // An id older than this store's whole history (a wiped store, an embedded
+    // one that restarted): the client drops what it holds as well. An id from
+    // the future (a made-up one, another store's clock): a refetch.
+    if (reset || (first && (unknownId || (events.length === 0 && isFromAnotherHistory(lastEventId))))) {
       connection.sentUpTo = null;
       return connection.send(first && unknownId ? STARTED_OVER : RESET);
     }
@@ -38,6 +41,16 @@ export async function replay(log: Pick<NotificationLog, "eventsAfter">, connecti
     await connection.waitForDrain();
     cursor = events[events.length - 1]!.id;
   }
+}
+
+/**
+ * An id from the future came from another history (a store whose clock ran
+ * ahead, or a made-up id). Compared with the clock, not with the log's newest
+ * id: that answer would let a member binary-search when anything was last sent
+ * to anyone.
+ */
+function isFromAnotherHistory(lastEventId: string) {
+  return Number(lastEventId.split("-")[0]) > Date.now() + FUTURE_ID_MARGIN_MS;
 }
 
 /**

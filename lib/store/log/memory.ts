@@ -89,7 +89,8 @@ export class MemoryLog implements NotificationLog {
     const reset = this.maxTrimmedId !== null && compareIds(afterId, this.maxTrimmedId) < 0;
     const trimmed = this.maxTrimmedId !== null && compareIds(afterId, this.maxTrimmedId) <= 0;
     const start = this.firstIndexAfter(afterId);
-    const unknownId = !trimmed && this.log[start - 1]?.id !== afterId;
+    const first = this.log[0]?.id;
+    const unknownId = !trimmed && (first === undefined || compareIds(afterId, first) < 0);
     return { events: this.log.slice(start, start + max), reset, unknownId };
   }
 

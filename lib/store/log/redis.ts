@@ -243,7 +243,7 @@ export class RedisLog implements NotificationLog {
     return {
       events: held ? all.slice(1) : all.slice(0, max),
       reset: trimmed && beforeKept,
-      unknownId: !held && !(trimmed && beforeKept),
+      unknownId: !held && !trimmed && (firstId === null || beforeKept),
     };
   }
 

@@ -45,8 +45,11 @@ export interface NotificationLog {
   /**
    * Notifications with id > afterId, oldest first, at most `max`. `reset` is
    * true when some notification after afterId is no longer kept; `unknownId`
-   * when afterId is neither held nor trimmed: this log never issued it (it
-   * was wiped, or an embedded store restarted empty), in the same round trip.
+   * when afterId is older than everything the log holds (or it holds
+   * nothing) and nothing was ever trimmed from it: the log started after it
+   * (it was wiped, or an embedded store restarted), in the same round trip.
+   * An unknown id between held ones is not told apart from a known one:
+   * that would say whether anyone was sent something at that moment.
    */
   eventsAfter(afterId: string, max: number): Promise<AfterId>;
   /** Up to `count` notifications with id < beforeId (or the newest), newest first. */
