@@ -6,8 +6,8 @@ export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs" && process.env.NEXT_PHASE !== "phase-production-build") {
     const { refuseUnsafeStart } = await import("./lib/server/refuse-start");
     refuseUnsafeStart();
-    const { installShutdownHandlers } = await import("./lib/server/shutdown");
-    installShutdownHandlers();
+    const [{ installShutdownHandlers }, { loadConfig }] = await Promise.all([import("./lib/server/shutdown"), import("./lib/server/settings")]);
+    installShutdownHandlers(loadConfig().shutdownDrainMs);
     const { stampPeerAddress } = await import("./lib/server/peer-address");
     stampPeerAddress();
   }

@@ -5,7 +5,8 @@ import path from "node:path";
 import { startNextServer, TEST_SECRET } from "../testing/next-server";
 import { freePort } from "../testing/ports";
 import { signInCookie } from "../testing/session";
-import { addCookieHeader, expect, test } from "./fixtures";
+import { collect } from "../testing/sse-reader";
+import { addCookieHeader, ADMIN, expect, test } from "./fixtures";
 
 for (const [name, secret] of [
   ["no NEXTAUTH_SECRET", ""],
@@ -42,9 +43,30 @@ test("SIGTERM to `npm start` reaches the server: it shuts down gracefully and np
   expect((await fetch(`${url}/api/health/live`)).status).toBe(200);
   npm.kill("SIGTERM");
   await exited;
-  expect(output).toMatch(/"component":"shutdown".*"msg":"SIGTERM: refusing new streams/);
+  expect(output).toMatch(/"component":"shutdown".*"msg":"SIGTERM: not ready; in 0 ms refusing new streams/);
   // Nothing left answering: no orphaned next-server.
   await expect(fetch(`${url}/api/health/live`)).rejects.toThrow();
+});
+
+test("SIGTERM with SHUTDOWN_DRAIN_MS: the instance answers not-ready at once and still serves writes and streams; then it ends the streams with reconnect and exits", async () => {
+  const server = await startNextServer({ SHUTDOWN_DRAIN_MS: "5000" });
+  const cookie = await signInCookie(server.url, ADMIN);
+  const stream = collect((await fetch(`${server.url}/api/events`, { headers: { cookie } })).body!);
+  await stream.waitFor((events) => events.some((e) => e.event === "connected"));
+  const exited = new Promise((resolve) => server.process.once("exit", resolve));
+  server.process.kill("SIGTERM");
+  await expect.poll(async () => (await fetch(`${server.url}/api/health/ready`)).status).toBe(503);
+  const sent = await fetch(`${server.url}/api/notifications`, {
+    method: "POST",
+    headers: { cookie, origin: server.url, "content-type": "application/json" },
+    body: JSON.stringify({ title: "while draining", audience: { kind: "all" } }),
+  });
+  expect(sent.status).toBe(201);
+  const { id } = await sent.json();
+  await stream.waitFor((events) => events.some((e) => e.id === id));
+  await stream.waitFor((events) => events.some((e) => e.event === "reconnect"));
+  await exited;
+  await expect(fetch(`${server.url}/api/health/live`)).rejects.toThrow();
 });
 
 test("demo accounts are off in production unless DEMO_USERS=1", async () => {

@@ -43,6 +43,8 @@ const schema = z.object({
   SSE_MAX_DURATION_S: intSetting(300, 2, 86_400),
   HIDDEN_STREAM_DROP_MIN: intSetting(0, 0, 1_440),
   SSE_RETRY_MS: intSetting(3_000, 0, 600_000),
+  /** After SIGTERM, how long the instance still serves while it answers not-ready (lib/server/shutdown.ts). */
+  SHUTDOWN_DRAIN_MS: intSetting(0, 0, 5_000),
   HISTORY_MAX: intSetting(10_000, 10, 1_000_000),
   MAX_CONNECTIONS_PER_USER: intSetting(6, 1, 10_000_000),
   RATE_PUBLISH_PER_MIN: intSetting(60, 1, 1_000_000_000),
@@ -116,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     /** A browser whose tabs were all hidden this long drops its stream until one is seen (0: never); not while desktop notifications are on. */
     hiddenStreamDropMs: e.HIDDEN_STREAM_DROP_MIN * 60_000,
     retryMs: e.SSE_RETRY_MS,
+    shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     historyMax: e.HISTORY_MAX,
     maxConnectionsPerUser: e.MAX_CONNECTIONS_PER_USER,
     ratePublishPerMin: e.RATE_PUBLISH_PER_MIN,

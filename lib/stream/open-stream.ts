@@ -10,7 +10,7 @@ import type { SessionUser } from "../shared/types";
 import { config } from "../server/config";
 import { ApiError, tooMany, unauthorized } from "../server/errors";
 import { metrics } from "../server/metrics";
-import { isShuttingDown } from "../server/shutdown";
+import { isClosing } from "../server/shutdown";
 import { getStores } from "../store";
 import { SSE_HEADERS } from "./encode";
 import type { Hub } from "./hub";
@@ -29,7 +29,7 @@ export async function openStream({ req, user, auth }: { req: NextRequest; user: 
     return error;
   };
   if (fromAnotherSite(req)) throw refuse("cross-site", new ApiError(403, "Open the live stream from the app's own pages."));
-  if (isShuttingDown()) throw refuse("shutting-down", new ApiError(503, "This server is restarting: reconnect to another.", {}, SHUTTING_DOWN_HEADERS));
+  if (isClosing()) throw refuse("shutting-down", new ApiError(503, "This server is restarting: reconnect to another.", {}, SHUTTING_DOWN_HEADERS));
   const { maxConnectionsPerUser, rateConnectPerMin, instanceId, maxDurationMs } = config();
   const browserId = req.headers.get("x-browser-id") ?? req.nextUrl.searchParams.get("browserId") ?? undefined;
   if (browserId !== undefined && !BROWSER_ID.test(browserId)) {
