@@ -4,13 +4,14 @@
 // polled while the page is in view: fast after something was published (the
 // admin's stream says so), slowly while nothing is.
 import Link from "next/link";
-import { useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { useActivityWake } from "@/hooks/use-activity-wake";
 import { usePolled } from "@/hooks/use-polled";
 import { apiFetch } from "@/lib/client/api-client";
 import { collapseScope } from "@/lib/shared/audience";
-import type { AlertPage, AlertWithFunnel } from "@/lib/shared/types";
+import type { AlertPage, AlertWithFunnel, Channel, ChannelsResponse } from "@/lib/shared/types";
 import { AdminStats } from "./admin-stats";
+import { ChannelCatalog } from "./channel-catalog";
 import { FunnelBar } from "./funnel-bar";
 import { NotificationCard } from "./notification-card";
 import { SendAlertForm } from "./send-alert-form";
@@ -26,6 +27,12 @@ export function AdminConsole({ userId }: { userId: string }) {
   const { data: page, error } = usePolled<AlertPage>(`/api/admin/alerts${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`, POLL_MS, { wake });
   const [resolveError, setResolveError] = useState<string | null>(null);
   const resolvable = resolvableIn(page?.items ?? []);
+  // The catalog the form picks from and the admin changes; read again after each change here.
+  const [channels, setChannels] = useState<Channel[] | null>(null);
+  const loadChannels = useCallback(() => {
+    apiFetch<ChannelsResponse>("/api/channels").then(({ channels }) => setChannels(channels), () => setChannels((c) => c ?? []));
+  }, []);
+  useEffect(loadChannels, [loadChannels]);
 
   async function resolve(id: string) {
     setResolveError(null);
@@ -39,7 +46,10 @@ export function AdminConsole({ userId }: { userId: string }) {
 
   return (
     <div className="grid gap-6 lg:grid-cols-[1fr_26rem]">
-      <SendAlertForm onSent={() => setCursors([null])} />
+      <div className="space-y-6">
+        <SendAlertForm channels={channels} onSent={() => setCursors([null])} />
+        <ChannelCatalog channels={channels} onChanged={loadChannels} />
+      </div>
       <aside className="space-y-4">
         <AdminStats wake={wake} />
         <section aria-labelledby="recent-heading">

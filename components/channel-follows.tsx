@@ -1,5 +1,6 @@
 "use client";
 // Which channels the user follows: channel alerts reach only their followers.
+// A box shows the person's click at once, and goes back if the server refuses it.
 import { useEffect, useState } from "react";
 import { apiFetch } from "@/lib/client/api-client";
 import type { ChannelsResponse } from "@/lib/shared/types";
@@ -14,11 +15,14 @@ export function ChannelFollows() {
 
   async function toggle(name: string, follow: boolean) {
     if (!data) return;
+    const before = data;
     const following = follow ? [...data.following, name] : data.following.filter((c) => c !== name);
+    setData({ ...data, following });
     try {
       setData(await apiFetch<ChannelsResponse>("/api/channels", { method: "PUT", body: { following } }));
       setError(null);
     } catch (e) {
+      setData(before);
       setError((e as Error).message);
     }
   }

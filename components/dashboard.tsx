@@ -22,11 +22,12 @@ import { NotificationFeed } from "./notification-feed";
 import { Toasts } from "./toasts";
 
 const TITLE = "Live notifications";
-const Sidebar = memo(function Sidebar({ items }: { items: Notification[] }) {
+/** `history`: which of the server's histories the feed holds; a server that started over lost the follows shown, so they load again. */
+const Sidebar = memo(function Sidebar({ items, history }: { items: Notification[]; history: number }) {
   return (
     <aside className="space-y-4">
       <ActivityChart items={items} />
-      <ChannelFollows />
+      <ChannelFollows key={history} />
     </aside>
   );
 });
@@ -112,7 +113,7 @@ export function Dashboard({ userId, hiddenStreamDropMs = 0 }: { userId: string; 
           onShown={setShownIds}
           onLoadMore={more}
         />
-        <Sidebar items={feed.items} />
+        <Sidebar items={feed.items} history={feed.history} />
       </div>
       <Toasts toasts={shownToasts} folded={folded} onDismiss={dismiss} />
     </>

@@ -4,7 +4,7 @@
 import { useState } from "react";
 import { ApiClientError, apiFetch } from "@/lib/client/api-client";
 import { fieldErrors, LIMITS, publishSchema } from "@/lib/shared/schemas";
-import { SEVERITIES, type Notification, type PublishResult, type Severity } from "@/lib/shared/types";
+import { SEVERITIES, type Channel, type Notification, type PublishResult, type Severity } from "@/lib/shared/types";
 import { NotificationCard } from "./notification-card";
 
 type AudienceKind = "all" | "user" | "channel";
@@ -30,7 +30,7 @@ const EMPTY: Draft = {
   severity: "info",
   audience: "all",
   userEmail: "",
-  channel: "deploys",
+  channel: "",
   link: "",
   collapseKey: "",
   firing: false,
@@ -61,7 +61,8 @@ function localTimeToIso(value: string) {
   return Number.isNaN(date.getTime()) ? value : date.toISOString();
 }
 
-export function SendAlertForm({ onSent }: { onSent: (result: PublishResult) => void }) {
+/** `channels`: the catalog to pick from (null while loading). */
+export function SendAlertForm({ channels, onSent }: { channels: Channel[] | null; onSent: (result: PublishResult) => void }) {
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [result, setResult] = useState<PublishResult | null>(null);
@@ -153,7 +154,12 @@ export function SendAlertForm({ onSent }: { onSent: (result: PublishResult) => v
         {draft.audience === "channel" && (
           <div>
             <label htmlFor="channel" className="mb-1 block text-sm font-medium">Channel</label>
-            <input id="channel" data-testid="admin-channel" value={draft.channel} onChange={(e) => set("channel", e.target.value)} className={input} />
+            <select id="channel" data-testid="admin-channel" value={draft.channel} onChange={(e) => set("channel", e.target.value)} className={input}>
+              <option value="">{channels === null ? "Loading…" : channels.length ? "Choose a channel" : "No channels yet: create one below"}</option>
+              {channels?.map((c) => (
+                <option key={c.name} value={c.name}>#{c.name}{c.description ? ` · ${c.description}` : ""}</option>
+              ))}
+            </select>
             {error("audience.channel")}
           </div>
         )}

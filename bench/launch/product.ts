@@ -70,6 +70,9 @@ export async function startProduct(context: LaunchContext, mode: "embedded" | "u
       },
       fill: async (count: number) => {
         const server = servers[0]!;
+        // A publish to a channel outside the catalog is refused: the noise gets its own, followed by nobody.
+        const channel = await fetch(`${server.url}/api/admin/channels/bench-noise`, { method: "PUT", headers: { cookie: admin, origin: server.url, "content-type": "application/json" }, body: "{}" });
+        if (!channel.ok) throw new Error(`creating the noise channel: ${channel.status} ${await channel.text()}`);
         let next = 0;
         const worker = async () => {
           for (let i = next++; i < count; i = next++) {

@@ -158,6 +158,9 @@ export const authOptions: NextAuthOptions = {
         token.role = sessionUser.role;
         token.sid = crypto.randomUUID();
         audit("sign-in", { user: sessionUser.id, provider: account?.provider ?? "credentials", role: sessionUser.role, session: token.sid });
+        // Someone new follows the channels followed by default from now on (lib/store/directory/types.ts),
+        // before their first stream is admitted with what is stored.
+        await getStores().directory.getFollowing(sessionUser.id);
         return token;
       }
       // Every page (getServerSession) and every re-issue of the cookie comes

@@ -10,6 +10,7 @@ import type { PublishInput } from "../shared/schemas";
 import type { Audience, Integration, PublishResult, Sender, SessionUser } from "../shared/types";
 import { getStores } from "../store";
 import type { NewNotification, Revision } from "../store/log/types";
+import { checkChannelsExist } from "./channels";
 import { connectedRecipients } from "./recipients";
 import { audit } from "../server/log";
 
@@ -42,6 +43,8 @@ export async function publishNotifications(sender: SessionUser | Sender, items: 
   if (deploymentProblem) throw new ApiError(503, deploymentProblem);
   const store = getStores();
   if (!items.length) return [];
+  const channels = items.flatMap(({ input }) => (input.audience.kind === "channel" ? [input.audience.channel] : []));
+  if (channels.length) await checkChannelsExist([...new Set(channels)], "audience.channel");
   const limit = await store.limits.rateLimit(`publish:${origin.limitKey}`, config().ratePublishPerMin, 60, items.length);
   if (!limit.ok) throw tooMany(limit.retryAfterS, "notifications sent");
   const from: Sender = {

@@ -13,6 +13,7 @@ export const LIMITS = {
   body: 2000,
   link: 2048,
   channel: 40,
+  channelDescription: 120,
   tokenName: 60,
   readIds: 500,
   following: 100,
@@ -26,6 +27,7 @@ const notificationId = z.string().regex(/^\d{1,16}-\d{1,16}$/, "Not a notificati
 
 export const channelName = z
   .string()
+  .min(1, "Choose a channel.")
   .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "Channel names are 1–40 lowercase letters, digits or dashes.");
 
 // Windows line ends (\r\n, as many scripts and forms send) and lone \r are
@@ -41,6 +43,11 @@ const link = z
   .trim()
   .max(LIMITS.link, `Links are at most ${LIMITS.link} characters.`)
   .refine((value) => notificationLinkTarget(value) !== null, "A link is a path of this app starting with / or an https:// URL.");
+
+export const channelSettingsSchema = z.object({
+  description: z.string().overwrite(withoutDisguises).trim().max(LIMITS.channelDescription, `Descriptions are at most ${LIMITS.channelDescription} characters.`).regex(TITLE_CHARS, "Descriptions cannot contain control characters.").default(""),
+  followedByDefault: z.boolean({ error: "followedByDefault is true or false." }).default(false),
+});
 
 export const audienceInputSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("all") }),

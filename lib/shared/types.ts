@@ -103,6 +103,8 @@ export interface NotificationPage extends InboxCounts {
 export interface Channel {
   name: string;
   description: string;
+  /** New people follow it (lib/store/directory/types.ts). */
+  followedByDefault: boolean;
 }
 
 export interface ChannelsResponse {
@@ -228,6 +230,8 @@ export interface ApiErrorBody {
   fields?: Record<string, string>;
   /** Acknowledged ids that are unknown or not addressed to the user. */
   ids?: string[];
+  /** The channels there are, when one named is not. */
+  channels?: string[];
 }
 
 /** The stages of one alert's funnel, in order. */

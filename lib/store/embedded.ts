@@ -23,7 +23,6 @@ export function embeddedStores(historyMax: number): EmbeddedStores {
   const limits = new MemoryRateLimiter();
   const log = new MemoryLog(historyMax, bus, {
     published: (n, targeted) => {
-      if (n.audience.kind === "channel") directory.learnChannel(n.audience.channel);
       if (targeted !== undefined) void funnel.recordFunnel([{ notificationId: n.id, stage: "targeted", count: targeted }]);
     },
     trimmed: (n) => funnel.forget(n.id),

@@ -36,6 +36,7 @@ export function runRedisBusContract(
   it("counts the commands it sends as Upstash bills them: a history page's reads are one each", async () => {
     const store = await fresh(10_000);
     await store.log.eventsInIndexes(["all"], { before: null, after: null }, 1); // builds the indexes, once
+    await store.directory.getFollowing("u_alice"); // a first sign-in's first follows, once
     const sent = () => store.commandsSent;
     const before = sent();
     await store.log.publish(alert("one script"));
@@ -43,6 +44,16 @@ export function runRedisBusContract(
     await store.log.eventsInIndexes(["all", "user:u_alice"], { before: null, after: null }, 30);
     await store.directory.getFollowing("u_alice");
     expect(sent() - before).toBe(4);
+  });
+
+  it("seeds the channel catalog once ever: a channel an admin deleted stays deleted for the next process; a release's plain descriptions still read", async () => {
+    const first = await fresh(10_000);
+    expect(await first.directory.deleteChannel("deploys")).toBe(true);
+    await admin().hset("ntf:channels", "legacy", "Written by an older release");
+    const next = redisBackedStores(name === "upstash" ? "upstash" : "redis", fixture.client(), 10_000);
+    const channels = await next.directory.listChannels();
+    expect(channels.map((c) => c.name)).not.toContain("deploys");
+    expect(channels.find((c) => c.name === "legacy")).toEqual({ name: "legacy", description: "Written by an older release", followedByDefault: false });
   });
 
   it("indexes, once, a log that a release without audience indexes wrote", async () => {

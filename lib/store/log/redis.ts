@@ -16,25 +16,25 @@ import { log } from "../../server/log";
 
 /**
  * Stores and publishes a batch in one atomic round trip, in order: XADD
- * mints each id, then the bus message carries it; the channel is learnt, the
- * collapse scope's newest id kept and the funnel started in the same step.
+ * mints each id, then the bus message carries it; the collapse scope's
+ * newest id kept and the funnel started in the same step.
  * Each entry keeps its words beside it (`w`, wordField): that is the search
  * index, trimmed with the entry. One whose revision (signature, order) was
  * applied under its collapse scope already, or is older than the last one
  * applied, is left out (''). The payload is spliced in as raw JSON so the
- * script needs no JSON library. KEYS: log, bus, channels, collapse,
- * revisions, then each one's audience index; ARGV: HISTORY_MAX, the funnel's
- * TTL, then PUBLISH_ARGS for each: payload, channel, collapse scope,
- * targeted, words, signature, order.
+ * script needs no JSON library. KEYS: log, bus, collapse, revisions, then
+ * each one's audience index; ARGV: HISTORY_MAX, the funnel's TTL, then
+ * publishArgs for each: payload, collapse scope, targeted, words,
+ * signature, order.
  */
 const PUBLISH_ALL_SCRIPT = `
 local ids = {}
-for k = 6, #KEYS do
-  local a = 2 + (k - 6) * 7
-  local payload, channel, scope, targeted, words, signature, order = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[a + 6], ARGV[a + 7]
+for k = 5, #KEYS do
+  local a = 2 + (k - 5) * 6
+  local payload, scope, targeted, words, signature, order = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[a + 6]
   local applied = false
   if scope ~= '' and signature ~= '' then
-    local last = redis.call('HGET', KEYS[5], scope)
+    local last = redis.call('HGET', KEYS[4], scope)
     if last then
       local lastOrder, lastSignature = string.match(last, '^([^|]*)|(.*)$')
       applied = lastSignature == signature or (order ~= '' and lastOrder ~= '' and tonumber(order) < tonumber(lastOrder))
@@ -47,9 +47,8 @@ for k = 6, #KEYS do
     -- The audience's index is bounded as the log is; ids it holds that the log trimmed are skipped when read (they are its oldest).
     redis.call('XADD', KEYS[k], 'MAXLEN', '~', ARGV[1], id, 'i', '')
     redis.call('PUBLISH', KEYS[2], '{"type":"notification","id":"' .. id .. '","n":' .. payload .. '}')
-    if channel ~= '' then redis.call('HSETNX', KEYS[3], channel, '') end
-    if scope ~= '' then redis.call('HSET', KEYS[4], scope, id) end
-    if scope ~= '' and signature ~= '' then redis.call('HSET', KEYS[5], scope, order .. '|' .. signature) end
+    if scope ~= '' then redis.call('HSET', KEYS[3], scope, id) end
+    if scope ~= '' and signature ~= '' then redis.call('HSET', KEYS[4], scope, order .. '|' .. signature) end
     if targeted ~= '' then
       redis.call('HSET', 'ntf:funnel:' .. id, 'targeted', targeted)
       redis.call('EXPIRE', 'ntf:funnel:' .. id, ARGV[2])
@@ -225,7 +224,7 @@ export class RedisLog implements NotificationLog {
 
   async publishAll(batch: Outgoing[]) {
     if (!batch.length) return [];
-    const keys = [KEY.log, KEY.bus, KEY.channels, KEY.collapse, KEY.revisions, ...batch.map(({ notification }) => KEY.audience(audienceKey(notification.audience)))];
+    const keys = [KEY.log, KEY.bus, KEY.collapse, KEY.revisions, ...batch.map(({ notification }) => KEY.audience(audienceKey(notification.audience)))];
     const args = [String(this.historyMax), String(FUNNEL_TTL_S), ...batch.flatMap(publishArgs)];
     const ids = await this.redis.one<string[]>((b) => b.eval(PUBLISH_ALL_SCRIPT, keys, args));
     return batch.map(({ notification }, i) => (ids[i] ? toNotification(ids[i], notification) : null));
@@ -323,7 +322,6 @@ export class RedisLog implements NotificationLog {
 function publishArgs({ notification, targeted, revision }: Outgoing): string[] {
   return [
     JSON.stringify(notification),
-    notification.audience.kind === "channel" ? notification.audience.channel : "",
     collapseScope(notification) ?? "",
     targeted === undefined ? "" : String(targeted),
     wordField(notification),

@@ -65,13 +65,14 @@ export function runPresenceContract(name: string, make: MakeStores) {
 
     it("answers the user's inbox version and refuses a signed-out session, before taking anything", async () => {
       await stores().inbox.markRead("hana", ["1700000000000-0"]);
+      await stores().directory.setFollowing("hana", ["deploys"]);
       const version = await stores().inbox.getVersion("hana");
       expect(version).toBeGreaterThan(0);
       const limits = { maxStreams: 1, opensPerMinute: 1 };
       await stores().credentials.revokeSession("sess-out", Date.now() + 60_000);
       expect(await stores().presence.admitStream({ ...admission("hana", "s0", "a", limits), sessionId: "sess-out" })).toEqual({ ok: false, refused: "signed-out" });
       // The refusal took neither the slot nor the connect budget: the next open, from a live session, gets both.
-      expect(await stores().presence.admitStream({ ...admission("hana", "s1", "a", limits), sessionId: "sess-in" })).toEqual({ ok: true, following: [], inboxVersion: version, replacedOlder: false });
+      expect(await stores().presence.admitStream({ ...admission("hana", "s1", "a", limits), sessionId: "sess-in" })).toEqual({ ok: true, following: ["deploys"], inboxVersion: version, replacedOlder: false });
       expect(await stores().presence.admitStream(admission("ivan", "s1", "a"))).toMatchObject({ ok: true, inboxVersion: 0 });
     });
 

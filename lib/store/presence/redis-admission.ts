@@ -4,6 +4,7 @@
 // in one round trip.
 import type { RedisBatch } from "../redis/client";
 import type { RedisConnection } from "../redis/connection";
+import { withoutMarker } from "../directory/types";
 import { KEY } from "../redis/keys";
 import { STREAMS_RETRY_AFTER_S, type AdmissionResult, type SlotClaim, type StreamAdmission } from "./types";
 
@@ -143,7 +144,7 @@ function connectWindowLeftMs(at: number) {
 }
 
 function admissionResult([verdict, following, inboxVersion, replaced]: AdmissionReply, at: number): AdmissionResult {
-  if (verdict === "ok") return { ok: true, following: (following ?? []).map(String).sort(), inboxVersion: Number(inboxVersion ?? 0), replacedOlder: Number(replaced) === 1 };
+  if (verdict === "ok") return { ok: true, following: withoutMarker(following ?? []), inboxVersion: Number(inboxVersion ?? 0), replacedOlder: Number(replaced) === 1 };
   if (verdict === "signed-out") return { ok: false, refused: "signed-out" };
   if (verdict === "rate") return { ok: false, refused: "rate", retryAfterS: Math.max(1, Math.ceil(connectWindowLeftMs(at) / 1000)) };
   return { ok: false, refused: "streams", retryAfterS: STREAMS_RETRY_AFTER_S };

@@ -18,7 +18,6 @@ export interface RedisBatch {
   smembers(key: string): RedisBatch;
   hget(key: string, field: string): RedisBatch;
   hset(key: string, values: Record<string, string>): RedisBatch;
-  hsetnx(key: string, field: string, value: string): RedisBatch;
   hgetall(key: string): RedisBatch;
   hdel(key: string, fields: [string, ...string[]]): RedisBatch;
   incrby(key: string, by: number): RedisBatch;

@@ -1,6 +1,6 @@
 // Every key the Redis-backed store writes, in one place: a concern's scripts
-// sometimes touch another's keys in the same atomic step (a publish learns
-// its channel; an admission reads follows). docs/operations.md says what each holds.
+// sometimes touch another's keys in the same atomic step (an admission reads
+// follows). docs/operations.md says what each holds.
 export const KEY = {
   log: "ntf:log",
   /** The ids sent to one audience ("all", "user:<id>", "channel:<name>"), a stream trimmed with the log: one person's pages read these. */
@@ -10,7 +10,10 @@ export const KEY = {
   /** Set once the audience indexes hold every notification of the log (built from it when a release without them wrote it). */
   audienceIndexesBuilt: "ntf:aud-built",
   bus: "ntf:bus",
+  /** The channel catalog: name → {"description","followedByDefault"} as JSON (directory/redis.ts). */
   channels: "ntf:channels",
+  /** Set once the catalog got its first channels: a channel an admin deleted is not seeded again. */
+  channelsSeeded: "ntf:channels-seeded",
   delivered: "ntf:delivered",
   presence: "ntf:presence",
   tokens: "ntf:tokens",

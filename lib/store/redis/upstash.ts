@@ -73,10 +73,6 @@ class UpstashBatch implements RedisBatch {
     this.p.hset(key, values);
     return this;
   }
-  hsetnx(key: string, field: string, value: string) {
-    this.p.hsetnx(key, field, value);
-    return this;
-  }
   hgetall(key: string) {
     this.p.hgetall(key);
     return this;
