@@ -2,14 +2,14 @@
 // The live dashboard: connection state, bell, feed, toasts, chart, channels.
 // A new notification alerts once per browser: a toast in the tab the person
 // is looking at, or a desktop notification (if turned on) when none is in view.
-import { memo, useCallback, useEffect, useMemo, useState } from "react";
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useDisplayAcks } from "@/hooks/use-display-acks";
 import { useHiddenDrop } from "@/hooks/use-hidden-drop";
 import { useNotificationFeed } from "@/hooks/use-notification-feed";
 import { useToasts } from "@/hooks/use-toasts";
 import { DisplayAcks } from "@/lib/client/display-acks";
 import { countLabel } from "@/lib/client/feed-state";
-import { desktopNotificationsOn, showDesktopNotification } from "@/lib/client/desktop-notifications";
+import { desktopNotificationsAllowed, showDesktopNotification } from "@/lib/client/desktop-notifications";
 import { goToSignIn } from "@/lib/client/sign-out";
 import { StreamError } from "@/lib/client/sse-types";
 import { TabAttention } from "@/lib/client/tab-attention";
@@ -42,14 +42,17 @@ export function Dashboard({ userId, hiddenStreamDropMs = 0 }: { userId: string; 
     return () => attention?.stop();
   }, [attention]);
 
+  // The person's choice comes with the feed's preferences (which need the feed, which needs these callbacks).
+  const desktopChosen = useRef(false);
+  const desktopOn = useCallback(() => desktopChosen.current && desktopNotificationsAllowed(), []);
   const alert = useCallback(
     (n: Notification) => {
       acks?.arrivedLive(n.id);
       if (!attention) return;
       if (attention.holdsAttention()) show(n);
-      else if (!attention.anyTabVisible() && desktopNotificationsOn(userId)) showDesktopNotification(n);
+      else if (!attention.anyTabVisible() && desktopOn()) showDesktopNotification(n);
     },
-    [acks, attention, show, userId],
+    [acks, attention, show, desktopOn],
   );
 
   // Muted ones stay out of the feed; the "Muted" list reads them again when one arrives.
@@ -62,8 +65,11 @@ export function Dashboard({ userId, hiddenStreamDropMs = 0 }: { userId: string; 
     [acks],
   );
   const onConnected = useCallback((data: ConnectedEventData) => acks?.setServerTime(data.serverTime), [acks]);
-  const dropped = useHiddenDrop(attention, userId, hiddenStreamDropMs);
+  const dropped = useHiddenDrop(attention, desktopOn, hiddenStreamDropMs);
   const { feed, stream, markRead, markSeen, archive, loadMore } = useNotificationFeed(userId, { onNew: alert, onMuted, onConnected }, { dropped });
+  useEffect(() => {
+    desktopChosen.current = feed.preferences.desktopNotifications;
+  }, [feed.preferences.desktopNotifications]);
   const markOne = useCallback((id: string) => void markRead([id]), [markRead]);
   const markAll = useCallback(() => void markRead("all"), [markRead]);
   const archiveOne = useCallback((id: string) => void archive([id]), [archive]);

@@ -27,7 +27,9 @@ export function MuteSettings() {
     const before = preferences;
     setPreferences(next);
     try {
-      const saved = await apiFetch<Preferences>("/api/preferences", { method: "PUT", body: next });
+      // Only what this section changes: the desktop setting beside it saves its own.
+      const { mutedChannels, muteBelow } = next;
+      const saved = await apiFetch<Preferences>("/api/preferences", { method: "PUT", body: { mutedChannels, muteBelow } });
       setPreferences(preferencesIn(saved));
       setError(null);
     } catch (e) {

@@ -6,10 +6,10 @@
 // function instance alive on Vercel: a browser left in the background all day
 // costs that for nothing (docs/bill.md).
 import { useEffect, useState } from "react";
-import { desktopNotificationsOn } from "@/lib/client/desktop-notifications";
 import type { TabAttention } from "@/lib/client/tab-attention";
 
-export function useHiddenDrop(attention: TabAttention | null, userId: string, afterMs: number): boolean {
+/** `desktopOn`: whether desktop notifications are on now (read when the time is up). */
+export function useHiddenDrop(attention: TabAttention | null, desktopOn: () => boolean, afterMs: number): boolean {
   const [dropped, setDropped] = useState(false);
   useEffect(() => {
     if (!attention || afterMs <= 0) return;
@@ -21,7 +21,7 @@ export function useHiddenDrop(attention: TabAttention | null, userId: string, af
       // Hidden: look again once the time is up (another tab may be in view, or come into view meanwhile).
       timer = setTimeout(() => {
         if (document.visibilityState === "visible") return;
-        if (attention.anyTabVisible() || desktopNotificationsOn(userId)) return check();
+        if (attention.anyTabVisible() || desktopOn()) return check();
         setDropped(true);
       }, afterMs);
     };
@@ -31,6 +31,6 @@ export function useHiddenDrop(attention: TabAttention | null, userId: string, af
       if (timer) clearTimeout(timer);
       document.removeEventListener("visibilitychange", check);
     };
-  }, [attention, userId, afterMs]);
+  }, [attention, desktopOn, afterMs]);
   return dropped;
 }

@@ -14,7 +14,7 @@ export default async function SettingsPage() {
         <div className="space-y-6">
           <ChannelFollows />
           <MuteSettings />
-          <DesktopNotificationsSetting userId={user.id} />
+          <DesktopNotificationsSetting />
         </div>
       </div>
     </AppShell>

@@ -1,47 +1,24 @@
 // Desktop notifications (the browser's Notification API) for when no tab of
 // the app is in view. Off until the person turns them on in /settings, which
-// asks the browser's permission from that click. Tagged with the notification
-// id, so tabs that show the same one make one desktop notification. The
-// setting is the person's, not the browser's: someone else signing in on the
-// same browser starts with them off.
+// asks the browser's permission from that click. The choice is the person's,
+// kept with their preferences on the server (Preferences.desktopNotifications
+// in lib/shared/types.ts); the browser keeps only its permission, so nothing
+// left in it names who used it. Tagged with the notification id, so tabs that
+// show the same one make one desktop notification.
 import type { Notification as AppNotification } from "../shared/types";
-
-const PREFERENCE_KEY = (userId: string) => `ntf:desktop-notifications:${userId}`;
-const listeners = new Set<() => void>();
-
-/** For useSyncExternalStore: the preference changed here or in another tab. */
-export function subscribeDesktopPreference(onChange: () => void): () => void {
-  listeners.add(onChange);
-  window.addEventListener("storage", onChange);
-  return () => {
-    listeners.delete(onChange);
-    window.removeEventListener("storage", onChange);
-  };
-}
-
-function changed() {
-  for (const listener of listeners) listener();
-}
 
 export function desktopNotificationsSupported(): boolean {
   return typeof window !== "undefined" && "Notification" in window;
 }
 
-export function desktopNotificationsOn(userId: string): boolean {
-  return desktopNotificationsSupported() && window.Notification.permission === "granted" && localStorage.getItem(PREFERENCE_KEY(userId)) === "on";
+/** This browser lets the site show them. */
+export function desktopNotificationsAllowed(): boolean {
+  return desktopNotificationsSupported() && window.Notification.permission === "granted";
 }
 
 /** Call from a click: browsers ask for permission only in answer to one. */
-export async function turnDesktopNotificationsOn(userId: string): Promise<NotificationPermission> {
-  const permission = await window.Notification.requestPermission();
-  if (permission === "granted") localStorage.setItem(PREFERENCE_KEY(userId), "on");
-  changed();
-  return permission;
-}
-
-export function turnDesktopNotificationsOff(userId: string) {
-  localStorage.removeItem(PREFERENCE_KEY(userId));
-  changed();
+export function askDesktopPermission(): Promise<NotificationPermission> {
+  return window.Notification.requestPermission();
 }
 
 export function showDesktopNotification(n: AppNotification) {

@@ -54,9 +54,9 @@ type StreamEvent =
 
 const MUTES: Preferences[] = [
   NO_PREFERENCES,
-  { mutedChannels: ["everyone"], muteBelow: null },
-  { mutedChannels: ["ops"], muteBelow: null },
-  { mutedChannels: [], muteBelow: "warning" },
+  { ...NO_PREFERENCES, mutedChannels: ["everyone"] },
+  { ...NO_PREFERENCES, mutedChannels: ["ops"] },
+  { ...NO_PREFERENCES, muteBelow: "warning" },
 ];
 
 /** The server, as lib/notifications/ (history, counts, inbox) behaves for one person. */

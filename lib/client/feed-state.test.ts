@@ -47,7 +47,7 @@ const ids = (f: FeedState) => f.items.map((i) => Number(i.id.split("-")[0]));
 
 describe("feed state", () => {
   it("holds no muted notification: a live one muted by the preferences held is neither shown nor counted", () => {
-    const muteInfo = { mutedChannels: [], muteBelow: "warning" as const };
+    const muteInfo = { ...NO_PREFERENCES, muteBelow: "warning" as const };
     let feed = mergeFirstPage(emptyFeed, { ...page([10], 1, 10), items: [{ ...item(10), severity: "warning" }], preferences: muteInfo });
     feed = addLive(feed, n(11));
     expect(ids(feed)).toEqual([10]);
@@ -59,7 +59,7 @@ describe("feed state", () => {
 
   it("a preferences event drops what it mutes, takes its counts, and fetches the newest page for what it unmutes", () => {
     let feed = mergeFirstPage(emptyFeed, page([12, 11, 10], 3, 12));
-    const muteAll = { mutedChannels: ["everyone"], muteBelow: null };
+    const muteAll = { ...NO_PREFERENCES, mutedChannels: ["everyone"] };
     feed = applyPreferencesEvent(feed, { ...muteAll, unreadCount: 0, unseenCount: 0, unreadAsOf: "12-0", version: 1 });
     expect(ids(feed)).toEqual([]);
     expect([feed.unreadCount, feed.version, feed.resync]).toEqual([0, 1, 1]);

@@ -110,11 +110,13 @@ export async function preferencesOf(user: SessionUser): Promise<Preferences> {
   return (await getStores().inbox.getInboxState(user.id)).preferences;
 }
 
-/** Replaces what the person mutes; every tab and device of theirs hears it with the counts under it. */
-export async function setPreferences(user: SessionUser, preferences: Preferences): Promise<PreferencesEventData> {
-  await checkChannelsExist(preferences.mutedChannels, "mutedChannels", [EVERYONE]);
+/** Changes the preferences given (the rest stay); every tab and device of the person's hears them with the counts under them. */
+export async function setPreferences(user: SessionUser, changes: Partial<Preferences>): Promise<PreferencesEventData> {
+  if (changes.mutedChannels) await checkChannelsExist(changes.mutedChannels, "mutedChannels", [EVERYONE]);
   await limitInboxWrites(user);
   const store = getStores();
+  const given = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+  const preferences: Preferences = { ...(await preferencesOf(user)), ...given };
   await store.inbox.setPreferences(user.id, preferences);
   const data = { ...preferences, ...(await inboxCountsFor(user)) };
   await store.inbox.publishInboxEvent(user.id, { event: "preferences", data });

@@ -6,11 +6,11 @@ import { SEVERITIES, type Audience, type Preferences, type Severity } from "./ty
 /** How mutedChannels names the broadcast audience ({ kind: "all" }); no channel may take the name. */
 export const EVERYONE = "everyone";
 
-export const NO_PREFERENCES: Preferences = { mutedChannels: [], muteBelow: null };
+export const NO_PREFERENCES: Preferences = { mutedChannels: [], muteBelow: null, desktopNotifications: false };
 
-/** The preferences alone, out of an answer or event that carries them beside other fields (counts). */
-export function preferencesIn({ mutedChannels, muteBelow }: Preferences): Preferences {
-  return { mutedChannels, muteBelow };
+/** The preferences alone, out of an answer or event that carries them beside other fields (counts), or as a release before desktopNotifications stored them. */
+export function preferencesIn({ mutedChannels, muteBelow, desktopNotifications }: Preferences): Preferences {
+  return { mutedChannels, muteBelow, desktopNotifications: desktopNotifications === true };
 }
 
 /** The name of a notification's audience in mutes and filters: its channel, or EVERYONE (a person's direct ones have none). */

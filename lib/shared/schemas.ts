@@ -169,13 +169,16 @@ export const createTokenSchema = z.object({
 const flag = z.enum(["0", "1", "true", "false"]).optional().transform((v) => v === "1" || v === "true");
 const cursor = z.string().regex(/^\d{1,16}-\d{1,16}$/, "Not a cursor.").optional();
 
+/** Any of the preferences: the ones left out stay as they are. */
 export const preferencesSchema = z
   .object({
     mutedChannels: z
       .array(z.union([channelName, z.literal(EVERYONE)], { error: `A muted channel is a channel's name or "${EVERYONE}".` }))
       .max(LIMITS.following + 1, `At most ${LIMITS.following + 1} muted channels.`)
-      .transform((names) => [...new Set(names)].sort()),
-    muteBelow: z.enum(MUTE_BELOW, { error: `muteBelow is null or one of ${MUTE_BELOW.join(", ")} (critical is never muted).` }).nullable(),
+      .transform((names) => [...new Set(names)].sort())
+      .optional(),
+    muteBelow: z.enum(MUTE_BELOW, { error: `muteBelow is null or one of ${MUTE_BELOW.join(", ")} (critical is never muted).` }).nullable().optional(),
+    desktopNotifications: z.boolean({ error: "desktopNotifications is true or false." }).optional(),
   })
   .strict();
 

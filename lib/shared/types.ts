@@ -13,6 +13,12 @@ export interface Preferences {
   mutedChannels: string[];
   /** Mutes what is strictly below this severity (so "info" mutes nothing); null mutes none by severity. */
   muteBelow: (typeof MUTE_BELOW)[number] | null;
+  /**
+   * Desktop notifications when no tab is in view, on each of the person's
+   * browsers that allows them. The person's choice, kept here on the server:
+   * the browser keeps only its permission, so nothing there names who used it.
+   */
+  desktopNotifications: boolean;
 }
 
 export type Role = "admin" | "member";

@@ -1,6 +1,6 @@
 // The Redis-backed inbox state: per person, a read watermark and set, a seen
 // watermark, an archive watermark and set, and their mutes as JSON.
-import { NO_PREFERENCES } from "../../shared/preferences";
+import { NO_PREFERENCES, preferencesIn } from "../../shared/preferences";
 import type { Preferences } from "../../shared/types";
 import type { InboxEvent } from "../../shared/types";
 import type { RedisConnection } from "../redis/connection";
@@ -100,7 +100,7 @@ export class RedisInbox implements InboxStore {
       seenUpTo: (seenUpTo as string | null) ?? null,
       archivedUpTo: (archivedUpTo as string | null) ?? null,
       archivedIds: new Set(archivedIds as string[]),
-      preferences: preferences ? (JSON.parse(String(preferences)) as Preferences) : NO_PREFERENCES,
+      preferences: preferences ? preferencesIn(JSON.parse(String(preferences)) as Preferences) : NO_PREFERENCES,
       version: Number(version ?? 0),
     };
   }
