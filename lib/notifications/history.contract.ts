@@ -60,7 +60,9 @@ export function runHistoryQueryContract(name: string, make: MakeStores) {
       const event = await setPreferences(alice, { mutedChannels: ["everyone", "ops"], muteBelow: "warning" });
       expect([event.unreadCount, event.unseenCount]).toEqual([2, 2]);
       const page = await listHistory(alice, query());
-      expect(page.preferences).toEqual({ mutedChannels: ["everyone", "ops"], muteBelow: "warning" });
+      expect(page.preferences).toEqual({ mutedChannels: ["everyone", "ops"], muteBelow: "warning", desktopNotifications: false });
+      // A change to one preference keeps the others.
+      expect(await setPreferences(alice, { desktopNotifications: true })).toMatchObject({ mutedChannels: ["everyone", "ops"], muteBelow: "warning", desktopNotifications: true });
       expect(page.items.map((i) => [i.title, i.muted])).toEqual([
         ["direct success", true],
         ["everyone critical", false],
