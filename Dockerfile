@@ -17,6 +17,8 @@ COPY --from=build --chown=node:node /app/package.json /app/next.config.mjs ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/public ./public
 COPY --from=build --chown=node:node /app/.next ./.next
+# The in-app integrations page shows this guide (app/settings/integrations/page.tsx).
+COPY --from=build --chown=node:node /app/docs/integrations.md ./docs/integrations.md
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \

@@ -2,7 +2,9 @@
 // The bell: a badge counting unseen notifications, and a menu with the
 // latest ones; opening it marks them seen (read stays an explicit act), and
 // so does each one that arrives while it is open (it shows there). Escape
-// anywhere, or a click outside, closes the menu.
+// anywhere, a click outside or focus moving out of it closes the menu. Each
+// item opens its link (one inside the app in this tab, another site's in a
+// new one) or, without one, its card in the feed.
 import { useEffect, useRef, useState } from "react";
 import { countLabel } from "@/lib/client/feed-state";
 import type { NotificationWithRead } from "@/lib/shared/types";
@@ -47,7 +49,13 @@ export function Bell({ unseenCount, latest, onOpen, onMarkAllRead }: Props) {
   }, [open, unseenCount, onOpen]);
 
   return (
-    <div className="relative" ref={container}>
+    <div
+      className="relative"
+      ref={container}
+      onBlur={(e) => {
+        if (open && !container.current?.contains(e.relatedTarget as Node | null)) setOpen(false);
+      }}
+    >
       <button
         ref={button}
         type="button"
@@ -83,9 +91,8 @@ export function Bell({ unseenCount, latest, onOpen, onMarkAllRead }: Props) {
           ) : (
             <ul>
               {latest.map((n) => (
-                <li key={n.id} className="flex items-start gap-2 rounded-lg px-2 py-2 hover:bg-slate-50 dark:hover:bg-slate-800">
-                  <span className={`mt-1.5 h-2 w-2 shrink-0 rounded-full ${n.read ? "bg-transparent" : "bg-brand-500"}`} aria-hidden />
-                  <span dir="auto" className="min-w-0 text-sm wrap-anywhere">{n.title}</span>
+                <li key={n.id}>
+                  <BellItem notification={n} onChosen={() => setOpen(false)} />
                 </li>
               ))}
             </ul>
@@ -93,5 +100,42 @@ export function Bell({ unseenCount, latest, onOpen, onMarkAllRead }: Props) {
         </div>
       )}
     </div>
+  );
+}
+
+const ITEM = "flex w-full items-start gap-2 rounded-lg px-2 py-2 text-left hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-brand-500 dark:hover:bg-slate-800";
+
+function BellItem({ notification: n, onChosen }: { notification: NotificationWithRead; onChosen: () => void }) {
+  const content = (
+    <>
+      <span className={`mt-1.5 h-2 w-2 shrink-0 rounded-full ${n.read ? "bg-transparent" : "bg-brand-500"}`} aria-hidden />
+      <span dir="auto" className="min-w-0 text-sm wrap-anywhere">
+        {n.title}
+        {!n.read && <span className="sr-only"> (unread)</span>}
+      </span>
+    </>
+  );
+  if (n.link) {
+    const elsewhere = !n.link.startsWith("/");
+    return (
+      <a href={n.link} data-testid="bell-item" className={ITEM} onClick={onChosen} {...(elsewhere ? { target: "_blank", rel: "noopener noreferrer" } : {})}>
+        {content}
+      </a>
+    );
+  }
+  return (
+    <button
+      type="button"
+      data-testid="bell-item"
+      className={ITEM}
+      onClick={() => {
+        onChosen();
+        const card = document.querySelector<HTMLElement>(`[data-testid="notification-item"][data-id="${CSS.escape(n.id)}"]`);
+        card?.scrollIntoView({ block: "center" });
+        card?.querySelector<HTMLElement>("a, button")?.focus({ preventScroll: true });
+      }}
+    >
+      {content}
+    </button>
   );
 }

@@ -7,11 +7,12 @@
 // ("Today", "Yesterday", a date), in the reader's time zone.
 import { Fragment, useEffect, useState, useSyncExternalStore } from "react";
 import { useHistoryList } from "@/hooks/use-history-list";
+import { apiFetch } from "@/lib/client/api-client";
 import { currentDay, currentMinute, subscribeMinutes } from "@/lib/client/minute-clock";
 import { dayKey, dayLabel } from "@/lib/client/relative-time";
 import { EVERYONE } from "@/lib/shared/preferences";
 import { queryWords } from "@/lib/shared/search-words";
-import { SEVERITIES, type NotificationWithRead, type Severity } from "@/lib/shared/types";
+import { SEVERITIES, type ChannelsResponse, type NotificationWithRead, type Severity } from "@/lib/shared/types";
 import { NotificationCard } from "./notification-card";
 
 interface Props {
@@ -75,6 +76,9 @@ export function NotificationFeed(props: Props) {
   const [search, setSearch] = useState<Search>(NO_SEARCH);
   // The words as typed; the search takes them once typing settles.
   const [typed, setTyped] = useState("");
+  // On a phone the filters fold behind a button (they would take two rows above the first card).
+  const [filtersOpen, setFiltersOpen] = useState(false);
+  const filtering = Boolean(search.severity || search.channel || search.from || search.to);
   useEffect(() => {
     const timer = setTimeout(() => setSearch((s) => (s.q === typed ? s : { ...s, q: typed })), TYPING_MS);
     return () => clearTimeout(timer);
@@ -92,7 +96,13 @@ export function NotificationFeed(props: Props) {
   const { items, loading, error, hasMore, onLoadMore } = live ? props : fromList;
   // What is typed and not yet searched is no answer yet: "Nothing matches" waits for the search.
   const settled = typed === search.q;
-  const channels = [...new Set(props.items.flatMap((i) => (i.audience.kind === "channel" ? [i.audience.channel] : [])))].sort();
+  // The filter offers every channel of the catalog (whatever the feed holds now) and those of held items since
+  // deleted; if the catalog cannot be read, the held ones alone.
+  const [catalog, setCatalog] = useState<string[]>([]);
+  useEffect(() => {
+    apiFetch<ChannelsResponse>("/api/channels").then(({ channels }) => setCatalog(channels.map((c) => c.name)), () => {});
+  }, []);
+  const channels = [...new Set([...catalog, ...props.items.flatMap((i) => (i.audience.kind === "channel" ? [i.audience.channel] : []))])].sort();
   const shown = live && view === "unread" ? items.filter((i) => !i.read) : items;
   const shownKey = live ? shown.map((i) => i.id).join(",") : "";
   useEffect(() => onShown(shownKey ? shownKey.split(",") : []), [shownKey, onShown]);
@@ -142,29 +152,41 @@ export function NotificationFeed(props: Props) {
           maxLength={200}
           className={`${select} min-w-0 flex-1 basis-40`}
         />
-        <label className="sr-only" htmlFor="filter-severity">Severity</label>
-        <select id="filter-severity" data-testid="filter-severity" value={search.severity} onChange={(e) => setSearch({ ...search, severity: e.target.value as Severity | "" })} className={select}>
-          <option value="">Severity</option>
-          {SEVERITIES.map((s) => (
-            <option key={s} value={s}>{s}</option>
-          ))}
-        </select>
-        <label className="sr-only" htmlFor="filter-channel">Channel</label>
-        <select id="filter-channel" data-testid="filter-channel" value={search.channel} onChange={(e) => setSearch({ ...search, channel: e.target.value })} className={select}>
-          <option value="">Channel</option>
-          <option value={EVERYONE}>Everyone</option>
-          {channels.map((c) => (
-            <option key={c} value={c}>#{c}</option>
-          ))}
-        </select>
-        <label className="flex items-center gap-1 text-sm">
-          From
-          <input type="date" data-testid="search-from" value={search.from} max={search.to || undefined} onChange={(e) => setSearch({ ...search, from: e.target.value })} className={select} />
-        </label>
-        <label className="flex items-center gap-1 text-sm">
-          To
-          <input type="date" data-testid="search-to" value={search.to} min={search.from || undefined} onChange={(e) => setSearch({ ...search, to: e.target.value })} className={select} />
-        </label>
+        <button
+          type="button"
+          data-testid="filters-toggle"
+          aria-expanded={filtersOpen || filtering}
+          aria-controls="feed-filters"
+          onClick={() => setFiltersOpen(!filtersOpen)}
+          className="rounded-lg px-2.5 py-1.5 text-sm font-medium ring-1 ring-slate-300 sm:hidden dark:ring-slate-700"
+        >
+          Filters
+        </button>
+        <div id="feed-filters" className={`${filtersOpen || filtering ? "flex" : "hidden"} basis-full flex-wrap items-center gap-2 sm:contents`}>
+          <label className="sr-only" htmlFor="filter-severity">Severity</label>
+          <select id="filter-severity" data-testid="filter-severity" value={search.severity} onChange={(e) => setSearch({ ...search, severity: e.target.value as Severity | "" })} className={select}>
+            <option value="">Severity</option>
+            {SEVERITIES.map((s) => (
+              <option key={s} value={s}>{s}</option>
+            ))}
+          </select>
+          <label className="sr-only" htmlFor="filter-channel">Channel</label>
+          <select id="filter-channel" data-testid="filter-channel" value={search.channel} onChange={(e) => setSearch({ ...search, channel: e.target.value })} className={select}>
+            <option value="">Channel</option>
+            <option value={EVERYONE}>Everyone</option>
+            {channels.map((c) => (
+              <option key={c} value={c}>#{c}</option>
+            ))}
+          </select>
+          <label className="flex items-center gap-1 text-sm">
+            From
+            <input type="date" data-testid="search-from" value={search.from} max={search.to || undefined} onChange={(e) => setSearch({ ...search, from: e.target.value })} className={select} />
+          </label>
+          <label className="flex items-center gap-1 text-sm">
+            To
+            <input type="date" data-testid="search-to" value={search.to} min={search.from || undefined} onChange={(e) => setSearch({ ...search, to: e.target.value })} className={select} />
+          </label>
+        </div>
         {(typed || Object.values(search).some(Boolean)) && (
           <button
             type="button"

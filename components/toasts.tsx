@@ -13,7 +13,8 @@ interface Props {
   onDismiss: (id: string | "folded") => void;
 }
 
-const CARD = "pointer-events-auto w-full max-w-sm rounded-xl bg-white p-4 shadow-lg ring-1 ring-slate-200 [animation:toast-in_.2s_ease-out] dark:bg-slate-900 dark:ring-slate-700";
+// On a phone only the newest two show (the others wait behind them): more would cover the feed.
+const CARD = "max-sm:[&:nth-last-child(n+3)]:hidden pointer-events-auto w-full max-w-sm rounded-xl bg-white p-4 shadow-lg ring-1 ring-slate-200 [animation:toast-in_.2s_ease-out] dark:bg-slate-900 dark:ring-slate-700";
 
 export function Toasts({ toasts, folded, onDismiss }: Props) {
   return (

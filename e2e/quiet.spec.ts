@@ -128,6 +128,9 @@ for (const viewport of VIEWPORTS) {
       await expect(cardsTitled(page, `Database failover ${tag}`)).toHaveCount(1);
       await expect(cardsTitled(page, `Deploy done ${tag}`)).toHaveCount(1);
       await expect(page.getByTestId("notification-item")).toHaveCount(2);
+      // On a phone the filters fold behind a button; on a desktop they are in the row.
+      await expect(page.getByTestId("filters-toggle")).toBeVisible({ visible: width < 640 });
+      if (width < 640) await page.getByTestId("filters-toggle").click();
       await page.getByTestId("filter-severity").selectOption("error");
       await expect(page.getByTestId("notification-item")).toHaveCount(1);
       await expect(cardOf(page, db.id)).toHaveCount(1);

@@ -31,7 +31,7 @@ async function drift(server: NextServer, cookie: string, tabs: Page[]): Promise<
   return differences;
 }
 
-test("after an embedded server restarts (same secret, empty store) the open dashboard shows what the server holds: nothing", async ({ browser }) => {
+test("after an embedded server restarts (same secret, empty store) the open dashboard shows what the server holds: no cards, and its follows", async ({ browser }) => {
   let server = await startNextServer(LIMITS);
   const context = await browser.newContext();
   try {
@@ -43,6 +43,8 @@ test("after an embedded server restarts (same secret, empty store) the open dash
     await expect(page.getByTestId("connection-status")).toHaveText("Live");
     await publishTo(server, admin, Array.from({ length: 8 }, (_, i) => `before the restart ${i}`));
     await expect(page.getByTestId("bell-badge")).toHaveText("8");
+    await page.getByTestId("channel-toggle-deploys").check();
+    await expect.poll(async () => ((await (await fetch(`${server.url}/api/channels`, { headers: { cookie } })).json()) as { following: string[] }).following).toContain("deploys");
 
     const port = server.port;
     await server.stop();
@@ -53,6 +55,10 @@ test("after an embedded server restarts (same secret, empty store) the open dash
     await expect(page.getByTestId("notification-item")).toHaveCount(0);
     // The server says why the cards went.
     await expect(page.getByTestId("feed-notice")).toHaveText(/server started over/);
+    // Alice's follows went with the store: the dashboard shows what the new server holds (the
+    // defaults of a first sign-in), not a follow whose alerts would never come.
+    await expect(page.getByTestId("channel-toggle-deploys")).not.toBeChecked();
+    await expect(page.getByTestId("channel-toggle-ops")).toBeChecked();
   } finally {
     await context.close();
     await server.stop();

@@ -211,3 +211,131 @@ test("a \"To\" date before \"From\" says so in the form, over no results", async
   await expect(page.getByTestId("notification-item")).toHaveCount(0);
   await context.close();
 });
+
+for (const [width, height, shown] of [[390, 844, 2], [1280, 860, 3]] as const) {
+  test(`at ${width} px at most ${shown} of three toasts show at once (a phone keeps the newest two)`, async ({ browser }) => {
+    const { context, page } = await aliceLive(browser, { viewport: { width, height } });
+    const tag = `toasts ${width}`;
+    // Critical ones stay until dismissed: nothing here waits on a toast's time running out.
+    for (const i of [1, 2, 3]) expect((await postAs(server.url, "/api/notifications", admin, { title: `${tag} ${i}`, severity: "critical", audience: { kind: "user", userId: ALICE } })).status).toBe(201);
+    await expect(page.getByTestId("toast").filter({ hasText: `${tag} 3` })).toHaveCount(1);
+    await expect(page.locator('[data-testid="toast"]:visible')).toHaveCount(shown);
+    await expect(page.getByTestId("toast").filter({ hasText: `${tag} 3` })).toBeVisible();
+    await context.close();
+  });
+}
+
+test("the Channel filter offers the catalog's channels, in the Muted view too", async ({ browser }) => {
+  const { context, page } = await aliceLive(browser, { viewport: { width: 1280, height: 860 } });
+  await page.getByTestId("filter-muted").click();
+  const options = page.getByTestId("filter-channel").locator("option");
+  await expect(options).toContainText(["Channel", "Everyone", "#billing", "#deploys", "#incidents", "#ops", "#security"]);
+  await context.close();
+});
+
+for (const [width, height, scheme] of [[390, 844, "dark"], [1280, 860, "light"]] as const) {
+  test(`at ${width} px (${scheme}) the integrations guide reads as a page with this deployment's address, for admins only`, async ({ browser }) => {
+    const context = await browser.newContext({ viewport: { width, height }, colorScheme: scheme });
+    await addCookieHeader(context, server.url, admin);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/settings/integrations`);
+    const guide = page.getByTestId("integrations-guide");
+    await expect(guide.getByRole("heading", { level: 2, name: "Prometheus Alertmanager" })).toBeVisible();
+    await expect(guide.locator("pre").first()).toContainText(`${server.url}/api/hooks/alertmanager?channel=ops`);
+    await expect(guide).not.toContainText("alerts.example.com");
+    await expect(guide).not.toContainText("```");
+    // Links to the repository's other documents lead nowhere in the app: none is a link.
+    expect(await guide.locator("a").evaluateAll((links) => links.map((a) => a.getAttribute("href")).filter((href) => !/^(https?:|\/)/.test(href ?? "")))).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+    await page.screenshot({ path: test.info().outputPath(`integrations-${width}.png`), fullPage: true });
+    await context.close();
+  });
+}
+
+test("members get no integrations guide, only who to ask", async ({ browser }) => {
+  const context = await browser.newContext();
+  await addCookieHeader(context, server.url, alice);
+  const page = await context.newPage();
+  await page.goto(`${server.url}/settings/integrations`);
+  await expect(page.getByText("needs the admin role")).toBeVisible();
+  await expect(page.getByTestId("integrations-guide")).toHaveCount(0);
+  await context.close();
+});
+
+test("the bell's items can be focused and opened; the menu closes when focus leaves it", async ({ browser }) => {
+  const { context, page } = await aliceLive(browser, { viewport: { width: 1280, height: 860 } });
+  await postAs(server.url, "/api/notifications", admin, { title: "bell without a link", audience: { kind: "user", userId: ALICE } });
+  await postAs(server.url, "/api/notifications", admin, { title: "bell with a link", link: "/settings", audience: { kind: "user", userId: ALICE } });
+  await expect(cardsTitled(page, "bell with a link")).toHaveCount(1);
+  await page.getByTestId("bell-button").click();
+  const items = page.getByTestId("bell-item");
+  await expect(items.first()).toHaveText(/bell with a link/);
+  await items.nth(1).focus();
+  await expect(items.nth(1)).toBeFocused();
+  await items.nth(1).press("Enter");
+  await expect(page.getByTestId("bell-menu")).toHaveCount(0);
+  await expect(cardsTitled(page, "bell without a link")).toBeInViewport();
+  // Focus leaving the menu closes it.
+  await page.getByTestId("bell-button").click();
+  await items.last().focus();
+  await page.keyboard.press("Tab");
+  await expect(page.getByTestId("bell-menu")).toHaveCount(0);
+  // A link inside the app opens in this tab.
+  await page.getByTestId("bell-button").click();
+  await items.first().click();
+  await page.waitForURL(`${server.url}/settings`);
+  await context.close();
+});
+
+test("on a phone the feed's first card starts higher: the filters fold behind a button", async ({ browser }) => {
+  const { context, page } = await aliceLive(browser, { viewport: { width: 390, height: 844 } });
+  await postAs(server.url, "/api/notifications", admin, { title: "near the top", audience: { kind: "user", userId: ALICE } });
+  const card = page.getByTestId("notification-item").first();
+  await expect(card).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath("phone-top.png") });
+  // With the filters in the toolbar it started at y≈367: four rows of controls above it.
+  expect((await card.boundingBox())!.y).toBeLessThan(300);
+  await page.getByTestId("filters-toggle").click();
+  await expect(page.getByTestId("filter-severity")).toBeVisible();
+  await context.close();
+});
+
+test("a channel box shows the click at once, and goes back with a sentence when the server refuses it", async ({ browser }) => {
+  const { context, page } = await aliceLive(browser, { viewport: { width: 1280, height: 860 } });
+  const box = page.getByTestId("channel-toggle-security");
+  await expect(box).not.toBeChecked();
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/api/channels", async (route) => {
+    if (route.request().method() !== "PUT") return route.continue();
+    await held;
+    await route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify({ error: "The notification store is unreachable right now. Try again shortly." }) });
+  });
+  await box.click();
+  await expect(box).toBeChecked();
+  release();
+  await expect(box).not.toBeChecked();
+  await expect(page.getByRole("alert").filter({ hasText: "Try again shortly" })).toBeVisible();
+  await context.close();
+});
+
+test("desktop notifications are the person's choice on every browser of theirs, and sign-out leaves no trace of who chose", async ({ browser }) => {
+  const browsers = [await browser.newContext(), await browser.newContext()];
+  for (const context of browsers) {
+    await context.grantPermissions(["notifications"], { origin: server.url });
+    await addCookieHeader(context, server.url, alice);
+  }
+  const [laptop, phone] = [await browsers[0]!.newPage(), await browsers[1]!.newPage()];
+  await laptop.goto(`${server.url}/settings`);
+  await laptop.getByTestId("desktop-notifications-toggle").click();
+  await expect(laptop.getByTestId("desktop-notifications-toggle")).toHaveAttribute("aria-pressed", "true");
+  await phone.goto(`${server.url}/settings`);
+  await expect(phone.getByTestId("desktop-notifications-toggle")).toHaveAttribute("aria-pressed", "true");
+  const aliceId = ((await (await fetch(`${server.url}/api/auth/session`, { headers: { cookie: alice } })).json()) as { user: { id: string } }).user.id;
+  const stored = await laptop.evaluate(() => Object.entries(localStorage).map(([k, v]) => `${k}=${v}`).join("\n"));
+  expect(stored).not.toContain(aliceId);
+  // Off again for the other tests of this file.
+  await laptop.getByTestId("desktop-notifications-toggle").click();
+  await expect(laptop.getByTestId("desktop-notifications-toggle")).toHaveAttribute("aria-pressed", "false");
+  for (const context of browsers) await context.close();
+});
