@@ -28,7 +28,11 @@ export function FunnelBar({ funnel }: { funnel: Funnel }) {
         ))}
       </dl>
       <p data-testid="funnel-latency" className="text-slate-600 dark:text-slate-400">
-        {latency ? `To screen: p50 ${ms(latency.p50)} · p95 ${ms(latency.p95)} · slowest ${ms(latency.max)}` : "To screen: no display yet"}
+        {latency
+          ? `To screen: p50 ${ms(latency.p50)} · p95 ${ms(latency.p95)} · slowest ${ms(latency.max)}`
+          : funnel.displayed > 0
+            ? "To screen: shown from history only (a live display is what is timed)"
+            : "To screen: no display yet"}
       </p>
     </div>
   );

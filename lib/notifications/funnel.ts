@@ -63,6 +63,9 @@ export async function acknowledge(user: SessionUser, ack: AckInput): Promise<Ack
       count: 1,
       ...(live ? { latencyMs: displayLatency(mine.get(id)!, displayedAt, now) } : {}),
     });
+    // Shown from history, it reached them there: delivered (once a person, as a live delivery to them is),
+    // so the funnel never says displayed to someone it was not delivered to.
+    if (!live) marks.push({ notificationId: id, stage: "delivered", member: userMember, count: 1 });
   }
   for (const id of ack.opened) marks.push({ notificationId: id, stage: "opened", member: userMember, count: 1 });
   // Muted for them as it reached them (the browser holds their preferences when it arrives): not shown on purpose.

@@ -10,7 +10,7 @@ import type { Hub } from "./hub";
 
 export async function adminStats(): Promise<Stats> {
   const store = getStores();
-  const hub: Pick<Hub, "localCount" | "resources" | "totals"> = getHub();
+  const hub: Pick<Hub, "localCount" | "resources" | "totals" | "unreportedDeliveries"> = getHub();
   const { instanceId } = config();
   const [reported, published, delivered] = await Promise.all([
     store.presence.liveInstances(),
@@ -26,7 +26,8 @@ export async function adminStats(): Promise<Stats> {
   return {
     connections: { total: instances.reduce((sum, i) => sum + i.connections, 0), instances },
     published,
-    delivered,
+    // The store's total counts other instances as of their last report (every PRESENCE_INTERVAL_MS); this one's, now.
+    delivered: delivered + hub.unreportedDeliveries,
     // What this instance holds for streams: all zero once its last stream has closed.
     thisInstance: {
       id: instanceId,

@@ -207,6 +207,11 @@ export class Hub {
     };
   }
 
+  /** This instance's deliveries the store's total lacks until its next presence report. */
+  get unreportedDeliveries() {
+    return this.presence.unreportedDeliveries;
+  }
+
   /** How long this instance's presence (and so its streams' slots) counts without a new report. */
   get presenceTtlMs() {
     return this.presence.ttlMs;

@@ -78,6 +78,11 @@ export class PresenceReporter {
     this.deliveredUnreported += n;
   }
 
+  /** Deliveries made since the last report: the store's total lacks them until the next. */
+  get unreportedDeliveries() {
+    return this.deliveredUnreported;
+  }
+
   /**
    * A report after `delayMs`: a change's (sent only if the counts changed), or the interval's (always
    * sent: it renews the alive key and carries the beat the bus listener waits for).
