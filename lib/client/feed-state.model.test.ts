@@ -26,6 +26,7 @@ import {
   mergeFirstPage,
   revert,
   settleChange,
+  refresh,
   startOver,
   type FeedState,
   type LocalChange,
@@ -212,7 +213,8 @@ type Step =
   | { op: "reply"; pick: number }
   | { op: "event" }
   | { op: "reconnect" }
-  | { op: "restart" };
+  | { op: "restart" }
+  | { op: "hang"; lost: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ op: fc.constant("publish" as const), key: fc.option(fc.integer({ min: 0, max: 2 }), { freq: 3 }), kind: fc.nat(3) }) },
@@ -225,6 +227,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 4, arbitrary: fc.constant({ op: "event" as const }) },
   { weight: 1, arbitrary: fc.constant({ op: "reconnect" as const }) },
   { weight: 1, arbitrary: fc.constant({ op: "restart" as const }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant("hang" as const), lost: fc.nat(6) }) },
 );
 
 /** Which change a step makes, on what the client shows (here) or the server holds (elsewhere). */
@@ -298,6 +301,13 @@ function run(steps: Step[]) {
         // What was in flight on the old stream is lost; `connected` makes the feed fetch the newest page.
         client.events = resumesFromOldHistory ? [{ event: "startedOver" }] : [];
         client.askForPage();
+        break;
+      case "hang":
+        // The tab's script stopped while another tab took the stream over: what was relayed to it
+        // meanwhile is lost (a restart's notice too); woken, it hears that it missed some, keeps
+        // nothing and fetches the newest page (lib/client/tab-shared-stream.ts), then follows again.
+        client.events.splice(0, s.lost);
+        client.set(refresh(client.feed));
         break;
       case "restart":
         // Replies already on their way still arrive; requests not yet served reach the new process. The

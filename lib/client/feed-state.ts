@@ -110,6 +110,16 @@ export function startOver(feed: FeedState): FeedState {
   };
 }
 
+/**
+ * What the feed holds may be from a history the server no longer has: a tab
+ * that missed events (a restart's notice may be among them) keeps nothing and
+ * takes the newest page as it is. As startOver, without saying the server
+ * started over.
+ */
+export function refresh(feed: FeedState): FeedState {
+  return { ...startOver(feed), startedOver: feed.startedOver };
+}
+
 const newer = isNewerId;
 
 const unreadOf = (i: NotificationWithRead) => (i.read ? 0 : 1);

@@ -36,6 +36,7 @@ import {
   mergeFirstPage,
   revert,
   settleChange,
+  refresh,
   startOver,
   type FeedState,
   type LocalChange,
@@ -158,9 +159,12 @@ export class NotificationFeed {
       // Another history: drop what is held first (startOver asks for the page).
       case "store":
         return this.update((f) => ({ ...f, storeReachable: (message.data as StreamEventMap["store"]).reachable }));
-      case "reset":
-        if ((message.data as ResetEventData).startedOver) return this.update(startOver);
+      case "reset": {
+        const { startedOver, missed } = message.data as ResetEventData;
+        if (startedOver) return this.update(startOver);
+        if (missed) return this.update(refresh);
         return void this.sync();
+      }
     }
   };
 

@@ -15,6 +15,7 @@ import { isNewerId, newestId } from "../shared/ids";
 import { pageStreamId, sharedBrowserId } from "./browser-id";
 import { SSEConnection } from "./sse-connection";
 import { fromWire, toWire, type SSERawEvent, type SSEState, type WireState } from "./sse-types";
+import type { ResetEventData } from "../shared/types";
 
 export interface StreamSubscriber {
   events: readonly string[];
@@ -49,7 +50,7 @@ type TabMessage =
   | { type: "alive"; hungAfterMs: number };
 
 /** Sent to this tab's subscribers after it slept (frozen, back/forward cache): relayed events may have been missed. */
-const RESYNC_EVENT: SSERawEvent = { event: "reset", data: "{}" };
+const RESYNC_EVENT: SSERawEvent = { event: "reset", data: JSON.stringify({ missed: true } satisfies ResetEventData) };
 /** A leader says it is alive at most this often (every chunk proves it, but a burst need not say so a thousand times). */
 const ALIVE_EVERY_MS = 5_000;
 /** Silence after which a leader is presumed hung, in heartbeat intervals (learnt from `connected`), and before one is known. */

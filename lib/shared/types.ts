@@ -228,6 +228,12 @@ export interface StreamEventMap {
  */
 export interface ResetEventData {
   startedOver?: true;
+  /**
+   * Never sent by the server: a tab that may have missed events (its script
+   * hung, it slept) says so to its own feed, which then keeps nothing of what
+   * it held (a restart's notice may be among what it missed).
+   */
+  missed?: true;
 }
 
 export interface ApiErrorBody {
