@@ -1,6 +1,8 @@
 // A soak: two devices of one person, four tabs, and a minute of
 // random faults (networks dropped, replies slowed, the server restarted, the
-// tab holding the stream paused) mixed with publishes, marks and archives.
+// tab holding the stream paused) mixed with publishes, marks and archives;
+// on Redis (a restart keeps the history) and on the embedded store (a restart
+// loses it all, and every tab must say so and show the new server's nothing).
 // Then quiet: every tab's badge and feed must equal the server's. The faults
 // come from a seeded generator; the seed is printed, and SOAK_SEED replays it.
 import type { BrowserContext, CDPSession, Page } from "@playwright/test";
@@ -24,15 +26,15 @@ function generator(seed: number) {
   };
 }
 
-test("a minute of random faults on two devices and four tabs, then quiet: every tab shows what the server holds", async ({ browser }) => {
+for (const mode of ["redis", "embedded"] as const) test(`${mode}: a minute of random faults on two devices and four tabs, then quiet: every tab shows what the server holds`, async ({ browser }) => {
   test.setTimeout(SOAK_MS + 150_000);
   const seed = Number(process.env.SOAK_SEED ?? Math.floor(Math.random() * 2 ** 31));
-  console.log(`[soak] seed ${seed} (SOAK_SEED=${seed} replays it)`);
+  console.log(`[soak ${mode}] seed ${seed} (SOAK_SEED=${seed} replays it)`);
   const random = generator(seed);
   const pick = <T,>(items: T[]) => items[Math.floor(random() * items.length)]!;
 
-  const redis: RedisServer = await startRedis();
-  const env = { REDIS_URL: redis.url, SSE_HEARTBEAT_MS: "1000", RATE_CONNECT_PER_MIN: "100000", RATE_PUBLISH_PER_MIN: "100000", RATE_READ_PER_MIN: "100000", RATE_ACK_PER_MIN: "100000" };
+  const redis: RedisServer | null = mode === "redis" ? await startRedis() : null;
+  const env = { ...(redis ? { REDIS_URL: redis.url } : {}), SSE_HEARTBEAT_MS: "1000", RATE_CONNECT_PER_MIN: "100000", RATE_PUBLISH_PER_MIN: "100000", RATE_READ_PER_MIN: "100000", RATE_ACK_PER_MIN: "100000" };
   let server: NextServer = await startNextServer(env);
   const contexts: BrowserContext[] = [];
   try {
@@ -136,7 +138,7 @@ test("a minute of random faults on two devices and four tabs, then quiet: every 
     for (const [, session] of paused) await session.send("Debugger.resume");
     for (const tab of slowed) await tab.unroute("**/api/notifications**");
     for (const d of devices) await d.context.setOffline(false);
-    console.log(`[soak] ${published} published; faults: ${faults.length} (${[...new Set(faults)].join(", ")})`);
+    console.log(`[soak ${mode}] ${published} published; faults: ${faults.length} (${[...new Set(faults)].join(", ")})`);
 
     const truth = async (): Promise<NotificationPage> => (await fetch(`${server.url}/api/notifications?limit=100`, { headers: { cookie } })).json();
     const drift = async () => {
@@ -156,6 +158,6 @@ test("a minute of random faults on two devices and four tabs, then quiet: every 
   } finally {
     for (const c of contexts) await c.close().catch(() => {});
     await server.stop();
-    await redis.destroy();
+    await redis?.destroy();
   }
 });
