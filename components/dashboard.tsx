@@ -66,7 +66,7 @@ export function Dashboard({ userId, hiddenStreamDropMs = 0 }: { userId: string; 
   );
   const onConnected = useCallback((data: ConnectedEventData) => acks?.setServerTime(data.serverTime), [acks]);
   const dropped = useHiddenDrop(attention, desktopOn, hiddenStreamDropMs);
-  const { feed, stream, markRead, markSeen, archive, loadMore } = useNotificationFeed(userId, { onNew: alert, onMuted, onConnected }, { dropped });
+  const { feed, stream, markRead, markSeen, archive, loadMore, retry } = useNotificationFeed(userId, { onNew: alert, onMuted, onConnected }, { dropped });
   useEffect(() => {
     desktopChosen.current = feed.preferences.desktopNotifications;
   }, [feed.preferences.desktopNotifications]);
@@ -118,6 +118,7 @@ export function Dashboard({ userId, hiddenStreamDropMs = 0 }: { userId: string; 
           onOpenLink={openedLink}
           onShown={setShownIds}
           onLoadMore={more}
+          onRetry={feed.loadError && !feed.actionError ? retry : null}
         />
         <Sidebar items={feed.items} history={feed.history} />
       </div>

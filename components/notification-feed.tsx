@@ -29,6 +29,8 @@ interface Props {
   onArchive: (id: string) => void;
   onArchiveRead: () => void;
   onOpenLink: (id: string) => void;
+  /** Load the live feed's newest page again, now: set while its load failed (a failed mark has nothing to retry). */
+  onRetry: (() => void) | null;
   /** The live feed's items rendered now (none while a list from the history shows). */
   onShown: (ids: string[]) => void;
   onLoadMore: () => void;
@@ -93,6 +95,7 @@ export function NotificationFeed(props: Props) {
   const fromList = datesBackwards
     ? { items: [], loading: false, error: "The “To” date is before the “From” date: pick a later one.", hasMore: false, onLoadMore: () => {} }
     : { ...list, error: list.error ?? props.error, onLoadMore: list.loadMore };
+  const retry = datesBackwards ? null : live ? props.onRetry : list.retryNow;
   const { items, loading, error, hasMore, onLoadMore } = live ? props : fromList;
   // What is typed and not yet searched is no answer yet: "Nothing matches" waits for the search.
   const settled = typed === search.q;
@@ -208,9 +211,14 @@ export function NotificationFeed(props: Props) {
         </p>
       )}
       {error && (
-        <p role="alert" data-testid="feed-error" className="rounded-lg bg-rose-50 p-3 text-sm text-rose-800 dark:bg-rose-950 dark:text-rose-200">
-          {error}
-        </p>
+        <div role="alert" className="flex flex-wrap items-center justify-between gap-2 rounded-lg bg-rose-50 p-3 text-sm text-rose-800 dark:bg-rose-950 dark:text-rose-200">
+          <p data-testid="feed-error">{error}</p>
+          {retry && (
+            <button type="button" data-testid="feed-retry" onClick={retry} className="rounded-lg px-2.5 py-1 font-medium ring-1 ring-rose-300 hover:bg-rose-100 dark:ring-rose-800 dark:hover:bg-rose-900">
+              Retry
+            </button>
+          )}
+        </div>
       )}
       <ul data-testid="notification-feed" className="space-y-2">
         {shown.map((item, i) => (

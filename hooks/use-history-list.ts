@@ -85,5 +85,7 @@ export function useHistoryList(query: string | null, reloadKey: string) {
     );
   }, [query, nextCursor]);
 
-  return { items, loading: loadedFor !== wanted, error, hasMore: nextCursor !== null, loadMore };
+  /** The person's Retry: at once, whatever the backoff says. */
+  const retryNow = useCallback(() => setRetries((n) => n + 1), []);
+  return { items, loading: loadedFor !== wanted, error, hasMore: nextCursor !== null, loadMore, retryNow };
 }

@@ -227,6 +227,9 @@ export class NotificationFeed {
   }
 
   /** Fetches the newest page and merges it; a failure shows and is retried with backoff until one succeeds. */
+  /** The person's Retry after a failed load: the newest page again, now. */
+  readonly retry = () => void this.sync();
+
   private async sync() {
     if (this.syncing) {
       this.syncAgain = true;
