@@ -339,3 +339,21 @@ test("desktop notifications are the person's choice on every browser of theirs, 
   await expect(laptop.getByTestId("desktop-notifications-toggle")).toHaveAttribute("aria-pressed", "false");
   for (const context of browsers) await context.close();
 });
+
+test("a failed load says why with a Retry that loads at once; the sentence goes when it does", async ({ browser }) => {
+  const { context, page } = await aliceLive(browser, { viewport: { width: 390, height: 844 } });
+  const sent = await postAs(server.url, "/api/notifications", admin, { title: "archived behind a failed load", audience: { kind: "user", userId: ALICE } });
+  const { id } = (await sent.json()) as { id: string };
+  expect((await postAs(server.url, "/api/notifications/archive", alice, { ids: [id] })).status).toBe(200);
+  let failing = true;
+  await page.route("**/api/notifications?*", (route) =>
+    failing ? route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify({ error: "The notification store is unreachable right now. Try again shortly." }) }) : route.continue(),
+  );
+  await page.getByTestId("filter-archived").click();
+  await expect(page.getByTestId("feed-error")).toHaveText("The notification store is unreachable right now. Try again shortly.");
+  failing = false;
+  await page.getByTestId("feed-retry").click();
+  await expect(page.getByTestId("feed-error")).toHaveCount(0);
+  await expect(cardsTitled(page, "archived behind a failed load")).toHaveCount(1);
+  await context.close();
+});

@@ -27,7 +27,8 @@ const look: Components = {
   p: ({ children }) => <p className="my-2">{children}</p>,
   ul: ({ children }) => <ul className="my-2 list-disc space-y-1 pl-5">{children}</ul>,
   ol: ({ children }) => <ol className="my-2 list-decimal space-y-1 pl-5">{children}</ol>,
-  pre: ({ children }) => <pre className="my-3 overflow-x-auto rounded-lg bg-slate-100 p-3 text-xs dark:bg-slate-800">{children}</pre>,
+  // Focusable: a long line scrolls sideways, and a keyboard must reach it.
+  pre: ({ children }) => <pre tabIndex={0} className="my-3 overflow-x-auto rounded-lg bg-slate-100 p-3 text-xs dark:bg-slate-800">{children}</pre>,
   code: ({ children }) => <code className="font-mono text-[0.9em] wrap-anywhere">{children}</code>,
   a: ({ href, children }) =>
     href && /^(https?:|\/)/.test(href) ? (
