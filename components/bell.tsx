@@ -7,6 +7,7 @@
 // new one) or, without one, its card in the feed.
 import { useEffect, useRef, useState } from "react";
 import { countLabel } from "@/lib/client/feed-state";
+import { notificationLinkTarget } from "@/lib/shared/links";
 import type { NotificationWithRead } from "@/lib/shared/types";
 
 interface Props {
@@ -115,10 +116,13 @@ function BellItem({ notification: n, onChosen }: { notification: NotificationWit
       </span>
     </>
   );
-  if (n.link) {
-    const elsewhere = !n.link.startsWith("/");
+  // Checked as the card checks it (lib/shared/links.ts): a stored link that would look internal while it
+  // leaves the site ("//host") opens nothing here.
+  const target = n.link ? notificationLinkTarget(n.link) : null;
+  if (target) {
+    const href = target.kind === "app" ? target.path : target.href;
     return (
-      <a href={n.link} data-testid="bell-item" className={ITEM} onClick={onChosen} {...(elsewhere ? { target: "_blank", rel: "noopener noreferrer" } : {})}>
+      <a href={href} data-testid="bell-item" className={ITEM} onClick={onChosen} {...(target.kind === "app" ? {} : { target: "_blank", rel: "noopener noreferrer" })}>
         {content}
       </a>
     );

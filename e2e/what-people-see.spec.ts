@@ -280,9 +280,17 @@ test("the bell's items can be focused and opened; the menu closes when focus lea
   await items.last().focus();
   await page.keyboard.press("Tab");
   await expect(page.getByTestId("bell-menu")).toHaveCount(0);
+  // Another site's link opens in a new tab that cannot reach this one.
+  await postAs(server.url, "/api/notifications", admin, { title: "bell to another site", link: "https://status.example.org/x", audience: { kind: "user", userId: ALICE } });
+  await expect(cardsTitled(page, "bell to another site")).toHaveCount(1);
+  await page.getByTestId("bell-button").click();
+  await expect(items.first()).toHaveAttribute("href", "https://status.example.org/x");
+  await expect(items.first()).toHaveAttribute("target", "_blank");
+  await expect(items.first()).toHaveAttribute("rel", /noopener/);
+  await page.keyboard.press("Escape");
   // A link inside the app opens in this tab.
   await page.getByTestId("bell-button").click();
-  await items.first().click();
+  await items.nth(1).click();
   await page.waitForURL(`${server.url}/settings`);
   await context.close();
 });
