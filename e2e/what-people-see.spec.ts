@@ -143,7 +143,7 @@ test("a live arrival while the history is still loading leaves the skeletons: th
   await context.close();
 });
 
-test("a toast leaves when its notification is read, here or on another device, or archived", async ({ browser }) => {
+test("a toast leaves when its notification is read, here or on another device, archived or muted", async ({ browser }) => {
   const { context, page } = await aliceLive(browser, { viewport: { width: 390, height: 844 } });
   const toast = (title: string) => page.getByTestId("toast").filter({ hasText: title });
   const send = async (title: string) => {
@@ -161,6 +161,14 @@ test("a toast leaves when its notification is read, here or on another device, o
   await send("archived");
   await cardsTitled(page, "archived").locator("xpath=ancestor::article").getByTestId("archive").click();
   await expect(toast("archived")).toHaveCount(0);
+  // Muted: critical ones never are, so an error to a channel she follows, muted in her settings elsewhere.
+  const put = (path: string, body: unknown) => fetch(`${server.url}${path}`, { method: "PUT", headers: { cookie: alice, origin: server.url, "content-type": "application/json" }, body: JSON.stringify(body) });
+  expect((await put("/api/channels", { following: ["ops", "incidents"] })).status).toBe(200);
+  expect((await postAs(server.url, "/api/notifications", admin, { title: "then muted", severity: "error", audience: { kind: "channel", channel: "incidents" } })).status).toBe(201);
+  await expect(toast("then muted")).toHaveCount(1);
+  expect((await put("/api/preferences", { mutedChannels: ["incidents"] })).status).toBe(200);
+  await expect(toast("then muted")).toHaveCount(0);
+  expect((await put("/api/preferences", { mutedChannels: [] })).status).toBe(200);
   await context.close();
 });
 
