@@ -9,6 +9,8 @@ import { useEffect, useRef, useState } from "react";
 import { countLabel } from "@/lib/client/feed-state";
 import { notificationLinkTarget } from "@/lib/shared/links";
 import type { NotificationWithRead } from "@/lib/shared/types";
+import { SeverityBadge } from "./severity-badge";
+import { RelativeTime } from "./time-label";
 
 interface Props {
   unseenCount: number;
@@ -16,12 +18,14 @@ interface Props {
   /** The menu opened: what it shows is seen. */
   onOpen: () => void;
   onMarkAllRead: () => void;
+  /** An item's link was followed (the funnel's "opened"; the server marks it read). */
+  onOpenLink: (id: string) => void;
 }
 
 /** A burst that arrives while the menu is open is marked seen in one request, not one per notification. */
 const SEEN_WHILE_OPEN_DELAY_MS = 300;
 
-export function Bell({ unseenCount, latest, onOpen, onMarkAllRead }: Props) {
+export function Bell({ unseenCount, latest, onOpen, onMarkAllRead, onOpenLink }: Props) {
   const [open, setOpen] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
   const container = useRef<HTMLDivElement>(null);
@@ -93,11 +97,22 @@ export function Bell({ unseenCount, latest, onOpen, onMarkAllRead }: Props) {
             <ul>
               {latest.map((n) => (
                 <li key={n.id}>
-                  <BellItem notification={n} onChosen={() => setOpen(false)} />
+                  <BellItem notification={n} onChosen={() => setOpen(false)} onOpenLink={() => onOpenLink(n.id)} />
                 </li>
               ))}
             </ul>
           )}
+          <button
+            type="button"
+            data-testid="bell-view-all"
+            onClick={() => {
+              setOpen(false);
+              document.getElementById("notification-list")?.scrollIntoView({ block: "start" });
+            }}
+            className="mt-1 w-full rounded-lg px-2 py-1.5 text-center text-sm font-medium text-brand-600 hover:bg-brand-500/10 dark:text-brand-300"
+          >
+            View all
+          </button>
         </div>
       )}
     </div>
@@ -106,13 +121,19 @@ export function Bell({ unseenCount, latest, onOpen, onMarkAllRead }: Props) {
 
 const ITEM = "flex w-full items-start gap-2 rounded-lg px-2 py-2 text-left hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-brand-500 dark:hover:bg-slate-800";
 
-function BellItem({ notification: n, onChosen }: { notification: NotificationWithRead; onChosen: () => void }) {
+function BellItem({ notification: n, onChosen, onOpenLink }: { notification: NotificationWithRead; onChosen: () => void; onOpenLink: () => void }) {
   const content = (
     <>
       <span className={`mt-1.5 h-2 w-2 shrink-0 rounded-full ${n.read ? "bg-transparent" : "bg-brand-500"}`} aria-hidden />
-      <span dir="auto" className="min-w-0 text-sm wrap-anywhere">
-        {n.title}
-        {!n.read && <span className="sr-only"> (unread)</span>}
+      <span className="min-w-0 text-sm">
+        <span dir="auto" className="block wrap-anywhere">
+          {n.title}
+          {!n.read && <span className="sr-only"> (unread)</span>}
+        </span>
+        <span className="mt-0.5 flex items-center gap-2 text-xs text-slate-600 dark:text-slate-400">
+          <SeverityBadge severity={n.severity} />
+          <RelativeTime iso={n.createdAt} />
+        </span>
       </span>
     </>
   );
@@ -122,7 +143,15 @@ function BellItem({ notification: n, onChosen }: { notification: NotificationWit
   if (target) {
     const href = target.kind === "app" ? target.path : target.href;
     return (
-      <a href={href} data-testid="bell-item" className={ITEM} onClick={onChosen} {...(target.kind === "app" ? {} : { target: "_blank", rel: "noopener noreferrer" })}>
+      <a
+        href={href}
+        data-testid="bell-item"
+        className={ITEM}
+        onClick={() => {
+          onOpenLink();
+          onChosen();
+        }}
+        {...(target.kind === "app" ? {} : { target: "_blank", rel: "noopener noreferrer" })}>
         {content}
       </a>
     );

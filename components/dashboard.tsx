@@ -100,7 +100,7 @@ export function Dashboard({ userId, hiddenStreamDropMs = 0 }: { userId: string; 
       <h1 className="sr-only">Dashboard</h1>
       <div className="mb-4 flex items-center justify-between gap-3">
         <ConnectionIndicator status={stream.status} retryInMs={stream.retryInMs} error={stream.error} delayed={!feed.storeReachable} />
-        <Bell unseenCount={feed.unseenCount} latest={feed.items.slice(0, 5)} onOpen={markSeen} onMarkAllRead={markAll} />
+        <Bell unseenCount={feed.unseenCount} latest={feed.items.slice(0, 5)} onOpen={markSeen} onMarkAllRead={markAll} onOpenLink={openedLink} />
       </div>
       {/* minmax(0, 1fr): the feed's column takes no min-content width from what a card holds. */}
       <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_18rem]">
@@ -122,7 +122,7 @@ export function Dashboard({ userId, hiddenStreamDropMs = 0 }: { userId: string; 
         />
         <Sidebar items={feed.items} history={feed.history} />
       </div>
-      <Toasts toasts={shownToasts} folded={folded} onDismiss={dismiss} />
+      <Toasts toasts={shownToasts} folded={folded} onDismiss={dismiss} onMarkRead={markOne} onOpen={openedLink} />
     </>
   );
 }

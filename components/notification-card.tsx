@@ -4,6 +4,7 @@ import Link from "next/link";
 import { memo } from "react";
 import { notificationLinkTarget } from "@/lib/shared/links";
 import { INTEGRATIONS, type Notification } from "@/lib/shared/types";
+import { NotificationBody } from "./notification-body";
 import { SeverityBadge } from "./severity-badge";
 import { StatusBadge } from "./status-badge";
 import { ExactTime, RelativeTime } from "./time-label";
@@ -54,11 +55,7 @@ export const NotificationCard = memo(function NotificationCard({ notification, r
           <h3 data-testid="notification-title" dir="auto" className="font-semibold wrap-anywhere whitespace-pre-line">
             {title}
           </h3>
-          {body && (
-            <p data-testid="notification-body" dir="auto" className="mt-1 whitespace-pre-wrap wrap-anywhere text-sm text-slate-700 dark:text-slate-300">
-              {body}
-            </p>
-          )}
+          {body && <NotificationBody text={body} />}
           {link && <NotificationLink href={link} onOpen={onOpenLink && (() => onOpenLink(notification.id))} />}
         </div>
         <div className="flex shrink-0 flex-col items-end gap-1">

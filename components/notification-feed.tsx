@@ -112,7 +112,7 @@ export function NotificationFeed(props: Props) {
   const select = "rounded-lg border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900";
 
   return (
-    <section aria-labelledby="feed-heading" className="min-w-0 space-y-3">
+    <section id="notification-list" aria-labelledby="feed-heading" className="min-w-0 scroll-mt-4 space-y-3">
       {/* One row on a desktop, two on a phone (where the heading is for screen readers only). */}
       <div data-testid="feed-toolbar" className="flex flex-wrap items-center gap-2">
         <h2 id="feed-heading" className="sr-only sm:not-sr-only sm:mr-auto sm:text-lg sm:font-semibold">

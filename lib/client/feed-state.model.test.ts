@@ -26,13 +26,14 @@ import {
   mergeFirstPage,
   revert,
   settleChange,
+  FIRST_PAGE_SIZE,
   refresh,
   startOver,
   type FeedState,
   type LocalChange,
 } from "./feed-state";
 
-const PAGE = 30;
+const PAGE = FIRST_PAGE_SIZE;
 
 interface ServerItem extends Notification {
   read: boolean;

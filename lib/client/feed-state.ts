@@ -122,6 +122,18 @@ export function refresh(feed: FeedState): FeedState {
 
 const newer = isNewerId;
 
+/** The feed's first page: what a load, a resync or a refresh shows. */
+export const FIRST_PAGE_SIZE = 30;
+
+/**
+ * Archived away below a page while the server holds more (after a refresh
+ * the feed holds one page, and every archive would leave it shorter): the
+ * newest page is fetched again, so the feed shows a page whenever there is one.
+ */
+function refilledWhenShort(feed: FeedState): FeedState {
+  return feed.items.length < FIRST_PAGE_SIZE && feed.nextCursor !== null ? { ...feed, resync: feed.resync + 1 } : feed;
+}
+
 const unreadOf = (i: NotificationWithRead) => (i.read ? 0 : 1);
 const unseenOf = (i: NotificationWithRead) => (i.read || i.seen ? 0 : 1);
 
@@ -252,9 +264,11 @@ export function applySeenEvent(feed: FeedState, data: SeenEventData): FeedState 
 export function applyArchivedEvent(feed: FeedState, data: ArchivedEventData): FeedState {
   const isArchived = "ids" in data ? idSet(data.ids) : (id: string) => feed.items.some((i) => i.id === id && i.read);
   const unsure = !("ids" in data) && feed.inFlight > 0;
-  return applyCount(
-    { ...feed, items: feed.items.filter((i) => !isArchived(i.id)), archiveVersion: feed.archiveVersion + 1, resync: feed.resync + (unsure ? 1 : 0) },
-    data,
+  return refilledWhenShort(
+    applyCount(
+      { ...feed, items: feed.items.filter((i) => !isArchived(i.id)), archiveVersion: feed.archiveVersion + 1, resync: feed.resync + (unsure ? 1 : 0) },
+      data,
+    ),
   );
 }
 
@@ -318,12 +332,12 @@ export function archiveLocally(feed: FeedState, which: string[] | "allRead"): { 
   const removed = feed.items.filter(wanted);
   const unreadDrop = removed.reduce((n, i) => n + unreadOf(i), 0);
   const unseenDrop = removed.reduce((n, i) => n + unseenOf(i), 0);
-  const next = {
+  const next = refilledWhenShort({
     ...feed,
     items: feed.items.filter((i) => !wanted(i)),
     unreadCount: Math.max(0, feed.unreadCount - unreadDrop),
     unseenCount: Math.max(0, feed.unseenCount - unseenDrop),
-  };
+  });
   return change(feed, removed, next);
 }
 

@@ -31,6 +31,7 @@ import {
   archiveLocally,
   emptyFeed,
   expireItems,
+  FIRST_PAGE_SIZE,
   markReadLocally,
   markSeenLocally,
   mergeFirstPage,
@@ -43,9 +44,8 @@ import {
 } from "./feed-state";
 import { backoffDelay } from "./sse-connection";
 
-const PAGE_SIZE = 30;
 /** The feed's pages: none of what the person muted. */
-const FEED_PAGE = `/api/notifications?limit=${PAGE_SIZE}&muted=0`;
+const FEED_PAGE = `/api/notifications?limit=${FIRST_PAGE_SIZE}&muted=0`;
 export const FEED_STREAM_EVENTS = ["connected", "notification", "read", "seen", "archived", "preferences", "reset", "store"] as const;
 const HISTORY_RETRY_BASE_MS = 2_000;
 /** setTimeout's longest delay (about 24 days; a longer one would fire at once): a later expiry is timed again when it fires. */

@@ -1,0 +1,102 @@
+// An inbox people act in (the parts built so far): a long body clamps with
+// "Show more", a toast opens its link or marks it read, and the bell's items
+// say their severity and time, count as opened when followed, and lead to
+// the whole feed. At a phone's and a desktop's width.
+import { startNextServer, type NextServer } from "../testing/next-server";
+import { signInCookie } from "../testing/session";
+import type { AlertDetail } from "@/lib/shared/types";
+import { addCookieHeader, ADMIN, ALICE, cardsTitled, expect, postAs, test } from "./fixtures";
+
+let server: NextServer;
+let admin: string;
+let alice: string;
+
+test.beforeAll(async () => {
+  server = await startNextServer({ RATE_PUBLISH_PER_MIN: "100000" });
+  [admin, alice] = [await signInCookie(server.url, ADMIN), await signInCookie(server.url, ALICE)];
+});
+test.afterAll(async () => server?.stop());
+
+async function aliceLive(browser: import("@playwright/test").Browser, width: number, height: number) {
+  const context = await browser.newContext({ viewport: { width, height } });
+  await addCookieHeader(context, server.url, alice);
+  const page = await context.newPage();
+  await page.goto(`${server.url}/`);
+  await expect(page.getByTestId("connection-status")).toHaveText("Live");
+  return { context, page };
+}
+
+const send = async (body: Record<string, unknown>) => {
+  const res = await postAs(server.url, "/api/notifications", admin, { audience: { kind: "user", userId: ALICE }, ...body });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { id: string }).id;
+};
+
+for (const [width, height] of [[390, 844], [1280, 860]] as const) {
+  test(`at ${width} px a long body shows four lines until "Show more", and all of it after`, async ({ browser }) => {
+    const { context, page } = await aliceLive(browser, width, height);
+    const title = `long body ${width}`;
+    await send({ title, body: Array.from({ length: 12 }, (_, i) => `line ${i + 1} of the stack trace`).join("\n") });
+    const card = cardsTitled(page, title).locator("xpath=ancestor::article");
+    const body = card.getByTestId("notification-body");
+    const clamped = (await body.boundingBox())!.height;
+    await card.getByTestId("notification-show-more").click();
+    await expect(card.getByTestId("notification-show-more")).toHaveText("Show less");
+    expect((await body.boundingBox())!.height).toBeGreaterThan(clamped * 2);
+    await send({ title: `short body ${width}`, body: "one line" });
+    const short = cardsTitled(page, `short body ${width}`).locator("xpath=ancestor::article");
+    await expect(short.getByTestId("notification-body")).toHaveText("one line");
+    await expect(short.getByTestId("notification-show-more")).toHaveCount(0);
+    await context.close();
+  });
+
+  test(`at ${width} px a toast marks its notification read, and Open follows its link and counts as opened`, async ({ browser }) => {
+    const { context, page } = await aliceLive(browser, width, height);
+    const toast = (title: string) => page.getByTestId("toast").filter({ hasText: title });
+    const readTitle = `read from the toast ${width}`;
+    const readId = await send({ title: readTitle, severity: "critical" });
+    await toast(readTitle).getByTestId("toast-mark-read").click();
+    await expect(toast(readTitle)).toHaveCount(0);
+    await expect(page.locator(`[data-testid="notification-item"][data-id="${readId}"]`)).toHaveAttribute("data-read", "true");
+
+    const openTitle = `opened from the toast ${width}`;
+    const openId = await send({ title: openTitle, severity: "critical", link: "/settings" });
+    await toast(openTitle).getByTestId("toast-open").click();
+    await page.waitForURL(`${server.url}/settings`);
+    await expect
+      .poll(async () => ((await (await fetch(`${server.url}/api/admin/alerts/${openId}`, { headers: { cookie: admin } })).json()) as AlertDetail).alert.funnel.opened)
+      .toBe(1);
+    await context.close();
+  });
+}
+
+test("the bell's items say their severity and time, count as opened when followed, and View all leads to the feed", async ({ browser }) => {
+  const { context, page } = await aliceLive(browser, 1280, 860);
+  const id = await send({ title: "from the bell", severity: "warning", link: "/settings" });
+  await expect(cardsTitled(page, "from the bell")).toHaveCount(1);
+  await page.getByTestId("bell-button").click();
+  const item = page.getByTestId("bell-item").first();
+  await expect(item).toContainText("from the bell");
+  await expect(item).toContainText("warning");
+  await expect(item.locator("time")).toHaveCount(1);
+  await page.getByTestId("bell-view-all").click();
+  await expect(page.getByTestId("bell-menu")).toHaveCount(0);
+  await page.getByTestId("bell-button").click();
+  await item.click();
+  await page.waitForURL(`${server.url}/settings`);
+  await expect
+    .poll(async () => ((await (await fetch(`${server.url}/api/admin/alerts/${id}`, { headers: { cookie: admin } })).json()) as AlertDetail).alert.funnel.opened)
+    .toBe(1);
+  await context.close();
+});
+
+test("the first Tab reaches a skip link that takes the keyboard past the header to the feed", async ({ browser }) => {
+  const { context, page } = await aliceLive(browser, 1280, 860);
+  await page.keyboard.press("Tab");
+  await expect(page.getByTestId("skip-link")).toBeFocused();
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("Tab");
+  // The next stop is inside the page's content, not the header's navigation.
+  expect(await page.evaluate(() => Boolean(document.activeElement?.closest("main")))).toBe(true);
+  await context.close();
+});
