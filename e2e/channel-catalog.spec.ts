@@ -2,17 +2,16 @@
 // new), pick one in the form and delete others; a publish or a webhook to a
 // channel not in the catalog is a 400 naming the ones there are, so a typo
 // reaches nobody silently no more. At a phone's and a desktop's width.
-import { startNextServer, type NextServer } from "../testing/next-server";
+import type { NextServer } from "../testing/next-server";
 import { signInCookie } from "../testing/session";
-import { addCookieHeader, ADMIN, ALICE, BOB, expect, postAs, test } from "./fixtures";
+import { addCookieHeader, BOB, expect, postAs, startServerForAdminAndAlice, test } from "./fixtures";
 
 let server: NextServer;
 let admin: string;
 let alice: string;
 
 test.beforeAll(async () => {
-  server = await startNextServer({ RATE_PUBLISH_PER_MIN: "100000" });
-  [admin, alice] = [await signInCookie(server.url, ADMIN), await signInCookie(server.url, ALICE)];
+  ({ server, admin, alice } = await startServerForAdminAndAlice());
 });
 test.afterAll(async () => server?.stop());
 

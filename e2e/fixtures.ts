@@ -62,6 +62,12 @@ export async function publishAs(cookie: string, baseURL: string, body: Record<st
   return res.json();
 }
 
+/** A server of a spec's own that takes any number of publishes, with its admin's and Alice's cookies. */
+export async function startServerForAdminAndAlice(): Promise<{ server: NextServer; admin: string; alice: string }> {
+  const server = await startNextServer({ RATE_PUBLISH_PER_MIN: "100000" });
+  return { server, admin: await signInCookie(server.url, ADMIN), alice: await signInCookie(server.url, ALICE) };
+}
+
 /** A server of a spec's own with diagnostics on and the limits out of the way, and its admin's cookie. */
 export async function startFaultServer(): Promise<{ server: NextServer; admin: string }> {
   const server = await startNextServer({ DIAGNOSTICS: "1", RATE_CONNECT_PER_MIN: "100000", RATE_PUBLISH_PER_MIN: "100000", RATE_READ_PER_MIN: "100000" });

@@ -2,18 +2,16 @@
 // "Show more", a toast opens its link or marks it read, and the bell's items
 // say their severity and time, count as opened when followed, and lead to
 // the whole feed. At a phone's and a desktop's width.
-import { startNextServer, type NextServer } from "../testing/next-server";
-import { signInCookie } from "../testing/session";
+import type { NextServer } from "../testing/next-server";
 import type { AlertDetail } from "@/lib/shared/types";
-import { addCookieHeader, ADMIN, ALICE, cardsTitled, expect, postAs, test } from "./fixtures";
+import { addCookieHeader, ALICE, cardsTitled, expect, postAs, startServerForAdminAndAlice, test } from "./fixtures";
 
 let server: NextServer;
 let admin: string;
 let alice: string;
 
 test.beforeAll(async () => {
-  server = await startNextServer({ RATE_PUBLISH_PER_MIN: "100000" });
-  [admin, alice] = [await signInCookie(server.url, ADMIN), await signInCookie(server.url, ALICE)];
+  ({ server, admin, alice } = await startServerForAdminAndAlice());
 });
 test.afterAll(async () => server?.stop());
 
@@ -31,6 +29,10 @@ const send = async (body: Record<string, unknown>) => {
   expect(res.status).toBe(201);
   return ((await res.json()) as { id: string }).id;
 };
+
+/** People who opened the alert's link, as its funnel on /admin counts them. */
+const openedCount = async (id: string) =>
+  ((await (await fetch(`${server.url}/api/admin/alerts/${id}`, { headers: { cookie: admin } })).json()) as AlertDetail).alert.funnel.opened;
 
 for (const [width, height] of [[390, 844], [1280, 860]] as const) {
   test(`at ${width} px a long body shows four lines until "Show more", and all of it after`, async ({ browser }) => {
@@ -63,9 +65,7 @@ for (const [width, height] of [[390, 844], [1280, 860]] as const) {
     const openId = await send({ title: openTitle, severity: "critical", link: "/settings" });
     await toast(openTitle).getByTestId("toast-open").click();
     await page.waitForURL(`${server.url}/settings`);
-    await expect
-      .poll(async () => ((await (await fetch(`${server.url}/api/admin/alerts/${openId}`, { headers: { cookie: admin } })).json()) as AlertDetail).alert.funnel.opened)
-      .toBe(1);
+    await expect.poll(() => openedCount(openId)).toBe(1);
     await context.close();
   });
 }
@@ -84,9 +84,7 @@ test("the bell's items say their severity and time, count as opened when followe
   await page.getByTestId("bell-button").click();
   await item.click();
   await page.waitForURL(`${server.url}/settings`);
-  await expect
-    .poll(async () => ((await (await fetch(`${server.url}/api/admin/alerts/${id}`, { headers: { cookie: admin } })).json()) as AlertDetail).alert.funnel.opened)
-    .toBe(1);
+  await expect.poll(() => openedCount(id)).toBe(1);
   await context.close();
 });
 

@@ -4,17 +4,15 @@
 // width, in light and dark.
 import AxeBuilder from "@axe-core/playwright";
 import type { Browser, BrowserContextOptions } from "@playwright/test";
-import { startNextServer, type NextServer } from "../testing/next-server";
-import { signInCookie } from "../testing/session";
-import { addCookieHeader, ALICE, cardsTitled, expect, postAs, test } from "./fixtures";
+import type { NextServer } from "../testing/next-server";
+import { addCookieHeader, ALICE, cardsTitled, expect, postAs, startServerForAdminAndAlice, test } from "./fixtures";
 
 let server: NextServer;
 let admin: string;
 let alice: string;
 
 test.beforeAll(async () => {
-  server = await startNextServer({ RATE_PUBLISH_PER_MIN: "100000" });
-  [admin, alice] = [await signInCookie(server.url, "admin@example.com"), await signInCookie(server.url, ALICE)];
+  ({ server, admin, alice } = await startServerForAdminAndAlice());
 });
 test.afterAll(async () => server?.stop());
 
