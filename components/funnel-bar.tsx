@@ -1,5 +1,5 @@
 // One alert's funnel as bars: targeted, delivered, muted, displayed, read,
-// opened, each against the largest, and the time from publish to screen.
+// opened (and snoozed, marked unread), each against the largest, and the time from publish to screen.
 import { FUNNEL_STAGES, type Funnel } from "@/lib/shared/types";
 
 const STAGE_LABELS: Record<(typeof FUNNEL_STAGES)[number], string> = {
@@ -9,6 +9,8 @@ const STAGE_LABELS: Record<(typeof FUNNEL_STAGES)[number], string> = {
   displayed: "Displayed",
   read: "Read",
   opened: "Opened",
+  snoozed: "Snoozed",
+  unread: "Marked unread",
 };
 
 export function FunnelBar({ funnel }: { funnel: Funnel }) {
@@ -16,7 +18,7 @@ export function FunnelBar({ funnel }: { funnel: Funnel }) {
   const latency = funnel.displayLatencyMs;
   return (
     <div data-testid="funnel" className="space-y-1 text-xs">
-      <dl className="grid grid-cols-3 gap-1 sm:grid-cols-6">
+      <dl className="grid grid-cols-3 gap-1 sm:grid-cols-8">
         {FUNNEL_STAGES.map((stage) => (
           <div key={stage} data-testid={`funnel-${stage}`} data-value={funnel[stage]}>
             <dt className="text-slate-600 dark:text-slate-400">{STAGE_LABELS[stage]}</dt>

@@ -42,6 +42,7 @@ const page = (ids: number[], unreadCount: number, unreadAsOf: number | null, nex
   nextCursor,
   version,
   preferences: NO_PREFERENCES,
+  snoozed: [],
 });
 const ids = (f: FeedState) => f.items.map((i) => Number(i.id.split("-")[0]));
 

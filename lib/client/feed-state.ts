@@ -17,6 +17,11 @@
 // made here is on its way, a page is not taken (it may predate it): it is
 // fetched again once the change is answered.
 //
+// Snoozes: a snoozed notification leaves the items for `snoozed` (from the
+// page, or moved there by an event or an action here), and comes back unread
+// at its time (wakeSnoozed), here as on every device: nothing on the server
+// has to run at that time, since counts and pages apply it when read.
+//
 // Mutes: the feed holds only what the person's preferences leave unmuted
 // (the "Muted" filter lists the rest from the server). A live notification
 // is muted by the preferences the feed holds; a page brings the server's,
@@ -35,6 +40,8 @@ import type {
   PreferencesEventData,
   ReadEventData,
   SeenEventData,
+  SnoozedEventData,
+  UnreadEventData,
 } from "../shared/types";
 
 /** A long-lived tab keeps this many items; older ones page back in on demand. */
@@ -51,6 +58,8 @@ export interface FeedState {
   version: number;
   /** What the person mutes, at that version. */
   preferences: Preferences;
+  /** Snoozed, not yet back, soonest first: each with its `snoozedUntil`. */
+  snoozed: NotificationWithRead[];
   /** Changes made here whose answer has not come yet. */
   inFlight: number;
   /** Bumped when the newest page must be fetched again (a missed change, a dropped reply); fetched once nothing is in flight. */
@@ -81,6 +90,7 @@ export const emptyFeed: FeedState = {
   countAsOf: null,
   version: -1,
   preferences: NO_PREFERENCES,
+  snoozed: [],
   inFlight: 0,
   resync: 0,
   stalePages: 0,
@@ -190,6 +200,7 @@ export function mergeFirstPage(feed: FeedState, page: NotificationPage, askedIn 
   const merged: FeedState = {
     ...feed,
     preferences: page.preferences,
+    snoozed: page.snoozed,
     items,
     nextCursor: older.length ? feed.nextCursor : page.nextCursor,
     loading: false,
@@ -251,7 +262,8 @@ export function applyReadEvent(feed: FeedState, data: ReadEventData): FeedState 
 
 /** A `seen` event: the bell's menu was opened in some tab or device. */
 export function applySeenEvent(feed: FeedState, data: SeenEventData): FeedState {
-  return applyCount({ ...feed, items: feed.items.map((i) => (i.seen || newer(i.id, data.upTo) ? i : { ...i, seen: true })) }, data);
+  const seen = (i: NotificationWithRead) => (i.seen || newer(i.id, data.upTo) ? i : { ...i, seen: true });
+  return applyCount({ ...feed, items: feed.items.map(seen), snoozed: feed.snoozed.map(seen) }, data);
 }
 
 /**
@@ -259,17 +271,97 @@ export function applySeenEvent(feed: FeedState, data: SeenEventData): FeedState 
  * no ids: the ones read here go, but while a change made here is on its way
  * some read marks are this page's own, not yet the server's (it archived
  * them unread), so the newest page is fetched again once nothing is in flight
- * and brings them back.
+ * and brings them back. Archived ones leave the snoozed list too.
  */
 export function applyArchivedEvent(feed: FeedState, data: ArchivedEventData): FeedState {
   const isArchived = "ids" in data ? idSet(data.ids) : (id: string) => feed.items.some((i) => i.id === id && i.read);
-  const unsure = !("ids" in data) && feed.inFlight > 0;
+  // Or one read since it was snoozed, which this page may not know of: the newest page tells.
+  const unsure = !("ids" in data) && (feed.inFlight > 0 || feed.snoozed.length > 0);
+  const snoozed = "ids" in data ? feed.snoozed.filter((i) => !isArchived(i.id)) : feed.snoozed;
   return refilledWhenShort(
     applyCount(
-      { ...feed, items: feed.items.filter((i) => !isArchived(i.id)), archiveVersion: feed.archiveVersion + 1, resync: feed.resync + (unsure ? 1 : 0) },
+      { ...feed, items: feed.items.filter((i) => !isArchived(i.id)), snoozed, archiveVersion: feed.archiveVersion + 1, resync: feed.resync + (unsure ? 1 : 0) },
       data,
     ),
   );
+}
+
+/**
+ * An `unread` event: these are unread again. One the feed does not hold (an
+ * Undo's, read long ago) may belong in the newest page: it is fetched again.
+ */
+export function applyUnreadEvent(feed: FeedState, data: UnreadEventData): FeedState {
+  const isUnread = idSet(data.ids);
+  const isUnseen = idSet(data.unseenIds);
+  const items = feed.items.map((i) => (isUnread(i.id) ? { ...i, read: false, seen: !isUnseen(i.id) } : i));
+  const allHeld = data.ids.every((id) => feed.items.some((i) => i.id === id));
+  return applyCount({ ...feed, items, resync: feed.resync + (allHeld ? 0 : 1) }, data);
+}
+
+/** An `unarchived` event: these are back in the inbox, in no page held: the newest page is fetched again (and the "Archived" list). */
+export function applyUnarchivedEvent(feed: FeedState, data: InboxCounts): FeedState {
+  return applyCount({ ...feed, archiveVersion: feed.archiveVersion + 1, resync: feed.resync + 1 }, data);
+}
+
+/**
+ * A `snoozed` event: these leave the feed for the snoozed list, unread,
+ * until their time; ones not held come with the newest page. `until` null:
+ * their snooze ended, and the newest page brings them back.
+ */
+export function applySnoozedEvent(feed: FeedState, data: SnoozedEventData): FeedState {
+  const isNamed = idSet(data.ids);
+  const rest = feed.snoozed.filter((i) => !isNamed(i.id));
+  if (data.until === null) return applyCount({ ...feed, snoozed: rest, resync: feed.resync + 1 }, data);
+  // Held as an item, as snoozed already (a page had it), or both: once.
+  const moved = [...new Map([...feed.items, ...feed.snoozed].filter((i) => isNamed(i.id)).map((i) => [i.id, asSnoozed(i, data.until!)])).values()];
+  const allHeld = data.ids.every((id) => moved.some((i) => i.id === id));
+  return refilledWhenShort(
+    applyCount({ ...feed, items: feed.items.filter((i) => !isNamed(i.id)), snoozed: soonestFirst([...rest, ...moved]), resync: feed.resync + (allHeld ? 0 : 1) }, data),
+  );
+}
+
+/**
+ * What is snoozed until `now` or earlier comes back, unread, with its share
+ * of the counts (the server counts it from its time on); the newest page is
+ * fetched again to agree. Answers what came back (the tab in view toasts it).
+ */
+export function wakeSnoozed(feed: FeedState, now: number): { feed: FeedState; woken: NotificationWithRead[] } {
+  const due = feed.snoozed.filter((i) => Date.parse(i.snoozedUntil!) <= now);
+  if (!due.length) return { feed, woken: [] };
+  const woken = due.map((i) => awake(i));
+  const held = new Set(feed.items.map((i) => i.id));
+  const back = woken.filter((i) => !held.has(i.id));
+  return {
+    feed: bound({
+      ...feed,
+      items: newestPerScope(sortNewestFirst([...feed.items, ...back])),
+      snoozed: feed.snoozed.filter((i) => !due.includes(i)),
+      unreadCount: feed.unreadCount + back.length,
+      unseenCount: feed.unseenCount + back.reduce((n, i) => n + unseenOf(i), 0),
+      resync: feed.resync + 1,
+    }),
+    woken: back,
+  };
+}
+
+/** When the next snoozed notification comes back (ms), or null. */
+export function nextWake(feed: FeedState): number | null {
+  return feed.snoozed.length ? Math.min(...feed.snoozed.map((i) => Date.parse(i.snoozedUntil!))) : null;
+}
+
+/** A snoozed item back in the inbox: unread, and no longer snoozed. */
+function awake(i: NotificationWithRead): NotificationWithRead {
+  const item = { ...i, read: false };
+  delete item.snoozedUntil;
+  return item;
+}
+
+function asSnoozed(i: NotificationWithRead, until: string): NotificationWithRead {
+  return { ...i, read: false, snoozedUntil: until };
+}
+
+function soonestFirst(items: NotificationWithRead[]) {
+  return items.sort((a, b) => Date.parse(a.snoozedUntil!) - Date.parse(b.snoozedUntil!) || compareIds(b.id, a.id));
 }
 
 /**
@@ -320,6 +412,32 @@ export function markReadLocally(feed: FeedState, which: string[] | "all"): { fee
   return change(feed, changed, { ...feed, unreadCount, unseenCount, items: updated(feed.items, changed, (i) => ({ ...i, read: true, seen: true })) });
 }
 
+/** Marks unread at once (the badge stays: what was read was seen). */
+export function markUnreadLocally(feed: FeedState, ids: string[]): { feed: FeedState; undo: LocalChange } {
+  const wanted = idSet(ids);
+  const changed = feed.items.filter((i) => i.read && wanted(i.id));
+  return change(feed, changed, { ...feed, unreadCount: feed.unreadCount + changed.length, items: updated(feed.items, changed, (i) => ({ ...i, read: false })) });
+}
+
+/** Snoozes at once: the items leave the feed and the counts for the snoozed list. */
+export function snoozeLocally(feed: FeedState, ids: string[], until: string): { feed: FeedState; undo: LocalChange } {
+  const wanted = idSet(ids);
+  const removed = feed.items.filter((i) => wanted(i.id));
+  const next = refilledWhenShort({
+    ...feed,
+    items: feed.items.filter((i) => !wanted(i.id)),
+    snoozed: soonestFirst([...feed.snoozed.filter((i) => !wanted(i.id)), ...removed.map((i) => asSnoozed(i, until))]),
+    unreadCount: Math.max(0, feed.unreadCount - removed.reduce((n, i) => n + unreadOf(i), 0)),
+    unseenCount: Math.max(0, feed.unseenCount - removed.reduce((n, i) => n + unseenOf(i), 0)),
+  });
+  return change(feed, removed, next);
+}
+
+/** A change whose effect only the server's answer and event show (moving back from the archive, ending a snooze). */
+export function awaitServer(feed: FeedState): { feed: FeedState; undo: LocalChange } {
+  return change(feed, [], feed);
+}
+
 /** Marks everything held seen (the bell's menu opened): the badge goes to zero. */
 export function markSeenLocally(feed: FeedState): { feed: FeedState; undo: LocalChange } {
   const changed = feed.items.filter((i) => !i.seen && !i.read);
@@ -347,7 +465,8 @@ export function revert(feed: FeedState, { before, unreadDrop, unseenDrop, histor
   if ((!before.length && !unreadDrop && !unseenDrop) || history !== feed.history) return settled;
   const restored = new Map(before.map((i) => [i.id, i]));
   const items = sortNewestFirst([...feed.items.filter((i) => !restored.has(i.id)), ...restored.values()]);
-  return { ...settled, items, unreadCount: feed.unreadCount + unreadDrop, unseenCount: feed.unseenCount + unseenDrop };
+  const snoozed = feed.snoozed.filter((i) => !restored.has(i.id));
+  return { ...settled, items, snoozed, unreadCount: feed.unreadCount + unreadDrop, unseenCount: feed.unseenCount + unseenDrop };
 }
 
 /** Every local change is then sent; it is in flight until settleChange() or revert(). */

@@ -18,7 +18,9 @@ import type {
   ReadEventData,
   ResetEventData,
   SeenEventData,
+  SnoozedEventData,
   StreamEventMap,
+  UnreadEventData,
 } from "../shared/types";
 import { apiFetch, UNREACHABLE } from "./api-client";
 import {
@@ -28,15 +30,23 @@ import {
   applyPreferencesEvent,
   applyReadEvent,
   applySeenEvent,
+  applySnoozedEvent,
+  applyUnarchivedEvent,
+  applyUnreadEvent,
   archiveLocally,
+  awaitServer,
   emptyFeed,
   expireItems,
   FIRST_PAGE_SIZE,
   markReadLocally,
   markSeenLocally,
+  markUnreadLocally,
   mergeFirstPage,
+  nextWake,
   revert,
   settleChange,
+  snoozeLocally,
+  wakeSnoozed,
   refresh,
   startOver,
   type FeedState,
@@ -46,7 +56,7 @@ import { backoffDelay } from "./sse-connection";
 
 /** The feed's pages: none of what the person muted. */
 const FEED_PAGE = `/api/notifications?limit=${FIRST_PAGE_SIZE}&muted=0`;
-export const FEED_STREAM_EVENTS = ["connected", "notification", "read", "seen", "archived", "preferences", "reset", "store"] as const;
+export const FEED_STREAM_EVENTS = ["connected", "notification", "read", "unread", "seen", "archived", "unarchived", "snoozed", "preferences", "reset", "store"] as const;
 const HISTORY_RETRY_BASE_MS = 2_000;
 /** setTimeout's longest delay (about 24 days; a longer one would fire at once): a later expiry is timed again when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -60,7 +70,12 @@ export interface FeedCallbacks {
   onMuted?(n: Notification): void;
   /** The stream (re)connected and said the server's time. */
   onConnected?(data: ConnectedEventData): void;
+  /** A snoozed notification came back, unread, at its time. */
+  onSnoozeOver?(n: Notification): void;
 }
+
+/** What a change answered: the counts, and the ids it changed (for "all", what an Undo gives back). */
+export type ChangeAnswer = InboxCounts & { ids?: string[] };
 
 export class NotificationFeed {
   private state: FeedState = emptyFeed;
@@ -71,6 +86,8 @@ export class NotificationFeed {
   private resyncHandled = 0;
   private expiryTimer: ReturnType<typeof setTimeout> | null = null;
   private expiryTimedFor: FeedState["items"] | null = null;
+  private wakeTimer: ReturnType<typeof setTimeout> | null = null;
+  private wakeTimedFor: FeedState["snoozed"] | null = null;
   /** The history fetch: one at a time, a request made while one runs runs once after it, failures retried with backoff. */
   private syncing = false;
   private syncAgain = false;
@@ -104,6 +121,7 @@ export class NotificationFeed {
     // This fetch answers any ask made while stopped, too.
     if (this.state.inFlight === 0) this.resyncHandled = Math.max(this.resyncHandled, this.state.resync);
     this.timeNextExpiry();
+    this.timeNextWake();
     void this.sync();
   }
 
@@ -112,8 +130,9 @@ export class NotificationFeed {
     if (typeof window !== "undefined") window.removeEventListener("online", this.networkBack);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
-    this.retryTimer = this.expiryTimer = null;
-    this.expiryTimedFor = null;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.retryTimer = this.expiryTimer = this.wakeTimer = null;
+    this.expiryTimedFor = this.wakeTimedFor = null;
   }
 
   readonly onMessage = (message: FeedStreamMessage) => {
@@ -147,10 +166,16 @@ export class NotificationFeed {
       }
       case "read":
         return this.update((f) => applyReadEvent(f, message.data as ReadEventData));
+      case "unread":
+        return this.update((f) => applyUnreadEvent(f, message.data as UnreadEventData));
       case "seen":
         return this.update((f) => applySeenEvent(f, message.data as SeenEventData));
       case "archived":
         return this.update((f) => applyArchivedEvent(f, message.data as ArchivedEventData));
+      case "unarchived":
+        return this.update((f) => applyUnarchivedEvent(f, message.data as InboxCounts));
+      case "snoozed":
+        return this.update((f) => applySnoozedEvent(f, message.data as SnoozedEventData));
       case "preferences": {
         const data = message.data as PreferencesEventData;
         return this.update((f) => applyPreferencesEvent(f, data));
@@ -176,8 +201,18 @@ export class NotificationFeed {
     if (newestShown && this.state.unseenCount > 0) void this.act(markSeenLocally, "/api/notifications/seen", { upTo: newestShown });
   };
 
+  /** Marks unread again; also the Undo of "all" read, with the ids it answered. */
+  readonly markUnread = (ids: string[]) => this.act((f) => markUnreadLocally(f, ids), "/api/notifications/unread", { ids });
+
   readonly archive = (which: string[] | "allRead") =>
     this.act((f) => archiveLocally(f, which), "/api/notifications/archive", which === "allRead" ? { allRead: true } : { ids: which });
+
+  /** Moves back from the archive; also the Undo of "Archive read", with the ids it answered. */
+  readonly unarchive = (ids: string[]) => this.act(awaitServer, "/api/notifications/unarchive", { ids });
+
+  /** Snoozes until an ISO time; null brings them back now. */
+  readonly snooze = (ids: string[], until: string | null) =>
+    this.act((f) => (until === null ? awaitServer(f) : snoozeLocally(f, ids, until)), "/api/notifications/snooze", { ids, until });
 
   readonly loadMore = async () => {
     const cursor = this.state.nextCursor;
@@ -204,6 +239,7 @@ export class NotificationFeed {
       void this.sync();
     }
     if (next.items !== this.expiryTimedFor) this.timeNextExpiry();
+    if (next.snoozed !== this.wakeTimedFor) this.timeNextWake();
   }
 
   /**
@@ -211,7 +247,7 @@ export class NotificationFeed {
    * applied by version (feed-state.ts). On failure the change is undone, the
    * error shows, and the newest page is fetched again.
    */
-  private async act(local: (f: FeedState) => { feed: FeedState; undo: LocalChange }, path: string, body: unknown) {
+  private async act(local: (f: FeedState) => { feed: FeedState; undo: LocalChange }, path: string, body: unknown): Promise<ChangeAnswer | null> {
     let undo: LocalChange | null = null;
     this.update((f) => {
       const result = local(f);
@@ -219,10 +255,12 @@ export class NotificationFeed {
       return result.feed;
     });
     try {
-      const counts = await apiFetch<InboxCounts>(path, { method: "POST", body });
-      this.update((f) => settleChange(f, counts, undo!));
+      const answer = await apiFetch<ChangeAnswer>(path, { method: "POST", body });
+      this.update((f) => settleChange(f, answer, undo!));
+      return answer;
     } catch (error) {
       this.update((f) => ({ ...revert(f, undo!), actionError: (error as Error).message }));
+      return null;
     }
   }
 
@@ -253,6 +291,26 @@ export class NotificationFeed {
       this.syncAgain = false;
       void this.sync();
     }
+  }
+
+  /** A snoozed notification comes back at its time (capped as expiries are, and timed again when it fires). */
+  private timeNextWake() {
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = null;
+    this.wakeTimedFor = this.state.snoozed;
+    const at = nextWake(this.state);
+    if (this.stopped || at === null) return;
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = null;
+      let woken: Notification[] = [];
+      this.update((f) => {
+        const result = wakeSnoozed(f, Date.now());
+        woken = result.woken;
+        return result.feed;
+      });
+      for (const n of woken) this.callbacks.onSnoozeOver?.(n);
+      this.timeNextWake();
+    }, Math.max(0, Math.min(at - Date.now(), MAX_TIMER_MS)));
   }
 
   /**

@@ -30,9 +30,9 @@ async function recordBestEffort(marks: FunnelMark[]) {
   }
 }
 
-/** Each id read by the user counts once. */
-export async function recordRead(user: SessionUser, ids: string[]) {
-  await recordBestEffort(ids.map((id) => ({ notificationId: id, stage: "read", member: funnelMember.user(user.id), count: 1 })));
+/** Each id the user read (snoozed, marked unread) counts once per person at that stage. */
+export async function recordDone(user: SessionUser, stage: "read" | "snoozed" | "unread", ids: string[]) {
+  await recordBestEffort(ids.map((id) => ({ notificationId: id, stage, member: funnelMember.user(user.id), count: 1 })));
 }
 
 /**

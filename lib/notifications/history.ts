@@ -11,11 +11,13 @@ import type { HistoryQuery } from "../shared/schemas";
 import { hasWords } from "../shared/search-words";
 import type { Notification, NotificationPage, NotificationWithRead, SessionUser } from "../shared/types";
 import { getStores } from "../store";
-import { countInbox, inboxItem, SCAN_PAGE } from "./counts";
+import { countInbox, inboxItem, SCAN_PAGE, snoozedOf } from "./counts";
 import { recipientOf } from "./recipients";
 
 /** A filtered page looks at no more than this many candidates; when it stops short, nextCursor says where to go on. */
 const LIST_SCAN_MAX = 5_000;
+/** A page lists at most this many of the person's snoozed notifications. */
+const SNOOZED_LISTED_MAX = 100;
 /** A search looks at this many of the person's notifications a round trip, matching words in the store (one billed command). */
 const SEARCH_LOOK_PAGE = 1_000;
 
@@ -64,8 +66,9 @@ export async function listHistory(user: SessionUser, query: HistoryQuery): Promi
     const superseded = await supersededIn(mine);
     for (const n of mine) {
       if (superseded.has(n.id) || isExpired(n, now)) continue;
-      const item = inboxItem(n, state);
-      if (!matches(item, query)) continue;
+      const item = inboxItem(n, state, now);
+      // Snoozed: in the "Snoozed" list alone (below) until it is back.
+      if (item.snoozedUntil || !matches(item, query)) continue;
       items.push(item);
       if (items.length === query.limit) break;
     }
@@ -79,6 +82,7 @@ export async function listHistory(user: SessionUser, query: HistoryQuery): Promi
     // A full page may have more behind it; the next call answers an empty page if not.
     nextCursor: items.length === query.limit ? items[items.length - 1]!.id : stoppedAt,
     preferences: state.preferences,
+    snoozed: await snoozedOf(recipient, state, SNOOZED_LISTED_MAX),
   };
 }
 

@@ -117,6 +117,25 @@ export const emailLinkSchema = z
 
 export const markSeenSchema = z.object({ upTo: notificationId }).strict();
 
+/** POST /api/notifications/unread and /unarchive: some ids (an Undo sends back the ids its action answered). */
+export const someIdsSchema = z.object({ ids: someIds }).strict();
+
+/** How far ahead a snooze may go. */
+export const SNOOZE_MAX_DAYS = 365;
+
+/** POST /api/notifications/snooze: until an ISO time in the future (at most a year), or null to bring them back now. */
+export const snoozeSchema = z
+  .object({
+    ids: someIds,
+    until: z
+      .union([z.iso.datetime({ offset: true, error: "until is an ISO time such as 2026-12-07T09:00:00Z, or null." }), z.null()])
+      .transform((value) => (value === null ? null : Date.parse(value)))
+      .refine((value) => value === null || value > Date.now(), "until is in the past: snooze until a later time.")
+      .refine((value) => value === null || value <= Date.now() + SNOOZE_MAX_DAYS * 86_400_000, `Snooze for at most ${SNOOZE_MAX_DAYS} days.`),
+  })
+  .strict();
+export type SnoozeInput = z.infer<typeof snoozeSchema>;
+
 export const archiveSchema = z.union([z.object({ allRead: z.literal(true) }).strict(), z.object({ ids: someIds }).strict()], {
   error: 'Send { "ids": [...] } or { "allRead": true }.',
 });

@@ -81,6 +81,8 @@ export interface NotificationWithRead extends Notification {
   archived: boolean;
   /** Muted by the person's preferences: kept and listed (the "Muted" filter), but in no count, toast or desktop notification. */
   muted: boolean;
+  /** ISO time it comes back to the inbox, unread: present while it is snoozed (listed under "Snoozed" only). */
+  snoozedUntil?: string;
 }
 
 /** A user's unread and unseen counts as the server last saw them (archived ones count in neither). */
@@ -104,6 +106,8 @@ export interface NotificationPage extends InboxCounts {
   nextCursor: string | null;
   /** What the person muted, at the page's version: the browser mutes live notifications by it. */
   preferences: Preferences;
+  /** Their snoozed notifications, soonest back first (at most 100): the "Snoozed" list, and each browser brings them back at their time. */
+  snoozed: NotificationWithRead[];
 }
 
 export interface Channel {
@@ -187,10 +191,22 @@ export type SeenEventData = { upTo: string } & InboxCounts;
 /** `allRead`: every notification that was read when it was asked is archived. */
 export type ArchivedEventData = ({ ids: string[] } | { allRead: true }) & InboxCounts;
 
+/** These are unread again (marked so, or the Undo of "Mark all read"); `unseenIds`: those of them not seen either (the badge counts them). */
+export type UnreadEventData = { ids: string[]; unseenIds: string[] } & InboxCounts;
+
+/** These are back in the inbox from the archive (moved back, or the Undo of "Archive read"). */
+export type UnarchivedEventData = { ids: string[] } & InboxCounts;
+
+/** These are snoozed until `until` (ISO), unread; `until` null: their snooze ended, they are back now. */
+export type SnoozedEventData = { ids: string[]; until: string | null } & InboxCounts;
+
 /** What the person now mutes, and the counts under it. */
 export type PreferencesEventData = Preferences & InboxCounts;
 
-/** The answers of POST /api/notifications/read, /seen and /archive. */
+/**
+ * The answers of POST /api/notifications/read, /unread, /seen, /archive, /unarchive and /snooze: the
+ * counts, and the ids changed (for "all", what an Undo gives back to /unread or /unarchive).
+ */
 export type MarkReadResult = InboxCounts & { ids?: string[] };
 export type MarkSeenResult = InboxCounts;
 export type ArchiveResult = InboxCounts & { ids?: string[] };
@@ -200,6 +216,9 @@ export type InboxEvent =
   | { event: "read"; data: ReadEventData }
   | { event: "seen"; data: SeenEventData }
   | { event: "archived"; data: ArchivedEventData }
+  | { event: "unread"; data: UnreadEventData }
+  | { event: "unarchived"; data: UnarchivedEventData }
+  | { event: "snoozed"; data: SnoozedEventData }
   | { event: "preferences"; data: PreferencesEventData };
 
 /** To an admin's streams, for every batch of notifications published (whoever they are for): the admin's figures changed. */
@@ -214,6 +233,9 @@ export interface StreamEventMap {
   read: ReadEventData;
   seen: SeenEventData;
   archived: ArchivedEventData;
+  unread: UnreadEventData;
+  unarchived: UnarchivedEventData;
+  snoozed: SnoozedEventData;
   preferences: PreferencesEventData;
   reset: ResetEventData;
   reconnect: Record<string, never>;
@@ -247,7 +269,8 @@ export interface ApiErrorBody {
 }
 
 /** The stages of one alert's funnel, in order. */
-export const FUNNEL_STAGES = ["targeted", "delivered", "muted", "displayed", "read", "opened"] as const;
+/** `snoozed` and `unread` (marked unread again) say what people did with it after reading, beside the stages. */
+export const FUNNEL_STAGES = ["targeted", "delivered", "muted", "displayed", "read", "opened", "snoozed", "unread"] as const;
 export type FunnelStage = (typeof FUNNEL_STAGES)[number];
 
 /**

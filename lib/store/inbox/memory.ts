@@ -1,9 +1,9 @@
 // The embedded inbox state: one record per person.
-import { compareIds } from "../../shared/ids";
 import { NO_PREFERENCES } from "../../shared/preferences";
 import type { Preferences } from "../../shared/types";
 import type { InboxEvent } from "../../shared/types";
 import type { MemoryBus } from "../bus/memory";
+import { atOrBefore, isArchived, isRead } from "./marks";
 import type { InboxState, InboxStore } from "./types";
 
 export class MemoryInbox implements InboxStore {
@@ -16,7 +16,10 @@ export class MemoryInbox implements InboxStore {
     return {
       ...state,
       readIds: new Set(state.readIds),
+      unreadIds: new Set(state.unreadIds),
       archivedIds: new Set(state.archivedIds),
+      unarchivedIds: new Set(state.unarchivedIds),
+      snoozedUntil: new Map(state.snoozedUntil),
       preferences: { ...state.preferences, mutedChannels: [...state.preferences.mutedChannels] },
     };
   }
@@ -27,32 +30,67 @@ export class MemoryInbox implements InboxStore {
 
   async markRead(userId: string, ids: string[]) {
     const state = this.changing(userId);
-    for (const id of ids) if (!state.watermark || compareIds(id, state.watermark) > 0) state.readIds.add(id);
+    for (const id of ids) {
+      state.unreadIds.delete(id);
+      if (!atOrBefore(id, state.watermark)) state.readIds.add(id);
+    }
   }
 
-  async markAllRead(userId: string, upToId: string) {
+  async markUnread(userId: string, ids: string[]) {
+    unread(this.changing(userId), ids);
+  }
+
+  async markAllRead(userId: string, upToId: string, now: number) {
     const state = this.changing(userId);
-    if (state.watermark && compareIds(upToId, state.watermark) <= 0) return;
+    if (atOrBefore(upToId, state.watermark)) return;
+    // Snoozed for later and unread: it stays unread, to come back so.
+    const staysUnread = [...state.snoozedUntil].filter(([id, until]) => until > now && atOrBefore(id, upToId) && !isRead(id, state)).map(([id]) => id);
     state.watermark = upToId;
-    for (const id of state.readIds) if (compareIds(id, upToId) <= 0) state.readIds.delete(id);
+    for (const id of state.readIds) if (atOrBefore(id, upToId)) state.readIds.delete(id);
+    state.unreadIds = new Set(staysUnread);
   }
 
   async markSeen(userId: string, upToId: string) {
     const state = this.changing(userId);
-    if (!state.seenUpTo || compareIds(upToId, state.seenUpTo) > 0) state.seenUpTo = upToId;
+    if (!atOrBefore(upToId, state.seenUpTo)) state.seenUpTo = upToId;
   }
 
   async archive(userId: string, ids: string[]) {
     const state = this.changing(userId);
-    for (const id of ids) state.archivedIds.add(id);
+    for (const id of ids) {
+      state.archivedIds.add(id);
+      state.unarchivedIds.delete(id);
+      state.snoozedUntil.delete(id);
+    }
+  }
+
+  async unarchive(userId: string, ids: string[]) {
+    const state = this.changing(userId);
+    for (const id of ids) {
+      state.archivedIds.delete(id);
+      if (atOrBefore(id, state.archivedUpTo)) state.unarchivedIds.add(id);
+    }
+  }
+
+  async snooze(userId: string, ids: string[], until: number | null) {
+    const state = this.changing(userId);
+    for (const id of ids) {
+      if (until === null) state.snoozedUntil.delete(id);
+      else state.snoozedUntil.set(id, until);
+    }
+    if (until !== null) unread(state, ids);
   }
 
   async archiveAllRead(userId: string) {
     const state = this.changing(userId);
-    if (state.watermark && (!state.archivedUpTo || compareIds(state.watermark, state.archivedUpTo) > 0)) state.archivedUpTo = state.watermark;
+    // Marked unread below the read watermark and not archived: the archive watermark passing it leaves it in the inbox.
+    const staysOut = [...state.unreadIds].filter((id) => !isArchived(id, state));
+    if (state.watermark && !atOrBefore(state.watermark, state.archivedUpTo)) state.archivedUpTo = state.watermark;
     for (const id of state.readIds) state.archivedIds.add(id);
+    for (const id of state.unarchivedIds) if (isRead(id, state)) state.unarchivedIds.delete(id);
+    for (const id of staysOut) state.unarchivedIds.add(id);
     // Ids the watermark covers need no entry of their own (as the Redis script drops them).
-    for (const id of state.archivedIds) if (state.archivedUpTo && compareIds(id, state.archivedUpTo) <= 0) state.archivedIds.delete(id);
+    for (const id of state.archivedIds) if (atOrBefore(id, state.archivedUpTo)) state.archivedIds.delete(id);
   }
 
   async setPreferences(userId: string, preferences: Preferences) {
@@ -72,7 +110,28 @@ export class MemoryInbox implements InboxStore {
 
   private stateOf(userId: string): InboxState {
     let state = this.inboxes.get(userId);
-    if (!state) this.inboxes.set(userId, (state = { watermark: null, readIds: new Set(), seenUpTo: null, archivedUpTo: null, archivedIds: new Set(), preferences: NO_PREFERENCES, version: 0 }));
+    if (!state) {
+      state = {
+        watermark: null,
+        readIds: new Set(),
+        unreadIds: new Set(),
+        seenUpTo: null,
+        archivedUpTo: null,
+        archivedIds: new Set(),
+        unarchivedIds: new Set(),
+        snoozedUntil: new Map(),
+        preferences: NO_PREFERENCES,
+        version: 0,
+      };
+      this.inboxes.set(userId, state);
+    }
     return state;
+  }
+}
+
+function unread(state: InboxState, ids: string[]) {
+  for (const id of ids) {
+    state.readIds.delete(id);
+    if (atOrBefore(id, state.watermark)) state.unreadIds.add(id);
   }
 }

@@ -9,12 +9,23 @@ export interface InboxState {
   watermark: string | null;
   /** Ids after the watermark marked read one by one. */
   readIds: Set<string>;
+  /** Ids at or before the watermark marked unread again (or snoozed) one by one. */
+  unreadIds: Set<string>;
   /** Everything at or before this id was seen (the bell's menu opened). */
   seenUpTo: string | null;
   /** Everything read at or before this id is archived ("archive all read" archives up to the read watermark). */
   archivedUpTo: string | null;
   /** Ids archived one by one, or read one by one when all read ones were archived. */
   archivedIds: Set<string>;
+  /** Ids at or before the archive watermark moved back to the inbox one by one. */
+  unarchivedIds: Set<string>;
+  /**
+   * Snoozed ids and when each comes back (ms since the epoch): until then it
+   * is in no page or count but the "Snoozed" list. Past its time the entry
+   * is harmless (it comes back unread: snoozing marked it so) and goes when
+   * it is read, archived or snoozed again.
+   */
+  snoozedUntil: Map<string, number>;
   /** What the person muted (lib/preferences.ts). */
   preferences: Preferences;
   /** Moves on by one with every change above (each method below that writes). */
@@ -27,11 +38,19 @@ export interface InboxStore {
   /** The person's version alone (one command): what a new stream's `connected` says when its admission's read cannot be used. */
   getVersion(userId: string): Promise<number>;
   markRead(userId: string, ids: string[]): Promise<void>;
-  markAllRead(userId: string, upToId: string): Promise<void>;
+  /** Marks unread again, also below the read watermark. */
+  markUnread(userId: string, ids: string[]): Promise<void>;
+  /** Everything up to `upToId` is read, except what is snoozed for later than `now` (ms): that comes back unread. */
+  markAllRead(userId: string, upToId: string, now: number): Promise<void>;
   /** Moves the seen watermark forward (never back). */
   markSeen(userId: string, upToId: string): Promise<void>;
+  /** Archives these (a snooze on them ends). */
   archive(userId: string, ids: string[]): Promise<void>;
-  /** Archives what is read now: up to the read watermark, and the ids read one by one. */
+  /** Moves these back to the inbox, also below the archive watermark. */
+  unarchive(userId: string, ids: string[]): Promise<void>;
+  /** Snoozes these until `until` (ms) and marks them unread, so they come back unread; null ends their snooze now. */
+  snooze(userId: string, ids: string[], until: number | null): Promise<void>;
+  /** Archives what is read now: up to the read watermark, and the ids read one by one (never one marked unread). */
   archiveAllRead(userId: string): Promise<void>;
   /** Replaces what the person muted. */
   setPreferences(userId: string, preferences: Preferences): Promise<void>;

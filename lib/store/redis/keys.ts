@@ -23,12 +23,18 @@ export const KEY = {
   signInLink: (hash: string) => `ntf:signin-link:${hash}`,
   watermark: (userId: string) => `ntf:read-upto:${userId}`,
   readIds: (userId: string) => `ntf:read:${userId}`,
+  /** Ids at or before the read watermark marked unread again. */
+  unreadIds: (userId: string) => `ntf:unread:${userId}`,
   seenUpTo: (userId: string) => `ntf:seen-upto:${userId}`,
   archivedUpTo: (userId: string) => `ntf:archived-upto:${userId}`,
   archivedIds: (userId: string) => `ntf:archived:${userId}`,
+  /** Ids at or before the archive watermark moved back to the inbox. */
+  unarchivedIds: (userId: string) => `ntf:unarchived:${userId}`,
+  /** Snoozed ids and when each comes back (ms), a hash. */
+  snoozedUntil: (userId: string) => `ntf:snoozed:${userId}`,
   /** What the person muted, as JSON (lib/preferences.ts). */
   preferences: (userId: string) => `ntf:prefs:${userId}`,
-  /** Moves on by one with every change to the five above (inbox/redis.ts), in the same atomic step. */
+  /** Moves on by one with every change to the marks above (inbox/redis.ts), in the same atomic step. */
   inboxVersion: (userId: string) => `ntf:inbox-version:${userId}`,
   /** Newest id per collapse scope. */
   collapse: "ntf:collapse",
