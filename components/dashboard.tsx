@@ -20,6 +20,7 @@ import { ChannelFollows } from "./channel-follows";
 import { ConnectionIndicator } from "./connection-indicator";
 import { NotificationFeed } from "./notification-feed";
 import { Toasts } from "./toasts";
+import { UndoBar, type UndoOffer } from "./undo-bar";
 
 const TITLE = "Live notifications";
 /** `history`: which of the server's histories the feed holds; a server that started over lost the follows shown, so they load again. */
@@ -66,14 +67,35 @@ export function Dashboard({ userId, hiddenStreamDropMs = 0 }: { userId: string; 
   );
   const onConnected = useCallback((data: ConnectedEventData) => acks?.setServerTime(data.serverTime), [acks]);
   const dropped = useHiddenDrop(attention, desktopOn, hiddenStreamDropMs);
-  const { feed, stream, markRead, markSeen, archive, loadMore, retry } = useNotificationFeed(userId, { onNew: alert, onMuted, onConnected }, { dropped });
+  // Back from a snooze: a toast in the tab in view (not the first arrival: the funnel counted that).
+  const onSnoozeOver = useCallback((n: Notification) => void (attention?.holdsAttention() && show(n)), [attention, show]);
+  const { feed, stream, markRead, markUnread, markSeen, archive, unarchive, snooze, loadMore, retry } = useNotificationFeed(
+    userId,
+    { onNew: alert, onMuted, onConnected, onSnoozeOver },
+    { dropped },
+  );
   useEffect(() => {
     desktopChosen.current = feed.preferences.desktopNotifications;
   }, [feed.preferences.desktopNotifications]);
   const markOne = useCallback((id: string) => void markRead([id]), [markRead]);
-  const markAll = useCallback(() => void markRead("all"), [markRead]);
-  const archiveOne = useCallback((id: string) => void archive([id]), [archive]);
-  const archiveRead = useCallback(() => void archive("allRead"), [archive]);
+  const markSome = useCallback((ids: string[]) => void markRead(ids), [markRead]);
+  const unreadSome = useCallback((ids: string[]) => void markUnread(ids), [markUnread]);
+  const archiveSome = useCallback((ids: string[]) => void archive(ids), [archive]);
+  const unarchiveSome = useCallback((ids: string[]) => void unarchive(ids), [unarchive]);
+  const snoozeSome = useCallback((ids: string[], until: string) => void snooze(ids, until), [snooze]);
+  const unsnoozeSome = useCallback((ids: string[]) => void snooze(ids, null), [snooze]);
+  // "Mark all read" and "Archive read" offer an Undo of exactly what the server says they changed.
+  const [undoOffer, setUndoOffer] = useState<UndoOffer | null>(null);
+  const undoDone = useCallback(() => setUndoOffer(null), []);
+  const offerUndo = useCallback((message: string, undo: () => void) => setUndoOffer((last) => ({ message, undo, key: (last?.key ?? 0) + 1 })), []);
+  const markAll = useCallback(async () => {
+    const ids = (await markRead("all"))?.ids ?? [];
+    if (ids.length) offerUndo(`Marked ${ids.length} read`, () => void markUnread(ids));
+  }, [markRead, markUnread, offerUndo]);
+  const archiveRead = useCallback(async () => {
+    const ids = (await archive("allRead"))?.ids ?? [];
+    if (ids.length) offerUndo(`Archived ${ids.length}`, () => void unarchive(ids));
+  }, [archive, unarchive, offerUndo]);
   const openedLink = useCallback((id: string) => acks?.openedLink(id), [acks]);
   const more = useCallback(() => void loadMore(), [loadMore]);
   // A toast stays only while its notification is in the feed and unread: read, archived, muted or
@@ -100,21 +122,26 @@ export function Dashboard({ userId, hiddenStreamDropMs = 0 }: { userId: string; 
       <h1 className="sr-only">Dashboard</h1>
       <div className="mb-4 flex items-center justify-between gap-3">
         <ConnectionIndicator status={stream.status} retryInMs={stream.retryInMs} error={stream.error} delayed={!feed.storeReachable} />
-        <Bell unseenCount={feed.unseenCount} latest={feed.items.slice(0, 5)} onOpen={markSeen} onMarkAllRead={markAll} onOpenLink={openedLink} />
+        <Bell unseenCount={feed.unseenCount} latest={feed.items.slice(0, 5)} onOpen={markSeen} onMarkAllRead={() => void markAll()} onOpenLink={openedLink} />
       </div>
       {/* minmax(0, 1fr): the feed's column takes no min-content width from what a card holds. */}
       <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_18rem]">
         <NotificationFeed
           items={feed.items}
+          snoozed={feed.snoozed}
           loading={feed.loading}
           error={feed.actionError ?? feed.loadError}
           notice={feed.startedOver ? "The server started over: notifications sent before it restarted are gone." : null}
           hasMore={feed.nextCursor !== null}
           listReloadKey={`${feed.archiveVersion}:${feed.version}:${feed.items[0]?.id ?? ""}:${mutedArrivals}`}
-          onMarkRead={markOne}
-          onMarkAllRead={markAll}
-          onArchive={archiveOne}
-          onArchiveRead={archiveRead}
+          onMarkRead={markSome}
+          onMarkUnread={unreadSome}
+          onMarkAllRead={() => void markAll()}
+          onArchive={archiveSome}
+          onUnarchive={unarchiveSome}
+          onArchiveRead={() => void archiveRead()}
+          onSnooze={snoozeSome}
+          onUnsnooze={unsnoozeSome}
           onOpenLink={openedLink}
           onShown={setShownIds}
           onLoadMore={more}
@@ -123,6 +150,7 @@ export function Dashboard({ userId, hiddenStreamDropMs = 0 }: { userId: string; 
         <Sidebar items={feed.items} history={feed.history} />
       </div>
       <Toasts toasts={shownToasts} folded={folded} onDismiss={dismiss} onMarkRead={markOne} onOpen={openedLink} />
+      {undoOffer && <UndoBar offer={undoOffer} onDone={undoDone} />}
     </>
   );
 }

@@ -1,33 +1,60 @@
-// One notification as a card: severity, title, body, link, sender and time.
-// Every user-written value is rendered as React text, never as HTML.
+// One notification as a card: severity, title, body, link, sender and time,
+// and what the person can do with it where it is shown (select, read or
+// unread, snooze, archive or move back, end a snooze). Every user-written
+// value is rendered as React text, never as HTML.
 import Link from "next/link";
 import { memo } from "react";
 import { notificationLinkTarget } from "@/lib/shared/links";
 import { INTEGRATIONS, type Notification } from "@/lib/shared/types";
 import { NotificationBody } from "./notification-body";
+import { SnoozeMenu } from "./snooze-menu";
 import { SeverityBadge } from "./severity-badge";
 import { StatusBadge } from "./status-badge";
 import { ExactTime, RelativeTime } from "./time-label";
 
 interface Props {
-  notification: Notification;
+  notification: Notification & { snoozedUntil?: string };
   read?: boolean;
   /** The person's mutes silence it (shown under the "Muted" filter). */
   muted?: boolean;
   onMarkRead?: (id: string) => void;
+  onMarkUnread?: (id: string) => void;
   onArchive?: (id: string) => void;
+  /** Back to the inbox from the archive. */
+  onUnarchive?: (id: string) => void;
+  onSnooze?: (id: string, until: string) => void;
+  /** Ends its snooze now (it comes back). */
+  onUnsnooze?: (id: string) => void;
   /** Its link was followed (for the funnel's "opened"). */
   onOpenLink?: (id: string) => void;
+  /** Selected for an action on many; `range`: shift held, from the last one toggled. */
+  selected?: boolean;
+  onToggleSelect?: (id: string, range: boolean) => void;
 }
 
 /** Memoised: a new notification re-renders its own card, not the other hundred. */
-export const NotificationCard = memo(function NotificationCard({ notification, read = false, muted = false, onMarkRead, onArchive, onOpenLink }: Props) {
+export const NotificationCard = memo(function NotificationCard(props: Props) {
+  const { notification, read = false, muted = false, onOpenLink, selected = false, onToggleSelect } = props;
   const { title, body, link, severity, sender, createdAt, audience, status, expiresAt } = notification;
   return (
+    // Focusable from the feed's shortcuts (j/k) only: the keyboard's tab order keeps to the controls.
     <article
-      className={`rounded-xl border p-4 transition-colors ${ read ? "border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900" : "border-brand-500/40 bg-brand-50 dark:border-brand-500/50 dark:bg-slate-900" }`}
+      tabIndex={-1}
+      data-testid="card"
+      className={`rounded-xl border p-4 transition-colors outline-offset-2 focus:outline-2 focus:outline-brand-500 ${ read ? "border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900" : "border-brand-500/40 bg-brand-50 dark:border-brand-500/50 dark:bg-slate-900" }`}
     >
       <div className="flex items-start justify-between gap-3">
+        {onToggleSelect && (
+          <input
+            type="checkbox"
+            data-testid="select"
+            aria-label={`Select “${title}”`}
+            checked={selected}
+            onChange={() => {}}
+            onClick={(e) => onToggleSelect(notification.id, e.shiftKey)}
+            className="mt-1 size-4 shrink-0 accent-brand-600"
+          />
+        )}
         <div className="min-w-0 flex-1">
           <div className="mb-1 flex flex-wrap items-center gap-2 text-xs text-slate-600 dark:text-slate-400">
             <SeverityBadge severity={severity} />
@@ -58,22 +85,50 @@ export const NotificationCard = memo(function NotificationCard({ notification, r
           {body && <NotificationBody text={body} />}
           {link && <NotificationLink href={link} onOpen={onOpenLink && (() => onOpenLink(notification.id))} />}
         </div>
-        <div className="flex shrink-0 flex-col items-end gap-1">
-          {onMarkRead && !read && (
-            <button type="button" data-testid="mark-read" onClick={() => onMarkRead(notification.id)} className={ACTION}>
-              Mark read
-            </button>
-          )}
-          {onArchive && (
-            <button type="button" data-testid="archive" onClick={() => onArchive(notification.id)} className={ACTION}>
-              Archive
-            </button>
-          )}
-        </div>
+        <CardActions {...props} />
       </div>
     </article>
   );
 });
+
+function CardActions({ notification, read = false, onMarkRead, onMarkUnread, onArchive, onUnarchive, onSnooze, onUnsnooze }: Props) {
+  const { id, title, snoozedUntil } = notification;
+  return (
+    <div className="flex shrink-0 flex-col items-end gap-1">
+      {snoozedUntil && (
+        <span data-testid="snoozed-until" className="text-xs text-slate-600 dark:text-slate-400">
+          Until <ExactTime iso={snoozedUntil} />
+        </span>
+      )}
+      {onMarkRead && !read && (
+        <button type="button" data-testid="mark-read" onClick={() => onMarkRead(id)} className={ACTION}>
+          Mark read
+        </button>
+      )}
+      {onMarkUnread && read && (
+        <button type="button" data-testid="mark-unread" onClick={() => onMarkUnread(id)} className={ACTION}>
+          Mark unread
+        </button>
+      )}
+      {onSnooze && <SnoozeMenu label={`Snooze “${title}”`} onSnooze={(until) => onSnooze(id, until)} className={ACTION} />}
+      {onUnsnooze && (
+        <button type="button" data-testid="unsnooze" onClick={() => onUnsnooze(id)} className={ACTION}>
+          Back to inbox
+        </button>
+      )}
+      {onArchive && (
+        <button type="button" data-testid="archive" onClick={() => onArchive(id)} className={ACTION}>
+          Archive
+        </button>
+      )}
+      {onUnarchive && (
+        <button type="button" data-testid="unarchive" onClick={() => onUnarchive(id)} className={ACTION}>
+          Move to inbox
+        </button>
+      )}
+    </div>
+  );
+}
 
 const ACTION = "rounded-md px-2 py-1 text-xs font-medium text-brand-600 hover:bg-brand-500/10 dark:text-brand-300";
 

@@ -1,11 +1,14 @@
 "use client";
-// The feed with its views (all, unread, muted, archived), its search (words,
-// severity, channel, dates), empty, loading and error states, and "load
-// more". All and Unread show the live feed; the muted, the archived and any
-// search are lists read from the history (GET /api/notifications), read
-// again when `listReloadKey` changes. Cards are grouped under their day
-// ("Today", "Yesterday", a date), in the reader's time zone.
-import { Fragment, useEffect, useState, useSyncExternalStore } from "react";
+// The feed with its views (all, unread, snoozed, muted, archived), its search
+// (words, severity, channel, dates), empty, loading and error states, "load
+// more", a selection to act on many at once, and the keyboard's shortcuts.
+// All and Unread show the live feed and Snoozed the feed's snoozed list; the
+// muted, the archived and any search are lists read from the history (GET
+// /api/notifications), read again when `listReloadKey` changes. Cards are
+// grouped under their day ("Today", "Yesterday", a date), in the reader's
+// time zone.
+import { Fragment, useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { useFeedShortcuts } from "@/hooks/use-feed-shortcuts";
 import { useHistoryList } from "@/hooks/use-history-list";
 import { apiFetch } from "@/lib/client/api-client";
 import { currentDay, currentMinute, subscribeMinutes } from "@/lib/client/minute-clock";
@@ -13,10 +16,14 @@ import { dayKey, dayLabel } from "@/lib/client/relative-time";
 import { EVERYONE } from "@/lib/shared/preferences";
 import { queryWords } from "@/lib/shared/search-words";
 import { SEVERITIES, type ChannelsResponse, type NotificationWithRead, type Severity } from "@/lib/shared/types";
+import { FeedSelectionBar } from "./feed-selection-bar";
 import { NotificationCard } from "./notification-card";
+import { ShortcutsHelp } from "./shortcuts-help";
 
 interface Props {
   items: NotificationWithRead[];
+  /** Snoozed, soonest back first. */
+  snoozed: NotificationWithRead[];
   loading: boolean;
   error: string | null;
   /** Something the person should know about the feed itself (the server started over). */
@@ -24,10 +31,14 @@ interface Props {
   hasMore: boolean;
   /** Changes when a list read from the history may be out of date (archived, muted, marked, arrived). */
   listReloadKey: string;
-  onMarkRead: (id: string) => void;
+  onMarkRead: (ids: string[]) => void;
+  onMarkUnread: (ids: string[]) => void;
   onMarkAllRead: () => void;
-  onArchive: (id: string) => void;
+  onArchive: (ids: string[]) => void;
+  onUnarchive: (ids: string[]) => void;
   onArchiveRead: () => void;
+  onSnooze: (ids: string[], until: string) => void;
+  onUnsnooze: (ids: string[]) => void;
   onOpenLink: (id: string) => void;
   /** Load the live feed's newest page again, now: set while its load failed (a failed mark has nothing to retry). */
   onRetry: (() => void) | null;
@@ -39,6 +50,7 @@ interface Props {
 const VIEWS = [
   { view: "all", label: "All" },
   { view: "unread", label: "Unread" },
+  { view: "snoozed", label: "Snoozed" },
   { view: "muted", label: "Muted" },
   { view: "archived", label: "Archived" },
 ] as const;
@@ -56,11 +68,11 @@ const NO_SEARCH: Search = { q: "", severity: "", channel: "", from: "", to: "" }
 /** Typing settles this long before a search is sent. */
 const TYPING_MS = 300;
 
-/** The query of a list read from the history, or null for the live feed (All or Unread, nothing searched). */
+/** The query of a list read from the history, or null for the live feed (All or Unread, nothing searched) and the snoozed list. */
 function historyQuery(view: View, search: Search): string | null {
   const words = queryWords(search.q);
   const searching = words.length > 0 || search.severity || search.channel || search.from || search.to;
-  if (!searching && (view === "all" || view === "unread")) return null;
+  if (view === "snoozed" || (!searching && (view === "all" || view === "unread"))) return null;
   const params = new URLSearchParams(view === "archived" ? { archived: "1" } : { muted: view === "muted" ? "1" : "0" });
   if (view === "unread") params.set("unread", "1");
   if (words.length) params.set("q", words.join(" "));
@@ -73,7 +85,7 @@ function historyQuery(view: View, search: Search): string | null {
 }
 
 export function NotificationFeed(props: Props) {
-  const { onMarkRead, onMarkAllRead, onArchive, onArchiveRead, onOpenLink, onShown } = props;
+  const { onMarkRead, onMarkUnread, onMarkAllRead, onArchive, onUnarchive, onArchiveRead, onSnooze, onUnsnooze, onOpenLink, onShown } = props;
   const [view, setView] = useState<View>("all");
   const [search, setSearch] = useState<Search>(NO_SEARCH);
   // The words as typed; the search takes them once typing settles.
@@ -91,12 +103,14 @@ export function NotificationFeed(props: Props) {
   const datesBackwards = search.from !== "" && search.to !== "" && search.to < search.from;
   const query = datesBackwards ? null : historyQuery(view, search);
   const list = useHistoryList(query, props.listReloadKey);
-  const live = query === null && !datesBackwards;
+  const snoozedView = view === "snoozed";
+  const live = query === null && !datesBackwards && !snoozedView;
   const fromList = datesBackwards
     ? { items: [], loading: false, error: "The “To” date is before the “From” date: pick a later one.", hasMore: false, onLoadMore: () => {} }
     : { ...list, error: list.error ?? props.error, onLoadMore: list.loadMore };
   const retry = datesBackwards ? null : live ? props.onRetry : list.retryNow;
-  const { items, loading, error, hasMore, onLoadMore } = live ? props : fromList;
+  const fromSnoozed = { items: props.snoozed, loading: false, error: props.error, hasMore: false, onLoadMore: () => {} };
+  const { items, loading, error, hasMore, onLoadMore } = snoozedView ? fromSnoozed : live ? props : fromList;
   // What is typed and not yet searched is no answer yet: "Nothing matches" waits for the search.
   const settled = typed === search.q;
   // The filter offers every channel of the catalog (whatever the feed holds now) and those of held items since
@@ -109,6 +123,17 @@ export function NotificationFeed(props: Props) {
   const shown = live && view === "unread" ? items.filter((i) => !i.read) : items;
   const shownKey = live ? shown.map((i) => i.id).join(",") : "";
   useEffect(() => onShown(shownKey ? shownKey.split(",") : []), [shownKey, onShown]);
+  const selection = useSelection(shown.map((i) => i.id), view);
+  const cardList = useRef<HTMLUListElement>(null);
+  const { helpOpen, closeHelp } = useFeedShortcuts(cardList);
+  // Stable per-card actions: a card re-renders for its own changes only (NotificationCard is memoised).
+  const readOne = useCallback((id: string) => onMarkRead([id]), [onMarkRead]);
+  const unreadOne = useCallback((id: string) => onMarkUnread([id]), [onMarkUnread]);
+  const archiveOne = useCallback((id: string) => onArchive([id]), [onArchive]);
+  const unarchiveOne = useCallback((id: string) => onUnarchive([id]), [onUnarchive]);
+  const snoozeOne = useCallback((id: string, until: string) => onSnooze([id], until), [onSnooze]);
+  const unsnoozeOne = useCallback((id: string) => onUnsnooze([id]), [onUnsnooze]);
+  const archivedView = !live && view === "archived";
   const select = "rounded-lg border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900";
 
   return (
@@ -220,7 +245,32 @@ export function NotificationFeed(props: Props) {
           )}
         </div>
       )}
-      <ul data-testid="notification-feed" className="space-y-2">
+      {selection.ids.length > 0 && (
+        <FeedSelectionBar
+          count={selection.ids.length}
+          onClear={selection.clear}
+          actions={
+            snoozedView
+              ? { onUnsnooze: () => onUnsnooze(selection.take()), onArchive: () => onArchive(selection.take()) }
+              : archivedView
+                ? { onUnarchive: () => onUnarchive(selection.take()) }
+                : {
+                    onMarkRead: () => onMarkRead(selection.take()),
+                    onMarkUnread: () => onMarkUnread(selection.take()),
+                    onSnooze: (until: string) => onSnooze(selection.take(), until),
+                    onArchive: () => onArchive(selection.take()),
+                  }
+          }
+        />
+      )}
+      {shown.length > 0 && (
+        <label className="flex w-fit items-center gap-2 px-1 text-sm text-slate-600 dark:text-slate-400">
+          <input type="checkbox" data-testid="select-all" checked={selection.allSelected} onChange={selection.toggleAll} className="size-4 accent-brand-600" />
+          Select all shown
+        </label>
+      )}
+      {helpOpen && <ShortcutsHelp onClose={closeHelp} />}
+      <ul ref={cardList} data-testid="notification-feed" className="space-y-2">
         {shown.map((item, i) => (
           <Fragment key={item.id}>
             {today && (i === 0 || dayKey(item.createdAt) !== dayKey(shown[i - 1]!.createdAt)) && (
@@ -233,8 +283,14 @@ export function NotificationFeed(props: Props) {
                 notification={item}
                 read={item.read}
                 muted={item.muted}
-                onMarkRead={live ? onMarkRead : undefined}
-                onArchive={live ? onArchive : undefined}
+                selected={selection.has(item.id)}
+                onToggleSelect={selection.toggle}
+                onMarkRead={live ? readOne : undefined}
+                onMarkUnread={live ? unreadOne : undefined}
+                onSnooze={live ? snoozeOne : undefined}
+                onArchive={live || snoozedView ? archiveOne : undefined}
+                onUnarchive={archivedView ? unarchiveOne : undefined}
+                onUnsnooze={snoozedView ? unsnoozeOne : undefined}
                 onOpenLink={onOpenLink}
               />
             </li>
@@ -257,7 +313,57 @@ export function NotificationFeed(props: Props) {
   );
 }
 
+const NONE: ReadonlySet<string> = new Set();
+
+/**
+ * The cards selected, among those shown (`shownIds`, in order): toggled one
+ * by one, a range with shift (from the last one toggled), or all shown.
+ * Emptied when the view changes; what leaves the view leaves the selection.
+ */
+function useSelection(shownIds: string[], view: View) {
+  const [chosen, setChosen] = useState<{ view: View; ids: ReadonlySet<string> }>({ view, ids: new Set() });
+  const selected = chosen.view === view ? chosen.ids : NONE;
+  const setSelected = useCallback((change: (current: ReadonlySet<string>) => ReadonlySet<string>) => {
+    setChosen((current) => ({ view, ids: change(current.view === view ? current.ids : NONE) }));
+  }, [view]);
+  const anchor = useRef<string | null>(null);
+  const ids = shownIds.filter((id) => selected.has(id));
+  // The order a shift-click's range follows: the cards' callback stays the same as cards come and go.
+  const order = useRef(shownIds);
+  useEffect(() => {
+    order.current = shownIds;
+  });
+  const toggle = useCallback((id: string, range: boolean) => {
+    const shown = order.current;
+    const from = anchor.current === null ? -1 : shown.indexOf(anchor.current);
+    const to = shown.indexOf(id);
+    setSelected((current) => {
+      const next = new Set(current);
+      if (range && from >= 0 && to >= 0) for (const each of shown.slice(Math.min(from, to), Math.max(from, to) + 1)) next.add(each);
+      else if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+    anchor.current = id;
+  }, [setSelected]);
+  const allSelected = shownIds.length > 0 && ids.length === shownIds.length;
+  return {
+    ids,
+    has: (id: string) => selected.has(id),
+    toggle,
+    allSelected,
+    toggleAll: () => setSelected(() => (allSelected ? NONE : new Set(shownIds))),
+    clear: () => setSelected(() => NONE),
+    /** The selected ids, for one action on all of them: the selection is then empty. */
+    take: () => {
+      setSelected(() => NONE);
+      return ids;
+    },
+  };
+}
+
 function emptyText(view: View, live: boolean, held: number) {
+  if (view === "snoozed") return "Nothing snoozed. A snoozed notification waits here and comes back unread at its time.";
   if (!live && view === "archived") return "Nothing archived. Archived notifications are kept here.";
   if (!live && view === "muted") return "Nothing muted here. What your mutes (in Settings) silence is kept under this filter.";
   if (!live) return "Nothing matches this search.";

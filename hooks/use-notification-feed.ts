@@ -30,5 +30,6 @@ export function useNotificationFeed(scope: string, callbacks: FeedCallbacks, { d
   const newestShown = feed.items[0]?.id ?? null;
   const markSeen = useCallback(() => source.markSeen(newestShown), [source, newestShown]);
 
-  return { feed, stream, markRead: source.markRead, markSeen, archive: source.archive, loadMore: source.loadMore, retry: source.retry };
+  const { markRead, markUnread, archive, unarchive, snooze, loadMore, retry } = source;
+  return { feed, stream, markRead, markUnread, markSeen, archive, unarchive, snooze, loadMore, retry };
 }
