@@ -1,17 +1,16 @@
 "use client";
-// Notifications per minute over the last 15 minutes, as plain SVG bars.
-import { useEffect, useState } from "react";
+// Notifications per minute over the last 15 minutes, as plain SVG bars, on
+// the page's minute clock. The server renders it empty (its clock is not the
+// browser's, and the first page of the feed comes rendered with the page).
+import { useSyncExternalStore } from "react";
+import { currentMinute as clockNow, subscribeMinutes } from "@/lib/client/minute-clock";
 import type { Notification } from "@/lib/shared/types";
 
 const MINUTES = 15;
 
 export function ActivityChart({ items }: { items: Pick<Notification, "createdAt">[] }) {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 15_000);
-    return () => clearInterval(timer);
-  }, []);
-  const currentMinute = Math.floor(now / 60_000);
+  const now = useSyncExternalStore(subscribeMinutes, clockNow, () => null);
+  const currentMinute = now === null ? -Infinity : Math.floor(now / 60_000);
   const counts = new Array<number>(MINUTES).fill(0);
   for (const item of items) {
     // One that arrived after the last tick (or from a server clock a little ahead) counts in this minute, not nowhere.

@@ -13,7 +13,7 @@ import { desktopNotificationsAllowed, showDesktopNotification } from "@/lib/clie
 import { goToSignIn } from "@/lib/client/sign-out";
 import { StreamError } from "@/lib/client/sse-types";
 import { TabAttention } from "@/lib/client/tab-attention";
-import type { ConnectedEventData, Notification } from "@/lib/shared/types";
+import type { ConnectedEventData, Notification, NotificationPage } from "@/lib/shared/types";
 import { ActivityChart } from "./activity-chart";
 import { Bell } from "./bell";
 import { ChannelFollows } from "./channel-follows";
@@ -33,8 +33,11 @@ const Sidebar = memo(function Sidebar({ items, history }: { items: Notification[
   );
 });
 
-/** `hiddenStreamDropMs`: HIDDEN_STREAM_DROP_MIN, in ms (0: the stream is kept while every tab is hidden). */
-export function Dashboard({ userId, hiddenStreamDropMs = 0 }: { userId: string; hiddenStreamDropMs?: number }) {
+/**
+ * `hiddenStreamDropMs`: HIDDEN_STREAM_DROP_MIN, in ms (0: the stream is kept while every tab is hidden).
+ * `firstPage`: the feed's newest page, rendered on the server with the page (null: the browser loads it).
+ */
+export function Dashboard({ userId, hiddenStreamDropMs = 0, firstPage = null }: { userId: string; hiddenStreamDropMs?: number; firstPage?: NotificationPage | null }) {
   const { toasts, folded, show, dismiss } = useToasts();
   const [attention] = useState(() => (typeof window === "undefined" ? null : new TabAttention()));
   const [acks] = useState(() => (typeof window === "undefined" ? null : new DisplayAcks(userId)));
@@ -72,7 +75,7 @@ export function Dashboard({ userId, hiddenStreamDropMs = 0 }: { userId: string; 
   const { feed, stream, markRead, markUnread, markSeen, archive, unarchive, snooze, loadMore, retry } = useNotificationFeed(
     userId,
     { onNew: alert, onMuted, onConnected, onSnoozeOver },
-    { dropped },
+    { dropped, firstPage },
   );
   useEffect(() => {
     desktopChosen.current = feed.preferences.desktopNotifications;

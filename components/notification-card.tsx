@@ -5,15 +5,16 @@
 import Link from "next/link";
 import { memo } from "react";
 import { notificationLinkTarget } from "@/lib/shared/links";
-import { INTEGRATIONS, type Notification } from "@/lib/shared/types";
+import { INTEGRATIONS, type Notification, type NotificationWithRead } from "@/lib/shared/types";
 import { NotificationBody } from "./notification-body";
+import { NotificationThread } from "./notification-thread";
 import { SnoozeMenu } from "./snooze-menu";
 import { SeverityBadge } from "./severity-badge";
 import { StatusBadge } from "./status-badge";
 import { ExactTime, RelativeTime } from "./time-label";
 
 interface Props {
-  notification: Notification & { snoozedUntil?: string };
+  notification: Notification & Pick<NotificationWithRead, "snoozedUntil" | "thread">;
   read?: boolean;
   /** The person's mutes silence it (shown under the "Muted" filter). */
   muted?: boolean;
@@ -84,6 +85,7 @@ export const NotificationCard = memo(function NotificationCard(props: Props) {
           </h3>
           {body && <NotificationBody text={body} />}
           {link && <NotificationLink href={link} onOpen={onOpenLink && (() => onOpenLink(notification.id))} />}
+          {notification.thread && <NotificationThread latest={notification} earlier={notification.thread} />}
         </div>
         <CardActions {...props} />
       </div>

@@ -35,7 +35,6 @@ const send = async (title: string, extra: Record<string, unknown> = {}) => {
 
 /** Alice's newest page as the API answers it (her marks, counts and version). */
 const alicePage = async (query = "") => (await (await fetch(`${server.url}/api/notifications?limit=100${query}`, { headers: { cookie: alice } })).json()) as NotificationPage;
-const readFlag = (page: Page, id: string) => cardOf(page, id).getAttribute("data-read");
 const funnelOf = async (id: string) =>
   ((await (await fetch(`${server.url}/api/admin/alerts/${id}`, { headers: { cookie: admin } })).json()) as AlertDetail).alert.funnel;
 
@@ -219,4 +218,38 @@ test("the API refuses a snooze in the past, a malformed time or more than a year
     const res = await postAs(server.url, path, alice, { ids: [bobId] });
     expect(((await res.json()) as { ids: string[] }).ids).toEqual([]);
   }
+});
+
+for (const [width, height] of [[390, 844], [1280, 860]] as const) {
+  test(`at ${width} px: a collapse key reads as one thread, its history on the card, live and after a reload`, async ({ browser }) => {
+    const { context, page } = await aliceLive(browser, width, height);
+    const key = `disk-${width}`;
+    const firing = await send(`disk full ${width}`, { collapseKey: key, status: "firing", severity: "error" });
+    await expect(cardOf(page, firing)).toHaveCount(1);
+    const resolved = await send(`disk fine ${width}`, { collapseKey: key, status: "resolved", severity: "success" });
+    await expect(cardOf(page, firing)).toHaveCount(0);
+    const check = async () => {
+      const card = cardOf(page, resolved);
+      await expect(card.getByTestId("thread-summary")).toHaveText(/^firing \d\d:\d\d( [AP]M)? · resolved \d\d:\d\d( [AP]M)?$/);
+      await card.getByTestId("thread-toggle").click();
+      await expect(card.getByTestId("thread-entry")).toHaveCount(1);
+      await expect(card.getByTestId("thread-entry")).toContainText(`firing · disk full ${width}`);
+    };
+    await check();
+    await page.screenshot({ path: test.info().outputPath(`thread-${width}.png`) });
+    await page.reload();
+    await check();
+    await context.close();
+  });
+}
+
+test("the dashboard's first HTML carries the newest page: cards without a skeleton, with no script run", async ({ browser }) => {
+  const id = await send("rendered on the server");
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 860 } });
+  await addCookieHeader(context, server.url, alice);
+  const page = await context.newPage();
+  await page.goto(`${server.url}/`);
+  await expect(cardOf(page, id)).toContainText("rendered on the server");
+  await expect(page.getByTestId("feed-skeleton")).toHaveCount(0);
+  await context.close();
 });

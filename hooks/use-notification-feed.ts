@@ -3,14 +3,20 @@
 // rendered, and the one stream of the browser feeding it.
 import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
 import { FEED_STREAM_EVENTS, NotificationFeed, type FeedCallbacks, type FeedStreamMessage } from "@/lib/client/feed";
+import type { NotificationPage } from "@/lib/shared/types";
 import { useSSE } from "./use-sse";
 
 /**
  * `scope`: the signed-in user's id (tabs share a stream only within it).
  * `dropped`: this tab lets go of the stream (useHiddenDrop); when it takes it again, the stream resumes by id.
+ * `firstPage`: the newest page the server rendered with the page (lib/client/feed.ts).
  */
-export function useNotificationFeed(scope: string, callbacks: FeedCallbacks, { dropped = false }: { dropped?: boolean } = {}) {
-  const [source] = useState(() => new NotificationFeed(scope, callbacks));
+export function useNotificationFeed(
+  scope: string,
+  callbacks: FeedCallbacks,
+  { dropped = false, firstPage = null }: { dropped?: boolean; firstPage?: NotificationPage | null } = {},
+) {
+  const [source] = useState(() => new NotificationFeed(scope, callbacks, firstPage));
   useEffect(() => source.heardBy(scope, callbacks));
   useEffect(() => {
     source.start();

@@ -14,7 +14,7 @@ import { describe, expect, it } from "vitest";
 import { collapseScope } from "../shared/audience";
 import { compareIds } from "../shared/ids";
 import { isMuted, NO_PREFERENCES } from "../shared/preferences";
-import type { InboxCounts, Notification, NotificationPage, NotificationWithRead, Preferences } from "../shared/types";
+import { FIRST_PAGE_SIZE, type InboxCounts, type Notification, type NotificationPage, type NotificationWithRead, type Preferences } from "../shared/types";
 import {
   addLive,
   applyArchivedEvent,
@@ -35,7 +35,6 @@ import {
   settleChange,
   snoozeLocally,
   wakeSnoozed,
-  FIRST_PAGE_SIZE,
   refresh,
   startOver,
   type FeedState,

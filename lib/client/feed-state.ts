@@ -30,18 +30,20 @@ import { collapseScope } from "../shared/audience";
 import { isMuted, NO_PREFERENCES, preferencesIn } from "../shared/preferences";
 import { compareIds, isNewerId } from "../shared/ids";
 import { isExpired } from "../shared/expiry";
-import type {
-  ArchivedEventData,
-  InboxCounts,
-  Notification,
-  NotificationPage,
-  NotificationWithRead,
-  Preferences,
-  PreferencesEventData,
-  ReadEventData,
-  SeenEventData,
-  SnoozedEventData,
-  UnreadEventData,
+import { threadAfter } from "../shared/threads";
+import {
+  FIRST_PAGE_SIZE,
+  type ArchivedEventData,
+  type InboxCounts,
+  type Notification,
+  type NotificationPage,
+  type NotificationWithRead,
+  type Preferences,
+  type PreferencesEventData,
+  type ReadEventData,
+  type SeenEventData,
+  type SnoozedEventData,
+  type UnreadEventData,
 } from "../shared/types";
 
 /** A long-lived tab keeps this many items; older ones page back in on demand. */
@@ -132,8 +134,6 @@ export function refresh(feed: FeedState): FeedState {
 
 const newer = isNewerId;
 
-/** The feed's first page: what a load, a resync or a refresh shows. */
-export const FIRST_PAGE_SIZE = 30;
 
 /**
  * Archived away below a page while the server holds more (after a refresh
@@ -153,11 +153,13 @@ export function addLive(feed: FeedState, n: Notification): FeedState {
   // The usual case: newer than everything held, so it goes on top (no search, no sort).
   const onTop = newer(n.id, feed.items[0]?.id ?? null);
   if (!onTop && feed.items.some((i) => i.id === n.id)) return feed;
-  const item: NotificationWithRead = { ...n, read: false, seen: false, archived: false, muted: false };
   const scope = collapseScope(n);
   // Held items of its scope are older, and it replaces them; unless one is newer and already replaced it.
   const replaced = scope ? feed.items.filter((i) => collapseScope(i) === scope) : [];
   if (replaced.some((i) => newer(i.id, n.id))) return feed;
+  // What it replaced reads as its thread's history.
+  const thread = threadAfter(replaced);
+  const item: NotificationWithRead = { ...n, read: false, seen: false, archived: false, muted: false, ...(thread.length ? { thread } : {}) };
   const kept = replaced.length ? feed.items.filter((i) => !replaced.includes(i)) : feed.items;
   const items = onTop ? [item, ...kept] : sortNewestFirst([item, ...kept]);
   // Counted here when newer than what the server's counts knew (then what it replaced leaves them too).

@@ -8,19 +8,20 @@
 // server). hooks/use-notification-feed.ts subscribes a component to it.
 import { nextExpiry } from "../shared/expiry";
 import { isMuted } from "../shared/preferences";
-import type {
-  ArchivedEventData,
-  ConnectedEventData,
-  InboxCounts,
-  Notification,
-  NotificationPage,
-  PreferencesEventData,
-  ReadEventData,
-  ResetEventData,
-  SeenEventData,
-  SnoozedEventData,
-  StreamEventMap,
-  UnreadEventData,
+import {
+  FIRST_PAGE_SIZE,
+  type ArchivedEventData,
+  type ConnectedEventData,
+  type InboxCounts,
+  type Notification,
+  type NotificationPage,
+  type PreferencesEventData,
+  type ReadEventData,
+  type ResetEventData,
+  type SeenEventData,
+  type SnoozedEventData,
+  type StreamEventMap,
+  type UnreadEventData,
 } from "../shared/types";
 import { apiFetch, UNREACHABLE } from "./api-client";
 import {
@@ -37,7 +38,6 @@ import {
   awaitServer,
   emptyFeed,
   expireItems,
-  FIRST_PAGE_SIZE,
   markReadLocally,
   markSeenLocally,
   markUnreadLocally,
@@ -95,11 +95,22 @@ export class NotificationFeed {
   private retryAttempt = 0;
   private stopped = true;
 
-  /** `scope`: the signed-in user's id (a `connected` for anyone else reloads the page). */
+  /**
+   * `scope`: the signed-in user's id (a `connected` for anyone else reloads the page).
+   * `firstPage`: the newest page as the server rendered it with the page's HTML: shown at once, and
+   * not fetched again on start (the stream's `connected` says whether anything changed since).
+   */
   constructor(
     private scope: string,
     private callbacks: FeedCallbacks,
-  ) {}
+    firstPage: NotificationPage | null = null,
+  ) {
+    if (firstPage) this.state = mergeFirstPage(emptyFeed, firstPage);
+    this.renderedFirst = firstPage !== null;
+  }
+
+  /** Started with the server's first page: the first start fetches none. */
+  private renderedFirst: boolean;
 
   /** Who the feed is for now, and what to tell them (a component's latest callbacks). */
   heardBy(scope: string, callbacks: FeedCallbacks) {
@@ -122,7 +133,8 @@ export class NotificationFeed {
     if (this.state.inFlight === 0) this.resyncHandled = Math.max(this.resyncHandled, this.state.resync);
     this.timeNextExpiry();
     this.timeNextWake();
-    void this.sync();
+    if (this.renderedFirst) this.renderedFirst = false;
+    else void this.sync();
   }
 
   stop() {

@@ -5,12 +5,14 @@ import { config } from "../server/config";
 import { tooMany } from "../server/errors";
 import { audienceKey, audienceKeysOf, collapseScope, isAddressedTo, type Recipient } from "../shared/audience";
 import { isExpired } from "../shared/expiry";
-import { idRangeOf } from "../shared/ids";
+import { compareIds, idRangeOf } from "../shared/ids";
 import { channelNameOf, EVERYONE } from "../shared/preferences";
-import type { HistoryQuery } from "../shared/schemas";
+import { historyQuerySchema, type HistoryQuery } from "../shared/schemas";
+import { log } from "../server/log";
 import { hasWords } from "../shared/search-words";
-import type { Notification, NotificationPage, NotificationWithRead, SessionUser } from "../shared/types";
+import { FIRST_PAGE_SIZE, type Notification, type NotificationPage, type NotificationWithRead, type SessionUser } from "../shared/types";
 import { getStores } from "../store";
+import { threadEntry } from "../shared/threads";
 import { countInbox, inboxItem, SCAN_PAGE, snoozedOf } from "./counts";
 import { recipientOf } from "./recipients";
 
@@ -26,6 +28,20 @@ export async function readHistory(user: SessionUser, query: HistoryQuery): Promi
   const limit = await getStores().limits.rateLimit(`history:${user.id}`, config().rateHistoryPerMin, 60);
   if (!limit.ok) throw tooMany(limit.retryAfterS, "history requests");
   return listHistory(user, query);
+}
+
+/**
+ * The dashboard feed's newest page for the page's HTML (its first paint
+ * shows cards, not a skeleton); null when the store cannot answer now, and
+ * the browser loads it as it would have.
+ */
+export async function feedFirstPage(user: SessionUser): Promise<NotificationPage | null> {
+  try {
+    return await listHistory(user, historyQuerySchema.parse({ limit: String(FIRST_PAGE_SIZE), muted: "0" }));
+  } catch (error) {
+    log().warn({ component: "history", userId: user.id }, `first page not rendered: ${(error as Error).message}`);
+    return null;
+  }
 }
 
 /** The notifications on a page that a newer one with the same collapse key replaced. */
@@ -77,13 +93,29 @@ export async function listHistory(user: SessionUser, query: HistoryQuery): Promi
     count = Math.min(count * 2, SCAN_PAGE);
   }
   return {
-    items,
+    items: await withThreads(items),
     ...(await countInbox(recipient, state)).counts,
     // A full page may have more behind it; the next call answers an empty page if not.
     nextCursor: items.length === query.limit ? items[items.length - 1]!.id : stoppedAt,
     preferences: state.preferences,
     snoozed: await snoozedOf(recipient, state, SNOOZED_LISTED_MAX),
   };
+}
+
+/**
+ * Each item of a collapse key with the earlier ones of its thread (one more
+ * round trip, only for a page holding such items): its card shows "fired
+ * 10:02 · resolved 10:15" and lists them.
+ */
+async function withThreads(items: NotificationWithRead[]): Promise<NotificationWithRead[]> {
+  const scopes = items.flatMap((i) => collapseScope(i) ?? []);
+  if (!scopes.length) return items;
+  const members = await getStores().log.threadsOf(scopes);
+  return items.map((item) => {
+    const scope = collapseScope(item);
+    const thread = scope ? members.filter((n) => compareIds(n.id, item.id) < 0 && collapseScope(n) === scope).map(threadEntry) : [];
+    return thread.length ? { ...item, thread } : item;
+  });
 }
 
 function matches(item: NotificationWithRead, query: HistoryQuery): boolean {

@@ -83,7 +83,12 @@ export interface NotificationWithRead extends Notification {
   muted: boolean;
   /** ISO time it comes back to the inbox, unread: present while it is snoozed (listed under "Snoozed" only). */
   snoozedUntil?: string;
+  /** The earlier ones of its collapse key (that it replaced), oldest first: present when there are any. */
+  thread?: ThreadEntry[];
 }
+
+/** One earlier notification of a thread (a collapse key's), as its card's history lists it. */
+export type ThreadEntry = Pick<Notification, "id" | "title" | "severity" | "status" | "createdAt">;
 
 /** A user's unread and unseen counts as the server last saw them (archived ones count in neither). */
 export interface InboxCounts {
@@ -99,6 +104,9 @@ export interface InboxCounts {
    */
   version: number;
 }
+
+/** The dashboard feed's page: what a load (on the server, with the page's HTML), a resync or a refresh shows. */
+export const FIRST_PAGE_SIZE = 30;
 
 export interface NotificationPage extends InboxCounts {
   items: NotificationWithRead[];

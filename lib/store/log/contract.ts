@@ -5,6 +5,7 @@ import { audienceKey, collapseScope } from "../../shared/audience";
 import { until } from "@/testing/until";
 import type { BusMessage } from "../bus/types";
 import { alert, useStores, type MakeStores, type StoresFixture } from "../contract-fixture";
+import { THREAD_MAX } from "../../shared/threads";
 
 export function runLogContract(name: string, make: MakeStores) {
   describe(`${name}: the log and the bus`, () => {
@@ -147,6 +148,23 @@ export function runLogContract(name: string, make: MakeStores) {
       const latest = await stores().log.latestInCollapseScopes([scope, "all\nnever-used"]);
       expect([...latest]).toEqual([[scope, live.id]]);
       expect((await stores().log.eventsByIds([live.id]))[0]!.collapseKey).toBe("deploy:42");
+    });
+
+    it("keeps each collapse scope's thread: its newest THREAD_MAX, in id order, and none the log trimmed", async () => {
+      const scope = collapseScope({ audience: { kind: "all" }, collapseKey: "am:disk" })!;
+      const firing = await stores().log.publish({ ...alert("disk full"), collapseKey: "am:disk", status: "firing" });
+      const resolved = await stores().log.publish({ ...alert("disk fine"), collapseKey: "am:disk", status: "resolved" });
+      await stores().log.publish({ ...alert("elsewhere"), collapseKey: "am:disk", audience: { kind: "channel", channel: "ops" } });
+      expect((await stores().log.threadsOf([scope, scope, "all\nnever-used"])).map((n) => n.id)).toEqual([firing.id, resolved.id]);
+      const many = collapseScope({ audience: { kind: "all" }, collapseKey: "flapping" })!;
+      const flaps: string[] = [];
+      for (let i = 0; i < THREAD_MAX + 3; i++) flaps.push((await stores().log.publish({ ...alert(`flap ${i}`), collapseKey: "flapping" })).id);
+      expect((await stores().log.threadsOf([many])).map((n) => n.id)).toEqual(flaps.slice(-THREAD_MAX));
+      // Past HISTORY_MAX (50 here) the log trims the oldest: a thread holds none of them.
+      for (let i = 0; i < 60; i++) await stores().log.publish(alert(`filler ${i}`));
+      const kept = await stores().log.threadsOf([scope, many]);
+      expect(kept.map((n) => n.id)).not.toContain(firing.id);
+      expect(kept.length).toBeLessThan(THREAD_MAX);
     });
 
     it("finds stored notifications by id, leaving out ids it never stored", async () => {

@@ -8,6 +8,7 @@ import type { Notification } from "../../shared/types";
 import type { BusMessage, BusSubscription } from "../bus/types";
 import type { MemoryBus } from "../bus/memory";
 import { entriesOf } from "../map-entries";
+import { THREAD_MAX } from "../../shared/threads";
 import type { NewNotification, NotificationLog, Outgoing, Revision } from "./types";
 
 /** What the other embedded concerns learn from the log (in Redis the publish script writes their keys itself). */
@@ -25,6 +26,8 @@ export class MemoryLog implements NotificationLog {
   private lastId: string | null = null;
   /** Newest id per collapse scope. */
   private readonly collapsed = new Map<string, string>();
+  /** Each collapse scope's newest THREAD_MAX ids, oldest first (trimmed ones are skipped when read). */
+  private readonly threads = new Map<string, string[]>();
   private published = 0;
   /** The last revision applied per collapse scope (kept as Redis keeps ntf:revisions: one per scope a tool used, beyond the log's trimming). */
   private readonly revisions = new Map<string, Revision>();
@@ -63,7 +66,11 @@ export class MemoryLog implements NotificationLog {
       else this.byIndex.set(key, [notification]);
     }
     const scope = collapseScope(notification);
-    if (scope) this.collapsed.set(scope, id);
+    if (scope) {
+      this.collapsed.set(scope, id);
+      const thread = [...(this.threads.get(scope) ?? []), id];
+      this.threads.set(scope, thread.slice(-THREAD_MAX));
+    }
     if (this.log.length > this.historyMax) {
       const dropped = this.log.splice(0, this.log.length - this.historyMax);
       this.maxTrimmedId = dropped[dropped.length - 1]!.id;
@@ -77,6 +84,11 @@ export class MemoryLog implements NotificationLog {
         }
         const droppedScope = collapseScope(n);
         if (droppedScope && this.collapsed.get(droppedScope) === n.id) this.collapsed.delete(droppedScope);
+        const thread = droppedScope ? this.threads.get(droppedScope) : undefined;
+        if (thread?.[0] === n.id) {
+          thread.shift();
+          if (!thread.length) this.threads.delete(droppedScope!);
+        }
       }
     }
     this.published++;
@@ -131,6 +143,10 @@ export class MemoryLog implements NotificationLog {
 
   async latestInCollapseScopes(scopes: string[]) {
     return entriesOf(this.collapsed, scopes);
+  }
+
+  async threadsOf(scopes: string[]) {
+    return this.eventsByIds([...new Set(scopes)].flatMap((scope) => this.threads.get(scope) ?? []));
   }
 
   async publishedCount() {

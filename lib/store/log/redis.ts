@@ -11,6 +11,7 @@ import type { RedisConnection } from "../redis/connection";
 import { KEY } from "../redis/keys";
 import { fromEntries, toNotification } from "../redis/wire";
 import { RedisSubscription } from "../bus/redis";
+import { THREAD_MAX } from "../../shared/threads";
 import type { NewNotification, NotificationLog, Outgoing } from "./types";
 import { log } from "../../server/log";
 
@@ -23,14 +24,15 @@ import { log } from "../../server/log";
  * applied under its collapse scope already, or is older than the last one
  * applied, is left out (''). The payload is spliced in as raw JSON so the
  * script needs no JSON library. KEYS: log, bus, collapse, revisions, then
- * each one's audience index; ARGV: HISTORY_MAX, the funnel's TTL, then
+ * each one's audience index; ARGV: HISTORY_MAX, the funnel's TTL,
+ * THREAD_MAX (a scope's thread, KEY.thread, keeps its newest ids), then
  * publishArgs for each: payload, collapse scope, targeted, words,
  * signature, order.
  */
 const PUBLISH_ALL_SCRIPT = `
 local ids = {}
 for k = 5, #KEYS do
-  local a = 2 + (k - 5) * 6
+  local a = 3 + (k - 5) * 6
   local payload, scope, targeted, words, signature, order = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[a + 6]
   local applied = false
   if scope ~= '' and signature ~= '' then
@@ -47,7 +49,11 @@ for k = 5, #KEYS do
     -- The audience's index is bounded as the log is; ids it holds that the log trimmed are skipped when read (they are its oldest).
     redis.call('XADD', KEYS[k], 'MAXLEN', '~', ARGV[1], id, 'i', '')
     redis.call('PUBLISH', KEYS[2], '{"type":"notification","id":"' .. id .. '","n":' .. payload .. '}')
-    if scope ~= '' then redis.call('HSET', KEYS[3], scope, id) end
+    if scope ~= '' then
+      redis.call('HSET', KEYS[3], scope, id)
+      redis.call('RPUSH', 'ntf:thread:' .. scope, id)
+      redis.call('LTRIM', 'ntf:thread:' .. scope, -tonumber(ARGV[3]), -1)
+    end
     if scope ~= '' and signature ~= '' then redis.call('HSET', KEYS[4], scope, order .. '|' .. signature) end
     if targeted ~= '' then
       redis.call('HSET', 'ntf:funnel:' .. id, 'targeted', targeted)
@@ -186,6 +192,17 @@ redis.call('SET', KEYS[2], '1')
 return 1`;
 
 /** Several entries of the log by id, in one command (an acknowledgement batch costs O(1) commands). */
+/** The entries of each collapse scope's thread (ARGV, KEY.thread's ids) that the log (KEYS[1]) still holds. */
+const THREADS_SCRIPT = `
+local out = {}
+for _, scope in ipairs(ARGV) do
+  for _, id in ipairs(redis.call('LRANGE', 'ntf:thread:' .. scope, 0, -1)) do
+    local entry = redis.call('XRANGE', KEYS[1], id, id, 'COUNT', 1)[1]
+    if entry then out[#out + 1] = entry end
+  end
+end
+return out`;
+
 const EVENTS_BY_IDS_SCRIPT = `
 local out = {}
 for i = 1, #ARGV do
@@ -225,7 +242,7 @@ export class RedisLog implements NotificationLog {
   async publishAll(batch: Outgoing[]) {
     if (!batch.length) return [];
     const keys = [KEY.log, KEY.bus, KEY.collapse, KEY.revisions, ...batch.map(({ notification }) => KEY.audience(audienceKey(notification.audience)))];
-    const args = [String(this.historyMax), String(FUNNEL_TTL_S), ...batch.flatMap(publishArgs)];
+    const args = [String(this.historyMax), String(FUNNEL_TTL_S), String(THREAD_MAX), ...batch.flatMap(publishArgs)];
     const ids = await this.redis.one<string[]>((b) => b.eval(PUBLISH_ALL_SCRIPT, keys, args));
     return batch.map(({ notification }, i) => (ids[i] ? toNotification(ids[i], notification) : null));
   }
@@ -306,6 +323,12 @@ export class RedisLog implements NotificationLog {
 
   async latestInCollapseScopes(scopes: string[]) {
     return this.redis.hmget(KEY.collapse, scopes);
+  }
+
+  async threadsOf(scopes: string[]) {
+    const unique = [...new Set(scopes)];
+    if (!unique.length) return [];
+    return fromEntries(await this.redis.one((b) => b.eval(THREADS_SCRIPT, [KEY.log], unique))).sort((a, b) => compareIds(a.id, b.id));
   }
 
   async publishedCount() {

@@ -5,6 +5,7 @@ import type { BusMessage, BusSubscription } from "../bus/types";
 
 export type NewNotification = Omit<Notification, "id" | "createdAt">;
 
+
 /**
  * What a tool's re-send is known by, under the notification's collapse
  * scope: one whose signature is the last one applied there (a retried
@@ -82,6 +83,8 @@ export interface NotificationLog {
   eventsByIds(ids: string[]): Promise<Notification[]>;
   /** The newest id published under each collapse scope (see collapseScope), absent for scopes never used. */
   latestInCollapseScopes(scopes: string[]): Promise<Map<string, string>>;
+  /** The stored notifications of these collapse scopes (a thread each: its newest THREAD_MAX), in id order, in one round trip. */
+  threadsOf(scopes: string[]): Promise<Notification[]>;
   /** Notifications ever published. */
   publishedCount(): Promise<number>;
   /** One subscription to the bus; the hub opens exactly one per instance. */

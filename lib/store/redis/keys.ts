@@ -38,6 +38,8 @@ export const KEY = {
   inboxVersion: (userId: string) => `ntf:inbox-version:${userId}`,
   /** Newest id per collapse scope. */
   collapse: "ntf:collapse",
+  /** A collapse scope's ids, oldest first, its newest THREAD_MAX (the publish script builds it as "ntf:thread:" .. scope). */
+  thread: (scope: string) => `ntf:thread:${scope}`,
   /** The last revision a tool's notification applied per collapse scope, "<order>|<signature>" (log/types.ts, Revision). */
   revisions: "ntf:revisions",
   /** "Name <email>" of people who acknowledged anything, for the alert pages (the funnel's record script writes it). */
