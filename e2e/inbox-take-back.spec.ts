@@ -4,7 +4,7 @@
 // one inbox version), snooze (in an hour, a picked time, back at its time
 // unread with a toast), and the keyboard (j/k, Enter, e, u, x, s, /, ?).
 // At a phone's and a desktop's width, in Chromium, against a real server.
-import type { Browser, Page } from "@playwright/test";
+import type { Browser } from "@playwright/test";
 import type { NextServer } from "../testing/next-server";
 import type { AlertDetail, NotificationPage } from "@/lib/shared/types";
 import { addCookieHeader, ALICE, cardOf, expect, postAs, startServerForAdminAndAlice, test } from "./fixtures";

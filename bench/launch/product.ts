@@ -63,6 +63,7 @@ export async function startProduct(context: LaunchContext, mode: "embedded" | "u
     const firstReading = mode === "embedded" ? 0 : await commandsSent();
     const askingCost = mode === "embedded" ? 0 : (await commandsSent()) - firstReading;
     const history = {
+      dashboard: { url: servers[0]!.url, cookie: sparse },
       page: async () => {
         const res = await fetch(`${servers[0]!.url}/api/notifications?limit=30`, { headers: { cookie: sparse } });
         if (!res.ok) throw new Error(`history page: ${res.status} ${await res.text()}`);

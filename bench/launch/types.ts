@@ -50,6 +50,8 @@ export interface HistoryProbe {
   commands?: () => Promise<number>;
   /** The first server's heap in bytes after a full garbage collection. */
   heapAfterGc(): Promise<number>;
+  /** That person's dashboard: where the time to first card is measured. */
+  dashboard: Screen;
 }
 
 export interface Storm {

@@ -2,6 +2,7 @@
 // then again with `kept` notifications stored, nearly all to a channel that
 // person does not follow. O(page) means the two cost about the same.
 import type { HistoryProbe } from "../launch/types";
+import { measureFirstCard, type FirstCard } from "./first-card";
 import type { RedisMeter } from "./redis";
 import { percentile, round } from "./stats";
 
@@ -20,6 +21,8 @@ export interface HistoryPage {
   redisBilledCmds: number | null;
   /** The server's heap after a full collection, grown over the fill, per notification kept (embedded mode: what the history costs in memory). */
   heapPerKeptBytes: number | null;
+  /** That person's dashboard at `atHistory` kept, loaded again and again in Chromium: navigation to the first card painted. */
+  firstCard: FirstCard | null;
 }
 
 const WARM_CALLS = 20;
@@ -66,10 +69,13 @@ export async function measureHistoryPage(
     redisRoundTrips: tripsBefore === null || tripsAfter === null ? null : round((tripsAfter - tripsBefore) / calls, 1),
     redisBilledCmds: billedBefore === null || billedAfter === null ? null : round((billedAfter - billedBefore) / calls, 1),
     heapPerKeptBytes,
+    firstCard: null,
   };
   log(
     `history page: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms at ${kept.toLocaleString("en-US")} kept; ${result.emptyP50Ms} ms empty` +
       `${result.redisCmds === null ? "" : `; ${result.redisCmds} Redis commands run (${result.redisBilledCmds} billed) in ${result.redisRoundTrips} round trips a page`}; server heap +${heapPerKeptBytes} bytes per kept`,
   );
+  // A browser that cannot start leaves the figure empty, as time to screen does.
+  result.firstCard = await measureFirstCard(probe.dashboard, log).catch((error: Error) => (log(`time to first card: not measured (${error.message})`), null));
   return result;
 }

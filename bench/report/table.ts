@@ -14,6 +14,7 @@ const COLUMNS: Column[] = [
   ["connect ms", (r) => `${dash(r.connectMs)}${spreadLabel(r, "connectMs")}`],
   ["steady p50 / p99 ms", (r) => `${dash(r.steadyP50Ms)} / ${dash(r.steadyP99Ms)}${spreadLabel(r, "steadyP99Ms")}`],
   ["time to screen p50 / p99 ms", (r) => (r.timeToScreenP99Ms === null ? null : `${dash(r.timeToScreenP50Ms)} / ${dash(r.timeToScreenP99Ms)}`)],
+  ["first card p50 / p99 ms", (r) => (r.historyPage?.firstCard ? `${dash(r.historyPage.firstCard.p50Ms)} / ${dash(r.historyPage.firstCard.p99Ms)}` : null)],
   ["burst p50 / p99 ms", (r) => `${dash(r.burstP50Ms)} / ${dash(r.burstP99Ms)}`],
   ["max ms", (r) => r.maxMs],
   ["burst deliveries/s", (r) => `${dash(r.deliveriesPerSec)}${spreadLabel(r, "deliveriesPerSec")}`],
