@@ -1,4 +1,4 @@
-// An inbox people act in (the parts built so far): a long body clamps with
+// An inbox people act in: a long body clamps with
 // "Show more", a toast opens its link or marks it read, and the bell's items
 // say their severity and time, count as opened when followed, and lead to
 // the whole feed. At a phone's and a desktop's width.
@@ -70,23 +70,25 @@ for (const [width, height] of [[390, 844], [1280, 860]] as const) {
   });
 }
 
-test("the bell's items say their severity and time, count as opened when followed, and View all leads to the feed", async ({ browser }) => {
-  const { context, page } = await aliceLive(browser, 1280, 860);
-  const id = await send({ title: "from the bell", severity: "warning", link: "/settings" });
-  await expect(cardsTitled(page, "from the bell")).toHaveCount(1);
-  await page.getByTestId("bell-button").click();
-  const item = page.getByTestId("bell-item").first();
-  await expect(item).toContainText("from the bell");
-  await expect(item).toContainText("warning");
-  await expect(item.locator("time")).toHaveCount(1);
-  await page.getByTestId("bell-view-all").click();
-  await expect(page.getByTestId("bell-menu")).toHaveCount(0);
-  await page.getByTestId("bell-button").click();
-  await item.click();
-  await page.waitForURL(`${server.url}/settings`);
-  await expect.poll(() => openedCount(id)).toBe(1);
-  await context.close();
-});
+for (const [width, height] of [[390, 844], [1280, 860]] as const) {
+  test(`at ${width} px the bell's items say their severity and time, count as opened when followed, and View all leads to the feed`, async ({ browser }) => {
+    const { context, page } = await aliceLive(browser, width, height);
+    const id = await send({ title: `from the bell ${width}`, severity: "warning", link: "/settings" });
+    await expect(cardsTitled(page, `from the bell ${width}`)).toHaveCount(1);
+    await page.getByTestId("bell-button").click();
+    const item = page.getByTestId("bell-item").first();
+    await expect(item).toContainText(`from the bell ${width}`);
+    await expect(item).toContainText("warning");
+    await expect(item.locator("time")).toHaveCount(1);
+    await page.getByTestId("bell-view-all").click();
+    await expect(page.getByTestId("bell-menu")).toHaveCount(0);
+    await page.getByTestId("bell-button").click();
+    await item.click();
+    await page.waitForURL(`${server.url}/settings`);
+    await expect.poll(() => openedCount(id)).toBe(1);
+    await context.close();
+  });
+}
 
 test("the first Tab reaches a skip link that takes the keyboard past the header to the feed", async ({ browser }) => {
   const { context, page } = await aliceLive(browser, 1280, 860);

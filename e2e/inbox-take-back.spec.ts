@@ -243,13 +243,16 @@ for (const [width, height] of [[390, 844], [1280, 860]] as const) {
   });
 }
 
-test("the dashboard's first HTML carries the newest page: cards without a skeleton, with no script run", async ({ browser }) => {
-  const id = await send("rendered on the server");
-  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 860 } });
-  await addCookieHeader(context, server.url, alice);
-  const page = await context.newPage();
-  await page.goto(`${server.url}/`);
-  await expect(cardOf(page, id)).toContainText("rendered on the server");
-  await expect(page.getByTestId("feed-skeleton")).toHaveCount(0);
-  await context.close();
-});
+for (const [width, height] of [[390, 844], [1280, 860]] as const) {
+  test(`at ${width} px the dashboard's first HTML carries the newest page: cards without a skeleton, with no script run`, async ({ browser }) => {
+    const id = await send(`rendered on the server ${width}`);
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width, height } });
+    await addCookieHeader(context, server.url, alice);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/`);
+    await expect(cardOf(page, id)).toContainText(`rendered on the server ${width}`);
+    await expect(page.getByTestId("feed-skeleton")).toHaveCount(0);
+    await page.screenshot({ path: test.info().outputPath(`first-paint-${width}.png`) });
+    await context.close();
+  });
+}
