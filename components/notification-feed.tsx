@@ -14,6 +14,7 @@ import { apiFetch } from "@/lib/client/api-client";
 import { currentDay, currentMinute, subscribeMinutes } from "@/lib/client/minute-clock";
 import { dayKey, dayLabel } from "@/lib/client/relative-time";
 import { EVERYONE } from "@/lib/shared/preferences";
+import { LIMITS } from "@/lib/shared/schemas";
 import { queryWords } from "@/lib/shared/search-words";
 import { SEVERITIES, type ChannelsResponse, type NotificationWithRead, type Severity } from "@/lib/shared/types";
 import { FeedSelectionBar } from "./feed-selection-bar";
@@ -354,10 +355,11 @@ function useSelection(shownIds: string[], view: View) {
     allSelected,
     toggleAll: () => setSelected(() => (allSelected ? NONE : new Set(shownIds))),
     clear: () => setSelected(() => NONE),
-    /** The selected ids, for one action on all of them: the selection is then empty. */
+    /** The selected ids for one action (a request takes LIMITS.readIds): they leave the selection, any beyond stay for the next. */
     take: () => {
-      setSelected(() => NONE);
-      return ids;
+      const taken = ids.slice(0, LIMITS.readIds);
+      setSelected((current) => new Set([...current].filter((id) => !taken.includes(id))));
+      return taken;
     },
   };
 }

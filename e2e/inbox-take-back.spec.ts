@@ -256,3 +256,36 @@ for (const [width, height] of [[390, 844], [1280, 860]] as const) {
     await context.close();
   });
 }
+
+test("Regression: a reload resumes after the newest of the person's, so one archived or snoozed just before comes back neither as a card nor as a toast", async ({ browser }) => {
+  const { context, page } = await aliceLive(browser, 1280, 860);
+  const archived = await send("archived before the reload");
+  const snoozed = await send("snoozed before the reload");
+  await expect(cardOf(page, snoozed)).toHaveCount(1);
+  await cardOf(page, archived).getByTestId("archive").click();
+  await cardOf(page, snoozed).getByTestId("snooze").click();
+  await page.getByTestId("snooze-hour").click();
+  await expect(cardOf(page, snoozed)).toHaveCount(0);
+  await expect.poll(async () => (await alicePage()).snoozed.some((i) => i.id === snoozed)).toBe(true);
+  await page.reload();
+  await expect(page.getByTestId("connection-status")).toHaveText("Live");
+  // The stream hands on in order: once this one is shown, a replay of the two would have come before it.
+  const after = await send("sent after the reload");
+  await expect(cardOf(page, after)).toHaveCount(1);
+  await expect(cardOf(page, archived)).toHaveCount(0);
+  await expect(cardOf(page, snoozed)).toHaveCount(0);
+  await expect(page.getByTestId("toast").filter({ hasText: "before the reload" })).toHaveCount(0);
+  await context.close();
+});
+
+test("Regression: mark all read reads again what was marked unread below the read mark, with nothing newer", async () => {
+  const id = await send("unread below the mark");
+  expect((await postAs(server.url, "/api/notifications/read", alice, { all: true })).status).toBe(200);
+  expect((await postAs(server.url, "/api/notifications/unread", alice, { ids: [id] })).status).toBe(200);
+  expect((await alicePage()).items.find((i) => i.id === id)?.read).toBe(false);
+  const again = await postAs(server.url, "/api/notifications/read", alice, { all: true });
+  expect(((await again.json()) as { ids: string[] }).ids).toEqual([id]);
+  const page = await alicePage();
+  expect(page.items.find((i) => i.id === id)?.read).toBe(true);
+  expect(page.unreadCount).toBe(0);
+});

@@ -28,8 +28,11 @@ const PRESSES: Record<string, string[]> = {
   o: ['[data-testid="notification-link"]', '[data-testid="mark-read"]'],
 };
 
+/** Where keys type text (a card's checkbox is no such place: j and k go on from it). */
 function isTyping(target: EventTarget | null) {
-  return target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
+  if (!(target instanceof HTMLElement)) return false;
+  if (target instanceof HTMLInputElement) return !["checkbox", "radio", "button", "submit"].includes(target.type);
+  return target.isContentEditable || ["TEXTAREA", "SELECT"].includes(target.tagName);
 }
 
 /** `feed`: the element holding the cards. Answers whether the shortcuts' help shows, and a way to close it. */

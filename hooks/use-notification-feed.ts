@@ -27,8 +27,8 @@ export function useNotificationFeed(
   const stream = useSSE<FeedStreamMessage["data"]>(dropped ? null : "/api/events", {
     events: FEED_STREAM_EVENTS,
     scope,
-    // A later resume starts after the newest item shown, never from the start.
-    lastEventId: feed.items[0]?.id ?? null,
+    // A resume starts after the newest of the person's the feed accounts for, never from the start.
+    lastEventId: source.resumeId(),
     onMessage: source.onMessage,
   });
 

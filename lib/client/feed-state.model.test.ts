@@ -153,7 +153,8 @@ class ModelServer {
       .slice(0, PAGE)
       .map((i) => this.withRead(i));
     const snoozed = this.snoozed().map((i) => this.withRead(i));
-    return { items, ...this.counts(), nextCursor: items.length === PAGE ? items.at(-1)!.id : null, preferences: this.preferences, snoozed };
+    const newestId = this.items.at(-1)?.id ?? null;
+    return { items, ...this.counts(), nextCursor: items.length === PAGE ? items.at(-1)!.id : null, preferences: this.preferences, snoozed, newestId };
   }
 
   /** Applies a change; answers its counts (with the ids it changed) and the event every stream of the person hears. */

@@ -43,6 +43,7 @@ const page = (ids: number[], unreadCount: number, unreadAsOf: number | null, nex
   version,
   preferences: NO_PREFERENCES,
   snoozed: [],
+  newestId: null,
 });
 const ids = (f: FeedState) => f.items.map((i) => Number(i.id.split("-")[0]));
 

@@ -62,6 +62,8 @@ export interface FeedState {
   preferences: Preferences;
   /** Snoozed, not yet back, soonest first: each with its `snoozedUntil`. */
   snoozed: NotificationWithRead[];
+  /** The newest notification of the person's the feed accounts for (a page's `newestId`, or one heard live): where a stream resumes. */
+  resumeFrom: string | null;
   /** Changes made here whose answer has not come yet. */
   inFlight: number;
   /** Bumped when the newest page must be fetched again (a missed change, a dropped reply); fetched once nothing is in flight. */
@@ -93,6 +95,7 @@ export const emptyFeed: FeedState = {
   version: -1,
   preferences: NO_PREFERENCES,
   snoozed: [],
+  resumeFrom: null,
   inFlight: 0,
   resync: 0,
   stalePages: 0,
@@ -147,9 +150,10 @@ function refilledWhenShort(feed: FeedState): FeedState {
 const unreadOf = (i: NotificationWithRead) => (i.read ? 0 : 1);
 const unseenOf = (i: NotificationWithRead) => (i.read || i.seen ? 0 : 1);
 
-/** A live notification (ids only grow on the stream); the feed unchanged when already held, or muted. */
+/** A live notification (ids only grow on the stream); the feed unchanged when already held, muted or snoozed. */
 export function addLive(feed: FeedState, n: Notification): FeedState {
-  if (isMuted(n, feed.preferences)) return feed;
+  // Snoozed: it comes back at its time, not when a resume hands it on again.
+  if (isMuted(n, feed.preferences) || feed.snoozed.some((i) => i.id === n.id)) return feed;
   // The usual case: newer than everything held, so it goes on top (no search, no sort).
   const onTop = newer(n.id, feed.items[0]?.id ?? null);
   if (!onTop && feed.items.some((i) => i.id === n.id)) return feed;
@@ -162,13 +166,15 @@ export function addLive(feed: FeedState, n: Notification): FeedState {
   const item: NotificationWithRead = { ...n, read: false, seen: false, archived: false, muted: false, ...(thread.length ? { thread } : {}) };
   const kept = replaced.length ? feed.items.filter((i) => !replaced.includes(i)) : feed.items;
   const items = onTop ? [item, ...kept] : sortNewestFirst([item, ...kept]);
+  const resumeFrom = newer(n.id, feed.resumeFrom) ? n.id : feed.resumeFrom;
   // Counted here when newer than what the server's counts knew (then what it replaced leaves them too).
   const counted = newer(n.id, feed.countAsOf);
-  if (!counted) return bound({ ...feed, items });
+  if (!counted) return bound({ ...feed, items, resumeFrom });
   const sum = (f: (i: NotificationWithRead) => number) => replaced.reduce((total, i) => total + f(i), 0);
   return bound({
     ...feed,
     items,
+    resumeFrom,
     unreadCount: Math.max(0, feed.unreadCount + 1 - sum(unreadOf)),
     unseenCount: Math.max(0, feed.unseenCount + 1 - sum(unseenOf)),
     countAsOf: n.id,
@@ -203,6 +209,7 @@ export function mergeFirstPage(feed: FeedState, page: NotificationPage, askedIn 
     ...feed,
     preferences: page.preferences,
     snoozed: page.snoozed,
+    resumeFrom: page.newestId !== null && newer(page.newestId, feed.resumeFrom) ? page.newestId : feed.resumeFrom,
     items,
     nextCursor: older.length ? feed.nextCursor : page.nextCursor,
     loading: false,

@@ -97,8 +97,8 @@ export class NotificationFeed {
 
   /**
    * `scope`: the signed-in user's id (a `connected` for anyone else reloads the page).
-   * `firstPage`: the newest page as the server rendered it with the page's HTML: shown at once, and
-   * not fetched again on start (the stream's `connected` says whether anything changed since).
+   * `firstPage`: the newest page as the server rendered it with the page's HTML: shown at once, then
+   * fetched again as any load does (what was published, archived or snoozed since is in the new one).
    */
   constructor(
     private scope: string,
@@ -106,11 +106,15 @@ export class NotificationFeed {
     firstPage: NotificationPage | null = null,
   ) {
     if (firstPage) this.state = mergeFirstPage(emptyFeed, firstPage);
-    this.renderedFirst = firstPage !== null;
   }
 
-  /** Started with the server's first page: the first start fetches none. */
-  private renderedFirst: boolean;
+  /** The server's clock less this browser's (from `connected`): a snooze ends by the server's clock. */
+  private serverClockOffsetMs = 0;
+  /** Snoozed ones this tab brought back (and toasted): a page from before their time may list them once more. */
+  private readonly woken = new Set<string>();
+
+  /** Where a new stream resumes: after the newest of the person's the feed accounts for (feed-state.ts resumeFrom). */
+  readonly resumeId = () => this.state.resumeFrom;
 
   /** Who the feed is for now, and what to tell them (a component's latest callbacks). */
   heardBy(scope: string, callbacks: FeedCallbacks) {
@@ -133,8 +137,7 @@ export class NotificationFeed {
     if (this.state.inFlight === 0) this.resyncHandled = Math.max(this.resyncHandled, this.state.resync);
     this.timeNextExpiry();
     this.timeNextWake();
-    if (this.renderedFirst) this.renderedFirst = false;
-    else void this.sync();
+    void this.sync();
   }
 
   stop() {
@@ -158,6 +161,7 @@ export class NotificationFeed {
           return;
         }
         this.callbacks.onConnected?.(data);
+        this.serverClockOffsetMs = Date.parse(data.serverTime) - Date.now();
         // Admitted: the server reached its store for it, and the network is back for what failed to reach it.
         this.update((f) => (f.storeReachable ? f : { ...f, storeReachable: true }));
         this.networkBack();
@@ -305,24 +309,32 @@ export class NotificationFeed {
     }
   }
 
-  /** A snoozed notification comes back at its time (capped as expiries are, and timed again when it fires). */
+  /**
+   * A snoozed notification comes back at its time on the server's clock (capped as expiries are, and
+   * timed again when it fires), toasted once however often a page lists it again.
+   */
   private timeNextWake() {
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     this.wakeTimer = null;
     this.wakeTimedFor = this.state.snoozed;
     const at = nextWake(this.state);
     if (this.stopped || at === null) return;
+    const serverNow = () => Date.now() + this.serverClockOffsetMs;
     this.wakeTimer = setTimeout(() => {
       this.wakeTimer = null;
       let woken: Notification[] = [];
       this.update((f) => {
-        const result = wakeSnoozed(f, Date.now());
+        const result = wakeSnoozed(f, serverNow());
         woken = result.woken;
         return result.feed;
       });
-      for (const n of woken) this.callbacks.onSnoozeOver?.(n);
+      for (const n of woken) {
+        if (this.woken.has(n.id)) continue;
+        this.woken.add(n.id);
+        this.callbacks.onSnoozeOver?.(n);
+      }
       this.timeNextWake();
-    }, Math.max(0, Math.min(at - Date.now(), MAX_TIMER_MS)));
+    }, Math.max(0, Math.min(at - serverNow(), MAX_TIMER_MS)));
   }
 
   /**

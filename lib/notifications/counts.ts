@@ -140,14 +140,14 @@ export async function readInInbox(recipient: Recipient, state: InboxState, cap: 
   return ids.slice(0, cap);
 }
 
-/** The person's snoozed notifications (not yet back), soonest back first, at most `cap`. */
+/** The person's snoozed notifications (not yet back, and not muted since), soonest back first, at most `cap`. */
 export async function snoozedOf(recipient: Recipient, state: InboxState, cap: number): Promise<NotificationWithRead[]> {
   const now = Date.now();
   const pending = [...state.snoozedUntil].filter(([, until]) => until > now).sort(([, a], [, b]) => a - b);
   if (!pending.length) return [];
   const found = await getStores().log.eventsByIds(pending.map(([id]) => id));
   return found
-    .filter((n) => isAddressedTo(n.audience, recipient) && !isArchived(n.id, state) && !isExpired(n, now))
+    .filter((n) => isAddressedTo(n.audience, recipient) && !isArchived(n.id, state) && !isExpired(n, now) && !isMuted(n, state.preferences))
     .map((n) => inboxItem(n, state, now))
     .sort((a, b) => Date.parse(a.snoozedUntil!) - Date.parse(b.snoozedUntil!))
     .slice(0, cap);

@@ -92,9 +92,11 @@ export async function listHistory(user: SessionUser, query: HistoryQuery): Promi
     before = lastLookedAt;
     count = Math.min(count * 2, SCAN_PAGE);
   }
+  const { counts, newestMine } = await countInbox(recipient, state);
   return {
     items: await withThreads(items),
-    ...(await countInbox(recipient, state)).counts,
+    ...counts,
+    newestId: newestMine,
     // A full page may have more behind it; the next call answers an empty page if not.
     nextCursor: items.length === query.limit ? items[items.length - 1]!.id : stoppedAt,
     preferences: state.preferences,

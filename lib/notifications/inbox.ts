@@ -154,7 +154,7 @@ export async function snooze(user: SessionUser, request: SnoozeInput): Promise<M
   const store = getStores();
   const ids = await idsAddressedTo(user, request.ids);
   if (ids.length) {
-    await store.inbox.snooze(user.id, ids, request.until);
+    await store.inbox.snooze(user.id, ids, request.until, Date.now());
     if (request.until !== null) await recordDone(user, "snoozed", ids);
   }
   const counts = await inboxCountsFor(user);

@@ -116,6 +116,12 @@ export interface NotificationPage extends InboxCounts {
   preferences: Preferences;
   /** Their snoozed notifications, soonest back first (at most 100): the "Snoozed" list, and each browser brings them back at their time. */
   snoozed: NotificationWithRead[];
+  /**
+   * The newest notification addressed to the person, archived, snoozed or not (null: none since their
+   * read mark, or ever): where the browser's stream resumes, so it hands on nothing the page already
+   * accounts for (the newest card shown may be older than one archived).
+   */
+  newestId: string | null;
 }
 
 export interface Channel {

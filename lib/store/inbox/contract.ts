@@ -65,7 +65,7 @@ export function runInboxContract(name: string, make: MakeStores) {
       await stores().inbox.archiveAllRead("hana");
       await stores().inbox.markUnread("hana", [a.id]);
       await stores().inbox.unarchive("hana", [a.id]);
-      await stores().inbox.snooze("hana", [b.id], Date.now() + 60_000);
+      await stores().inbox.snooze("hana", [b.id], Date.now() + 60_000, Date.now());
       expect((await stores().inbox.getInboxState("hana")).version).toBe(8);
       expect((await stores().inbox.getInboxState("ivan")).version).toBe(0);
     });
@@ -95,14 +95,14 @@ export function runInboxContract(name: string, make: MakeStores) {
       const inbox = stores().inbox;
       const now = Date.now();
       await inbox.markRead("alice", [a, b]);
-      await inbox.snooze("alice", [a, b], now + 60_000);
+      await inbox.snooze("alice", [a, b], now + 60_000, now);
       let state = await inbox.getInboxState("alice");
       expect([isRead(a, state), isSnoozed(a, state, now), isSnoozed(a, state, now + 60_000)]).toEqual([false, true, false]);
       expect(state.snoozedUntil.get(b)).toBe(now + 60_000);
       await inbox.markAllRead("alice", c, now);
       state = await inbox.getInboxState("alice");
       expect([isRead(a, state), isRead(b, state), isRead(c, state)]).toEqual([false, false, true]);
-      await inbox.snooze("alice", [a], null);
+      await inbox.snooze("alice", [a], null, now);
       await inbox.archive("alice", [b]);
       state = await inbox.getInboxState("alice");
       expect(state.snoozedUntil.size).toBe(0);
@@ -155,21 +155,19 @@ async function apply(inbox: InboxStore, userId: string, o: InboxOperation) {
   if (o.op === "archive") return inbox.archive(userId, o.ids);
   if (o.op === "unarchive") return inbox.unarchive(userId, o.ids);
   if (o.op === "archiveRead") return inbox.archiveAllRead(userId);
-  return inbox.snooze(userId, o.ids, o.until);
+  return inbox.snooze(userId, o.ids, o.until, NOW);
 }
 
-/** What each mark means, per notification, with no watermark but the one "mark all read" cannot move back. */
+/** What each mark means, per notification. */
 class InboxModel {
   private readonly read = new Set<string>();
   private readonly archived = new Set<string>();
   private readonly snoozed = new Map<string, number>();
-  private watermark: string | null = null;
 
   apply(o: InboxOperation) {
     if (o.op === "read") for (const id of o.ids) this.read.add(id);
     if (o.op === "unread") for (const id of o.ids) this.read.delete(id);
-    if (o.op === "allRead" && (this.watermark === null || compareIds(o.upTo, this.watermark) > 0)) {
-      this.watermark = o.upTo;
+    if (o.op === "allRead") {
       const laterUnread = (id: string) => (this.snoozed.get(id) ?? 0) > NOW && !this.read.has(id);
       for (const id of MODEL_IDS) if (compareIds(id, o.upTo) <= 0 && !laterUnread(id)) this.read.add(id);
     }
@@ -180,7 +178,8 @@ class InboxModel {
       }
     if (o.op === "unarchive") for (const id of o.ids) this.archived.delete(id);
     if (o.op === "archiveRead") for (const id of this.read) this.archived.add(id);
-    if (o.op === "snooze")
+    if (o.op === "snooze") {
+      for (const [id, until] of this.snoozed) if (until <= NOW) this.snoozed.delete(id);
       for (const id of o.ids) {
         if (o.until === null) this.snoozed.delete(id);
         else {
@@ -188,6 +187,7 @@ class InboxModel {
           this.read.delete(id);
         }
       }
+    }
   }
 
   of(id: string) {

@@ -42,12 +42,14 @@ export class MemoryInbox implements InboxStore {
 
   async markAllRead(userId: string, upToId: string, now: number) {
     const state = this.changing(userId);
-    if (atOrBefore(upToId, state.watermark)) return;
     // Snoozed for later and unread: it stays unread, to come back so.
     const staysUnread = [...state.snoozedUntil].filter(([id, until]) => until > now && atOrBefore(id, upToId) && !isRead(id, state)).map(([id]) => id);
-    state.watermark = upToId;
-    for (const id of state.readIds) if (atOrBefore(id, upToId)) state.readIds.delete(id);
-    state.unreadIds = new Set(staysUnread);
+    if (!atOrBefore(upToId, state.watermark)) {
+      state.watermark = upToId;
+      for (const id of state.readIds) if (atOrBefore(id, upToId)) state.readIds.delete(id);
+    }
+    // Marked unread at or before it (the watermark moved or not): read now.
+    state.unreadIds = new Set([...[...state.unreadIds].filter((id) => !atOrBefore(id, upToId)), ...staysUnread]);
   }
 
   async markSeen(userId: string, upToId: string) {
@@ -72,8 +74,10 @@ export class MemoryInbox implements InboxStore {
     }
   }
 
-  async snooze(userId: string, ids: string[], until: number | null) {
+  async snooze(userId: string, ids: string[], until: number | null, now: number) {
     const state = this.changing(userId);
+    // Snoozes whose time has passed did their work (the notification came back unread): they go.
+    for (const [id, at] of state.snoozedUntil) if (at <= now) state.snoozedUntil.delete(id);
     for (const id of ids) {
       if (until === null) state.snoozedUntil.delete(id);
       else state.snoozedUntil.set(id, until);

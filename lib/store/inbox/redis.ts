@@ -28,15 +28,15 @@ return 1`;
  * "Mark all read", atomically: the read watermark moves forward (never back)
  * and ids read one by one that it now covers are dropped; ids read after it
  * stay read. (As a GET then SET and DEL, a mark-read between the two was lost,
- * and so was every id read after the watermark.) What is snoozed for later
- * than ARGV[2] (ms) and unread stays unread, to come back so; no other id is
- * unread below the new watermark.
+ * and so was every id read after the watermark.) Ids marked unread up to
+ * ARGV[1] are read again, whether the watermark moved or not, except what is
+ * snoozed for later than ARGV[2] (ms) and unread: that stays unread, to come
+ * back so.
  * KEYS: read watermark, read ids, version, unread ids, snoozes. ARGV: the new watermark, now.
  */
 const MARK_ALL_READ_SCRIPT = `${LUA_ID_AFTER}
 redis.call('INCR', KEYS[3])
 local current = redis.call('GET', KEYS[1])
-if current and not after(ARGV[1], current) then return 0 end
 local function isRead(id)
   if redis.call('SISMEMBER', KEYS[4], id) == 1 then return false end
   return (current and not after(id, current)) or redis.call('SISMEMBER', KEYS[2], id) == 1
@@ -47,11 +47,15 @@ for i = 1, #snoozed, 2 do
   local id = snoozed[i]
   if tonumber(snoozed[i + 1]) > tonumber(ARGV[2]) and not after(id, ARGV[1]) and not isRead(id) then stays[#stays + 1] = id end
 end
-redis.call('SET', KEYS[1], ARGV[1])
-for _, id in ipairs(redis.call('SMEMBERS', KEYS[2])) do
-  if not after(id, ARGV[1]) then redis.call('SREM', KEYS[2], id) end
+if not current or after(ARGV[1], current) then
+  redis.call('SET', KEYS[1], ARGV[1])
+  for _, id in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+    if not after(id, ARGV[1]) then redis.call('SREM', KEYS[2], id) end
+  end
 end
-redis.call('DEL', KEYS[4])
+for _, id in ipairs(redis.call('SMEMBERS', KEYS[4])) do
+  if not after(id, ARGV[1]) then redis.call('SREM', KEYS[4], id) end
+end
 for i = 1, #stays, 1000 do redis.call('SADD', KEYS[4], unpack(stays, i, math.min(i + 999, #stays))) end
 return 1`;
 
@@ -72,15 +76,20 @@ unread(1)
 return 1`;
 
 /**
- * Snoozes ARGV[2..] until ARGV[1] (ms) and marks them unread; ARGV[1] empty ends their snooze.
+ * Snoozes ARGV[3..] until ARGV[1] (ms) and marks them unread; ARGV[1] empty
+ * ends their snooze. Snoozes past by ARGV[2] (now, ms) go: they did their work.
  * KEYS: read watermark, read ids, unread ids, version, snoozes.
  */
 const SNOOZE_SCRIPT = `${LUA_ID_AFTER}${LUA_UNREAD}
 redis.call('INCR', KEYS[4])
-for i = 2, #ARGV do
+local snoozed = redis.call('HGETALL', KEYS[5])
+for i = 1, #snoozed, 2 do
+  if tonumber(snoozed[i + 1]) <= tonumber(ARGV[2]) then redis.call('HDEL', KEYS[5], snoozed[i]) end
+end
+for i = 3, #ARGV do
   if ARGV[1] == '' then redis.call('HDEL', KEYS[5], ARGV[i]) else redis.call('HSET', KEYS[5], ARGV[i], ARGV[1]) end
 end
-if ARGV[1] ~= '' then unread(2) end
+if ARGV[1] ~= '' then unread(3) end
 return 1`;
 
 /** Moves ARGV's ids back to the inbox. KEYS: archive watermark, archived ids, unarchived ids, version. */
@@ -231,10 +240,10 @@ export class RedisInbox implements InboxStore {
     await this.redis.run((b) => b.eval(UNARCHIVE_SCRIPT, keys, ids));
   }
 
-  async snooze(userId: string, ids: string[], until: number | null) {
+  async snooze(userId: string, ids: string[], until: number | null, now: number) {
     if (!ids.length) return;
     const keys = [KEY.watermark(userId), KEY.readIds(userId), KEY.unreadIds(userId), KEY.inboxVersion(userId), KEY.snoozedUntil(userId)];
-    await this.redis.run((b) => b.eval(SNOOZE_SCRIPT, keys, [until === null ? "" : String(until), ...ids]));
+    await this.redis.run((b) => b.eval(SNOOZE_SCRIPT, keys, [until === null ? "" : String(until), String(now), ...ids]));
   }
 
   async archiveAllRead(userId: string) {

@@ -22,8 +22,8 @@ export interface InboxState {
   /**
    * Snoozed ids and when each comes back (ms since the epoch): until then it
    * is in no page or count but the "Snoozed" list. Past its time the entry
-   * is harmless (it comes back unread: snoozing marked it so) and goes when
-   * it is read, archived or snoozed again.
+   * is harmless (it comes back unread: snoozing marked it so); it goes when
+   * its notification is archived, and with the next snooze written.
    */
   snoozedUntil: Map<string, number>;
   /** What the person muted (lib/preferences.ts). */
@@ -40,7 +40,7 @@ export interface InboxStore {
   markRead(userId: string, ids: string[]): Promise<void>;
   /** Marks unread again, also below the read watermark. */
   markUnread(userId: string, ids: string[]): Promise<void>;
-  /** Everything up to `upToId` is read, except what is snoozed for later than `now` (ms): that comes back unread. */
+  /** Everything up to `upToId` is read (the watermark moves there unless it is further), except what is snoozed for later than `now` (ms): that comes back unread. */
   markAllRead(userId: string, upToId: string, now: number): Promise<void>;
   /** Moves the seen watermark forward (never back). */
   markSeen(userId: string, upToId: string): Promise<void>;
@@ -48,8 +48,8 @@ export interface InboxStore {
   archive(userId: string, ids: string[]): Promise<void>;
   /** Moves these back to the inbox, also below the archive watermark. */
   unarchive(userId: string, ids: string[]): Promise<void>;
-  /** Snoozes these until `until` (ms) and marks them unread, so they come back unread; null ends their snooze now. */
-  snooze(userId: string, ids: string[], until: number | null): Promise<void>;
+  /** Snoozes these until `until` (ms) and marks them unread, so they come back unread; null ends their snooze now. Snoozes past by `now` (ms) go. */
+  snooze(userId: string, ids: string[], until: number | null, now: number): Promise<void>;
   /** Archives what is read now: up to the read watermark, and the ids read one by one (never one marked unread). */
   archiveAllRead(userId: string): Promise<void>;
   /** Replaces what the person muted. */
