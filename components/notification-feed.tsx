@@ -158,6 +158,13 @@ export function NotificationFeed(props: Props) {
             </button>
           ))}
         </div>
+        {/* In the toolbar's row, not one of its own: on a phone the first card starts no lower. */}
+        {shown.length > 0 && (
+          <label className="flex items-center gap-1.5 rounded-lg px-2.5 py-1.5 text-sm ring-1 ring-slate-300 dark:ring-slate-700">
+            <input type="checkbox" data-testid="select-all" aria-label="Select all shown" checked={selection.allSelected} onChange={selection.toggleAll} className="size-4 accent-brand-600" />
+            <span aria-hidden>All</span>
+          </label>
+        )}
         {live && (
           <>
             <button type="button" data-testid="archive-read" onClick={onArchiveRead} className="rounded-lg px-2.5 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-100 sm:px-3 dark:ring-slate-700 dark:hover:bg-slate-800">
@@ -263,12 +270,6 @@ export function NotificationFeed(props: Props) {
                   }
           }
         />
-      )}
-      {shown.length > 0 && (
-        <label className="flex w-fit items-center gap-2 px-1 text-sm text-slate-600 dark:text-slate-400">
-          <input type="checkbox" data-testid="select-all" checked={selection.allSelected} onChange={selection.toggleAll} className="size-4 accent-brand-600" />
-          Select all shown
-        </label>
       )}
       {helpOpen && <ShortcutsHelp onClose={closeHelp} />}
       <ul ref={cardList} data-testid="notification-feed" className="space-y-2">

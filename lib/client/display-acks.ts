@@ -143,8 +143,12 @@ function postAck(body: unknown, keepalive: boolean) {
   return apiFetch<AckResult>("/api/notifications/ack", { method: "POST", body, keepalive });
 }
 
+/** People signed out in this page: an acknowledgement answered after (one on its way, or sent as the page hides) keeps nothing. */
+const signedOut = new Set<string>();
+
 /** Signing out: what this browser showed the person is not left behind for whoever uses it next. */
 export function forgetDisplayed(userId: string) {
+  signedOut.add(userId);
   try {
     localStorage.removeItem(ACKED_KEY(userId));
   } catch {
@@ -161,7 +165,7 @@ function readAcked(userId: string): Set<string> {
 }
 
 function remember(userId: string, ids: string[]) {
-  if (!ids.length) return;
+  if (!ids.length || signedOut.has(userId)) return;
   try {
     localStorage.setItem(ACKED_KEY(userId), JSON.stringify([...readAcked(userId), ...ids].slice(-ACKED_KEEP)));
   } catch {
