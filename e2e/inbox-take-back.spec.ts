@@ -250,8 +250,11 @@ for (const [width, height] of [[390, 844], [1280, 860]] as const) {
     await addCookieHeader(context, server.url, alice);
     const page = await context.newPage();
     await page.goto(`${server.url}/`);
+    // Visible in the HTML as it came: no skeleton first, no streamed part that only a script would reveal.
+    await expect(cardOf(page, id)).toBeVisible();
     await expect(cardOf(page, id)).toContainText(`rendered on the server ${width}`);
     await expect(page.getByTestId("feed-skeleton")).toHaveCount(0);
+    await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
     await page.screenshot({ path: test.info().outputPath(`first-paint-${width}.png`) });
     await context.close();
   });

@@ -1,4 +1,7 @@
-export default function Loading() {
+// What a page shows while its server render is on its way (a route's
+// loading.tsx). Not the dashboard's: its HTML comes with the feed's first
+// page, so a load shows cards, never this.
+export function PageSkeleton() {
   return (
     <div className="mx-auto max-w-6xl space-y-3 px-4 py-20" aria-busy="true" aria-label="Loading">
       {[0, 1, 2].map((i) => (
