@@ -47,6 +47,13 @@ export async function openDashboard(context: BrowserContext, baseURL: string): P
   return page;
 }
 
+/** A new context of this size signed in with `cookie`, and its dashboard tab once Live. */
+export async function liveDashboardAs(browser: Browser, baseURL: string, cookie: string, viewport: { width: number; height: number }) {
+  const context = await browser.newContext({ viewport });
+  await addCookieHeader(context, baseURL, cookie);
+  return { context, page: await openDashboard(context, baseURL) };
+}
+
 /** A notification's card in a page's feed. */
 export const cardOf = (page: Page, id: string) => page.locator(`[data-testid="notification-item"][data-id="${id}"]`);
 

@@ -2,9 +2,10 @@
 // "Show more", a toast opens its link or marks it read, and the bell's items
 // say their severity and time, count as opened when followed, and lead to
 // the whole feed. At a phone's and a desktop's width.
+import type { Browser } from "@playwright/test";
 import type { NextServer } from "../testing/next-server";
 import type { AlertDetail } from "@/lib/shared/types";
-import { addCookieHeader, ALICE, cardsTitled, expect, postAs, startServerForAdminAndAlice, test } from "./fixtures";
+import { ALICE, liveDashboardAs, cardsTitled, expect, postAs, startServerForAdminAndAlice, test } from "./fixtures";
 
 let server: NextServer;
 let admin: string;
@@ -15,14 +16,8 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => server?.stop());
 
-async function aliceLive(browser: import("@playwright/test").Browser, width: number, height: number) {
-  const context = await browser.newContext({ viewport: { width, height } });
-  await addCookieHeader(context, server.url, alice);
-  const page = await context.newPage();
-  await page.goto(`${server.url}/`);
-  await expect(page.getByTestId("connection-status")).toHaveText("Live");
-  return { context, page };
-}
+/** Alice's dashboard in a context of its own at this size, once Live. */
+const aliceLive = (browser: Browser, width: number, height: number) => liveDashboardAs(browser, server.url, alice, { width, height });
 
 const send = async (body: Record<string, unknown>) => {
   const res = await postAs(server.url, "/api/notifications", admin, { audience: { kind: "user", userId: ALICE }, ...body });

@@ -7,7 +7,7 @@
 import type { Browser } from "@playwright/test";
 import type { NextServer } from "../testing/next-server";
 import type { AlertDetail, NotificationPage } from "@/lib/shared/types";
-import { addCookieHeader, ALICE, cardOf, expect, postAs, startServerForAdminAndAlice, test } from "./fixtures";
+import { addCookieHeader, ALICE, liveDashboardAs, cardOf, expect, postAs, startServerForAdminAndAlice, test } from "./fixtures";
 
 let server: NextServer;
 let admin: string;
@@ -18,14 +18,8 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => server?.stop());
 
-async function aliceLive(browser: Browser, width: number, height: number) {
-  const context = await browser.newContext({ viewport: { width, height } });
-  await addCookieHeader(context, server.url, alice);
-  const page = await context.newPage();
-  await page.goto(`${server.url}/`);
-  await expect(page.getByTestId("connection-status")).toHaveText("Live");
-  return { context, page };
-}
+/** Alice's dashboard in a context of its own at this size, once Live. */
+const aliceLive = (browser: Browser, width: number, height: number) => liveDashboardAs(browser, server.url, alice, { width, height });
 
 const send = async (title: string, extra: Record<string, unknown> = {}) => {
   const res = await postAs(server.url, "/api/notifications", admin, { audience: { kind: "user", userId: ALICE }, title, ...extra });

@@ -5,7 +5,7 @@
 // scripts, the history request and React's render come first.
 import { chromium } from "@playwright/test";
 import { CHROMIUM_LAUNCH } from "../../testing/chromium";
-import type { Screen } from "./time-to-screen";
+import { signedInContext, type Screen } from "./time-to-screen";
 import { percentile, round } from "./stats";
 
 export interface FirstCard {
@@ -32,14 +32,7 @@ function watchFirstCard() {
 export async function measureFirstCard(screen: Screen, log: (line: string) => void): Promise<FirstCard> {
   const browser = await chromium.launch(CHROMIUM_LAUNCH);
   try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const { hostname } = new URL(screen.url);
-    await context.addCookies(
-      screen.cookie.split("; ").map((pair) => {
-        const at = pair.indexOf("=");
-        return { name: pair.slice(0, at), value: pair.slice(at + 1), domain: hostname, path: "/" };
-      }),
-    );
+    const context = await signedInContext(browser, screen);
     await context.addInitScript(watchFirstCard);
     const page = await context.newPage();
     const times: number[] = [];

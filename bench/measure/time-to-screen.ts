@@ -2,7 +2,7 @@
 // N benchmark streams. Each publish carries its publish time as the body; the page notes when a card showing it is
 // added to the document (the hook's handler has run and React has committed), then waits for the next animation frame
 // (the frame that paints it). Both clocks are this machine's wall clock (performance.timeOrigin + performance.now()).
-import { chromium, type Browser } from "@playwright/test";
+import { chromium, type Browser, type BrowserContext } from "@playwright/test";
 import { CHROMIUM_LAUNCH } from "../../testing/chromium";
 import { now } from "../load/protocol";
 import { percentile, round } from "./stats";
@@ -42,18 +42,24 @@ function watchCards(since: number) {
   }).observe(document, { childList: true, subtree: true });
 }
 
+/** A desktop-sized browser context holding the screen's session cookies. */
+export async function signedInContext(browser: Browser, screen: Screen): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const { hostname } = new URL(screen.url);
+  await context.addCookies(
+    screen.cookie.split("; ").map((pair) => {
+      const at = pair.indexOf("=");
+      return { name: pair.slice(0, at), value: pair.slice(at + 1), domain: hostname, path: "/" };
+    }),
+  );
+  return context;
+}
+
 export async function watchScreen(screen: Screen): Promise<ScreenWatch> {
   // Launched from the bench process, so on its core (children inherit the affinity), never on the servers'.
   const browser: Browser = await chromium.launch(CHROMIUM_LAUNCH);
   try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const { hostname } = new URL(screen.url);
-    await context.addCookies(
-      screen.cookie.split("; ").map((pair) => {
-        const at = pair.indexOf("=");
-        return { name: pair.slice(0, at), value: pair.slice(at + 1), domain: hostname, path: "/" };
-      }),
-    );
+    const context = await signedInContext(browser, screen);
     await context.addInitScript(watchCards, now());
     const page = await context.newPage();
     await page.goto(`${screen.url}/`);
