@@ -111,7 +111,7 @@ for (const mode of ["redis", "embedded"] as const) test(`${mode}: a minute of ra
         } else if (roll < 0.86) {
           if (paused.size > 0) {
             const [hung, session] = [...paused][0]!;
-            await session.send("Debugger.resume");
+            await wake(session);
             paused.delete(hung);
           } else {
             faults.push("paused tab");
@@ -135,7 +135,7 @@ for (const mode of ["redis", "embedded"] as const) test(`${mode}: a minute of ra
     }
 
     // Quiet: every fault undone.
-    for (const [, session] of paused) await session.send("Debugger.resume");
+    for (const [, session] of paused) await wake(session);
     for (const tab of slowed) await tab.unroute("**/api/notifications**");
     for (const d of devices) await d.context.setOffline(false);
     console.log(`[soak ${mode}] ${published} published; faults: ${faults.length} (${[...new Set(faults)].join(", ")})`);
@@ -161,3 +161,15 @@ for (const mode of ["redis", "embedded"] as const) test(`${mode}: a minute of ra
     await redis?.destroy();
   }
 });
+
+/**
+ * Lets a paused tab run again. A pause takes hold only at the tab's next
+ * script: one that ran none since is not paused yet, and resuming it fails;
+ * turning the debugger off drops the pause that was still to come either way.
+ */
+async function wake(session: CDPSession) {
+  await session.send("Debugger.resume").catch((error: Error) => {
+    if (!/only perform operation while paused/.test(error.message)) throw error;
+  });
+  await session.send("Debugger.disable");
+}
