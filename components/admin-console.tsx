@@ -3,6 +3,7 @@
 // every recent alert (from the history, whoever sent it) with its funnel,
 // polled while the page is in view: fast after something was published (the
 // admin's stream says so), slowly while nothing is.
+import { EscalationDefaults } from "./escalation-defaults";
 import Link from "next/link";
 import { useCallback, useEffect, useState } from "react";
 import { useActivityWake } from "@/hooks/use-activity-wake";
@@ -49,6 +50,7 @@ export function AdminConsole({ userId }: { userId: string }) {
       <div className="space-y-6">
         <SendAlertForm channels={channels} onSent={() => setCursors([null])} />
         <ChannelCatalog channels={channels} onChanged={loadChannels} />
+        <EscalationDefaults />
       </div>
       <aside className="space-y-4">
         <AdminStats wake={wake} />

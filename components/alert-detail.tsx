@@ -1,16 +1,17 @@
 "use client";
-// One alert: its card, its funnel, and each recipient's state, paged, polled
+// One alert: its card (with who acknowledged it), its funnel, its escalation, and each recipient's state, paged, polled
 // while the page is in view.
 import Link from "next/link";
 import { useState } from "react";
 import { usePolled } from "@/hooks/use-polled";
-import type { AlertDetail, RecipientState } from "@/lib/shared/types";
+import type { AlertDetail, EscalationEvent, RecipientState } from "@/lib/shared/types";
 import { FunnelBar } from "./funnel-bar";
 import { NotificationCard } from "./notification-card";
+import { ExactTime } from "./time-label";
 
 const POLL_MS = 2_000;
 // "muted": their mutes silenced it as it reached them, on purpose (not a failure to deliver).
-const STATES = ["delivered", "muted", "displayed", "read", "opened"] as const;
+const STATES = ["delivered", "muted", "displayed", "read", "opened", "acknowledged"] as const;
 
 export function AlertDetailView({ id }: { id: string }) {
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
@@ -28,8 +29,9 @@ export function AlertDetailView({ id }: { id: string }) {
         <>
           {/* The card's title is an h3: the page's outline goes h1, h2, h3. */}
           <h2 className="sr-only">The alert</h2>
-          <NotificationCard notification={data.alert} read />
+          <NotificationCard notification={{ ...data.alert, ...(data.acknowledgement ? { acknowledgement: data.acknowledgement } : {}) }} read />
           <FunnelBar funnel={data.alert.funnel} />
+          {data.escalation.length > 0 && <EscalationHistory events={data.escalation} />}
           <RecipientsTable recipients={data.recipients} audienceKind={data.alert.audience.kind} />
           <div className="flex justify-between text-sm">
             {cursors.length > 1 && (
@@ -84,5 +86,22 @@ function RecipientsTable({ recipients, audienceKind }: { recipients: RecipientSt
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** What the alert's escalation did, oldest first: planned, each step, who acknowledged, each webhook. */
+function EscalationHistory({ events }: { events: EscalationEvent[] }) {
+  return (
+    <section aria-labelledby="escalation-heading" className="rounded-xl bg-white p-4 ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-800">
+      <h2 id="escalation-heading" className="mb-2 font-semibold">Escalation</h2>
+      <ol data-testid="escalation" className="space-y-1 text-sm">
+        {events.map((event, i) => (
+          <li key={i} data-kind={event.kind} className="flex gap-2">
+            <ExactTime iso={event.at} />
+            <span className="text-slate-700 dark:text-slate-300">{event.text}</span>
+          </li>
+        ))}
+      </ol>
+    </section>
   );
 }

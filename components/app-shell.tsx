@@ -1,6 +1,7 @@
 // The frame of every signed-in page: product name, navigation, who is signed in.
 import Link from "next/link";
 import type { SessionUser } from "@/lib/shared/types";
+import { PushDeviceGuard } from "./push-device-guard";
 import { SignOutButton } from "./sign-out-button";
 
 export function AppShell({ user, children }: { user: SessionUser; children: React.ReactNode }) {
@@ -32,6 +33,7 @@ export function AppShell({ user, children }: { user: SessionUser; children: Reac
           {user.name} · {user.role}
         </span>
         <SignOutButton userId={user.id} />
+        <PushDeviceGuard userId={user.id} />
       </header>
       <main id="main" tabIndex={-1} className="outline-none">
         {children}

@@ -72,7 +72,7 @@ export function Dashboard({ userId, hiddenStreamDropMs = 0, firstPage = null }: 
   const dropped = useHiddenDrop(attention, desktopOn, hiddenStreamDropMs);
   // Back from a snooze: a toast in the tab in view (not the first arrival: the funnel counted that).
   const onSnoozeOver = useCallback((n: Notification) => void (attention?.holdsAttention() && show(n)), [attention, show]);
-  const { feed, stream, markRead, markUnread, markSeen, archive, unarchive, snooze, loadMore, retry } = useNotificationFeed(
+  const { feed, stream, markRead, markUnread, markSeen, archive, unarchive, snooze, acknowledge, loadMore, retry } = useNotificationFeed(
     userId,
     { onNew: alert, onMuted, onConnected, onSnoozeOver },
     { dropped, firstPage },
@@ -87,6 +87,7 @@ export function Dashboard({ userId, hiddenStreamDropMs = 0, firstPage = null }: 
   const unarchiveSome = useCallback((ids: string[]) => void unarchive(ids), [unarchive]);
   const snoozeSome = useCallback((ids: string[], until: string) => void snooze(ids, until), [snooze]);
   const unsnoozeSome = useCallback((ids: string[]) => void snooze(ids, null), [snooze]);
+  const acknowledgeOne = useCallback((id: string) => void acknowledge(id), [acknowledge]);
   // "Mark all read" and "Archive read" offer an Undo of exactly what the server says they changed.
   const [undoOffer, setUndoOffer] = useState<UndoOffer | null>(null);
   const undoDone = useCallback(() => setUndoOffer(null), []);
@@ -101,10 +102,10 @@ export function Dashboard({ userId, hiddenStreamDropMs = 0, firstPage = null }: 
   }, [archive, unarchive, offerUndo]);
   const openedLink = useCallback((id: string) => acks?.openedLink(id), [acks]);
   const more = useCallback(() => void loadMore(), [loadMore]);
-  // A toast stays only while its notification is in the feed and unread: read, archived, muted or
-  // replaced anywhere, it goes.
-  const unreadIds = useMemo(() => new Set(feed.items.flatMap((i) => (i.read ? [] : [i.id]))), [feed.items]);
-  const shownToasts = useMemo(() => toasts.filter((t) => unreadIds.has(t.id)), [toasts, unreadIds]);
+  // A toast stays only while its notification is in the feed, unread and nobody is on it: read, archived,
+  // muted, replaced or acknowledged anywhere, by anyone, it goes.
+  const toastable = useMemo(() => new Set(feed.items.flatMap((i) => (i.read || i.acknowledgement ? [] : [i.id]))), [feed.items]);
+  const shownToasts = useMemo(() => toasts.filter((t) => toastable.has(t.id)), [toasts, toastable]);
   // What the feed renders now (its filters may hide some): those reach the screen.
   const [shownIds, setShownIds] = useState<string[]>([]);
   useDisplayAcks(acks, attention, shownIds);
@@ -146,13 +147,14 @@ export function Dashboard({ userId, hiddenStreamDropMs = 0, firstPage = null }: 
           onSnooze={snoozeSome}
           onUnsnooze={unsnoozeSome}
           onOpenLink={openedLink}
+          onAcknowledge={acknowledgeOne}
           onShown={setShownIds}
           onLoadMore={more}
           onRetry={feed.loadError && !feed.actionError ? retry : null}
         />
         <Sidebar items={feed.items} history={feed.history} />
       </div>
-      <Toasts toasts={shownToasts} folded={folded} onDismiss={dismiss} onMarkRead={markOne} onOpen={openedLink} />
+      <Toasts toasts={shownToasts} folded={folded} onDismiss={dismiss} onMarkRead={markOne} onOpen={openedLink} onAcknowledge={acknowledgeOne} />
       {undoOffer && <UndoBar offer={undoOffer} onDone={undoDone} />}
     </>
   );

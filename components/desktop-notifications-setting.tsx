@@ -4,10 +4,9 @@
 // is saved with the person's preferences (lib/client/desktop-notifications.ts).
 import { useEffect, useState, useSyncExternalStore } from "react";
 import { apiFetch } from "@/lib/client/api-client";
-import { askDesktopPermission, desktopNotificationsAllowed, desktopNotificationsSupported } from "@/lib/client/desktop-notifications";
+import { askDesktopPermission, desktopNotificationsAllowed, desktopNotificationsSupported, NOTIFICATIONS_BLOCKED } from "@/lib/client/desktop-notifications";
 import type { Preferences } from "@/lib/shared/types";
 
-const BLOCKED = "The browser blocked notifications for this site; allow them in its site settings.";
 // The browser says nothing when its permission changes: it is read again at each render.
 const noSubscription = () => () => {};
 
@@ -39,7 +38,7 @@ export function DesktopNotificationsSetting() {
     if (on) return save(false);
     const permission = await askDesktopPermission();
     if (permission === "granted") return save(true);
-    setNote(BLOCKED);
+    setNote(NOTIFICATIONS_BLOCKED);
   }
 
   return (

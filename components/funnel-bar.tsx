@@ -1,5 +1,5 @@
 // One alert's funnel as bars: targeted, delivered, muted, displayed, read,
-// opened (and snoozed, marked unread), each against the largest, and the time from publish to screen.
+// opened (and snoozed, marked unread, acknowledged), each against the largest, and the time from publish to screen.
 import { FUNNEL_STAGES, type Funnel } from "@/lib/shared/types";
 
 const STAGE_LABELS: Record<(typeof FUNNEL_STAGES)[number], string> = {
@@ -11,6 +11,7 @@ const STAGE_LABELS: Record<(typeof FUNNEL_STAGES)[number], string> = {
   opened: "Opened",
   snoozed: "Snoozed",
   unread: "Marked unread",
+  acknowledged: "Acknowledged",
 };
 
 export function FunnelBar({ funnel }: { funnel: Funnel }) {
@@ -18,7 +19,8 @@ export function FunnelBar({ funnel }: { funnel: Funnel }) {
   const latency = funnel.displayLatencyMs;
   return (
     <div data-testid="funnel" className="space-y-1 text-xs">
-      <dl className="grid grid-cols-3 gap-1 sm:grid-cols-8">
+      {/* As many to a row as fit: nine stages in the sidebar of /admin as on an alert's own page. */}
+      <dl className="grid grid-cols-[repeat(auto-fill,minmax(5.5rem,1fr))] gap-x-2 gap-y-1">
         {FUNNEL_STAGES.map((stage) => (
           <div key={stage} data-testid={`funnel-${stage}`} data-value={funnel[stage]}>
             <dt className="text-slate-600 dark:text-slate-400">{STAGE_LABELS[stage]}</dt>

@@ -41,6 +41,8 @@ interface Props {
   onSnooze: (ids: string[], until: string) => void;
   onUnsnooze: (ids: string[]) => void;
   onOpenLink: (id: string) => void;
+  /** "I'm on it", for a firing error or critical alert. */
+  onAcknowledge: (id: string) => void;
   /** Load the live feed's newest page again, now: set while its load failed (a failed mark has nothing to retry). */
   onRetry: (() => void) | null;
   /** The live feed's items rendered now (none while a list from the history shows). */
@@ -86,7 +88,7 @@ function historyQuery(view: View, search: Search): string | null {
 }
 
 export function NotificationFeed(props: Props) {
-  const { onMarkRead, onMarkUnread, onMarkAllRead, onArchive, onUnarchive, onArchiveRead, onSnooze, onUnsnooze, onOpenLink, onShown } = props;
+  const { onMarkRead, onMarkUnread, onMarkAllRead, onArchive, onUnarchive, onArchiveRead, onSnooze, onUnsnooze, onOpenLink, onAcknowledge, onShown } = props;
   const [view, setView] = useState<View>("all");
   const [search, setSearch] = useState<Search>(NO_SEARCH);
   // The words as typed; the search takes them once typing settles.
@@ -294,6 +296,7 @@ export function NotificationFeed(props: Props) {
                 onUnarchive={archivedView ? unarchiveOne : undefined}
                 onUnsnooze={snoozedView ? unsnoozeOne : undefined}
                 onOpenLink={onOpenLink}
+                onAcknowledge={onAcknowledge}
               />
             </li>
           </Fragment>

@@ -3,6 +3,7 @@
 // preview shows the card members will see, and the result names the new id.
 import { useState } from "react";
 import { ApiClientError, apiFetch } from "@/lib/client/api-client";
+import { randomId } from "@/lib/client/random-id";
 import { fieldErrors, LIMITS, publishSchema } from "@/lib/shared/schemas";
 import { SEVERITIES, type Channel, type Notification, type PublishResult, type Severity } from "@/lib/shared/types";
 import { NotificationCard } from "./notification-card";
@@ -22,6 +23,8 @@ interface Draft {
   firing: boolean;
   /** A datetime-local value (the admin's own time zone), or "". */
   expiresAt: string;
+  /** "5m", "90s", "1h", or "" for the default of its severity. */
+  escalateAfter: string;
 }
 
 const EMPTY: Draft = {
@@ -35,10 +38,11 @@ const EMPTY: Draft = {
   collapseKey: "",
   firing: false,
   expiresAt: "",
+  escalateAfter: "",
 };
 
-/** A firing alert needs a collapse key for its resolved notice to replace it: one is made up when none is given (getRandomValues: randomUUID exists only on https). */
-const resolvableKey = () => `alert:${Array.from(crypto.getRandomValues(new Uint8Array(4)), (b) => b.toString(16).padStart(2, "0")).join("")}`;
+/** A firing alert needs a collapse key for its resolved notice to replace it: one is made up when none is given. */
+const resolvableKey = () => `alert:${randomId().slice(0, 8)}`;
 
 function toRequest(d: Draft, collapseKey = d.collapseKey) {
   const audience =
@@ -52,6 +56,7 @@ function toRequest(d: Draft, collapseKey = d.collapseKey) {
     ...(collapseKey ? { collapseKey } : {}),
     ...(d.firing ? { status: "firing" } : {}),
     ...(d.expiresAt ? { expiresAt: localTimeToIso(d.expiresAt) } : {}),
+    ...(d.escalateAfter.trim() ? { escalateAfter: d.escalateAfter.trim() } : {}),
   };
 }
 
@@ -83,7 +88,7 @@ export function SendAlertForm({ channels, onSent }: { channels: Channel[] | null
     try {
       const sent = await apiFetch<PublishResult>("/api/notifications", { method: "POST", body: request });
       setResult(sent);
-      setDraft((d) => ({ ...d, title: "", body: "", link: "", expiresAt: "", firing: false }));
+      setDraft((d) => ({ ...d, title: "", body: "", link: "", expiresAt: "", escalateAfter: "", firing: false }));
       onSent(sent);
     } catch (error) {
       if (error instanceof ApiClientError && error.body.fields) setErrors(error.body.fields);
@@ -182,6 +187,13 @@ export function SendAlertForm({ channels, onSent }: { channels: Channel[] | null
             </label>
             <input id="expires-at" type="datetime-local" data-testid="admin-expires-at" value={draft.expiresAt} onChange={(e) => set("expiresAt", e.target.value)} className={input} />
             {error("expiresAt")}
+          </div>
+          <div>
+            <label htmlFor="escalate-after" className="mb-1 block text-sm font-medium">
+              Escalate after <span className="font-normal text-slate-600 dark:text-slate-400">(error, critical: e.g. 5m)</span>
+            </label>
+            <input id="escalate-after" data-testid="admin-escalate-after" value={draft.escalateAfter} placeholder="default of its severity" onChange={(e) => set("escalateAfter", e.target.value)} className={input} />
+            {error("escalateAfter")}
           </div>
           <label className="flex items-center gap-2 self-end pb-2 text-sm font-medium">
             <input type="checkbox" data-testid="admin-firing" checked={draft.firing} onChange={(e) => set("firing", e.target.checked)} className="size-4" />

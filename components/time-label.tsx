@@ -21,8 +21,14 @@ export function RelativeTime({ iso }: { iso: string }) {
   );
 }
 
-export function ExactTime({ iso }: { iso: string }) {
+/** `sameDayShort`: today's time alone ("10:04"), another day's with its date. */
+export function ExactTime({ iso, sameDayShort = false }: { iso: string; sameDayShort?: boolean }) {
   const onClient = useSyncExternalStore(subscribeNever, () => true, () => false);
   if (!onClient) return <time />;
-  return <time dateTime={iso}>{new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso))}</time>;
+  const today = sameDayShort && new Date(iso).toDateString() === new Date().toDateString();
+  return (
+    <time dateTime={iso} title={today ? exactTime(iso) : undefined}>
+      {new Intl.DateTimeFormat(undefined, today ? { timeStyle: "short" } : { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso))}
+    </time>
+  );
 }

@@ -6,7 +6,8 @@
 // the toast goes, as it does when it is read anywhere).
 import Link from "next/link";
 import { notificationLinkTarget } from "@/lib/shared/links";
-import type { Notification } from "@/lib/shared/types";
+import { needsSomeone, type Notification } from "@/lib/shared/types";
+import { ACKNOWLEDGE } from "./notification-card";
 import { SeverityBadge } from "./severity-badge";
 import { StatusBadge } from "./status-badge";
 
@@ -18,6 +19,8 @@ interface Props {
   onMarkRead: (id: string) => void;
   /** Its link was followed (the funnel's "opened"; the server marks it read). */
   onOpen: (id: string) => void;
+  /** "I'm on it": the toast goes once the acknowledgement is in the feed, as for anyone's (components/dashboard.tsx). */
+  onAcknowledge: (id: string) => void;
 }
 
 // On a phone only the newest two show (the others wait behind them): more would cover the feed.
@@ -25,7 +28,7 @@ const CARD = "max-sm:[&:nth-last-child(n+3)]:hidden pointer-events-auto w-full m
 
 const ACTION = "rounded-md px-2 py-1 text-xs font-medium text-brand-600 hover:bg-brand-500/10 dark:text-brand-300";
 
-export function Toasts({ toasts, folded, onDismiss, onMarkRead, onOpen }: Props) {
+export function Toasts({ toasts, folded, onDismiss, onMarkRead, onOpen, onAcknowledge }: Props) {
   return (
     <div aria-live="polite" aria-relevant="additions" className="pointer-events-none fixed inset-x-0 bottom-4 z-50 flex flex-col items-center gap-2 px-4 sm:inset-x-auto sm:right-4 sm:items-end">
       {folded !== null && (
@@ -54,6 +57,16 @@ export function Toasts({ toasts, folded, onDismiss, onMarkRead, onOpen }: Props)
               <p dir="auto" className="mt-1 font-semibold wrap-anywhere whitespace-pre-line">{toast.title}</p>
               {toast.body && <p dir="auto" className="mt-0.5 line-clamp-2 text-sm wrap-anywhere whitespace-pre-line text-slate-600 dark:text-slate-300">{toast.body}</p>}
               <div className="mt-1 flex gap-1">
+                {needsSomeone(toast) && (
+                  <button
+                    type="button"
+                    data-testid="toast-acknowledge"
+                    onClick={() => onAcknowledge(toast.id)}
+                    className={ACKNOWLEDGE}
+                  >
+                    Acknowledge
+                  </button>
+                )}
                 <ToastOpen notification={toast} onOpen={() => onOpen(toast.id)} />
                 <button type="button" data-testid="toast-mark-read" onClick={() => onMarkRead(toast.id)} className={ACTION}>
                   Mark read

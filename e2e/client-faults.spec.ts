@@ -211,11 +211,17 @@ test.describe("with short streams and one device per user", () => {
     });
   });
 
-  test("13. planned rotations are silent: the indicator stays Live", async ({ browser }) => {
+  test("13. planned rotations are silent: the indicator stays Live, and no page is fetched, even while an alert waits for someone", async ({ browser }) => {
+    // A dropped stream with such an alert held fetches the page (an acknowledgement made meanwhile is in no log): a rotation must not.
+    const shortAdmin = await signInCookie(short.url, "admin@example.com");
+    expect((await postAs(short.url, "/api/notifications", shortAdmin, { title: "Waiting for someone", severity: "critical", audience: { kind: "user", userId: ALICE } })).status).toBe(201);
     const { context, page } = await aliceLive(browser, undefined, short.url);
     await closing(context, async () => {
+      await expect(page.getByTestId("acknowledge")).toBeVisible();
       let opened = 0;
+      const pagesFetched: string[] = [];
       page.on("request", (r) => r.url().includes("/api/events") && opened++);
+      page.on("request", (r) => new URL(r.url()).pathname === "/api/notifications" && pagesFetched.push(r.url()));
       await page.evaluate(() => {
         const seen: string[] = [];
         (window as unknown as { statuses: string[] }).statuses = seen;
@@ -224,6 +230,7 @@ test.describe("with short streams and one device per user", () => {
       });
       await expect.poll(() => opened, { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
       expect(await page.evaluate(() => (window as unknown as { statuses: string[] }).statuses.filter((s) => s !== "Live"))).toEqual([]);
+      expect(pagesFetched).toEqual([]);
     });
   });
 });

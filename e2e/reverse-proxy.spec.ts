@@ -20,6 +20,16 @@ test.setTimeout(120_000);
 
 const alertmanager = JSON.parse(readFileSync(path.join(__dirname, "../lib/integrations/fixtures/alertmanager-v4.json"), "utf8"));
 
+/**
+ * Caddy's view of an instance, from its active health checker's log since line `from`: up unless its last
+ * word on it was a failed check. Until then Caddy sends it nothing, and stopping the other instance would
+ * leave none ("no upstreams available", 503).
+ */
+function caddySeesUpIn(output: string, port: number, from: number) {
+  const said = output.split("\n").slice(from).filter((line) => line.includes("health_checker") && line.includes(`127.0.0.1:${port}`));
+  return said.length === 0 || said.at(-1)!.includes("host is up");
+}
+
 for (const kind of ["nginx", "caddy"] as const) {
   test.describe(`behind ${kind}`, () => {
     let redis: RedisServer;
@@ -160,12 +170,14 @@ for (const kind of ["nginx", "caddy"] as const) {
           if (sent.status === 201) published.push(title);
         }
       })();
-      // The procedure: restart one instance, wait until it is ready, then the other.
+      // The procedure: restart one instance, wait until it is ready (behind Caddy: until Caddy's own check saw it), then the other.
+      const logFrom = proxy.output().split("\n").length;
       for (const index of [0, 1]) {
         const port = instances[index]!.port;
         await instances[index]!.stop();
         instances[index] = await startNextServer(env, { port });
         expect((await fetch(`http://127.0.0.1:${port}/api/health/ready`)).status).toBe(200);
+        if (kind === "caddy") await until(() => caddySeesUpIn(proxy.output(), port, logFrom));
       }
       sending = false;
       await load;

@@ -37,6 +37,10 @@ test.describe("OpenID Connect", () => {
         OIDC_ADMIN_GROUPS: "ops-admins",
         ADMIN_EMAILS: "admin@example.com",
         ALLOWED_EMAIL_DOMAINS: "example.com",
+        // Mail for escalations only: no sign-in links beside the provider.
+        SMTP_URL: "smtp://127.0.0.1:9",
+        EMAIL_FROM: "alerts@example.com",
+        EMAIL_SIGN_IN: "0",
       },
       { port },
     );
@@ -59,11 +63,14 @@ test.describe("OpenID Connect", () => {
     return { context, page };
   }
 
-  test("the sign-in page offers only the provider: no password form without accounts", async ({ page }) => {
+  test("the sign-in page offers only the provider: no password form without accounts, no email links with EMAIL_SIGN_IN=0", async ({ page }) => {
     await page.goto(`${server.url}/signin`);
     await expect(page.getByTestId("signin-oidc")).toHaveText("Continue with Acme SSO");
     await expect(page.getByTestId("signin-password")).toHaveCount(0);
     await expect(page.getByTestId("signin-link-email")).toHaveCount(0);
+    const asked = await fetch(`${server.url}/api/sign-in/email`, { method: "POST", headers: { origin: server.url, "content-type": "application/json" }, body: JSON.stringify({ email: "alice@example.com" }) });
+    expect(asked.status).toBe(404);
+    expect(await asked.json()).toEqual({ error: "Email sign-in links are off on this deployment." });
   });
 
   test("a verified person signs in as a member; one in OIDC_ADMIN_GROUPS as an admin", async ({ browser }) => {

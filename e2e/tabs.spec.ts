@@ -2,7 +2,8 @@
 // over without loss, fall back to a stream each without Web Locks, alert
 // once, and end together on sign-out. Against `next start` over plain
 // HTTP/1.1, in Debian's Chromium.
-import type { BrowserContext, Page } from "@playwright/test";
+import { chromium, type BrowserContext, type Page } from "@playwright/test";
+import { CHROMIUM_LAUNCH } from "../testing/chromium";
 import { startNextServer, type NextServer } from "../testing/next-server";
 import { signInCookie } from "../testing/session";
 import { collect } from "../testing/sse-reader";
@@ -120,6 +121,32 @@ test("two browsers of one member hold one stream each; a browser without Web Loc
   }
 });
 
+test("reached by plain http under a network name (no secure context: no Web Locks, no randomUUID), each tab holds its own stream and is live", async () => {
+  // A name the browser does not count as trustworthy, as a team's http://notify.internal:3000 would be.
+  const port = new URL(server.url).port;
+  const plainUrl = `http://notify.internal:${port}`;
+  const insecure = await chromium.launch({ ...CHROMIUM_LAUNCH, args: [...CHROMIUM_LAUNCH.args, "--host-resolver-rules=MAP notify.internal 127.0.0.1"] });
+  try {
+    const context = await insecure.newContext();
+    await addCookieHeader(context, plainUrl, await signInCookie(server.url, "bob@example.com"));
+    const pageErrors: string[] = [];
+    const tabs: Page[] = [];
+    for (let i = 0; i < 2; i++) {
+      const page = await context.newPage();
+      page.on("pageerror", (error) => pageErrors.push(error.message));
+      await page.goto(`${plainUrl}/`);
+      expect(await page.evaluate(() => [window.isSecureContext, typeof navigator.locks])).toEqual([false, "undefined"]);
+      tabs.push(page);
+    }
+    for (const page of tabs) await expect(page.getByTestId("connection-status")).toHaveText("Live");
+    await publish("over plain http");
+    for (const page of tabs) await expect(cardsTitled(page, "over plain http")).toHaveCount(1);
+    expect(pageErrors).toEqual([]);
+  } finally {
+    await insecure.close();
+  }
+});
+
 test("a new notification toasts only in the tab the person is looking at", async ({ browser }) => {
   const { context } = await signedIn(browser, "alice@example.com");
   try {
@@ -149,6 +176,37 @@ test("a frozen tab hands the stream on, and catches up once when it wakes", asyn
     await publish("after waking");
     for (const page of [leader, follower]) await expect(cardsTitled(page, "after waking")).toHaveCount(1);
     await expect.poll(streams).toBe(1);
+  } finally {
+    await context.close();
+  }
+});
+
+test("a tab paused while another marks all read shows them read once it runs again (what the channel carried meanwhile is lost)", async ({ browser }) => {
+  const { context, cookie } = await signedIn(browser, "alice@example.com");
+  try {
+    // One after the other, so the first holds the stream (opened together, either may take the lock first).
+    const [leader] = (await openTabs(context, 1)) as [Page];
+    const [follower] = (await openTabs(context, 1)) as [Page];
+    const paused = await context.newCDPSession(follower);
+    await paused.send("Debugger.enable");
+    const pausedNow = new Promise((resolve) => paused.once("Debugger.paused", resolve));
+    await paused.send("Debugger.pause");
+    // The relayed notification runs the follower's script, which stops there.
+    await publish("before the marks");
+    await pausedNow;
+    await expect(cardsTitled(leader, "before the marks")).toHaveCount(1);
+    const read = await fetch(`${server.url}/api/notifications/read`, {
+      method: "POST",
+      headers: { cookie, origin: server.url, "content-type": "application/json" },
+      body: JSON.stringify({ all: true }),
+    });
+    expect(read.status).toBe(200);
+    await expect(leader.getByTestId("bell-badge")).toHaveCount(0);
+    await paused.send("Debugger.resume");
+    await paused.send("Debugger.disable");
+    // Nothing more is published: the leader's next "alive" (on a heartbeat) is what tells the follower it missed some.
+    await expect(follower.getByTestId("bell-badge")).toHaveCount(0, { timeout: 30_000 });
+    await expect(follower.locator('[data-testid="notification-item"][data-read="false"]')).toHaveCount(0);
   } finally {
     await context.close();
   }

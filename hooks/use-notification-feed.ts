@@ -31,11 +31,12 @@ export function useNotificationFeed(
     lastEventId: source.resumeId(),
     onMessage: source.onMessage,
   });
+  useEffect(() => source.streamStatus(stream.status), [source, stream.status]);
 
   /** The bell's menu opened on what this render shows. */
   const newestShown = feed.items[0]?.id ?? null;
   const markSeen = useCallback(() => source.markSeen(newestShown), [source, newestShown]);
 
-  const { markRead, markUnread, archive, unarchive, snooze, loadMore, retry } = source;
-  return { feed, stream, markRead, markUnread, markSeen, archive, unarchive, snooze, loadMore, retry };
+  const { markRead, markUnread, archive, unarchive, snooze, acknowledge, loadMore, retry } = source;
+  return { feed, stream, markRead, markUnread, markSeen, archive, unarchive, snooze, acknowledge, loadMore, retry };
 }

@@ -2,6 +2,7 @@ import { AppShell } from "@/components/app-shell";
 import { ChannelFollows } from "@/components/channel-follows";
 import { DesktopNotificationsSetting } from "@/components/desktop-notifications-setting";
 import { MuteSettings } from "@/components/mute-settings";
+import { PushDeviceSetting } from "@/components/push-device-setting";
 import { TokenManager } from "@/components/token-manager";
 import { requireUser } from "@/lib/auth/session";
 
@@ -15,6 +16,7 @@ export default async function SettingsPage() {
           <ChannelFollows />
           <MuteSettings />
           <DesktopNotificationsSetting />
+          <PushDeviceSetting />
         </div>
       </div>
     </AppShell>

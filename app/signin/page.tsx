@@ -11,7 +11,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const refused = refusal(params.error);
   if (await getCurrentUser()) redirect(callbackUrl);
   const oauth = authOptions.providers.filter((p) => p.type === "oauth").map((p) => ({ id: p.id, name: p.name }));
-  const { demoUsers, production, emailLinks } = config();
+  const { demoUsers, production, emailSignIn } = config();
   return (
     <main className="grid min-h-screen place-items-center px-4">
       <div className="w-full max-w-sm">
@@ -26,7 +26,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
             {refused}
           </p>
         )}
-        <SignInForm callbackUrl={callbackUrl} oauthProviders={oauth} password={demoUsers} emailLinks={emailLinks !== null} />
+        <SignInForm callbackUrl={callbackUrl} oauthProviders={oauth} password={demoUsers} emailLinks={emailSignIn} />
         {demoUsers && !production && (
           <p className="mt-4 rounded-lg bg-slate-100 p-3 text-xs text-slate-600 dark:bg-slate-900 dark:text-slate-400">
             Demo accounts: admin@example.com (admin), alice@example.com and bob@example.com (members). The password is in your DEMO_PASSWORD setting, &quot;demo&quot; by default.

@@ -12,6 +12,8 @@ export const CATEGORIES = [
   "signOutChecks",
   "admin",
   "publish",
+  "push",
+  "escalation",
   "other",
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -23,6 +25,9 @@ export function categoryOf(billedAs: string): Category {
   const second = parts[2]?.startsWith("#") ? "" : (parts[2] ?? "");
   const scriptArgs = parts.at(-1)?.startsWith("#") ? Number(parts.at(-1)!.slice(1)) : null;
   if (command === "SUBSCRIBE" || command === "PSUBSCRIBE") return "subscription";
+  // Who is pushed: the subscriptions and their severities, and the mutes of those a push or an escalation reaches.
+  if (first === "ntf:push-people" || first === "ntf:push-severities" || (command.startsWith("EVAL") && first.startsWith("ntf:prefs:"))) return "push";
+  if (first.startsWith("ntf:ack:") || first === "ntf:due" || first === "ntf:people" || first === "ntf:esc-defaults" || first.startsWith("ntf:esc-log:")) return "escalation";
   if (first.startsWith("ntf:stream-") || first.startsWith("ntf:rl:connect")) return "admission";
   if (first.startsWith("ntf:alive:") || first === "ntf:presence" || first === "ntf:delivered") return "presence";
   if (first.startsWith("ntf:revoked:")) return "signOutChecks";
@@ -47,7 +52,7 @@ export function categoryOf(billedAs: string): Category {
   if (command === "PUBLISH" && first === "ntf:bus") return "marks";
   // A new stream's `connected` says the inbox version (GET); a mark moves it on (INCRBY, with the mark).
   if (command === "GET" && first.startsWith("ntf:inbox-version:")) return "resume";
-  if (["ntf:rl:read", "ntf:read:", "ntf:seen-upto:", "ntf:archived", "ntf:inbox-version:", "ntf:prefs:"].some((p) => first.startsWith(p))) return "marks";
+  if (["ntf:rl:read", "ntf:read:", "ntf:unread:", "ntf:snoozed:", "ntf:unarchived:", "ntf:seen-upto:", "ntf:archived", "ntf:inbox-version:", "ntf:prefs:"].some((p) => first.startsWith(p))) return "marks";
   // The log alone: the ids an acknowledgement or mark names (a script with them as arguments), the admin's
   // alert list (XREVRANGE), or a resume's stream info (a script without arguments) and range.
   if (first === "ntf:log") return scriptArgs ? "acknowledgements" : command === "XREVRANGE" ? "admin" : "resume";

@@ -4,7 +4,10 @@
 //
 // A day is assembled from measured parts, each in real time with the product's real timers:
 //   quiet:  PEOPLE browsers hold their streams (rotating at SSE_MAX_DURATION_S, resuming by id), nothing sent;
-//   alerts: ALERTS published, every browser acknowledges them, some read them or open the bell;
+//   alerts: ALERTS published, every browser acknowledges them, some read them or open the bell; every
+//           person has a device subscribed to Web Push (a real push service run locally), so each
+//           error alert is pushed to all of them; those fire with a 10 s escalation, half of them
+//           acknowledged ("I'm on it"), the other half escalating through both steps;
 //   admin-open: one admin opens /admin in Chromium, until its polls have backed off (what an opening, or
 //           a publish waking them, costs);
 //   admin:  the page left open (its rate all day);
@@ -12,12 +15,14 @@
 // Each part's cost beyond the quiet rate is its own; the day is quiet × stream-minutes + the rest × how
 // often it happens. Writes bench/results/team-day.json.
 import { randomUUID } from "node:crypto";
+import webpush from "web-push";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { encode } from "next-auth/jwt";
 import { chromium } from "@playwright/test";
 import { CHROMIUM_LAUNCH } from "../../testing/chromium";
 import { startNextServer, TEST_SECRET, type NextServer } from "../../testing/next-server";
+import { startPushService } from "../../testing/push-service";
 import { signInCookie } from "../../testing/session";
 import { PRODUCT_SOURCES, ensureBuilt } from "../build";
 import { InfraManager } from "../infra";
@@ -42,10 +47,16 @@ interface Options {
   detail: boolean;
 }
 
-/** What the day is made of (the issue's team): 50 people, 8 hours, 22 workdays, 20 alerts a day, one admin, 4 instance restarts a day. */
+/**
+ * What the day is made of (the issue's team): 50 people, 8 hours, 22 workdays, 20 alerts a day (every
+ * fourth an error that pushes and may escalate: every eighth acknowledged, the others escalating), one
+ * admin, 4 instance restarts a day.
+ */
 const DAY = { hoursPerDay: 8, workdaysPerMonth: 22, alertsPerDay: 20, adminHoursPerDay: 8, adminOpensPerDay: 4, instanceRestartsPerDay: 4 };
 /** Long enough for /admin's polls to back off from every 2–3 s to their slowest (hooks/use-polled.ts). */
 const ADMIN_SETTLE_MS = 4 * 60_000;
+/** The shortest escalation there is: both steps fall inside the alerts part. */
+const ESCALATE_AFTER_S = 10;
 
 function parse(argv: string[]): Options {
   const value = (name: string) => {
@@ -88,12 +99,18 @@ async function main() {
   ensureBuilt(ROOT, ROOT, PRODUCT_SOURCES, options.noBuild);
   const infra = new InfraManager(ROOT);
   const { redis, meter, upstash } = await infra.get();
+  const pushService = await startPushService();
+  const vapid = webpush.generateVAPIDKeys();
   const billing = (reset = false) => billedSince(upstash, reset, !reset && options.detail);
   const env = (i: number) => ({
     UPSTASH_REDIS_REST_URL: options.mode === "upstash" ? upstash.url : "",
     UPSTASH_REDIS_REST_TOKEN: options.mode === "upstash" ? upstash.token : "",
     REDIS_URL: options.mode === "redis" ? redis.url : "",
     INSTANCE_ID: `team-${i}`,
+    VAPID_PUBLIC_KEY: vapid.publicKey,
+    VAPID_PRIVATE_KEY: vapid.privateKey,
+    VAPID_SUBJECT: "mailto:bench@example.com",
+    PUSH_SERVICE_ORIGINS: pushService.origin,
     RATE_PUBLISH_PER_MIN: "100000",
     RATE_CONNECT_PER_MIN: "100000",
     RATE_READ_PER_MIN: "100000",
@@ -108,18 +125,38 @@ async function main() {
   try {
     const admin = await signInCookie(urls[0]!, "admin@example.com");
     const cookieName = /(?:^|; )((?:__Secure-)?next-auth\.session-token)=/.exec(admin)![1]!;
+    const cookies: string[] = [];
     for (let i = 0; i < options.people; i++) {
-      browsers.push(new SimulatedBrowser({ urls, cookie: await memberCookie(i, cookieName), browserId: `team-browser-${i}`, reads: i % 3 === 0, opensBell: i % 5 === 0 }));
+      cookies.push(await memberCookie(i, cookieName));
+      browsers.push(new SimulatedBrowser({ urls, cookie: cookies[i]!, browserId: `team-browser-${i}`, reads: i % 3 === 0, opensBell: i % 5 === 0 }));
     }
-    // Yesterday's alerts: the feed has history, so a stream resumes from an id (as a dashboard in use does).
-    const publish = async (i: number, title: string) => {
+    // Everyone's device says "Notify this device" once (not a daily cost: counted apart).
+    await billing(true);
+    for (const [i, cookie] of cookies.entries()) {
+      const { subscription } = await pushService.subscribe(vapid.publicKey);
       const url = urls[i % urls.length]!;
+      const res = await fetch(`${url}/api/push/subscriptions`, { method: "POST", headers: { cookie, origin: url, "content-type": "application/json" }, body: JSON.stringify(subscription) });
+      if (res.status !== 201) throw new Error(`push subscription: ${res.status} ${await res.text()}`);
+    }
+    const subscribing = await billing();
+    const billedPerSubscription = Object.values(subscribing).reduce((a, b) => a + b, 0) / cookies.length;
+    // Yesterday's alerts: the feed has history, so a stream resumes from an id (as a dashboard in use does).
+    const publish = async (i: number, title: string, escalating = false) => {
+      const url = urls[i % urls.length]!;
+      const error = i % 4 === 0;
       const res = await fetch(`${url}/api/notifications`, {
         method: "POST",
         headers: { cookie: admin, origin: url, "content-type": "application/json" },
-        body: JSON.stringify({ audience: { kind: "all" }, title, body: "Something the team should see.", severity: i % 4 === 0 ? "error" : "warning" }),
+        body: JSON.stringify({
+          audience: { kind: "all" },
+          title,
+          body: "Something the team should see.",
+          severity: error ? "error" : "warning",
+          ...(error && escalating ? { status: "firing", collapseKey: `bench:${title}`, escalateAfter: `${ESCALATE_AFTER_S}s` } : {}),
+        }),
       });
       if (res.status !== 201) throw new Error(`publish: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { id: string }).id;
     };
     for (let i = 0; i < 5; i++) await publish(i, `Yesterday ${i}`);
     // The morning: people arrive over half a minute.
@@ -163,11 +200,18 @@ async function main() {
     const alerts = await phase("alerts", async () => {
       const acksBefore = browsers.reduce((n, b) => n + b.tally.acks, 0);
       for (let i = 0; i < DAY.alertsPerDay; i++) {
-        await publish(i, `Alert ${i}`);
+        const id = await publish(i, `Alert ${i}`, true);
+        // Someone is on every other error alert; the rest escalate.
+        if (i % 8 === 0) {
+          const url = urls[0]!;
+          const res = await fetch(`${url}/api/alerts/${id}/acknowledge`, { method: "POST", headers: { cookie: cookies[0]!, origin: url } });
+          if (res.status !== 200) throw new Error(`acknowledge: ${res.status} ${await res.text()}`);
+        }
         await sleep(3_000);
       }
       await until(() => browsers.reduce((n, b) => n + b.tally.acks, 0) - acksBefore >= browsers.length, "acknowledgements");
-      await sleep(5_000);
+      // Both steps of the last escalation (ESCALATE_AFTER_S apart), and the due-time set's polls meanwhile.
+      await sleep(2 * ESCALATE_AFTER_S * 1000 + 5_000);
     });
 
     // The admin opens /admin (its burst of fast polls, until they back off), then leaves it open (its rate).
@@ -220,6 +264,13 @@ async function main() {
       billedPerDay: day.billedPerDay,
       billedPerMonth: day.billedPerDay * DAY.workdaysPerMonth,
       where: day.where,
+      /** Once per device, not a daily cost. */
+      billedPerPushSubscription: round(billedPerSubscription, 2),
+      pushSubscriptions: cookies.length,
+      /** Of the alerts a day: error ones pushed to every device, acknowledged, or escalated (two steps each). */
+      pushedAlertsPerDay: Math.ceil(DAY.alertsPerDay / 4),
+      acknowledgedPerDay: Math.ceil(DAY.alertsPerDay / 8),
+      escalatedPerDay: Math.ceil(DAY.alertsPerDay / 4) - Math.ceil(DAY.alertsPerDay / 8),
       parts: { quiet, alerts, adminOpen, admin: adminPhase, scale },
       measuredAt: new Date().toISOString(),
     };
@@ -232,6 +283,7 @@ async function main() {
     await chrome.close();
     await Promise.all(servers.map((s) => s.stop()));
     await infra.stop();
+    await pushService.stop();
     await stopDescendants();
   }
 }

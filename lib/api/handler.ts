@@ -12,6 +12,7 @@ import { scopeAllows } from "../auth/tokens";
 import type { SessionUser, TokenScope } from "../shared/types";
 import { config } from "../server/config";
 import { metrics, routeLabel } from "../server/metrics";
+import { publicOrigin } from "../server/public-origin";
 import { transportSecurityHeader } from "../server/transport-security";
 import { ApiError, errorResponse, forbidden, tooMany, unauthorized } from "../server/errors";
 import { getStores } from "../store";
@@ -129,9 +130,8 @@ export function assertSameOrigin(req: NextRequest) {
   const origin = req.headers.get("origin");
   if (origin === null) return;
   const seen = urlOrNull(origin);
-  const configured = process.env.NEXTAUTH_URL;
-  if (configured) {
-    const expected = new URL(configured).origin;
+  const expected = publicOrigin();
+  if (expected) {
     if (seen?.origin === expected) return;
     throw new ApiError(403, `This request came from ${origin}, not from this app's origin ${expected} (NEXTAUTH_URL). If people open the app at ${origin}, set NEXTAUTH_URL to it.`);
   }

@@ -9,8 +9,9 @@
 // it up.
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
-import nodemailer from "nodemailer";
 import { config } from "../server/config";
+import { sendMail } from "../server/mail";
+import { publicOrigin } from "../server/public-origin";
 import { tooMany } from "../server/errors";
 import { getStores } from "../store";
 import { maySignIn } from "./allow";
@@ -32,8 +33,7 @@ const hashOf = (token: string) => createHash("sha256").update(token).digest("bas
  * reason.
  */
 export async function sendSignInLink(address: string, clientAddress: string, callbackPath: string): Promise<void> {
-  const links = config().emailLinks;
-  if (!links) return;
+  if (!config().emailSignIn) return;
   const limits = getStores().limits;
   const [perAddress, perClient] = await Promise.all([
     limits.rateLimit(`email-link:${address}`, LINKS_PER_ADDRESS, LINK_WINDOW_S),
@@ -44,11 +44,12 @@ export async function sendSignInLink(address: string, clientAddress: string, cal
   if (!maySignIn(address)) return;
   const token = randomBytes(32).toString("base64url");
   await getStores().credentials.keepSignInLink(hashOf(token), address, LINK_TTL_MS);
-  const url = new URL("/signin/email", publicOrigin());
+  const origin = publicOrigin();
+  if (!origin) throw new Error("NEXTAUTH_URL is not set: email sign-in links need the deployment's public URL.");
+  const url = new URL("/signin/email", origin);
   url.searchParams.set("token", token);
   url.searchParams.set("callbackUrl", callbackPath);
-  await nodemailer.createTransport(links.smtpUrl).sendMail({
-    from: links.from,
+  await sendMail({
     to: address,
     subject: "Your sign-in link",
     text: `Sign in to Live notifications:\n\n${url}\n\nThe link works once, within ${LINK_TTL_MS / 60_000} minutes. If you did not ask for it, ignore this email.\n`,
@@ -59,11 +60,4 @@ export async function sendSignInLink(address: string, clientAddress: string, cal
 export async function takeSignInLink(token: string): Promise<string | null> {
   if (!/^[\w-]{43}$/.test(token)) return null;
   return getStores().credentials.takeSignInLink(hashOf(token));
-}
-
-/** Where links point: the deployment's public URL (NEXTAUTH_URL, which next-auth needs anyway). */
-function publicOrigin(): string {
-  const url = process.env.NEXTAUTH_URL;
-  if (!url) throw new Error("NEXTAUTH_URL is not set: email sign-in links need the deployment's public URL.");
-  return new URL(url).origin;
 }

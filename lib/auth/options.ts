@@ -128,7 +128,7 @@ export const authOptions: NextAuthOptions = {
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
   pages: { signIn: "/signin" },
   providers: [
-    ...(config().emailLinks ? [emailLinkProvider] : []),
+    ...(config().emailSignIn ? [emailLinkProvider] : []),
     ...(config().demoUsers ? [passwordProvider()] : []),
     ...oauthProviders(),
   ],
@@ -161,6 +161,7 @@ export const authOptions: NextAuthOptions = {
         // Someone new follows the channels followed by default from now on (lib/store/directory/types.ts),
         // before their first stream is admitted with what is stored.
         await getStores().directory.getFollowing(sessionUser.id);
+        await getStores().directory.rememberPerson({ id: sessionUser.id, email: address, name: sessionUser.name, role: sessionUser.role, ...(adminByGroup ? { adminByGroup } : {}) });
         return token;
       }
       // Every page (getServerSession) and every re-issue of the cookie comes

@@ -4,6 +4,8 @@
 // the platform never reports that the old request closed). Tabs that each
 // hold their own stream (no tab sharing, or a token) use an id of their own,
 // or they would replace each other.
+import { randomId } from "./random-id";
+
 const BROWSER_KEY = "ntf-browser";
 
 let memoryBrowserId: string | undefined;
@@ -11,14 +13,14 @@ let memoryBrowserId: string | undefined;
 export function sharedBrowserId(): string {
   try {
     let id = localStorage.getItem(BROWSER_KEY);
-    if (!id) localStorage.setItem(BROWSER_KEY, (id = crypto.randomUUID()));
+    if (!id) localStorage.setItem(BROWSER_KEY, (id = randomId()));
     return id;
   } catch {
-    return (memoryBrowserId ??= crypto.randomUUID());
+    return (memoryBrowserId ??= randomId());
   }
 }
 
 /** An id for one page's own stream. */
 export function pageStreamId(): string {
-  return crypto.randomUUID();
+  return randomId();
 }

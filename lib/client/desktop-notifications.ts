@@ -7,6 +7,9 @@
 // show the same one make one desktop notification.
 import type { Notification as AppNotification } from "../shared/types";
 
+/** What a person reads when the browser refuses this site notifications (desktop ones and pushes alike). */
+export const NOTIFICATIONS_BLOCKED = "The browser blocked notifications for this site; allow them in its site settings.";
+
 export function desktopNotificationsSupported(): boolean {
   return typeof window !== "undefined" && "Notification" in window;
 }

@@ -8,11 +8,13 @@
 // its counts equal the server's; also when the server restarts with an empty
 // history (an embedded store) while requests, replies and events are on their
 // way. The client side is feed-state.ts driven the way lib/client/feed.ts
-// drives it.
+// drives it. A page is read as the server reads it: its counts first, its
+// items in a later step (read the other way round, the property fails in
+// two steps: a page's read begins, a publish, quiet).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { collapseScope } from "../shared/audience";
-import { compareIds } from "../shared/ids";
+import { compareIds, isNewerId } from "../shared/ids";
 import { isMuted, NO_PREFERENCES } from "../shared/preferences";
 import { FIRST_PAGE_SIZE, type InboxCounts, type Notification, type NotificationPage, type NotificationWithRead, type Preferences } from "../shared/types";
 import {
@@ -148,6 +150,27 @@ class ModelServer {
     };
   }
 
+  /** This server as a page's reading of it starts: the person's inbox state and the counts it answers. */
+  snapshot(): ModelServer {
+    const copy = new ModelServer(this.ms, this.now);
+    copy.items = this.items.map((i) => ({ ...i }));
+    copy.version = this.version;
+    copy.preferences = this.preferences;
+    return copy;
+  }
+
+  /**
+   * The page of a read that took this snapshot's counts and now reads the items of `current`, as
+   * lib/notifications/history.ts does: what was published since is on it, with the marks of the snapshot
+   * (unread), and is newer than its counts' `unreadAsOf`.
+   */
+  pageReadOn(current: ModelServer): NotificationPage {
+    const counted = this.items.at(-1)?.id ?? null;
+    const view = this.snapshot();
+    view.items.push(...current.items.filter((i) => isNewerId(i.id, counted)).map((i) => ({ ...i, read: false, seen: false, archived: false, snoozedUntil: null })));
+    return { ...view.page(), ...this.counts(), newestId: counted };
+  }
+
   page(): NotificationPage {
     const items = this.visible()
       .slice(0, PAGE)
@@ -202,7 +225,8 @@ class ModelServer {
   }
 }
 
-type Request = { kind: "page"; askedIn: number } | { kind: "change"; change: Change; undo: LocalChange };
+/** A page request; `counted`: its counts are read (on `server`), its items not yet. */
+type Request = { kind: "page"; askedIn: number; counted?: { server: ModelServer; snapshot: ModelServer } } | { kind: "change"; change: Change; undo: LocalChange };
 type Reply =
   | { kind: "page"; page: NotificationPage; askedIn: number }
   | { kind: "change"; counts: InboxCounts; undo: LocalChange; change: Change; ids: string[] }
@@ -350,7 +374,12 @@ function run(steps: Step[]) {
   const serve = (index: number, fail: boolean) => {
     const [request] = client.requests.splice(index, 1);
     if (!request) return;
-    if (request.kind === "page") return void client.replies.push({ kind: "page", page: server.page(), askedIn: request.askedIn });
+    if (request.kind === "page") {
+      // Counts first, items in a later step: publishes, changes and other requests may come between. A restart
+      // between them: the request starts again on the new process.
+      if (request.counted?.server !== server) return void client.requests.push({ ...request, counted: { server, snapshot: server.snapshot() } });
+      return void client.replies.push({ kind: "page", page: request.counted.snapshot.pageReadOn(server), askedIn: request.askedIn });
+    }
     if (fail) return void client.replies.push({ kind: "failed", undo: request.undo });
     const { counts, ids, event } = server.apply(request.change);
     client.events.push(event);

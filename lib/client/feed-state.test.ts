@@ -1,11 +1,13 @@
 // The feed's merge rules: whatever order live events, history pages, read
 // events and replies arrive in, nothing is lost or doubled and the unread
 // count equals the server's.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { NO_PREFERENCES } from "../shared/preferences";
 import type { Notification, NotificationPage, NotificationWithRead } from "../shared/types";
 import {
   addLive,
+  applyAcknowledgedEvent,
   appendOlderPage,
   applyCount,
   applyArchivedEvent,
@@ -81,6 +83,19 @@ describe("feed state", () => {
     feed = addLive(feed, n(12));
     expect(feed.unreadCount).toBe(4);
     expect(addLive(feed, n(12))).toBe(feed);
+  });
+
+  // The server counts before it reads the items (lib/notifications/history.ts): more than a page published in
+  // between leaves a page wholly newer than its counts, over ones it neither holds nor counts; those arrive live.
+  it("a page wholly newer than its counts: what arrives live below it is held in order and counted once", () => {
+    const live = [6, 7, 8, 9, 10, ...Array.from({ length: 30 }, (_, k) => 11 + k)];
+    let feed = addLive(mergeFirstPage(emptyFeed, page([2], 1, 2)), n(6));
+    // Counted when only 2 was there; 6 to 40 came while the items were read, and 6 was heard before the reply.
+    feed = mergeFirstPage(feed, page(Array.from({ length: 30 }, (_, k) => 40 - k), 1, 2, "11-0"));
+    expect(ids(feed)).toEqual([...Array.from({ length: 30 }, (_, k) => 40 - k), 6]);
+    for (const ms of live) feed = addLive(feed, n(ms));
+    expect(ids(feed)).toEqual(Array.from({ length: 35 }, (_, k) => 40 - k));
+    expect([feed.unreadCount, feed.unseenCount]).toEqual([36, 36]);
   });
 
   it("keeps a live notification that a slow refetch does not have (merge, never replace)", () => {
@@ -256,5 +271,32 @@ describe("archive all read while a read made here is on its way", () => {
     expect(heard.resync).toBe(pending.resync + 1);
     // With nothing in flight the read marks shown are the server's: no refetch.
     expect(applyArchivedEvent(feed, { allRead: true, ...counts }).resync).toBe(feed.resync);
+  });
+});
+
+describe("acknowledgements", () => {
+  const firing = (ms: number): NotificationWithRead => ({ ...item(ms), severity: "critical", status: "firing" });
+  const alice = { userId: "u_alice", name: "Alice", at: "2026-12-06T10:04:00.000Z" };
+
+  it("whatever order the event, the live alert and pages read before or after it arrive in, the alert ends acknowledged, once", () => {
+    type Arrival = "event" | "live" | "pageBefore" | "pageAfter";
+    fc.assert(
+      fc.property(fc.shuffledSubarray<Arrival>(["event", "live", "pageBefore", "pageAfter"], { minLength: 1 }), (arrivals) => {
+        let feed = mergeFirstPage(emptyFeed, page([], 0, null));
+        for (const arrival of arrivals) {
+          if (arrival === "event") feed = applyAcknowledgedEvent(feed, { id: "10-0", acknowledgement: alice });
+          if (arrival === "live") feed = addLive(feed, firing(10));
+          if (arrival === "pageBefore") feed = mergeFirstPage(feed, { ...page([], 1, 10), items: [firing(10)] });
+          if (arrival === "pageAfter") feed = mergeFirstPage(feed, { ...page([], 1, 10), items: [{ ...firing(10), acknowledgement: alice }] });
+        }
+        const held = feed.items.filter((i) => i.id === "10-0");
+        expect(held.length).toBeLessThanOrEqual(1);
+        // Held, and told by the event or by a page read after it: acknowledged. Only a live arrival after the event can lose it
+        // (the event found nothing to mark), until the next page.
+        const told = arrivals.includes("pageAfter") || (arrivals.includes("event") && arrivals.indexOf("event") > Math.min(...(["live", "pageBefore"] as const).map((a) => (arrivals.includes(a) ? arrivals.indexOf(a) : Infinity))));
+        if (held.length && told) expect(held[0]!.acknowledgement).toEqual(alice);
+        if (!arrivals.includes("event") && !arrivals.includes("pageAfter")) expect(held[0]?.acknowledgement).toBeUndefined();
+      }),
+    );
   });
 });

@@ -33,6 +33,7 @@ import { isExpired } from "../shared/expiry";
 import { threadAfter } from "../shared/threads";
 import {
   FIRST_PAGE_SIZE,
+  type AcknowledgedEventData,
   type ArchivedEventData,
   type InboxCounts,
   type Notification,
@@ -203,7 +204,11 @@ export function mergeFirstPage(feed: FeedState, page: NotificationPage, askedIn 
   const joins = current && page.nextCursor !== null && oldest !== null && feed.items.some((i) => i.id === oldest);
   const older = joins ? feed.items.filter((i) => compareIds(i.id, oldest) < 0) : [];
   // What the page's preferences mute (held from before they changed) goes; the page itself holds none.
-  const all = [...liveNewer, ...page.items, ...older].filter((i) => !isMuted(i, page.preferences));
+  // An acknowledgement heard live stands: the page may have been read before it (one is never taken back).
+  const acknowledged = new Map(feed.items.flatMap((i) => (i.acknowledgement ? [[i.id, i.acknowledgement] as const] : [])));
+  const withHeld = (i: NotificationWithRead) => (!i.acknowledgement && acknowledged.has(i.id) ? { ...i, acknowledgement: acknowledged.get(i.id)! } : i);
+  // Sorted: the page may hold items newer than ones heard live (it counts before it reads its items).
+  const all = sortNewestFirst([...liveNewer, ...page.items.map(withHeld), ...older].filter((i) => !isMuted(i, page.preferences)));
   const items = newestPerScope(all);
   const merged: FeedState = {
     ...feed,
@@ -248,8 +253,8 @@ export function applyCount(feed: FeedState, counts: InboxCounts): FeedState {
     unreadCount += unreadOf(item);
     unseenCount += unseenOf(item);
   }
-  const newestHeld = feed.items[0]?.id ?? null;
-  const countAsOf = newestHeld !== null && newer(newestHeld, counts.unreadAsOf) ? newestHeld : counts.unreadAsOf;
+  // Not the newest held: one newer than the counts that is not held is in no count yet, and is counted when it arrives.
+  const countAsOf = counts.unreadAsOf;
   return missed
     ? { ...feed, unreadCount, unseenCount, countAsOf, resync: feed.resync + 1 }
     : { ...feed, unreadCount, unseenCount, countAsOf, version: counts.version };
@@ -522,4 +527,10 @@ function bound(feed: FeedState): FeedState {
 /** A count as a badge or title shows it: the server counts up to 100 (lib/notifications/counts.ts), so from 100 on it is "99+". */
 export function countLabel(count: number): string {
   return count > 99 ? "99+" : String(count);
+}
+
+/** An `acknowledged` event, or the answer to this person's own: who is on that alert, wherever it is held. */
+export function applyAcknowledgedEvent(feed: FeedState, { id, acknowledgement }: AcknowledgedEventData): FeedState {
+  const mark = (list: NotificationWithRead[]) => (list.some((i) => i.id === id) ? list.map((i) => (i.id === id ? { ...i, acknowledgement } : i)) : list);
+  return { ...feed, items: mark(feed.items), snoozed: mark(feed.snoozed) };
 }

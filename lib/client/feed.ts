@@ -10,6 +10,9 @@ import { nextExpiry } from "../shared/expiry";
 import { isMuted } from "../shared/preferences";
 import {
   FIRST_PAGE_SIZE,
+  needsSomeone,
+  type AcknowledgedEventData,
+  type Acknowledgement,
   type ArchivedEventData,
   type ConnectedEventData,
   type InboxCounts,
@@ -33,6 +36,7 @@ import {
   applySeenEvent,
   applySnoozedEvent,
   applyUnarchivedEvent,
+  applyAcknowledgedEvent,
   applyUnreadEvent,
   archiveLocally,
   awaitServer,
@@ -53,10 +57,11 @@ import {
   type LocalChange,
 } from "./feed-state";
 import { backoffDelay } from "./sse-connection";
+import type { SSEStatus } from "./sse-types";
 
 /** The feed's pages: none of what the person muted. */
 const FEED_PAGE = `/api/notifications?limit=${FIRST_PAGE_SIZE}&muted=0`;
-export const FEED_STREAM_EVENTS = ["connected", "notification", "read", "unread", "seen", "archived", "unarchived", "snoozed", "preferences", "reset", "store"] as const;
+export const FEED_STREAM_EVENTS = ["connected", "notification", "read", "unread", "seen", "archived", "unarchived", "snoozed", "acknowledged", "preferences", "reset", "store"] as const;
 const HISTORY_RETRY_BASE_MS = 2_000;
 /** setTimeout's longest delay (about 24 days; a longer one would fire at once): a later expiry is timed again when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -107,6 +112,16 @@ export class NotificationFeed {
   ) {
     if (firstPage) this.state = mergeFirstPage(emptyFeed, firstPage);
   }
+
+  /** The stream's status as last told (streamStatus), and whether it went down since the last `connected`. */
+  private streamStatusWas: SSEStatus | null = null;
+  private streamWasDown = false;
+
+  /** The browser's stream opened, went down or closed (a planned rotation stays open). */
+  readonly streamStatus = (status: SSEStatus) => {
+    if (this.streamStatusWas === "open" && status !== "open") this.streamWasDown = true;
+    this.streamStatusWas = status;
+  };
 
   /** The server's clock less this browser's (from `connected`): a snooze ends by the server's clock. */
   private serverClockOffsetMs = 0;
@@ -165,9 +180,13 @@ export class NotificationFeed {
         // Admitted: the server reached its store for it, and the network is back for what failed to reach it.
         this.update((f) => (f.storeReachable ? f : { ...f, storeReachable: true }));
         this.networkBack();
-        // A planned rotation or a short drop: the stream resumes by id, and no mark changed meanwhile.
+        // A planned rotation or a short drop: the stream resumes by id, and no mark changed meanwhile. Unless the
+        // stream was down while an alert held here waited for someone: an acknowledgement is told live only, never
+        // resumed from the log (a planned rotation, whose gap is a moment, fetches no page for it: each costs one).
         const { version, items } = this.state;
-        if (items.length && version >= 0 && data.inboxVersion === version) return;
+        const acknowledgementsMissed = this.streamWasDown && items.some((i) => needsSomeone(i) && !i.acknowledgement);
+        this.streamWasDown = false;
+        if (items.length && version >= 0 && data.inboxVersion === version && !acknowledgementsMissed) return;
         return void this.sync();
       }
       case "notification": {
@@ -192,6 +211,8 @@ export class NotificationFeed {
         return this.update((f) => applyUnarchivedEvent(f, message.data as InboxCounts));
       case "snoozed":
         return this.update((f) => applySnoozedEvent(f, message.data as SnoozedEventData));
+      case "acknowledged":
+        return this.update((f) => applyAcknowledgedEvent(f, message.data as AcknowledgedEventData));
       case "preferences": {
         const data = message.data as PreferencesEventData;
         return this.update((f) => applyPreferencesEvent(f, data));
@@ -229,6 +250,16 @@ export class NotificationFeed {
   /** Snoozes until an ISO time; null brings them back now. */
   readonly snooze = (ids: string[], until: string | null) =>
     this.act((f) => (until === null ? awaitServer(f) : snoozeLocally(f, ids, until)), "/api/notifications/snooze", { ids, until });
+
+  /** "I'm on it": the card shows who is on it once the server answers (the first acknowledgement, maybe another's). */
+  readonly acknowledge = async (id: string) => {
+    try {
+      const { acknowledgement } = await apiFetch<{ acknowledgement: Acknowledgement }>(`/api/alerts/${encodeURIComponent(id)}/acknowledge`, { method: "POST" });
+      this.update((f) => applyAcknowledgedEvent(f, { id, acknowledgement }));
+    } catch (error) {
+      this.update((f) => ({ ...f, actionError: (error as Error).message }));
+    }
+  };
 
   readonly loadMore = async () => {
     const cursor = this.state.nextCursor;

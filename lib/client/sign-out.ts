@@ -4,6 +4,7 @@
 // its stream and leaves all the same.)
 import { ApiClientError } from "./api-client";
 import { forgetDisplayed } from "./display-acks";
+import { unsubscribeThisDevice } from "./push-device";
 import type { ApiErrorBody } from "../shared/types";
 
 const CHANNEL = "ntf-session";
@@ -29,6 +30,8 @@ if (typeof window !== "undefined") {
 /** Throws (with the server's sentence) when the sign-out could not be recorded: the session then still holds. */
 export async function signOutEverywhere(userId: string) {
   signingOut = true;
+  // While the session still holds: the server forgets this device, so the next person here gets none of this one's pushes.
+  await unsubscribeThisDevice().catch(() => {});
   try {
     await recordSignOut();
   } catch (error) {

@@ -4,6 +4,7 @@
 // Tabs tell each other their visibility and focus over a BroadcastChannel;
 // visible tabs repeat it now and then, so a crashed tab's claim expires.
 // Without BroadcastChannel each tab only knows itself.
+import { randomId } from "./random-id";
 
 interface TabView {
   visible: boolean;
@@ -22,7 +23,7 @@ const REPEAT_MS = 20_000;
 const STALE_MS = 45_000;
 
 export class TabAttention {
-  private readonly id = crypto.randomUUID();
+  private readonly id = randomId();
   private readonly others = new Map<string, TabView>();
   private focusedAt = 0;
   private channel: BroadcastChannel | null = null;

@@ -33,6 +33,13 @@ async function notificationServer() {
       log.push(id);
       for (const res of open) res.write(frame(id));
     },
+    /** A change told live only, with no id (a read mark): a stream that resumes never hears it again. */
+    tell(event: string) {
+      for (const res of open) res.write(`event: ${event}\ndata: {}\n\n`);
+    },
+    heartbeat() {
+      for (const res of open) res.write(": ping\n\n");
+    },
   };
 }
 
@@ -40,7 +47,7 @@ function tab(url: string, sharing: TabSharing | null, options: SharedStreamOptio
   const stream = new SharedStream(url, { scope: "alice", ...options }, sharing);
   const received: SSERawEvent[] = [];
   const states: SSEState[] = [];
-  const unsubscribe = stream.subscribe({ events: ["notification", "reset"], onEvent: (e) => received.push(e), onState: (s) => states.push(s) });
+  const unsubscribe = stream.subscribe({ events: ["notification", "read", "reset"], onEvent: (e) => received.push(e), onState: (s) => states.push(s) });
   unsubscribes.push(unsubscribe);
   return { stream, received, states, ids: () => received.filter((e) => e.id).map((e) => e.id), close: unsubscribe };
 }
@@ -70,6 +77,49 @@ describe("tab-shared stream", () => {
     publish("4");
     await until(() => follower.ids().includes("4-0"));
     expect(follower.received.map((e) => e.event)).toEqual(["notification", "reset", "notification"]);
+  });
+
+  it("a tab that missed relayed changes without ids (its script hung) is told to refetch, also when only heartbeats follow", async () => {
+    const { server, tell, heartbeat } = await notificationServer();
+    const sharing = browser();
+    const leader = tab(server.url, sharing);
+    await until(() => leader.states.at(-1)?.status === "open");
+    const follower = tab(server.url, sharing);
+    tell("read");
+    await until(() => follower.received.length === 1);
+    // Chromium drops what a BroadcastChannel carries to a tab paused in the debugger; here the tab stops listening.
+    const channel = (follower.stream as unknown as { channel: BroadcastChannel }).channel;
+    const listen = channel.onmessage;
+    channel.onmessage = null;
+    tell("read");
+    await until(() => leader.received.length === 2);
+    channel.onmessage = listen;
+    // Quiet: the leader's "alive" (sent at most every few seconds, on a heartbeat) is all the follower hears next.
+    await until(() => {
+      heartbeat();
+      return follower.received.some((e) => e.event === "reset");
+    }, 15_000);
+    expect(follower.received.map((e) => e.event)).toEqual(["read", "reset"]);
+  });
+
+  it("a leader replaced while hung may relay for a moment beside the new one: no refetch for that, one for a number missing", async () => {
+    const { server } = await notificationServer();
+    const sharing = browser();
+    const leader = tab(server.url, sharing);
+    await until(() => leader.states.at(-1)?.status === "open");
+    const follower = tab(server.url, sharing);
+    await until(() => follower.states.at(-1)?.status === "open"); // the leader answered its hello: it is counting
+    const hear = (follower.stream as unknown as { onMessage(m: unknown): void }).onMessage.bind(follower.stream);
+    const read = (leader: string, seq: number) => hear({ type: "events", events: [{ event: "read", data: "{}" }], after: null, leader, seq });
+    read("old", 1);
+    read("new", 1);
+    read("old", 2);
+    hear({ type: "alive", hungAfterMs: 60_000, leader: "old", seq: 2 });
+    read("new", 2);
+    hear({ type: "alive", hungAfterMs: 60_000, leader: "new", seq: 2 });
+    expect(follower.received.map((e) => e.event)).toEqual(["read", "read", "read", "read"]);
+    read("new", 4);
+    expect(follower.received.map((e) => e.event)).toEqual(["read", "read", "read", "read", "reset", "read"]);
   });
 
   it("gives a browser's tabs one connection, and every tab every event once", async () => {

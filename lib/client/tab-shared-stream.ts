@@ -9,10 +9,17 @@
 // hangs without giving the lock up (no heartbeat relayed for a few heartbeat
 // intervals) has the lock stolen by a tab in view.
 //
+// A tab may miss what the channel carried: Chromium drops the messages sent
+// to a tab whose script is paused, and a read mark carries no id to show the
+// hole. So the leader numbers what it relays, its "alive" says the last
+// number, and a tab that finds a number missing refetches (as after a sleep)
+// and asks for the leader's state again.
+//
 // Without Web Locks or BroadcastChannel (older browsers, plain-http origins
 // other than localhost) every tab leads its own connection, as before.
 import { isNewerId, newestId } from "../shared/ids";
 import { pageStreamId, sharedBrowserId } from "./browser-id";
+import { randomId } from "./random-id";
 import { SSEConnection } from "./sse-connection";
 import { fromWire, toWire, type SSERawEvent, type SSEState, type WireState } from "./sse-types";
 import type { ResetEventData } from "../shared/types";
@@ -38,16 +45,26 @@ export interface SharedStreamOptions {
   fetch?: typeof fetch;
 }
 
-type TabMessage =
+/** Where a relayed message stands: which leader (a tab's turn at leading) sent it, and its number in that turn (from 1). */
+interface Relayed {
+  leader: string;
+  seq: number;
+}
+
+/** What the leader relays to the other tabs, numbered: a tab that misses one refetches. */
+type RelayedMessage =
   /** `after`: the newest id the leader had relayed before these; a tab that has not seen it missed some. */
   | { type: "events"; events: SSERawEvent[]; after: string | null }
-  | { type: "state"; state: WireState }
+  | { type: "state"; state: WireState };
+
+type TabMessage =
+  | (RelayedMessage & Relayed)
   /** A tab joined or woke up: the leader answers with its state. */
   | { type: "hello" }
   /** A tab came into view or back online while the leader waits to retry: a hidden leader's timers are throttled, so retry now. */
   | { type: "retry" }
-  /** The leader's connection heard something (a heartbeat at least); how long a silence means it hung. */
-  | { type: "alive"; hungAfterMs: number };
+  /** The leader's connection heard something (a heartbeat at least); how long a silence means it hung. `seq`: the last it relayed. */
+  | ({ type: "alive"; hungAfterMs: number } & Relayed);
 
 /** Sent to this tab's subscribers after it slept (frozen, back/forward cache): relayed events may have been missed. */
 const RESYNC_EVENT: SSERawEvent = { event: "reset", data: JSON.stringify({ missed: true } satisfies ResetEventData) };
@@ -57,6 +74,8 @@ const ALIVE_EVERY_MS = 5_000;
 const HUNG_AFTER_HEARTBEATS = 3;
 const HUNG_DEFAULT_MS = 60_000;
 const HUNG_CHECK_MS = 10_000;
+/** Leaders whose numbering a tab keeps: the current one, and one or two that were replaced and may still relay for a moment. */
+const RECENT_LEADERS = 3;
 
 /** The browser's means to share, or null where it lacks them. */
 function browserSharing(): TabSharing | null {
@@ -77,6 +96,14 @@ export class SharedStream {
   private hungCheck: ReturnType<typeof setInterval> | null = null;
   /** This tab's real connection, while it leads. */
   private connection: SSEConnection | null = null;
+  /** While this tab leads: its turn, and the number of the last message it relayed. */
+  private relaying: Relayed | null = null;
+  /**
+   * The number of the last message this tab heard from each recent leader (a hung leader whose
+   * lock was stolen may still relay for a moment beside the new one). Empty after joining,
+   * leading or a refetch: the first number heard then is where it starts.
+   */
+  private readonly heard = new Map<string, number>();
   private channel: BroadcastChannel | null = null;
   private lockRequest: AbortController | null = null;
   private releaseLock: (() => void) | null = null;
@@ -149,6 +176,7 @@ export class SharedStream {
   private join() {
     this.channel = this.shared!.openChannel(this.name);
     this.channel.onmessage = (e: MessageEvent<TabMessage>) => this.onMessage(e.data);
+    this.heard.clear();
     this.post({ type: "hello" });
     this.lastHeardAt = Date.now();
     this.hungCheck = setInterval(this.takeOverIfHung, HUNG_CHECK_MS);
@@ -174,6 +202,7 @@ export class SharedStream {
       this.dropConnection();
       this.releaseLock = null;
       this.queueForLock(false);
+      this.heard.clear();
       this.deliver([RESYNC_EVENT]);
     });
   }
@@ -202,6 +231,7 @@ export class SharedStream {
   private dropConnection() {
     const connection = this.connection;
     this.connection = null;
+    this.relaying = null;
     connection?.close();
   }
 
@@ -222,41 +252,51 @@ export class SharedStream {
         },
         onEvents: (events) => {
           if (this.connection !== connection) return;
-          this.post({ type: "events", events, after: this.lastEventId });
+          this.relay({ type: "events", events, after: this.lastEventId });
           this.deliver(events);
         },
         onState: (state) => {
           if (this.connection !== connection) return;
           // Each chunk moves lastEventId; the other tabs keep their own, so only a change they show is relayed.
-          if (!sameShownState(state, this.state)) this.post({ type: "state", state: toWire(state) });
+          if (!sameShownState(state, this.state)) this.relay({ type: "state", state: toWire(state) });
           this.setState(state);
         },
       },
     );
     this.connection = connection;
+    this.relaying = this.shared ? { leader: randomId(), seq: 0 } : null;
+    this.heard.clear();
     connection.start();
   }
 
   private onMessage(message: TabMessage) {
     this.lastHeardAt = Date.now();
-    if (message.type === "alive") {
-      this.hungAfterMs = message.hungAfterMs;
-      return;
-    }
     if (message.type === "hello") {
       if (!this.connection) return;
-      this.post({ type: "state", state: toWire(this.connection.getState()) });
+      this.relay({ type: "state", state: toWire(this.connection.getState()) });
       this.sayAlive();
-    } else if (message.type === "retry") {
-      this.connection?.retryNow();
-    } else if (message.type === "events") {
-      // Also while this tab still thinks it leads: a tab whose script hung has been replaced, and
-      // what the new leader relays before this one learns it (its lock was stolen) must not be lost.
-      if (message.after !== null && isNewerId(message.after, this.lastEventId)) this.deliver([RESYNC_EVENT]);
-      this.deliver(message.events);
-    } else if (!this.connection) {
-      this.setState(fromWire(message.state));
+      return;
     }
+    if (message.type === "retry") return this.connection?.retryNow();
+    const missed = this.missedRelayed(message);
+    if (missed) this.post({ type: "hello" });
+    if (missed || (message.type === "events" && message.after !== null && isNewerId(message.after, this.lastEventId))) this.deliver([RESYNC_EVENT]);
+    // Events also while this tab still thinks it leads: a tab whose script hung has been replaced, and
+    // what the new leader relays before this one learns it (its lock was stolen) must not be lost.
+    if (message.type === "alive") this.hungAfterMs = message.hungAfterMs;
+    else if (message.type === "events") this.deliver(message.events);
+    else if (!this.connection) this.setState(fromWire(message.state));
+  }
+
+  /** Whether a relayed message shows one this tab did not hear (a turn numbers them from 1; an "alive" repeats the last). */
+  private missedRelayed(message: Relayed & { type: string }): boolean {
+    // Nothing heard since joining, leading or a refetch: nothing to have missed (the subscribers load what is there).
+    const starting = this.heard.size === 0;
+    const before = this.heard.get(message.leader) ?? 0;
+    this.heard.delete(message.leader);
+    this.heard.set(message.leader, Math.max(before, message.seq));
+    if (this.heard.size > RECENT_LEADERS) this.heard.delete(this.heard.keys().next().value!);
+    return !starting && message.seq > (message.type === "alive" ? before : before + 1);
   }
 
   private deliver(events: SSERawEvent[]) {
@@ -271,8 +311,16 @@ export class SharedStream {
   }
 
   private sayAlive() {
+    if (!this.relaying) return;
     this.lastAliveSentAt = Date.now();
-    this.post({ type: "alive", hungAfterMs: this.hungAfterMs });
+    this.post({ type: "alive", hungAfterMs: this.hungAfterMs, ...this.relaying });
+  }
+
+  /** Posts what the other tabs must not miss, numbered in this tab's turn. */
+  private relay(message: RelayedMessage) {
+    if (!this.relaying) return;
+    this.relaying.seq++;
+    this.post({ ...message, ...this.relaying });
   }
 
   private learnHeartbeat(data: string) {

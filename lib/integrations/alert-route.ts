@@ -3,7 +3,7 @@
 import "server-only";
 import { apiHandler } from "../api/handler";
 import { alertGroupSchema, alertToNotification } from "./alerts";
-import { countedHook, HOOK_MAX_BODY_BYTES, hookAudience, publishFromHook } from "./publish";
+import { countedHook, HOOK_MAX_BODY_BYTES, hookTarget, publishFromHook } from "./publish";
 
 export function alertHookRoute(via: "alertmanager" | "grafana") {
   return countedHook(via, apiHandler(
@@ -17,9 +17,11 @@ export function alertHookRoute(via: "alertmanager" | "grafana") {
       ownBudget: true,
     },
     async ({ req, user, auth, body }) => {
-      const audience = hookAudience(req);
+      const { audience, escalateAfter } = hookTarget(req);
       const tokenName = auth.via === "token" ? auth.tokenName : undefined;
-      const items = body.alerts.map((alert) => alertToNotification(alert, via, audience));
+      const items = body.alerts
+        .map((alert) => alertToNotification(alert, via, audience))
+        .map((item) => (escalateAfter === undefined ? item : { ...item, input: { ...item.input, escalateAfter } }));
       return Response.json(await publishFromHook(user, items, { limitKey: `user:${user.id}`, tokenName, via }), { status: 202 });
     },
   ));

@@ -12,7 +12,7 @@ import { ApiError, errorResponse } from "../server/errors";
 import type { Sender } from "../shared/types";
 import { getStores } from "../store";
 import { deploymentStatusNotification, GITHUB_EVENTS, isSignedByGitHub, workflowRunNotification } from "./github";
-import { HOOK_MAX_BODY_BYTES, hookAudience, publishFromHook } from "./publish";
+import { HOOK_MAX_BODY_BYTES, hookTarget, publishFromHook } from "./publish";
 import { log } from "../server/log";
 
 const GITHUB: Sender = { id: "github", name: "GitHub" };
@@ -32,7 +32,7 @@ export async function receiveGitHubHook(req: NextRequest): Promise<Response> {
     }
     const event = req.headers.get("x-github-event");
     if (event === "ping") return Response.json({ ok: true });
-    const audience = hookAudience(req);
+    const { audience } = hookTarget(req);
     if (event !== "workflow_run" && event !== "deployment_status") return Response.json({ published: 0, unchanged: 0 }, { status: 202 });
     if (!(req.headers.get("content-type") ?? "").toLowerCase().startsWith("application/json")) {
       throw new ApiError(415, "Set the webhook's content type to application/json.");

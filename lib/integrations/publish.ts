@@ -10,19 +10,19 @@ import { config } from "../server/config";
 import { ApiError } from "../server/errors";
 import { metrics } from "../server/metrics";
 import { publishNotifications, type PublishItem, type PublishOrigin } from "../notifications/publish";
-import { channelName, fieldErrors, publishSchema } from "../shared/schemas";
+import { channelName, escalationDelay, fieldErrors, publishSchema } from "../shared/schemas";
 import type { Audience, Integration, Sender, SessionUser } from "../shared/types";
 import { audit } from "../server/log";
 
 /** Alertmanager groups many alerts in one message, and GitHub's payloads are tens of kB: more room than MAX_BODY_BYTES. */
 export const HOOK_MAX_BODY_BYTES = 1_048_576;
 
-const hookQuerySchema = z.object({ channel: channelName.optional() });
+const hookQuerySchema = z.object({ channel: channelName.optional(), escalate: escalationDelay.optional() });
 
-/** The channel named by `?channel=`, else everyone. */
-export function hookAudience(req: NextRequest): Audience {
-  const { channel } = parseQuery(hookQuerySchema, req);
-  return channel ? { kind: "channel", channel } : { kind: "all" };
+/** The channel named by `?channel=`, else everyone; `?escalate=5m`: its firing error and critical alerts escalate after that. */
+export function hookTarget(req: NextRequest): { audience: Audience; escalateAfter?: number } {
+  const { channel, escalate } = parseQuery(hookQuerySchema, req);
+  return { audience: channel ? { kind: "channel", channel } : { kind: "all" }, ...(escalate !== undefined ? { escalateAfter: escalate } : {}) };
 }
 
 /**

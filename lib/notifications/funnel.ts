@@ -104,7 +104,12 @@ export async function alertDetail(id: string, cursor: string | null): Promise<Al
   const store = getStores();
   const [alert] = await store.log.eventsByIds([id]);
   if (!alert) throw notFound("This alert (or it is older than the history kept)");
-  const [[record], stages] = await Promise.all([store.funnel.funnels([id]), store.funnel.funnelRecipients(id)]);
+  const [[record], stages, acknowledgements, escalation] = await Promise.all([
+    store.funnel.funnels([id]),
+    store.funnel.funnelRecipients(id),
+    store.escalations.acknowledgements([id]),
+    store.escalations.history(id),
+  ]);
   if (alert.audience.kind === "user" && !stages.has(alert.audience.userId)) stages.set(alert.audience.userId, new Set());
   const userIds = [...stages.keys()].sort().filter((userId) => cursor === null || userId > cursor);
   const page = userIds.slice(0, RECIPIENTS_PAGE_SIZE);
@@ -119,8 +124,15 @@ export async function alertDetail(id: string, cursor: string | null): Promise<Al
       displayed: reached.has("displayed"),
       read: reached.has("read"),
       opened: reached.has("opened"),
+      acknowledged: reached.has("acknowledged"),
     };
   });
   const withFunnel: AlertWithFunnel = { ...alert, funnel: toFunnel(record!) };
-  return { alert: withFunnel, recipients, nextCursor: userIds.length > RECIPIENTS_PAGE_SIZE ? page.at(-1)! : null };
+  return {
+    alert: withFunnel,
+    recipients,
+    nextCursor: userIds.length > RECIPIENTS_PAGE_SIZE ? page.at(-1)! : null,
+    acknowledgement: acknowledgements.get(id) ?? null,
+    escalation,
+  };
 }

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { inboxCountsFor, setPreferences } from "./inbox";
 import { listHistory } from "./history";
 import { NO_PREFERENCES } from "../shared/preferences";
+import { isNewerId } from "../shared/ids";
 import { historyQuerySchema, type HistoryQuery } from "../shared/schemas";
 import { alert, type MakeStores, type StoresFixture } from "../store/contract-fixture";
 import type { NewNotification } from "../store/log/types";
@@ -126,6 +127,34 @@ export function runHistoryQueryContract(name: string, make: MakeStores) {
       expect(await allPages({ since: day, until: day })).toHaveLength(13);
       const dayBefore = new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
       expect(await allPages({ until: dayBefore })).toHaveLength(0);
+    });
+
+    // A client keeps a notification it heard live only when it is newer than the page's `unreadAsOf`
+    // (lib/client/feed-state.ts, mergeFirstPage): one published while the page is read must be on it, or newer.
+    it("a notification published while the newest page is read is on the page, or newer than what its counts account for", async () => {
+      await publish("before", { kind: "user", userId: "alice" });
+      const { log } = fixture.stores;
+      let during: Notification | null = null;
+      const publishingMidRead = new Proxy(log, {
+        get(target, key) {
+          const value = Reflect.get(target, key, target) as unknown;
+          if (typeof value !== "function") return value;
+          if (key !== "eventsInIndexes") return value.bind(target);
+          return async (...args: unknown[]) => {
+            const read = await value.apply(target, args);
+            during ??= await publish("during", { kind: "user", userId: "alice" });
+            return read;
+          };
+        },
+      });
+      (globalThis as { [STORE_KEY]?: Stores })[STORE_KEY] = { ...fixture.stores, log: publishingMidRead };
+      const page = await listHistory(alice, query());
+      expect(during).not.toBeNull();
+      const onPage = page.items.some((i) => i.id === during!.id);
+      expect(onPage || isNewerId(during!.id, page.unreadAsOf), `"during" (${during!.id}) is on the page or newer than unreadAsOf (${page.unreadAsOf})`).toBe(true);
+      // What the counts hold and what the page adds on top of them: each notification once.
+      const added = page.items.filter((i) => isNewerId(i.id, page.unreadAsOf)).length;
+      expect(page.unreadCount + added).toBe(onPage ? 2 : 1);
     });
   });
 }

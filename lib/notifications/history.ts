@@ -10,7 +10,7 @@ import { channelNameOf, EVERYONE } from "../shared/preferences";
 import { historyQuerySchema, type HistoryQuery } from "../shared/schemas";
 import { log } from "../server/log";
 import { hasWords } from "../shared/search-words";
-import { FIRST_PAGE_SIZE, type Notification, type NotificationPage, type NotificationWithRead, type SessionUser } from "../shared/types";
+import { FIRST_PAGE_SIZE, needsSomeone, type Notification, type NotificationPage, type NotificationWithRead, type SessionUser } from "../shared/types";
 import { getStores } from "../store";
 import { threadEntry } from "../shared/threads";
 import { countInbox, inboxItem, SCAN_PAGE, snoozedOf } from "./counts";
@@ -63,6 +63,10 @@ async function supersededIn(page: Notification[]): Promise<Set<string>> {
 export async function listHistory(user: SessionUser, query: HistoryQuery): Promise<NotificationPage> {
   const store = getStores();
   const [recipient, state] = await Promise.all([recipientOf(user), store.inbox.getInboxState(user.id)]);
+  // Counted before the items are read: one published in between is then on the page and newer than
+  // `unreadAsOf`, which a client adds to the counts and keeps when it heard it live (lib/client/feed-state.ts).
+  // Counted after, it would be in the counts and not on the page, and the client would drop it.
+  const { counts, newestMine } = await countInbox(recipient, state);
   const indexes = indexesFor(recipient, query);
   const items: NotificationPage["items"] = [];
   const now = Date.now();
@@ -92,15 +96,14 @@ export async function listHistory(user: SessionUser, query: HistoryQuery): Promi
     before = lastLookedAt;
     count = Math.min(count * 2, SCAN_PAGE);
   }
-  const { counts, newestMine } = await countInbox(recipient, state);
   return {
-    items: await withThreads(items),
+    items: await withAcknowledgements(await withThreads(items)),
     ...counts,
     newestId: newestMine,
     // A full page may have more behind it; the next call answers an empty page if not.
     nextCursor: items.length === query.limit ? items[items.length - 1]!.id : stoppedAt,
     preferences: state.preferences,
-    snoozed: await snoozedOf(recipient, state, SNOOZED_LISTED_MAX),
+    snoozed: await withAcknowledgements(await snoozedOf(recipient, state, SNOOZED_LISTED_MAX)),
   };
 }
 
@@ -118,6 +121,14 @@ async function withThreads(items: NotificationWithRead[]): Promise<NotificationW
     const thread = scope ? members.filter((n) => compareIds(n.id, item.id) < 0 && collapseScope(n) === scope).map(threadEntry) : [];
     return thread.length ? { ...item, thread } : item;
   });
+}
+
+/** Who is on each firing alert of the page (one more command, only for a page holding such alerts). */
+async function withAcknowledgements(items: NotificationWithRead[]): Promise<NotificationWithRead[]> {
+  const firing = items.filter(needsSomeone).map((i) => i.id);
+  if (!firing.length) return items;
+  const found = await getStores().escalations.acknowledgements(firing);
+  return items.map((item) => (found.has(item.id) ? { ...item, acknowledgement: found.get(item.id)! } : item));
 }
 
 function matches(item: NotificationWithRead, query: HistoryQuery): boolean {

@@ -1,6 +1,11 @@
 // Publishing: a notification (or a webhook's batch) stored, then sent on the
 // bus to every instance, against its sender's publish budget.
 import "server-only";
+import { after } from "next/server";
+import { planEscalations } from "./escalation/plan";
+import { startEscalationPolling } from "./escalation/runner";
+import { pushPublished } from "./push/on-publish";
+import { maySignIn } from "../auth/allow";
 import { userIdFor } from "../auth/users";
 import { parseEmailAddress } from "../shared/email-address";
 import { config } from "../server/config";
@@ -43,6 +48,11 @@ export async function publishNotifications(sender: SessionUser | Sender, items: 
   if (deploymentProblem) throw new ApiError(503, deploymentProblem);
   const store = getStores();
   if (!items.length) return [];
+  // An escalation emails only people of this deployment: a publish token must not mail anyone it likes.
+  const outsiders = items.flatMap(({ input }) => input.escalateTo ?? []).filter((address) => !maySignIn(address));
+  if (outsiders.length) {
+    throw new ApiError(400, `escalateTo names addresses that may not sign in here: ${[...new Set(outsiders)].join(", ")}. Escalations reach only this deployment's people.`, { field: "escalateTo" });
+  }
   const channels = items.flatMap(({ input }) => (input.audience.kind === "channel" ? [input.audience.channel] : []));
   if (channels.length) await checkChannelsExist([...new Set(channels)], "audience.channel");
   const limit = await store.limits.rateLimit(`publish:${origin.limitKey}`, config().ratePublishPerMin, 60, items.length);
@@ -60,6 +70,11 @@ export async function publishNotifications(sender: SessionUser | Sender, items: 
   const source = origin.via ?? (origin.tokenName !== undefined ? "token" : "session");
   metrics().publishes.inc({ source }, published.filter(Boolean).length);
   audit("publish", { user: sender.id, source, ids: published.flatMap((n) => (n ? [n.id] : [])), unchanged: published.filter((n) => !n).length });
+  const sent = published.flatMap((notification, i) => (notification ? [{ notification, input: items[i]!.input }] : []));
+  // Planned before the answer (a lost plan is a lost escalation); pushed after it, so a publish waits on no push service.
+  await planEscalations(sent);
+  startEscalationPolling();
+  after(() => pushPublished(sent.map((s) => s.notification)));
   return published.flatMap((notification, i) => (notification ? [{ ...notification, connectedRecipients: connected[i]! }] : []));
 }
 

@@ -4,6 +4,7 @@
 // lib/shared/audience.ts only.
 import "server-only";
 import { isAddressedTo, type Recipient } from "../shared/audience";
+import { isMuted } from "../shared/preferences";
 import { config } from "../server/config";
 import type { Audience, Notification, SessionUser } from "../shared/types";
 import { getStores } from "../store";
@@ -32,4 +33,22 @@ export async function recipientOf(user: SessionUser): Promise<Recipient> {
 export async function storedAndAddressed(user: SessionUser, ids: string[]): Promise<Notification[]> {
   const [recipient, found] = await Promise.all([recipientOf(user), getStores().log.eventsByIds(ids)]);
   return found.filter((n) => isAddressedTo(n.audience, recipient));
+}
+
+/**
+ * Of these people, those the notification is addressed to and who did not
+ * mute it (critical never is): whom a push or an escalation reaches.
+ */
+export async function addressedAndUnmuted(n: Notification, userIds: string[]): Promise<string[]> {
+  // A command or two however many people (Upstash bills each): their follows only for a channel, their mutes only below critical.
+  const addressed = await addressedAmong(n, userIds);
+  if (n.severity === "critical" || !addressed.length) return addressed;
+  const preferences = await getStores().inbox.preferencesOf(addressed);
+  return addressed.filter((userId) => !isMuted(n, preferences.get(userId)!));
+}
+
+/** Of these people, those the notification is addressed to (one command for a channel's, none else). */
+export async function addressedAmong(n: Notification, userIds: string[]): Promise<string[]> {
+  const following = n.audience.kind === "channel" ? await getStores().directory.followingOf(userIds) : new Map<string, string[]>();
+  return userIds.filter((userId) => isAddressedTo(n.audience, { userId, following: new Set(following.get(userId)) }));
 }

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { EVENTS_ROUTE_MAX_DURATION_S, upstashPair } from "./deployment-settings";
+import { loadConfig } from "./settings";
 import { productionStartProblem } from "./startup-check";
 
 const root = path.resolve(__dirname, "../..");
@@ -58,5 +59,10 @@ describe("deployment settings", () => {
     const smtp = { SMTP_URL: "smtp://127.0.0.1:2525", EMAIL_FROM: "alerts@example.com" };
     expect(productionStartProblem({ ...bare, ...smtp })).toMatch(/email sign-in links are on and nothing limits/);
     expect(productionStartProblem({ ...bare, ...smtp, ALLOWED_EMAILS: "a@example.com" })).toBeNull();
+    // Mail for escalations only (a team that signs in with a provider): no links, so no rule for them, and no way to sign in.
+    expect(productionStartProblem({ ...bare, ...smtp, EMAIL_SIGN_IN: "0" })).toMatch(/nobody could sign in/);
+    expect(productionStartProblem({ ...bare, ...smtp, EMAIL_SIGN_IN: "0", DEMO_USERS: "1" })).toBeNull();
+    expect(loadConfig({ ...bare, ...smtp, EMAIL_SIGN_IN: "0" })).toMatchObject({ mail: { smtpUrl: smtp.SMTP_URL, from: smtp.EMAIL_FROM }, emailSignIn: false });
+    expect(loadConfig({ ...bare, ...smtp })).toMatchObject({ emailSignIn: true });
   });
 });

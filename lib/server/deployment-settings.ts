@@ -26,8 +26,14 @@ export function oidcOn(env: Record<string, string | undefined>) {
   return Boolean(env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET);
 }
 
-export function emailLinksOn(env: Record<string, string | undefined>) {
+/** Email goes out: escalations, and sign-in links unless EMAIL_SIGN_IN=0. */
+export function mailConfigured(env: Record<string, string | undefined>) {
   return Boolean(env.SMTP_URL && env.EMAIL_FROM);
+}
+
+/** Email sign-in links: with mail, unless EMAIL_SIGN_IN=0 (a team that signs in with a provider and mails escalations only). */
+export function emailLinksOn(env: Record<string, string | undefined>) {
+  return mailConfigured(env) && env.EMAIL_SIGN_IN !== "0";
 }
 
 /** Password sign-in has accounts only while the demo users are on: by default in development, never unless asked in production. */

@@ -40,6 +40,6 @@ export function withRequestId<T>(headers: { get(name: string): string | null }, 
 }
 
 /** An audit line: who did what, by ids. */
-export function audit(action: "publish" | "sign-in" | "sign-out" | "token-created" | "token-revoked" | "token-used" | "webhook" | "channel-created" | "channel-changed" | "channel-deleted", fields: Record<string, unknown>) {
+export function audit(action: "publish" | "sign-in" | "sign-out" | "token-created" | "token-revoked" | "token-used" | "webhook" | "acknowledge" | "push-subscribed" | "channel-created" | "channel-changed" | "channel-deleted", fields: Record<string, unknown>) {
   log().info({ audit: action, ...fields }, action);
 }

@@ -5,7 +5,7 @@
 // (refuse-start.ts); the code reads them through config.ts.
 import { z } from "zod";
 import { parseList } from "../shared/email-address";
-import { demoUsersOn, emailLinksOn, EVENTS_ROUTE_MAX_DURATION_S, oidcOn, upstashPair } from "./deployment-settings";
+import { demoUsersOn, emailLinksOn, EVENTS_ROUTE_MAX_DURATION_S, mailConfigured, oidcOn, upstashPair } from "./deployment-settings";
 import { DEV_AUTH_SECRET, signInSettingsProblem } from "./startup-check";
 
 const intSetting = (fallback: number, min: number, max: number) =>
@@ -35,10 +35,28 @@ const schema = z.object({
   OIDC_NAME: z.string().min(1).max(60).default("single sign-on"),
   /** People in any of these groups (the ID token's `groups` claim) are admins. */
   OIDC_ADMIN_GROUPS: z.string().default(""),
-  /** Email sign-in links go out through this server: smtp://user:password@host:587 or smtps://…:465. */
+  /** Email (sign-in links, escalations) goes out through this server: smtp://user:password@host:587 or smtps://…:465. */
   SMTP_URL: z.string().regex(/^smtps?:\/\/\S+$/, "use smtp://… or smtps://…").optional(),
-  /** The sender of sign-in links: "Alerts <alerts@example.com>" or an address. */
+  /** The sender of sign-in links and escalation emails: "Alerts <alerts@example.com>" or an address. */
   EMAIL_FROM: z.string().min(3).optional(),
+  /** 0: the mail above carries escalations only, never sign-in links. */
+  EMAIL_SIGN_IN: z.enum(["0", "1"]).optional(),
+  /** Web Push's application server keys (`npm run vapid` prints a fresh pair), and who the push services may contact. */
+  VAPID_PUBLIC_KEY: z.string().regex(/^[\w-]{87}$/, "use the public key `npm run vapid` prints").optional(),
+  VAPID_PRIVATE_KEY: z.string().regex(/^[\w-]{43}$/, "use the private key `npm run vapid` prints").optional(),
+  VAPID_SUBJECT: z.string().regex(/^(mailto:\S+@\S+|https:\/\/\S+)$/, "use mailto:you@example.com or an https:// URL").optional(),
+  /** Push services besides the browsers' own (FCM, Mozilla, Windows, Apple) that subscriptions may name, as origins: a self-hosted one, or the tests' local one. */
+  PUSH_SERVICE_ORIGINS: z.string().default(""),
+  /** Every escalation step is also POSTed here, signed with ESCALATION_WEBHOOK_SECRET (docs/integrations.md). */
+  ESCALATION_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: "use an http:// or https:// URL" }).optional(),
+  ESCALATION_WEBHOOK_SECRET: z.string().min(16, "use at least 16 characters").optional(),
+  /** Upstash QStash (docs/deploy-vercel.md): delayed callbacks run escalation steps with no instance held open. */
+  QSTASH_TOKEN: z.string().min(1).optional(),
+  QSTASH_URL: z.url().optional(),
+  QSTASH_CURRENT_SIGNING_KEY: z.string().min(1).optional(),
+  QSTASH_NEXT_SIGNING_KEY: z.string().min(1).optional(),
+  /** Seconds between polls of the due-time set (Redis modes without QStash): 15 on plain Redis, 300 on Upstash (each poll is a billed command). */
+  ESCALATION_POLL_S: z.coerce.number().int().min(1).max(3_600).optional(),
   SSE_HEARTBEAT_MS: intSetting(15_000, 50, 300_000),
   SSE_MAX_DURATION_S: intSetting(300, 2, 86_400),
   HIDDEN_STREAM_DROP_MIN: intSetting(0, 0, 1_440),
@@ -111,7 +129,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
           adminGroups: new Set(e.OIDC_ADMIN_GROUPS.split(",").map((g) => g.trim()).filter(Boolean)),
         }
       : null,
-    emailLinks: emailLinksOn(env) ? { smtpUrl: e.SMTP_URL!, from: e.EMAIL_FROM! } : null,
+    /** Escalation emails, and sign-in links while emailSignIn, go out through this (lib/server/mail.ts). */
+    mail: mailConfigured(env) ? { smtpUrl: e.SMTP_URL!, from: e.EMAIL_FROM! } : null,
+    emailSignIn: emailLinksOn(env),
+    webPush: webPushSettings(e),
+    pushServiceOrigins: new Set(e.PUSH_SERVICE_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean).map((o) => new URL(o).origin)),
+    escalationWebhook: e.ESCALATION_WEBHOOK_URL ? { url: e.ESCALATION_WEBHOOK_URL, secret: e.ESCALATION_WEBHOOK_SECRET ?? null } : null,
+    /** Upstash QStash wakes an instance when an escalation step is due: on Vercel, where no instance is held open to keep a timer. */
+    qstash: qstashSettings(e),
+    /** How often an instance of a Redis mode looks for escalation steps another instance scheduled and could not run (it stopped). */
+    escalationPollMs: (e.ESCALATION_POLL_S ?? (upstash ? 300 : 15)) * 1000,
     demoPassword: e.DEMO_PASSWORD,
     heartbeatMs: e.SSE_HEARTBEAT_MS,
     maxDurationMs: e.SSE_MAX_DURATION_S * 1000,
@@ -149,3 +176,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   };
 }
 
+/** Web Push is on with both keys; it needs a subject too (push services refuse a sender they cannot contact). */
+function webPushSettings(e: z.infer<typeof schema>) {
+  if (!e.VAPID_PUBLIC_KEY && !e.VAPID_PRIVATE_KEY) return null;
+  if (!e.VAPID_PUBLIC_KEY || !e.VAPID_PRIVATE_KEY) throw new Error("Invalid setting VAPID_PUBLIC_KEY: set both VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY (`npm run vapid` prints a pair), or neither.");
+  if (!e.VAPID_SUBJECT) throw new Error("Invalid setting VAPID_SUBJECT: Web Push needs it (mailto:you@example.com or an https:// URL), for push services to reach who sends.");
+  return { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY, subject: e.VAPID_SUBJECT };
+}
+
+/** QStash signs its callbacks with these two keys: a token without them would leave the callback open to anyone. */
+function qstashSettings(e: z.infer<typeof schema>) {
+  if (!e.QSTASH_TOKEN) return null;
+  if (!e.QSTASH_CURRENT_SIGNING_KEY || !e.QSTASH_NEXT_SIGNING_KEY) {
+    throw new Error("Invalid setting QSTASH_TOKEN: set QSTASH_CURRENT_SIGNING_KEY and QSTASH_NEXT_SIGNING_KEY too (the Upstash console's QStash page shows all three).");
+  }
+  return { token: e.QSTASH_TOKEN, url: e.QSTASH_URL ?? null, currentSigningKey: e.QSTASH_CURRENT_SIGNING_KEY, nextSigningKey: e.QSTASH_NEXT_SIGNING_KEY };
+}

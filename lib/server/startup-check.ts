@@ -41,7 +41,7 @@ export function productionStartProblem(env: NodeJS.ProcessEnv = process.env): st
   if (oauthProviderOn(env) && !env.ALLOWED_EMAILS && !env.ALLOWED_EMAIL_DOMAINS && env.ALLOW_ANY_SIGNIN !== "1")
     return "an OAuth provider is on and nothing limits who may sign in: anyone with an account there would see every alert. Set ALLOWED_EMAILS or ALLOWED_EMAIL_DOMAINS (comma lists; ADMIN_EMAILS may always sign in), or ALLOW_ANY_SIGNIN=1 to let everyone in.";
   if (!oauthProviderOn(env) && !emailLinksOn(env) && !demoUsersOn(env))
-    return "nobody could sign in: no way to sign in is set. Set OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET (any OpenID Connect provider), GITHUB_ID and GITHUB_SECRET, GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET, or SMTP_URL and EMAIL_FROM (email sign-in links); docs/self-hosting.md says which to pick.";
+    return "nobody could sign in: no way to sign in is set. Set OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET (any OpenID Connect provider), GITHUB_ID and GITHUB_SECRET, GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET, or SMTP_URL and EMAIL_FROM (email sign-in links, unless EMAIL_SIGN_IN=0); docs/self-hosting.md says which to pick.";
   if (emailLinksOn(env) && !env.ALLOWED_EMAILS && !env.ALLOWED_EMAIL_DOMAINS && env.ALLOW_ANY_SIGNIN !== "1")
     return "email sign-in links are on and nothing limits who may sign in: anyone with a mailbox would see every alert. Set ALLOWED_EMAILS or ALLOWED_EMAIL_DOMAINS (ADMIN_EMAILS may always sign in), or ALLOW_ANY_SIGNIN=1 to let everyone in.";
   return null;

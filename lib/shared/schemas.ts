@@ -9,6 +9,7 @@ import { MIN_WORD, queryWords } from "./search-words";
 import { ALERT_STATUSES, MUTE_BELOW, SEVERITIES, TOKEN_SCOPES } from "./types";
 
 export const LIMITS = {
+  escalateTo: 20,
   title: 120,
   body: 2000,
   link: 2048,
@@ -61,6 +62,27 @@ export const audienceInputSchema = z.discriminatedUnion("kind", [
   }),
 ]);
 
+/** Escalation delays: at least ESCALATE_MIN_S, at most 7 days (what QStash delays on its free tier, docs/deploy-vercel.md). */
+export const ESCALATE_MIN_S = 10;
+export const ESCALATE_MAX_S = 7 * 24 * 3600;
+const DURATION_UNITS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
+
+/** "90s", "5m", "1h", "2d" or a number of seconds, as seconds. */
+export const escalationDelay = z
+  .union([z.number().int(), z.string().trim()], { error: 'escalateAfter is a duration such as "90s", "5m" or "1h".' })
+  .transform((value, ctx) => {
+    const match = typeof value === "string" ? /^(\d{1,7})\s*([smhd])$/.exec(value) : null;
+    const seconds = typeof value === "number" ? value : match ? Number(match[1]) * DURATION_UNITS[match[2] as keyof typeof DURATION_UNITS] : null;
+    if (seconds === null) return (ctx.addIssue({ code: "custom", message: 'Write the delay as a number and a unit: "90s", "5m", "1h" or "2d".' }), z.NEVER);
+    if (seconds < ESCALATE_MIN_S) return (ctx.addIssue({ code: "custom", message: `Escalate after ${ESCALATE_MIN_S} s at the soonest: nobody can acknowledge faster.` }), z.NEVER);
+    if (seconds > ESCALATE_MAX_S) return (ctx.addIssue({ code: "custom", message: "Escalate within 7 days at the latest." }), z.NEVER);
+    return seconds;
+  });
+
+const escalationAddress = z
+  .string()
+  .transform((value, ctx) => parseEmailAddress(value) ?? (ctx.addIssue({ code: "custom", message: `"${value.slice(0, 60)}" is not an email address.` }), z.NEVER));
+
 export const publishSchema = z.object({
   title: z
     .string({ error: "A title is required." })
@@ -95,6 +117,10 @@ export const publishSchema = z.object({
     .transform((value) => new Date(value).toISOString())
     .refine((value) => Date.parse(value) > Date.now(), "expiresAt is in the past: the alert would never be shown.")
     .optional(),
+  /** Unacknowledged this long, a firing error or critical alert reaches its recipients again, then escalateTo (lib/escalation). */
+  escalateAfter: escalationDelay.optional(),
+  /** Who the escalation's last step reaches: these addresses instead of the admins. */
+  escalateTo: z.array(escalationAddress).min(1, "Name at least one address, or leave escalateTo out (the admins).").max(LIMITS.escalateTo, `At most ${LIMITS.escalateTo} addresses.`).optional(),
 }).strict();
 export type PublishInput = z.infer<typeof publishSchema>;
 
@@ -261,3 +287,24 @@ export function fieldErrors(error: z.ZodError): Record<string, string> {
   }
   return fields;
 }
+
+/** POST /api/push/subscriptions: what PushSubscription.toJSON() gives (expirationTime ignored). */
+export const pushSubscriptionSchema = z.object({
+  endpoint: z.url({ protocol: /^https?$/, error: "endpoint is the push service's URL from PushSubscription.toJSON()." }).max(LIMITS.link, `Endpoints are at most ${LIMITS.link} characters.`),
+  keys: z.object({
+    p256dh: z.string().regex(/^[\w-]{80,100}=*$/, "keys.p256dh is the browser's public key (base64url)."),
+    auth: z.string().regex(/^[\w-]{16,32}=*$/, "keys.auth is the browser's auth secret (base64url)."),
+  }, { error: "keys holds p256dh and auth, as PushSubscription.toJSON() gives them." }),
+  expirationTime: z.number().nullable().optional(),
+});
+
+export const pushEndpointSchema = z.object({ endpoint: z.string().min(1, "Name the subscription's endpoint.").max(LIMITS.link) }).strict();
+
+export const pushSeveritiesSchema = z
+  .object({ severities: z.array(z.enum(SEVERITIES, { error: `A severity is one of ${SEVERITIES.join(", ")}.` })).max(SEVERITIES.length).transform((list) => SEVERITIES.filter((s) => list.includes(s))) })
+  .strict();
+
+/** PUT /api/admin/escalation: severity → delay ("5m") or null for none. */
+export const escalationDefaultsSchema = z
+  .object(Object.fromEntries(SEVERITIES.map((s) => [s, escalationDelay.nullable().optional()])) as Record<(typeof SEVERITIES)[number], z.ZodOptional<z.ZodNullable<typeof escalationDelay>>>)
+  .strict();

@@ -72,6 +72,23 @@ export interface Notification {
   expiresAt?: string;
 }
 
+/** Who is on a firing alert ("I'm on it"): its first acknowledgement; later ones change nothing. */
+export interface Acknowledgement {
+  userId: string;
+  name: string;
+  /** ISO time. */
+  at: string;
+}
+
+/** The `acknowledged` stream event, to everyone the alert is addressed to. */
+export interface AcknowledgedEventData {
+  id: string;
+  acknowledgement: Acknowledgement;
+}
+
+/** A firing alert someone should be on: it can be acknowledged, and it can escalate. */
+export const needsSomeone = (n: Pick<Notification, "severity" | "status">) => (n.severity === "error" || n.severity === "critical") && n.status !== "resolved";
+
 /** A notification as one user's inbox holds it. */
 export interface NotificationWithRead extends Notification {
   read: boolean;
@@ -83,6 +100,8 @@ export interface NotificationWithRead extends Notification {
   muted: boolean;
   /** ISO time it comes back to the inbox, unread: present while it is snoozed (listed under "Snoozed" only). */
   snoozedUntil?: string;
+  /** Present once someone acknowledged this firing alert. */
+  acknowledgement?: Acknowledgement;
   /** The earlier ones of its collapse key (that it replaced), oldest first: present when there are any. */
   thread?: ThreadEntry[];
 }
@@ -250,6 +269,7 @@ export interface StreamEventMap {
   unread: UnreadEventData;
   unarchived: UnarchivedEventData;
   snoozed: SnoozedEventData;
+  acknowledged: AcknowledgedEventData;
   preferences: PreferencesEventData;
   reset: ResetEventData;
   reconnect: Record<string, never>;
@@ -284,7 +304,7 @@ export interface ApiErrorBody {
 
 /** The stages of one alert's funnel, in order. */
 /** `snoozed` and `unread` (marked unread again) say what people did with it after reading, beside the stages. */
-export const FUNNEL_STAGES = ["targeted", "delivered", "muted", "displayed", "read", "opened", "snoozed", "unread"] as const;
+export const FUNNEL_STAGES = ["targeted", "delivered", "muted", "displayed", "read", "opened", "snoozed", "unread", "acknowledged"] as const;
 export type FunnelStage = (typeof FUNNEL_STAGES)[number];
 
 /**
@@ -319,6 +339,24 @@ export interface RecipientState {
   displayed: boolean;
   read: boolean;
   opened: boolean;
+  /** They are the one who acknowledged it. */
+  acknowledged: boolean;
+}
+
+/** GET /api/push: a person's Web Push settings. */
+export interface PushSettings {
+  /** The VAPID public key browsers subscribe with; null: Web Push is off on this deployment. */
+  publicKey: string | null;
+  severities: Severity[];
+  /** The push endpoints of their subscribed devices: a page tells from them whether its browser is one. */
+  endpoints: string[];
+}
+
+/** One line of an alert's escalation history (lib/escalation). */
+export interface EscalationEvent {
+  at: string;
+  kind: "planned" | "renotified" | "escalated" | "stopped" | "webhook";
+  text: string;
 }
 
 /** GET /api/admin/alerts/<id>. */
@@ -326,6 +364,9 @@ export interface AlertDetail {
   alert: AlertWithFunnel;
   recipients: RecipientState[];
   nextCursor: string | null;
+  acknowledgement: Acknowledgement | null;
+  /** What its escalation did, oldest first (empty: it has none). */
+  escalation: EscalationEvent[];
 }
 
 /** POST /api/notifications/ack. */

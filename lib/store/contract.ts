@@ -10,6 +10,8 @@ import { runInboxContract } from "./inbox/contract";
 import { runLimitsContract } from "./limits/contract";
 import { runLargeHistoryContract, runLogContract } from "./log/contract";
 import { runPresenceContract } from "./presence/contract";
+import { runPushContract } from "./push/contract";
+import { runEscalationsContract } from "./escalations/contract";
 
 export function runStoreContracts(name: string, make: MakeStores) {
   runLogContract(name, make);
@@ -20,4 +22,6 @@ export function runStoreContracts(name: string, make: MakeStores) {
   runCredentialsContract(name, make);
   runPresenceContract(name, make);
   runLimitsContract(name, make);
+  runPushContract(name, make);
+  runEscalationsContract(name, make);
 }

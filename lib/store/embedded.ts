@@ -9,6 +9,8 @@ import { MemoryLog } from "./log/memory";
 import { MemoryPresence } from "./presence/memory";
 import type { Stores } from "./stores";
 import { MemoryBus } from "./bus/memory";
+import { MemoryPush } from "./push/memory";
+import { MemoryEscalations } from "./escalations/memory";
 
 export interface EmbeddedStores extends Stores {
   readonly mode: "embedded";
@@ -45,6 +47,8 @@ export function embeddedStores(historyMax: number): EmbeddedStores {
     credentials,
     presence: new MemoryPresence(bus, limits, standing),
     limits,
+    push: new MemoryPush(),
+    escalations: new MemoryEscalations(bus),
     ping: async () => {},
     get subscriberCount() {
       return bus.listenerCount;

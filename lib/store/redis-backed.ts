@@ -10,6 +10,8 @@ import { RedisInbox } from "./inbox/redis";
 import { RedisRateLimiter } from "./limits/redis";
 import { RedisLog } from "./log/redis";
 import { RedisPresence } from "./presence/redis";
+import { RedisPush } from "./push/redis";
+import { RedisEscalations } from "./escalations/redis";
 import type { Stores } from "./stores";
 import type { RedisClient } from "./redis/client";
 import { RedisConnection } from "./redis/connection";
@@ -37,6 +39,8 @@ export function redisBackedStores(mode: "upstash" | "redis", client: RedisClient
     credentials: new RedisCredentials(redis),
     presence: new RedisPresence(redis),
     limits: new RedisRateLimiter(redis),
+    push: new RedisPush(redis),
+    escalations: new RedisEscalations(redis),
     ping: async () => void (await redis.run((b) => b.ping())),
   };
 }

@@ -8,6 +8,8 @@ import type { InboxStore } from "./inbox/types";
 import type { RateLimiter } from "./limits/types";
 import type { NotificationLog } from "./log/types";
 import type { Presence } from "./presence/types";
+import type { PushStore } from "./push/types";
+import type { EscalationStore } from "./escalations/types";
 
 export interface Stores {
   readonly mode: "embedded" | "upstash" | "redis";
@@ -22,6 +24,8 @@ export interface Stores {
   readonly credentials: Credentials;
   readonly presence: Presence;
   readonly limits: RateLimiter;
+  readonly push: PushStore;
+  readonly escalations: EscalationStore;
   /** Throws when the backing service cannot be reached. */
   ping(): Promise<void>;
 }

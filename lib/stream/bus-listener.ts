@@ -14,7 +14,7 @@
 // Both cost no command of their own: the beat rides in the report's script.
 import type { BusMessage, BusSubscription } from "../store/bus/types";
 import type { Stores } from "../store/stores";
-import type { Notification } from "../shared/types";
+import type { Audience, Notification } from "../shared/types";
 import { catchUpAfterBreak, type BreakCatchUpHost } from "./bus-break";
 import { BusTrustedCache } from "./bus-trusted-cache";
 import { encodeJsonEvent } from "./encode";
@@ -32,6 +32,8 @@ export interface BusListenerHost extends BreakCatchUpHost {
   /** An inbox change of the user's, encoded as its stream event. */
   inboxChanged(userId: string, version: number, chunk: Uint8Array): void;
   streamReplaced(userId: string, slotId: string): void;
+  /** An event for every stream an audience reaches, encoded. */
+  toAudience(audience: Audience, chunk: Uint8Array): void;
   /** The bus lost messages the log no longer holds. */
   gap(): void;
   /** The subscription broke: the store is away (store-status.ts). */
@@ -221,6 +223,8 @@ export class BusListener {
         return this.host.revoked({ kind: "token", tokenId: message.tokenId });
       case "stream-replaced":
         return this.host.streamReplaced(message.userId, message.slotId);
+      case "acknowledged":
+        return this.host.toAudience(message.audience, encodeJsonEvent("acknowledged", message.data));
       case "gap":
         this.newestHeard = null;
         this.nextEpoch();

@@ -7,7 +7,7 @@
 import { isAddressedTo } from "../shared/audience";
 import { compareIds, isNotificationId } from "../shared/ids";
 import type { Stores } from "../store/stores";
-import type { Notification } from "../shared/types";
+import type { Audience, Notification } from "../shared/types";
 import { AdmittedInbox } from "./admitted-inbox";
 import { Batcher } from "./batcher";
 import { BusListener, ECHO_MS } from "./bus-listener";
@@ -71,6 +71,7 @@ export class Hub {
       updateFollowing: (userId, following) => this.updateFollowing(userId, following),
       revoked: (credential) => this.revoked(credential),
       streamReplaced: (userId, slotId) => this.streamReplaced(userId, slotId),
+      toAudience: (audience, chunk) => this.toAudience(audience, chunk),
       // The bus lost messages the log no longer holds: every live stream may have a hole.
       gap: () => this.connections.forEach((c) => !c.replaying && c.send(RESET)),
       interrupted: () => this.storeStatus.broke(),
@@ -306,6 +307,11 @@ export class Hub {
     const activity = encodeJsonEvent("activity", { newestId: events.at(-1)!.id });
     for (const watcher of this.activityWatchers) if (watcher.started) watcher.send(activity);
   };
+
+  /** Streams that have not started yet read the same from their first page (it carries acknowledgements). */
+  private toAudience(audience: Audience, chunk: Uint8Array) {
+    for (const connection of this.connections) if (connection.started && isAddressedTo(audience, connection)) connection.send(chunk);
+  }
 
   /** A stream not yet `connected` holds it: it follows `connected`, whose version is read before it. */
   private sendToUser(userId: string, chunk: Uint8Array) {

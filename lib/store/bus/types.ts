@@ -2,13 +2,15 @@
 // something (a new notification, a read, a revoked token) sends it here, and
 // each instance's hub holds one subscription (log/ owns subscribing, since a
 // subscription that broke refills its gap from the log).
-import type { InboxEvent, Notification } from "../../shared/types";
+import type { AcknowledgedEventData, Audience, InboxEvent, Notification } from "../../shared/types";
 
 export type BusMessage =
   | { type: "notification"; notification: Notification }
   /** Read, seen or archived: every stream of the user hears it. */
   | { type: "inbox"; userId: string; change: InboxEvent }
   | { type: "follows"; userId: string; following: string[] }
+  /** Someone is on a firing alert: every stream it is addressed to hears who. */
+  | { type: "acknowledged"; audience: Audience; data: AcknowledgedEventData }
   /** A revoked API token: every instance ends the streams it opened. */
   | { type: "token-revoked"; tokenId: string }
   /** A signed-out session: every instance ends its streams and stops trusting its cookie. */

@@ -29,5 +29,24 @@ export function runDirectoryContract(name: string, make: MakeStores) {
       await stores().directory.setFollowing("alice", ["deploys", "payments"]);
       expect(await stores().directory.getFollowing("alice")).toEqual(["deploys", "payments"]);
     });
+
+    it("reads many people's follows in one go: a choice, an empty choice, and the defaults for someone who never chose", async () => {
+      await stores().directory.setFollowing("alice", ["deploys", "billing"]);
+      await stores().directory.setFollowing("bob", []);
+      const read = await stores().directory.followingOf(["alice", "bob", "carol"]);
+      expect(read).toEqual(new Map([["alice", ["billing", "deploys"]], ["bob", []], ["carol", ["ops"]]]));
+    });
+
+    it("remembers who signed in, as they last did", async () => {
+      expect(await stores().directory.people()).toEqual([]);
+      await stores().directory.rememberPerson({ id: "u_a", email: "alice@example.com", name: "Alice", role: "member" });
+      await stores().directory.rememberPerson({ id: "u_b", email: "bob@example.com", name: "Bob", role: "member" });
+      await stores().directory.rememberPerson({ id: "u_a", email: "alice@example.com", name: "Alice L.", role: "admin" });
+      const people = (await stores().directory.people()).sort((x, y) => x.id.localeCompare(y.id));
+      expect(people).toEqual([
+        { id: "u_a", email: "alice@example.com", name: "Alice L.", role: "admin" },
+        { id: "u_b", email: "bob@example.com", name: "Bob", role: "member" },
+      ]);
+    });
   });
 }

@@ -1,11 +1,12 @@
 // The embedded directory: channels and follows in maps.
 import type { Channel } from "../../shared/types";
 import type { MemoryBus } from "../bus/memory";
-import { DEFAULT_CHANNELS, followedByDefault, type Directory } from "./types";
+import { DEFAULT_CHANNELS, followedByDefault, type Directory, type Person } from "./types";
 
 export class MemoryDirectory implements Directory {
   private readonly channels = new Map<string, Channel>(DEFAULT_CHANNELS.map((c) => [c.name, { ...c }]));
   private readonly follows = new Map<string, string[]>();
+  private readonly known = new Map<string, Person>();
 
   constructor(private readonly bus: MemoryBus) {}
 
@@ -31,8 +32,21 @@ export class MemoryDirectory implements Directory {
     return following;
   }
 
+  async followingOf(userIds: string[]) {
+    const defaults = followedByDefault([...this.channels.values()]).sort();
+    return new Map(userIds.map((id) => [id, [...(this.follows.get(id) ?? defaults)].sort()]));
+  }
+
   async setFollowing(userId: string, channels: string[]) {
     this.follows.set(userId, [...channels]);
     this.bus.send({ type: "follows", userId, following: [...channels] });
+  }
+
+  async rememberPerson(person: Person) {
+    this.known.set(person.id, { ...person });
+  }
+
+  async people() {
+    return [...this.known.values()].map((p) => ({ ...p }));
   }
 }

@@ -3,7 +3,7 @@
 import type { Channel } from "../../shared/types";
 import { hashOf, type RedisConnection } from "../redis/connection";
 import { KEY } from "../redis/keys";
-import { CHOSEN_MARKER, DEFAULT_CHANNELS, followedByDefault, withoutMarker, type Directory } from "./types";
+import { CHOSEN_MARKER, DEFAULT_CHANNELS, followedByDefault, withoutMarker, type Directory, type Person } from "./types";
 
 /** The catalog a deployment starts with, written once ever: a channel an admin deleted stays deleted. KEYS: channels, seeded; ARGV: name, value pairs. */
 const SEED_SCRIPT = `
@@ -65,9 +65,23 @@ export class RedisDirectory implements Directory {
     return result;
   }
 
+  async followingOf(userIds: string[]) {
+    if (!userIds.length) return new Map<string, string[]>();
+    const [sets, defaults] = await Promise.all([this.redis.smembersOf(userIds.map(KEY.follows)), this.listChannels().then(followedByDefault)]);
+    return new Map(userIds.map((id, i) => [id, sets[i]!.length ? withoutMarker(sets[i]!) : [...defaults].sort()]));
+  }
+
   async setFollowing(userId: string, channels: string[]) {
     await this.redis.run((b) => b.del(KEY.follows(userId)).sadd(KEY.follows(userId), [CHOSEN_MARKER, ...channels]), true);
     await this.redis.sendControl({ type: "follows", userId, following: [...channels] });
   }
-}
 
+  async rememberPerson({ id, ...person }: Person) {
+    await this.redis.run((b) => b.hset(KEY.people, { [id]: JSON.stringify(person) }));
+  }
+
+  async people() {
+    const all = hashOf(await this.redis.one((b) => b.hgetall(KEY.people)));
+    return Object.entries(all).map(([id, raw]) => ({ id, ...(JSON.parse(raw) as Omit<Person, "id">) }));
+  }
+}

@@ -1,5 +1,15 @@
 // The channel catalog and who follows which.
-import type { Channel } from "../../shared/types";
+import type { Channel, Role } from "../../shared/types";
+
+/** Someone who signed in here, as they last did: whom an escalation can reach by email. */
+export interface Person {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  /** Made an admin by their identity provider's groups (OIDC_ADMIN_GROUPS) at that sign-in. */
+  adminByGroup?: boolean;
+}
 
 export interface Directory {
   listChannels(): Promise<Channel[]>;
@@ -13,8 +23,17 @@ export interface Directory {
    * later change of the defaults is for people who come after.
    */
   getFollowing(userId: string): Promise<string[]>;
+  /**
+   * The follows of each of these people, in one round trip; someone who
+   * never chose follows the defaults (nothing is written: a sign-in does that).
+   */
+  followingOf(userIds: string[]): Promise<Map<string, string[]>>;
   /** Replaces the user's follows and tells every instance (a `follows` bus message). */
   setFollowing(userId: string, channels: string[]): Promise<void>;
+  /** Remembers (or updates) someone who signed in. */
+  rememberPerson(person: Person): Promise<void>;
+  /** Everyone who ever signed in, in one command. */
+  people(): Promise<Person[]>;
 }
 
 /** The catalog a new deployment starts with; admins change it on /admin. */

@@ -29,8 +29,8 @@ export function runFunnelContract(name: string, make: MakeStores) {
       // Muted for frank as it reached him: counted once, however often his browsers say so.
       for (let i = 0; i < 2; i++) await stores().funnel.recordFunnel([{ notificationId: n.id, stage: "muted", member: funnelMember.user("frank"), count: 1 }]);
       const [funnel, none] = await stores().funnel.funnels([n.id, other.id]);
-      expect(funnel).toEqual({ counts: { targeted: 3, delivered: 2, muted: 1, displayed: 3, read: 1, opened: 0, snoozed: 0, unread: 0 }, latency: { p50: 120, p95: 300, max: 300 } });
-      expect(none).toEqual({ counts: { targeted: 0, delivered: 0, muted: 0, displayed: 0, read: 0, opened: 0, snoozed: 0, unread: 0 }, latency: null });
+      expect(funnel).toEqual({ counts: { targeted: 3, delivered: 2, muted: 1, displayed: 3, read: 1, opened: 0, snoozed: 0, unread: 0, acknowledged: 0 }, latency: { p50: 120, p95: 300, max: 300 } });
+      expect(none).toEqual({ counts: { targeted: 0, delivered: 0, muted: 0, displayed: 0, read: 0, opened: 0, snoozed: 0, unread: 0, acknowledged: 0 }, latency: null });
       const counted = await stores().log.publish(alert("targeted as it goes out"), 4);
       expect((await stores().funnel.funnels([counted.id]))[0]!.counts.targeted).toBe(4);
       const stages = await stores().funnel.funnelRecipients(n.id);

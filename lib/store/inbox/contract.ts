@@ -10,6 +10,15 @@ export function runInboxContract(name: string, make: MakeStores) {
   describe(`${name}: inbox state`, () => {
     const stores = useStores(make);
 
+    it("reads many people's mutes in one go, none for someone who never chose", async () => {
+      const muted = { mutedChannels: ["ops"], muteBelow: "warning" as const, desktopNotifications: true };
+      await stores().inbox.setPreferences("alice", muted);
+      const read = await stores().inbox.preferencesOf(["alice", "bob"]);
+      expect(read.get("alice")).toEqual(muted);
+      expect(read.get("bob")).toEqual({ mutedChannels: [], muteBelow: null, desktopNotifications: false });
+      expect(await stores().inbox.preferencesOf([])).toEqual(new Map());
+    });
+
     it("keeps read state: single ids, then a watermark", async () => {
       const a = await stores().log.publish(alert("a"));
       const b = await stores().log.publish(alert("b"));

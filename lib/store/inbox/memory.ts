@@ -97,6 +97,10 @@ export class MemoryInbox implements InboxStore {
     for (const id of state.archivedIds) if (atOrBefore(id, state.archivedUpTo)) state.archivedIds.delete(id);
   }
 
+  async preferencesOf(userIds: string[]) {
+    return new Map(await Promise.all(userIds.map(async (id) => [id, (await this.getInboxState(id)).preferences] as const)));
+  }
+
   async setPreferences(userId: string, preferences: Preferences) {
     this.changing(userId).preferences = { ...preferences, mutedChannels: [...preferences.mutedChannels] };
   }

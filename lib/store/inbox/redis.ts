@@ -259,6 +259,11 @@ export class RedisInbox implements InboxStore {
     await this.redis.run((b) => b.eval(ARCHIVE_READ_SCRIPT, keys, []));
   }
 
+  async preferencesOf(userIds: string[]) {
+    const raw = await this.redis.mget(userIds.map(KEY.preferences));
+    return new Map(userIds.map((id, i) => [id, raw[i] ? preferencesIn(JSON.parse(raw[i]!) as Preferences) : NO_PREFERENCES]));
+  }
+
   async setPreferences(userId: string, preferences: Preferences) {
     await this.redis.run((b) => b.set(KEY.preferences(userId), JSON.stringify(preferences)).incrby(KEY.inboxVersion(userId), 1), true);
   }

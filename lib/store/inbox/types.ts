@@ -52,6 +52,8 @@ export interface InboxStore {
   snooze(userId: string, ids: string[], until: number | null, now: number): Promise<void>;
   /** Archives what is read now: up to the read watermark, and the ids read one by one (never one marked unread). */
   archiveAllRead(userId: string): Promise<void>;
+  /** What each of these people muted, in one command: a push or an escalation reaching many asks once. */
+  preferencesOf(userIds: string[]): Promise<Map<string, Preferences>>;
   /** Replaces what the person muted. */
   setPreferences(userId: string, preferences: Preferences): Promise<void>;
   /** Tells every stream of the user (on every instance) what changed. */

@@ -10,6 +10,15 @@ import { KEY } from "./keys";
 /** HMGET as a plain list (the REST client turns HMGET's reply into an object); callers send at most HMGET_MAX fields. */
 const HMGET_SCRIPT = `return redis.call('HMGET', KEYS[1], unpack(ARGV))`;
 const HMGET_MAX = 1_000;
+/** MGET as a script: one billed command, and a plain list from either client. */
+const MGET_SCRIPT = `return redis.call('MGET', unpack(KEYS))`;
+/** SMEMBERS of each key as a script: one billed command. */
+const SMEMBERS_SCRIPT = `
+local out = {}
+for i, key in ipairs(KEYS) do out[i] = redis.call('SMEMBERS', key) end
+return out`;
+/** Keys a per-key script takes at once (Lua's unpack and tables have limits). */
+const KEYS_MAX = 1_000;
 
 export class RedisConnection {
   private trips = 0;
@@ -67,8 +76,25 @@ export class RedisConnection {
     return found;
   }
 
+  /** The value of each key (null where none), KEYS_MAX keys a command. */
+  mget(keys: string[]): Promise<(string | null)[]> {
+    return this.perKey<string | null>(MGET_SCRIPT, keys);
+  }
+
+  /** The members of each set (empty where none), KEYS_MAX keys a command. */
+  smembersOf(keys: string[]): Promise<string[][]> {
+    return this.perKey<string[]>(SMEMBERS_SCRIPT, keys);
+  }
+
   processId(instanceId: string) {
     return `${instanceId}~${this.boot}`;
+  }
+
+  /** A script answering one value per key, run over KEYS_MAX keys at a time: the answers in the keys' order. */
+  private async perKey<T>(script: string, keys: string[]): Promise<T[]> {
+    const answers: T[] = [];
+    for (let i = 0; i < keys.length; i += KEYS_MAX) answers.push(...(await this.one<T[]>((b) => b.eval(script, keys.slice(i, i + KEYS_MAX), []))));
+    return answers;
   }
 
   /**

@@ -47,6 +47,8 @@ export const KEY = {
   /** One alert's funnel: stage counts and "<stage>|<member>" fields (funnel/redis.ts). */
   funnel: (id: string) => `ntf:funnel:${id}`,
   follows: (userId: string) => `ntf:follows:${userId}`,
+  /** Everyone who signed in: user id → {"email","name","role"} as JSON (whom escalations email). */
+  people: "ntf:people",
   /** The processes holding a user's stream slots (presence/redis-admission.ts); named anew when slots moved out of one sorted set. */
   streamProcesses: (userId: string) => `ntf:stream-processes:${userId}`,
   /** One process's slots for a user, scored by when each lapses at the latest. */
@@ -57,6 +59,18 @@ export const KEY = {
   /** Set with a TTL while the process is alive: its stream slots count while it exists. */
   alive: (processId: string) => `ntf:alive:${processId}`,
   connectWindow: (userId: string, window: number) => `ntf:rl:connect:${userId}:${window}`,
+  /** Who has a Web Push subscription: user id → {"email","name","subscriptions":[…]} as JSON, present while they have one (push/redis.ts). */
+  pushPeople: "ntf:push-people",
+  /** The severities each person chose to push, comma-separated (absent: the default). */
+  pushSeverities: "ntf:push-severities",
+  /** Who acknowledged an alert first, {"userId","name","at"} as JSON; it lives as long as the alert's funnel. */
+  acknowledgement: (alertId: string) => `ntf:ack:${alertId}`,
+  /** Escalation steps to run, scored by when (ms); a claimed one is pushed LEASE later until it is done (escalations/redis.ts). */
+  due: "ntf:due",
+  /** What happened to one alert's escalation, oldest first, as JSON lines; it lives as long as a funnel. */
+  escalationLog: (alertId: string) => `ntf:esc-log:${alertId}`,
+  /** Admins' default escalation delays: severity → seconds. */
+  escalationDefaults: "ntf:esc-defaults",
   /** Something allowed once while the key lives (limits/redis.ts claimOnce): a GitHub delivery id, for 24 h. */
   once: (key: string) => `ntf:once:${key}`,
 };

@@ -16,7 +16,7 @@ export const dynamic = "force-dynamic";
 
 export async function POST(req: NextRequest) {
   try {
-    if (!config().emailLinks) throw new ApiError(404, "Email sign-in links are off on this deployment.");
+    if (!config().emailSignIn) throw new ApiError(404, "Email sign-in links are off on this deployment.");
     assertSameOrigin(req);
     const body = parseBody(emailLinkSchema, await readJson(req));
     await sendSignInLink(body.email, clientAddress(req.headers, config().trustProxy), safeCallbackUrl(body.callbackUrl));
