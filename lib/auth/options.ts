@@ -21,7 +21,6 @@ import { SESSION_MAX_AGE_S } from "./request";
 import { checkPassword, toSessionUser } from "./users";
 import { audit, log } from "../server/log";
 
-
 const SIGN_IN_UNAVAILABLE = "Sign-in is unavailable for a moment; try again.";
 
 /**
@@ -88,7 +87,6 @@ function oauthProviders() {
   return providers;
 }
 
-/** Email sign-in links (email-link.ts) come back here: the link's token, taken once, is the person's address. */
 /** The demo accounts (users.ts), the only ones with a password. */
 function passwordProvider() {
   return CredentialsProvider({
@@ -111,6 +109,7 @@ function passwordProvider() {
   });
 }
 
+/** Email sign-in links (email-link.ts) come back here: the link's token, taken once, is the person's address. */
 const emailLinkProvider = CredentialsProvider({
   id: "email-link",
   name: "Email link",

@@ -21,6 +21,7 @@ import {
   markSeenLocally,
   MAX_FEED_ITEMS,
   mergeFirstPage,
+  refresh,
   revert,
   type FeedState,
 } from "./feed-state";
@@ -69,6 +70,21 @@ describe("feed state", () => {
     expect([feed.unreadCount, feed.version, feed.resync]).toEqual([0, 1, 1]);
     // An older event (read before this one) changes nothing.
     expect(applyPreferencesEvent(feed, { ...NO_PREFERENCES, unreadCount: 3, unseenCount: 3, unreadAsOf: "12-0", version: 0 })).toBe(feed);
+  });
+
+  // A tab that missed events refreshes (lib/client/tab-shared-stream.ts); a page it had asked for before is dropped.
+  it("a page dropped for being asked before a refresh leaves the feed loading, not empty", () => {
+    const shown = mergeFirstPage(emptyFeed, page([10, 9], 2, 10));
+    const askedIn = shown.history;
+    const refreshed = refresh(shown);
+    expect(refreshed.loading).toBe(true);
+    const dropped = mergeFirstPage(refreshed, page([10, 9], 2, 10), askedIn);
+    expect(dropped.items).toEqual([]);
+    expect(dropped.resync).toBe(refreshed.resync + 1);
+    expect(dropped.loading).toBe(true);
+    // A page dropped while the feed shows one (a change on its way) does not bring the skeleton back.
+    expect(mergeFirstPage({ ...shown, inFlight: 1 }, page([10, 9], 2, 10)).loading).toBe(false);
+    expect(mergeFirstPage(mergeFirstPage(refreshed, page([10, 9], 2, 10)), page([10], 1, 10, null, false, -1)).loading).toBe(false);
   });
 
   it("counts a live notification that arrived before a slower history reply once", () => {

@@ -193,9 +193,10 @@ export function addLive(feed: FeedState, n: Notification): FeedState {
  * over (`askedIn`: the feed's history then), is dropped and fetched again.
  */
 export function mergeFirstPage(feed: FeedState, page: NotificationPage, askedIn = feed.history): FeedState {
-  if (feed.inFlight > 0 || askedIn !== feed.history) return { ...feed, loading: false, resync: feed.resync + 1 };
+  // A dropped page leaves `loading` as it was: a feed emptied to start over shows its skeleton, not "nothing yet", until the page asked again is in.
+  if (feed.inFlight > 0 || askedIn !== feed.history) return { ...feed, resync: feed.resync + 1 };
   // Older twice in a row is no race: the server started over (an embedded store restarted, Redis was wiped).
-  if (page.version < feed.version && feed.stalePages === 0) return { ...feed, loading: false, resync: feed.resync + 1, stalePages: 1 };
+  if (page.version < feed.version && feed.stalePages === 0) return { ...feed, resync: feed.resync + 1, stalePages: 1 };
   const oldest = page.items.at(-1)?.id ?? null;
   const pageIds = new Set(page.items.map((i) => i.id));
   // Held items the server did not know of yet (published after it read the page); any other it left out is not its to show.
