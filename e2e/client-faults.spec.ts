@@ -6,6 +6,7 @@ import type { BrowserContext, Page, Route } from "@playwright/test";
 import { startNextServer, type NextServer } from "../testing/next-server";
 import { signInCookie } from "../testing/session";
 import { collect } from "../testing/sse-reader";
+import { NO_ANSWER } from "@/lib/client/api-client";
 import { countLabel } from "@/lib/client/feed-state";
 import { addCookieHeader, ALICE, cardsTitled, expect, postAs, startFaultServer, test } from "./fixtures";
 
@@ -161,6 +162,58 @@ test("10. the badge equals the server's count after a reconnect, a stale mark-re
     await expect(page.getByTestId("feed-error")).toHaveText("The store is unavailable.");
     await expect(badge(page)).toHaveText("2");
     await expect(page.locator('[data-testid="notification-item"][data-read="false"]')).toHaveCount(2);
+  });
+});
+
+test("15. a page request never answered (an instance that hung, a connection that died without a word) is given up and asked again: the feed goes on catching up", async ({ browser }) => {
+  const { context, page, cookie } = await aliceLive(browser);
+  await closing(context, async () => {
+    await publishToAlice(["read while the page hangs"]);
+    await expect(badge(page)).toHaveText("1");
+    let hung!: () => void;
+    const hanging = new Promise<void>((resolve) => (hung = resolve));
+    let answered = 0;
+    await page.route("**/api/notifications?*", (route) => {
+      // The first is never answered; the ones after it are.
+      if (answered++ === 0) return hung();
+      return route.continue();
+    });
+    // Read elsewhere while this browser's stream is down: its `connected` says a change was missed, so it asks for the page.
+    await context.setOffline(true);
+    await endStreams();
+    await expect(page.getByTestId("connection-status")).not.toHaveText("Live");
+    expect((await postAs(server.url, "/api/notifications/read", cookie, { all: true })).status).toBe(200);
+    await context.setOffline(false);
+    await hanging;
+    await expect(page.getByTestId("connection-status")).toHaveText("Live");
+    await expect(badge(page)).toHaveCount(0, { timeout: 45_000 });
+    await expect(page.locator('[data-testid="notification-item"][data-read="false"]')).toHaveCount(0);
+    await expect(page.getByTestId("feed-error")).toHaveCount(0);
+  });
+});
+
+test("16. a change never answered is given up: the feed, which asks for no page while a change of its own is on its way, goes on catching up", async ({ browser }) => {
+  const { context, page, cookie } = await aliceLive(browser);
+  await closing(context, async () => {
+    await publishToAlice(["marked here, never answered", "read elsewhere meanwhile"]);
+    await expect(badge(page)).toHaveText("2");
+    let hung!: () => void;
+    const hanging = new Promise<void>((resolve) => (hung = resolve));
+    await page.route("**/api/notifications/read", () => hung());
+    await page.locator('[data-testid="notification-item"][data-read="false"]').first().getByTestId("mark-read").click();
+    await hanging;
+    await expect(badge(page)).toHaveText("1");
+    // A change missed while the stream was down: the page that tells it waits until no change of this tab's is on its way.
+    await context.setOffline(true);
+    await endStreams();
+    await expect(page.getByTestId("connection-status")).not.toHaveText("Live");
+    expect((await postAs(server.url, "/api/notifications/read", cookie, { all: true })).status).toBe(200);
+    await context.setOffline(false);
+    await expect(page.getByTestId("connection-status")).toHaveText("Live");
+    // Given up, the mark is undone and the person told so; the page it held back follows.
+    await expect(page.getByTestId("feed-error")).toHaveText(NO_ANSWER, { timeout: 45_000 });
+    await expect(badge(page)).toHaveCount(0);
+    await expect(page.locator('[data-testid="notification-item"][data-read="false"]')).toHaveCount(0);
   });
 });
 

@@ -13,20 +13,35 @@ export class ApiClientError extends Error {
 
 /** What a person reads when the request never reached the server (the browser's own words are "Failed to fetch"). */
 export const UNREACHABLE = "Could not reach the server: check the connection, then try again.";
+/** What a person reads when the server did not answer within the caller's `timeoutMs`. */
+export const NO_ANSWER = "The server did not answer in time: try again.";
 
-/** `keepalive`: the request outlives the page (a link that navigates away). */
-export async function apiFetch<T>(path: string, init: { method?: string; body?: unknown; keepalive?: boolean } = {}): Promise<T> {
+/** The request, or the reading of its answer, failed on the way: no sentence of the server's to show. */
+function notAnswered(error: unknown) {
+  return new ApiClientError(0, { error: error instanceof DOMException && error.name === "TimeoutError" ? NO_ANSWER : UNREACHABLE });
+}
+
+/**
+ * `keepalive`: the request outlives the page (a link that navigates away). `timeoutMs`: no answer by then
+ * fails it (NO_ANSWER), for a caller that must not wait on one request for ever.
+ */
+export async function apiFetch<T>(path: string, init: { method?: string; body?: unknown; keepalive?: boolean; timeoutMs?: number } = {}): Promise<T> {
   const res = await fetch(path, {
     method: init.method ?? "GET",
     keepalive: init.keepalive,
+    signal: init.timeoutMs === undefined ? undefined : AbortSignal.timeout(init.timeoutMs),
     headers: init.body === undefined ? undefined : { "content-type": "application/json" },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
     cache: "no-store",
-  }).catch(() => {
-    throw new ApiClientError(0, { error: UNREACHABLE });
+  }).catch((error: unknown) => {
+    throw notAnswered(error);
   });
   if (res.status === 204) return undefined as T;
-  const json = await res.json().catch(() => ({ error: `The server answered ${res.status}.` }));
+  const json = await res.json().catch((error: unknown) => {
+    // An answer cut off (or timed out) while it was read is no answer; an error's unreadable body still has its status.
+    if (res.ok) throw notAnswered(error);
+    return { error: `The server answered ${res.status}.` };
+  });
   if (!res.ok) throw new ApiClientError(res.status, json as ApiErrorBody);
   return json as T;
 }

@@ -26,7 +26,7 @@ import {
   type StreamEventMap,
   type UnreadEventData,
 } from "../shared/types";
-import { apiFetch, UNREACHABLE } from "./api-client";
+import { apiFetch, NO_ANSWER, UNREACHABLE } from "./api-client";
 import {
   addLive,
   appendOlderPage,
@@ -63,6 +63,13 @@ import type { SSEStatus } from "./sse-types";
 const FEED_PAGE = `/api/notifications?limit=${FIRST_PAGE_SIZE}&muted=0`;
 export const FEED_STREAM_EVENTS = ["connected", "notification", "read", "unread", "seen", "archived", "unarchived", "snoozed", "acknowledged", "preferences", "reset", "store"] as const;
 const HISTORY_RETRY_BASE_MS = 2_000;
+/**
+ * A page or change answered later than this is taken as lost: the request went to an instance that hung, or
+ * on a connection that died without a word (a proxy may hold it for an hour, deploy/nginx.conf). Given up, it
+ * fails and is asked again; waited on, it would hold back every page asked after it (one at a time), and a
+ * change would keep the feed from asking at all. Far above a slow answer: the store's own limit is 5 s.
+ */
+const REPLY_TIMEOUT_MS = 15_000;
 /** setTimeout's longest delay (about 24 days; a longer one would fire at once): a later expiry is timed again when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -272,8 +279,8 @@ export class NotificationFeed {
     }
   };
 
-  /** The network is back: an error that said the server could not be reached goes (its cause cleared). */
-  private readonly networkBack = () => this.update((f) => (f.actionError === UNREACHABLE ? { ...f, actionError: null } : f));
+  /** The network is back, or the stream connected again: an error that said the server could not be reached, or did not answer, goes. */
+  private readonly networkBack = () => this.update((f) => (f.actionError === UNREACHABLE || f.actionError === NO_ANSWER ? { ...f, actionError: null } : f));
 
   private update(change: (f: FeedState) => FeedState) {
     const next = change(this.state);
@@ -302,7 +309,7 @@ export class NotificationFeed {
       return result.feed;
     });
     try {
-      const answer = await apiFetch<ChangeAnswer>(path, { method: "POST", body });
+      const answer = await apiFetch<ChangeAnswer>(path, { method: "POST", body, timeoutMs: REPLY_TIMEOUT_MS });
       this.update((f) => settleChange(f, answer, undo!));
       return answer;
     } catch (error) {
@@ -311,10 +318,10 @@ export class NotificationFeed {
     }
   }
 
-  /** Fetches the newest page and merges it; a failure shows and is retried with backoff until one succeeds. */
   /** The person's Retry after a failed load: the newest page again, now. */
   readonly retry = () => void this.sync();
 
+  /** Fetches the newest page and merges it; a failure shows and is retried with backoff until one succeeds. */
   private async sync() {
     if (this.syncing) {
       this.syncAgain = true;
@@ -325,7 +332,7 @@ export class NotificationFeed {
     this.retryTimer = null;
     try {
       const askedIn = this.state.history;
-      const page = await apiFetch<NotificationPage>(FEED_PAGE);
+      const page = await apiFetch<NotificationPage>(FEED_PAGE, { timeoutMs: REPLY_TIMEOUT_MS });
       this.retryAttempt = 0;
       this.update((f) => expireItems(mergeFirstPage(f, page, askedIn), Date.now()));
     } catch (error) {
