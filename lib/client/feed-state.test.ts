@@ -72,6 +72,31 @@ describe("feed state", () => {
     expect(applyPreferencesEvent(feed, { ...NO_PREFERENCES, unreadCount: 3, unseenCount: 3, unreadAsOf: "12-0", version: 0 })).toBe(feed);
   });
 
+  // Slow replies while marks come quickly (the soak caught a tab with three marks undone until the next change).
+  it("two pages in a row, each overtaken by a mark while on its way, undo no mark: only one older than a version the server reached before it was asked means the server started over", () => {
+    let feed = mergeFirstPage(emptyFeed, page([3, 2, 1], 3, 3, null, false, 0));
+    const read = (id: number, unread: number, version: number) =>
+      applyReadEvent(feed, { ids: [`${id}-0`], unreadCount: unread, unseenCount: unread, unreadAsOf: "3-0", version });
+    feed = read(3, 2, 1);
+    // Read before the mark of 3: dropped, and asked again.
+    feed = mergeFirstPage(feed, page([3, 2, 1], 3, 3, null, false, 0));
+    // The page asked again is read after it (version 1), and overtaken by the mark of 2.
+    feed = read(2, 1, 2);
+    feed = mergeFirstPage(feed, { ...page([3, 2, 1], 2, 3, null, false, 1), items: [item(3, true), item(2), item(1)] });
+    expect(feed.items.map((i) => i.read)).toEqual([true, true, false]);
+    expect(feed.unreadCount).toBe(1);
+    expect(feed.version).toBe(2);
+    // The page asked again after that is current, and taken.
+    feed = mergeFirstPage(feed, { ...page([3, 2, 1], 1, 3, null, false, 2), items: [item(3, true), item(2, true), item(1)] });
+    expect(feed.staleSince).toBeNull();
+    // A server that started over answers below what it had reached before the page was asked: the second such page stands.
+    feed = mergeFirstPage(feed, page([9], 1, 9, null, false, 0));
+    expect(feed.items.map((i) => i.read)).toEqual([true, true, false]);
+    feed = mergeFirstPage(feed, page([9], 1, 9, null, false, 0));
+    expect(ids(feed)).toEqual([9]);
+    expect(feed.version).toBe(0);
+  });
+
   // A tab that missed events refreshes (lib/client/tab-shared-stream.ts); a page it had asked for before is dropped.
   it("a page dropped for being asked before a refresh leaves the feed loading, not empty", () => {
     const shown = mergeFirstPage(emptyFeed, page([10, 9], 2, 10));

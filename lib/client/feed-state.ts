@@ -69,8 +69,12 @@ export interface FeedState {
   inFlight: number;
   /** Bumped when the newest page must be fetched again (a missed change, a dropped reply); fetched once nothing is in flight. */
   resync: number;
-  /** Pages dropped in a row for being older than the version shown: the second in a row means the server's history was reset. */
-  stalePages: number;
+  /**
+   * The version shown when a page older than it was last dropped (null: none since the last page taken). The
+   * server had reached it before the next page was asked, so a next page older still means the server
+   * started over (an embedded store restarted, Redis was wiped); one merely overtaken again is not older.
+   */
+  staleSince: number | null;
   /** Bumped whenever something is archived, here or elsewhere: the "Archived" list loads again. */
   archiveVersion: number;
   /** Items older than the last one, if any, load from here. */
@@ -99,7 +103,7 @@ export const emptyFeed: FeedState = {
   resumeFrom: null,
   inFlight: 0,
   resync: 0,
-  stalePages: 0,
+  staleSince: null,
   archiveVersion: 0,
   nextCursor: null,
   loading: true,
@@ -195,8 +199,10 @@ export function addLive(feed: FeedState, n: Notification): FeedState {
 export function mergeFirstPage(feed: FeedState, page: NotificationPage, askedIn = feed.history): FeedState {
   // A dropped page leaves `loading` as it was: a feed emptied to start over shows its skeleton, not "nothing yet", until the page asked again is in.
   if (feed.inFlight > 0 || askedIn !== feed.history) return { ...feed, resync: feed.resync + 1 };
-  // Older twice in a row is no race: the server started over (an embedded store restarted, Redis was wiped).
-  if (page.version < feed.version && feed.stalePages === 0) return { ...feed, resync: feed.resync + 1, stalePages: 1 };
+  // Older than the version shown: overtaken by a change heard since the server read it. Asked again, unless older
+  // than a version the server had reached before it was asked: then the server started over, and the page stands.
+  const startedOver = feed.staleSince !== null && page.version < feed.staleSince;
+  if (page.version < feed.version && !startedOver) return { ...feed, resync: feed.resync + 1, staleSince: feed.version };
   const oldest = page.items.at(-1)?.id ?? null;
   const pageIds = new Set(page.items.map((i) => i.id));
   // Held items the server did not know of yet (published after it read the page); any other it left out is not its to show.
@@ -221,7 +227,7 @@ export function mergeFirstPage(feed: FeedState, page: NotificationPage, askedIn 
     loading: false,
     loadError: null,
   };
-  const counted = applyCount({ ...merged, version: page.version, stalePages: 0 }, page);
+  const counted = applyCount({ ...merged, version: page.version, staleSince: null }, page);
   // The page's counts may hold items that a live one, newer than the page, replaced since: they count no more.
   const replaced = items.length === all.length ? [] : all.filter((i) => !items.includes(i) && !newer(i.id, page.unreadAsOf));
   return bound({
