@@ -97,6 +97,21 @@ describe("feed state", () => {
     expect(feed.version).toBe(0);
   });
 
+  // A page can overtake events (a follower tab hears them through the tab that holds the stream): what the page
+  // shows is newer than they are. The soak caught a tab that lost three notifications read after an "archive read".
+  it("an event older than the page shown changes nothing: an archive of what was read then takes none read since", () => {
+    // On the server: 1 read (version 1), "archive read" takes it (2), then 3 is read (3). The page is read after all three.
+    let feed = mergeFirstPage(emptyFeed, page([3, 2, 1], 3, 3, null, false, 0));
+    feed = mergeFirstPage(feed, { ...page([3, 2], 1, 3, null, false, 3), items: [item(3, true), item(2)] });
+    const counts = (version: number, unread: number) => ({ unreadCount: unread, unseenCount: unread, unreadAsOf: "3-0", version });
+    expect(applyReadEvent(feed, { ids: ["1-0"], ...counts(1, 2) })).toBe(feed);
+    expect(applyArchivedEvent(feed, { allRead: true, ...counts(2, 2) })).toBe(feed);
+    expect(applySeenEvent(feed, { upTo: "3-0", ...counts(2, 2) })).toBe(feed);
+    expect(ids(feed)).toEqual([3, 2]);
+    // One at the version shown, or after it, still applies.
+    expect(ids(applyArchivedEvent(feed, { allRead: true, ...counts(4, 1) }))).toEqual([2]);
+  });
+
   // A tab that missed events refreshes (lib/client/tab-shared-stream.ts); a page it had asked for before is dropped.
   it("a page dropped for being asked before a refresh leaves the feed loading, not empty", () => {
     const shown = mergeFirstPage(emptyFeed, page([10, 9], 2, 10));

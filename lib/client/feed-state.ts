@@ -275,14 +275,23 @@ export function settleChange(feed: FeedState, counts: InboxCounts, made: LocalCh
   return applyCount(settled, counts);
 }
 
+/**
+ * An event older than the version shown was overtaken: what is shown already holds its change (the version
+ * moves on one change at a time, and a page holds every change before its own). Applied, its marks could undo
+ * later ones: an "archive read" would take what was read since.
+ */
+const overtaken = (feed: FeedState, data: InboxCounts) => data.version < feed.version;
+
 /** A `read` event: another tab or device (or this one) marked read. */
 export function applyReadEvent(feed: FeedState, data: ReadEventData): FeedState {
+  if (overtaken(feed, data)) return feed;
   const isRead = "ids" in data ? idSet(data.ids) : (id: string) => data.upTo !== null && !newer(id, data.upTo);
   return applyCount({ ...feed, items: feed.items.map((i) => (i.read || !isRead(i.id) ? i : { ...i, read: true, seen: true })) }, data);
 }
 
 /** A `seen` event: the bell's menu was opened in some tab or device. */
 export function applySeenEvent(feed: FeedState, data: SeenEventData): FeedState {
+  if (overtaken(feed, data)) return feed;
   const seen = (i: NotificationWithRead) => (i.seen || newer(i.id, data.upTo) ? i : { ...i, seen: true });
   return applyCount({ ...feed, items: feed.items.map(seen), snoozed: feed.snoozed.map(seen) }, data);
 }
@@ -295,6 +304,7 @@ export function applySeenEvent(feed: FeedState, data: SeenEventData): FeedState 
  * and brings them back. Archived ones leave the snoozed list too.
  */
 export function applyArchivedEvent(feed: FeedState, data: ArchivedEventData): FeedState {
+  if (overtaken(feed, data)) return feed;
   const isArchived = "ids" in data ? idSet(data.ids) : (id: string) => feed.items.some((i) => i.id === id && i.read);
   // Or one read since it was snoozed, which this page may not know of: the newest page tells.
   const unsure = !("ids" in data) && (feed.inFlight > 0 || feed.snoozed.length > 0);
@@ -312,6 +322,7 @@ export function applyArchivedEvent(feed: FeedState, data: ArchivedEventData): Fe
  * Undo's, read long ago) may belong in the newest page: it is fetched again.
  */
 export function applyUnreadEvent(feed: FeedState, data: UnreadEventData): FeedState {
+  if (overtaken(feed, data)) return feed;
   const isUnread = idSet(data.ids);
   const isUnseen = idSet(data.unseenIds);
   const items = feed.items.map((i) => (isUnread(i.id) ? { ...i, read: false, seen: !isUnseen(i.id) } : i));
@@ -330,6 +341,7 @@ export function applyUnarchivedEvent(feed: FeedState, data: InboxCounts): FeedSt
  * their snooze ended, and the newest page brings them back.
  */
 export function applySnoozedEvent(feed: FeedState, data: SnoozedEventData): FeedState {
+  if (overtaken(feed, data)) return feed;
   const isNamed = idSet(data.ids);
   const rest = feed.snoozed.filter((i) => !isNamed(i.id));
   if (data.until === null) return applyCount({ ...feed, snoozed: rest, resync: feed.resync + 1 }, data);
@@ -391,7 +403,7 @@ function soonestFirst(items: NotificationWithRead[]) {
  * muted is in no page held, so the newest page is fetched again.
  */
 export function applyPreferencesEvent(feed: FeedState, data: PreferencesEventData): FeedState {
-  if (data.version < feed.version) return feed;
+  if (overtaken(feed, data)) return feed;
   const preferences = preferencesIn(data);
   const items = feed.items.filter((i) => !isMuted(i, preferences));
   return applyCount({ ...feed, preferences, items, resync: feed.resync + 1 }, data);
