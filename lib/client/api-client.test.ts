@@ -2,7 +2,7 @@
 // told when an answer is refused, cut off, or never comes.
 import { afterEach, describe, expect, it } from "vitest";
 import { serveSSE, type SSETestServer } from "@/testing/sse-test-server";
-import { apiFetch, ApiClientError, NO_ANSWER, UNREACHABLE } from "./api-client";
+import { apiFetch, ApiClientError, NO_ANSWER, UNREACHABLE, UNREADABLE } from "./api-client";
 
 const servers: SSETestServer[] = [];
 afterEach(() => servers.splice(0).forEach((s) => s.close()));
@@ -45,6 +45,11 @@ describe("apiFetch", () => {
     expect(await failure(apiFetch(worded))).toMatchObject({ status: 409, message: "Taken already." });
     const bare = await serve((_req, res) => res.writeHead(502).end("<html>Bad gateway</html>"));
     expect(await failure(apiFetch(bare))).toMatchObject({ status: 502, message: "The server answered 502." });
+  });
+
+  it("a 200 that is no JSON (a proxy's own page) says it could not be read", async () => {
+    const url = await serve((_req, res) => res.writeHead(200, { "content-type": "text/html" }).end("<html>Welcome to nginx</html>"));
+    expect(await failure(apiFetch(url))).toMatchObject({ status: 0, message: UNREADABLE });
   });
 
   it("a refused connection is unreachable", async () => {

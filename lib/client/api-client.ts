@@ -13,12 +13,15 @@ export class ApiClientError extends Error {
 
 /** What a person reads when the request never reached the server (the browser's own words are "Failed to fetch"). */
 export const UNREACHABLE = "Could not reach the server: check the connection, then try again.";
-/** What a person reads when the server did not answer within the caller's `timeoutMs`. */
-export const NO_ANSWER = "The server did not answer in time: try again.";
+/** What a person reads when the server did not answer within the caller's `timeoutMs` (it may still act on it). */
+export const NO_ANSWER = "The server did not answer in time.";
+/** What a person reads when an answer came but was no JSON (a proxy's own error page, say). */
+export const UNREADABLE = "The server's answer could not be read: try again.";
 
-/** The request, or the reading of its answer, failed on the way: no sentence of the server's to show. */
+/** The request, or the reading of its answer, failed: no sentence of the server's to show. */
 function notAnswered(error: unknown) {
-  return new ApiClientError(0, { error: error instanceof DOMException && error.name === "TimeoutError" ? NO_ANSWER : UNREACHABLE });
+  const sentence = error instanceof DOMException && error.name === "TimeoutError" ? NO_ANSWER : error instanceof SyntaxError ? UNREADABLE : UNREACHABLE;
+  return new ApiClientError(0, { error: sentence });
 }
 
 /**
@@ -38,7 +41,7 @@ export async function apiFetch<T>(path: string, init: { method?: string; body?: 
   });
   if (res.status === 204) return undefined as T;
   const json = await res.json().catch((error: unknown) => {
-    // An answer cut off (or timed out) while it was read is no answer; an error's unreadable body still has its status.
+    // An answer cut off, timed out or unreadable is no answer; an error's unreadable body still has its status.
     if (res.ok) throw notAnswered(error);
     return { error: `The server answered ${res.status}.` };
   });

@@ -201,8 +201,8 @@ export function mergeFirstPage(feed: FeedState, page: NotificationPage, askedIn 
   if (feed.inFlight > 0 || askedIn !== feed.history) return { ...feed, resync: feed.resync + 1 };
   // Older than the version shown: overtaken by a change heard since the server read it. Asked again, unless older
   // than a version the server had reached before it was asked: then the server started over, and the page stands.
-  const startedOver = feed.staleSince !== null && page.version < feed.staleSince;
-  if (page.version < feed.version && !startedOver) return { ...feed, resync: feed.resync + 1, staleSince: feed.version };
+  const fromNewHistory = feed.staleSince !== null && page.version < feed.staleSince;
+  if (page.version < feed.version && !fromNewHistory) return { ...feed, resync: feed.resync + 1, staleSince: feed.version };
   const oldest = page.items.at(-1)?.id ?? null;
   const pageIds = new Set(page.items.map((i) => i.id));
   // Held items the server did not know of yet (published after it read the page); any other it left out is not its to show.
@@ -276,9 +276,9 @@ export function settleChange(feed: FeedState, counts: InboxCounts, made: LocalCh
 }
 
 /**
- * An event older than the version shown was overtaken: what is shown already holds its change (the version
- * moves on one change at a time, and a page holds every change before its own). Applied, its marks could undo
- * later ones: an "archive read" would take what was read since.
+ * An event older than the version shown was overtaken: what is shown already holds its change, or the page
+ * that will does (the version moves on one change at a time, or to a page's, and a page holds every change
+ * before its own). Applied, its marks could undo later ones: an "archive read" would take what was read since.
  */
 const overtaken = (feed: FeedState, data: InboxCounts) => data.version < feed.version;
 

@@ -67,9 +67,10 @@ const HISTORY_RETRY_BASE_MS = 2_000;
  * A page or change answered later than this is taken as lost: the request went to an instance that hung, or
  * on a connection that died without a word (a proxy may hold it for an hour, deploy/nginx.conf). Given up, it
  * fails and is asked again; waited on, it would hold back every page asked after it (one at a time), and a
- * change would keep the feed from asking at all. Far above a slow answer: the store's own limit is 5 s.
+ * change would keep the feed from asking at all. Far above a slow answer: a store that stalls makes the
+ * server answer 503 within about 10 s (5 s a call, one retry on Upstash: lib/store/redis/upstash.ts).
  */
-const REPLY_TIMEOUT_MS = 15_000;
+const REPLY_TIMEOUT_MS = 20_000;
 /** setTimeout's longest delay (about 24 days; a longer one would fire at once): a later expiry is timed again when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
