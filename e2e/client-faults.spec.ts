@@ -43,6 +43,15 @@ async function aliceLive(browser: import("@playwright/test").Browser, setup?: (p
 const badge = (page: Page) => page.getByTestId("bell-badge");
 const endStreams = async () => expect((await postAs(server.url, "/api/admin/diagnostics", admin, { action: "end-streams" })).status).toBe(200);
 
+/** Everything read elsewhere while this browser's stream is down: read events are not replayed, so its next `connected` says a change was missed. */
+async function readAllElsewhereWhileOffline(context: BrowserContext, page: Page, cookie: string) {
+  await context.setOffline(true);
+  await endStreams();
+  await expect(page.getByTestId("connection-status")).not.toHaveText("Live");
+  expect((await postAs(server.url, "/api/notifications/read", cookie, { all: true })).status).toBe(200);
+  await context.setOffline(false);
+}
+
 async function closing(context: BrowserContext, run: () => Promise<void>) {
   try {
     await run();
@@ -124,12 +133,7 @@ test("10. the badge equals the server's count after a reconnect, a stale mark-re
     await publishToAlice(["drift a", "drift b", "drift c"]);
     await expect(badge(page)).toHaveText("3");
 
-    // Read elsewhere while this browser's stream is down: read events are not replayed.
-    await context.setOffline(true);
-    await endStreams();
-    await expect(page.getByTestId("connection-status")).not.toHaveText("Live");
-    expect((await postAs(server.url, "/api/notifications/read", cookie, { all: true })).status).toBe(200);
-    await context.setOffline(false);
+    await readAllElsewhereWhileOffline(context, page, cookie);
     await expect(page.getByTestId("connection-status")).toHaveText("Live");
     await expect(badge(page)).toHaveCount(0);
 
@@ -178,12 +182,8 @@ test("15. a page request never answered (an instance that hung, a connection tha
       if (answered++ === 0) return hung();
       return route.continue();
     });
-    // Read elsewhere while this browser's stream is down: its `connected` says a change was missed, so it asks for the page.
-    await context.setOffline(true);
-    await endStreams();
-    await expect(page.getByTestId("connection-status")).not.toHaveText("Live");
-    expect((await postAs(server.url, "/api/notifications/read", cookie, { all: true })).status).toBe(200);
-    await context.setOffline(false);
+    // The page asked for when the stream connects again is the one that hangs.
+    await readAllElsewhereWhileOffline(context, page, cookie);
     await hanging;
     await expect(page.getByTestId("connection-status")).toHaveText("Live");
     await expect(badge(page)).toHaveCount(0, { timeout: 45_000 });
@@ -204,11 +204,7 @@ test("16. a change never answered is given up: the feed, which asks for no page 
     await hanging;
     await expect(badge(page)).toHaveText("1");
     // A change missed while the stream was down: the page that tells it waits until no change of this tab's is on its way.
-    await context.setOffline(true);
-    await endStreams();
-    await expect(page.getByTestId("connection-status")).not.toHaveText("Live");
-    expect((await postAs(server.url, "/api/notifications/read", cookie, { all: true })).status).toBe(200);
-    await context.setOffline(false);
+    await readAllElsewhereWhileOffline(context, page, cookie);
     await expect(page.getByTestId("connection-status")).toHaveText("Live");
     // Given up, the mark is undone and the person told so; the page it held back follows.
     await expect(page.getByTestId("feed-error")).toHaveText(NO_ANSWER, { timeout: 45_000 });

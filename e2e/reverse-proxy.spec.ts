@@ -10,7 +10,7 @@ import { startNextServer, type NextServer } from "../testing/next-server";
 import { freePort } from "../testing/ports";
 import { startRedis, type RedisServer } from "../testing/redis";
 import { startReverseProxy, type ReverseProxy } from "../testing/reverse-proxy";
-import { signInCookie } from "../testing/session";
+import { signInAttempt, signInCookie } from "../testing/session";
 import { collect, notificationIds } from "../testing/sse-reader";
 import { until } from "../testing/until";
 import { addCookieHeader, ADMIN, cardsTitled, expect, test } from "./fixtures";
@@ -115,22 +115,8 @@ for (const kind of ["nginx", "caddy"] as const) {
     test("a client's own X-Forwarded-For entries are not trusted: the per-address sign-in limit holds", async () => {
       // 20 at once: past the budget of 8 even if a minute's window turns among them (one window then holds 10).
       const attempts = await Promise.all(
-        Array.from({ length: 20 }, async (_, i) => {
-          const csrf = await fetch(`${proxy.url}/api/auth/csrf`);
-          const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-          const res = await fetch(`${proxy.url}/api/auth/callback/credentials`, {
-            method: "POST",
-            redirect: "manual",
-            headers: {
-              "content-type": "application/x-www-form-urlencoded",
-              "x-forwarded-for": `198.51.100.${i}`,
-              cookie: csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; "),
-            },
-            body: new URLSearchParams({ csrfToken, email: `nobody${i}@example.com`, password: "wrong", json: "true" }),
-          });
-          // What the sign-in page would say: "CredentialsSignin" for a wrong password, or the limit's sentence.
-          return new URL(((await res.json()) as { url: string }).url).searchParams.get("error") ?? "none";
-        }),
+        // The `error` the sign-in page would show: "CredentialsSignin" for a wrong password, or the limit's sentence.
+        Array.from({ length: 20 }, async (_, i) => (await signInAttempt(proxy.url, `nobody${i}@example.com`, "wrong", { "x-forwarded-for": `198.51.100.${i}` })).error ?? "none"),
       );
       // Each attempt names a new address of its own; trusted, none would ever be limited.
       expect(attempts.filter((error) => /^Too many sign-in attempts/.test(error)).length, attempts.join("\n")).toBeGreaterThan(0);

@@ -4,7 +4,7 @@
 // opens from other sites, token floods, sign-in limits per address, and
 // publishes that forget their audience.
 import { startNextServer, type NextServer } from "../testing/next-server";
-import { signInCookie, signOut } from "../testing/session";
+import { signInAttempt, signInCookie, signOut } from "../testing/session";
 import { collect } from "../testing/sse-reader";
 import type { Notification, NotificationPage } from "@/lib/shared/types";
 import { ADMIN, ALICE, BOB, expect, test } from "./fixtures";
@@ -29,21 +29,7 @@ const json = (cookie: string, body: unknown, headers: Record<string, string> = {
 const stillSignedIn = async (cookie: string) => (await fetch(`${server.url}/api/channels`, { headers: { cookie } })).status === 200;
 
 /** A sign-in attempt from `address` (the proxy header counts: TRUST_PROXY=1 on this server). */
-async function signInFrom(address: string, email: string, password: string) {
-  const csrf = await fetch(`${server.url}/api/auth/csrf`);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const res = await fetch(`${server.url}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      "x-forwarded-for": address,
-      cookie: csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; "),
-    },
-    body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
-  });
-  return { ok: res.headers.getSetCookie().some((c) => c.includes("session-token=")), url: decodeURIComponent(((await res.json()) as { url: string }).url) };
-}
+const signInFrom = (address: string, email: string, password: string) => signInAttempt(server.url, email, password, { "x-forwarded-for": address });
 
 test("2. next-auth's routes refuse a body over MAX_BODY_BYTES with 413, before parsing it", async () => {
   const res = await fetch(`${server.url}/api/auth/callback/credentials`, {

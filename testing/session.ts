@@ -15,6 +15,23 @@ export async function signInCookie(baseUrl: string, email: string, password = "d
   return `${csrfCookie}; ${cookie}`;
 }
 
+/**
+ * One sign-in attempt as the sign-in form makes it, with `headers` added (an X-Forwarded-For, say): whether
+ * it signed in, where next-auth sends the person, and the `error` the sign-in page would show.
+ */
+export async function signInAttempt(baseUrl: string, email: string, password: string, headers: Record<string, string> = {}) {
+  const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const res = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookiesOf(csrf), ...headers },
+    body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
+  });
+  const { url } = (await res.json()) as { url: string };
+  return { ok: res.headers.getSetCookie().some((c) => c.includes("session-token=")), url: decodeURIComponent(url), error: new URL(url).searchParams.get("error") };
+}
+
 function cookiesOf(res: Response): string {
   return res.headers
     .getSetCookie()
