@@ -65,6 +65,9 @@ export class BusListener {
   private catchUpTimer: ReturnType<typeof setTimeout> | null = null;
   /** When the subscription last heard anything from the bus (or went live). */
   private lastHeardAt = 0;
+  /** When the subscription was opened (the first stream here), and whether it has gone live since (a break does not undo that). */
+  private openedAt = 0;
+  private wentLive = false;
 
   private echoTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -80,6 +83,8 @@ export class BusListener {
   open() {
     if (this.subscription) return;
     this.subscription = this.store.log.subscribe(this.onMessage);
+    this.openedAt = Date.now();
+    this.wentLive = false;
     this.nextEpoch();
   }
 
@@ -103,9 +108,16 @@ export class BusListener {
     return (this.catchUpTimer ? 1 : 0) + (this.echoTimer ? 1 : 0);
   }
 
-  /** idle: no subscription (no stream open here); live; or not live (subscribing again, or heard nothing lately). */
-  get state(): "idle" | "live" | "not live" {
-    return !this.subscription ? "idle" : this.liveMark() !== null ? "live" : "not live";
+  /**
+   * idle: no subscription (no stream open here); opening: the first stream's, not live yet (for a trust
+   * window at most); live; or not live (subscribing again after a break, or heard nothing lately). Opening
+   * is no reason for a load balancer to look elsewhere: every instance's first stream opens one, and in a
+   * rolling restart the other instance may be the one going away (behind Caddy, "no upstreams available").
+   */
+  get state(): "idle" | "opening" | "live" | "not live" {
+    if (!this.subscription) return "idle";
+    if (this.liveMark() !== null) return "live";
+    return !this.wentLive && Date.now() - this.openedAt <= this.heardWithinMs ? "opening" : "not live";
   }
 
   /**
@@ -192,6 +204,7 @@ export class BusListener {
   private markLive(subscription: BusSubscription) {
     if (this.liveSubscription === subscription) return;
     this.liveSubscription = subscription;
+    this.wentLive = true;
     this.lastHeardAt = Date.now();
     this.nextEpoch();
   }

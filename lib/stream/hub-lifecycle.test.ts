@@ -316,6 +316,21 @@ describe("hub", () => {
     expect(notificationIds(alice.stream.events)).toEqual([...during.map((n) => n.id), after.id]);
   });
 
+  it("a subscription still opening (the instance's first stream) does not say the bus is not heard; one that broke does", async () => {
+    const { hub } = setup();
+    expect(hub.busState()).toBe("idle");
+    const controller = new AbortController();
+    const stream = collect(hub.open({ userId: "alice", following: [], lastEventId: null, signal: controller.signal }));
+    expect(hub.busState()).toBe("opening");
+    await until(() => hub.busState() === "live");
+    hub.pauseBus(100);
+    expect(hub.busState()).toBe("not live");
+    await until(() => hub.busState() === "live");
+    controller.abort();
+    await stream.ended;
+    expect(hub.busState()).toBe("idle");
+  });
+
   it("says since when every sign-out is heard: from its subscription going live, again from the end of a break, never without one", async () => {
     const { hub, open } = setup();
     expect(hub.liveSince()).toBeNull();
